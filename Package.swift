@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+// Rivulet: a stream-processing runtime with C/Swift operator plugins, manifests, windows, state and rings.
+import PackageDescription
+
+let package = Package(
+    name: "Rivulet",
+    products: [
+        .executable(name: "rivulet", targets: ["RivuletCLI"]),
+        .library(name: "RivuletPluginKit", targets: ["RivuletPluginKit"]),
+        .library(name: "RivuletRuntime", targets: ["RivuletRuntime"]),
+        // The plugins that ship. `swift build` puts them beside the `rivulet` binary, where manifests
+        // find them by library name. (Third parties build C plugins with plain cc: see plugins/Makefile.)
+        .library(name: "rv_std_c", type: .dynamic, targets: ["RivuletStdC"]),
+        .library(name: "rv_std_swift", type: .dynamic, targets: ["RivuletStdSwift"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // The stable C ABI: vends include/rivulet.h (Sources/CRivulet/include/rivulet.h links to it).
+        .target(name: "CRivulet"),
+        .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+        // A C SPSC queue: the baseline the Swift ring buffer is measured against.
+        .target(name: "CSPSCBaseline"),
+        .target(
+            name: "RivuletCore",
+            dependencies: ["CRivulet", .product(name: "Atomics", package: "swift-atomics")]),
+        .target(name: "RivuletManifest", dependencies: ["Yams"]),
+        .target(name: "RivuletPlugins", dependencies: ["CRivulet", "CFFI", "RivuletCore"]),
+        .target(
+            name: "RivuletRuntime",
+            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins"]),
+        .target(name: "RivuletPluginKit", dependencies: ["CRivulet"]),
+        .executableTarget(
+            name: "RivuletCLI",
+            dependencies: [
+                "RivuletRuntime", "RivuletManifest", "RivuletPlugins", "RivuletCore", "CSPSCBaseline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Shipped plugins.
+        .target(name: "RivuletStdC", dependencies: ["CRivulet"], path: "plugins/c/rv_std_c"),
+        .target(name: "RivuletStdSwift", dependencies: ["RivuletPluginKit"], path: "plugins/swift/rv_std_swift"),
+        // Tests.
+        .target(name: "RivuletTestSupport", dependencies: ["RivuletCore"], path: "Tests/RivuletTestSupport"),
+        .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),
+        .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
+        .testTarget(name: "RivuletPluginsTests", dependencies: ["RivuletPlugins", "RivuletTestSupport"]),
+        .testTarget(
+            name: "RivuletRuntimeTests",
+            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins"]),
+    ]
+)

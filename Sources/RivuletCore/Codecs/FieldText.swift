@@ -1,0 +1,98 @@
+// FieldText: converts field values to and from their text form (CSV cells, lines, config values).
+import CRivulet
+import Foundation
+
+/// Parses text into typed field values and renders values as text. Shared by every text codec so that
+/// a value reads and writes the same way in CSV, JSON lines and messages.
+public enum FieldText {
+    /// Why a text could not be read as a type.
+    public struct ParseFailure: Error, Sendable {
+        public let message: String
+    }
+
+    /// Parses `bytes` as `type`. Strings and bytes are not handled here (they are slices, not parsed).
+    /// Empty text is NULL for every non-string type.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, as type: FieldType) throws(ParseFailure) -> rv_field {
+        var f = rv_field()
+        if bytes.isEmpty { return f }
+        switch type {
+        case .i64, .timestamp:
+            guard let v = parseInt(bytes) else { throw failure(bytes, type) }
+            f.type = type.rawValue
+            f.value.i64 = v
+        case .f64:
+            guard let v = parseDouble(bytes) else { throw failure(bytes, type) }
+            f.type = type.rawValue
+            f.value.f64 = v
+        case .bool:
+            switch String(decoding: bytes, as: UTF8.self).lowercased() {
+            case "true", "1", "yes": f.value.i64 = 1
+            case "false", "0", "no": f.value.i64 = 0
+            default: throw failure(bytes, type)
+            }
+            f.type = type.rawValue
+        case .string, .bytes, .null:
+            break
+        }
+        return f
+    }
+
+    private static func failure(_ bytes: UnsafeRawBufferPointer, _ type: FieldType) -> ParseFailure {
+        ParseFailure(message: "'\(String(decoding: bytes.prefix(64), as: UTF8.self))' is not a valid \(type)")
+    }
+
+    /// Parses a decimal integer with an optional sign; nil on anything else or on overflow.
+    @inlinable
+    public static func parseInt(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        var i = 0
+        var negative = false
+        if bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") {
+            negative = bytes.first == UInt8(ascii: "-")
+            i = 1
+        }
+        guard i < bytes.count else { return nil }
+        var value: Int64 = 0
+        while i < bytes.count {
+            let d = bytes[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = negative ? m.subtractingReportingOverflow(Int64(d)) : m.addingReportingOverflow(Int64(d))
+            if o1 || o2 { return nil }
+            value = s
+            i += 1
+        }
+        return value
+    }
+
+    /// Parses a floating-point number (strtod syntax, whole text consumed); nil otherwise.
+    public static func parseDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        guard bytes.count < 64 else { return Double(String(decoding: bytes, as: UTF8.self)) }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { buffer -> Double? in
+            let base = buffer.baseAddress!
+            UnsafeMutableRawPointer(base).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            base[bytes.count] = 0
+            var end: UnsafeMutablePointer<CChar>? = nil
+            let v = strtod(base, &end)
+            guard let end, end == base + bytes.count, !bytes.isEmpty else { return nil }
+            return v
+        }
+    }
+
+    /// The text of a value: integers in decimal, doubles in Swift's shortest round-trip form, booleans as
+    /// `true`/`false`, strings as they are, bytes as they are, NULL as the empty string.
+    public static func render(_ f: rv_field) -> String {
+        switch FieldType(rawValue: f.type) ?? .null {
+        case .null: ""
+        case .i64, .timestamp: String(f.value.i64)
+        case .f64: formatDouble(f.value.f64)
+        case .bool: f.value.i64 != 0 ? "true" : "false"
+        case .string, .bytes:
+            f.len == 0 ? "" : String(decoding: UnsafeRawBufferPointer(start: f.value.ptr, count: Int(f.len)), as: UTF8.self)
+        }
+    }
+
+    /// Doubles are written in Swift's shortest round-trip form ("12.5", "100.0", "1e-05").
+    public static func formatDouble(_ d: Double) -> String {
+        d.description
+    }
+}

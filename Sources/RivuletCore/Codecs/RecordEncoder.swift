@@ -1,0 +1,162 @@
+// RecordEncoder: writes records of a schema as CSV, JSON lines or raw lines, once, at the sink.
+import CRivulet
+
+/// Encodes records for a sink. `fields` selects which schema fields are written, in order.
+public protocol RecordEncoder {
+    /// Written once before the first record (a CSV header); may write nothing.
+    func writeHeader(to writer: ByteWriter) throws
+    func encode(_ record: UnsafePointer<rv_record>, to writer: ByteWriter) throws
+}
+
+/// Writes each field's text separated by the delimiter, quoting cells that need it (RFC 4180).
+public struct CSVEncoder: RecordEncoder {
+    public let schema: Schema
+    public let fields: [Int]
+    public let header: Bool
+    public let delimiter: UInt8
+
+    public init(schema: Schema, fields: [Int]? = nil, header: Bool = true, delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.schema = schema
+        self.fields = fields ?? Array(0..<schema.count)
+        self.header = header
+        self.delimiter = delimiter
+    }
+
+    public func writeHeader(to writer: ByteWriter) throws {
+        guard header else { return }
+        for (n, f) in fields.enumerated() {
+            if n > 0 { try writer.write(byte: delimiter) }
+            try writeCell(Array(schema.fields[f].name.utf8), to: writer)
+        }
+        try writer.write(byte: 0x0A)
+    }
+
+    public func encode(_ record: UnsafePointer<rv_record>, to writer: ByteWriter) throws {
+        if fields.isEmpty {
+            try writer.write(UnsafeRawBufferPointer(start: record.pointee.value, count: Int(record.pointee.value_len)))
+            try writer.write(byte: 0x0A)
+            return
+        }
+        let row = record.pointee.fields!
+        for (n, f) in fields.enumerated() {
+            if n > 0 { try writer.write(byte: delimiter) }
+            let value = row[f]
+            switch FieldType(rawValue: value.type) ?? .null {
+            case .null: break
+            case .i64, .timestamp: try writer.write(integer: value.value.i64)
+            case .string, .bytes:
+                try writeCell(UnsafeRawBufferPointer(start: value.value.ptr, count: Int(value.len)), to: writer)
+            case .f64, .bool: try writer.write(FieldText.render(value))
+            }
+        }
+        try writer.write(byte: 0x0A)
+    }
+
+    private func writeCell<C: Collection<UInt8>>(_ cell: C, to writer: ByteWriter) throws {
+        let needsQuotes = cell.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        if !needsQuotes {
+            if let done = try cell.withContiguousStorageIfAvailable({ try writer.write(UnsafeRawBufferPointer($0)) }) {
+                return done
+            }
+            for b in cell { try writer.write(byte: b) }
+            return
+        }
+        try writer.write(byte: 0x22)
+        for b in cell {
+            if b == 0x22 { try writer.write(byte: 0x22) }
+            try writer.write(byte: b)
+        }
+        try writer.write(byte: 0x22)
+    }
+}
+
+/// Writes one JSON object per record: `{"name":value,…}`. Strings are escaped; bytes are written as
+/// strings of their (lossy UTF-8) text; non-finite doubles as null.
+public struct JSONLinesEncoder: RecordEncoder {
+    public let schema: Schema
+    public let fields: [Int]
+    private let keys: [[UInt8]]
+
+    public init(schema: Schema, fields: [Int]? = nil) {
+        self.schema = schema
+        self.fields = fields ?? Array(0..<schema.count)
+        keys = self.fields.map { Array(JSONLinesEncoder.quoted(schema.fields[$0].name).utf8) + [UInt8(ascii: ":")] }
+    }
+
+    public func writeHeader(to writer: ByteWriter) throws {}
+
+    public func encode(_ record: UnsafePointer<rv_record>, to writer: ByteWriter) throws {
+        if fields.isEmpty {
+            let text = String(decoding: UnsafeRawBufferPointer(start: record.pointee.value, count: Int(record.pointee.value_len)), as: UTF8.self)
+            try writer.write("{\"value\":\(JSONLinesEncoder.quoted(text))}\n")
+            return
+        }
+        try writer.write(byte: UInt8(ascii: "{"))
+        let row = record.pointee.fields!
+        for (n, f) in fields.enumerated() {
+            if n > 0 { try writer.write(byte: UInt8(ascii: ",")) }
+            try keys[n].withUnsafeBytes { try writer.write($0) }
+            try JSONLinesEncoder.writeValue(row[f], to: writer)
+        }
+        try writer.write("}\n")
+    }
+
+    /// Writes one field value as JSON.
+    public static func writeValue(_ value: rv_field, to writer: ByteWriter) throws {
+        switch FieldType(rawValue: value.type) ?? .null {
+        case .null: try writer.write("null")
+        case .i64, .timestamp: try writer.write(integer: value.value.i64)
+        case .f64: try writer.write(value.value.f64.isFinite ? FieldText.formatDouble(value.value.f64) : "null")
+        case .bool: try writer.write(value.value.i64 != 0 ? "true" : "false")
+        case .string, .bytes: try writer.write(quoted(FieldText.render(value)))
+        }
+    }
+
+    /// `text` as a JSON string literal.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                        + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Writes each record's raw value as a line; for records with fields, their texts joined by the
+/// delimiter (without CSV quoting).
+public struct LinesEncoder: RecordEncoder {
+    public let fields: [Int]
+    public let delimiter: UInt8
+
+    public init(schema: Schema, fields: [Int]? = nil, delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.fields = fields ?? Array(0..<schema.count)
+        self.delimiter = delimiter
+    }
+
+    public func writeHeader(to writer: ByteWriter) throws {}
+
+    public func encode(_ record: UnsafePointer<rv_record>, to writer: ByteWriter) throws {
+        if fields.isEmpty || record.pointee.value_len > 0 {
+            try writer.write(UnsafeRawBufferPointer(start: record.pointee.value, count: Int(record.pointee.value_len)))
+        } else {
+            for (n, f) in fields.enumerated() {
+                if n > 0 { try writer.write(byte: delimiter) }
+                try writer.write(FieldText.render(record.pointee.fields[f]))
+            }
+        }
+        try writer.write(byte: 0x0A)
+    }
+}

@@ -1,0 +1,202 @@
+// RecordBatch: a fixed-capacity batch of immutable records laid out as the C ABI's rv_record array.
+import CRivulet
+
+/// A batch of records in the exact memory layout plugins see (`rv_batch`): an array of `rv_record`, one
+/// `rv_field` row per record, and a `ByteArena` for their bytes.
+///
+/// A batch is filled by one thread (a source, or the host while an operator emits), then published and
+/// read-only from then on: it may be read by several consumers at once (fan-out) and crosses threads
+/// through rings. A forwarded record keeps pointing into the batch it came from; that batch is retained in
+/// `parents` for as long as this one lives, so no bytes are copied on the filter path.
+/// - Complexity: one allocation for the records, one for the field rows, one per 64 KiB of bytes.
+public final class RecordBatch: @unchecked Sendable {
+    /// The schema every record of the batch follows.
+    public let schema: Schema
+    public let capacity: Int
+    public let fieldCount: Int
+    /// The number of records appended so far.
+    public var count: Int { _count }
+    @usableFromInline var _count: Int = 0
+
+    @usableFromInline let records: UnsafeMutablePointer<rv_record>
+    @usableFromInline let fieldRows: UnsafeMutablePointer<rv_field>
+    @usableFromInline var arena = ByteArena()
+    @usableFromInline var parents: [RecordBatch] = []
+
+    public init(schema: Schema, capacity: Int) {
+        precondition(capacity > 0, "a batch holds at least one record")
+        self.schema = schema
+        self.capacity = capacity
+        self.fieldCount = schema.count
+        records = .allocate(capacity: capacity)
+        fieldRows = .allocate(capacity: max(1, capacity * schema.count))
+    }
+
+    deinit {
+        records.deallocate()
+        fieldRows.deallocate()
+        arena.release()
+    }
+
+    public var isEmpty: Bool { count == 0 }
+    public var isFull: Bool { count == capacity }
+
+    /// The record at `index` (borrowed: valid while the batch lives).
+    @inlinable
+    public func record(at index: Int) -> UnsafePointer<rv_record> {
+        UnsafePointer(records + index)
+    }
+
+    /// Field `field` of record `index`.
+    @inlinable
+    public func field(_ index: Int, _ field: Int) -> rv_field {
+        records[index].fields[field]
+    }
+
+    /// The C view of records `start..<count`, valid while the batch lives.
+    @inlinable
+    public func cBatch(from start: Int = 0) -> rv_batch {
+        rv_batch(
+            struct_size: UInt32(MemoryLayout<rv_batch>.size), record_size: UInt32(MemoryLayout<rv_record>.stride),
+            count: UInt64(count - start), records: UnsafePointer(records + start))
+    }
+
+    /// Appends record `index` of `parent` without copying its bytes; `parent` is retained.
+    /// The caller guarantees both batches have the same schema.
+    @inlinable
+    public func appendForwarded(from parent: RecordBatch, index: Int) {
+        precondition(count < capacity, "batch is full")
+        records[count] = parent.records[index]
+        _count += 1
+        if parents.last !== parent { retain(parent) }
+    }
+
+    @usableFromInline
+    func retain(_ parent: RecordBatch) {
+        if !parents.contains(where: { $0 === parent }) { parents.append(parent) }
+    }
+
+    /// Appends a copy of `record`: its fields, their bytes, key, value and headers are copied, so the
+    /// caller keeps ownership of everything. Returns false when `record.field_count` does not match.
+    @discardableResult
+    public func append(copying record: UnsafePointer<rv_record>) -> Bool {
+        precondition(count < capacity, "batch is full")
+        let source = record.pointee
+        guard Int(source.field_count) == fieldCount, fieldCount == 0 || source.fields != nil else { return false }
+        let row = fieldRows + count * fieldCount
+        for i in 0..<fieldCount {
+            var f = source.fields[i]
+            if FieldType(rawValue: f.type)?.isBytesLike == true {
+                f.value.ptr = arena.copy(f.value.ptr, count: Int(f.len))
+            }
+            row[i] = f
+        }
+        var copy = source
+        copy.fields = fieldCount == 0 ? nil : UnsafePointer(row)
+        copy.key = arena.copy(source.key, count: Int(source.key_len))
+        copy.value = arena.copy(source.value, count: Int(source.value_len))
+        copy.headers = copyHeaders(source.headers, count: Int(source.header_count))
+        records[count] = copy
+        _count += 1
+        return true
+    }
+
+    private func copyHeaders(_ headers: UnsafePointer<rv_header>?, count: Int) -> UnsafePointer<rv_header>? {
+        guard count > 0, let headers else { return nil }
+        let raw = arena.allocate(count * MemoryLayout<rv_header>.stride, alignment: MemoryLayout<rv_header>.alignment)
+        let out = raw.bindMemory(to: rv_header.self, capacity: count)
+        for i in 0..<count {
+            let h = headers[i]
+            let name = h.name.map { String(cString: $0) } ?? ""
+            out[i] = rv_header(
+                name: arena.copyCString(name).pointer, value: arena.copy(h.value, count: Int(h.value_len)),
+                value_len: h.value_len)
+        }
+        return UnsafePointer(out)
+    }
+
+    // MARK: Building records in place (sources, codecs, host operators)
+
+    /// Starts a new record with every field NULL and returns its index; fill it with `setField`,
+    /// `setKey`, `setValue` and `setTimestamp`.
+    @inlinable
+    public func appendEmpty(timestamp: Int64 = 0, partition: Int32 = -1, offset: Int64 = -1) -> Int {
+        precondition(count < capacity, "batch is full")
+        let row = fieldRows + count * fieldCount
+        row.initialize(repeating: rv_field(), count: fieldCount)
+        records[count] = rv_record(
+            key: nil, value: nil, fields: fieldCount == 0 ? nil : UnsafePointer(row), headers: nil, key_len: 0,
+            value_len: 0, timestamp: timestamp, offset: offset, partition: partition,
+            field_count: UInt32(fieldCount), header_count: 0, op: RV_OP_INSERT)
+        _count += 1
+        return count - 1
+    }
+
+    /// Drops the last record (a source that failed to decode it).
+    public func removeLast() {
+        precondition(count > 0)
+        _count -= 1
+    }
+
+    /// Sets field `field` of record `index` (a record this batch is still building).
+    @inlinable
+    public func setField(_ index: Int, _ field: Int, _ value: rv_field) {
+        UnsafeMutablePointer(mutating: records[index].fields!)[field] = value
+    }
+
+    /// Sets a string or bytes field, copying the bytes into the batch.
+    @inlinable
+    public func setBytesField(
+        _ index: Int, _ field: Int, type: FieldType, _ bytes: UnsafeRawPointer?, count byteCount: Int
+    ) {
+        var f = rv_field()
+        f.type = type.rawValue
+        f.len = UInt32(byteCount)
+        f.value.ptr = arena.copy(bytes, count: byteCount) ?? UnsafePointer(bitPattern: 1)
+        if byteCount == 0 { f.value.ptr = nil }
+        setField(index, field, f)
+    }
+
+    /// Sets a string field from a Swift string.
+    public func setStringField(_ index: Int, _ field: Int, _ string: String) {
+        var s = string
+        s.withUTF8 { setBytesField(index, field, type: .string, $0.baseAddress, count: $0.count) }
+    }
+
+    /// Sets the key of record `index` by copying `count` bytes.
+    @inlinable
+    public func setKey(_ index: Int, _ bytes: UnsafeRawPointer?, count byteCount: Int) {
+        records[index].key = arena.copy(bytes, count: byteCount)
+        records[index].key_len = UInt64(byteCount)
+    }
+
+    /// Sets the key of record `index` to the bytes of one of its own string/bytes fields (no copy).
+    @inlinable
+    public func setKey(_ index: Int, fromField field: Int) {
+        let f = records[index].fields[field]
+        if FieldType(rawValue: f.type)?.isBytesLike == true {
+            records[index].key = f.value.ptr
+            records[index].key_len = UInt64(f.len)
+        } else if f.type != FieldType.null.rawValue {
+            var v = f.value.i64
+            withUnsafeBytes(of: &v) { setKey(index, $0.baseAddress, count: 8) }
+        }
+    }
+
+    /// Sets the raw value of record `index` by copying `count` bytes.
+    @inlinable
+    public func setValue(_ index: Int, _ bytes: UnsafeRawPointer?, count byteCount: Int) {
+        records[index].value = arena.copy(bytes, count: byteCount)
+        records[index].value_len = UInt64(byteCount)
+    }
+
+    @inlinable
+    public func setTimestamp(_ index: Int, _ timestamp: Int64) {
+        records[index].timestamp = timestamp
+    }
+
+    @inlinable
+    public func setOp(_ index: Int, _ op: UInt32) {
+        records[index].op = op
+    }
+}
