@@ -215,6 +215,10 @@ typedef struct rv_host_api {
      * their YAML spelling), or NULL when absent. Owned by the host, valid until destroy. */
     const char *(*config_get)(rv_context *ctx, const char *key);
 
+    /* The user_data of the definition (operator, aggregate or function) this context was made for. Valid
+     * in every callback. */
+    const void *(*user_data)(rv_context *ctx);
+
     /* ---- 1.0: schemas (valid during create unless noted) ---- */
 
     /* The index of the field `name` in the schema of input port `port`, or -1 when there is none. Valid in
@@ -319,6 +323,9 @@ typedef struct rv_operator_def {
     const char *const *outputs;
     const rv_config_key *config_keys; /* config_key_count of them */
     uint64_t config_key_count;
+    /* Anything the plugin wants to find again from an instance's context (api->user_data): lets one set
+     * of callbacks serve many operators (the Swift SDK's trampolines use it). May be NULL. */
+    const void *user_data;
 
     /* Makes an instance: read config, resolve field indexes, declare output schemas. Required. */
     rv_status (*create)(const rv_host_api *api, rv_context *ctx, void **instance_out);
@@ -350,6 +357,7 @@ typedef struct rv_aggregate_def {
     uint32_t acc_size;
     const char *name;
     const char *description;
+    const void *user_data; /* returned by api->user_data in its callbacks; may be NULL */
     uint32_t input_type;  /* RV_TYPE_* of the field it aggregates (RV_TYPE_NULL: any, or none) */
     uint32_t result_type; /* RV_TYPE_* of its result */
     rv_status (*init)(const rv_host_api *api, rv_context *ctx, void *acc);
@@ -370,6 +378,7 @@ typedef struct rv_function_def {
     const char *description;
     const uint32_t *arg_types; /* arg_count RV_TYPE_* values */
     uint64_t arg_count;
+    const void *user_data; /* returned by api->user_data in its callbacks; may be NULL */
     /* `out` string/bytes values must point to static memory or into the arguments. */
     rv_status (*call)(const rv_host_api *api, rv_context *ctx, const rv_field *args, uint64_t arg_count,
                       rv_field *out);

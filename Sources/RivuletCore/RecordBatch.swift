@@ -71,6 +71,26 @@ public final class RecordBatch: @unchecked Sendable {
         if parents.last !== parent { retain(parent) }
     }
 
+    /// Appends record `index` of `parent` with its field row copied into this batch (field structs only:
+    /// their bytes stay in `parent`, which is retained). Fields past the parent's count start NULL; change
+    /// any with `setField`. Returns the new record's index. For operators that add or replace a few fields.
+    @inlinable
+    public func appendDerived(from parent: RecordBatch, index: Int) -> Int {
+        precondition(count < capacity, "batch is full")
+        precondition(fieldCount >= parent.fieldCount, "a derived record keeps every field of its parent")
+        let row = fieldRows + count * fieldCount
+        let source = parent.records[index]
+        if parent.fieldCount > 0 { row.initialize(from: source.fields, count: parent.fieldCount) }
+        (row + parent.fieldCount).initialize(repeating: rv_field(), count: fieldCount - parent.fieldCount)
+        var r = source
+        r.fields = fieldCount == 0 ? nil : UnsafePointer(row)
+        r.field_count = UInt32(fieldCount)
+        records[count] = r
+        _count += 1
+        if parents.last !== parent { retain(parent) }
+        return count - 1
+    }
+
     @usableFromInline
     func retain(_ parent: RecordBatch) {
         if !parents.contains(where: { $0 === parent }) { parents.append(parent) }
@@ -193,6 +213,13 @@ public final class RecordBatch: @unchecked Sendable {
     @inlinable
     public func setTimestamp(_ index: Int, _ timestamp: Int64) {
         records[index].timestamp = timestamp
+    }
+
+    /// Sets the source position of record `index` (for replay).
+    @inlinable
+    public func setPosition(_ index: Int, partition: Int32, offset: Int64) {
+        records[index].partition = partition
+        records[index].offset = offset
     }
 
     @inlinable

@@ -86,9 +86,15 @@ public struct JSONLinesEncoder: RecordEncoder {
     public func writeHeader(to writer: ByteWriter) throws {}
 
     public func encode(_ record: UnsafePointer<rv_record>, to writer: ByteWriter) throws {
+        try encodeObject(record, to: writer)
+        try writer.write(byte: 0x0A)
+    }
+
+    /// Writes the record as one JSON object, without a line end.
+    public func encodeObject(_ record: UnsafePointer<rv_record>, to writer: ByteWriter) throws {
         if fields.isEmpty {
             let text = String(decoding: UnsafeRawBufferPointer(start: record.pointee.value, count: Int(record.pointee.value_len)), as: UTF8.self)
-            try writer.write("{\"value\":\(JSONLinesEncoder.quoted(text))}\n")
+            try writer.write("{\"value\":\(JSONLinesEncoder.quoted(text))}")
             return
         }
         try writer.write(byte: UInt8(ascii: "{"))
@@ -98,7 +104,7 @@ public struct JSONLinesEncoder: RecordEncoder {
             try keys[n].withUnsafeBytes { try writer.write($0) }
             try JSONLinesEncoder.writeValue(row[f], to: writer)
         }
-        try writer.write("}\n")
+        try writer.write(byte: UInt8(ascii: "}"))
     }
 
     /// Writes one field value as JSON.

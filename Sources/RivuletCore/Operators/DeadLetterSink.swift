@@ -1,0 +1,48 @@
+// DeadLetterSink: where records that failed (to decode, or in an operator) go, with the reason.
+import CRivulet
+import Foundation
+
+/// Receives failed records. Shared by every task, so implementations are thread-safe.
+public protocol DeadLetterSink: AnyObject, Sendable {
+    /// `record` failed in `node` because of `reason`; `schema` describes its fields. `raw` is the input
+    /// text when the record could not even be decoded.
+    func deadLetter(node: String, reason: String, record: UnsafePointer<rv_record>?, schema: Schema, raw: String?) throws
+    /// How many records were dead-lettered so far.
+    var count: Int { get }
+    func flush() throws
+}
+
+/// Writes dead letters as JSON lines: `{"node":…,"reason":…,"record":{…}}` (or `"raw":…` for input that
+/// could not be decoded), to a file or stderr.
+public final class JSONDeadLetterWriter: DeadLetterSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private let writer: ByteWriter
+    private var written = 0
+    public let destination: String
+
+    public init(writer: ByteWriter) {
+        self.writer = writer
+        destination = writer.path
+    }
+
+    public var count: Int { lock.withLock { written } }
+
+    public func deadLetter(
+        node: String, reason: String, record: UnsafePointer<rv_record>?, schema: Schema, raw: String?
+    ) throws {
+        try lock.withLock {
+            try writer.write("{\"node\":\(JSONLinesEncoder.quoted(node)),\"reason\":\(JSONLinesEncoder.quoted(reason))")
+            if let raw { try writer.write(",\"raw\":\(JSONLinesEncoder.quoted(raw))") }
+            if let record {
+                try writer.write(",\"record\":")
+                let encoder = JSONLinesEncoder(schema: schema)
+                try encoder.encodeObject(record, to: writer)
+            }
+            try writer.write("}\n")
+            written += 1
+            try writer.flush()
+        }
+    }
+
+    public func flush() throws { try lock.withLock { try writer.flush() } }
+}

@@ -1,0 +1,28 @@
+// StreamOperator: what every node that consumes batches implements: plugin, FFI and built-in operators, sinks.
+
+/// A consumer of record batches on numbered input ports. Called by one thread at a time (its task's).
+public protocol StreamOperator: AnyObject {
+    /// The node's name in the manifest, for messages.
+    var name: String { get }
+    /// Processes a batch that arrived on input `port`. Output goes through the operator's output ports.
+    func process(_ batch: RecordBatch, port: Int) throws
+    /// The operator's event-time watermark advanced (the minimum over its inputs).
+    func advanceWatermark(to watermark: Int64) throws
+    /// Every input has ended: emit what is held, flush outputs. Called once.
+    func finish() throws
+    /// Releases resources (destroy plugin instances, close files). Called once, after finish or on failure.
+    func close()
+}
+
+/// A failure that stops the run: a plugin returned RV_FATAL, a sink cannot write, a limit was exceeded.
+public struct OperatorFailure: Error, CustomStringConvertible, Sendable {
+    public let node: String
+    public let message: String
+
+    public init(node: String, message: String) {
+        self.node = node
+        self.message = message
+    }
+
+    public var description: String { "\(node): \(message)" }
+}

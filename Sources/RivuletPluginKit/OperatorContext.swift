@@ -1,0 +1,174 @@
+// OperatorContext: a Swift plugin's safe handle on the host services of rivulet.h.
+import Foundation
+
+/// The host, as one operator instance sees it. Wraps the `rv_host_api` table and the instance's
+/// `rv_context`; valid inside callbacks only, on the calling thread (the threading contract of rivulet.h).
+public final class OperatorContext {
+    public let api: UnsafePointer<rv_host_api>
+    public let ctx: OpaquePointer
+    /// The batch of the current process call (for `forward`).
+    var currentBatch: UnsafePointer<rv_batch>?
+    /// Scratch for emitted records: a field row and the bytes of replaced string values.
+    private var row: UnsafeMutablePointer<rv_field>
+    private var rowCapacity = 0
+    private var scratch: UnsafeMutableRawPointer
+    private var scratchCapacity = 256
+
+    init(api: UnsafePointer<rv_host_api>, ctx: OpaquePointer) {
+        self.api = api
+        self.ctx = ctx
+        row = .allocate(capacity: 1)
+        rowCapacity = 1
+        scratch = .allocate(byteCount: 256, alignment: 8)
+    }
+
+    deinit {
+        row.deallocate()
+        scratch.deallocate()
+    }
+
+    // MARK: Configuration and schemas
+
+    /// The config value for `key`, as written in the manifest (nested keys are dotted: `rates.USD`).
+    public func config(_ key: String) -> String? {
+        api.pointee.config_get(ctx, key).map { String(cString: $0) }
+    }
+
+    /// The index of input field `name` on `port`, or nil.
+    public func inputField(_ name: String, port: Int = 0) -> Int? {
+        let i = api.pointee.input_field_index(ctx, UInt32(port), name)
+        return i >= 0 ? Int(i) : nil
+    }
+
+    /// The fields of input `port`, in order.
+    public func inputFields(port: Int = 0) -> [(name: String, kind: FieldKind)] {
+        let n = api.pointee.input_field_count(ctx, UInt32(port))
+        return (0..<n).map { i in
+            var def = rv_field_def()
+            _ = api.pointee.input_field_def(ctx, UInt32(port), i, &def)
+            return (String(cString: def.name), FieldKind(rawValue: def.type) ?? .null)
+        }
+    }
+
+    /// The type of input field `index` on `port`.
+    public func inputKind(_ index: Int, port: Int = 0) -> FieldKind {
+        var def = rv_field_def()
+        _ = api.pointee.input_field_def(ctx, UInt32(port), UInt32(index), &def)
+        return FieldKind(rawValue: def.type) ?? .null
+    }
+
+    /// Appends a field to output `port`'s schema (during init); returns its index.
+    public func addOutputField(_ name: String, _ kind: FieldKind, port: Int = 0) throws -> Int {
+        var index: UInt32 = 0
+        try check(api.pointee.output_field_add(ctx, UInt32(port), name, kind.rawValue, &index))
+        return Int(index)
+    }
+
+    /// Replaces output `port`'s schema (during init).
+    public func setOutputFields(_ fields: [(name: String, kind: FieldKind)], port: Int = 0) throws {
+        let names = fields.map { strdup($0.name) }
+        defer { names.forEach { free($0) } }
+        let defs = zip(names, fields).map { rv_field_def(name: UnsafePointer($0.0), type: $0.1.kind.rawValue, reserved: 0) }
+        try check(api.pointee.output_schema_set(ctx, UInt32(port), defs, UInt32(defs.count)))
+    }
+
+    // MARK: Emitting
+
+    /// Emits `record` unchanged to output `port` (no copy; the port must have the input's schema).
+    public func forward(_ record: Record, port: Int = 0) throws {
+        try check(api.pointee.forward(ctx, UInt32(port), currentBatch, UInt64(record.index)))
+    }
+
+    /// Emits `record` with some fields set, to output `port` whose schema has `fieldCount` fields: fields
+    /// the input has are kept, fields past them start NULL, then `changes` apply. The host copies it all.
+    public func emit(_ record: Record, port: Int = 0, fieldCount: Int, changes: [(Int, FieldValue)]) throws {
+        if fieldCount > rowCapacity {
+            row.deallocate()
+            row = .allocate(capacity: fieldCount)
+            rowCapacity = fieldCount
+        }
+        let kept = min(fieldCount, record.fieldCount)
+        if kept > 0 { row.update(from: record.raw.pointee.fields, count: kept) }
+        for i in kept..<fieldCount { row[i] = rv_field() }
+        // Bytes of string/bytes changes go to `scratch`, sized first so no pointer moves while emitting.
+        let needed = changes.reduce(0) { total, change in
+            switch change.1 {
+            case .string(let s): total + s.utf8.count
+            case .bytes(let b): total + b.count
+            default: total
+            }
+        }
+        if needed > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = max(needed, scratchCapacity * 2)
+            scratch = .allocate(byteCount: scratchCapacity, alignment: 8)
+        }
+        var offset = 0
+        for (index, value) in changes {
+            var f = rv_field()
+            switch value {
+            case .null: break
+            case .int(let v): f.type = FieldKind.i64.rawValue; f.value.i64 = v
+            case .double(let v): f.type = FieldKind.f64.rawValue; f.value.f64 = v
+            case .bool(let v): f.type = FieldKind.bool.rawValue; f.value.i64 = v ? 1 : 0
+            case .timestamp(let v): f.type = FieldKind.timestamp.rawValue; f.value.i64 = v
+            case .string(var s):
+                f.type = FieldKind.string.rawValue
+                f.len = UInt32(s.utf8.count)
+                s.withUTF8 { if let base = $0.baseAddress { (scratch + offset).copyMemory(from: base, byteCount: $0.count) } }
+                f.value.ptr = UnsafePointer((scratch + offset).assumingMemoryBound(to: UInt8.self))
+                offset += Int(f.len)
+            case .bytes(let b):
+                f.type = FieldKind.bytes.rawValue
+                f.len = UInt32(b.count)
+                b.withUnsafeBytes { if let base = $0.baseAddress { (scratch + offset).copyMemory(from: base, byteCount: $0.count) } }
+                f.value.ptr = UnsafePointer((scratch + offset).assumingMemoryBound(to: UInt8.self))
+                offset += b.count
+            }
+            row[index] = f
+        }
+        var out = record.raw.pointee
+        out.fields = UnsafePointer(row)
+        out.field_count = UInt32(fieldCount)
+        try check(api.pointee.emit(ctx, UInt32(port), &out))
+    }
+
+    /// Emits a record made of `record`'s fields at `sources`, in that order, to output `port` (whose schema
+    /// must be those fields). The host copies the bytes.
+    public func emit(_ record: Record, port: Int = 0, selecting sources: [Int]) throws {
+        if sources.count > rowCapacity {
+            row.deallocate()
+            row = .allocate(capacity: sources.count)
+            rowCapacity = sources.count
+        }
+        for (i, s) in sources.enumerated() { row[i] = record.raw.pointee.fields[s] }
+        var out = record.raw.pointee
+        out.fields = UnsafePointer(row)
+        out.field_count = UInt32(sources.count)
+        try check(api.pointee.emit(ctx, UInt32(port), &out))
+    }
+
+    // MARK: Diagnostics and metrics
+
+    public enum LogLevel: UInt32 { case debug = 0, info, warn, error }
+
+    public func log(_ message: String, level: LogLevel = .info) {
+        api.pointee.log(ctx, level.rawValue, message)
+    }
+
+    /// Adds to the instance's counter `name` (created on first use).
+    public func count(_ name: String, by delta: Int64 = 1) {
+        let counter = api.pointee.counter_register(ctx, name)
+        api.pointee.counter_add(ctx, counter, delta)
+    }
+
+    func check(_ status: rv_status) throws {
+        guard status == RV_OK else { throw HostStatus(status: status) }
+    }
+}
+
+/// A host service answered something other than RV_OK; the SDK passes it back to the host as the
+/// callback's status (RV_FATAL when the host said so).
+public struct HostStatus: Error {
+    public let status: rv_status
+}

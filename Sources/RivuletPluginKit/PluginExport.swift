@@ -1,0 +1,89 @@
+// PluginExport: builds the C descriptor of a Swift plugin library and the trampolines behind it.
+import Foundation
+
+/// Turns Swift operator types into the `rv_plugin_descriptor` the host reads. A Swift plugin library
+/// exports its entry with three lines:
+///
+///     @_cdecl("rivulet_plugin_v1")
+///     public func rivuletPluginV1() -> UnsafeRawPointer {
+///         PluginExport.descriptor(name: "my_plugin", version: "1.0.0", operators: [MyOperator.self])
+///     }
+///
+/// (The function must be `public`: an internal `@_cdecl` is hidden in release builds.)
+/// The descriptor and every string it points to are built once and live until the process ends.
+public enum PluginExport {
+    nonisolated(unsafe) private static var built: [String: UnsafeRawPointer] = [:]
+    private static let lock = NSLock()
+
+    public static func descriptor(
+        name: String, version: String, summary: String = "", operators: [any RivuletOperator.Type]
+    ) -> UnsafeRawPointer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let d = built[name] { return d }
+        let defs = UnsafeMutablePointer<UnsafePointer<rv_operator_def>?>.allocate(capacity: max(1, operators.count))
+        for (i, type) in operators.enumerated() { defs[i] = UnsafePointer(makeDefinition(type)) }
+        let d = UnsafeMutablePointer<rv_plugin_descriptor>.allocate(capacity: 1)
+        var descriptor = rv_plugin_descriptor()
+        descriptor.struct_size = UInt32(MemoryLayout<rv_plugin_descriptor>.size)
+        descriptor.abi_major = RV_ABI_MAJOR
+        descriptor.abi_minor = RV_ABI_MINOR
+        descriptor.name = UnsafePointer(strdup(name))
+        descriptor.version = UnsafePointer(strdup(version))
+        descriptor.description = UnsafePointer(strdup(summary))
+        descriptor.operators = UnsafePointer(defs)
+        descriptor.operator_count = UInt64(operators.count)
+        d.initialize(to: descriptor)
+        built[name] = UnsafeRawPointer(d)
+        return UnsafeRawPointer(d)
+    }
+
+    private static func cStrings(_ names: [String]) -> UnsafePointer<UnsafePointer<CChar>?> {
+        let list = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: names.count + 1)
+        for (i, n) in names.enumerated() { list[i] = UnsafePointer(strdup(n)) }
+        list[names.count] = nil
+        return UnsafePointer(list)
+    }
+
+    private static func makeDefinition(_ type: any RivuletOperator.Type) -> UnsafeMutablePointer<rv_operator_def> {
+        var def = rv_operator_def()
+        def.struct_size = UInt32(MemoryLayout<rv_operator_def>.size)
+        def.flags = type.isStateless ? RV_OPERATOR_STATELESS : 0
+        def.name = UnsafePointer(strdup(type.name))
+        def.description = UnsafePointer(strdup(type.summary))
+        def.inputs = cStrings(type.inputs)
+        def.outputs = cStrings(type.outputs)
+        let keys = UnsafeMutablePointer<rv_config_key>.allocate(capacity: max(1, type.configKeys.count))
+        for (i, k) in type.configKeys.enumerated() {
+            keys[i] = rv_config_key(
+                name: UnsafePointer(strdup(k.name)), description: UnsafePointer(strdup(k.description)),
+                type: k.type.rawValue, required: k.required ? 1 : 0)
+        }
+        def.config_keys = UnsafePointer(keys)
+        def.config_key_count = UInt64(type.configKeys.count)
+        def.user_data = UnsafeRawPointer(Unmanaged.passRetained(OperatorFactory(type)).toOpaque())
+        def.create = Trampolines.create
+        def.destroy = Trampolines.destroy
+        def.process = Trampolines.process
+        def.flush = Trampolines.flush
+        let p = UnsafeMutablePointer<rv_operator_def>.allocate(capacity: 1)
+        p.initialize(to: def)
+        return p
+    }
+}
+
+/// Remembers which Swift type an operator definition stands for (its user_data).
+final class OperatorFactory {
+    let type: any RivuletOperator.Type
+    init(_ type: any RivuletOperator.Type) { self.type = type }
+}
+
+/// One live instance: the Swift operator and its context.
+final class InstanceBox {
+    let op: any RivuletOperator
+    let context: OperatorContext
+    init(op: any RivuletOperator, context: OperatorContext) {
+        self.op = op
+        self.context = context
+    }
+}

@@ -1,0 +1,70 @@
+// Trampolines: the C callbacks every Swift operator shares; they find the Swift object and never throw.
+
+/// C entry points of Swift operators. Each converts Swift errors into rivulet.h status codes and
+/// reports their message; no error or exception ever crosses into the host.
+enum Trampolines {
+    static let create: @convention(c) (
+        UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+    ) -> rv_status = { api, ctx, out in
+        guard let api, let ctx, let out, let data = api.pointee.user_data(ctx) else { return RV_FATAL }
+        let factory = Unmanaged<OperatorFactory>.fromOpaque(data).takeUnretainedValue()
+        let context = OperatorContext(api: api, ctx: ctx)
+        do {
+            let op = try factory.type.init(context: context)
+            out.pointee = Unmanaged.passRetained(InstanceBox(op: op, context: context)).toOpaque()
+            return RV_OK
+        } catch {
+            return report(error, api, ctx)
+        }
+    }
+
+    static let destroy: @convention(c) (UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?) -> Void = {
+        _, _, instance in
+        guard let instance else { return }
+        Unmanaged<InstanceBox>.fromOpaque(instance).release()
+    }
+
+    static let process: @convention(c) (
+        UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?, UInt32, UnsafePointer<rv_batch>?
+    ) -> rv_status = { api, ctx, instance, port, batch in
+        guard let api, let ctx, let instance, let batch else { return RV_FATAL }
+        let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+        box.context.currentBatch = batch
+        defer { box.context.currentBatch = nil }
+        do {
+            try box.op.process(Batch(raw: batch), port: Int(port), context: box.context)
+            return RV_OK
+        } catch {
+            return report(error, api, ctx)
+        }
+    }
+
+    static let flush: @convention(c) (UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?) -> rv_status = {
+        api, ctx, instance in
+        guard let api, let ctx, let instance else { return RV_FATAL }
+        let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+        do {
+            try box.op.flush(context: box.context)
+            return RV_OK
+        } catch {
+            return report(error, api, ctx)
+        }
+    }
+
+    /// Reports `error` to the host and returns the status that matches it.
+    static func report(_ error: Error, _ api: UnsafePointer<rv_host_api>, _ ctx: OpaquePointer) -> rv_status {
+        switch error {
+        case let e as RecordError:
+            api.pointee.report_error(ctx, RV_ERROR, Int64(e.index), e.message)
+            return RV_ERROR
+        case let e as RetryLater:
+            api.pointee.report_error(ctx, RV_RETRY, Int64(e.index), e.message)
+            return RV_RETRY
+        case let e as HostStatus:
+            return e.status == RV_OK ? RV_FATAL : e.status
+        default:
+            api.pointee.report_error(ctx, RV_FATAL, -1, "\(error)")
+            return RV_FATAL
+        }
+    }
+}

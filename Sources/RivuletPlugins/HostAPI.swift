@@ -1,0 +1,185 @@
+// HostAPI: the rv_host_api table: the services plugins call, implemented over PluginContext.
+import CRivulet
+import Foundation
+import RivuletCore
+
+/// The one host service table handed to every plugin callback. Built once, never freed, never changed.
+/// Every slot of ABI 1.0 is filled (a test checks it); services the host does not implement yet answer
+/// RV_UNSUPPORTED and say so through the context's error.
+public enum HostAPI {
+    /// The table plugins receive.
+    public static var table: UnsafePointer<rv_host_api> { UnsafePointer(storage) }
+
+    nonisolated(unsafe) private static let storage: UnsafeMutablePointer<rv_host_api> = {
+        let p = UnsafeMutablePointer<rv_host_api>.allocate(capacity: 1)
+        p.initialize(to: makeTable())
+        return p
+    }()
+
+    /// The messages the host logs, also written to stderr (tests read them here).
+    public static func write(level: UInt32, node: String, message: String) {
+        let name = ["debug", "info", "warn", "error"][Int(min(level, 3))]
+        FileHandle.standardError.write(Data("rivulet: [\(name)] \(node): \(message)\n".utf8))
+    }
+
+    private static func unsupported(_ ctx: OpaquePointer?, _ service: String) -> rv_status {
+        PluginContext.from(ctx)?.record(
+            error: RV_UNSUPPORTED, index: -1,
+            message: "host service \(service) is not supported yet by this version of rivulet")
+        return RV_UNSUPPORTED
+    }
+
+    private static func makeTable() -> rv_host_api {
+        var api = rv_host_api()
+        api.struct_size = UInt32(MemoryLayout<rv_host_api>.size)
+        api.abi_major = RV_ABI_MAJOR
+        api.abi_minor = RV_ABI_MINOR
+
+        api.log = { ctx, level, message in
+            let node = PluginContext.from(ctx)?.nodeName ?? "plugin"
+            HostAPI.write(level: level, node: node, message: message.map { String(cString: $0) } ?? "")
+        }
+        api.report_error = { ctx, code, index, message in
+            PluginContext.from(ctx)?.record(
+                error: code, index: index, message: message.map { String(cString: $0) } ?? "(no message)")
+        }
+        api.config_get = { ctx, key in
+            guard let c = PluginContext.from(ctx), let key else { return nil }
+            return UnsafePointer(c.configValues[String(cString: key)])
+        }
+
+        api.user_data = { ctx in PluginContext.from(ctx)?.userData }
+
+        // Schemas
+        api.input_field_index = { ctx, port, name in
+            guard let c = PluginContext.from(ctx), Int(port) < c.inputSchemas.count, let name else { return -1 }
+            return Int32(c.inputSchemas[Int(port)].index(of: String(cString: name)) ?? -1)
+        }
+        api.input_field_count = { ctx, port in
+            guard let c = PluginContext.from(ctx), Int(port) < c.inputSchemas.count else { return 0 }
+            return UInt32(c.inputSchemas[Int(port)].count)
+        }
+        api.input_field_def = { ctx, port, index, out in
+            guard let c = PluginContext.from(ctx), let out, Int(port) < c.inputSchemas.count,
+                Int(index) < c.inputSchemas[Int(port)].count
+            else { return RV_NOT_FOUND }
+            let f = c.inputSchemas[Int(port)].fields[Int(index)]
+            out.pointee = rv_field_def(name: c.internedName(f.name), type: f.type.rawValue, reserved: 0)
+            return RV_OK
+        }
+        api.output_schema_set = { ctx, port, fields, count in
+            guard let c = PluginContext.from(ctx), Int(port) < c.outputs.count else { return RV_NOT_FOUND }
+            guard c.isCreating else { return c.invalid("output_schema_set is only valid during create") }
+            var schema = Schema()
+            for i in 0..<Int(count) {
+                guard let fields, let n = fields[i].name, let type = FieldType(rawValue: fields[i].type), type != .null else {
+                    return c.invalid("output_schema_set: field \(i) has no name or an invalid type")
+                }
+                schema.append(FieldDefinition(name: String(cString: n), type: type))
+            }
+            c.outputs[Int(port)].setSchema(schema)
+            return RV_OK
+        }
+        api.output_field_add = { ctx, port, name, type, indexOut in
+            guard let c = PluginContext.from(ctx), Int(port) < c.outputs.count else { return RV_NOT_FOUND }
+            guard c.isCreating else { return c.invalid("output_field_add is only valid during create") }
+            guard let name, let t = FieldType(rawValue: type), t != .null else {
+                return c.invalid("output_field_add: a name and a valid RV_TYPE_* are required")
+            }
+            var schema = c.outputs[Int(port)].schema
+            let fieldName = String(cString: name)
+            if schema.index(of: fieldName) != nil { return c.invalid("output_field_add: field '\(fieldName)' already exists") }
+            let index = schema.append(FieldDefinition(name: fieldName, type: t))
+            c.outputs[Int(port)].setSchema(schema)
+            indexOut?.pointee = UInt32(index)
+            return RV_OK
+        }
+        api.output_port_index = { ctx, name in
+            guard let c = PluginContext.from(ctx), let name else { return -1 }
+            return Int32(c.outputNames.firstIndex(of: String(cString: name)) ?? -1)
+        }
+
+        // Emitting
+        api.emit = { ctx, port, record in
+            guard let c = PluginContext.from(ctx), let record else { return RV_INVALID }
+            guard Int(port) < c.outputs.count else { return c.invalid("emit: no output port \(port)") }
+            do {
+                guard try c.outputs[Int(port)].emit(copying: record) else {
+                    return c.invalid("emit: the record has \(record.pointee.field_count) fields but output port '\(c.outputNames[Int(port)])' has \(c.outputs[Int(port)].schema.count)")
+                }
+                return RV_OK
+            } catch {
+                c.pendingFailure = error
+                return RV_FATAL
+            }
+        }
+        api.forward = { ctx, port, batch, index in
+            guard let c = PluginContext.from(ctx), let input = c.currentInput else { return RV_INVALID }
+            guard Int(port) < c.outputs.count else { return c.invalid("forward: no output port \(port)") }
+            guard let batch, index < batch.pointee.count else { return c.invalid("forward: record index \(index) is outside the batch") }
+            guard c.canForward(to: Int(port)) else {
+                return c.invalid("forward: output port '\(c.outputNames[Int(port)])' does not have the input's schema; use emit")
+            }
+            do {
+                try c.outputs[Int(port)].forward(from: input, index: c.currentInputOffset + Int(index))
+                return RV_OK
+            } catch {
+                c.pendingFailure = error
+                return RV_FATAL
+            }
+        }
+
+        // State stores: declared in the manifest by a later version; none are attached yet.
+        api.store_open = { ctx, name in
+            _ = HostAPI.unsupported(ctx, "store_open")
+            return nil
+        }
+        api.store_get = { ctx, _, _, _, _, _ in HostAPI.unsupported(ctx, "store_get") }
+        api.store_put = { ctx, _, _, _, _, _ in HostAPI.unsupported(ctx, "store_put") }
+        api.store_delete = { ctx, _, _, _ in HostAPI.unsupported(ctx, "store_delete") }
+        api.store_range = { ctx, _, _, _, _, _ in
+            _ = HostAPI.unsupported(ctx, "store_range")
+            return nil
+        }
+        api.store_prefix = { ctx, _, _, _ in
+            _ = HostAPI.unsupported(ctx, "store_prefix")
+            return nil
+        }
+        api.iterator_next = { ctx, _, _, _, _, _ in HostAPI.unsupported(ctx, "iterator_next") }
+        api.iterator_close = { _, _ in }
+
+        // Time
+        api.current_watermark = { ctx in PluginContext.from(ctx)?.watermark ?? Int64.min }
+        api.processing_time = { _ in Clock.nowMilliseconds() }
+        api.timer_register = { ctx, _, _, _, _ in HostAPI.unsupported(ctx, "timer_register") }
+        api.timer_delete = { ctx, _, _, _, _ in HostAPI.unsupported(ctx, "timer_delete") }
+
+        // Metrics
+        api.counter_register = { ctx, name in
+            guard let c = PluginContext.from(ctx), let name else { return nil }
+            let counter = c.counters.counter(named: String(cString: name))
+            return OpaquePointer(Unmanaged.passUnretained(counter).toOpaque())
+        }
+        api.counter_add = { _, counter, delta in
+            guard let counter else { return }
+            Unmanaged<MetricsCounter>.fromOpaque(UnsafeRawPointer(counter)).takeUnretainedValue().add(delta)
+        }
+        return api
+    }
+}
+
+extension PluginContext {
+    func invalid(_ message: String) -> rv_status {
+        record(error: RV_INVALID, index: -1, message: message)
+        return RV_INVALID
+    }
+
+    /// A NUL-terminated copy of `name` that lives as long as the context (for rv_field_def.name).
+    func internedName(_ name: String) -> UnsafePointer<CChar> {
+        let key = "\u{1}field:" + name
+        if let p = configValues[key] { return UnsafePointer(p) }
+        let p = strdup(name)!
+        configValues[key] = p
+        return UnsafePointer(p)
+    }
+}

@@ -1,0 +1,39 @@
+// PluginLoadError: every way loading a plugin library can fail, each naming the file.
+
+/// Why a plugin library could not be loaded. Every case names the file; the loader has closed the
+/// library handle before throwing.
+public enum PluginLoadError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// No file at the path (or the library name was not found on the search path).
+    case fileMissing(path: String, searched: [String])
+    /// `dlopen` refused the file (not an ELF shared library, wrong architecture, missing dependency).
+    case notASharedLibrary(path: String, reason: String)
+    /// The library does not export the entry function.
+    case entrySymbolMissing(path: String, symbol: String)
+    /// The plugin was built for another ABI major version, or a newer minor one than the host's.
+    case abiIncompatible(path: String, pluginMajor: UInt32, pluginMinor: UInt32, hostMajor: UInt32, hostMinor: UInt32)
+    /// The descriptor is missing required parts or is inconsistent.
+    case descriptorMalformed(path: String, reason: String)
+    /// The plugin's own init function failed; `message` is what it reported.
+    case initFailed(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case let .fileMissing(path, searched):
+            searched.isEmpty
+                ? "plugin \(path): no such file"
+                : "plugin \(path): not found (searched: \(searched.joined(separator: ", ")))"
+        case let .notASharedLibrary(path, reason):
+            "plugin \(path): not a loadable shared library: \(reason)"
+        case let .entrySymbolMissing(path, symbol):
+            "plugin \(path): no entry point [\(symbol)] in shared library (is it a Rivulet plugin built against rivulet.h ABI 1?)"
+        case let .abiIncompatible(path, pm, pn, hm, hn):
+            pm != hm
+                ? "plugin \(path): built for Rivulet ABI \(pm).\(pn), but this host speaks ABI \(hm).\(hn) (major versions differ); rebuild the plugin against this rivulet.h"
+                : "plugin \(path): built for Rivulet ABI \(pm).\(pn), newer than this host's ABI \(hm).\(hn); upgrade rivulet or rebuild the plugin against this rivulet.h"
+        case let .descriptorMalformed(path, reason):
+            "plugin \(path): malformed descriptor: \(reason)"
+        case let .initFailed(path, message):
+            "plugin \(path): init failed: \(message)"
+        }
+    }
+}

@@ -1,0 +1,147 @@
+// PluginOperator: one instance of a plugin's operator, driven through the C ABI.
+import CRivulet
+import Foundation
+import RivuletCore
+
+/// Runs one instance of a plugin operator: create at init, process per batch, flush at the end, destroy
+/// on close. Implements the status protocol of rivulet.h:
+/// - RV_OK: the batch is done.
+/// - RV_ERROR: the reported record is dead-lettered with the plugin's message; process is called again
+///   with the records after it (an unindexed RV_ERROR dead-letters the rest of the batch).
+/// - RV_RETRY: the call is repeated from the reported record (or the same slice), with backoff, up to
+///   `maxRetries` times; then the run fails.
+/// - RV_FATAL (or anything else): the run stops with the plugin's message.
+public final class PluginOperator: StreamOperator {
+    public let name: String
+    public let plugin: LoadedPlugin
+    public let info: OperatorInfo
+    public let context: PluginContext
+    public var deadLetters: DeadLetterRoute?
+    public var maxRetries = 5
+    private var instance: UnsafeMutableRawPointer?
+    private var created = false
+    private var def: rv_operator_def { info.definition.pointee }
+
+    /// Creates the instance: the plugin reads its config and may reshape its output schemas.
+    public init(
+        name: String, plugin: LoadedPlugin, info: OperatorInfo, config: [(key: String, value: String)],
+        inputSchemas: [Schema], batchCapacity: Int
+    ) throws {
+        self.name = name
+        self.plugin = plugin
+        self.info = info
+        context = PluginContext(nodeName: name)
+        context.setConfig(config)
+        context.userData = info.definition.pointee.user_data
+        context.configurePorts(inputs: inputSchemas, outputNames: info.outputs, batchCapacity: batchCapacity)
+        for key in info.configKeys where key.required && !config.contains(where: { $0.key == key.name }) {
+            throw OperatorFailure(node: name, message: "operator '\(info.name)' requires config key '\(key.name)' (\(key.description))")
+        }
+        context.isCreating = true
+        var out: UnsafeMutableRawPointer? = nil
+        let status = info.definition.pointee.create(HostAPI.table, context.opaque, &out)
+        context.isCreating = false
+        guard status == RV_OK else {
+            throw OperatorFailure(node: name, message: "create failed: \(context.lastError?.message ?? "status \(status)")")
+        }
+        instance = out
+        created = true
+        context.forwardable = inputSchemas.map { input in context.outputs.map { $0.schema == input } }
+    }
+
+    /// The operator's declared output ports, in descriptor order.
+    public var outputs: [OutputPort] { context.outputs }
+
+    public func process(_ batch: RecordBatch, port: Int) throws {
+        context.currentInput = batch
+        context.currentInputPort = port
+        defer { context.currentInput = nil }
+        var start = 0
+        var retries = 0
+        while start < batch.count {
+            var view = batch.cBatch(from: start)
+            context.currentInputOffset = start
+            context.clearError()
+            let status = withUnsafePointer(to: &view) { v in
+                def.process(HostAPI.table, context.opaque, instance, UInt32(port), v)
+            }
+            if let failure = context.pendingFailure { throw failure }
+            switch status {
+            case RV_OK:
+                start = batch.count
+            case RV_ERROR:
+                let index = context.lastError?.recordIndex ?? -1
+                let reason = context.lastError?.message ?? "the operator returned RV_ERROR without a message"
+                if index >= 0 && start + Int(index) < batch.count {
+                    try deadLetter(batch, start + Int(index), port: port, reason: reason)
+                    start += Int(index) + 1
+                } else {
+                    for i in start..<batch.count { try deadLetter(batch, i, port: port, reason: reason) }
+                    start = batch.count
+                }
+            case RV_RETRY:
+                retries += 1
+                if retries > maxRetries {
+                    throw OperatorFailure(node: name, message: "still failing after \(maxRetries) retries: \(context.lastError?.message ?? "RV_RETRY")")
+                }
+                if let index = context.lastError?.recordIndex, index > 0 { start += Int(index) }
+                usleep(UInt32(1000 << min(retries, 8)))
+            default:
+                throw OperatorFailure(node: name, message: context.lastError?.message ?? "process returned status \(status)")
+            }
+        }
+        try flushOutputs()
+    }
+
+    private func deadLetter(_ batch: RecordBatch, _ index: Int, port: Int, reason: String) throws {
+        guard let deadLetters else {
+            throw OperatorFailure(node: name, message: "record \(index) failed and no dead-letter route is set: \(reason)")
+        }
+        try deadLetters.send(batch.record(at: index), schema: batch.schema, reason: reason)
+    }
+
+    private func flushOutputs() throws {
+        for port in context.outputs { try port.flush() }
+        try deadLetters?.errorsPort?.flush()
+    }
+
+    public func advanceWatermark(to watermark: Int64) throws {
+        guard watermark > context.watermark else { return }
+        context.watermark = watermark
+        if let onWatermark = def.on_watermark {
+            try check(onWatermark(HostAPI.table, context.opaque, instance, watermark), "on_watermark")
+            try flushOutputs()
+        }
+        for port in context.outputs { try port.advanceWatermark(to: watermark) }
+    }
+
+    public func finish() throws {
+        if let flush = def.flush {
+            try check(flush(HostAPI.table, context.opaque, instance), "flush")
+        }
+        try flushOutputs()
+    }
+
+    private func check(_ status: rv_status, _ callback: String) throws {
+        if let failure = context.pendingFailure { throw failure }
+        guard status == RV_OK else {
+            throw OperatorFailure(node: name, message: "\(callback) failed: \(context.lastError?.message ?? "status \(status)")")
+        }
+    }
+
+    public func close() {
+        guard created else { return }
+        created = false
+        def.destroy(HostAPI.table, context.opaque, instance)
+        instance = nil
+    }
+
+    deinit { close() }
+}
+
+extension PluginContext {
+    /// Whether records of the current input port may be forwarded unchanged to output `port`.
+    func canForward(to port: Int) -> Bool {
+        schemasMatch(input: currentInputPort, output: port)
+    }
+}

@@ -1,0 +1,13 @@
+// RecordSource: what a source connector implements: fill the next batch, or say the input has ended.
+import RivuletCore
+
+/// A bounded or unbounded producer of records. Called by its task's thread only.
+public protocol RecordSource: AnyObject {
+    var name: String { get }
+    /// The schema of the records it produces.
+    var schema: Schema { get }
+    /// Appends up to `batch.capacity` records to `batch`. Returns false when the input has ended (the
+    /// batch may still hold the last records). Undecodable input is dead-lettered through `deadLetters`.
+    func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool
+    func close()
+}

@@ -1,0 +1,102 @@
+// ExecutionTask: one thread's work: a source or a set of input rings, and the chain of operators fused to it.
+import Foundation
+import RivuletCore
+
+/// One input ring of a task: the ring, and the operator and port its elements are delivered to.
+public struct TaskInput {
+    public let ring: SPSCRing<StreamElement>
+    public let target: StreamOperator
+    public let port: Int
+    public let edge: String
+}
+
+/// A unit of execution, run on its own thread. Its head is either a source or input rings; every other
+/// node of the task is reached by plain function calls (operator chaining). `nodes` lists everything the
+/// task must finish at the end of input, in topological order, ring writers last after their upstream.
+public final class ExecutionTask {
+    public enum Head {
+        case source(RecordSource, batchSize: Int, receivers: [(StreamOperator, Int)], deadLetters: DeadLetterRoute)
+        case rings([TaskInput])
+    }
+
+    public let id: Int
+    public let name: String
+    public internal(set) var head: Head
+    public internal(set) var nodes: [StreamOperator] = []
+    /// Records a source task produced (for progress and the summary).
+    public let recordsIn = MetricsCounter(name: "records_in")
+
+    init(id: Int, name: String, head: Head) {
+        self.id = id
+        self.name = name
+        self.head = head
+    }
+
+    /// Runs the task to the end of its input; throws the first failure.
+    func run(cancellation: Cancellation) throws {
+        switch head {
+        case let .source(source, batchSize, receivers, deadLetters):
+            try runSource(source, batchSize: batchSize, receivers: receivers, deadLetters: deadLetters, cancellation)
+        case let .rings(inputs):
+            try runRings(inputs, cancellation)
+        }
+        for node in nodes {
+            if cancellation.isCancelled { throw RunCancelled() }
+            try node.finish()
+        }
+    }
+
+    private func runSource(
+        _ source: RecordSource, batchSize: Int, receivers: [(StreamOperator, Int)], deadLetters: DeadLetterRoute,
+        _ cancellation: Cancellation
+    ) throws {
+        var more = true
+        while more {
+            if cancellation.isCancelled { throw RunCancelled() }
+            let batch = RecordBatch(schema: source.schema, capacity: batchSize)
+            more = try source.fill(batch, deadLetters: deadLetters)
+            if batch.isEmpty { continue }
+            recordsIn.add(Int64(batch.count))
+            for (receiver, port) in receivers { try receiver.process(batch, port: port) }
+        }
+    }
+
+    /// Polls every input ring in turn, delivering batches; the operator's watermark is the minimum over
+    /// the inputs that have not ended (Flink's rule), advanced whenever that minimum rises.
+    private func runRings(_ inputs: [TaskInput], _ cancellation: Cancellation) throws {
+        var watermarks = [Int64](repeating: Int64.min, count: inputs.count)
+        var ended = [Bool](repeating: false, count: inputs.count)
+        var open = inputs.count
+        var current = Int64.min
+        var backoff = Backoff()
+        while open > 0 {
+            var progressed = false
+            for (i, input) in inputs.enumerated() where !ended[i] {
+                guard let element = input.ring.pop() else { continue }
+                progressed = true
+                switch element {
+                case .batch(let batch):
+                    try input.target.process(batch, port: input.port)
+                case .watermark(let w):
+                    watermarks[i] = max(watermarks[i], w)
+                case .barrier:
+                    break  // Exactly-once checkpoints: aligned barriers arrive with the checkpointing work.
+                case .endOfStream:
+                    ended[i] = true
+                    open -= 1
+                }
+                let minimum = zip(watermarks, ended).filter { !$0.1 }.map(\.0).min() ?? Int64.max
+                if minimum > current && minimum != Int64.max {
+                    current = minimum
+                    try input.target.advanceWatermark(to: minimum)
+                }
+            }
+            if progressed {
+                backoff.reset()
+            } else {
+                if cancellation.isCancelled { throw RunCancelled() }
+                backoff.wait()
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+// RunSummary: what a finished run did: records in and out, dead letters, time, CPU and memory.
+import Foundation
+
+/// The outcome of a run that completed (failures are thrown instead).
+public struct RunSummary: Sendable {
+    public let elapsedSeconds: Double
+    public let cpuSeconds: Double
+    public let recordsIn: Int64
+    public let recordsOut: Int64
+    public let deadLetters: Int64
+    public let deadLetterDestination: String
+    public let sinks: [(name: String, records: Int64)]
+    /// Total time producers waited on full rings (backpressure).
+    public let ringBlockedSeconds: Double
+    public let peakMemoryBytes: Int
+
+    public var recordsPerSecond: Double { elapsedSeconds > 0 ? Double(recordsIn) / elapsedSeconds : 0 }
+
+    /// Process CPU time (user + system) in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+            + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Peak resident set size of the process in bytes.
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        return usage.ru_maxrss * 1024
+    }
+
+    /// The text printed at the end of `rivulet run`.
+    public var text: String {
+        var lines = [
+            String(format: "records in: %lld  out: %lld  dead-lettered: %lld", recordsIn, recordsOut, deadLetters),
+            String(format: "elapsed: %.3f s  rate: %.0f records/s  cpu: %.3f s  peak memory: %.1f MB",
+                   elapsedSeconds, recordsPerSecond, cpuSeconds, Double(peakMemoryBytes) / 1_048_576),
+        ]
+        for (name, records) in sinks { lines.append("sink \(name): \(records) records") }
+        if deadLetters > 0 { lines.append("dead letters written to \(deadLetterDestination)") }
+        return lines.joined(separator: "\n")
+    }
+}

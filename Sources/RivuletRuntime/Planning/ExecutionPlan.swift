@@ -1,0 +1,100 @@
+// ExecutionPlan: a planned topology ready to run: nodes, tasks, rings, loaded plugins and dead letters.
+import Foundation
+import RivuletCore
+import RivuletManifest
+import RivuletPlugins
+
+/// The result of planning. `run()` starts one thread per task, waits for all of them, and returns a
+/// summary; the first failure cancels every task and is thrown after all threads have stopped.
+public final class ExecutionPlan {
+    public let manifest: Manifest
+    public let options: RunOptions
+    public internal(set) var nodes: [PlannedNode] = []
+    public internal(set) var nodesByName: [String: PlannedNode] = [:]
+    public internal(set) var tasks: [ExecutionTask] = []
+    public internal(set) var rings: [PlannedRing] = []
+    public internal(set) var plugins: [String: LoadedPlugin] = [:]
+    public internal(set) var deadLetters: DeadLetterSink = JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"))
+    public let deadLetterCounter = MetricsCounter(name: "dead_letters")
+    let cancellation = Cancellation()
+    private var closed = false
+
+    init(manifest: Manifest, options: RunOptions) {
+        self.manifest = manifest
+        self.options = options
+    }
+
+    func newTask(name: String, head: ExecutionTask.Head) -> ExecutionTask {
+        let task = ExecutionTask(id: tasks.count, name: name, head: head)
+        tasks.append(task)
+        return task
+    }
+
+    /// Records read by all sources so far (thread-safe).
+    public var recordsIn: Int64 { tasks.reduce(0) { $0 + $1.recordsIn.value } }
+
+    /// Records written by all sinks so far (thread-safe).
+    public var recordsOut: Int64 {
+        nodes.filter { $0.role == .sink }.flatMap(\.instances).reduce(0) { total, sink in
+            total + ((sink as? EncodingSink)?.written.value ?? (sink as? NullSink)?.written.value ?? 0)
+        }
+    }
+
+    /// Runs every task to completion. `progress` is called about every `interval` seconds from another
+    /// thread while the run lasts.
+    public func run(progressInterval: Double = 0.5, progress: ((RunProgress) -> Void)? = nil) throws -> RunSummary {
+        precondition(!closed, "a plan runs once")
+        let started = Clock.monotonicNanoseconds()
+        let cpuStarted = RunSummary.cpuSeconds()
+        let done = DispatchGroup()
+        for task in tasks {
+            done.enter()
+            let thread = Thread { [cancellation] in
+                do { try task.run(cancellation: cancellation) } catch is RunCancelled {} catch { cancellation.fail(error) }
+                done.leave()
+            }
+            thread.name = "rivulet-task-\(task.id)-\(task.name)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        if let progress {
+            while done.wait(timeout: .now() + progressInterval) == .timedOut {
+                progress(RunProgress(elapsed: Double(Clock.monotonicNanoseconds() - started) / 1e9, recordsIn: recordsIn, recordsOut: recordsOut))
+            }
+        } else {
+            done.wait()
+        }
+        close()
+        if let failure = cancellation.firstFailure { throw failure }
+        try deadLetters.flush()
+        return RunSummary(
+            elapsedSeconds: Double(Clock.monotonicNanoseconds() - started) / 1e9,
+            cpuSeconds: RunSummary.cpuSeconds() - cpuStarted,
+            recordsIn: recordsIn, recordsOut: recordsOut, deadLetters: deadLetterCounter.value,
+            deadLetterDestination: (deadLetters as? JSONDeadLetterWriter)?.destination ?? "",
+            sinks: nodes.filter { $0.role == .sink }.map { node in
+                (node.name, (node.instances[0] as? EncodingSink)?.written.value ?? (node.instances[0] as? NullSink)?.written.value ?? 0)
+            },
+            ringBlockedSeconds: Double(rings.reduce(0) { $0 + $1.writer.blockedNanoseconds }) / 1e9,
+            peakMemoryBytes: RunSummary.peakResidentBytes())
+    }
+
+    /// Destroys every operator instance and closes sources (also when planning or running failed).
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        for node in nodes {
+            node.source?.close()
+            for instance in node.instances { instance.close() }
+        }
+    }
+
+    deinit { close() }
+}
+
+/// A snapshot while running.
+public struct RunProgress: Sendable {
+    public let elapsed: Double
+    public let recordsIn: Int64
+    public let recordsOut: Int64
+}

@@ -1,0 +1,50 @@
+// PlannedNode: one node of the planned topology: its role, instances, ports, schemas and tasks.
+import RivuletCore
+import RivuletManifest
+
+/// A manifest node after planning: how many instances it has, what each port carries, which task runs
+/// each instance. Used to wire edges and by `rivulet describe`.
+public final class PlannedNode {
+    public enum Role: String, Sendable { case source, `operator`, sink }
+
+    public let name: String
+    public let role: Role
+    public let parallelism: Int
+    public let location: SourceLocation
+    /// A short description of what it is ("file payments.csv (csv)", "rv_std_c/mask_card", "ffi crc32_z").
+    public let kind: String
+    public internal(set) var inputPorts: [String] = []
+    public internal(set) var inputSchemas: [String: Schema] = [:]
+    public internal(set) var outputPorts: [String] = []
+    public internal(set) var outputSchemas: [String: Schema] = [:]
+    /// One per instance.
+    public internal(set) var instances: [StreamOperator] = []
+    /// For each instance, its output ports by name (sources have none: they use `sourceReceivers`).
+    var outputsByInstance: [[String: OutputPort]] = []
+    /// Source only: receivers of the source's batches.
+    var sourceReceivers: [(StreamOperator, Int)] = []
+    var source: RecordSource?
+    var sourceBatchSize = 1024
+    /// For each instance, the task that runs it.
+    public internal(set) var taskIDs: [Int] = []
+    /// For each instance, ring writers and partitioners its outputs feed (finished after it).
+    var attachedWriters: [[StreamOperator]] = []
+    var deadLetterRoutes: [DeadLetterRoute] = []
+
+    init(name: String, role: Role, parallelism: Int, location: SourceLocation, kind: String) {
+        self.name = name
+        self.role = role
+        self.parallelism = parallelism
+        self.location = location
+        self.kind = kind
+        attachedWriters = Array(repeating: [], count: parallelism)
+    }
+}
+
+/// A ring between two tasks, for `rivulet describe` and ring metrics.
+public struct PlannedRing {
+    public let from: String
+    public let to: String
+    public let capacity: Int
+    public let writer: RingWriter
+}

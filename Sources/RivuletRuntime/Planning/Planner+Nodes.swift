@@ -1,0 +1,214 @@
+// Planner+Nodes: planning each kind of node: sources, plugin and FFI operators, sinks.
+import Foundation
+import RivuletCore
+import RivuletManifest
+import RivuletPlugins
+
+extension Planner {
+    func planSource(_ spec: SourceSpec, _ plan: ExecutionPlan) throws -> PlannedNode {
+        let node: PlannedNode
+        let source: RecordSource
+        switch spec.kind {
+        case .generator(let g):
+            node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
+                               kind: "generator (\(g.count) records, \(g.keys) keys)")
+            source = GeneratorSource(name: spec.name, count: g.count, seed: g.seed, keys: g.keys, rate: g.rate)
+        case .file(let path):
+            node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
+                               kind: "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))")
+            let reader: LineReader
+            do { reader = try LineReader(path: path, csvQuotes: spec.format == .csv) } catch {
+                throw PlanError(spec.location, "source '\(spec.name)': \(error)")
+            }
+            source = try textSource(spec, reader: reader)
+        case .stdin:
+            node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
+                               kind: "stdin (\(spec.format.rawValue))")
+            source = try textSource(spec, reader: LineReader(descriptor: 0, name: "stdin", csvQuotes: spec.format == .csv))
+        }
+        node.source = source
+        node.sourceBatchSize = spec.batchSize
+        node.outputPorts = ["out"]
+        node.outputSchemas["out"] = source.schema
+        node.deadLetterRoutes = [DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil, counter: plan.deadLetterCounter)]
+        return node
+    }
+
+    /// A text source: the schema is declared, or (CSV with a header and no schema) every header column as
+    /// a string; the header line is read here, once.
+    private func textSource(_ spec: SourceSpec, reader: LineReader) throws -> RecordSource {
+        let declared = spec.schema.map { Schema($0.map { FieldDefinition(name: $0.name, type: FieldType(name: $0.type.rawValue)!) }) }
+        let keyIndex = { (schema: Schema) in spec.key.flatMap { schema.index(of: $0) } }
+        switch spec.format {
+        case .lines:
+            return TextSource(name: spec.name, reader: reader, schema: Schema(), decoder: RawLineDecoder())
+        case .jsonl:
+            guard let schema = declared else {
+                throw PlanError(spec.location, "source '\(spec.name)': a jsonl source needs a schema")
+            }
+            return TextSource(name: spec.name, reader: reader, schema: schema, decoder: JSONLinesDecoder(schema: schema, keyField: keyIndex(schema)))
+        case .csv:
+            if spec.header {
+                let line: UnsafeRawBufferPointer?
+                do { line = try reader.next() } catch { throw PlanError(spec.location, "source '\(spec.name)': \(error)") }
+                guard let line else {
+                    throw PlanError(spec.location, "source '\(spec.name)': \(reader.path) is empty but header: true expects a header line")
+                }
+                let header = CSVDecoder.splitHeader(line, delimiter: spec.delimiter)
+                let schema = declared ?? Schema(header.map { FieldDefinition(name: $0, type: .string) })
+                if let key = spec.key, schema.index(of: key) == nil {
+                    throw PlanError(spec.location, "source '\(spec.name)': key '\(key)' is not a column of \(reader.path)")
+                }
+                do {
+                    let decoder = try CSVDecoder(schema: schema, header: header, delimiter: spec.delimiter, keyField: keyIndex(schema))
+                    return TextSource(name: spec.name, reader: reader, schema: schema, decoder: decoder)
+                } catch {
+                    throw PlanError(spec.location, "source '\(spec.name)': \(reader.path):1: \(error)")
+                }
+            }
+            guard let schema = declared else {
+                throw PlanError(spec.location, "source '\(spec.name)': a CSV source without a header needs a schema")
+            }
+            return TextSource(name: spec.name, reader: reader, schema: schema,
+                              decoder: CSVDecoder(schema: schema, delimiter: spec.delimiter, keyField: keyIndex(schema)))
+        }
+    }
+
+    func planOperator(_ spec: OperatorSpec, _ plan: ExecutionPlan) throws -> PlannedNode {
+        let inputs = try inputSchemas(of: spec.name, location: spec.location, plan)
+        switch spec.kind {
+        case let .plugin(pluginName, operatorName):
+            guard let plugin = plan.plugins[pluginName] else { throw PlanError(spec.location, "plugin '\(pluginName)' is not loaded") }
+            guard let info = plugin.operatorInfo(named: operatorName) else {
+                throw PlanError(spec.location, "plugin '\(pluginName)' (\(plugin.path)) has no operator '\(operatorName)'; it has: \(plugin.operators.map(\.name).joined(separator: ", "))")
+            }
+            for port in inputs.keys where !info.inputs.contains(port) {
+                let edge = manifest.edges.first { $0.to.node == spec.name && $0.to.port == port }
+                throw PlanError(edge?.location ?? spec.location, "operator '\(spec.name)' (\(operatorName)) has no input port '\(port)' (ports: \(info.inputs.joined(separator: ", ")))")
+            }
+            let node = PlannedNode(name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
+                                   kind: "\(plugin.name)/\(operatorName)")
+            node.inputPorts = info.inputs
+            node.inputSchemas = inputs
+            node.outputPorts = info.outputs + ["errors"]
+            let inputList = info.inputs.map { inputs[$0] ?? Schema() }
+            for i in 0..<spec.parallelism {
+                let instance: PluginOperator
+                do {
+                    instance = try PluginOperator(
+                        name: spec.parallelism > 1 ? "\(spec.name)#\(i)" : spec.name, plugin: plugin, info: info,
+                        config: spec.config.map { ($0.key, $0.value) }, inputSchemas: inputList, batchCapacity: options.batchSize)
+                } catch {
+                    throw PlanError(spec.location, "\(error)")
+                }
+                var ports: [String: OutputPort] = [:]
+                for port in instance.outputs { ports[port.name] = port }
+                let route = makeRoute(spec.name, inputList.first ?? Schema(), plan)
+                instance.deadLetters = route
+                if let errors = route.errorsPort { ports["errors"] = errors }
+                node.instances.append(instance)
+                node.outputsByInstance.append(ports)
+                node.deadLetterRoutes.append(route)
+            }
+            for port in node.outputsByInstance[0].values { node.outputSchemas[port.name] = port.schema }
+            node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: inputList.first ?? Schema())
+            return node
+        case .function(let f):
+            return try planFunction(spec, f, inputs, plan)
+        }
+    }
+
+    private func planFunction(_ spec: OperatorSpec, _ f: FunctionSpec, _ inputs: [String: Schema], _ plan: ExecutionPlan) throws -> PlannedNode {
+        if let bad = inputs.keys.first(where: { $0 != "in" }) {
+            throw PlanError(spec.location, "function operator '\(spec.name)' has one input port, 'in', not '\(bad)'")
+        }
+        let input = inputs["in"] ?? Schema()
+        let arguments: [FFIOperator.Argument] = try f.arguments.map { a in
+            switch a {
+            case .field(let name):
+                guard let i = input.index(of: name) else {
+                    throw PlanError(spec.location, "'\(spec.name)': argument field '\(name)' is not in its input (fields: \(input))")
+                }
+                return .field(i)
+            case .integer(let v): return .integer(v)
+            case .double(let v): return .double(v)
+            }
+        }
+        let node = PlannedNode(name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
+                               kind: "ffi \(f.symbol)(\(f.args.map(\.rawValue).joined(separator: ", "))) -> \(f.returns.rawValue) from \(f.library)")
+        node.inputPorts = ["in"]
+        node.inputSchemas = inputs
+        node.outputPorts = ["out", "errors"]
+        for _ in 0..<spec.parallelism {
+            let op: FFIOperator
+            do {
+                let function = try FFIFunction(
+                    library: f.library, symbol: f.symbol, arguments: f.args.map { FFIValueType(rawValue: $0.rawValue)! },
+                    returns: FFIValueType(rawValue: f.returns.rawValue)!)
+                op = try FFIOperator(name: spec.name, function: function, arguments: arguments, outputFieldName: f.output,
+                                     inputSchema: input, batchCapacity: options.batchSize)
+            } catch {
+                throw PlanError(spec.location, "\(error)")
+            }
+            let route = makeRoute(spec.name, input, plan)
+            op.deadLetters = route
+            var ports = ["out": op.output]
+            if let errors = route.errorsPort { ports["errors"] = errors }
+            node.instances.append(op)
+            node.outputsByInstance.append(ports)
+            node.deadLetterRoutes.append(route)
+        }
+        node.outputSchemas["out"] = (node.instances[0] as! FFIOperator).output.schema
+        node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: input)
+        return node
+    }
+
+    /// The dead-letter route of one instance: its `errors` port when the manifest wires it, else the run's sink.
+    private func makeRoute(_ name: String, _ input: Schema, _ plan: ExecutionPlan) -> DeadLetterRoute {
+        let wired = manifest.edges.contains { $0.from.node == name && $0.from.port == "errors" }
+        let port = wired ? OutputPort(name: "errors", schema: DeadLetterRoute.errorsSchema(for: input), batchCapacity: options.batchSize) : nil
+        return DeadLetterRoute(node: name, sink: plan.deadLetters, errorsPort: port, inputSchema: input, counter: plan.deadLetterCounter)
+    }
+
+    func planSink(_ spec: SinkSpec, _ plan: ExecutionPlan) throws -> PlannedNode {
+        let inputs = try inputSchemas(of: spec.name, location: spec.location, plan)
+        let schema = inputs["in"] ?? Schema()
+        var fields: [Int]? = nil
+        if let names = spec.fields {
+            fields = try names.map { n in
+                guard let i = schema.index(of: n) else {
+                    throw PlanError(spec.location, "sink '\(spec.name)': field '\(n)' is not in its input (fields: \(schema))")
+                }
+                return i
+            }
+        }
+        let sink: StreamOperator
+        let kind: String
+        switch spec.kind {
+        case .null:
+            sink = NullSink(name: spec.name)
+            kind = "null"
+        case .file, .stdout:
+            let writer: ByteWriter
+            if case .file(let path) = spec.kind {
+                do { writer = try ByteWriter(path: path) } catch { throw PlanError(spec.location, "sink '\(spec.name)': \(error)") }
+                kind = "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))"
+            } else {
+                writer = ByteWriter(descriptor: 1, name: "stdout")
+                kind = "stdout (\(spec.format.rawValue))"
+            }
+            let encoder: RecordEncoder = switch spec.format {
+            case .csv: CSVEncoder(schema: schema, fields: fields, header: spec.header, delimiter: spec.delimiter)
+            case .jsonl: JSONLinesEncoder(schema: schema, fields: fields)
+            case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter)
+            }
+            sink = EncodingSink(name: spec.name, writer: writer, encoder: encoder)
+        }
+        let node = PlannedNode(name: spec.name, role: .sink, parallelism: 1, location: spec.location, kind: kind)
+        node.inputPorts = ["in"]
+        node.inputSchemas = inputs
+        node.instances = [sink]
+        node.outputsByInstance = [[:]]
+        return node
+    }
+}

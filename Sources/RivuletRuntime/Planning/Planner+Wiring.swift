@@ -1,0 +1,87 @@
+// Planner+Wiring: assigning instances to tasks (operator chaining) and connecting edges by call or by ring.
+import RivuletCore
+import RivuletManifest
+
+extension Planner {
+    /// A node joins its upstream's task when both run a single instance and it has exactly one incoming
+    /// edge; otherwise each of its instances gets a task of its own, fed by rings.
+    func assignTasks(_ plan: ExecutionPlan) {
+        for node in plan.nodes {
+            let incoming = manifest.edges.filter { $0.to.node == node.name }
+            if node.role == .source {
+                let task = plan.newTask(name: node.name, head: .source(
+                    node.source!, batchSize: node.sourceBatchSize, receivers: [], deadLetters: node.deadLetterRoutes[0]))
+                node.taskIDs = [task.id]
+            } else if node.parallelism == 1, incoming.count == 1,
+                let upstream = plan.nodesByName[incoming[0].from.node], upstream.parallelism == 1
+            {
+                node.taskIDs = upstream.taskIDs
+            } else {
+                node.taskIDs = (0..<node.parallelism).map { i in
+                    plan.newTask(name: node.parallelism > 1 ? "\(node.name)#\(i)" : node.name, head: .rings([])).id
+                }
+            }
+        }
+    }
+
+    /// Connects every edge: a direct call inside a task, or one ring per (producer, consumer) instance pair,
+    /// behind a key partitioner when the consumer is parallel.
+    func wire(_ plan: ExecutionPlan) throws {
+        for edge in manifest.edges {
+            let from = plan.nodesByName[edge.from.node]!
+            let to = plan.nodesByName[edge.to.node]!
+            let port = to.inputPorts.firstIndex(of: edge.to.port) ?? 0
+            let fused = to.parallelism == 1 && from.parallelism == 1 && to.taskIDs == from.taskIDs
+            for u in 0..<from.parallelism {
+                let receiver: StreamOperator
+                if fused {
+                    receiver = to.instances[0]
+                } else {
+                    var writers: [StreamOperator] = []
+                    for d in 0..<to.parallelism {
+                        let ring = SPSCRing<StreamElement>(capacity: options.ringCapacity)
+                        let label = "\(edge.from.node)\(from.parallelism > 1 ? "#\(u)" : "").\(edge.from.port) -> \(edge.to.node)\(to.parallelism > 1 ? "#\(d)" : "").\(edge.to.port)"
+                        let writer = RingWriter(name: label, ring: ring, cancellation: plan.cancellation)
+                        plan.rings.append(PlannedRing(from: edge.from.node, to: edge.to.node, capacity: options.ringCapacity, writer: writer))
+                        plan.tasks[to.taskIDs[d]].addInput(TaskInput(ring: ring, target: to.instances[d], port: port, edge: label))
+                        writers.append(writer)
+                    }
+                    receiver = to.parallelism > 1
+                        ? KeyPartitioner(name: "\(edge.from.node) -> \(edge.to.node) by key", targets: writers, batchCapacity: options.batchSize)
+                        : writers[0]
+                    from.attachedWriters[u].append(receiver)
+                }
+                if from.role == .source {
+                    from.sourceReceivers.append((receiver, port))
+                } else {
+                    from.outputsByInstance[u][edge.from.port]!.connect(receiver, port: port)
+                }
+            }
+        }
+        for node in plan.nodes where node.role == .source {
+            let task = plan.tasks[node.taskIDs[0]]
+            task.head = .source(node.source!, batchSize: node.sourceBatchSize, receivers: node.sourceReceivers,
+                                deadLetters: node.deadLetterRoutes[0])
+        }
+    }
+
+    /// Each task finishes its nodes in topological order, each followed by the writers it feeds.
+    func collectTaskNodes(_ plan: ExecutionPlan) {
+        for node in plan.nodes {
+            for (i, taskID) in node.taskIDs.enumerated() {
+                let task = plan.tasks[taskID]
+                if node.role != .source { task.nodes.append(node.instances[i]) }
+                task.nodes.append(contentsOf: node.attachedWriters[i])
+            }
+        }
+    }
+}
+
+extension ExecutionTask {
+    func addInput(_ input: TaskInput) {
+        if case .rings(var inputs) = head {
+            inputs.append(input)
+            head = .rings(inputs)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+// Planner: turns a validated manifest into an ExecutionPlan: plugins loaded, instances created, tasks and rings.
+import Foundation
+import RivuletCore
+import RivuletManifest
+import RivuletPlugins
+
+/// Builds an `ExecutionPlan` in four steps: load every plugin; visit nodes in topological order, creating
+/// instances (which fixes every port's schema); assign instances to tasks, fusing a node into its
+/// upstream's task when both run one instance and it has exactly one input (operator chaining); wire each
+/// edge as a function call inside a task or a ring (key-partitioned for parallel consumers) between tasks.
+public struct Planner {
+    public let manifest: Manifest
+    public let options: RunOptions
+
+    public init(manifest: Manifest, options: RunOptions = RunOptions()) {
+        self.manifest = manifest
+        self.options = options
+    }
+
+    public func plan() throws -> ExecutionPlan {
+        let plan = ExecutionPlan(manifest: manifest, options: options)
+        plan.deadLetters = try makeDeadLetterSink()
+        try loadPlugins(into: plan)
+        for name in manifest.topologicalOrder() {
+            let node: PlannedNode
+            switch manifest.role(of: name) {
+            case .source: node = try planSource(manifest.sources.first { $0.name == name }!, plan)
+            case .operator: node = try planOperator(manifest.operators.first { $0.name == name }!, plan)
+            case .sink: node = try planSink(manifest.sinks.first { $0.name == name }!, plan)
+            case nil: continue
+            }
+            plan.nodes.append(node)
+            plan.nodesByName[name] = node
+        }
+        try checkOutputPorts(plan)
+        assignTasks(plan)
+        try wire(plan)
+        collectTaskNodes(plan)
+        return plan
+    }
+
+    private func makeDeadLetterSink() throws -> DeadLetterSink {
+        guard let spec = manifest.deadLetters else {
+            return JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"))
+        }
+        switch spec.kind {
+        case .file(let path):
+            do { return JSONDeadLetterWriter(writer: try ByteWriter(path: path)) } catch {
+                throw PlanError(spec.location, "dead_letters: \(error)")
+            }
+        case .stdout:
+            return JSONDeadLetterWriter(writer: ByteWriter(descriptor: 1, name: "stdout"))
+        case .null:
+            return JSONDeadLetterWriter(writer: try ByteWriter(path: "/dev/null"))
+        }
+    }
+
+    private func loadPlugins(into plan: ExecutionPlan) throws {
+        let loader = PluginLoader(
+            searchPaths: options.pluginSearchPaths ?? PluginLoader.defaultSearchPaths(manifestDirectory: manifest.directory))
+        for spec in manifest.plugins {
+            do {
+                let path = try spec.path ?? loader.resolve(library: spec.library ?? spec.name)
+                let plugin = try loader.load(path: path, config: spec.config.map { ($0.key, $0.value) })
+                plan.plugins[spec.name] = plugin
+            } catch {
+                throw PlanError(spec.location, "\(error)")
+            }
+        }
+    }
+
+    /// The schemas arriving on each input port of `name`, from its upstream nodes (already planned).
+    func inputSchemas(of name: String, location: SourceLocation, _ plan: ExecutionPlan) throws -> [String: Schema] {
+        var schemas: [String: Schema] = [:]
+        var firstEdge: [String: EdgeSpec] = [:]
+        for edge in manifest.edges where edge.to.node == name {
+            guard let upstream = plan.nodesByName[edge.from.node], let schema = upstream.outputSchemas[edge.from.port] else {
+                throw PlanError(edge.location, "edge \(edge.from.node).\(edge.from.port) -> \(edge.to.node).\(edge.to.port): '\(edge.from.node)' has no output port '\(edge.from.port)' (ports: \(plan.nodesByName[edge.from.node]?.outputPorts.joined(separator: ", ") ?? "none"))")
+            }
+            if let existing = schemas[edge.to.port], existing != schema {
+                throw PlanError(edge.location, "input '\(name).\(edge.to.port)' receives records of two shapes: [\(existing)] from line \(firstEdge[edge.to.port]!.location.line) and [\(schema)] here")
+            }
+            schemas[edge.to.port] = schema
+            firstEdge[edge.to.port] = edge
+        }
+        return schemas
+    }
+
+    /// Every edge must leave from a port its node really has (plugin ports are known only now).
+    private func checkOutputPorts(_ plan: ExecutionPlan) throws {
+        for edge in manifest.edges {
+            guard let from = plan.nodesByName[edge.from.node], from.outputSchemas[edge.from.port] != nil else {
+                let ports = plan.nodesByName[edge.from.node]?.outputPorts.joined(separator: ", ") ?? "none"
+                throw PlanError(edge.location, "'\(edge.from.node)' has no output port '\(edge.from.port)' (ports: \(ports))")
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/* plugin.c — the entry point of the rv_std_c plugin library. */
+#include "rv_std_c_internal.h"
+
+static const rv_operator_def *const operators[] = {&rv_std_mask, &rv_std_filter};
+
+static const rv_plugin_descriptor descriptor = {
+    .struct_size = sizeof(rv_plugin_descriptor),
+    .abi_major = RV_ABI_MAJOR,
+    .abi_minor = RV_ABI_MINOR,
+    .name = "rv_std_c",
+    .version = "1.0.0",
+    .description = "Standard C operators: mask (card numbers), filter (by field comparison)",
+    .operators = operators,
+    .operator_count = sizeof operators / sizeof operators[0],
+};
+
+RV_EXPORT const rv_plugin_descriptor *rivulet_plugin_v1(void) { return &descriptor; }

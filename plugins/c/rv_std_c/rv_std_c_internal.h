@@ -1,0 +1,9 @@
+/* rv_std_c_internal.h — the operator definitions the rv_std_c library lists. */
+#ifndef RV_STD_C_INTERNAL_H
+#define RV_STD_C_INTERNAL_H
+#include "rv_std_c.h"
+
+extern const rv_operator_def rv_std_mask;
+extern const rv_operator_def rv_std_filter;
+
+#endif
