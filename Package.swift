@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "RivuletStdC", dependencies: ["CRivulet"], path: "plugins/c/rv_std_c"),
         .target(name: "RivuletStdSwift", dependencies: ["RivuletPluginKit"], path: "plugins/swift/rv_std_swift"),
         // Tests.
-        .target(name: "RivuletTestSupport", dependencies: ["RivuletCore"], path: "Tests/RivuletTestSupport"),
+        .target(name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"], path: "Tests/RivuletTestSupport"),
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
         .testTarget(name: "RivuletPluginsTests", dependencies: ["RivuletPlugins", "RivuletTestSupport"]),

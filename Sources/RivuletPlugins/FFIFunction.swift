@@ -45,7 +45,7 @@ public final class FFIFunction: @unchecked Sendable {
             throw FFIError(message: "function \(symbol): cannot open library \(library): \(dlerror().map { String(cString: $0) } ?? "unknown error")")
         }
         guard let sym = dlsym(handle, symbol) else {
-            dlclose(handle)
+            LibraryUnloading.close(handle)
             throw FFIError(message: "function \(symbol): no symbol [\(symbol)] in \(library)")
         }
         self.library = library
@@ -63,7 +63,7 @@ public final class FFIFunction: @unchecked Sendable {
         guard status == FFI_OK else {
             cif.deallocate()
             argTypes.deallocate()
-            dlclose(handle)
+            LibraryUnloading.close(handle)
             throw FFIError(message: "function \(symbol): libffi could not prepare the call (status \(status.rawValue))")
         }
     }
@@ -71,7 +71,7 @@ public final class FFIFunction: @unchecked Sendable {
     deinit {
         cif.deallocate()
         argTypes.deallocate()
-        dlclose(handle)
+        LibraryUnloading.close(handle)
     }
 
     /// Calls the function. `values` holds one pointer per C argument, each to a value of its C type; the

@@ -46,7 +46,7 @@ public final class LoadedPlugin: @unchecked Sendable {
         if let fini = descriptor.pointee.fini {
             fini(HostAPI.table, libraryContext.opaque)
         }
-        dlclose(handle)
+        LibraryUnloading.close(handle)
         for copy in ownedCopies { copy.deallocate() }
         descriptor.deallocate()
     }

@@ -50,7 +50,7 @@ public struct PluginLoader: Sendable {
             throw .notASharedLibrary(path: path, reason: dlerror().map { String(cString: $0) } ?? "unknown error")
         }
         var keepOpen = false
-        defer { if !keepOpen { dlclose(handle) } }
+        defer { if !keepOpen { LibraryUnloading.close(handle) } }
 
         guard let symbol = dlsym(handle, RV_ENTRY_SYMBOL) else {
             throw .entrySymbolMissing(path: path, symbol: RV_ENTRY_SYMBOL)

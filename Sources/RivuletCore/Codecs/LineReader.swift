@@ -19,11 +19,12 @@ public final class LineReader {
     /// 1-based number of the line last returned.
     public private(set) var lineNumber = 0
 
-    public init(path: String, csvQuotes: Bool = false, bufferSize: Int = 1 << 20) throws {
+    /// Opens `path`; messages name it `displayName` (e.g. relative to the manifest) when given.
+    public init(path: String, displayName: String? = nil, csvQuotes: Bool = false, bufferSize: Int = 1 << 20) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOFailure(path: path, operation: "open", errno: errno) }
         self.fd = fd
-        self.path = path
+        self.path = displayName ?? path
         ownsDescriptor = true
         self.csvQuotes = csvQuotes
         capacity = bufferSize

@@ -9,15 +9,14 @@ public final class DeadLetterRoute {
     public let sink: DeadLetterSink
     public let errorsPort: OutputPort?
     let errorsInputSchema: Schema?
-    /// Every record routed, either way.
-    public let counter: MetricsCounter
+    /// Every record routed, either way (one counter per route: read from other threads, written by one).
+    public let counter = MetricsCounter(name: "dead_letters")
 
-    public init(node: String, sink: DeadLetterSink, errorsPort: OutputPort?, inputSchema: Schema?, counter: MetricsCounter) {
+    public init(node: String, sink: DeadLetterSink, errorsPort: OutputPort?, inputSchema: Schema?) {
         self.node = node
         self.sink = sink
         self.errorsPort = errorsPort
         self.errorsInputSchema = inputSchema
-        self.counter = counter
     }
 
     /// The schema of an `errors` port for an operator whose first input has `input`.

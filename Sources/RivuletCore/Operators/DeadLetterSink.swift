@@ -16,13 +16,19 @@ public protocol DeadLetterSink: AnyObject, Sendable {
 /// could not be decoded), to a file or stderr.
 public final class JSONDeadLetterWriter: DeadLetterSink, @unchecked Sendable {
     private let lock = NSLock()
-    private let writer: ByteWriter
+    private let open: () throws -> ByteWriter
+    private var writer: ByteWriter?
     private var written = 0
     public let destination: String
 
-    public init(writer: ByteWriter) {
-        self.writer = writer
-        destination = writer.path
+    /// `open` is called at the first dead letter: a run without failures creates no file.
+    public init(destination: String, open: @escaping () throws -> ByteWriter) {
+        self.open = open
+        self.destination = destination
+    }
+
+    public convenience init(writer: ByteWriter) {
+        self.init(destination: writer.path, open: { writer })
     }
 
     public var count: Int { lock.withLock { written } }
@@ -31,6 +37,8 @@ public final class JSONDeadLetterWriter: DeadLetterSink, @unchecked Sendable {
         node: String, reason: String, record: UnsafePointer<rv_record>?, schema: Schema, raw: String?
     ) throws {
         try lock.withLock {
+            if writer == nil { writer = try open() }
+            let writer = writer!
             try writer.write("{\"node\":\(JSONLinesEncoder.quoted(node)),\"reason\":\(JSONLinesEncoder.quoted(reason))")
             if let raw { try writer.write(",\"raw\":\(JSONLinesEncoder.quoted(raw))") }
             if let record {
@@ -44,5 +52,5 @@ public final class JSONDeadLetterWriter: DeadLetterSink, @unchecked Sendable {
         }
     }
 
-    public func flush() throws { try lock.withLock { try writer.flush() } }
+    public func flush() throws { try lock.withLock { try writer?.flush() } }
 }

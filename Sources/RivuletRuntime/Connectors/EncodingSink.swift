@@ -6,20 +6,31 @@ import RivuletCore
 /// record, or at finish for an empty output, so the output file always exists and is well-formed.
 public final class EncodingSink: StreamOperator {
     public let name: String
-    let writer: ByteWriter
+    private let open: () throws -> ByteWriter
+    private var writer: ByteWriter?
     let encoder: RecordEncoder
     private var wroteHeader = false
     /// Records written.
     public let written = MetricsCounter(name: "records_out")
 
-    public init(name: String, writer: ByteWriter, encoder: RecordEncoder) {
+    /// `open` is called on the first record or at finish, so planning alone (validate, describe) never
+    /// creates or truncates the output.
+    public init(name: String, open: @escaping () throws -> ByteWriter, encoder: RecordEncoder) {
         self.name = name
-        self.writer = writer
+        self.open = open
         self.encoder = encoder
+    }
+
+    private func output() throws -> ByteWriter {
+        if let writer { return writer }
+        let w = try open()
+        writer = w
+        return w
     }
 
     public func process(_ batch: RecordBatch, port: Int) throws {
         do {
+            let writer = try output()
             if !wroteHeader {
                 try encoder.writeHeader(to: writer)
                 wroteHeader = true
@@ -35,6 +46,7 @@ public final class EncodingSink: StreamOperator {
 
     public func finish() throws {
         do {
+            let writer = try output()
             if !wroteHeader {
                 try encoder.writeHeader(to: writer)
                 wroteHeader = true
@@ -45,7 +57,7 @@ public final class EncodingSink: StreamOperator {
         }
     }
 
-    public func close() { try? writer.flush() }
+    public func close() { try? writer?.flush() }
 }
 
 /// Discards records, counting them (benchmarks).

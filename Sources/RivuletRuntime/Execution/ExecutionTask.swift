@@ -13,7 +13,8 @@ public struct TaskInput {
 /// A unit of execution, run on its own thread. Its head is either a source or input rings; every other
 /// node of the task is reached by plain function calls (operator chaining). `nodes` lists everything the
 /// task must finish at the end of input, in topological order, ring writers last after their upstream.
-public final class ExecutionTask {
+/// Sendable because the plan hands each task to exactly one thread, which alone touches it until joined.
+public final class ExecutionTask: @unchecked Sendable {
     public enum Head {
         case source(RecordSource, batchSize: Int, receivers: [(StreamOperator, Int)], deadLetters: DeadLetterRoute)
         case rings([TaskInput])
@@ -54,9 +55,11 @@ public final class ExecutionTask {
         while more {
             if cancellation.isCancelled { throw RunCancelled() }
             let batch = RecordBatch(schema: source.schema, capacity: batchSize)
+            let rejectedBefore = deadLetters.counter.value
             more = try source.fill(batch, deadLetters: deadLetters)
+            // Records in = decoded records + input the source could not decode (dead-lettered).
+            recordsIn.add(Int64(batch.count) + deadLetters.counter.value - rejectedBefore)
             if batch.isEmpty { continue }
-            recordsIn.add(Int64(batch.count))
             for (receiver, port) in receivers { try receiver.process(batch, port: port) }
         }
     }

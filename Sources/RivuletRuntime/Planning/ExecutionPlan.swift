@@ -15,7 +15,6 @@ public final class ExecutionPlan {
     public internal(set) var rings: [PlannedRing] = []
     public internal(set) var plugins: [String: LoadedPlugin] = [:]
     public internal(set) var deadLetters: DeadLetterSink = JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"))
-    public let deadLetterCounter = MetricsCounter(name: "dead_letters")
     let cancellation = Cancellation()
     private var closed = false
 
@@ -32,6 +31,9 @@ public final class ExecutionPlan {
 
     /// Records read by all sources so far (thread-safe).
     public var recordsIn: Int64 { tasks.reduce(0) { $0 + $1.recordsIn.value } }
+
+    /// Records dead-lettered so far, by every source and operator (thread-safe).
+    public var deadLettered: Int64 { nodes.flatMap(\.deadLetterRoutes).reduce(0) { $0 + $1.counter.value } }
 
     /// Records written by all sinks so far (thread-safe).
     public var recordsOut: Int64 {
@@ -70,7 +72,7 @@ public final class ExecutionPlan {
         return RunSummary(
             elapsedSeconds: Double(Clock.monotonicNanoseconds() - started) / 1e9,
             cpuSeconds: RunSummary.cpuSeconds() - cpuStarted,
-            recordsIn: recordsIn, recordsOut: recordsOut, deadLetters: deadLetterCounter.value,
+            recordsIn: recordsIn, recordsOut: recordsOut, deadLetters: deadLettered,
             deadLetterDestination: (deadLetters as? JSONDeadLetterWriter)?.destination ?? "",
             sinks: nodes.filter { $0.role == .sink }.map { node in
                 (node.name, (node.instances[0] as? EncodingSink)?.written.value ?? (node.instances[0] as? NullSink)?.written.value ?? 0)

@@ -17,7 +17,9 @@ extension Planner {
             node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
                                kind: "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))")
             let reader: LineReader
-            do { reader = try LineReader(path: path, csvQuotes: spec.format == .csv) } catch {
+            let prefix = manifest.directory.hasSuffix("/") ? manifest.directory : manifest.directory + "/"
+            let display = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+            do { reader = try LineReader(path: path, displayName: display, csvQuotes: spec.format == .csv) } catch {
                 throw PlanError(spec.location, "source '\(spec.name)': \(error)")
             }
             source = try textSource(spec, reader: reader)
@@ -30,7 +32,7 @@ extension Planner {
         node.sourceBatchSize = spec.batchSize
         node.outputPorts = ["out"]
         node.outputSchemas["out"] = source.schema
-        node.deadLetterRoutes = [DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil, counter: plan.deadLetterCounter)]
+        node.deadLetterRoutes = [DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)]
         return node
     }
 
@@ -97,7 +99,7 @@ extension Planner {
                 do {
                     instance = try PluginOperator(
                         name: spec.parallelism > 1 ? "\(spec.name)#\(i)" : spec.name, plugin: plugin, info: info,
-                        config: spec.config.map { ($0.key, $0.value) }, inputSchemas: inputList, batchCapacity: options.batchSize)
+                        config: PluginConfig.entries(spec.config), inputSchemas: inputList, batchCapacity: options.batchSize)
                 } catch {
                     throw PlanError(spec.location, "\(error)")
                 }
@@ -167,7 +169,7 @@ extension Planner {
     private func makeRoute(_ name: String, _ input: Schema, _ plan: ExecutionPlan) -> DeadLetterRoute {
         let wired = manifest.edges.contains { $0.from.node == name && $0.from.port == "errors" }
         let port = wired ? OutputPort(name: "errors", schema: DeadLetterRoute.errorsSchema(for: input), batchCapacity: options.batchSize) : nil
-        return DeadLetterRoute(node: name, sink: plan.deadLetters, errorsPort: port, inputSchema: input, counter: plan.deadLetterCounter)
+        return DeadLetterRoute(node: name, sink: plan.deadLetters, errorsPort: port, inputSchema: input)
     }
 
     func planSink(_ spec: SinkSpec, _ plan: ExecutionPlan) throws -> PlannedNode {
@@ -189,12 +191,16 @@ extension Planner {
             sink = NullSink(name: spec.name)
             kind = "null"
         case .file, .stdout:
-            let writer: ByteWriter
+            let open: () throws -> ByteWriter
             if case .file(let path) = spec.kind {
-                do { writer = try ByteWriter(path: path) } catch { throw PlanError(spec.location, "sink '\(spec.name)': \(error)") }
+                let folder = (path as NSString).deletingLastPathComponent
+                guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder) else {
+                    throw PlanError(spec.location, "sink '\(spec.name)': folder \(folder) does not exist")
+                }
+                open = { try ByteWriter(path: path) }
                 kind = "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))"
             } else {
-                writer = ByteWriter(descriptor: 1, name: "stdout")
+                open = { ByteWriter(descriptor: 1, name: "stdout") }
                 kind = "stdout (\(spec.format.rawValue))"
             }
             let encoder: RecordEncoder = switch spec.format {
@@ -202,7 +208,7 @@ extension Planner {
             case .jsonl: JSONLinesEncoder(schema: schema, fields: fields)
             case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter)
             }
-            sink = EncodingSink(name: spec.name, writer: writer, encoder: encoder)
+            sink = EncodingSink(name: spec.name, open: open, encoder: encoder)
         }
         let node = PlannedNode(name: spec.name, role: .sink, parallelism: 1, location: spec.location, kind: kind)
         node.inputPorts = ["in"]

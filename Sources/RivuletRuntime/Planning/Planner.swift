@@ -45,13 +45,11 @@ public struct Planner {
         }
         switch spec.kind {
         case .file(let path):
-            do { return JSONDeadLetterWriter(writer: try ByteWriter(path: path)) } catch {
-                throw PlanError(spec.location, "dead_letters: \(error)")
-            }
+            return JSONDeadLetterWriter(destination: path, open: { try ByteWriter(path: path) })
         case .stdout:
             return JSONDeadLetterWriter(writer: ByteWriter(descriptor: 1, name: "stdout"))
         case .null:
-            return JSONDeadLetterWriter(writer: try ByteWriter(path: "/dev/null"))
+            return JSONDeadLetterWriter(destination: "/dev/null", open: { try ByteWriter(path: "/dev/null") })
         }
     }
 
@@ -61,7 +59,7 @@ public struct Planner {
         for spec in manifest.plugins {
             do {
                 let path = try spec.path ?? loader.resolve(library: spec.library ?? spec.name)
-                let plugin = try loader.load(path: path, config: spec.config.map { ($0.key, $0.value) })
+                let plugin = try loader.load(path: path, config: PluginConfig.entries(spec.config))
                 plan.plugins[spec.name] = plugin
             } catch {
                 throw PlanError(spec.location, "\(error)")

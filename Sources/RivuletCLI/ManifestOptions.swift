@@ -1,0 +1,57 @@
+// ManifestOptions: the options every manifest command shares, and loading + planning with clear errors.
+import ArgumentParser
+import Foundation
+import RivuletManifest
+import RivuletRuntime
+
+struct ManifestOptions: ParsableArguments {
+    @Argument(help: "The manifest (YAML) describing the topology.")
+    var manifest: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a manifest value: PATH=VALUE, e.g. sources.payments.path=/data/today.csv.", valueName: "PATH=VALUE"))
+    var overrides: [String] = []
+
+    @Option(help: "Extra folders searched for plugins named by library (before the defaults).")
+    var pluginPath: [String] = []
+
+    @Option(help: "Records per batch.")
+    var batchSize: Int = 1024
+
+    @Option(help: "Batches each ring between tasks holds.")
+    var ringCapacity: Int = 64
+
+    var runOptions: RunOptions {
+        var o = RunOptions(batchSize: batchSize, ringCapacity: ringCapacity)
+        if !pluginPath.isEmpty {
+            o.pluginSearchPaths = pluginPath + PluginSearch.defaults(manifest: manifest)
+        }
+        return o
+    }
+
+    /// Loads, validates and plans the manifest; prints every error and exits 2 when it cannot.
+    func plan() throws -> ExecutionPlan {
+        let loaded: Manifest
+        do {
+            loaded = try Manifest.load(path: manifest, overrides: overrides)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        do {
+            return try Planner(manifest: loaded, options: runOptions).plan()
+        } catch {
+            printError("\(error)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+    }
+}
+
+enum PluginSearch {
+    static func defaults(manifest: String) -> [String] {
+        RivuletRuntimeDefaults.pluginSearchPaths(manifestDirectory: (URL(fileURLWithPath: manifest).standardizedFileURL.deletingLastPathComponent().path))
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}

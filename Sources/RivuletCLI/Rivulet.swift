@@ -1,0 +1,22 @@
+// Rivulet: the `rivulet` command: run, validate and describe manifests; inspect and build plugins; bench.
+import ArgumentParser
+
+@main
+struct Rivulet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rivulet",
+        abstract: "A stream-processing runtime: operator plugins in C or Swift, wired by a manifest.",
+        subcommands: [RunCommand.self, ValidateCommand.self, DescribeCommand.self, PluginsCommand.self, BenchCommand.self])
+}
+
+/// Exit codes of `rivulet run` and `validate`.
+enum ExitStatus {
+    /// Every record went through.
+    static let ok: Int32 = 0
+    /// The run failed (a plugin returned RV_FATAL, a sink could not write…).
+    static let failed: Int32 = 1
+    /// The manifest or a plugin is invalid; nothing ran.
+    static let invalid: Int32 = 2
+    /// The run completed, but some records were dead-lettered.
+    static let deadLetters: Int32 = 3
+}

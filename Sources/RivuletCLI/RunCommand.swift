@@ -1,0 +1,69 @@
+// RunCommand: `rivulet run`: plans and runs a manifest, with a live progress line and a summary.
+import ArgumentParser
+import Foundation
+import RivuletRuntime
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a topology until its sources end.",
+        discussion: "Exit status: 0 all records processed; 3 completed with dead-lettered records; 1 the run failed; 2 the manifest or a plugin is invalid.")
+
+    @OptionGroup var options: ManifestOptions
+
+    @Flag(help: "Print neither the progress line nor the summary.")
+    var quiet = false
+
+    func run() throws {
+        let plan = try options.plan()
+        let showProgress = !quiet && isatty(2) != 0
+        let summary: RunSummary
+        do {
+            summary = try plan.run(progress: showProgress ? { p in
+                let rate = p.elapsed > 0 ? Double(p.recordsIn) / p.elapsed : 0
+                let line = String(format: "\r%6.1fs  in: %lld  out: %lld  %.0f records/s   ", p.elapsed, p.recordsIn, p.recordsOut, rate)
+                FileHandle.standardError.write(Data(line.utf8))
+            } : nil)
+        } catch {
+            if showProgress { printError("") }
+            printError("rivulet: run failed: \(error)")
+            throw ExitCode(ExitStatus.failed)
+        }
+        if showProgress { printError("") }
+        if !quiet { printError(summary.text) }
+        if summary.deadLetters > 0 { throw ExitCode(ExitStatus.deadLetters) }
+    }
+}
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a manifest and its plugins without running anything (outputs are not touched).")
+
+    @OptionGroup var options: ManifestOptions
+
+    func run() throws {
+        let plan = try options.plan()
+        print("\(options.manifest): ok (\(plan.nodes.count) nodes, \(plan.tasks.count) tasks, \(plan.rings.count) rings)")
+        plan.close()
+    }
+}
+
+struct DescribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "describe",
+        abstract: "Show how a manifest is planned: tasks, fused chains, rings, ports and schemas.")
+
+    enum Format: String, ExpressibleByArgument { case text, dot }
+
+    @OptionGroup var options: ManifestOptions
+
+    @Option(help: "text (for people) or dot (Graphviz).")
+    var format: Format = .text
+
+    func run() throws {
+        let plan = try options.plan()
+        print(format == .dot ? plan.describeDot() : plan.describeText(), terminator: "")
+        plan.close()
+    }
+}

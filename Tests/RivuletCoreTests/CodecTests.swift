@@ -1,0 +1,91 @@
+// CodecTests: CSV and JSON lines decoding into typed fields, encoding back, and precise decode errors.
+import CRivulet
+import Foundation
+import Testing
+
+@testable import RivuletCore
+
+@Suite struct CodecTests {
+    let schema = Schema([
+        FieldDefinition(name: "card", type: .string), FieldDefinition(name: "amount", type: .f64),
+        FieldDefinition(name: "n", type: .i64), FieldDefinition(name: "ok", type: .bool),
+    ])
+
+    func decode(_ decoder: RecordDecoder, _ line: String, into batch: RecordBatch) throws {
+        var l = line
+        try l.withUTF8 { try decoder.decode(UnsafeRawBufferPointer($0), into: batch) }
+    }
+
+    func encode(_ encoder: RecordEncoder, _ batch: RecordBatch) throws -> String {
+        let path = temporaryPath()
+        do {
+            let writer = try ByteWriter(path: path)
+            try encoder.writeHeader(to: writer)
+            for i in 0..<batch.count { try encoder.encode(batch.record(at: i), to: writer) }
+            try writer.flush()
+        }
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    @Test func csvByHeaderWithQuotesRoundTrips() throws {
+        let decoder = try CSVDecoder(schema: schema, header: ["n", "card", "extra", "amount", "ok"], keyField: 0)
+        let batch = RecordBatch(schema: schema, capacity: 8)
+        try decode(decoder, "7,\"4111, \"\"x\"\"\",ignored,12.5,true", into: batch)
+        try decode(decoder, "-3,5500,,,false", into: batch)
+        let r = RecordView(batch.record(at: 0))
+        #expect(r.text(0) == "4111, \"x\"")
+        #expect(r.field(1).value.f64 == 12.5)
+        #expect(r.field(2).value.i64 == 7)
+        #expect(r.field(3).value.i64 == 1)
+        #expect(String(decoding: r.key, as: UTF8.self) == "4111, \"x\"")
+        #expect(RecordView(batch.record(at: 1)).field(1).type == FieldType.null.rawValue)
+        let csv = try encode(CSVEncoder(schema: schema), batch)
+        #expect(csv == "card,amount,n,ok\n\"4111, \"\"x\"\"\",12.5,7,true\n5500,,-3,false\n")
+    }
+
+    @Test func csvErrorsNameTheField() throws {
+        let decoder = CSVDecoder(schema: schema)
+        let batch = RecordBatch(schema: schema, capacity: 4)
+        #expect(throws: DecodeFailure.self) { try decode(decoder, "4111,abc,1,true", into: batch) }
+        do { try decode(decoder, "4111,abc,1,true", into: batch) } catch {
+            #expect("\(error)" == "field 'amount': 'abc' is not a valid f64")
+        }
+        do { try decode(decoder, "4111,1.5", into: batch) } catch {
+            #expect("\(error)" == "expected 4 columns, found 2")
+        }
+        #expect(batch.count == 0, "a failed line leaves no record behind")
+    }
+
+    @Test func csvHeaderMissingAFieldIsRefused() {
+        #expect(throws: DecodeFailure.self) { try CSVDecoder(schema: schema, header: ["card", "amount"]) }
+    }
+
+    @Test func jsonLinesDecodeAndEncode() throws {
+        let decoder = JSONLinesDecoder(schema: schema)
+        let batch = RecordBatch(schema: schema, capacity: 4)
+        try decode(decoder, #"{"amount": 3, "card":"a\"b\u00e9", "nested":{"x":[1,2]}, "n":null, "ok":false}"#, into: batch)
+        let json = try encode(JSONLinesEncoder(schema: schema), batch)
+        #expect(json == "{\"card\":\"a\\\"bé\",\"amount\":3.0,\"n\":null,\"ok\":false}\n")
+        do { try decode(decoder, #"{"card": 5}"#, into: batch) } catch {
+            #expect("\(error)" == "field 'card': expected a string")
+        }
+        do { try decode(decoder, #"{"card": "x"} trailing"#, into: batch) } catch {
+            #expect("\(error)" == "invalid JSON at column 15: trailing characters")
+        }
+    }
+
+    @Test func lineReaderSplitsLinesAndKeepsQuotedNewlines() throws {
+        let path = temporaryPath()
+        try "a,\"multi\nline\"\r\nsecond\nlast".write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = try LineReader(path: path, csvQuotes: true, bufferSize: 4)
+        var lines: [String] = []
+        while let line = try reader.next() { lines.append(String(decoding: line, as: UTF8.self)) }
+        #expect(lines == ["a,\"multi\nline\"", "second", "last"])
+        #expect(reader.lineNumber == 3)
+    }
+}
+
+/// A fresh temporary file path.
+func temporaryPath() -> String {
+    NSTemporaryDirectory() + "rivulet-codec-\(UUID().uuidString)"
+}

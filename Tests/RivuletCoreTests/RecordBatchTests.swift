@@ -1,0 +1,57 @@
+// RecordBatchTests: copying, forwarding by reference and deriving records keep bytes valid and exact.
+import CRivulet
+import Testing
+
+@testable import RivuletCore
+
+@Suite struct RecordBatchTests {
+    let schema = Schema([FieldDefinition(name: "s", type: .string), FieldDefinition(name: "n", type: .i64)])
+
+    func makeParent() -> RecordBatch {
+        let b = RecordBatch(schema: schema, capacity: 4)
+        for (i, text) in ["alpha", "beta"].enumerated() {
+            let r = b.appendEmpty(timestamp: Int64(i))
+            b.setStringField(r, 0, text)
+            b.setField(r, 1, .integer(Int64(i * 10)))
+            b.setKey(r, fromField: 0)
+        }
+        return b
+    }
+
+    @Test func forwardedRecordsOutliveTheirProducer() {
+        var child: RecordBatch
+        do {
+            let parent = makeParent()
+            child = RecordBatch(schema: schema, capacity: 4)
+            child.appendForwarded(from: parent, index: 1)
+        }
+        let r = RecordView(child.record(at: 0))
+        #expect(r.text(0) == "beta")
+        #expect(String(decoding: r.key, as: UTF8.self) == "beta")
+        #expect(r.field(1).value.i64 == 10)
+    }
+
+    @Test func copiedRecordsOwnTheirBytes() {
+        let parent = makeParent()
+        let copy = RecordBatch(schema: schema, capacity: 2)
+        #expect(copy.append(copying: parent.record(at: 0)))
+        #expect(copy.record(at: 0).pointee.fields[0].value.ptr != parent.record(at: 0).pointee.fields[0].value.ptr)
+        #expect(RecordView(copy.record(at: 0)).text(0) == "alpha")
+        let wrong = RecordBatch(schema: Schema([FieldDefinition(name: "x", type: .i64)]), capacity: 1)
+        #expect(!wrong.append(copying: parent.record(at: 0)), "field counts must match")
+    }
+
+    @Test func derivedRecordsAddFields() {
+        let parent = makeParent()
+        var wider = schema
+        wider.append(FieldDefinition(name: "extra", type: .f64))
+        let out = RecordBatch(schema: wider, capacity: 2)
+        let i = out.appendDerived(from: parent, index: 0)
+        out.setField(i, 2, .double(2.5))
+        let r = RecordView(out.record(at: i))
+        #expect(r.fieldCount == 3)
+        #expect(r.text(0) == "alpha")
+        #expect(r.field(2).value.f64 == 2.5)
+        #expect(r.timestamp == 0)
+    }
+}

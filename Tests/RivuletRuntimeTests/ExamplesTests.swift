@@ -1,0 +1,98 @@
+// ExamplesTests: runs every examples/*/manifest.yaml with the real `rivulet` binary and compares outputs.
+import Foundation
+import RivuletTestSupport
+import Testing
+
+@Suite struct ExamplesTests {
+    static var examples: [String] {
+        let root = Fixtures.repositoryRoot + "/examples"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return names.filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/manifest.yaml") }.sorted()
+    }
+
+    /// Runs `rivulet` with `arguments`; returns its exit status and standard error.
+    static func rivulet(_ arguments: [String]) throws -> (status: Int32, stderr: String, stdout: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
+        process.arguments = arguments
+        let err = Pipe(), out = Pipe()
+        process.standardError = err
+        process.standardOutput = out
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stderr, stdout)
+    }
+
+    @Test func thereAreExamples() {
+        #expect(Self.examples.contains("card-payments"))
+    }
+
+    @Test(arguments: examples)
+    func exampleProducesItsExpectedOutput(_ name: String) throws {
+        let folder = Fixtures.repositoryRoot + "/examples/" + name
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        let expectedOutputs = files.filter { $0.hasPrefix("expected-") && !$0.hasPrefix("expected-dead-letters") }.sorted()
+        #expect(!expectedOutputs.isEmpty, "every example ships its expected output")
+        let scratch = Fixtures.temporaryDirectory("rivulet-example")
+        var arguments = ["run", "--quiet", folder + "/manifest.yaml", "--set", "dead_letters.path=\(scratch)/dead-letters.jsonl"]
+        // expected-<sink>.<ext> is the output of sink <sink> ("expected-output.csv" is sink "out").
+        for file in expectedOutputs {
+            let stem = (String(file.dropFirst("expected-".count)) as NSString).deletingPathExtension
+            let sink = stem == "output" ? "out" : stem
+            arguments += ["--set", "sinks.\(sink).path=\(scratch)/\(file)"]
+        }
+        let result = try Self.rivulet(arguments)
+        let expectsDeadLetters = files.contains("expected-dead-letters.jsonl")
+        #expect(result.status == (expectsDeadLetters ? 3 : 0), "stderr: \(result.stderr)")
+        for file in expectedOutputs {
+            #expect(Fixtures.read("\(scratch)/\(file)") == Fixtures.read("\(folder)/\(file)"), "\(name)/\(file)")
+        }
+        if expectsDeadLetters {
+            #expect(Fixtures.read("\(scratch)/dead-letters.jsonl") == Fixtures.read("\(folder)/expected-dead-letters.jsonl"))
+        }
+    }
+
+    @Test func validateAndDescribeDoNotTouchOutputs() throws {
+        let scratch = Fixtures.temporaryDirectory("rivulet-validate")
+        let manifest = Fixtures.repositoryRoot + "/examples/card-payments/manifest.yaml"
+        let validate = try Self.rivulet(["validate", manifest, "--set", "sinks.out.path=\(scratch)/out.csv"])
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.contains("ok (5 nodes, 1 tasks, 0 rings)"))
+        let describe = try Self.rivulet(["describe", manifest, "--set", "sinks.out.path=\(scratch)/out.csv"])
+        #expect(describe.stdout.contains("task 0 [payments]: source payments (batches of 1024) → fingerprint → mask → to_eur → out"))
+        #expect(!FileManager.default.fileExists(atPath: "\(scratch)/out.csv"))
+    }
+
+    @Test func invalidManifestExitsTwoWithLocation() throws {
+        let scratch = Fixtures.temporaryDirectory("rivulet-invalid")
+        Fixtures.write("sources:\n  s: { type: generator, count: 1 }\nsinks:\n  out: { type: null }\nedges:\n  - s -> nowhere\n", to: scratch + "/m.yaml")
+        let result = try Self.rivulet(["run", scratch + "/m.yaml"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(scratch)/m.yaml:6:"))
+    }
+
+    @Test func pluginsInspectListsOperatorsPortsAndConfig() throws {
+        let result = try Self.rivulet(["plugins", "inspect", Fixtures.productsDirectory + "/librv_std_c.so"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("rv_std_c 1.0.0"))
+        #expect(result.stdout.contains("ABI: 1.0"))
+        #expect(result.stdout.contains("operator filter (stateless)"))
+        #expect(result.stdout.contains("  outputs: out, rejected, errors"))
+        #expect(result.stdout.contains("  config field (string, required): the string field holding the card number"))
+        let wrong = try Self.rivulet(["plugins", "inspect", try Fixtures.plugin("wrong_major")])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("built for Rivulet ABI 2.0, but this host speaks ABI 1.0"))
+    }
+
+    @Test func pluginsBuildCompilesACPluginWithPlainCC() throws {
+        let scratch = Fixtures.temporaryDirectory("rivulet-build")
+        let dir = Fixtures.repositoryRoot + "/plugins/c/rv_std_c"
+        let result = try Self.rivulet(["plugins", "build", "\(dir)/mask.c", "\(dir)/filter.c", "\(dir)/plugin.c",
+                                       "-I", "\(dir)/include", "--include", Fixtures.includeDirectory, "-o", "\(scratch)/libmine.so"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let inspect = try Self.rivulet(["plugins", "inspect", "\(scratch)/libmine.so"])
+        #expect(inspect.stdout.contains("operator mask"))
+    }
+}
