@@ -54,7 +54,12 @@ public struct Manifest: Sendable {
         if let d = top["dead_letters"] {
             manifest.deadLetters = decoder.sink(d, name: "dead_letters", location: d.location, what: "dead_letters")
         }
-        ManifestValidator(manifest: manifest, reader: reader).validate()
+        // Nodes whose definition had errors still count as declared, so their edges raise no second error.
+        var declared: [(String, NodeRole, SourceLocation)] = []
+        for (section, role) in [("sources", NodeRole.source), ("operators", .operator), ("sinks", .sink)] {
+            if case .mapping(let pairs, _)? = top[section] { declared += pairs.map { ($0.key, role, $0.keyLocation) } }
+        }
+        ManifestValidator(manifest: manifest, reader: reader, declared: declared).validate()
         if !reader.errors.isEmpty { throw ManifestErrors(reader.errors) }
         return manifest
     }

@@ -6,13 +6,16 @@
 struct ManifestValidator {
     let manifest: Manifest
     let reader: ManifestReader
+    /// Every node name written in the manifest, including those whose definition failed to decode.
+    let declared: [(String, NodeRole, SourceLocation)]
 
     func validate() {
         var seen: [String: (role: NodeRole, location: SourceLocation)] = [:]
         let nodes: [(String, NodeRole, SourceLocation)] =
             manifest.sources.map { ($0.name, .source, $0.location) } + manifest.operators.map { ($0.name, .operator, $0.location) }
             + manifest.sinks.map { ($0.name, .sink, $0.location) }
-        for (name, role, location) in nodes {
+        let decoded = Set(nodes.map(\.0))
+        for (name, role, location) in nodes + declared.filter({ !decoded.contains($0.0) }) {
             if let first = seen[name] {
                 reader.error(location, "'\(name)' is declared twice: as \(first.role.article) (line \(first.location.line)) and as \(role.article)")
             } else {
@@ -52,7 +55,7 @@ struct ManifestValidator {
             validEdges.append(edge)
         }
         checkCycles(validEdges)
-        for (name, role, location) in nodes where seen[name]?.location == location {
+        for (name, role, location) in nodes where seen[name]?.location == location && !hasDuplicate(name) {
             let outgoing = validEdges.contains { $0.from.node == name }
             let incoming = validEdges.contains { $0.to.node == name }
             switch role {
@@ -62,6 +65,10 @@ struct ManifestValidator {
             default: break
             }
         }
+    }
+
+    private func hasDuplicate(_ name: String) -> Bool {
+        declared.filter { $0.0 == name }.count > 1
     }
 
     /// Reports one error per cycle found, at the edge that closes it.

@@ -128,7 +128,7 @@ import Testing
         #expect(plan.tasks.count == 4)
         #expect(plan.rings.count == 4)
         let text = plan.describeText()
-        #expect(text.contains("task 0 [gen]: source gen (batches of 1024) → keep → gen -> wide#0, wide#1 by key"))
+        #expect(text.contains("task 0 [gen]: source gen (batches of 1024) → keep → keep -> wide by key"))
         #expect(text.contains("keep.out -> wide#0.in  [64]"))
         #expect(text.contains("wide#1.out -> out.in  [64]"))
         #expect(plan.describeDot().contains("\"keep\" -> \"wide#1\" [label=\"out→in\", style=bold, color=blue]"))
