@@ -15,13 +15,26 @@ public final class RecordBatch: @unchecked Sendable {
     public let capacity: Int
     public let fieldCount: Int
     /// The number of records appended so far.
-    public var count: Int { _count }
-    @usableFromInline var _count: Int = 0
+    @inlinable public var count: Int { header.pointee.count }
 
+    /// Mutable state behind a `let` pointer: appending costs no exclusivity check and no ARC traffic.
+    @usableFromInline struct Header {
+        @usableFromInline var count: Int
+        /// Identity of the parent retained last: forwarding a run of records from one batch checks this only.
+        @usableFromInline var lastParent: UnsafeRawPointer?
+    }
+
+    /// Batches this one's forwarded or derived records point into; kept alive as long as this batch.
+    @usableFromInline final class Parents {
+        @usableFromInline var list: [RecordBatch] = []
+        @usableFromInline init() {}
+    }
+
+    @usableFromInline let header: UnsafeMutablePointer<Header>
     @usableFromInline let records: UnsafeMutablePointer<rv_record>
     @usableFromInline let fieldRows: UnsafeMutablePointer<rv_field>
-    @usableFromInline var arena = ByteArena()
-    @usableFromInline var parents: [RecordBatch] = []
+    @usableFromInline let arena = ByteArena()
+    @usableFromInline let parents = Parents()
 
     public init(schema: Schema, capacity: Int) {
         precondition(capacity > 0, "a batch holds at least one record")
@@ -30,9 +43,12 @@ public final class RecordBatch: @unchecked Sendable {
         self.fieldCount = schema.count
         records = .allocate(capacity: capacity)
         fieldRows = .allocate(capacity: max(1, capacity * schema.count))
+        header = .allocate(capacity: 1)
+        header.initialize(to: Header(count: 0, lastParent: nil))
     }
 
     deinit {
+        header.deallocate()
         records.deallocate()
         fieldRows.deallocate()
         arena.release()
@@ -67,8 +83,8 @@ public final class RecordBatch: @unchecked Sendable {
     public func appendForwarded(from parent: RecordBatch, index: Int) {
         precondition(count < capacity, "batch is full")
         records[count] = parent.records[index]
-        _count += 1
-        if parents.last !== parent { retain(parent) }
+        header.pointee.count += 1
+        if header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
     }
 
     /// Appends record `index` of `parent` with its field row copied into this batch (field structs only:
@@ -86,14 +102,15 @@ public final class RecordBatch: @unchecked Sendable {
         r.fields = fieldCount == 0 ? nil : UnsafePointer(row)
         r.field_count = UInt32(fieldCount)
         records[count] = r
-        _count += 1
-        if parents.last !== parent { retain(parent) }
+        header.pointee.count += 1
+        if header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
         return count - 1
     }
 
-    @usableFromInline
-    func retain(_ parent: RecordBatch) {
-        if !parents.contains(where: { $0 === parent }) { parents.append(parent) }
+    /// Keeps `parent` alive as long as this batch (a batch has few distinct parents: a linear scan).
+    public func retain(_ parent: RecordBatch) {
+        header.pointee.lastParent = UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque())
+        if !parents.list.contains(where: { $0 === parent }) { parents.list.append(parent) }
     }
 
     /// Appends a copy of `record`: its fields, their bytes, key, value and headers are copied, so the
@@ -117,7 +134,7 @@ public final class RecordBatch: @unchecked Sendable {
         copy.value = arena.copy(source.value, count: Int(source.value_len))
         copy.headers = copyHeaders(source.headers, count: Int(source.header_count))
         records[count] = copy
-        _count += 1
+        header.pointee.count += 1
         return true
     }
 
@@ -148,14 +165,14 @@ public final class RecordBatch: @unchecked Sendable {
             key: nil, value: nil, fields: fieldCount == 0 ? nil : UnsafePointer(row), headers: nil, key_len: 0,
             value_len: 0, timestamp: timestamp, offset: offset, partition: partition,
             field_count: UInt32(fieldCount), header_count: 0, op: RV_OP_INSERT)
-        _count += 1
+        header.pointee.count += 1
         return count - 1
     }
 
     /// Drops the last record (a source that failed to decode it).
     public func removeLast() {
         precondition(count > 0)
-        _count -= 1
+        header.pointee.count -= 1
     }
 
     /// Sets field `field` of record `index` (a record this batch is still building).

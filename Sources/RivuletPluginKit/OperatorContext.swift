@@ -6,25 +6,47 @@ import Foundation
 public final class OperatorContext {
     public let api: UnsafePointer<rv_host_api>
     public let ctx: OpaquePointer
-    /// The batch of the current process call (for `forward`).
-    var currentBatch: UnsafePointer<rv_batch>?
-    /// Scratch for emitted records: a field row and the bytes of replaced string values.
-    private var row: UnsafeMutablePointer<rv_field>
-    private var rowCapacity = 0
-    private var scratch: UnsafeMutableRawPointer
-    private var scratchCapacity = 256
+    /// Per-record state behind a `let` pointer (no exclusivity checks per record): the batch of the
+    /// current process call (for `forward`), a field row for emitted records, and scratch bytes for
+    /// replaced string values. Owned by this context; `row`/`scratch` grow, never shrink.
+    struct Scratch {
+        var currentBatch: UnsafePointer<rv_batch>?
+        var row: UnsafeMutablePointer<rv_field>
+        var rowCapacity: Int
+        var bytes: UnsafeMutableRawPointer
+        var bytesCapacity: Int
+    }
+
+    let state: UnsafeMutablePointer<Scratch>
+
+    var currentBatch: UnsafePointer<rv_batch>? {
+        get { state.pointee.currentBatch }
+        set { state.pointee.currentBatch = newValue }
+    }
+
+    private var row: UnsafeMutablePointer<rv_field> { state.pointee.row }
 
     init(api: UnsafePointer<rv_host_api>, ctx: OpaquePointer) {
         self.api = api
         self.ctx = ctx
-        row = .allocate(capacity: 1)
-        rowCapacity = 1
-        scratch = .allocate(byteCount: 256, alignment: 8)
+        state = .allocate(capacity: 1)
+        state.initialize(to: Scratch(currentBatch: nil, row: .allocate(capacity: 16), rowCapacity: 16,
+                                     bytes: .allocate(byteCount: 256, alignment: 8), bytesCapacity: 256))
     }
 
     deinit {
-        row.deallocate()
-        scratch.deallocate()
+        state.pointee.row.deallocate()
+        state.pointee.bytes.deallocate()
+        state.deallocate()
+    }
+
+    /// Makes the field row hold at least `count` fields.
+    private func reserveRow(_ count: Int) {
+        if count > state.pointee.rowCapacity {
+            state.pointee.row.deallocate()
+            state.pointee.row = .allocate(capacity: count)
+            state.pointee.rowCapacity = count
+        }
     }
 
     // MARK: Configuration and schemas
@@ -82,11 +104,7 @@ public final class OperatorContext {
     /// Emits `record` with some fields set, to output `port` whose schema has `fieldCount` fields: fields
     /// the input has are kept, fields past them start NULL, then `changes` apply. The host copies it all.
     public func emit(_ record: Record, port: Int = 0, fieldCount: Int, changes: [(Int, FieldValue)]) throws {
-        if fieldCount > rowCapacity {
-            row.deallocate()
-            row = .allocate(capacity: fieldCount)
-            rowCapacity = fieldCount
-        }
+        reserveRow(fieldCount)
         let kept = min(fieldCount, record.fieldCount)
         if kept > 0 { row.update(from: record.raw.pointee.fields, count: kept) }
         for i in kept..<fieldCount { row[i] = rv_field() }
@@ -98,11 +116,12 @@ public final class OperatorContext {
             default: total
             }
         }
-        if needed > scratchCapacity {
-            scratch.deallocate()
-            scratchCapacity = max(needed, scratchCapacity * 2)
-            scratch = .allocate(byteCount: scratchCapacity, alignment: 8)
+        if needed > state.pointee.bytesCapacity {
+            state.pointee.bytes.deallocate()
+            state.pointee.bytesCapacity = max(needed, state.pointee.bytesCapacity * 2)
+            state.pointee.bytes = .allocate(byteCount: state.pointee.bytesCapacity, alignment: 8)
         }
+        let scratch = state.pointee.bytes
         var offset = 0
         for (index, value) in changes {
             var f = rv_field()
@@ -136,11 +155,8 @@ public final class OperatorContext {
     /// Emits a record made of `record`'s fields at `sources`, in that order, to output `port` (whose schema
     /// must be those fields). The host copies the bytes.
     public func emit(_ record: Record, port: Int = 0, selecting sources: [Int]) throws {
-        if sources.count > rowCapacity {
-            row.deallocate()
-            row = .allocate(capacity: sources.count)
-            rowCapacity = sources.count
-        }
+        reserveRow(sources.count)
+        let row = self.row
         for (i, s) in sources.enumerated() { row[i] = record.raw.pointee.fields[s] }
         var out = record.raw.pointee
         out.fields = UnsafePointer(row)

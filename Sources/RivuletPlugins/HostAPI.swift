@@ -99,33 +99,44 @@ public enum HostAPI {
             return Int32(c.outputNames.firstIndex(of: String(cString: name)) ?? -1)
         }
 
-        // Emitting
+        // Emitting: the per-record path. The context and port are borrowed (guaranteed alive by their
+        // owners for the whole callback), so no reference counting happens per record.
         api.emit = { ctx, port, record in
-            guard let c = PluginContext.from(ctx), let record else { return RV_INVALID }
-            guard Int(port) < c.outputs.count else { return c.invalid("emit: no output port \(port)") }
-            do {
-                guard try c.outputs[Int(port)].emit(copying: record) else {
-                    return c.invalid("emit: the record has \(record.pointee.field_count) fields but output port '\(c.outputNames[Int(port)])' has \(c.outputs[Int(port)].schema.count)")
+            guard let ctx, let record else { return RV_INVALID }
+            return Unmanaged<PluginContext>.fromOpaque(UnsafeRawPointer(ctx))._withUnsafeGuaranteedRef { c in
+                let fast = c.fast.pointee
+                guard Int(port) < fast.outputCount, let outputs = fast.outputs else { return c.invalid("emit: no output port \(port)") }
+                do {
+                    let ok = try outputs[Int(port)]._withUnsafeGuaranteedRef { try $0.emit(copying: record) }
+                    guard ok else {
+                        return c.invalid("emit: the record has \(record.pointee.field_count) fields but output port '\(c.outputNames[Int(port)])' has \(c.outputs[Int(port)].schema.count)")
+                    }
+                    return RV_OK
+                } catch {
+                    c.pendingFailure = error
+                    return RV_FATAL
                 }
-                return RV_OK
-            } catch {
-                c.pendingFailure = error
-                return RV_FATAL
             }
         }
         api.forward = { ctx, port, batch, index in
-            guard let c = PluginContext.from(ctx), let input = c.currentInput else { return RV_INVALID }
-            guard Int(port) < c.outputs.count else { return c.invalid("forward: no output port \(port)") }
-            guard let batch, index < batch.pointee.count else { return c.invalid("forward: record index \(index) is outside the batch") }
-            guard c.canForward(to: Int(port)) else {
-                return c.invalid("forward: output port '\(c.outputNames[Int(port)])' does not have the input's schema; use emit")
-            }
-            do {
-                try c.outputs[Int(port)].forward(from: input, index: c.currentInputOffset + Int(index))
-                return RV_OK
-            } catch {
-                c.pendingFailure = error
-                return RV_FATAL
+            guard let ctx else { return RV_INVALID }
+            return Unmanaged<PluginContext>.fromOpaque(UnsafeRawPointer(ctx))._withUnsafeGuaranteedRef { c in
+                let fast = c.fast.pointee
+                guard let input = fast.input, let outputs = fast.outputs else { return c.invalid("forward: only valid during process") }
+                guard Int(port) < fast.outputCount else { return c.invalid("forward: no output port \(port)") }
+                guard let batch, index < batch.pointee.count else { return c.invalid("forward: record index \(index) is outside the batch") }
+                guard fast.forwardable![fast.inputPort * fast.outputCount + Int(port)] else {
+                    return c.invalid("forward: output port '\(c.outputNames[Int(port)])' does not have the input's schema; use emit")
+                }
+                do {
+                    try outputs[Int(port)]._withUnsafeGuaranteedRef { out in
+                        try input._withUnsafeGuaranteedRef { try out.forward(from: $0, index: fast.inputOffset + Int(index)) }
+                    }
+                    return RV_OK
+                } catch {
+                    c.pendingFailure = error
+                    return RV_FATAL
+                }
             }
         }
 

@@ -21,12 +21,26 @@ public final class PluginContext {
     public internal(set) var outputNames: [String] = []
     /// True while create runs: output schemas may change only then.
     var isCreating = false
-    /// The batch being processed and the offset of the slice handed to the plugin.
-    var currentInput: RecordBatch?
-    var currentInputOffset = 0
-    var currentInputPort = 0
-    /// [input port][output port]: same schema, so forward is allowed. Computed after create.
-    var forwardable: [[Bool]] = []
+
+    /// What `emit` and `forward` read per record, behind a `let` pointer (no exclusivity checks, no ARC).
+    /// Invariants: `outputs` holds unretained references to the ports of `self.outputs`, which this
+    /// context keeps alive; `input` is set only for the duration of a process call, while the caller
+    /// holds the batch; `forwardable[i * outputCount + o]` says input `i` and output `o` share a schema.
+    struct FastPath {
+        var input: Unmanaged<RecordBatch>?
+        var inputOffset: Int
+        var inputPort: Int
+        var outputs: UnsafeMutablePointer<Unmanaged<OutputPort>>?
+        var outputCount: Int
+        var forwardable: UnsafeMutablePointer<Bool>?
+        var inputCount: Int
+    }
+
+    let fast: UnsafeMutablePointer<FastPath> = {
+        let p = UnsafeMutablePointer<FastPath>.allocate(capacity: 1)
+        p.initialize(to: FastPath(input: nil, inputOffset: 0, inputPort: 0, outputs: nil, outputCount: 0, forwardable: nil, inputCount: 0))
+        return p
+    }()
     public internal(set) var lastError: ReportedError?
     /// A host-side failure raised inside a service call (e.g. a downstream sink could not write); the
     /// plugin is told RV_FATAL and the host rethrows this once the callback returns.
@@ -42,6 +56,25 @@ public final class PluginContext {
 
     deinit {
         for value in configValues.values { free(value) }
+        fast.pointee.outputs?.deallocate()
+        fast.pointee.forwardable?.deallocate()
+        fast.deallocate()
+    }
+
+    /// Freezes the ports after create: builds the per-record tables of `FastPath`.
+    func sealPorts() {
+        let outputsTable = UnsafeMutablePointer<Unmanaged<OutputPort>>.allocate(capacity: max(1, outputs.count))
+        for (i, port) in outputs.enumerated() { outputsTable[i] = Unmanaged.passUnretained(port) }
+        let table = UnsafeMutablePointer<Bool>.allocate(capacity: max(1, inputSchemas.count * outputs.count))
+        for (i, input) in inputSchemas.enumerated() {
+            for (o, port) in outputs.enumerated() { table[i * outputs.count + o] = port.schema == input }
+        }
+        fast.pointee.outputs?.deallocate()
+        fast.pointee.forwardable?.deallocate()
+        fast.pointee.outputs = outputsTable
+        fast.pointee.outputCount = outputs.count
+        fast.pointee.forwardable = table
+        fast.pointee.inputCount = inputSchemas.count
     }
 
     /// The `rv_context *` for this object.
@@ -64,10 +97,6 @@ public final class PluginContext {
         inputSchemas = inputs
         self.outputNames = outputNames
         outputs = outputNames.map { OutputPort(name: $0, schema: inputs.first ?? Schema(), batchCapacity: batchCapacity) }
-    }
-
-    func schemasMatch(input: Int, output: Int) -> Bool {
-        input < forwardable.count && output < forwardable[input].count && forwardable[input][output]
     }
 
     func clearError() {

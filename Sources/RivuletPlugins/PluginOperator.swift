@@ -46,21 +46,21 @@ public final class PluginOperator: StreamOperator {
         }
         instance = out
         created = true
-        context.forwardable = inputSchemas.map { input in context.outputs.map { $0.schema == input } }
+        context.sealPorts()
     }
 
     /// The operator's declared output ports, in descriptor order.
     public var outputs: [OutputPort] { context.outputs }
 
     public func process(_ batch: RecordBatch, port: Int) throws {
-        context.currentInput = batch
-        context.currentInputPort = port
-        defer { context.currentInput = nil }
+        context.fast.pointee.input = Unmanaged.passUnretained(batch)
+        context.fast.pointee.inputPort = port
+        defer { context.fast.pointee.input = nil }
         var start = 0
         var retries = 0
         while start < batch.count {
             var view = batch.cBatch(from: start)
-            context.currentInputOffset = start
+            context.fast.pointee.inputOffset = start
             context.clearError()
             let status = withUnsafePointer(to: &view) { v in
                 def.process(HostAPI.table, context.opaque, instance, UInt32(port), v)
@@ -139,9 +139,3 @@ public final class PluginOperator: StreamOperator {
     deinit { close() }
 }
 
-extension PluginContext {
-    /// Whether records of the current input port may be forwarded unchanged to output `port`.
-    func canForward(to port: Int) -> Bool {
-        schemasMatch(input: currentInputPort, output: port)
-    }
-}

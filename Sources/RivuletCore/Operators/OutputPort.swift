@@ -6,26 +6,44 @@ import CRivulet
 /// Records are appended (copied, or forwarded by reference) during a callback; `flush()` hands the batch
 /// to every receiver — a fused downstream operator (a function call), a ring to another task, or a
 /// key partitioner — and starts a new one. A full batch is flushed at once. Fan-out receivers share the
-/// same immutable batch.
+/// same immutable batch. Used by one thread (its task's).
+///
+/// Unsafe state: the batch being filled is held as a manually retained reference (+1 while it is in
+/// `state.current`, released when flushed or at deinit) in memory behind a `let` pointer, so the
+/// per-record path costs no exclusivity check and no retain/release.
 public final class OutputPort {
     public let name: String
     public private(set) var schema: Schema
     public let batchCapacity: Int
     /// Where flushed batches go: each receiver with the input port it is connected to.
     public private(set) var receivers: [(operator: StreamOperator, port: Int)] = []
-    /// Records emitted through this port so far.
-    public private(set) var recordsOut: Int = 0
-    @usableFromInline var current: RecordBatch?
+
+    @usableFromInline struct State {
+        @usableFromInline var current: Unmanaged<RecordBatch>?
+        @usableFromInline var recordsOut: Int
+    }
+
+    @usableFromInline let state: UnsafeMutablePointer<State>
 
     public init(name: String, schema: Schema, batchCapacity: Int) {
         self.name = name
         self.schema = schema
         self.batchCapacity = batchCapacity
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(current: nil, recordsOut: 0))
     }
+
+    deinit {
+        state.pointee.current?.release()
+        state.deallocate()
+    }
+
+    /// Records emitted through this port so far.
+    public var recordsOut: Int { state.pointee.recordsOut }
 
     /// Replaces the schema (only while the operator is created, before any record).
     public func setSchema(_ schema: Schema) {
-        precondition(current == nil, "schema changed after records were emitted")
+        precondition(state.pointee.current == nil, "schema changed after records were emitted")
         self.schema = schema
     }
 
@@ -35,43 +53,52 @@ public final class OutputPort {
 
     public var isConnected: Bool { !receivers.isEmpty }
 
+    /// Calls `body` with a batch that has room for one more record (flushing a full one first).
     @inlinable
-    func batchWithRoom() throws -> RecordBatch {
-        if let b = current, !b.isFull { return b }
-        if current != nil { try flush() }
-        let b = RecordBatch(schema: schema, capacity: batchCapacity)
-        current = b
-        return b
+    func withBatch<R>(_ body: (RecordBatch) throws -> R) throws -> R {
+        if let b = state.pointee.current {
+            let result: R? = try b._withUnsafeGuaranteedRef { batch in
+                batch.isFull ? nil : try body(batch)
+            }
+            if let result { return result }
+            try flush()
+        }
+        let fresh = Unmanaged.passRetained(RecordBatch(schema: schema, capacity: batchCapacity))
+        state.pointee.current = fresh
+        return try fresh._withUnsafeGuaranteedRef(body)
     }
 
     /// Emits record `index` of `parent` unchanged (no bytes copied).
+    @inlinable
     public func forward(from parent: RecordBatch, index: Int) throws {
-        try batchWithRoom().appendForwarded(from: parent, index: index)
-        recordsOut += 1
+        try withBatch { $0.appendForwarded(from: parent, index: index) }
+        state.pointee.recordsOut += 1
     }
 
     /// Emits a copy of `record`. Returns false (and emits nothing) when its field count does not match
     /// the port's schema.
     public func emit(copying record: UnsafePointer<rv_record>) throws -> Bool {
-        let ok = try batchWithRoom().append(copying: record)
-        if ok { recordsOut += 1 }
+        let ok = try withBatch { $0.append(copying: record) }
+        if ok { state.pointee.recordsOut += 1 }
         return ok
     }
 
     /// Gives direct access to a batch with room for one more record, for host operators that build
     /// records in place. Call `didAppend()` after appending.
     public func batchForAppending() throws -> RecordBatch {
-        try batchWithRoom()
+        try withBatch { $0 }
     }
 
-    public func didAppend() { recordsOut += 1 }
+    @inlinable
+    public func didAppend() { state.pointee.recordsOut += 1 }
 
     /// Hands the pending batch, if any, to every receiver.
     public func flush() throws {
-        guard let b = current else { return }
-        current = nil
-        if b.isEmpty { return }
-        for r in receivers { try r.operator.process(b, port: r.port) }
+        guard let pending = state.pointee.current else { return }
+        state.pointee.current = nil
+        let batch = pending.takeRetainedValue()
+        if batch.isEmpty { return }
+        for r in receivers { try r.operator.process(batch, port: r.port) }
     }
 
     /// Passes a watermark to every receiver (after flushing, so it follows the records in order).

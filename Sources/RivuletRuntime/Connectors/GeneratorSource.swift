@@ -22,7 +22,9 @@ public final class GeneratorSource: RecordSource {
     private var state: UInt64
     private var produced = 0
     private var startNanos: UInt64 = 0
-    private let keyTexts: [[UInt8]]
+    /// One record per distinct key, holding its text: generated records point into it (and every batch
+    /// retains it), so keys are never copied per record.
+    private let keyBook: RecordBatch
 
     public init(name: String, count: Int, seed: UInt64, keys: Int, rate: Double?) {
         self.name = name
@@ -30,7 +32,11 @@ public final class GeneratorSource: RecordSource {
         self.keys = max(1, keys)
         self.rate = rate
         state = seed &+ 0x9E37_79B9_7F4A_7C15
-        keyTexts = (0..<max(1, keys)).map { Array("key-\($0)".utf8) }
+        keyBook = RecordBatch(schema: Schema([FieldDefinition(name: "key", type: .string)]), capacity: max(1, keys))
+        for k in 0..<max(1, keys) {
+            let i = keyBook.appendEmpty()
+            keyBook.setStringField(i, 0, "key-\(k)")
+        }
     }
 
     /// splitmix64: a fast, well-distributed deterministic sequence.
@@ -56,11 +62,12 @@ public final class GeneratorSource: RecordSource {
             }
             n = min(n, due)
         }
+        if n > 0 { batch.retain(keyBook) }
         for _ in 0..<n {
             let r = nextRandom()
             let key = Int(r % UInt64(keys))
             let i = batch.appendEmpty(timestamp: Self.startTime + Int64(produced), partition: 0, offset: Int64(produced))
-            keyTexts[key].withUnsafeBytes { batch.setBytesField(i, 0, type: .string, $0.baseAddress, count: $0.count) }
+            batch.setField(i, 0, keyBook.field(key, 0))
             batch.setField(i, 1, .integer(Int64(produced)))
             batch.setField(i, 2, .integer(Int64((r >> 32) % 1000)))
             batch.setField(i, 3, .timestamp(Self.startTime + Int64(produced)))
