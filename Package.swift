@@ -44,9 +44,9 @@ let package = Package(
         .target(name: "RivuletStdSwift", dependencies: ["RivuletPluginKit"], path: "plugins/swift/rv_std_swift"),
         // Tests.
         .target(name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"], path: "Tests/RivuletTestSupport"),
-        .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),
+        .testTarget(name: "RivuletCoreTests", dependencies: ["CRivulet", "RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
-        .testTarget(name: "RivuletPluginsTests", dependencies: ["RivuletPlugins", "RivuletTestSupport"]),
+        .testTarget(name: "RivuletPluginsTests", dependencies: ["CRivulet", "RivuletPlugins", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",
             dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins"]),

@@ -87,6 +87,55 @@ public final class RecordBatch: @unchecked Sendable {
         if header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
     }
 
+    /// Appends records `offset + selected[i]` of `parent` without copying their bytes; `parent` is
+    /// retained once. The caller guarantees the schemas match and that they fit.
+    @inlinable
+    public func appendForwarded(from parent: RecordBatch, offset: Int, selected: UnsafeBufferPointer<UInt32>) {
+        precondition(count + selected.count <= capacity, "batch is full")
+        var n = count
+        for index in selected {
+            records[n] = parent.records[offset + Int(index)]
+            n += 1
+        }
+        header.pointee.count = n
+        if !selected.isEmpty && header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) {
+            retain(parent)
+        }
+    }
+
+    /// Appends a record derived from record `index` of `parent`: its key, value, headers, time and
+    /// position are the parent record's (shared: `parent` is retained), its fields are `fields`. A string
+    /// or bytes field whose (pointer, length) equals one of the parent record's fields is shared; other
+    /// bytes are copied into this batch. Returns false when the field count does not match.
+    public func appendDerived(from parent: RecordBatch, index: Int, fields: UnsafePointer<rv_field>, count n: Int) -> Bool {
+        precondition(count < capacity, "batch is full")
+        guard n == fieldCount else { return false }
+        let source = parent.records[index]
+        let row = fieldRows + count * fieldCount
+        for i in 0..<n {
+            var f = fields[i]
+            if f.type == RV_TYPE_STRING || f.type == RV_TYPE_BYTES, f.len > 0 {
+                var shared = false
+                for k in 0..<Int(source.field_count) {
+                    let g = source.fields[k]
+                    if g.value.ptr == f.value.ptr && g.len == f.len && (g.type == RV_TYPE_STRING || g.type == RV_TYPE_BYTES) {
+                        shared = true
+                        break
+                    }
+                }
+                if !shared { f.value.ptr = arena.copy(f.value.ptr, count: Int(f.len)) }
+            }
+            row[i] = f
+        }
+        var r = source
+        r.fields = n == 0 ? nil : UnsafePointer(row)
+        r.field_count = UInt32(n)
+        records[count] = r
+        header.pointee.count += 1
+        if header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
+        return true
+    }
+
     /// Appends record `index` of `parent` with its field row copied into this batch (field structs only:
     /// their bytes stay in `parent`, which is retained). Fields past the parent's count start NULL; change
     /// any with `setField`. Returns the new record's index. For operators that add or replace a few fields.
@@ -121,18 +170,22 @@ public final class RecordBatch: @unchecked Sendable {
         let source = record.pointee
         guard Int(source.field_count) == fieldCount, fieldCount == 0 || source.fields != nil else { return false }
         let row = fieldRows + count * fieldCount
+        var copy = source
+        copy.key = nil
         for i in 0..<fieldCount {
             var f = source.fields[i]
-            if FieldType(rawValue: f.type)?.isBytesLike == true {
-                f.value.ptr = arena.copy(f.value.ptr, count: Int(f.len))
+            if f.type == RV_TYPE_STRING || f.type == RV_TYPE_BYTES {
+                let original = f.value.ptr
+                f.value.ptr = arena.copy(original, count: Int(f.len))
+                // The key is usually one of the fields' bytes: share the copy instead of copying twice.
+                if copy.key == nil, source.key == original, source.key_len == UInt64(f.len) { copy.key = f.value.ptr }
             }
             row[i] = f
         }
-        var copy = source
         copy.fields = fieldCount == 0 ? nil : UnsafePointer(row)
-        copy.key = arena.copy(source.key, count: Int(source.key_len))
-        copy.value = arena.copy(source.value, count: Int(source.value_len))
-        copy.headers = copyHeaders(source.headers, count: Int(source.header_count))
+        if copy.key == nil { copy.key = arena.copy(source.key, count: Int(source.key_len)) }
+        copy.value = source.value_len > 0 ? arena.copy(source.value, count: Int(source.value_len)) : nil
+        copy.headers = source.header_count > 0 ? copyHeaders(source.headers, count: Int(source.header_count)) : nil
         records[count] = copy
         header.pointee.count += 1
         return true

@@ -102,7 +102,8 @@ public final class OperatorContext {
     }
 
     /// Emits `record` with some fields set, to output `port` whose schema has `fieldCount` fields: fields
-    /// the input has are kept, fields past them start NULL, then `changes` apply. The host copies it all.
+    /// the input has are kept, fields past them start NULL, then `changes` apply. Unchanged string fields
+    /// are shared with the input by the host; changed ones are copied.
     public func emit(_ record: Record, port: Int = 0, fieldCount: Int, changes: [(Int, FieldValue)]) throws {
         reserveRow(fieldCount)
         let kept = min(fieldCount, record.fieldCount)
@@ -146,22 +147,16 @@ public final class OperatorContext {
             }
             row[index] = f
         }
-        var out = record.raw.pointee
-        out.fields = UnsafePointer(row)
-        out.field_count = UInt32(fieldCount)
-        try check(api.pointee.emit(ctx, UInt32(port), &out))
+        try check(api.pointee.emit_derived(ctx, UInt32(port), currentBatch, UInt64(record.index), row, UInt32(fieldCount)))
     }
 
     /// Emits a record made of `record`'s fields at `sources`, in that order, to output `port` (whose schema
-    /// must be those fields). The host copies the bytes.
+    /// must be those fields). No bytes are copied: the host shares the input's.
     public func emit(_ record: Record, port: Int = 0, selecting sources: [Int]) throws {
         reserveRow(sources.count)
         let row = self.row
         for (i, s) in sources.enumerated() { row[i] = record.raw.pointee.fields[s] }
-        var out = record.raw.pointee
-        out.fields = UnsafePointer(row)
-        out.field_count = UInt32(sources.count)
-        try check(api.pointee.emit(ctx, UInt32(port), &out))
+        try check(api.pointee.emit_derived(ctx, UInt32(port), currentBatch, UInt64(record.index), row, UInt32(sources.count)))
     }
 
     // MARK: Diagnostics and metrics

@@ -140,6 +140,57 @@ public enum HostAPI {
             }
         }
 
+        api.forward_selected = { ctx, port, batch, indexes, count in
+            guard let ctx else { return RV_INVALID }
+            return Unmanaged<PluginContext>.fromOpaque(UnsafeRawPointer(ctx))._withUnsafeGuaranteedRef { c in
+                let fast = c.fast.pointee
+                guard let input = fast.input, let outputs = fast.outputs else { return c.invalid("forward_selected: only valid during process") }
+                guard Int(port) < fast.outputCount else { return c.invalid("forward_selected: no output port \(port)") }
+                guard let batch, count == 0 || indexes != nil else { return c.invalid("forward_selected: no batch or no indexes") }
+                guard fast.forwardable![fast.inputPort * fast.outputCount + Int(port)] else {
+                    return c.invalid("forward_selected: output port '\(c.outputNames[Int(port)])' does not have the input's schema; use emit")
+                }
+                let limit = batch.pointee.count
+                for i in 0..<Int(count) where UInt64(indexes![i]) >= limit {
+                    return c.invalid("forward_selected: record index \(indexes![i]) is outside the batch")
+                }
+                do {
+                    try outputs[Int(port)]._withUnsafeGuaranteedRef { out in
+                        try input._withUnsafeGuaranteedRef { source in
+                            try out.forward(from: source, offset: fast.inputOffset, selected: UnsafeBufferPointer(start: indexes, count: Int(count)))
+                        }
+                    }
+                    return RV_OK
+                } catch {
+                    c.pendingFailure = error
+                    return RV_FATAL
+                }
+            }
+        }
+        api.emit_derived = { ctx, port, batch, index, fields, fieldCount in
+            guard let ctx else { return RV_INVALID }
+            return Unmanaged<PluginContext>.fromOpaque(UnsafeRawPointer(ctx))._withUnsafeGuaranteedRef { c in
+                let fast = c.fast.pointee
+                guard let input = fast.input, let outputs = fast.outputs else { return c.invalid("emit_derived: only valid during process") }
+                guard Int(port) < fast.outputCount else { return c.invalid("emit_derived: no output port \(port)") }
+                guard let batch, index < batch.pointee.count else { return c.invalid("emit_derived: record index \(index) is outside the batch") }
+                guard fieldCount == 0 || fields != nil else { return c.invalid("emit_derived: fields is NULL") }
+                do {
+                    let ok = try outputs[Int(port)]._withUnsafeGuaranteedRef { out in
+                        try input._withUnsafeGuaranteedRef { source in
+                            try out.emitDerived(from: source, index: fast.inputOffset + Int(index), fields: fields ?? UnsafePointer(bitPattern: 8)!, count: Int(fieldCount))
+                        }
+                    }
+                    guard ok else {
+                        return c.invalid("emit_derived: \(fieldCount) fields given but output port '\(c.outputNames[Int(port)])' has \(c.outputs[Int(port)].schema.count)")
+                    }
+                    return RV_OK
+                } catch {
+                    c.pendingFailure = error
+                    return RV_FATAL
+                }
+            }
+        }
         // State stores: declared in the manifest by a later version; none are attached yet.
         api.store_open = { ctx, name in
             _ = HostAPI.unsupported(ctx, "store_open")

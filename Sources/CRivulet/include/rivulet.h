@@ -1,1 +1,431 @@
-../../../include/rivulet.h
+/* rivulet.h — the stable C ABI between the Rivulet host and its operator plugins (ABI 1.0).
+ *
+ * This header is the one contract between the host and every plugin, C or Swift. Third parties compile
+ * against it for years, so it follows strict rules (see docs/ABI.md for the reasons):
+ *
+ *  - One entry symbol, a function: `const rv_plugin_descriptor *rivulet_plugin_v1(void)`. It must not run
+ *    any code with side effects; it only returns a static descriptor. The host checks the descriptor's
+ *    versions BEFORE it calls anything else in the library. An incompatible change gets a new entry symbol
+ *    (`rivulet_plugin_v2`), never a redefined struct.
+ *  - Versions: every versioned struct starts with `uint32_t struct_size`. The host refuses another
+ *    `abi_major`, or an `abi_minor` newer than its own, and reads only min(struct_size, what it knows).
+ *  - Host services are the function table `rv_host_api`, passed to every callback. Plugins link against no
+ *    host symbol. The table is append-only; each addition is marked with the minor version that added it;
+ *    test a slot with RV_HAS(api, slot) before calling anything newer than 1.0.
+ *  - No host struct crosses by value, and a plugin never does sizeof on one: contexts, stores, iterators
+ *    and counters are opaque handles.
+ *  - Records cross in batches and are borrowed: valid and immutable for the duration of the callback only.
+ *    Emitted records are copied by the host during the emit call. Nothing is freed with the other side's
+ *    free().
+ *  - Status codes, never exceptions or longjmp across the boundary (rv_status).
+ *  - Plain C11 (also valid C++), fixed-width types, no enums or bools inside structs, no padding holes.
+ *
+ * THREADING CONTRACT. An operator instance is called by one thread at a time and is never re-entered:
+ * process, on_watermark, on_timer, flush, snapshot, restore and destroy of one instance never overlap.
+ * Different instances of the same operator (parallelism > 1) run concurrently on different threads, so a
+ * plugin must not share mutable globals between instances without its own locking. Host services are
+ * valid only inside a callback, on the thread that made the callback, for the context passed to it,
+ * unless the slot says "thread-safe".
+ *
+ * LIFECYCLE. dlopen → rivulet_plugin_v1() → version check → descriptor->init (once per loaded library)
+ * → for each instance: create → { process | on_watermark | on_timer }* → flush (end of input) → destroy
+ * → descriptor->fini (once) → dlclose. snapshot/restore may be called between callbacks. The host unloads
+ * a library only after every instance of it has been destroyed.
+ *
+ * A plugin runs inside the host process: its crash is the host's crash. Load only plugins you trust.
+ */
+#ifndef RIVULET_H
+#define RIVULET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------------------- */
+/* Versions                                                                                              */
+/* ---------------------------------------------------------------------------------------------------- */
+
+#define RV_ABI_MAJOR 1u
+#define RV_ABI_MINOR 0u
+
+/* The name of the one entry symbol of ABI major 1. */
+#define RV_ENTRY_SYMBOL "rivulet_plugin_v1"
+
+/* Exports a symbol from a plugin built with -fvisibility=hidden. */
+#if defined(_WIN32)
+#define RV_EXPORT __declspec(dllexport)
+#else
+#define RV_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* True when the host table `api` has the slot `field`: use before calling a slot added after 1.0. */
+#define RV_HAS(api, field) \
+    ((api) != NULL && (api)->struct_size >= offsetof(rv_host_api, field) + sizeof((api)->field) && \
+     (api)->field != NULL)
+
+/* ---------------------------------------------------------------------------------------------------- */
+/* Status codes: every callback and most host services return one.                                      */
+/* ---------------------------------------------------------------------------------------------------- */
+
+typedef int32_t rv_status;
+#define RV_OK 0            /* success */
+#define RV_RETRY 1         /* transient failure: the host retries the same call later, from the same record */
+#define RV_ERROR 2         /* the record at the reported index failed: the host dead-letters it and goes on */
+#define RV_FATAL 3         /* unrecoverable: the host stops the run and reports the message */
+#define RV_UNSUPPORTED 4   /* (host services only) this host does not implement the service yet */
+#define RV_NOT_FOUND 5     /* (host services only) no such key, field, port or store */
+#define RV_INVALID 6       /* (host services only) an argument was invalid, e.g. a wrong field type */
+
+/* ---------------------------------------------------------------------------------------------------- */
+/* Field types and values                                                                                */
+/* ---------------------------------------------------------------------------------------------------- */
+
+/* The type of a field (rv_field.type, rv_field_def.type). */
+#define RV_TYPE_NULL 0u       /* no value: a missing CSV cell, a JSON null */
+#define RV_TYPE_I64 1u        /* value.i64 */
+#define RV_TYPE_F64 2u        /* value.f64 */
+#define RV_TYPE_BOOL 3u       /* value.i64: 0 or 1 */
+#define RV_TYPE_STRING 4u     /* value.ptr + len: UTF-8, not NUL-terminated */
+#define RV_TYPE_BYTES 5u      /* value.ptr + len: arbitrary bytes */
+#define RV_TYPE_TIMESTAMP 6u  /* value.i64: milliseconds since the Unix epoch, UTC */
+
+/* A field value: 16 bytes, the type tag first. A field declared with a type either holds a value of that
+ * type or RV_TYPE_NULL. String and bytes values point into memory the host (or, while emitting, the
+ * plugin) owns; the same borrowing rules as the record that holds them apply. */
+typedef struct rv_field {
+    uint32_t type; /* RV_TYPE_* */
+    uint32_t len;  /* byte length of a string or bytes value; 0 otherwise */
+    union {
+        int64_t i64;
+        double f64;
+        const uint8_t *ptr;
+    } value;
+} rv_field;
+
+/* The declaration of a field of a schema: a name and a type. */
+typedef struct rv_field_def {
+    const char *name; /* NUL-terminated */
+    uint32_t type;    /* RV_TYPE_* */
+    uint32_t reserved;
+} rv_field_def;
+
+/* ---------------------------------------------------------------------------------------------------- */
+/* Records and batches                                                                                   */
+/* ---------------------------------------------------------------------------------------------------- */
+
+/* The change a record stands for (rv_record.op). A plain event stream is all inserts; a window emitting
+ * updates, or a table turned into a stream, uses the others (the same four ops as Flink's RowKind). */
+#define RV_OP_INSERT 0u
+#define RV_OP_UPDATE_BEFORE 1u /* retracts a result emitted earlier */
+#define RV_OP_UPDATE_AFTER 2u  /* the new result replacing it */
+#define RV_OP_DELETE 3u
+
+/* A header: a named byte string attached to a record. */
+typedef struct rv_header {
+    const char *name; /* NUL-terminated */
+    const uint8_t *value;
+    uint64_t value_len;
+} rv_header;
+
+/* An immutable record.
+ *  - key: the bytes a record is partitioned and grouped by (may be empty).
+ *  - value: the raw payload. On a stream with a schema the `fields` are the content and `value` is empty
+ *    unless the codec is raw; on a schema-less stream (codec "lines" or "raw") `value` is the content.
+ *  - fields: one rv_field per field of the stream's schema, in schema order (field_count of them).
+ *    Operators find a field's index by name once, in create (api->input_field_index).
+ *  - timestamp: the record's time in milliseconds since the epoch (event, log-append or processing time,
+ *    as the source declares).
+ *  - partition/offset: the record's position in its source, for replay; -1 when it has none.
+ * Records are laid out in a batch `record_size` bytes apart: step with RV_BATCH_RECORD, never sizeof,
+ * so that a newer host may append members. */
+typedef struct rv_record {
+    const uint8_t *key;
+    const uint8_t *value;
+    const rv_field *fields;
+    const rv_header *headers;
+    uint64_t key_len;
+    uint64_t value_len;
+    int64_t timestamp;
+    int64_t offset;
+    int32_t partition;
+    uint32_t field_count;
+    uint32_t header_count;
+    uint32_t op; /* RV_OP_* */
+} rv_record;
+
+/* A batch of records handed to a callback. Borrowed: valid and immutable only during the callback. */
+typedef struct rv_batch {
+    uint32_t struct_size;
+    uint32_t record_size; /* distance in bytes between consecutive records: at least sizeof(rv_record) of 1.0 */
+    uint64_t count;
+    const rv_record *records;
+} rv_batch;
+
+/* The i-th record of a batch. */
+#define RV_BATCH_RECORD(batch, i) \
+    ((const rv_record *)(const void *)((const uint8_t *)(batch)->records + (size_t)(i) * (batch)->record_size))
+
+/* ---------------------------------------------------------------------------------------------------- */
+/* Opaque handles                                                                                        */
+/* ---------------------------------------------------------------------------------------------------- */
+
+typedef struct rv_context rv_context;   /* one per operator instance (or per library during init/fini) */
+typedef struct rv_store rv_store;       /* a named, keyed state store */
+typedef struct rv_iterator rv_iterator; /* a range or prefix scan over a store */
+typedef struct rv_counter rv_counter;   /* a metrics counter */
+
+/* Log levels for api->log. */
+#define RV_LOG_DEBUG 0u
+#define RV_LOG_INFO 1u
+#define RV_LOG_WARN 2u
+#define RV_LOG_ERROR 3u
+
+/* Time domains for timers. */
+#define RV_TIME_EVENT 0u
+#define RV_TIME_PROCESSING 1u
+
+/* ---------------------------------------------------------------------------------------------------- */
+/* The host API: one table of services, passed to every callback. APPEND-ONLY: add new slots at the end  */
+/* only, each marked with the minor version that added it.                                              */
+/* ---------------------------------------------------------------------------------------------------- */
+
+typedef struct rv_host_api {
+    uint32_t struct_size; /* sizeof(rv_host_api) as the host was built */
+    uint32_t abi_major;   /* the host's RV_ABI_MAJOR */
+    uint32_t abi_minor;   /* the host's RV_ABI_MINOR */
+    uint32_t reserved;
+
+    /* ---- 1.0: diagnostics ---- */
+
+    /* Writes a message to the host's log. The host copies the message. Thread-safe. */
+    void (*log)(rv_context *ctx, uint32_t level, const char *message);
+
+    /* Describes the failure a callback is about to return. record_index is the index, within the batch of
+     * the current call, of the failing record (or -1 when no record is to blame). The host copies the
+     * message. With RV_ERROR the host dead-letters that record with the message as its reason, then calls
+     * process again with the records after it; records before it must already have been emitted. */
+    void (*report_error)(rv_context *ctx, rv_status code, int64_t record_index, const char *message);
+
+    /* ---- 1.0: configuration (valid during create) ---- */
+
+    /* The operator's configuration value for `key` as a NUL-terminated string (numbers and booleans in
+     * their YAML spelling), or NULL when absent. Owned by the host, valid until destroy. */
+    const char *(*config_get)(rv_context *ctx, const char *key);
+
+    /* The user_data of the definition (operator, aggregate or function) this context was made for. Valid
+     * in every callback. */
+    const void *(*user_data)(rv_context *ctx);
+
+    /* ---- 1.0: schemas (valid during create unless noted) ---- */
+
+    /* The index of the field `name` in the schema of input port `port`, or -1 when there is none. Valid in
+     * every callback. */
+    int32_t (*input_field_index)(rv_context *ctx, uint32_t port, const char *name);
+    /* The number of fields of input port `port`, and the declaration of field `index` (copied to *out).
+     * Valid in every callback. */
+    uint32_t (*input_field_count)(rv_context *ctx, uint32_t port);
+    rv_status (*input_field_def)(rv_context *ctx, uint32_t port, uint32_t index, rv_field_def *out);
+
+    /* Output schemas default to the schema of input port 0. During create an operator may replace the
+     * schema of an output port with `count` fields (the host copies the names), or append one field and
+     * learn its index (returned in *index_out). */
+    rv_status (*output_schema_set)(rv_context *ctx, uint32_t port, const rv_field_def *fields, uint32_t count);
+    rv_status (*output_field_add)(rv_context *ctx, uint32_t port, const char *name, uint32_t type,
+                                  uint32_t *index_out);
+
+    /* The index of the output port named `name` (as listed in the operator's descriptor), or -1. */
+    int32_t (*output_port_index)(rv_context *ctx, const char *name);
+
+    /* ---- 1.0: emitting (valid during process, on_watermark, on_timer and flush) ---- */
+
+    /* Emits a record to output port `port`. The host copies the record, its fields, their bytes and its
+     * headers before returning; the caller keeps ownership of everything it passed. field_count must equal
+     * the output port's field count. */
+    rv_status (*emit)(rv_context *ctx, uint32_t port, const rv_record *record);
+
+    /* Emits record `index` of the batch being processed, unchanged, to output port `port` (a filter's
+     * fast path: no bytes are copied). Valid only during process, for the batch passed to it, and only
+     * when the output port has the input's schema. */
+    rv_status (*forward)(rv_context *ctx, uint32_t port, const rv_batch *batch, uint64_t index);
+
+    /* Forwards the records of the batch being processed whose indexes are listed (a selection vector),
+     * unchanged and in the order listed, to output port `port`: one host call per batch instead of one
+     * per record. Same rules as forward. The host reads `indexes` during the call only. */
+    rv_status (*forward_selected)(rv_context *ctx, uint32_t port, const rv_batch *batch, const uint32_t *indexes,
+                                  uint64_t count);
+
+    /* Emits a record derived from record `index` of the batch being processed: it keeps that record's key,
+     * value, timestamp, headers, op and position, with `fields` (field_count of them, the output port's
+     * count) as its content. String and bytes fields that are the input record's own (the same pointer and
+     * length as one of its fields) are shared, not copied; any other bytes are copied during the call.
+     * The cheapest way to emit a changed record (a map, a projection). Valid only during process. */
+    rv_status (*emit_derived)(rv_context *ctx, uint32_t port, const rv_batch *batch, uint64_t index,
+                              const rv_field *fields, uint32_t field_count);
+
+    /* ---- 1.0: state stores (declared in the manifest; valid in every callback after create) ---- */
+
+    /* Opens the store named `name` that the manifest attaches to this operator; NULL when there is none. */
+    rv_store *(*store_open)(rv_context *ctx, const char *name);
+    /* Looks a key up. On RV_OK, value and value_len are host-owned until the next call on this store;
+     * RV_NOT_FOUND when absent. */
+    rv_status (*store_get)(rv_context *ctx, rv_store *store, const uint8_t *key, uint64_t key_len,
+                           const uint8_t **value, uint64_t *value_len);
+    /* Inserts or replaces; the host copies key and value. */
+    rv_status (*store_put)(rv_context *ctx, rv_store *store, const uint8_t *key, uint64_t key_len,
+                           const uint8_t *value, uint64_t value_len);
+    rv_status (*store_delete)(rv_context *ctx, rv_store *store, const uint8_t *key, uint64_t key_len);
+    /* Scans keys in [from, to) in byte order (to == NULL: to the end). Close every iterator. */
+    rv_iterator *(*store_range)(rv_context *ctx, rv_store *store, const uint8_t *from, uint64_t from_len,
+                                const uint8_t *to, uint64_t to_len);
+    /* Scans every key starting with `prefix`, in byte order. */
+    rv_iterator *(*store_prefix)(rv_context *ctx, rv_store *store, const uint8_t *prefix, uint64_t prefix_len);
+    /* Advances: RV_OK with the next pair (host-owned until the next call on the iterator), RV_NOT_FOUND at
+     * the end. */
+    rv_status (*iterator_next)(rv_context *ctx, rv_iterator *it, const uint8_t **key, uint64_t *key_len,
+                               const uint8_t **value, uint64_t *value_len);
+    void (*iterator_close)(rv_context *ctx, rv_iterator *it);
+
+    /* ---- 1.0: time and timers ---- */
+
+    /* The operator's current event-time watermark (ms), INT64_MIN before the first one. */
+    int64_t (*current_watermark)(rv_context *ctx);
+    /* The host's processing-time clock (ms since the epoch). Thread-safe. */
+    int64_t (*processing_time)(rv_context *ctx);
+    /* Registers a timer in `domain` (RV_TIME_*) at `time` for `key`; on_timer is called once when the
+     * watermark (event time) or the clock (processing time) passes it. Registering the same (domain, time,
+     * key) twice is one timer. Timers fire in time order. */
+    rv_status (*timer_register)(rv_context *ctx, uint32_t domain, int64_t time, const uint8_t *key,
+                                uint64_t key_len);
+    rv_status (*timer_delete)(rv_context *ctx, uint32_t domain, int64_t time, const uint8_t *key,
+                              uint64_t key_len);
+
+    /* ---- 1.0: metrics ---- */
+
+    /* Registers (or finds) a counter named `name` for this operator instance; valid until destroy. */
+    rv_counter *(*counter_register)(rv_context *ctx, const char *name);
+    /* Adds to a counter. Thread-safe. */
+    void (*counter_add)(rv_context *ctx, rv_counter *counter, int64_t delta);
+} rv_host_api;
+
+/* ---------------------------------------------------------------------------------------------------- */
+/* What a plugin offers: operators, aggregates and scalar functions.                                     */
+/* ---------------------------------------------------------------------------------------------------- */
+
+/* A configuration key an operator accepts (for validation and `rivulet plugins inspect`). */
+typedef struct rv_config_key {
+    const char *name;
+    const char *description;
+    uint32_t type;     /* RV_TYPE_* the value is expected to parse as */
+    uint32_t required; /* 1 if the manifest must give it */
+} rv_config_key;
+
+/* Flags of rv_operator_def.flags. */
+#define RV_OPERATOR_STATELESS 1u /* keeps no state across records: safe to run at any parallelism */
+
+/* An operator: a processor of batches with named input and output ports.
+ * Every callback returns an rv_status. `instance` is what create stored in *instance_out. */
+typedef struct rv_operator_def {
+    uint32_t struct_size;
+    uint32_t flags; /* RV_OPERATOR_* */
+    const char *name;
+    const char *description;
+    /* NULL-terminated lists of port names. NULL means one port named "in" / "out". */
+    const char *const *inputs;
+    const char *const *outputs;
+    const rv_config_key *config_keys; /* config_key_count of them */
+    uint64_t config_key_count;
+    /* Anything the plugin wants to find again from an instance's context (api->user_data): lets one set
+     * of callbacks serve many operators (the Swift SDK's trampolines use it). May be NULL. */
+    const void *user_data;
+
+    /* Makes an instance: read config, resolve field indexes, declare output schemas. Required. */
+    rv_status (*create)(const rv_host_api *api, rv_context *ctx, void **instance_out);
+    /* Frees an instance. Called once for every successful create, even after errors. Required. */
+    void (*destroy)(const rv_host_api *api, rv_context *ctx, void *instance);
+    /* Processes a batch that arrived on input port `port`. Required. */
+    rv_status (*process)(const rv_host_api *api, rv_context *ctx, void *instance, uint32_t port,
+                         const rv_batch *batch);
+    /* The operator's watermark advanced to `watermark` (ms). Optional (NULL). */
+    rv_status (*on_watermark)(const rv_host_api *api, rv_context *ctx, void *instance, int64_t watermark);
+    /* A timer registered with timer_register fired. Optional. */
+    rv_status (*on_timer)(const rv_host_api *api, rv_context *ctx, void *instance, uint32_t domain,
+                          int64_t time, const uint8_t *key, uint64_t key_len);
+    /* Every input has ended: emit what is still held. Optional. */
+    rv_status (*flush)(const rv_host_api *api, rv_context *ctx, void *instance);
+    /* For operators that keep state of their own rather than in host stores: write it into *out (the host
+     * copies it) and read it back in restore. Optional (NULL: the operator's state is all in host stores). */
+    rv_status (*snapshot)(const rv_host_api *api, rv_context *ctx, void *instance,
+                          void (*write)(void *sink, const uint8_t *bytes, uint64_t len), void *sink);
+    rv_status (*restore)(const rv_host_api *api, rv_context *ctx, void *instance, const uint8_t *bytes,
+                         uint64_t len);
+} rv_operator_def;
+
+/* An aggregate for host-driven windows: the host keeps one accumulator of acc_size bytes (aligned to 16)
+ * per key and window, zeroed then passed to init. Accumulators must be plain bytes (no pointers), so the
+ * host can snapshot and move them. */
+typedef struct rv_aggregate_def {
+    uint32_t struct_size;
+    uint32_t acc_size;
+    const char *name;
+    const char *description;
+    const void *user_data; /* returned by api->user_data in its callbacks; may be NULL */
+    uint32_t input_type;  /* RV_TYPE_* of the field it aggregates (RV_TYPE_NULL: any, or none) */
+    uint32_t result_type; /* RV_TYPE_* of its result */
+    rv_status (*init)(const rv_host_api *api, rv_context *ctx, void *acc);
+    rv_status (*add)(const rv_host_api *api, rv_context *ctx, void *acc, const rv_field *value);
+    /* Optional: undo an add (lets the host update sliding results without recomputing). */
+    rv_status (*retract)(const rv_host_api *api, rv_context *ctx, void *acc, const rv_field *value);
+    /* Folds `other` into `acc` (session and hopping windows). */
+    rv_status (*merge)(const rv_host_api *api, rv_context *ctx, void *acc, const void *other);
+    /* Writes the result; string/bytes results must point into `acc` or static memory. */
+    rv_status (*result)(const rv_host_api *api, rv_context *ctx, const void *acc, rv_field *out);
+} rv_aggregate_def;
+
+/* A scalar function: a pure mapping from argument values to a value, usable from the manifest. */
+typedef struct rv_function_def {
+    uint32_t struct_size;
+    uint32_t result_type; /* RV_TYPE_* */
+    const char *name;
+    const char *description;
+    const uint32_t *arg_types; /* arg_count RV_TYPE_* values */
+    uint64_t arg_count;
+    const void *user_data; /* returned by api->user_data in its callbacks; may be NULL */
+    /* `out` string/bytes values must point to static memory or into the arguments. */
+    rv_status (*call)(const rv_host_api *api, rv_context *ctx, const rv_field *args, uint64_t arg_count,
+                      rv_field *out);
+} rv_function_def;
+
+/* What rivulet_plugin_v1() returns: a static description of the whole library. */
+typedef struct rv_plugin_descriptor {
+    uint32_t struct_size;
+    uint32_t abi_major; /* RV_ABI_MAJOR the plugin was built against */
+    uint32_t abi_minor; /* RV_ABI_MINOR the plugin was built against */
+    uint32_t reserved;
+    const char *name;    /* the plugin's name, e.g. "rv_std_c" */
+    const char *version; /* the plugin's own version, e.g. "1.2.0" */
+    const char *description;
+    const rv_operator_def *const *operators;   /* operator_count of them */
+    const rv_aggregate_def *const *aggregates; /* aggregate_count of them */
+    const rv_function_def *const *functions;   /* function_count of them */
+    uint64_t operator_count;
+    uint64_t aggregate_count;
+    uint64_t function_count;
+    /* Optional (NULL): called once after the version check, before any create. On failure call
+     * api->report_error(ctx, ...) with the reason and return RV_FATAL: the host refuses the library. */
+    rv_status (*init)(const rv_host_api *api, rv_context *ctx);
+    /* Optional: called once after the last instance is destroyed, before the library is unloaded. */
+    void (*fini)(const rv_host_api *api, rv_context *ctx);
+} rv_plugin_descriptor;
+
+/* The entry symbol's type. A plugin defines exactly:
+ *     RV_EXPORT const rv_plugin_descriptor *rivulet_plugin_v1(void) { return &my_descriptor; }   */
+typedef const rv_plugin_descriptor *(*rv_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* RIVULET_H */

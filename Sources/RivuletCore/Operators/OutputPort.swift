@@ -75,6 +75,28 @@ public final class OutputPort {
         state.pointee.recordsOut += 1
     }
 
+    /// Emits records `offset + selected[i]` of `parent`, unchanged, in order: a batch-sized run of
+    /// forwards with one capacity check per output batch.
+    public func forward(from parent: RecordBatch, offset: Int, selected: UnsafeBufferPointer<UInt32>) throws {
+        var next = 0
+        while next < selected.count {
+            next = try withBatch { batch in
+                let n = min(selected.count - next, batch.capacity - batch.count)
+                batch.appendForwarded(from: parent, offset: offset, selected: UnsafeBufferPointer(rebasing: selected[next..<next + n]))
+                return next + n
+            }
+        }
+        state.pointee.recordsOut += selected.count
+    }
+
+    /// Emits a record derived from record `index` of `parent` with the field row `fields` (see
+    /// `RecordBatch.appendDerived(from:index:fields:count:)`). Returns false when the count does not match.
+    public func emitDerived(from parent: RecordBatch, index: Int, fields: UnsafePointer<rv_field>, count: Int) throws -> Bool {
+        let ok = try withBatch { $0.appendDerived(from: parent, index: index, fields: fields, count: count) }
+        if ok { state.pointee.recordsOut += 1 }
+        return ok
+    }
+
     /// Emits a copy of `record`. Returns false (and emits nothing) when its field count does not match
     /// the port's schema.
     public func emit(copying record: UnsafePointer<rv_record>) throws -> Bool {

@@ -14,6 +14,9 @@ typedef struct filter_state {
     double number;  /* the value, for numeric fields */
     char *text;     /* the value, for string fields */
     size_t text_len;
+    uint32_t *selected; /* selection vectors: indexes of matching and rejected records */
+    uint32_t *rejected;
+    uint64_t capacity;
 } filter_state;
 
 static int parse_op(const char *op) {
@@ -70,6 +73,8 @@ static void filter_destroy(const rv_host_api *api, rv_context *ctx, void *instan
     (void)ctx;
     filter_state *s = instance;
     free(s->text);
+    free(s->selected);
+    free(s->rejected);
     free(s);
 }
 
@@ -96,17 +101,32 @@ static int matches(const filter_state *s, const rv_field *f) {
     return compare(s->op, (v > s->number) - (v < s->number));
 }
 
+/* Splits the batch into two selection vectors and forwards each with one host call. */
 static rv_status filter_process(const rv_host_api *api, rv_context *ctx, void *instance, uint32_t port,
                                 const rv_batch *batch) {
     (void)port;
-    const filter_state *s = instance;
-    for (uint64_t i = 0; i < batch->count; i++) {
-        const rv_record *r = RV_BATCH_RECORD(batch, i);
-        rv_status st = matches(s, &r->fields[s->field]) ? api->forward(ctx, 0, batch, i)
-                                                        : api->forward(ctx, (uint32_t)s->rejected_port, batch, i);
-        if (st != RV_OK) return st;
+    filter_state *s = instance;
+    if (batch->count > s->capacity) {
+        uint32_t *a = realloc(s->selected, batch->count * sizeof(uint32_t));
+        if (a) s->selected = a;
+        uint32_t *b = realloc(s->rejected, batch->count * sizeof(uint32_t));
+        if (b) s->rejected = b;
+        if (!a || !b) {
+            api->report_error(ctx, RV_FATAL, -1, "filter: out of memory");
+            return RV_FATAL;
+        }
+        s->capacity = batch->count;
     }
-    return RV_OK;
+    uint64_t kept = 0, dropped = 0;
+    for (uint64_t i = 0; i < batch->count; i++) {
+        if (matches(s, &RV_BATCH_RECORD(batch, i)->fields[s->field]))
+            s->selected[kept++] = (uint32_t)i;
+        else
+            s->rejected[dropped++] = (uint32_t)i;
+    }
+    rv_status st = api->forward_selected(ctx, 0, batch, s->selected, kept);
+    if (st == RV_OK && dropped > 0) st = api->forward_selected(ctx, (uint32_t)s->rejected_port, batch, s->rejected, dropped);
+    return st;
 }
 
 static const char *const filter_outputs[] = {"out", "rejected", NULL};
