@@ -47,18 +47,33 @@ struct BenchCommand: ParsableCommand {
 
         @OptionGroup var options: ManifestOptions
         @Option(help: "Runs (median reported).") var runs = 5
+        @Flag(help: "Also run the same work as a plain C loop (Benchmarks/pipeline.yaml's work) and report the ratio.")
+        var baseline = false
 
         func run() throws {
             var rates: [Double] = []
             var cpu: [Double] = []
+            var cRates: [Double] = []
+            var events = 0
             for _ in 0..<runs {
                 let plan = try options.plan()
                 let summary = try plan.run()
                 rates.append(summary.recordsPerSecond)
                 cpu.append(summary.cpuSeconds / summary.elapsedSeconds)
+                events = Int(summary.recordsIn)
+                if baseline {
+                    let t = Clock.monotonicNanoseconds()
+                    _ = pipeline_baseline(Int64(events), 1000, 42)
+                    cRates.append(Double(events) / (Double(Clock.monotonicNanoseconds() - t) / 1e9))
+                }
             }
+            let rate = BenchCommand.median(rates)
             print(String(format: "%@: %.1f M records/s (median of %d runs, %.2f cores busy)", options.manifest,
-                         BenchCommand.median(rates) / 1e6, runs, BenchCommand.median(cpu)))
+                         rate / 1e6, runs, BenchCommand.median(cpu)))
+            if baseline {
+                let c = BenchCommand.median(cRates)
+                print(String(format: "plain C loop, same work: %.1f M records/s; ratio rivulet / C: %.2f", c / 1e6, rate / c))
+            }
         }
     }
 }

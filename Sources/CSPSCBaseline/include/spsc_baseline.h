@@ -17,4 +17,8 @@ int spsc_baseline_pop(spsc_baseline *q, int64_t *out);
  * returns their sum; the C reference run for the ring benchmark. */
 int64_t spsc_baseline_transfer(uint64_t capacity, int64_t count);
 
+/* The benchmark pipeline (generator → filter value < 900 → project → null sink) as a plain C loop over
+ * `count` records with `keys` keys; returns how many records reached the sink. */
+int64_t pipeline_baseline(int64_t count, int64_t keys, uint64_t seed);
+
 #endif
