@@ -10,15 +10,18 @@ import Testing
         return names.filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/manifest.yaml") }.sorted()
     }
 
-    /// Runs `rivulet` with `arguments`; returns its exit status and standard error.
-    static func rivulet(_ arguments: [String]) throws -> (status: Int32, stderr: String, stdout: String) {
+    /// Runs `rivulet` with `arguments` (and `input` on stdin); returns its exit status, stderr and stdout.
+    static func rivulet(_ arguments: [String], input: String? = nil) throws -> (status: Int32, stderr: String, stdout: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
         process.arguments = arguments
-        let err = Pipe(), out = Pipe()
+        let err = Pipe(), out = Pipe(), inPipe = Pipe()
         process.standardError = err
         process.standardOutput = out
+        process.standardInput = inPipe
         try process.run()
+        inPipe.fileHandleForWriting.write(Data((input ?? "").utf8))
+        try inPipe.fileHandleForWriting.close()
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -71,6 +74,20 @@ import Testing
         let result = try Self.rivulet(["run", scratch + "/m.yaml"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(scratch)/m.yaml:6:"))
+    }
+
+    @Test func stdinCSVToStdoutJSONLines() throws {
+        let scratch = Fixtures.temporaryDirectory("rivulet-stdin")
+        Fixtures.write("""
+            sources:
+              in: { type: stdin, format: csv, schema: { name: string, score: i64, ratio: f64, ok: bool } }
+            sinks:
+              out: { type: stdout }
+            edges: [in -> out]
+            """, to: scratch + "/m.yaml")
+        let result = try Self.rivulet(["run", "--quiet", scratch + "/m.yaml"], input: "name,score,ratio,ok\n\"Ann, \"\"A\"\"\",3,0.5,true\nBob,,1e3,no\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "{\"name\":\"Ann, \\\"A\\\"\",\"score\":3,\"ratio\":0.5,\"ok\":true}\n{\"name\":\"Bob\",\"score\":null,\"ratio\":1000.0,\"ok\":false}\n")
     }
 
     @Test func pluginsInspectListsOperatorsPortsAndConfig() throws {
