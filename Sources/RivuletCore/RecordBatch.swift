@@ -222,6 +222,25 @@ public final class RecordBatch: @unchecked Sendable {
         return count - 1
     }
 
+    /// Appends a record whose every field `fill` writes directly into its row (no NULL pre-fill): the
+    /// fastest way for a source to build records. `fill` must write all `fieldCount` fields; its string
+    /// values must point into this batch's arena or a batch this one retains. Returns the record's index.
+    @inlinable
+    public func appendRow(
+        key: UnsafePointer<UInt8>?, keyLength: Int, timestamp: Int64, partition: Int32, offset: Int64,
+        fill: (UnsafeMutablePointer<rv_field>) -> Void
+    ) -> Int {
+        precondition(count < capacity, "batch is full")
+        let row = fieldRows + count * fieldCount
+        fill(row)
+        records[count] = rv_record(
+            key: key, value: nil, fields: fieldCount == 0 ? nil : UnsafePointer(row), headers: nil,
+            key_len: UInt64(keyLength), value_len: 0, timestamp: timestamp, offset: offset, partition: partition,
+            field_count: UInt32(fieldCount), header_count: 0, op: RV_OP_INSERT)
+        header.pointee.count += 1
+        return count - 1
+    }
+
     /// Drops the last record (a source that failed to decode it).
     public func removeLast() {
         precondition(count > 0)

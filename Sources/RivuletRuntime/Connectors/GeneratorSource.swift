@@ -65,13 +65,15 @@ public final class GeneratorSource: RecordSource {
         if n > 0 { batch.retain(keyBook) }
         for _ in 0..<n {
             let r = nextRandom()
-            let key = Int(r % UInt64(keys))
-            let i = batch.appendEmpty(timestamp: Self.startTime + Int64(produced), partition: 0, offset: Int64(produced))
-            batch.setField(i, 0, keyBook.field(key, 0))
-            batch.setField(i, 1, .integer(Int64(produced)))
-            batch.setField(i, 2, .integer(Int64((r >> 32) % 1000)))
-            batch.setField(i, 3, .timestamp(Self.startTime + Int64(produced)))
-            batch.setKey(i, fromField: 0)
+            let key = keyBook.field(Int(r % UInt64(keys)), 0)
+            let seq = Int64(produced)
+            let ts = Self.startTime + seq
+            _ = batch.appendRow(key: key.value.ptr, keyLength: Int(key.len), timestamp: ts, partition: 0, offset: seq) { row in
+                row[0] = key
+                row[1] = .integer(seq)
+                row[2] = .integer(Int64((r >> 32) % 1000))
+                row[3] = .timestamp(ts)
+            }
             produced += 1
         }
         return produced < count
