@@ -24,7 +24,4 @@ public struct Backoff {
     /// Call after progress: the next wait starts with spinning again.
     @inlinable
     public mutating func reset() { attempts = 0 }
-
-    /// Total time spent waiting is not tracked here; the task measures backpressure itself.
-    public var isSleeping: Bool { attempts >= 128 }
 }

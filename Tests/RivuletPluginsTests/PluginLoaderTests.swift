@@ -54,6 +54,15 @@ import Testing
         #expect(loadError(path) == .abiIncompatible(path: path, pluginMajor: 1, pluginMinor: 99, hostMajor: 1, hostMinor: 0))
     }
 
+    @Test func failedLoadsUnmapTheLibrary() throws {
+        for fixture in ["wrong_major", "malformed", "init_fails", "no_entry"] {
+            let path = try Fixtures.plugin(fixture)
+            #expect(loadError(path) != nil)
+            let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+            #expect(!maps.contains(path), "\(fixture): the handle was closed, the library is no longer mapped")
+        }
+    }
+
     @Test func malformedDescriptor() throws {
         let path = try Fixtures.plugin("malformed")
         #expect(loadError(path) == .descriptorMalformed(path: path, reason: "operator 'broken' lacks create, destroy or process"))

@@ -67,6 +67,46 @@ import Testing
         #expect(summary.deadLetters == 0)
     }
 
+    /// FFI calls with every argument type: libm's ldexp(f64, i32), sqrtf(f32), libc's abs(i32) and zlib's
+    /// crc32_z(i64, bytes); a NULL argument dead-letters its record.
+    @Test func ffiOperatorsPassEveryArgumentType() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "name,x,n\nabc,1.5,-3\nxyz,6.25,7\nnone,,2\n")
+        let summary = try t.run("""
+            sources:
+              rows: { type: file, path: in.csv, schema: { name: string, x: f64, n: i64 } }
+            operators:
+              scaled:
+                function: { library: libm.so.6, symbol: ldexp, args: [f64, i32], returns: f64 }
+                arguments: [x, n]
+                output: scaled
+              root:
+                function: { library: libm.so.6, symbol: sqrtf, args: [f32], returns: f32 }
+                arguments: [x]
+                output: root
+              magnitude:
+                function: { library: libc.so.6, symbol: abs, args: [i32], returns: i32 }
+                arguments: [n]
+                output: n
+              crc:
+                function: { library: libz.so.1, symbol: crc32_z, args: [i64, bytes], returns: i64 }
+                arguments: [0, name]
+                output: crc
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [rows -> scaled, scaled -> root, root -> magnitude, magnitude -> crc, crc -> out]
+            dead_letters: { type: file, path: dead.jsonl }
+            """)
+        #expect(t.read("out.csv") == """
+            name,x,n,scaled,root,crc
+            abc,1.5,3,0.1875,1.2247449159622192,891568578
+            xyz,6.25,7,800.0,2.5,3951999591
+
+            """)
+        #expect(t.read("dead.jsonl") == #"{"node":"scaled","reason":"argument 1 of ldexp: field 'x' is NULL","record":{"name":"none","x":null,"n":2}}"# + "\n")
+        #expect(summary.deadLetters == 1)
+    }
+
     /// A parallel operator (parallelism 2, records split by key over two rings) gives the same multiset
     /// as the serial run.
     @Test func parallelOperatorMatchesSerial() throws {

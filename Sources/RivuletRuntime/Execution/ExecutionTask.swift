@@ -80,15 +80,18 @@ public final class ExecutionTask: @unchecked Sendable {
                 switch element {
                 case .batch(let batch):
                     try input.target.process(batch, port: input.port)
+                    continue
                 case .watermark(let w):
                     watermarks[i] = max(watermarks[i], w)
                 case .barrier:
-                    break  // Exactly-once checkpoints: aligned barriers arrive with the checkpointing work.
+                    continue  // Exactly-once checkpoints: aligned barriers arrive with the checkpointing work.
                 case .endOfStream:
                     ended[i] = true
                     open -= 1
                 }
-                let minimum = zip(watermarks, ended).filter { !$0.1 }.map(\.0).min() ?? Int64.max
+                // A watermark arrived or an input ended: the minimum over open inputs may have risen.
+                var minimum = Int64.max
+                for k in inputs.indices where !ended[k] { minimum = min(minimum, watermarks[k]) }
                 if minimum > current && minimum != Int64.max {
                     current = minimum
                     try input.target.advanceWatermark(to: minimum)
