@@ -29,6 +29,31 @@ public enum HostAPI {
         return RV_UNSUPPORTED
     }
 
+    /// The shared prologue of the emitting services: finds the context and the output port without any
+    /// reference counting (both are kept alive by their owners for the whole callback), checks the port
+    /// (and that a batch is being processed, for services that refer to it), and turns a host failure
+    /// downstream into RV_FATAL, keeping the error for the host to rethrow once the plugin returns.
+    @inline(__always)
+    static func emitting(
+        _ ctx: OpaquePointer?, _ service: String, port: UInt32, needsInput: Bool,
+        _ body: (PluginContext, PluginContext.FastPath, OutputPort) throws -> rv_status
+    ) -> rv_status {
+        guard let ctx else { return RV_INVALID }
+        return Unmanaged<PluginContext>.fromOpaque(UnsafeRawPointer(ctx))._withUnsafeGuaranteedRef { c in
+            let fast = c.fast.pointee
+            guard let outputs = fast.outputs, !needsInput || fast.input != nil else {
+                return c.invalid("\(service): only valid during process")
+            }
+            guard Int(port) < fast.outputCount else { return c.invalid("\(service): no output port \(port)") }
+            do {
+                return try outputs[Int(port)]._withUnsafeGuaranteedRef { try body(c, fast, $0) }
+            } catch {
+                c.pendingFailure = error
+                return RV_FATAL
+            }
+        }
+    }
+
     private static func makeTable() -> rv_host_api {
         var api = rv_host_api()
         api.struct_size = UInt32(MemoryLayout<rv_host_api>.size)
@@ -99,98 +124,54 @@ public enum HostAPI {
             return Int32(c.outputNames.firstIndex(of: String(cString: name)) ?? -1)
         }
 
-        // Emitting: the per-record path. The context and port are borrowed (guaranteed alive by their
-        // owners for the whole callback), so no reference counting happens per record.
+        // Emitting: the per-record path. See `emitting(_:_:port:_:)`.
         api.emit = { ctx, port, record in
-            guard let ctx, let record else { return RV_INVALID }
-            return Unmanaged<PluginContext>.fromOpaque(UnsafeRawPointer(ctx))._withUnsafeGuaranteedRef { c in
-                let fast = c.fast.pointee
-                guard Int(port) < fast.outputCount, let outputs = fast.outputs else { return c.invalid("emit: no output port \(port)") }
-                do {
-                    let ok = try outputs[Int(port)]._withUnsafeGuaranteedRef { try $0.emit(copying: record) }
-                    guard ok else {
-                        return c.invalid("emit: the record has \(record.pointee.field_count) fields but output port '\(c.outputNames[Int(port)])' has \(c.outputs[Int(port)].schema.count)")
-                    }
-                    return RV_OK
-                } catch {
-                    c.pendingFailure = error
-                    return RV_FATAL
+            HostAPI.emitting(ctx, "emit", port: port, needsInput: false) { c, fast, out in
+                guard let record else { return c.invalid("emit: record is NULL") }
+                guard try out.emit(copying: record) else {
+                    return c.invalid("emit: the record has \(record.pointee.field_count) fields but output port '\(out.name)' has \(out.schema.count)")
                 }
+                return RV_OK
             }
         }
         api.forward = { ctx, port, batch, index in
-            guard let ctx else { return RV_INVALID }
-            return Unmanaged<PluginContext>.fromOpaque(UnsafeRawPointer(ctx))._withUnsafeGuaranteedRef { c in
-                let fast = c.fast.pointee
-                guard let input = fast.input, let outputs = fast.outputs else { return c.invalid("forward: only valid during process") }
-                guard Int(port) < fast.outputCount else { return c.invalid("forward: no output port \(port)") }
+            HostAPI.emitting(ctx, "forward", port: port, needsInput: true) { c, fast, out in
                 guard let batch, index < batch.pointee.count else { return c.invalid("forward: record index \(index) is outside the batch") }
                 guard fast.forwardable![fast.inputPort * fast.outputCount + Int(port)] else {
-                    return c.invalid("forward: output port '\(c.outputNames[Int(port)])' does not have the input's schema; use emit")
+                    return c.invalid("forward: output port '\(out.name)' does not have the input's schema; use emit")
                 }
-                do {
-                    try outputs[Int(port)]._withUnsafeGuaranteedRef { out in
-                        try input._withUnsafeGuaranteedRef { try out.forward(from: $0, index: fast.inputOffset + Int(index)) }
-                    }
-                    return RV_OK
-                } catch {
-                    c.pendingFailure = error
-                    return RV_FATAL
-                }
+                try fast.input!._withUnsafeGuaranteedRef { try out.forward(from: $0, index: fast.inputOffset + Int(index)) }
+                return RV_OK
             }
         }
-
         api.forward_selected = { ctx, port, batch, indexes, count in
-            guard let ctx else { return RV_INVALID }
-            return Unmanaged<PluginContext>.fromOpaque(UnsafeRawPointer(ctx))._withUnsafeGuaranteedRef { c in
-                let fast = c.fast.pointee
-                guard let input = fast.input, let outputs = fast.outputs else { return c.invalid("forward_selected: only valid during process") }
-                guard Int(port) < fast.outputCount else { return c.invalid("forward_selected: no output port \(port)") }
+            HostAPI.emitting(ctx, "forward_selected", port: port, needsInput: true) { c, fast, out in
                 guard let batch, count == 0 || indexes != nil else { return c.invalid("forward_selected: no batch or no indexes") }
                 guard fast.forwardable![fast.inputPort * fast.outputCount + Int(port)] else {
-                    return c.invalid("forward_selected: output port '\(c.outputNames[Int(port)])' does not have the input's schema; use emit")
+                    return c.invalid("forward_selected: output port '\(out.name)' does not have the input's schema; use emit")
                 }
-                let limit = batch.pointee.count
-                for i in 0..<Int(count) where UInt64(indexes![i]) >= limit {
-                    return c.invalid("forward_selected: record index \(indexes![i]) is outside the batch")
+                let selected = UnsafeBufferPointer(start: indexes, count: Int(count))
+                if let bad = selected.first(where: { UInt64($0) >= batch.pointee.count }) {
+                    return c.invalid("forward_selected: record index \(bad) is outside the batch")
                 }
-                do {
-                    try outputs[Int(port)]._withUnsafeGuaranteedRef { out in
-                        try input._withUnsafeGuaranteedRef { source in
-                            try out.forward(from: source, offset: fast.inputOffset, selected: UnsafeBufferPointer(start: indexes, count: Int(count)))
-                        }
-                    }
-                    return RV_OK
-                } catch {
-                    c.pendingFailure = error
-                    return RV_FATAL
-                }
+                try fast.input!._withUnsafeGuaranteedRef { try out.forward(from: $0, offset: fast.inputOffset, selected: selected) }
+                return RV_OK
             }
         }
         api.emit_derived = { ctx, port, batch, index, fields, fieldCount in
-            guard let ctx else { return RV_INVALID }
-            return Unmanaged<PluginContext>.fromOpaque(UnsafeRawPointer(ctx))._withUnsafeGuaranteedRef { c in
-                let fast = c.fast.pointee
-                guard let input = fast.input, let outputs = fast.outputs else { return c.invalid("emit_derived: only valid during process") }
-                guard Int(port) < fast.outputCount else { return c.invalid("emit_derived: no output port \(port)") }
+            HostAPI.emitting(ctx, "emit_derived", port: port, needsInput: true) { c, fast, out in
                 guard let batch, index < batch.pointee.count else { return c.invalid("emit_derived: record index \(index) is outside the batch") }
-                guard fieldCount == 0 || fields != nil else { return c.invalid("emit_derived: fields is NULL") }
-                do {
-                    let ok = try outputs[Int(port)]._withUnsafeGuaranteedRef { out in
-                        try input._withUnsafeGuaranteedRef { source in
-                            try out.emitDerived(from: source, index: fast.inputOffset + Int(index), fields: fields ?? UnsafePointer(bitPattern: 8)!, count: Int(fieldCount))
-                        }
-                    }
-                    guard ok else {
-                        return c.invalid("emit_derived: \(fieldCount) fields given but output port '\(c.outputNames[Int(port)])' has \(c.outputs[Int(port)].schema.count)")
-                    }
-                    return RV_OK
-                } catch {
-                    c.pendingFailure = error
-                    return RV_FATAL
+                guard let fields = fields ?? (fieldCount == 0 ? UnsafePointer(bitPattern: MemoryLayout<rv_field>.alignment) : nil) else {
+                    return c.invalid("emit_derived: fields is NULL")
                 }
+                let ok = try fast.input!._withUnsafeGuaranteedRef {
+                    try out.emitDerived(from: $0, index: fast.inputOffset + Int(index), fields: fields, count: Int(fieldCount))
+                }
+                guard ok else { return c.invalid("emit_derived: \(fieldCount) fields given but output port '\(out.name)' has \(out.schema.count)") }
+                return RV_OK
             }
         }
+
         // State stores: declared in the manifest by a later version; none are attached yet.
         api.store_open = { ctx, name in
             _ = HostAPI.unsupported(ctx, "store_open")

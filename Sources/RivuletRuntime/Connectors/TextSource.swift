@@ -29,7 +29,7 @@ public final class TextSource: RecordSource {
             } catch {
                 try deadLetters.sendRaw(
                     String(decoding: line, as: UTF8.self),
-                    reason: "\(reader.path):\(reader.lineNumber): \((error as? DecodeFailure)?.message ?? "\(error)")")
+                    reason: "\(reader.path):\(reader.lineNumber): \(error.message)")
             }
         }
         return true
