@@ -107,6 +107,28 @@ import Testing
         #expect(summary.deadLetters == 1)
     }
 
+    /// Schema-less lines pass through as raw values; JSON lines decode by name (unknown members skipped).
+    @Test func linesAndJSONLinesCodecs() throws {
+        let t = TopologyRunner()
+        t.write("log.txt", "first line\n\nthird, with comma\n")
+        t.write("events.jsonl", #"{"id": 1, "tag": "a", "extra": {"x": [1]}}"# + "\n" + #"{"tag": "b\u00e9", "id": 2}"# + "\n" + "not json\n")
+        let summary = try t.run("""
+            sources:
+              log: { type: file, path: log.txt }
+              events: { type: file, path: events.jsonl, schema: { id: i64, tag: string } }
+            sinks:
+              copy: { type: file, path: copy.txt }
+              csv: { type: file, path: events.csv }
+            edges: [log -> copy, events -> csv]
+            dead_letters: { type: file, path: dead.jsonl }
+            """)
+        #expect(t.read("copy.txt") == "first line\n\nthird, with comma\n")
+        #expect(t.read("events.csv") == "id,tag\n1,a\n2,bé\n")
+        #expect(t.read("dead.jsonl") == #"{"node":"events","reason":"events.jsonl:3: invalid JSON at column 1: expected '{'","raw":"not json"}"# + "\n")
+        #expect(summary.recordsIn == 6)
+        #expect(summary.deadLetters == 1)
+    }
+
     /// A parallel operator (parallelism 2, records split by key over two rings) gives the same multiset
     /// as the serial run.
     @Test func parallelOperatorMatchesSerial() throws {

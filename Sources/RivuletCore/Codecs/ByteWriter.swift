@@ -38,6 +38,7 @@ public final class ByteWriter {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         if bytes.count > capacity - used {
             try flush()
             if bytes.count > capacity {
@@ -45,7 +46,7 @@ public final class ByteWriter {
                 return
             }
         }
-        UnsafeMutableRawPointer(buffer + used).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        UnsafeMutableRawPointer(buffer + used).copyMemory(from: base, byteCount: bytes.count)
         used += bytes.count
     }
 

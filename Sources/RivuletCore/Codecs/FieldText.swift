@@ -66,6 +66,7 @@ public enum FieldText {
 
     /// Parses a floating-point number (strtod syntax, whole text consumed); nil otherwise.
     public static func parseDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        guard !bytes.isEmpty else { return nil }
         guard bytes.count < 64 else { return Double(String(decoding: bytes, as: UTF8.self)) }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { buffer -> Double? in
             let base = buffer.baseAddress!
