@@ -21,6 +21,8 @@ public final class RecordBatch: @unchecked Sendable {
     @usableFromInline struct Header {
         @usableFromInline var count: Int
         /// Identity of the parent retained last: forwarding a run of records from one batch checks this only.
+        /// Always an element of `parents`, so that batch cannot be freed (and its address reused by another
+        /// batch) while this one lives: equal addresses mean the same, already retained, batch.
         @usableFromInline var lastParent: UnsafeRawPointer?
     }
 
