@@ -58,6 +58,7 @@ public final class PluginOperator: StreamOperator {
         defer { context.fast.pointee.input = nil }
         var start = 0
         var retries = 0
+        var retryingAt = -1
         while start < batch.count {
             var view = batch.cBatch(from: start)
             context.fast.pointee.inputOffset = start
@@ -80,11 +81,14 @@ public final class PluginOperator: StreamOperator {
                     start = batch.count
                 }
             case RV_RETRY:
-                retries += 1
+                // Resume from the reported record; the limit counts consecutive attempts at one record.
+                let resumeAt = start + max(0, Int(context.lastError?.recordIndex ?? 0))
+                retries = resumeAt == retryingAt ? retries + 1 : 1
+                retryingAt = resumeAt
                 if retries > maxRetries {
                     throw OperatorFailure(node: name, message: "still failing after \(maxRetries) retries: \(context.lastError?.message ?? "RV_RETRY")")
                 }
-                if let index = context.lastError?.recordIndex, index > 0 { start += Int(index) }
+                start = resumeAt
                 usleep(UInt32(1000 << min(retries, 8)))
             default:
                 throw OperatorFailure(node: name, message: context.lastError?.message ?? "process returned status \(status)")

@@ -17,14 +17,14 @@ import Testing
 
         """
 
-    func manifest(bad: String = "bad", fatal: String = "none", errorsEdge: Bool = false) -> String {
+    func manifest(bad: String = "bad", fatal: String = "none", retry: Int = 0, errorsEdge: Bool = false) -> String {
         """
         plugins:
           flaky: { library: flaky }
         sources:
           orders: { type: file, path: orders.csv, schema: { id: i64, status: string } }
         operators:
-          check: { plugin: flaky, operator: fail_on, config: { bad: \(bad), fatal: \(fatal) } }
+          check: { plugin: flaky, operator: fail_on, config: { bad: \(bad), fatal: \(fatal), retry: \(retry), retry_on: bad } }
         sinks:
           out: { type: file, path: out.csv }
         \(errorsEdge ? "  rejects: { type: file, path: rejects.csv }" : "")
@@ -83,6 +83,27 @@ import Testing
             try plan.run()
         } throws: { error in
             "\(error)" == "check: flaky: fatal record"
+        }
+    }
+
+    @Test func retriedRecordsResumeWhereTheyStoppedWithoutDuplicates() throws {
+        let t = TopologyRunner()
+        t.write("orders.csv", Self.orders)
+        let flaky = (try Fixtures.plugin("flaky") as NSString).deletingLastPathComponent
+        let summary = try t.run(manifest(bad: "none", retry: 3), extraPluginPaths: [flaky])
+        #expect(t.read("out.csv") == "id,status\n1,ok\n2,bad\n3,ok\n4,bad\n5,ok\n")
+        #expect(summary.deadLetters == 0)
+    }
+
+    @Test func retriesGiveUpAfterTheLimit() throws {
+        let t = TopologyRunner()
+        t.write("orders.csv", Self.orders)
+        let flaky = (try Fixtures.plugin("flaky") as NSString).deletingLastPathComponent
+        let plan = try t.plan(manifest(bad: "none", retry: 100), extraPluginPaths: [flaky])
+        #expect {
+            try plan.run()
+        } throws: { error in
+            "\(error)" == "check: still failing after 5 retries: flaky: try again"
         }
     }
 

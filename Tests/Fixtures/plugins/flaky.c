@@ -9,6 +9,8 @@ typedef struct {
     int32_t field;
     const char *bad;
     const char *fatal;
+    int retries_left; /* config `retry`: how many times records with status `retry_on` get RV_RETRY */
+    const char *retry_on;
 } flaky_state;
 
 static rv_status flaky_create(const rv_host_api *api, rv_context *ctx, void **out) {
@@ -16,6 +18,8 @@ static rv_status flaky_create(const rv_host_api *api, rv_context *ctx, void **ou
     s->field = api->input_field_index(ctx, 0, "status");
     s->bad = api->config_get(ctx, "bad");
     s->fatal = api->config_get(ctx, "fatal");
+    s->retries_left = api->config_get(ctx, "retry") ? atoi(api->config_get(ctx, "retry")) : 0;
+    s->retry_on = api->config_get(ctx, "retry_on");
     if (s->field < 0) {
         free(s);
         api->report_error(ctx, RV_FATAL, -1, "flaky: input has no field 'status'");
@@ -41,6 +45,11 @@ static rv_status flaky_process(const rv_host_api *api, rv_context *ctx, void *in
     flaky_state *s = instance;
     for (uint64_t i = 0; i < batch->count; i++) {
         const rv_field *f = &RV_BATCH_RECORD(batch, i)->fields[s->field];
+        if (s->retries_left > 0 && equals(f, s->retry_on)) { /* records before i are emitted */
+            s->retries_left--;
+            api->report_error(ctx, RV_RETRY, (int64_t)i, "flaky: try again");
+            return RV_RETRY;
+        }
         if (equals(f, s->fatal)) {
             api->report_error(ctx, RV_FATAL, (int64_t)i, "flaky: fatal record");
             return RV_FATAL;
