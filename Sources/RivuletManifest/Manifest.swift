@@ -1,66 +1,100 @@
-// Manifest: a validated topology description: plugins, sources, operators, sinks and the edges between them.
+// Manifest: a validated topology: plugins, sources, operators, sinks, the edges between them, dead letters.
 import Foundation
 
-/// A topology as the user wrote it, after every check that needs no plugin loaded (see `docs/MANIFEST.md`).
-/// Loading collects every error it can find and throws them together as `ManifestErrors`.
-public struct Manifest: Sendable {
+/// A topology as the user wrote it, after every check that needs no plugin loaded (docs/MANIFEST.md
+/// describes the format). Loading collects every error it can find and throws them together.
+public struct Manifest: Sendable, Hashable {
+    /// The topology's name (default: the manifest's file name without its extension).
     public var name: String
-    /// The manifest's absolute path, and its folder (relative paths resolve against it).
+    /// The manifest's absolute path.
     public var file: String
+    /// The manifest's absolute folder; relative paths in the manifest are resolved against it.
     public var directory: String
+    /// The plugins declared, in order.
     public var plugins: [PluginSpec]
+    /// The sources, in declaration order.
     public var sources: [SourceSpec]
+    /// The operators, in declaration order.
     public var operators: [OperatorSpec]
+    /// The sinks, in declaration order.
     public var sinks: [SinkSpec]
+    /// The edges, in the order written, with default ports filled in.
     public var edges: [EdgeSpec]
+    /// Where records that failed go, if declared (not a node of the graph).
     public var deadLetters: SinkSpec?
 
-    static let topLevelKeys = ["name", "plugins", "sources", "operators", "sinks", "edges", "dead_letters"]
-
-    /// Reads and validates the manifest at `path`, after applying `overrides` (`dotted.path=value`).
-    public static func load(path: String, overrides: [String] = []) throws(ManifestErrors) -> Manifest {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        let text: String
-        do {
-            text = try String(contentsOfFile: absolute, encoding: .utf8)
-        } catch {
-            throw ManifestErrors([ManifestError(nil, "cannot read manifest \(path): \((error as NSError).localizedDescription)")])
-        }
-        return try parse(yaml: text, file: absolute, overrides: overrides)
+    /// Creates a manifest from parts (for tests and tools; `load` and `parse` are the validated way).
+    public init(name: String, file: String, directory: String, plugins: [PluginSpec] = [], sources: [SourceSpec] = [],
+                operators: [OperatorSpec] = [], sinks: [SinkSpec] = [], edges: [EdgeSpec] = [], deadLetters: SinkSpec? = nil)
+    {
+        self.name = name
+        self.file = file
+        self.directory = directory
+        self.plugins = plugins
+        self.sources = sources
+        self.operators = operators
+        self.sinks = sinks
+        self.edges = edges
+        self.deadLetters = deadLetters
     }
 
-    /// Validates manifest text; `file` is used for locations and to resolve relative paths.
+    /// Reads and validates the manifest at `path`, after applying `overrides` (`dotted.path=value`).
+    /// Errors are located in `path` as given (relative paths stay relative in messages).
+    public static func load(path: String, overrides: [String] = []) throws(ManifestErrors) -> Manifest {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw ManifestErrors(ManifestError(nil, "cannot read manifest '\(path)': no such file"))
+        }
+        guard !isFolder.boolValue else {
+            throw ManifestErrors(ManifestError(nil, "cannot read manifest '\(path)': it is a folder"))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ManifestErrors(ManifestError(nil, "cannot read manifest '\(path)': permission denied or unreadable"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ManifestErrors(ManifestError(nil, "cannot read manifest '\(path)': it is not UTF-8 text"))
+        }
+        return try parse(yaml: text, file: path, overrides: overrides)
+    }
+
+    /// Validates manifest text. `file` names it in locations and, made absolute against the current
+    /// folder, is the folder relative paths are resolved against.
     public static func parse(yaml: String, file: String, overrides: [String] = []) throws(ManifestErrors) -> Manifest {
-        let directory = URL(fileURLWithPath: file).deletingLastPathComponent().path
-        guard let parsed = try ManifestNode.parse(yaml: yaml, file: file) else {
-            throw ManifestErrors([ManifestError(SourceLocation(file: file, line: 1, column: 1), "the manifest is empty")])
+        let absoluteFile = PathResolver.absolute(file, relativeTo: FileManager.default.currentDirectoryPath)
+        var composer = YAMLComposer(file: file)
+        let parsed: YAMLNode?
+        do {
+            parsed = try composer.compose(yaml)
+        } catch {
+            throw ManifestErrors(error)
         }
-        let (root, overrideErrors) = Overrides.apply(overrides, to: parsed)
-        let reader = ManifestReader()
-        overrideErrors.forEach { reader.error($0.location, $0.message) }
-        let decoder = ManifestDecoder(reader: reader, directory: directory)
-        guard let top = reader.mapping(root, "the manifest", allowed: topLevelKeys, required: ["sources", "sinks", "edges"]) else {
-            throw ManifestErrors(reader.errors)
+        guard let parsed else {
+            throw ManifestErrors(ManifestError(SourceLocation(file: file, line: 1, column: 1), "the manifest is empty"))
         }
-        var manifest = Manifest(
-            name: reader.string(top["name"], "name") ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent,
-            file: file, directory: directory,
-            plugins: top["plugins"].map(decoder.plugins) ?? [],
-            sources: top["sources"].map(decoder.sources) ?? [],
-            operators: top["operators"].map(decoder.operators) ?? [],
-            sinks: top["sinks"].map(decoder.sinks) ?? [],
-            edges: top["edges"].map(decoder.edges) ?? [],
-            deadLetters: nil)
-        if let d = top["dead_letters"] {
-            manifest.deadLetters = decoder.sink(d, name: "dead_letters", location: d.location, what: "dead_letters")
+        var overridden = OverrideApplier()
+        let root = overridden.apply(overrides, to: parsed)
+        var decoder = ManifestDecoder(directory: PathResolver.directory(of: absoluteFile))
+        let manifest = decoder.decode(root, file: file, absoluteFile: absoluteFile)
+        var errors = composer.errors + overridden.errors + decoder.errors
+        if let manifest {
+            var graph = GraphValidator(declarations: decoder.declarations, edges: manifest.edges,
+                                       mentioned: decoder.notCheckedForConnections, checkConnections: decoder.edgesDecoded)
+            graph.validate()
+            errors += graph.errors
         }
-        // Nodes whose definition had errors still count as declared, so their edges raise no second error.
-        var declared: [(String, NodeRole, SourceLocation)] = []
-        for (section, role) in [("sources", NodeRole.source), ("operators", .operator), ("sinks", .sink)] {
-            if case .mapping(let pairs, _)? = top[section] { declared += pairs.map { ($0.key, role, $0.keyLocation) } }
-        }
-        ManifestValidator(manifest: manifest, reader: reader, declared: declared).validate()
-        if !reader.errors.isEmpty { throw ManifestErrors(reader.errors) }
+        guard errors.isEmpty, let manifest else { throw ManifestErrors(inOverrideOrder(errors, overrides)) }
         return manifest
+    }
+
+    /// `errors` with those located in overrides ordered as the overrides were given (stable otherwise);
+    /// `ManifestErrors` keeps that order among them.
+    private static func inOverrideOrder(_ errors: [ManifestError], _ overrides: [String]) -> [ManifestError] {
+        let files = overrides.map { text in
+            OverrideApplier.location(text.firstIndex(of: "=").map { String(text[..<$0]) } ?? text).file
+        }
+        let rank = { (error: ManifestError) in error.location.flatMap { files.firstIndex(of: $0.file) } ?? files.count }
+        return errors.enumerated().sorted { a, b in
+            (rank(a.element), a.offset) < (rank(b.element), b.offset)
+        }.map(\.element)
     }
 }

@@ -1,33 +1,29 @@
-// ManifestError: one problem found in a manifest, with its location; ManifestErrors: all of them.
+// ManifestError: one problem found in a manifest, with the location of the YAML node at fault.
 
-/// One problem in a manifest, located where it was written.
+/// One problem in a manifest (or, later, in planning it), located where it was written.
+///
+/// The runtime reuses this type for the errors it finds once plugins are loaded, so every error a user
+/// sees has the same `file:line:column: error: message` shape.
 public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Where the offending YAML node is; nil when there is no such place (the file cannot be read).
     public var location: SourceLocation?
+    /// What is wrong, in one sentence without a trailing period.
     public var message: String
 
+    /// Creates an error at `location`.
     public init(_ location: SourceLocation?, _ message: String) {
         self.location = location
         self.message = message
     }
 
-    /// `file:line:column: error: message`.
+    /// Creates an error at `location` (labelled form).
+    public init(location: SourceLocation?, message: String) {
+        self.init(location, message)
+    }
+
+    /// `file:line:column: error: message`, or `error: message` without a location.
     public var description: String {
-        if let location { return "\(location): error: \(message)" }
-        return "error: \(message)"
+        guard let location else { return "error: \(message)" }
+        return "\(location): error: \(message)"
     }
-}
-
-/// Every problem validation found, in file order. Validation does not stop at the first one.
-public struct ManifestErrors: Error, Sendable, CustomStringConvertible {
-    public var errors: [ManifestError]
-
-    public init(_ errors: [ManifestError]) {
-        self.errors = errors.sorted { a, b in
-            (a.location?.file ?? "", a.location?.line ?? 0, a.location?.column ?? 0)
-                < (b.location?.file ?? "", b.location?.line ?? 0, b.location?.column ?? 0)
-        }
-    }
-
-    /// One error per line.
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
 }

@@ -1,0 +1,18 @@
+// FieldSpec: one declared field of a source's schema.
+
+/// A field of a schema, in declaration order: its name and type.
+public struct FieldSpec: Sendable, Hashable {
+    /// The field's name (the schema mapping's key).
+    public var name: String
+    /// The field's type.
+    public var type: FieldType
+    /// Where the field's name is written.
+    public var location: SourceLocation
+
+    /// Creates a field declaration.
+    public init(name: String, type: FieldType, location: SourceLocation) {
+        self.name = name
+        self.type = type
+        self.location = location
+    }
+}

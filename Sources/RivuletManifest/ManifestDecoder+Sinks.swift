@@ -1,0 +1,58 @@
+// ManifestDecoder+Sinks: the `sinks` section and `dead_letters`: files, stdout and null.
+
+extension ManifestDecoder {
+    /// The keys each sink type accepts. A null sink accepts (and ignores) every sink key, so that any sink
+    /// can be switched off with one override (`--set sinks.out.type=null`).
+    static let sinkKeys: [String: [String]] = [
+        "file": ["type", "path", "format", "header", "delimiter", "fields"],
+        "stdout": ["type", "format", "header", "delimiter", "fields"],
+        "null": ["type", "path", "format", "header", "delimiter", "fields"],
+    ]
+    /// Every key any sink accepts.
+    static let allSinkKeys = ["type", "path", "format", "header", "delimiter", "fields"]
+
+    /// Decodes `sinks`: name -> definition.
+    mutating func sinks(_ node: YAMLNode) -> [SinkSpec] {
+        let pairs = entries(node, "sinks", atLeastOne: "sink")
+        declare(pairs, as: .sink)
+        return pairs.compactMap { sink($0.value, name: $0.key, location: $0.keyLocation, what: "sink '\($0.key)'") }
+    }
+
+    /// One sink description; `what` names it in messages ("sink 'out'" or "dead_letters").
+    mutating func sink(_ node: YAMLNode, name: String, location: SourceLocation, what: String) -> SinkSpec? {
+        let typeNode = node["type"]
+        let type = typeNode.flatMap { node -> String? in
+            guard let text = node.text, Self.sinkKeys[text] != nil else { return nil }
+            return text
+        }
+        let allowed = type.flatMap { Self.sinkKeys[$0] } ?? Self.allSinkKeys
+        guard let m = fields(node, what, allowed: allowed, required: type == "file" ? ["type", "path"] : ["type"],
+                             otherKeys: Self.allSinkKeys, otherContext: "a \(type ?? "") sink")
+        else { return nil }
+        if type == nil, let typeNode {
+            _ = choice(typeNode, "sink type", among: ["file", "stdout", "null"])
+        }
+        let kind: SinkKind?
+        var inferred = DataFormat.jsonl
+        switch type {
+        case "file":
+            let path = string(m["path"], "path")
+            kind = path.map { .file(path: absolute($0)) }
+            inferred = path.map { DataFormat.inferred(fromPath: $0) } ?? .jsonl
+        case "stdout":
+            kind = .stdout
+        case "null":
+            _ = string(m["path"], "path")
+            kind = .null
+        default:
+            kind = nil
+        }
+        let format = choice(m["format"], "format", as: DataFormat.self) ?? inferred
+        let header = bool(m["header"], "header") ?? true
+        let delimiter = delimiter(m["delimiter"]) ?? UInt8(ascii: ",")
+        let fields = stringList(m["fields"], "fields")
+        guard let kind else { return nil }
+        return SinkSpec(name: name, kind: kind, format: format, header: header, delimiter: delimiter, fields: fields,
+                        location: location)
+    }
+}

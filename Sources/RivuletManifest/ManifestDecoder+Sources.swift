@@ -1,0 +1,84 @@
+// ManifestDecoder+Sources: the `sources` section: files, stdin and generators, with formats and schemas.
+
+extension ManifestDecoder {
+    /// The keys each source type accepts, in the order messages list them.
+    static let sourceKeys: [String: [String]] = [
+        "file": ["type", "path", "format", "header", "delimiter", "schema", "key", "batch_size"],
+        "stdin": ["type", "format", "header", "delimiter", "schema", "key", "batch_size"],
+        "generator": ["type", "count", "seed", "keys", "rate", "batch_size"],
+    ]
+    /// Every key any source accepts.
+    static let allSourceKeys = ["type", "path", "format", "header", "delimiter", "schema", "key", "batch_size", "count", "seed", "keys", "rate"]
+
+    /// Decodes `sources`: name -> definition.
+    mutating func sources(_ node: YAMLNode) -> [SourceSpec] {
+        let pairs = entries(node, "sources", atLeastOne: "source")
+        declare(pairs, as: .source)
+        return pairs.compactMap { source($0) }
+    }
+
+    private mutating func source(_ pair: YAMLPair) -> SourceSpec? {
+        let name = pair.key, what = "source '\(name)'"
+        // The type decides which keys apply, so it is read first.
+        let typeNode = pair.value["type"]
+        let type = typeNode.flatMap { node -> String? in
+            guard let text = node.text, Self.sourceKeys[text] != nil else { return nil }
+            return text
+        }
+        let allowed = type.flatMap { Self.sourceKeys[$0] } ?? Self.allSourceKeys
+        let required = type == "file" ? ["type", "path"] : type == "generator" ? ["type", "count"] : ["type"]
+        guard let m = fields(pair.value, what, allowed: allowed, required: required, otherKeys: Self.allSourceKeys,
+                             otherContext: "a \(type ?? "") source")
+        else { return nil }
+        if type == nil, let typeNode {
+            _ = choice(typeNode, "source type", among: ["file", "stdin", "generator"])
+        }
+        let schema = m["schema"].flatMap { self.schema($0, of: name) }
+        let key = string(m["key"], "key")
+        if let key, let schema, let keyNode = m["key"], !schema.contains(where: { $0.name == key }) {
+            error(keyNode.location, "key '\(key)' is not a field of the schema of \(what) (fields: \(schema.map(\.name).joined(separator: ", ")))")
+        }
+        let batchSize = integer(m["batch_size"], "batch_size", minimum: 1) ?? 1024
+        let kind: SourceKind?
+        var inferred = DataFormat.lines
+        switch type {
+        case "file":
+            let path = string(m["path"], "path")
+            kind = path.map { .file(path: absolute($0)) }
+            inferred = path.map { DataFormat.inferred(fromPath: $0) } ?? .lines
+        case "stdin":
+            kind = .stdin
+        case "generator":
+            let count = integer(m["count"], "count", minimum: 0)
+            let seed = unsigned(m["seed"], "seed") ?? 1
+            let keys = integer(m["keys"], "keys", minimum: 1) ?? 100
+            let rate = positiveNumber(m["rate"], "rate")
+            kind = count.map { .generator(GeneratorSpec(count: $0, seed: seed, keys: keys, rate: rate)) }
+        default:
+            kind = nil
+        }
+        let format = choice(m["format"], "format", as: DataFormat.self) ?? inferred
+        let header = bool(m["header"], "header") ?? true
+        let delimiter = delimiter(m["delimiter"]) ?? UInt8(ascii: ",")
+        // A spec holding a default in place of a wrong value is never returned: any error fails the load.
+        guard let kind else { return nil }
+        return SourceSpec(name: name, kind: kind, format: format, header: header, delimiter: delimiter, schema: schema,
+                          key: key, batchSize: batchSize, location: pair.keyLocation)
+    }
+
+    /// A schema: an ordered mapping field -> type, with at least one field.
+    private mutating func schema(_ node: YAMLNode, of source: String) -> [FieldSpec]? {
+        guard case .mapping(let pairs, _) = node, !pairs.isEmpty else {
+            let got = if case .mapping = node { "an empty mapping" } else { node.got }
+            error(node.location, "schema must be a mapping of field names to types, got \(got)")
+            return nil
+        }
+        let fields = pairs.compactMap { pair in
+            choice(pair.value, "field type", detail: " for field '\(pair.key)'", as: FieldType.self).map {
+                FieldSpec(name: pair.key, type: $0, location: pair.keyLocation)
+            }
+        }
+        // A partial schema would make a valid `key` look missing.
+        return fields.count == pairs.count ? fields : nil
+    }
+}

@@ -1,0 +1,9 @@
+// OperatorKind: what an operator runs: an operator of a plugin, or a C function through FFI.
+
+/// How an operator is implemented.
+public enum OperatorKind: Sendable, Hashable {
+    /// The operator `operator` of the plugin declared as `plugin` (its existence is checked by the runtime).
+    case plugin(plugin: String, operator: String)
+    /// A C function called once per record.
+    case function(FunctionSpec)
+}

@@ -1,0 +1,33 @@
+// SinkSpec: a sink node of the topology (or the dead-letter destination), as declared in a manifest.
+
+/// A sink: where records leave the topology, and how they are written. `dead_letters` uses the same
+/// description without being a node of the graph.
+public struct SinkSpec: Sendable, Hashable {
+    /// The node name (`dead_letters` for the dead-letter destination).
+    public var name: String
+    /// What the sink writes to.
+    public var kind: SinkKind
+    /// The text format (default from the file's extension; stdout: jsonl).
+    public var format: DataFormat
+    /// csv only: whether to write a header line (default true).
+    public var header: Bool
+    /// csv only: the field separator byte (default `,`).
+    public var delimiter: UInt8
+    /// Which fields to write, in order; nil writes all of them.
+    public var fields: [String]?
+    /// Where the sink's name is written.
+    public var location: SourceLocation
+
+    /// Creates a sink declaration.
+    public init(name: String, kind: SinkKind, format: DataFormat, header: Bool = true,
+                delimiter: UInt8 = UInt8(ascii: ","), fields: [String]? = nil, location: SourceLocation)
+    {
+        self.name = name
+        self.kind = kind
+        self.format = format
+        self.header = header
+        self.delimiter = delimiter
+        self.fields = fields
+        self.location = location
+    }
+}
