@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // The stable C ABI: vends include/rivulet.h (Sources/CRivulet/include/rivulet.h links to it).
@@ -28,10 +29,16 @@ let package = Package(
             name: "RivuletCore",
             dependencies: ["CRivulet", .product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "RivuletManifest", dependencies: ["Yams"]),
-        .target(name: "RivuletPlugins", dependencies: ["CRivulet", "CFFI", "RivuletCore"]),
+        .target(name: "RivuletPlugins", dependencies: ["CRivulet", "CFFI", "RivuletCore", "RivuletWindows"]),
+        // Host-driven event-time windows and their aggregates. Its per-record state lives in raw buffers
+        // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
+        .target(
+            name: "RivuletWindows",
+            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "RivuletRuntime",
-            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins"]),
+            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows"]),
         .target(name: "RivuletPluginKit", dependencies: ["CRivulet"]),
         .executableTarget(
             name: "RivuletCLI",
@@ -49,6 +56,6 @@ let package = Package(
         .testTarget(name: "RivuletPluginsTests", dependencies: ["CRivulet", "RivuletPlugins", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",
-            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins"]),
+            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "CRivulet"]),
     ]
 )

@@ -35,6 +35,10 @@ public final class RecordBatch: @unchecked Sendable {
     @usableFromInline let header: UnsafeMutablePointer<Header>
     @usableFromInline let records: UnsafeMutablePointer<rv_record>
     @usableFromInline let fieldRows: UnsafeMutablePointer<rv_field>
+    /// Per record: the event-time watermark of its stream just before it (Flink's per-record rule: a record
+    /// is checked against the watermark before it raises it). `Int64.min` means "not known here": the
+    /// consumer uses its current watermark. Host-side only (not part of rv_record), copied on forward.
+    @usableFromInline let watermarks: UnsafeMutablePointer<Int64>
     @usableFromInline let arena = ByteArena()
     @usableFromInline let parents = Parents()
 
@@ -45,6 +49,7 @@ public final class RecordBatch: @unchecked Sendable {
         self.fieldCount = schema.count
         records = .allocate(capacity: capacity)
         fieldRows = .allocate(capacity: max(1, capacity * schema.count))
+        watermarks = .allocate(capacity: capacity)
         header = .allocate(capacity: 1)
         header.initialize(to: Header(count: 0, lastParent: nil))
     }
@@ -53,6 +58,7 @@ public final class RecordBatch: @unchecked Sendable {
         header.deallocate()
         records.deallocate()
         fieldRows.deallocate()
+        watermarks.deallocate()
         arena.release()
     }
 
@@ -85,6 +91,7 @@ public final class RecordBatch: @unchecked Sendable {
     public func appendForwarded(from parent: RecordBatch, index: Int) {
         precondition(count < capacity, "batch is full")
         records[count] = parent.records[index]
+        watermarks[count] = parent.watermarks[index]
         header.pointee.count += 1
         if header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
     }
@@ -97,6 +104,7 @@ public final class RecordBatch: @unchecked Sendable {
         var n = count
         for index in selected {
             records[n] = parent.records[offset + Int(index)]
+            watermarks[n] = parent.watermarks[offset + Int(index)]
             n += 1
         }
         header.pointee.count = n
@@ -133,6 +141,7 @@ public final class RecordBatch: @unchecked Sendable {
         r.fields = n == 0 ? nil : UnsafePointer(row)
         r.field_count = UInt32(n)
         records[count] = r
+        watermarks[count] = parent.watermarks[index]
         header.pointee.count += 1
         if header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
         return true
@@ -153,6 +162,7 @@ public final class RecordBatch: @unchecked Sendable {
         r.fields = fieldCount == 0 ? nil : UnsafePointer(row)
         r.field_count = UInt32(fieldCount)
         records[count] = r
+        watermarks[count] = parent.watermarks[index]
         header.pointee.count += 1
         if header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
         return count - 1
@@ -189,6 +199,7 @@ public final class RecordBatch: @unchecked Sendable {
         copy.value = source.value_len > 0 ? arena.copy(source.value, count: Int(source.value_len)) : nil
         copy.headers = source.header_count > 0 ? copyHeaders(source.headers, count: Int(source.header_count)) : nil
         records[count] = copy
+        watermarks[count] = .min
         header.pointee.count += 1
         return true
     }
@@ -220,6 +231,7 @@ public final class RecordBatch: @unchecked Sendable {
             key: nil, value: nil, fields: fieldCount == 0 ? nil : UnsafePointer(row), headers: nil, key_len: 0,
             value_len: 0, timestamp: timestamp, offset: offset, partition: partition,
             field_count: UInt32(fieldCount), header_count: 0, op: RV_OP_INSERT)
+        watermarks[count] = .min
         header.pointee.count += 1
         return count - 1
     }
@@ -239,6 +251,7 @@ public final class RecordBatch: @unchecked Sendable {
             key: key, value: nil, fields: fieldCount == 0 ? nil : UnsafePointer(row), headers: nil,
             key_len: UInt64(keyLength), value_len: 0, timestamp: timestamp, offset: offset, partition: partition,
             field_count: UInt32(fieldCount), header_count: 0, op: RV_OP_INSERT)
+        watermarks[count] = .min
         header.pointee.count += 1
         return count - 1
     }
@@ -316,5 +329,29 @@ public final class RecordBatch: @unchecked Sendable {
     @inlinable
     public func setOp(_ index: Int, _ op: UInt32) {
         records[index].op = op
+    }
+
+    /// The watermark of the stream just before record `index` (`Int64.min`: not known).
+    @inlinable
+    public func watermarkBefore(_ index: Int) -> Int64 { watermarks[index] }
+
+    /// Sets the watermark in effect just before record `index` (sources and host operators).
+    @inlinable
+    public func setWatermarkBefore(_ index: Int, _ watermark: Int64) {
+        watermarks[index] = watermark
+    }
+
+    /// Removes the records at `indexes` (ascending) from a batch still being built, keeping the others
+    /// in order (a source dropping records it dead-lettered after decoding).
+    public func remove(sortedIndexes indexes: [Int]) {
+        guard !indexes.isEmpty else { return }
+        var write = indexes[0], next = 0
+        for read in indexes[0]..<count {
+            if next < indexes.count && indexes[next] == read { next += 1; continue }
+            records[write] = records[read]
+            watermarks[write] = watermarks[read]
+            write += 1
+        }
+        header.pointee.count = write
     }
 }

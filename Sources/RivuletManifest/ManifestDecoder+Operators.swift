@@ -18,6 +18,14 @@ extension ManifestDecoder {
     private mutating func `operator`(_ pair: YAMLPair) -> OperatorSpec? {
         let name = pair.key, what = "operator '\(name)'"
         let value = pair.value
+        if value["window"] != nil {
+            guard let m = fields(value, what, allowed: Self.windowOperatorKeys, required: ["window"],
+                                 otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys, otherContext: "a window operator")
+            else { return nil }
+            let parallelism = integer(m["parallelism"], "parallelism", minimum: 1) ?? 1
+            guard let window = window(m, name: name) else { return nil }
+            return OperatorSpec(name: name, kind: .window(window), config: [], parallelism: parallelism, location: pair.keyLocation)
+        }
         let isFunction = value["function"] != nil
         let isPlugin = value["plugin"] != nil || value["operator"] != nil
         let m: MappingFields?
@@ -33,7 +41,7 @@ extension ManifestDecoder {
             guard let m else { return nil }
             error(m.location, isFunction
                 ? "\(what) has both 'function' and 'plugin'/'operator': an operator is either plugin + operator, or function + arguments + output"
-                : "\(what) needs either 'plugin' and 'operator', or 'function', 'arguments' and 'output'")
+                : "\(what) needs either 'plugin' and 'operator', 'function', 'arguments' and 'output', or 'window' and 'aggregates'")
             return nil
         }
         guard let m else { return nil }

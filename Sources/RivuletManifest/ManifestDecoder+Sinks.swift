@@ -4,12 +4,12 @@ extension ManifestDecoder {
     /// The keys each sink type accepts. A null sink accepts (and ignores) every sink key, so that any sink
     /// can be switched off with one override (`--set sinks.out.type=null`).
     static let sinkKeys: [String: [String]] = [
-        "file": ["type", "path", "format", "header", "delimiter", "fields"],
-        "stdout": ["type", "format", "header", "delimiter", "fields"],
-        "null": ["type", "path", "format", "header", "delimiter", "fields"],
+        "file": ["type", "path", "format", "header", "delimiter", "fields", "ops"],
+        "stdout": ["type", "format", "header", "delimiter", "fields", "ops"],
+        "null": ["type", "path", "format", "header", "delimiter", "fields", "ops"],
     ]
     /// Every key any sink accepts.
-    static let allSinkKeys = ["type", "path", "format", "header", "delimiter", "fields"]
+    static let allSinkKeys = ["type", "path", "format", "header", "delimiter", "fields", "ops"]
 
     /// Decodes `sinks`: name -> definition.
     mutating func sinks(_ node: YAMLNode) -> [SinkSpec] {
@@ -51,8 +51,9 @@ extension ManifestDecoder {
         let header = bool(m["header"], "header") ?? true
         let delimiter = delimiter(m["delimiter"]) ?? UInt8(ascii: ",")
         let fields = stringList(m["fields"], "fields")
+        let ops = bool(m["ops"], "ops") ?? false
         guard let kind else { return nil }
         return SinkSpec(name: name, kind: kind, format: format, header: header, delimiter: delimiter, fields: fields,
-                        location: location)
+                        ops: ops, location: location)
     }
 }

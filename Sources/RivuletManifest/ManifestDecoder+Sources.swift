@@ -3,12 +3,12 @@
 extension ManifestDecoder {
     /// The keys each source type accepts, in the order messages list them.
     static let sourceKeys: [String: [String]] = [
-        "file": ["type", "path", "format", "header", "delimiter", "schema", "key", "batch_size"],
-        "stdin": ["type", "format", "header", "delimiter", "schema", "key", "batch_size"],
-        "generator": ["type", "count", "seed", "keys", "rate", "batch_size"],
+        "file": ["type", "path", "format", "header", "delimiter", "schema", "key", "time", "batch_size"],
+        "stdin": ["type", "format", "header", "delimiter", "schema", "key", "time", "batch_size"],
+        "generator": ["type", "count", "seed", "keys", "rate", "time", "batch_size"],
     ]
     /// Every key any source accepts.
-    static let allSourceKeys = ["type", "path", "format", "header", "delimiter", "schema", "key", "batch_size", "count", "seed", "keys", "rate"]
+    static let allSourceKeys = ["type", "path", "format", "header", "delimiter", "schema", "key", "time", "batch_size", "count", "seed", "keys", "rate"]
 
     /// Decodes `sources`: name -> definition.
     mutating func sources(_ node: YAMLNode) -> [SourceSpec] {
@@ -39,6 +39,12 @@ extension ManifestDecoder {
             error(keyNode.location, "key '\(key)' is not a field of the schema of \(what) (fields: \(schema.map(\.name).joined(separator: ", ")))")
         }
         let batchSize = integer(m["batch_size"], "batch_size", minimum: 1) ?? 1024
+        let generatorSchema = [FieldSpec(name: "key", type: .string, location: pair.keyLocation),
+                               FieldSpec(name: "seq", type: .i64, location: pair.keyLocation),
+                               FieldSpec(name: "value", type: .f64, location: pair.keyLocation),
+                               FieldSpec(name: "ts", type: .i64, location: pair.keyLocation)]
+        let time = m["time"].flatMap { self.time($0, source: name, schema: type == "generator" ? generatorSchema : schema) }
+        if m["time"] != nil && time == nil { return nil }
         let kind: SourceKind?
         var inferred = DataFormat.lines
         switch type {
@@ -63,7 +69,7 @@ extension ManifestDecoder {
         // A spec holding a default in place of a wrong value is never returned: any error fails the load.
         guard let kind else { return nil }
         return SourceSpec(name: name, kind: kind, format: format, header: header, delimiter: delimiter, schema: schema,
-                          key: key, batchSize: batchSize, location: pair.keyLocation)
+                          key: key, time: time, batchSize: batchSize, location: pair.keyLocation)
     }
 
     /// A schema: an ordered mapping field -> type, with at least one field.

@@ -6,4 +6,6 @@ public enum OperatorKind: Sendable, Hashable {
     case plugin(plugin: String, operator: String)
     /// A C function called once per record.
     case function(FunctionSpec)
+    /// A host window operator with built-in or plugin aggregates.
+    case window(WindowSpec)
 }

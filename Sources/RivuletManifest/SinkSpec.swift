@@ -15,12 +15,15 @@ public struct SinkSpec: Sendable, Hashable {
     public var delimiter: UInt8
     /// Which fields to write, in order; nil writes all of them.
     public var fields: [String]?
+    /// Whether to write each record's change op first (`+I`, `-U`, `+U`, `-D`, as Flink prints a
+    /// changelog): for the results of `emit: update` windows and tables turned into streams.
+    public var ops: Bool
     /// Where the sink's name is written.
     public var location: SourceLocation
 
     /// Creates a sink declaration.
     public init(name: String, kind: SinkKind, format: DataFormat, header: Bool = true,
-                delimiter: UInt8 = UInt8(ascii: ","), fields: [String]? = nil, location: SourceLocation)
+                delimiter: UInt8 = UInt8(ascii: ","), fields: [String]? = nil, ops: Bool = false, location: SourceLocation)
     {
         self.name = name
         self.kind = kind
@@ -28,6 +31,7 @@ public struct SinkSpec: Sendable, Hashable {
         self.header = header
         self.delimiter = delimiter
         self.fields = fields
+        self.ops = ops
         self.location = location
     }
 }

@@ -16,6 +16,9 @@ public struct SourceSpec: Sendable, Hashable {
     public var schema: [FieldSpec]?
     /// The field records are keyed by, if any (in the schema when a schema is given).
     public var key: String?
+    /// How records are timestamped and watermarks generated; nil: processing time (generators: event
+    /// time from their `ts` field).
+    public var time: TimeSpec?
     /// Records per batch (default 1024).
     public var batchSize: Int
     /// Where the source's name is written.
@@ -24,7 +27,7 @@ public struct SourceSpec: Sendable, Hashable {
     /// Creates a source declaration.
     public init(name: String, kind: SourceKind, format: DataFormat, header: Bool = true,
                 delimiter: UInt8 = UInt8(ascii: ","), schema: [FieldSpec]? = nil, key: String? = nil,
-                batchSize: Int = 1024, location: SourceLocation)
+                time: TimeSpec? = nil, batchSize: Int = 1024, location: SourceLocation)
     {
         self.name = name
         self.kind = kind
@@ -33,6 +36,7 @@ public struct SourceSpec: Sendable, Hashable {
         self.delimiter = delimiter
         self.schema = schema
         self.key = key
+        self.time = time
         self.batchSize = batchSize
         self.location = location
     }

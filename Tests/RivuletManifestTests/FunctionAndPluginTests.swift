@@ -95,7 +95,7 @@ import Testing
                 "4:6: missing required key 'operator' in operator 'a'",
                 "5:6: missing required key 'plugin' in operator 'b'",
                 "6:6: operator 'c' has both 'function' and 'plugin'/'operator': an operator is either plugin + operator, or function + arguments + output",
-                "7:6: operator 'd' needs either 'plugin' and 'operator', or 'function', 'arguments' and 'output'",
+                "7:6: operator 'd' needs either 'plugin' and 'operator', 'function', 'arguments' and 'output', or 'window' and 'aggregates'",
             ])
     }
 

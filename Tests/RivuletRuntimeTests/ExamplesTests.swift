@@ -1,4 +1,4 @@
-// ExamplesTests: runs every examples/*/manifest.yaml with the real `rivulet` binary and compares outputs.
+// ExamplesTests: runs every examples/*/manifest*.yaml with the real `rivulet` binary and compares outputs.
 import Foundation
 import RivuletTestSupport
 import Testing
@@ -8,6 +8,16 @@ import Testing
         let root = Fixtures.repositoryRoot + "/examples"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         return names.filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/manifest.yaml") }.sorted()
+    }
+
+    /// Every runnable manifest: `<example>/manifest.yaml`, and variants `<example>/manifest-<variant>.yaml`
+    /// whose expected files are named `expected-<variant>-<sink>.<ext>`.
+    static var manifests: [String] {
+        let root = Fixtures.repositoryRoot + "/examples"
+        return examples.flatMap { name in
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(name)")) ?? []
+            return files.filter { $0.hasPrefix("manifest") && $0.hasSuffix(".yaml") }.sorted().map { "\(name)/\($0)" }
+        }
     }
 
     /// Runs `rivulet` with `arguments` (and `input` on stdin); returns its exit status, stderr and stdout.
@@ -32,28 +42,38 @@ import Testing
         #expect(Self.examples.contains("card-payments"))
     }
 
-    @Test(arguments: examples)
-    func exampleProducesItsExpectedOutput(_ name: String) throws {
+    @Test(arguments: manifests)
+    func exampleProducesItsExpectedOutput(_ manifest: String) throws {
+        let name = (manifest as NSString).deletingLastPathComponent
+        let manifestFile = (manifest as NSString).lastPathComponent
+        let variant = manifestFile == "manifest.yaml" ? nil : String(manifestFile.dropFirst("manifest-".count).dropLast(".yaml".count))
         let folder = Fixtures.repositoryRoot + "/examples/" + name
         let files = try FileManager.default.contentsOfDirectory(atPath: folder)
-        let expectedOutputs = files.filter { $0.hasPrefix("expected-") && !$0.hasPrefix("expected-dead-letters") }.sorted()
+        let variants = files.filter { $0.hasPrefix("manifest-") && $0.hasSuffix(".yaml") }
+            .map { String($0.dropFirst("manifest-".count).dropLast(".yaml".count)) }
+        // expected-<sink>.<ext> is the output of sink <sink>; expected-<variant>-<sink>.<ext> of a variant's.
+        let prefix = variant.map { "expected-\($0)-" } ?? "expected-"
+        let expected = files.filter { file in
+            guard file.hasPrefix(prefix) else { return false }
+            return variant != nil || !variants.contains { file.hasPrefix("expected-\($0)-") }
+        }.sorted()
+        let deadLettersFile = "\(prefix)dead-letters.jsonl"
+        let expectedOutputs = expected.filter { $0 != deadLettersFile }
         #expect(!expectedOutputs.isEmpty, "every example ships its expected output")
         let scratch = Fixtures.temporaryDirectory("rivulet-example")
-        var arguments = ["run", "--quiet", folder + "/manifest.yaml", "--set", "dead_letters.path=\(scratch)/dead-letters.jsonl"]
-        // expected-<sink>.<ext> is the output of sink <sink> ("expected-output.csv" is sink "out").
+        var arguments = ["run", "--quiet", "\(folder)/\(manifestFile)", "--set", "dead_letters.path=\(scratch)/dead-letters.jsonl"]
         for file in expectedOutputs {
-            let stem = (String(file.dropFirst("expected-".count)) as NSString).deletingPathExtension
-            let sink = stem == "output" ? "out" : stem
+            let sink = (String(file.dropFirst(prefix.count)) as NSString).deletingPathExtension
             arguments += ["--set", "sinks.\(sink).path=\(scratch)/\(file)"]
         }
         let result = try Self.rivulet(arguments)
-        let expectsDeadLetters = files.contains("expected-dead-letters.jsonl")
+        let expectsDeadLetters = files.contains(deadLettersFile)
         #expect(result.status == (expectsDeadLetters ? 3 : 0), "stderr: \(result.stderr)")
         for file in expectedOutputs {
             #expect(Fixtures.read("\(scratch)/\(file)") == Fixtures.read("\(folder)/\(file)"), "\(name)/\(file)")
         }
         if expectsDeadLetters {
-            #expect(Fixtures.read("\(scratch)/dead-letters.jsonl") == Fixtures.read("\(folder)/expected-dead-letters.jsonl"))
+            #expect(Fixtures.read("\(scratch)/dead-letters.jsonl") == Fixtures.read("\(folder)/\(deadLettersFile)"))
         }
     }
 

@@ -14,18 +14,22 @@ public struct CSVEncoder: RecordEncoder {
     public let fields: [Int]
     public let header: Bool
     public let delimiter: UInt8
+    /// Write each record's change op (`+I`, `-U`, `+U`, `-D`) as a first column named `op`.
+    public let ops: Bool
 
-    public init(schema: Schema, fields: [Int]? = nil, header: Bool = true, delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(schema: Schema, fields: [Int]? = nil, header: Bool = true, delimiter: UInt8 = UInt8(ascii: ","), ops: Bool = false) {
         self.schema = schema
         self.fields = fields ?? Array(0..<schema.count)
         self.header = header
         self.delimiter = delimiter
+        self.ops = ops
     }
 
     public func writeHeader(to writer: ByteWriter) throws {
         guard header else { return }
+        if ops { try writer.write("op") }
         for (n, f) in fields.enumerated() {
-            if n > 0 { try writer.write(byte: delimiter) }
+            if n > 0 || ops { try writer.write(byte: delimiter) }
             try writeCell(Array(schema.fields[f].name.utf8), to: writer)
         }
         try writer.write(byte: 0x0A)
@@ -38,8 +42,9 @@ public struct CSVEncoder: RecordEncoder {
             return
         }
         let row = record.pointee.fields!
+        if ops { try writer.write(ChangeOp.text(record.pointee.op)) }
         for (n, f) in fields.enumerated() {
-            if n > 0 { try writer.write(byte: delimiter) }
+            if n > 0 || ops { try writer.write(byte: delimiter) }
             let value = row[f]
             switch FieldType(rawValue: value.type) ?? .null {
             case .null: break
@@ -76,8 +81,11 @@ public struct JSONLinesEncoder: RecordEncoder {
     public let schema: Schema
     public let fields: [Int]
     private let keys: [[UInt8]]
+    /// Write each record's change op as a first member `"op"`.
+    public let ops: Bool
 
-    public init(schema: Schema, fields: [Int]? = nil) {
+    public init(schema: Schema, fields: [Int]? = nil, ops: Bool = false) {
+        self.ops = ops
         self.schema = schema
         self.fields = fields ?? Array(0..<schema.count)
         keys = self.fields.map { Array(JSONLinesEncoder.quoted(schema.fields[$0].name).utf8) + [UInt8(ascii: ":")] }
@@ -99,8 +107,9 @@ public struct JSONLinesEncoder: RecordEncoder {
         }
         try writer.write(byte: UInt8(ascii: "{"))
         let row = record.pointee.fields!
+        if ops { try writer.write("\"op\":\"\(ChangeOp.text(record.pointee.op))\"") }
         for (n, f) in fields.enumerated() {
-            if n > 0 { try writer.write(byte: UInt8(ascii: ",")) }
+            if n > 0 || ops { try writer.write(byte: UInt8(ascii: ",")) }
             try keys[n].withUnsafeBytes { try writer.write($0) }
             try JSONLinesEncoder.writeValue(row[f], to: writer)
         }
@@ -146,15 +155,22 @@ public struct JSONLinesEncoder: RecordEncoder {
 public struct LinesEncoder: RecordEncoder {
     public let fields: [Int]
     public let delimiter: UInt8
+    /// Prefix each line with the record's change op and the delimiter.
+    public let ops: Bool
 
-    public init(schema: Schema, fields: [Int]? = nil, delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(schema: Schema, fields: [Int]? = nil, delimiter: UInt8 = UInt8(ascii: ","), ops: Bool = false) {
         self.fields = fields ?? Array(0..<schema.count)
         self.delimiter = delimiter
+        self.ops = ops
     }
 
     public func writeHeader(to writer: ByteWriter) throws {}
 
     public func encode(_ record: UnsafePointer<rv_record>, to writer: ByteWriter) throws {
+        if ops {
+            try writer.write(ChangeOp.text(record.pointee.op))
+            try writer.write(byte: delimiter)
+        }
         if fields.isEmpty || record.pointee.value_len > 0 {
             try writer.write(UnsafeRawBufferPointer(start: record.pointee.value, count: Int(record.pointee.value_len)))
         } else {

@@ -6,12 +6,21 @@ public protocol StreamOperator: AnyObject {
     var name: String { get }
     /// Processes a batch that arrived on input `port`. Output goes through the operator's output ports.
     func process(_ batch: RecordBatch, port: Int) throws
+    /// Processes a batch from one of several inputs: no record's watermark may exceed `watermarkCap` (the
+    /// minimum of the operator's other inputs). Only event-time operators care; the default ignores it.
+    func process(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws
     /// The operator's event-time watermark advanced (the minimum over its inputs).
     func advanceWatermark(to watermark: Int64) throws
     /// Every input has ended: emit what is held, flush outputs. Called once.
     func finish() throws
     /// Releases resources (destroy plugin instances, close files). Called once, after finish or on failure.
     func close()
+}
+
+extension StreamOperator {
+    public func process(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws {
+        try process(batch, port: port)
+    }
 }
 
 /// A failure that stops the run: a plugin returned RV_FATAL, a sink cannot write, a limit was exceeded.

@@ -10,4 +10,10 @@ public protocol RecordSource: AnyObject {
     /// batch may still hold the last records). Undecodable input is dead-lettered through `deadLetters`.
     func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool
     func close()
+    /// Where the record at source position `offset` comes from, for messages ("events.csv:12").
+    func describe(offset: Int64) -> String
+}
+
+extension RecordSource {
+    public func describe(offset: Int64) -> String { "\(name) record \(offset)" }
 }

@@ -36,4 +36,6 @@ public final class TextSource: RecordSource {
     }
 
     public func close() {}
+
+    public func describe(offset: Int64) -> String { "\(reader.path):\(offset)" }
 }

@@ -16,7 +16,7 @@ public struct TaskInput {
 /// Sendable because the plan hands each task to exactly one thread, which alone touches it until joined.
 public final class ExecutionTask: @unchecked Sendable {
     public enum Head {
-        case source(RecordSource, batchSize: Int, receivers: [(StreamOperator, Int)], deadLetters: DeadLetterRoute)
+        case source(RecordSource, TimestampAssigner, batchSize: Int, receivers: [(StreamOperator, Int)], deadLetters: DeadLetterRoute)
         case rings([TaskInput])
     }
 
@@ -36,8 +36,8 @@ public final class ExecutionTask: @unchecked Sendable {
     /// Runs the task to the end of its input; throws the first failure.
     func run(cancellation: Cancellation) throws {
         switch head {
-        case let .source(source, batchSize, receivers, deadLetters):
-            try runSource(source, batchSize: batchSize, receivers: receivers, deadLetters: deadLetters, cancellation)
+        case let .source(source, time, batchSize, receivers, deadLetters):
+            try runSource(source, time, batchSize: batchSize, receivers: receivers, deadLetters: deadLetters, cancellation)
         case let .rings(inputs):
             try runRings(inputs, cancellation)
         }
@@ -47,20 +47,33 @@ public final class ExecutionTask: @unchecked Sendable {
         }
     }
 
+    /// Reads batches, stamps their time (records whose time cannot be read are dead-lettered), hands them
+    /// to the fused receivers, then advances the receivers' watermark to the source's.
     private func runSource(
-        _ source: RecordSource, batchSize: Int, receivers: [(StreamOperator, Int)], deadLetters: DeadLetterRoute,
-        _ cancellation: Cancellation
+        _ source: RecordSource, _ time: TimestampAssigner, batchSize: Int, receivers: [(StreamOperator, Int)],
+        deadLetters: DeadLetterRoute, _ cancellation: Cancellation
     ) throws {
         var more = true
+        var watermark = Int64.min
         while more {
             if cancellation.isCancelled { throw RunCancelled() }
             let batch = RecordBatch(schema: source.schema, capacity: batchSize)
             let rejectedBefore = deadLetters.counter.value
             more = try source.fill(batch, deadLetters: deadLetters)
+            let rejected = time.stamp(batch)
+            for (index, reason) in rejected {
+                let offset = batch.record(at: index).pointee.offset
+                try deadLetters.send(batch.record(at: index), schema: batch.schema, reason: "\(source.describe(offset: offset)): \(reason)")
+            }
+            batch.remove(sortedIndexes: rejected.map(\.index))
             // Records in = decoded records + input the source could not decode (dead-lettered).
             recordsIn.add(Int64(batch.count) + deadLetters.counter.value - rejectedBefore)
             if batch.isEmpty { continue }
             for (receiver, port) in receivers { try receiver.process(batch, port: port) }
+            if time.watermark > watermark {
+                watermark = time.watermark
+                for (receiver, _) in receivers { try receiver.advanceWatermark(to: watermark) }
+            }
         }
     }
 
@@ -79,7 +92,14 @@ public final class ExecutionTask: @unchecked Sendable {
                 progressed = true
                 switch element {
                 case .batch(let batch):
-                    try input.target.process(batch, port: input.port)
+                    if inputs.count == 1 {
+                        try input.target.process(batch, port: input.port)
+                    } else {
+                        // Records of this input may not run ahead of the other open inputs' watermarks.
+                        var cap = Int64.max
+                        for k in inputs.indices where k != i && !ended[k] { cap = min(cap, watermarks[k]) }
+                        try input.target.process(batch, port: input.port, watermarkCap: cap)
+                    }
                     continue
                 case .watermark(let w):
                     watermarks[i] = max(watermarks[i], w)

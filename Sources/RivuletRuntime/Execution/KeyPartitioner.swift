@@ -9,12 +9,15 @@ public final class KeyPartitioner: StreamOperator {
     public let name: String
     public let targets: [StreamOperator]
     let batchCapacity: Int
+    /// Partition by this field's value instead of the record key (a window's `key_by`).
+    let field: Int?
     private var roundRobin = 0
 
-    public init(name: String, targets: [StreamOperator], batchCapacity: Int) {
+    public init(name: String, targets: [StreamOperator], batchCapacity: Int, field: Int? = nil) {
         self.name = name
         self.targets = targets
         self.batchCapacity = batchCapacity
+        self.field = field
     }
 
     /// FNV-1a, 64-bit: stable across runs and machines, so a key always lands on the same instance.
@@ -35,7 +38,13 @@ public final class KeyPartitioner: StreamOperator {
         for i in 0..<batch.count {
             let r = batch.record(at: i).pointee
             let target: Int
-            if r.key_len > 0 {
+            if let field {
+                var f = r.fields[field]
+                let h = FieldType(rawValue: f.type)?.isBytesLike == true
+                    ? Self.hash(f.value.ptr, count: Int(f.len))
+                    : withUnsafeBytes(of: &f.value.i64) { Self.hash($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 8) }
+                target = Int(h % UInt64(n))
+            } else if r.key_len > 0 {
                 target = Int(Self.hash(r.key, count: Int(r.key_len)) % UInt64(n))
             } else {
                 target = roundRobin

@@ -9,7 +9,7 @@ extension ExecutionPlan {
         for task in tasks {
             let head: String
             switch task.head {
-            case .source(let source, let batchSize, _, _): head = "source \(source.name) (batches of \(batchSize))"
+            case .source(let source, _, let batchSize, _, _): head = "source \(source.name) (batches of \(batchSize))"
             case .rings(let inputs): head = "\(inputs.count) input ring(s)"
             }
             let chain = task.nodes.map(\.name).joined(separator: " → ")

@@ -24,12 +24,16 @@ public final class PlannedNode {
     /// Source only: receivers of the source's batches.
     var sourceReceivers: [(StreamOperator, Int)] = []
     var source: RecordSource?
+    /// Source only: how its records are timestamped and its watermarks generated.
+    var timeAssigner: TimestampAssigner?
     var sourceBatchSize = 1024
     /// For each instance, the task that runs it.
     public internal(set) var taskIDs: [Int] = []
     /// For each instance, ring writers and partitioners its outputs feed (finished after it).
     var attachedWriters: [[StreamOperator]] = []
     var deadLetterRoutes: [DeadLetterRoute] = []
+    /// A parallel node partitions its input by this field's value (window `key_by`); nil: by record key.
+    var partitionField: Int?
 
     init(name: String, role: Role, parallelism: Int, location: SourceLocation, kind: String) {
         self.name = name

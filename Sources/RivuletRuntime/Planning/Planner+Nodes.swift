@@ -29,11 +29,34 @@ extension Planner {
             source = try textSource(spec, reader: LineReader(descriptor: 0, name: "stdin", csvQuotes: spec.format == .csv))
         }
         node.source = source
+        node.timeAssigner = try timeAssigner(spec, schema: source.schema)
         node.sourceBatchSize = spec.batchSize
         node.outputPorts = ["out"]
         node.outputSchemas["out"] = source.schema
         node.deadLetterRoutes = [DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)]
         return node
+    }
+
+    /// The source's time: as declared; by default processing time (generators: event time from `ts`).
+    private func timeAssigner(_ spec: SourceSpec, schema: Schema) throws -> TimestampAssigner {
+        guard let time = spec.time else {
+            if case .generator = spec.kind {
+                return TimestampAssigner(origin: .field(index: schema.index(of: "ts")!, name: "ts", encoding: .epochMilliseconds), bound: 0)
+            }
+            return TimestampAssigner(origin: .processing, bound: 0)
+        }
+        switch time.kind {
+        case let .event(field, format):
+            guard let index = schema.index(of: field) else {
+                throw PlanError(time.location, "source '\(spec.name)': time field '\(field)' is not one of its fields (\(schema))")
+            }
+            return TimestampAssigner(origin: .field(index: index, name: field, encoding: TimestampAssigner.Encoding(rawValue: format.rawValue)!),
+                                     bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
+        case .logAppend:
+            return TimestampAssigner(origin: .logAppend, bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
+        case .processing:
+            return TimestampAssigner(origin: .processing, bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
+        }
     }
 
     /// A text source: the schema is declared, or (CSV with a header and no schema) every header column as
@@ -117,6 +140,8 @@ extension Planner {
             return node
         case .function(let f):
             return try planFunction(spec, f, inputs, plan)
+        case .window(let w):
+            return try planWindow(spec, w, inputs, plan)
         }
     }
 
@@ -166,7 +191,7 @@ extension Planner {
     }
 
     /// The dead-letter route of one instance: its `errors` port when the manifest wires it, else the run's sink.
-    private func makeRoute(_ name: String, _ input: Schema, _ plan: ExecutionPlan) -> DeadLetterRoute {
+    func makeRoute(_ name: String, _ input: Schema, _ plan: ExecutionPlan) -> DeadLetterRoute {
         let wired = manifest.edges.contains { $0.from.node == name && $0.from.port == "errors" }
         let port = wired ? OutputPort(name: "errors", schema: DeadLetterRoute.errorsSchema(for: input), batchCapacity: options.batchSize) : nil
         return DeadLetterRoute(node: name, sink: plan.deadLetters, errorsPort: port, inputSchema: input)
@@ -204,9 +229,9 @@ extension Planner {
                 kind = "stdout (\(spec.format.rawValue))"
             }
             let encoder: RecordEncoder = switch spec.format {
-            case .csv: CSVEncoder(schema: schema, fields: fields, header: spec.header, delimiter: spec.delimiter)
-            case .jsonl: JSONLinesEncoder(schema: schema, fields: fields)
-            case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter)
+            case .csv: CSVEncoder(schema: schema, fields: fields, header: spec.header, delimiter: spec.delimiter, ops: spec.ops)
+            case .jsonl: JSONLinesEncoder(schema: schema, fields: fields, ops: spec.ops)
+            case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter, ops: spec.ops)
             }
             sink = EncodingSink(name: spec.name, open: open, encoder: encoder)
         }

@@ -10,7 +10,7 @@ extension Planner {
             let incoming = manifest.edges.filter { $0.to.node == node.name }
             if node.role == .source {
                 let task = plan.newTask(name: node.name, head: .source(
-                    node.source!, batchSize: node.sourceBatchSize, receivers: [], deadLetters: node.deadLetterRoutes[0]))
+                    node.source!, node.timeAssigner!, batchSize: node.sourceBatchSize, receivers: [], deadLetters: node.deadLetterRoutes[0]))
                 node.taskIDs = [task.id]
             } else if node.parallelism == 1, incoming.count == 1,
                 let upstream = plan.nodesByName[incoming[0].from.node], upstream.parallelism == 1
@@ -47,7 +47,8 @@ extension Planner {
                         writers.append(writer)
                     }
                     receiver = to.parallelism > 1
-                        ? KeyPartitioner(name: "\(edge.from.node) -> \(edge.to.node) by key", targets: writers, batchCapacity: options.batchSize)
+                        ? KeyPartitioner(name: "\(edge.from.node) -> \(edge.to.node) by key", targets: writers, batchCapacity: options.batchSize,
+                                         field: to.partitionField)
                         : writers[0]
                     from.attachedWriters[u].append(receiver)
                 }
@@ -60,7 +61,7 @@ extension Planner {
         }
         for node in plan.nodes where node.role == .source {
             let task = plan.tasks[node.taskIDs[0]]
-            task.head = .source(node.source!, batchSize: node.sourceBatchSize, receivers: node.sourceReceivers,
+            task.head = .source(node.source!, node.timeAssigner!, batchSize: node.sourceBatchSize, receivers: node.sourceReceivers,
                                 deadLetters: node.deadLetterRoutes[0])
         }
     }

@@ -1,0 +1,51 @@
+// ManifestDecoder+Time: a source's `time:` (event, log-append or processing time) and durations.
+import Foundation
+
+extension ManifestDecoder {
+    static let timeKeys = ["type", "field", "format", "max_out_of_order", "idle_timeout"]
+
+    /// A duration (`2s`, `500ms`, `1m`, or plain milliseconds) of at least `minimum` ms.
+    mutating func duration(_ node: YAMLNode?, _ what: String, minimum: Int64 = 0) -> Int64? {
+        guard let node else { return nil }
+        guard let text = node.text, let ms = DurationSyntax.milliseconds(text), ms >= minimum else {
+            let bound = minimum > 0 ? "a duration > 0" : "a duration"
+            error(node.location, "\(what) must be \(bound) such as 500ms, 10s, 5m, 1h or a number of milliseconds, got \(node.got)")
+            return nil
+        }
+        return ms
+    }
+
+    /// The `time:` of source `name`: `type: event` needs a `field` (and takes a `format`, default
+    /// epoch_ms); every type takes `max_out_of_order` (default 0) and `idle_timeout`.
+    mutating func time(_ node: YAMLNode, source name: String, schema: [FieldSpec]?) -> TimeSpec? {
+        let what = "the time of source '\(name)'"
+        guard let m = fields(node, what, allowed: Self.timeKeys, required: ["type"]) else { return nil }
+        let type = choice(m["type"], "time type", among: ["event", "log_append", "processing"])
+        let field = string(m["field"], "field")
+        let format = choice(m["format"], "time format", as: TimeFormat.self)
+        let bound = duration(m["max_out_of_order"], "max_out_of_order") ?? 0
+        let idle = duration(m["idle_timeout"], "idle_timeout", minimum: 1)
+        let kind: TimeSpec.Kind?
+        switch type {
+        case "event":
+            if field == nil && m["field"] == nil {
+                error(m.location, "event time needs 'field': the field holding each record's time")
+            }
+            if let field, let schema, let node = m["field"], !schema.contains(where: { $0.name == field }) {
+                error(node.location, "time field '\(field)' is not a field of the schema of source '\(name)' (fields: \(schema.map(\.name).joined(separator: ", ")))")
+            }
+            kind = field.map { .event(field: $0, format: format ?? .epochMilliseconds) }
+        case "log_append", "processing":
+            for key in ["field", "format"] {
+                if let location = m.keyLocation(key) {
+                    error(location, "'\(key)' applies to event time only, not to \(type!) time")
+                }
+            }
+            kind = type == "processing" ? .processing : .logAppend
+        default:
+            kind = nil
+        }
+        guard let kind else { return nil }
+        return TimeSpec(kind: kind, maxOutOfOrder: bound, idleTimeout: idle, location: m.location)
+    }
+}

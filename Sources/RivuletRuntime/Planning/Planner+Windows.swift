@@ -1,0 +1,101 @@
+// Planner+Windows: planning a window operator: its key, its aggregates (built-in or a plugin's), its ports.
+import RivuletCore
+import RivuletManifest
+import RivuletPlugins
+import RivuletWindows
+
+extension Planner {
+    func planWindow(_ spec: OperatorSpec, _ window: WindowSpec, _ inputs: [String: Schema], _ plan: ExecutionPlan) throws -> PlannedNode {
+        if let bad = inputs.keys.first(where: { $0 != "in" }) {
+            throw PlanError(spec.location, "window operator '\(spec.name)' has one input port, 'in', not '\(bad)'")
+        }
+        let input = inputs["in"] ?? Schema()
+        func field(_ name: String, _ location: SourceLocation, numeric: Bool = false) throws -> Int {
+            guard let i = input.index(of: name) else {
+                throw PlanError(location, "'\(spec.name)': field '\(name)' is not in its input (fields: \(input))")
+            }
+            if numeric, ![.i64, .f64, .timestamp, .bool].contains(input.fields[i].type) {
+                throw PlanError(location, "'\(spec.name)': field '\(name)' is \(input.fields[i].type), not a number; declare it i64 or f64 in the source's schema")
+            }
+            return i
+        }
+        let keyField = try window.keyBy.map { try field($0, spec.location) }
+        if keyField == nil && spec.parallelism > 1 {
+            throw PlanError(spec.location, "window operator '\(spec.name)' groups all records together (no key_by), so it cannot run with parallelism \(spec.parallelism)")
+        }
+        let kindText: String = switch window.kind {
+        case .tumbling(let size): "tumbling \(size) ms"
+        case .hopping(let size, let advance): "hopping \(size) ms every \(advance) ms"
+        case .sliding(let size): "sliding \(size) ms"
+        case .session(let gap): "session gap \(gap) ms"
+        }
+        let node = PlannedNode(name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
+                               kind: "window \(kindText), grace \(window.grace) ms, emit \(window.emit.rawValue)\(window.keyBy.map { " by \($0)" } ?? "")")
+        node.inputPorts = ["in"]
+        node.inputSchemas = inputs
+        node.outputPorts = ["out", "late", "errors"]
+        node.partitionField = keyField
+        for _ in 0..<spec.parallelism {
+            let aggregates = try window.aggregates.map { a -> (name: String, aggregate: WindowAggregate) in
+                (a.output, try aggregate(a, spec: spec, input: input, plan: plan, field: field))
+            }
+            let op = WindowOperator(name: spec.name, kind: window.kind, grace: window.grace, mode: window.emit, keyField: keyField,
+                                    keyName: window.keyBy, inputSchema: input, aggregates: aggregates, batchCapacity: options.batchSize)
+            let route = makeRoute(spec.name, input, plan)
+            op.deadLetters = route
+            var ports = ["out": op.out, "late": op.late]
+            if let errors = route.errorsPort { ports["errors"] = errors }
+            node.instances.append(op)
+            node.outputsByInstance.append(ports)
+            node.deadLetterRoutes.append(route)
+        }
+        let first = node.instances[0] as! WindowOperator
+        node.outputSchemas["out"] = first.out.schema
+        node.outputSchemas["late"] = input
+        node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: input)
+        return node
+    }
+
+    private func aggregate(_ a: AggregateSpec, spec: OperatorSpec, input: Schema, plan: ExecutionPlan,
+                           field: (String, SourceLocation, Bool) throws -> Int) throws -> WindowAggregate
+    {
+        let fields = a.arguments.compactMap { if case .field(let f) = $0 { f } else { nil } }
+        if let pluginName = a.plugin {
+            guard let plugin = plan.plugins[pluginName] else { throw PlanError(a.location, "plugin '\(pluginName)' is not loaded") }
+            let indexes = try fields.map { try field($0, a.location, false) }
+            do {
+                return try PluginAggregate(plugin: plugin, name: a.function, inputFields: indexes, inputSchema: input)
+            } catch {
+                throw PlanError(a.location, "aggregate '\(a.output)': \(error)")
+            }
+        }
+        switch a.function {
+        case "count":
+            return CountAggregate()
+        case "sum":
+            let i = try field(fields[0], a.location, true)
+            return SumAggregate(field: i, type: input.fields[i].type)
+        case "min", "max":
+            let i = try field(fields[0], a.location, true)
+            return ExtremumAggregate(field: i, type: input.fields[i].type, largest: a.function == "max")
+        case "avg":
+            let i = try field(fields[0], a.location, true)
+            return AverageAggregate(field: i, type: input.fields[i].type)
+        case "percentile":
+            let i = try field(fields[0], a.location, true)
+            let p: Double = switch a.arguments[1] {
+            case .integer(let v): Double(v)
+            case .double(let v): v
+            case .field: 0
+            }
+            return PercentileAggregate(field: i, percentile: p)
+        case "top":
+            let label = try field(fields[0], a.location, false)
+            let measure = try field(fields[1], a.location, true)
+            guard case .integer(let n) = a.arguments[2] else { throw PlanError(a.location, "top: n must be an integer") }
+            return TopAggregate(label: label, measure: measure, measureType: input.fields[measure].type, count: Int(n))
+        default:
+            throw PlanError(a.location, "unknown aggregate '\(a.function)'")
+        }
+    }
+}

@@ -1,0 +1,84 @@
+// TopAggregate: `top(label, measure, n)`: the n labels with the largest summed measure, as one string.
+import CRivulet
+import RivuletCore
+
+/// Sums `measure` per distinct `label` within the window and reports the `n` largest as
+/// `label=sum;label=sum;…` (largest first, ties by label in byte order). Accumulator: the index of a
+/// label table in a side table, released with the window.
+public final class TopAggregate: WindowAggregate {
+    let label: Int
+    let measure: Int
+    let count: Int
+    let integer: Bool
+    private var tables: [[[UInt8]: Double]?] = []
+    private var free: [Int] = []
+    private var text: [UInt8] = []
+    /// The last result's bytes, stable until the next `result` (an Array's buffer may not be escaped).
+    private var resultBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 1)
+
+    public init(label: Int, measure: Int, measureType: FieldType, count: Int) {
+        self.label = label
+        self.measure = measure
+        self.count = count
+        integer = measureType != .f64
+    }
+
+    deinit { resultBytes.deallocate() }
+
+    public var resultType: FieldType { .string }
+    public var size: Int { 8 }
+
+    public func initialize(_ acc: UnsafeMutableRawPointer) {
+        let index: Int
+        if let reused = free.popLast() {
+            tables[reused] = [:]
+            index = reused
+        } else {
+            tables.append([:])
+            index = tables.count - 1
+        }
+        acc.storeBytes(of: Int64(index), as: Int64.self)
+    }
+
+    public func add(_ acc: UnsafeMutableRawPointer, _ record: UnsafePointer<rv_record>) {
+        guard let v = NumericValue.double(record, measure) else { return }
+        let f = record.pointee.fields[label]
+        let key: [UInt8] = FieldType(rawValue: f.type)?.isBytesLike == true
+            ? Array(UnsafeRawBufferPointer(start: f.value.ptr, count: Int(f.len)))
+            : Array(FieldText.render(f).utf8)
+        tables[Int(acc.load(as: Int64.self))]![key, default: 0] += v
+    }
+
+    public func merge(_ acc: UnsafeMutableRawPointer, _ other: UnsafeMutableRawPointer) {
+        let a = Int(acc.load(as: Int64.self))
+        for (k, v) in tables[Int(other.load(as: Int64.self))]! { tables[a]![k, default: 0] += v }
+    }
+
+    public func result(_ acc: UnsafeMutableRawPointer) -> rv_field {
+        let table = tables[Int(acc.load(as: Int64.self))]!
+        let ranked = table.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }.prefix(count)
+        text.removeAll(keepingCapacity: true)
+        for (i, entry) in ranked.enumerated() {
+            if i > 0 { text.append(UInt8(ascii: ";")) }
+            text.append(contentsOf: entry.key)
+            text.append(UInt8(ascii: "="))
+            text.append(contentsOf: (integer ? String(Int64(entry.value)) : FieldText.formatDouble(entry.value)).utf8)
+        }
+        if text.count > resultBytes.count {
+            resultBytes.deallocate()
+            resultBytes = .allocate(byteCount: text.count * 2, alignment: 1)
+        }
+        resultBytes.copyBytes(from: text)
+        var f = rv_field()
+        f.type = FieldType.string.rawValue
+        f.len = UInt32(text.count)
+        f.value.ptr = UnsafePointer(resultBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        return f
+    }
+
+    public func release(_ acc: UnsafeMutableRawPointer) {
+        let index = Int(acc.load(as: Int64.self))
+        tables[index] = nil
+        free.append(index)
+    }
+}

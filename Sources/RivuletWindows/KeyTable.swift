@@ -1,0 +1,136 @@
+// KeyTable: interns group keys (typed bytes) to dense ids, so per-key state lives in plain arrays.
+import Foundation
+import RivuletCore
+
+/// Maps each distinct key — the bytes of the `key_by` field plus its type — to an id 0, 1, 2, … in order of
+/// first appearance, and back to its bytes for output. Open addressing with linear probing over a
+/// power-of-two table of ids; key bytes live in one growing buffer. Keys are never removed.
+///
+/// Unsafe code: `slots`, `hashes`, `offsets`, `lengths` and `bytes` are raw buffers owned by this table,
+/// freed in deinit; every index used is below the matching count (checked where written).
+final class KeyTable {
+    private var slots: UnsafeMutablePointer<Int32>
+    private var mask: Int
+    private(set) var count = 0
+    private var hashes: UnsafeMutablePointer<UInt64>
+    private var offsets: UnsafeMutablePointer<Int>
+    private var lengths: UnsafeMutablePointer<Int32>
+    private var types: UnsafeMutablePointer<UInt32>
+    private var capacity: Int
+    private var bytes: UnsafeMutablePointer<UInt8>
+    private var bytesUsed = 0
+    private var bytesCapacity: Int
+
+    init() {
+        mask = 1023
+        slots = .allocate(capacity: mask + 1)
+        slots.initialize(repeating: -1, count: mask + 1)
+        capacity = 256
+        hashes = .allocate(capacity: capacity)
+        offsets = .allocate(capacity: capacity)
+        lengths = .allocate(capacity: capacity)
+        types = .allocate(capacity: capacity)
+        bytesCapacity = 4096
+        bytes = .allocate(capacity: bytesCapacity)
+    }
+
+    deinit {
+        slots.deallocate()
+        hashes.deallocate()
+        offsets.deallocate()
+        lengths.deallocate()
+        types.deallocate()
+        bytes.deallocate()
+    }
+
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>?, _ n: Int, _ type: UInt32) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(type)
+        if let p {
+            for i in 0..<n { h = (h ^ UInt64(p[i])) &* 0x100_0000_01b3 }
+        }
+        return h ^ (h >> 29)
+    }
+
+    /// The id of the key (`type`, `p[0..<n]`), adding it if new.
+    @inline(__always)
+    func id(_ p: UnsafePointer<UInt8>?, _ n: Int, type: UInt32) -> Int32 {
+        let h = Self.hash(p, n, type)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let id = slots[i]
+            if id < 0 { return insert(p, n, type, h, at: i) }
+            let k = Int(id)
+            if hashes[k] == h, Int(lengths[k]) == n, types[k] == type, n == 0 || memcmp(bytes + offsets[k], p!, n) == 0 {
+                return id
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    private func insert(_ p: UnsafePointer<UInt8>?, _ n: Int, _ type: UInt32, _ h: UInt64, at slot: Int) -> Int32 {
+        if count == capacity { growEntries() }
+        if bytesUsed + n > bytesCapacity {
+            let bigger = max(bytesCapacity * 2, bytesUsed + n)
+            let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+            fresh.update(from: bytes, count: bytesUsed)
+            bytes.deallocate()
+            bytes = fresh
+            bytesCapacity = bigger
+        }
+        if n > 0, let p { (bytes + bytesUsed).update(from: p, count: n) }
+        let id = count
+        hashes[id] = h
+        offsets[id] = bytesUsed
+        lengths[id] = Int32(n)
+        types[id] = type
+        bytesUsed += n
+        count += 1
+        slots[slot] = Int32(id)
+        if count * 2 > mask { rehash() }
+        return Int32(id)
+    }
+
+    private func growEntries() {
+        let bigger = capacity * 2
+        func grow<T>(_ p: inout UnsafeMutablePointer<T>) {
+            let fresh = UnsafeMutablePointer<T>.allocate(capacity: bigger)
+            fresh.moveInitialize(from: p, count: count)
+            p.deallocate()
+            p = fresh
+        }
+        grow(&hashes)
+        grow(&offsets)
+        grow(&lengths)
+        grow(&types)
+        capacity = bigger
+    }
+
+    private func rehash() {
+        let size = (mask + 1) * 2
+        slots.deallocate()
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        mask = size - 1
+        for k in 0..<count {
+            var i = Int(truncatingIfNeeded: hashes[k]) & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(k)
+        }
+    }
+
+    /// The bytes of key `id` (valid until the next insertion).
+    func bytes(of id: Int32) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: bytes + offsets[Int(id)], count: Int(lengths[Int(id)]))
+    }
+
+    func type(of id: Int32) -> UInt32 { types[Int(id)] }
+
+    /// Byte-wise order of two keys (shorter first on a common prefix).
+    func precedes(_ a: Int32, _ b: Int32) -> Bool {
+        let x = bytes(of: a), y = bytes(of: b)
+        let n = min(x.count, y.count)
+        let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+        return c != 0 ? c < 0 : x.count < y.count
+    }
+}

@@ -1,0 +1,73 @@
+// WindowOperator+Sliding: sliding windows: one window [t − size + 1, t + 1) per distinct record time t.
+import CRivulet
+import RivuletCore
+
+extension WindowOperator {
+    /// A record at t joins every live window of its key containing it (windows of times t…t+size−1) and,
+    /// unless it has fired, creates the window of its own time from the key's panes (records grouped by
+    /// exact time). Late when its own window has fired and no live window contains it.
+    func assignSliding(_ record: UnsafePointer<rv_record>, _ batch: RecordBatch, _ j: Int, size: Int64) throws {
+        let t = record.pointee.timestamp
+        let k = grouping.key(of: record, in: keys)
+        ensureKey(k)
+        let windows = slidingWindows[Int(k)]
+        let containing = windows.filter { $0.time >= t && $0.time <= t &+ size &- 1 }
+        let ownExists = containing.first?.time == t
+        let ownFired = hasFired(end: t &+ 1)
+        if !ownExists && ownFired && containing.isEmpty {
+            try routeLate(batch, j, windowEnd: t &+ 1)
+            return
+        }
+        // The record's pane.
+        var list = panes[Int(k)]
+        let p = list.partitioningIndex { $0.time >= t }
+        let pane: Int32
+        if p < list.count && list[p].time == t {
+            pane = list[p].entry
+        } else {
+            pane = try newWindow(key: k, start: t, end: t &+ 1, queued: false)
+            list.insert((t, pane), at: p)
+        }
+        panes[Int(k)] = list
+        try add(record, to: pane)
+        // The record's own window, built from the panes it covers (this record included).
+        if !ownExists && !ownFired {
+            let e = try newWindow(key: k, start: t &- size &+ 1, end: t &+ 1)
+            for q in list where q.time >= t &- size &+ 1 && q.time <= t { try merge(q.entry, into: e) }
+            let w = slidingWindows[Int(k)].partitioningIndex { $0.time >= t }
+            slidingWindows[Int(k)].insert((t, e), at: w)
+            if mode == .update {
+                try emit(e, op: RV_OP_INSERT)
+                entries[Int(e)].emitted = true
+            }
+        }
+        for w in containing { try update(w.entry, with: record) }
+    }
+
+    /// Frees the panes of `key` no window can include any more: a pane at p serves windows of times up to
+    /// p + size − 1, which close at watermark p + size − 1 + grace.
+    func evictPanes(key: Int32, size: Int64) {
+        var list = panes[Int(key)]
+        var n = 0
+        while n < list.count && list[n].time &+ size &- 1 &+ grace <= watermark {
+            free(list[n].entry)
+            n += 1
+        }
+        if n > 0 {
+            list.removeFirst(n)
+            panes[Int(key)] = list
+        }
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `predicate` (which must be false then true along the array).
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if predicate(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}

@@ -1,0 +1,288 @@
+// WindowOperator: host-driven event-time windows: assigns records, fires on watermarks, emits results.
+import CRivulet
+import RivuletCore
+import RivuletManifest
+
+/// Groups records by key into tumbling, hopping, sliding or session windows by event time, folds them
+/// into aggregates, and emits one record per key and window: `[key,] window_start, window_end, results…`
+/// with event time `window_end − 1`.
+///
+/// Time follows Flink's per-record rule: before each record, the operator's watermark rises to the one
+/// the record carries (the watermark of its stream just before it, capped by the operator's other inputs);
+/// a window `[s, e)` fires when the watermark reaches `e − 1 + grace`, in order of (end, start, key). A
+/// record whose windows have all fired is late: it leaves through the `late` port (or, if that is not
+/// connected, the dead letters) — never silently dropped. `emit: final` emits each window once when it
+/// fires; `emit: update` emits on every change (`+I`, then `-U`/`+U` pairs; `-D` for sessions merged away)
+/// and nothing when the window closes. The end of input fires every open window.
+public final class WindowOperator: StreamOperator {
+    public let name: String
+    let kind: WindowKind
+    let grace: Int64
+    let mode: EmitMode
+    let grouping: WindowGrouping
+    let aggregates: [WindowAggregate]
+    /// Byte offset of each aggregate's accumulator within a slot.
+    let offsets: [Int]
+    public let out: OutputPort
+    public let late: OutputPort
+    /// Where late records go when `late` is not connected.
+    public var deadLetters: DeadLetterRoute?
+    let inputSchema: Schema
+
+    let keys = KeyTable()
+    let slab: AccumulatorSlab
+    var entries: [WindowEntry] = []
+    var queue = FireQueue()
+    /// The operator's event-time watermark.
+    public private(set) var watermark = Int64.min
+    /// The watermark written on emitted records (the one before the advance that fired them).
+    var emissionWatermark = Int64.min
+    /// Aligned windows (tumbling, hopping) by key and start; plus the last one used per key (a cache).
+    var aligned: [AlignedWindowID: Int32] = [:]
+    var lastStart: [Int64] = []
+    var lastEntry: [Int32] = []
+    /// Session windows: the live sessions of each key.
+    var sessions: [[Int32]] = []
+    /// Sliding windows: each key's panes (records of one distinct time) and windows, by time, ascending.
+    var panes: [[(time: Int64, entry: Int32)]] = []
+    var slidingWindows: [[(time: Int64, entry: Int32)]] = []
+    /// Windows fired and emitted, records routed late.
+    public private(set) var windowsFired = 0
+    public private(set) var lateRecords = 0
+
+    public init(name: String, kind: WindowKind, grace: Int64, mode: EmitMode, keyField: Int?, keyName: String?,
+                inputSchema: Schema, aggregates: [(name: String, aggregate: WindowAggregate)], batchCapacity: Int)
+    {
+        self.name = name
+        self.kind = kind
+        self.grace = grace
+        self.mode = mode
+        self.inputSchema = inputSchema
+        grouping = WindowGrouping(field: keyField, name: keyName, type: keyField.map { inputSchema.fields[$0].type } ?? .string)
+        self.aggregates = aggregates.map(\.aggregate)
+        var offsets: [Int] = []
+        var size = 0
+        for a in self.aggregates {
+            offsets.append(size)
+            size += (a.size + 15) & ~15
+        }
+        self.offsets = offsets
+        slab = AccumulatorSlab(stride: size)
+        var schema = Schema()
+        if let keyField { schema.append(FieldDefinition(name: keyName ?? "key", type: inputSchema.fields[keyField].type)) }
+        schema.append(FieldDefinition(name: "window_start", type: .i64))
+        schema.append(FieldDefinition(name: "window_end", type: .i64))
+        for a in aggregates { schema.append(FieldDefinition(name: a.name, type: a.aggregate.resultType)) }
+        out = OutputPort(name: "out", schema: schema, batchCapacity: batchCapacity)
+        late = OutputPort(name: "late", schema: inputSchema, batchCapacity: batchCapacity)
+    }
+
+    // MARK: StreamOperator
+
+    public func process(_ batch: RecordBatch, port: Int) throws {
+        try process(batch, port: port, watermarkCap: .max)
+    }
+
+    public func process(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws {
+        for j in 0..<batch.count {
+            let before = batch.watermarkBefore(j)
+            let w = before < watermarkCap ? before : watermarkCap
+            if w > watermark { try advance(to: w) }
+            try assign(batch.record(at: j), batch, j)
+        }
+    }
+
+    public func advanceWatermark(to w: Int64) throws {
+        guard w > watermark else { return }
+        try advance(to: w)
+        try out.advanceWatermark(to: w)
+        try late.advanceWatermark(to: w)
+    }
+
+    public func finish() throws {
+        try advance(to: .max)
+        try out.flush()
+        try late.flush()
+    }
+
+    public func close() {}
+
+    // MARK: Time
+
+    /// Raises the watermark to `w` and fires every window now due.
+    func advance(to w: Int64) throws {
+        emissionWatermark = watermark
+        watermark = w
+        if queue.nextTime <= w { try fireDue() }
+        emissionWatermark = w
+    }
+
+    private func fireDue() throws {
+        var due: [Int32] = []
+        while !queue.isEmpty && queue.nextTime <= watermark {
+            let item = queue.pop()
+            let e = entries[Int(item.entry)]
+            if e.live && e.generation == item.generation { due.append(item.entry) }
+        }
+        due.sort { a, b in
+            let x = entries[Int(a)], y = entries[Int(b)]
+            if x.end != y.end { return x.end < y.end }
+            if x.start != y.start { return x.start < y.start }
+            return keys.precedes(x.key, y.key)
+        }
+        for e in due {
+            if mode == .final { try emit(e, op: RV_OP_INSERT) }
+            windowsFired += 1
+            closed(e)
+        }
+    }
+
+    /// A window is due: forget it in the kind's index, then free it.
+    private func closed(_ e: Int32) {
+        let entry = entries[Int(e)]
+        switch kind {
+        case .tumbling, .hopping:
+            aligned.removeValue(forKey: AlignedWindowID(key: entry.key, start: entry.start))
+        case .session:
+            sessions[Int(entry.key)].removeAll { $0 == e }
+        case .sliding(let size):
+            slidingWindows[Int(entry.key)].removeAll { $0.entry == e }
+            evictPanes(key: entry.key, size: size)
+        }
+        free(e)
+    }
+
+    /// Whether window `[start, end)` has fired (or would have, had it existed).
+    @inline(__always)
+    func hasFired(end: Int64) -> Bool {
+        end &- 1 &+ grace <= watermark
+    }
+
+    // MARK: Windows and accumulators
+
+    /// A new live window of `key` over `[start, end)` with initialized accumulators, queued to fire.
+    func newWindow(key: Int32, start: Int64, end: Int64, queued: Bool = true) throws -> Int32 {
+        let slot = slab.allocate()
+        let acc = slab.pointer(slot)
+        for (a, aggregate) in aggregates.enumerated() { try aggregate.initialize(acc + offsets[a]) }
+        let entry = WindowEntry(key: key, start: start, end: end, generation: 0, live: true, emitted: false)
+        if Int(slot) == entries.count {
+            entries.append(entry)
+        } else {
+            let generation = entries[Int(slot)].generation &+ 1
+            entries[Int(slot)] = entry
+            entries[Int(slot)].generation = generation
+        }
+        if queued { schedule(slot) }
+        return slot
+    }
+
+    /// Queues window `e` to fire at its current end − 1 + grace.
+    func schedule(_ e: Int32) {
+        let entry = entries[Int(e)]
+        queue.push(FireQueue.Item(time: entry.end &- 1 &+ grace, entry: e, generation: entry.generation))
+    }
+
+    func free(_ e: Int32) {
+        let acc = slab.pointer(e)
+        for (a, aggregate) in aggregates.enumerated() { aggregate.release(acc + offsets[a]) }
+        entries[Int(e)].live = false
+        entries[Int(e)].generation &+= 1
+        slab.free(e)
+    }
+
+    @inline(__always)
+    func add(_ record: UnsafePointer<rv_record>, to e: Int32) throws {
+        let acc = slab.pointer(e)
+        for (a, aggregate) in aggregates.enumerated() { try aggregate.add(acc + offsets[a], record) }
+    }
+
+    /// Folds window `other`'s accumulators into `into`'s.
+    func merge(_ other: Int32, into e: Int32) throws {
+        let acc = slab.pointer(e), from = slab.pointer(other)
+        for (a, aggregate) in aggregates.enumerated() { try aggregate.merge(acc + offsets[a], from + offsets[a]) }
+    }
+
+    /// Adds `record` to window `e`, emitting the change in `update` mode.
+    @inline(__always)
+    func update(_ e: Int32, with record: UnsafePointer<rv_record>) throws {
+        if mode == .final {
+            try add(record, to: e)
+            return
+        }
+        let wasEmitted = entries[Int(e)].emitted
+        if wasEmitted { try emit(e, op: RV_OP_UPDATE_BEFORE) }
+        try add(record, to: e)
+        try emit(e, op: wasEmitted ? RV_OP_UPDATE_AFTER : RV_OP_INSERT)
+        entries[Int(e)].emitted = true
+    }
+
+    /// Grows the per-key arrays to hold key `k`.
+    @inline(__always)
+    func ensureKey(_ k: Int32) {
+        while lastStart.count <= Int(k) {
+            lastStart.append(.min)
+            lastEntry.append(-1)
+            sessions.append([])
+            panes.append([])
+            slidingWindows.append([])
+        }
+    }
+
+    // MARK: Output
+
+    /// Emits window `e`'s current result with `op`.
+    func emit(_ e: Int32, op: UInt32) throws {
+        let entry = entries[Int(e)]
+        let batch = try out.batchForAppending()
+        let i = batch.appendEmpty(timestamp: entry.end &- 1)
+        grouping.write(entry.key, from: keys, into: batch, index: i)
+        var f = grouping.field == nil ? 0 : 1
+        batch.setField(i, f, .integer(entry.start))
+        batch.setField(i, f + 1, .integer(entry.end))
+        f += 2
+        let acc = slab.pointer(e)
+        for (a, aggregate) in aggregates.enumerated() {
+            let r = try aggregate.result(acc + offsets[a])
+            if r.type == FieldType.string.rawValue || r.type == FieldType.bytes.rawValue {
+                batch.setBytesField(i, f + a, type: FieldType(rawValue: r.type)!, r.value.ptr, count: Int(r.len))
+            } else {
+                batch.setField(i, f + a, r)
+            }
+        }
+        batch.setOp(i, op)
+        batch.setWatermarkBefore(i, emissionWatermark)
+        out.didAppend()
+    }
+
+    /// Routes a record none of whose windows is open any more.
+    func routeLate(_ batch: RecordBatch, _ j: Int, windowEnd: Int64) throws {
+        lateRecords += 1
+        if late.isConnected {
+            try late.forward(from: batch, index: j)
+        } else if let deadLetters {
+            let t = batch.record(at: j).pointee.timestamp
+            try deadLetters.send(batch.record(at: j), schema: inputSchema,
+                                 reason: "late record (event time \(t)): its window ending at \(windowEnd) closed at watermark \(watermark) (grace \(grace) ms)")
+        }
+    }
+
+    // MARK: Assignment
+
+    @inline(__always)
+    func assign(_ record: UnsafePointer<rv_record>, _ batch: RecordBatch, _ j: Int) throws {
+        switch kind {
+        case .tumbling(let size): try assignTumbling(record, batch, j, size: size)
+        case .hopping(let size, let advance): try assignHopping(record, batch, j, size: size, advance: advance)
+        case .session(let gap): try assignSession(record, batch, j, gap: gap)
+        case .sliding(let size): try assignSliding(record, batch, j, size: size)
+        }
+    }
+}
+
+/// floor(t / size) · size, for negative t too.
+@inline(__always)
+func alignedStart(_ t: Int64, _ size: Int64) -> Int64 {
+    let r = t % size
+    return r < 0 ? t - r - size : t - r
+}
