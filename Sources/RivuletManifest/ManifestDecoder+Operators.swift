@@ -2,9 +2,9 @@
 
 extension ManifestDecoder {
     /// The keys of a plugin operator.
-    static let pluginOperatorKeys = ["plugin", "operator", "config", "parallelism"]
+    static let pluginOperatorKeys = ["plugin", "operator", "config", "parallelism", "chain"]
     /// The keys of an FFI operator.
-    static let functionOperatorKeys = ["function", "arguments", "output", "parallelism"]
+    static let functionOperatorKeys = ["function", "arguments", "output", "parallelism", "chain"]
     /// The keys of an FFI operator's `function` (all required).
     static let functionKeys = ["library", "symbol", "args", "returns"]
 
@@ -23,8 +23,10 @@ extension ManifestDecoder {
                                  otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys, otherContext: "a window operator")
             else { return nil }
             let parallelism = integer(m["parallelism"], "parallelism", minimum: 1) ?? 1
+            let chain = bool(m["chain"], "chain") ?? true
             guard let window = window(m, name: name) else { return nil }
-            return OperatorSpec(name: name, kind: .window(window), config: [], parallelism: parallelism, location: pair.keyLocation)
+            return OperatorSpec(name: name, kind: .window(window), config: [], parallelism: parallelism, chain: chain,
+                                location: pair.keyLocation)
         }
         let isFunction = value["function"] != nil
         let isPlugin = value["plugin"] != nil || value["operator"] != nil
@@ -46,9 +48,11 @@ extension ManifestDecoder {
         }
         guard let m else { return nil }
         let parallelism = integer(m["parallelism"], "parallelism", minimum: 1) ?? 1
+        let chain = bool(m["chain"], "chain") ?? true
         if isFunction {
             guard let function = m["function"].flatMap({ self.function($0, m, operator: name) }) else { return nil }
-            return OperatorSpec(name: name, kind: .function(function), config: [], parallelism: parallelism, location: pair.keyLocation)
+            return OperatorSpec(name: name, kind: .function(function), config: [], parallelism: parallelism, chain: chain,
+                                location: pair.keyLocation)
         }
         let plugin = string(m["plugin"], "plugin")
         let op = string(m["operator"], "operator")
@@ -59,7 +63,7 @@ extension ManifestDecoder {
         let config = m["config"].map { self.config($0) } ?? []
         guard let plugin, let op else { return nil }
         return OperatorSpec(name: name, kind: .plugin(plugin: plugin, operator: op), config: config, parallelism: parallelism,
-                            location: pair.keyLocation)
+                            chain: chain, location: pair.keyLocation)
     }
 
     /// The `function` of an FFI operator, with its `arguments` and `output` from the operator `m`.

@@ -3,7 +3,7 @@ import Foundation
 
 extension ManifestDecoder {
     /// The keys of a window operator.
-    static let windowOperatorKeys = ["window", "size", "advance", "gap", "grace", "emit", "key_by", "aggregates", "parallelism"]
+    static let windowOperatorKeys = ["window", "size", "advance", "gap", "grace", "emit", "key_by", "aggregates", "parallelism", "chain"]
     /// The built-in aggregates and the arguments each takes, for messages.
     static let builtinAggregates: [String: String] = [
         "count": "count()", "sum": "sum(field)", "min": "min(field)", "max": "max(field)", "avg": "avg(field)",

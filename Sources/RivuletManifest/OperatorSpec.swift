@@ -11,17 +11,21 @@ public struct OperatorSpec: Sendable, Hashable {
     public var config: [ConfigEntry]
     /// How many instances run in parallel (default 1).
     public var parallelism: Int
+    /// Whether the operator may run on its upstream's thread (operator chaining, default true). False
+    /// gives it a thread of its own fed by a ring: a pipeline across cores (Flink's disableChaining).
+    public var chain: Bool
     /// Where the operator's name is written.
     public var location: SourceLocation
 
     /// Creates an operator declaration.
     public init(name: String, kind: OperatorKind, config: [ConfigEntry] = [], parallelism: Int = 1,
-                location: SourceLocation)
+                chain: Bool = true, location: SourceLocation)
     {
         self.name = name
         self.kind = kind
         self.config = config
         self.parallelism = parallelism
+        self.chain = chain
         self.location = location
     }
 }

@@ -61,11 +61,20 @@ final class KeyTable {
             let id = slots[i]
             if id < 0 { return insert(p, n, type, h, at: i) }
             let k = Int(id)
-            if hashes[k] == h, Int(lengths[k]) == n, types[k] == type, n == 0 || memcmp(bytes + offsets[k], p!, n) == 0 {
+            if hashes[k] == h, Int(lengths[k]) == n, types[k] == type, Self.equal(bytes + offsets[k], p, n) {
                 return id
             }
             i = (i + 1) & mask
         }
+    }
+
+    /// Byte equality; short keys (the usual case) without a call to memcmp.
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
+        guard n > 0, let b else { return true }
+        if n > 16 { return memcmp(a, b, n) == 0 }
+        for i in 0..<n where a[i] != b[i] { return false }
+        return true
     }
 
     private func insert(_ p: UnsafePointer<UInt8>?, _ n: Int, _ type: UInt32, _ h: UInt64, at slot: Int) -> Int32 {

@@ -23,6 +23,8 @@ public final class WindowOperator: StreamOperator {
     let aggregates: [WindowAggregate]
     /// Byte offset of each aggregate's accumulator within a slot.
     let offsets: [Int]
+    /// What `add` does per aggregate, as plain values (no ARC, no dynamic dispatch for count and sums).
+    let addSteps: UnsafeMutablePointer<AddStep>
     public let out: OutputPort
     public let late: OutputPort
     /// Where late records go when `late` is not connected.
@@ -67,6 +69,10 @@ public final class WindowOperator: StreamOperator {
             size += (a.size + 15) & ~15
         }
         self.offsets = offsets
+        addSteps = .allocate(capacity: max(1, offsets.count))
+        for (a, aggregate) in self.aggregates.enumerated() {
+            (addSteps + a).initialize(to: AddStep(aggregate, index: a, offset: offsets[a]))
+        }
         slab = AccumulatorSlab(stride: size)
         var schema = Schema()
         if let keyField { schema.append(FieldDefinition(name: keyName ?? "key", type: inputSchema.fields[keyField].type)) }
@@ -106,6 +112,8 @@ public final class WindowOperator: StreamOperator {
     }
 
     public func close() {}
+
+    deinit { addSteps.deallocate() }
 
     // MARK: Time
 
@@ -194,7 +202,20 @@ public final class WindowOperator: StreamOperator {
     @inline(__always)
     func add(_ record: UnsafePointer<rv_record>, to e: Int32) throws {
         let acc = slab.pointer(e)
-        for (a, aggregate) in aggregates.enumerated() { try aggregate.add(acc + offsets[a], record) }
+        for a in 0..<offsets.count {
+            switch addSteps[a] {
+            case .count(let offset):
+                (acc + offset).storeBytes(of: (acc + offset).load(as: Int64.self) &+ 1, as: Int64.self)
+            case .sumInteger(let field, let offset):
+                let f = record.pointee.fields[field]
+                if f.type == FieldType.i64.rawValue || f.type == FieldType.timestamp.rawValue {
+                    (acc + offset).storeBytes(of: (acc + offset).load(as: Int64.self) &+ f.value.i64, as: Int64.self)
+                    (acc + offset + 8).storeBytes(of: (acc + offset + 8).load(as: Int64.self) &+ 1, as: Int64.self)
+                }
+            case .generic(let index, let offset):
+                try aggregates[index].add(acc + offset, record)
+            }
+        }
     }
 
     /// Folds window `other`'s accumulators into `into`'s.

@@ -56,7 +56,7 @@ import Testing
                 "2:20: unknown key 'licence' in plugin 'p' (allowed: library, path, config)",
                 "4:35: unknown key 'colour' in source 's' (allowed: type, count, seed, keys, rate, time, batch_size)",
                 "5:6: missing required key 'path' in source 'f'",
-                "10:5: unknown key 'threads' in operator 'o' (allowed: plugin, operator, config, parallelism)",
+                "10:5: unknown key 'threads' in operator 'o' (allowed: plugin, operator, config, parallelism, chain)",
                 "12:64: unknown key 'variadic' in the function of operator 'g' (allowed: library, symbol, args, returns)",
                 "16:8: missing required key 'type' in sink 'out'",
                 "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops)",
@@ -92,8 +92,8 @@ import Testing
             """) == [
                 "2:35: key 'path' does not apply to a generator source (allowed: type, count, seed, keys, rate, time, batch_size)",
                 "3:21: key 'count' does not apply to a stdin source (allowed: type, format, header, delimiter, schema, key, time, batch_size)",
-                "9:5: key 'config' does not apply to a function operator (allowed: function, arguments, output, parallelism)",
-                "10:32: key 'output' does not apply to a plugin operator (allowed: plugin, operator, config, parallelism)",
+                "9:5: key 'config' does not apply to a function operator (allowed: function, arguments, output, parallelism, chain)",
+                "10:32: key 'output' does not apply to a plugin operator (allowed: plugin, operator, config, parallelism, chain)",
                 "14:24: key 'path' does not apply to a stdout sink (allowed: type, format, header, delimiter, fields, ops)",
             ])
     }

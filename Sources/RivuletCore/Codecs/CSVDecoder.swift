@@ -3,12 +3,16 @@ import CRivulet
 
 /// Decodes CSV lines into records of `schema`. Cells may be quoted (`"a ""b"", c"`); a cell maps to the
 /// schema field of the same header name, or by position when the input has no header.
-public struct CSVDecoder: RecordDecoder {
+public final class CSVDecoder: RecordDecoder {
     public let schema: Schema
     public let delimiter: UInt8
     /// For each CSV column, the schema field it fills, or -1 to ignore the column.
     public let columnToField: [Int]
     public let keyField: Int?
+    /// `columnToField` with each field's type, in a raw table the per-line loop reads without ARC.
+    private let columns: ColumnPlan
+    /// Unquoted cell bytes.
+    private let scratch = ScratchBytes()
 
     /// Positional decoding: column i is field i.
     public init(schema: Schema, delimiter: UInt8 = UInt8(ascii: ","), keyField: Int? = nil) {
@@ -16,6 +20,7 @@ public struct CSVDecoder: RecordDecoder {
         self.delimiter = delimiter
         self.columnToField = Array(0..<schema.count)
         self.keyField = keyField
+        columns = ColumnPlan(columnToField, schema)
     }
 
     /// Decoding by header: columns are matched to fields by name; extra columns are ignored.
@@ -31,6 +36,7 @@ public struct CSVDecoder: RecordDecoder {
         self.delimiter = delimiter
         self.columnToField = header.map { schema.index(of: $0) ?? -1 }
         self.keyField = keyField
+        columns = ColumnPlan(columnToField, schema)
     }
 
     /// Splits a header line into column names.
@@ -46,35 +52,72 @@ public struct CSVDecoder: RecordDecoder {
 
     public func decode(_ line: UnsafeRawBufferPointer, into batch: RecordBatch) throws(DecodeFailure) {
         let index = batch.appendEmpty()
-        var failure: DecodeFailure? = nil
-        var columns = 0
-        var scratch: [UInt8] = []
-        CSVDecoder.forEachCell(line, delimiter: delimiter, scratch: &scratch) { column, cell in
-            columns = column + 1
-            guard column < columnToField.count else { return true }
-            let field = columnToField[column]
-            guard field >= 0 else { return true }
-            let type = schema.fields[field].type
-            if type.isBytesLike {
-                batch.setBytesField(index, field, type: type, cell.baseAddress, count: cell.count)
+        let plan = columns.plan
+        let planned = columns.count
+        let quote = UInt8(ascii: "\"")
+        let n = line.count
+        var i = 0
+        var column = 0
+        // One pass over the line, cell by cell, without closures (the hot path of every CSV source).
+        while true {
+            var cell: UnsafeRawBufferPointer
+            if i < n && line[i] == quote {
+                cell = unquote(line, &i)
             } else {
-                do {
-                    batch.setField(index, field, try FieldText.parse(cell, as: type))
-                } catch {
-                    failure = DecodeFailure("field '\(schema.fields[field].name)': \((error as? FieldText.ParseFailure)?.message ?? "\(error)")")
-                    return false
+                let cellStart = i
+                while i < n && line[i] != delimiter { i &+= 1 }
+                cell = UnsafeRawBufferPointer(rebasing: line[cellStart..<i])
+            }
+            if column < planned {
+                let target = plan[column]
+                if target.field >= 0 {
+                    if target.type.isBytesLike {
+                        batch.setBytesField(index, target.field, type: target.type, cell.baseAddress, count: cell.count)
+                    } else {
+                        do {
+                            batch.setField(index, target.field, try FieldText.parse(cell, as: target.type))
+                        } catch {
+                            batch.removeLast()
+                            throw DecodeFailure("field '\(schema.fields[target.field].name)': \(error.message)")
+                        }
+                    }
                 }
             }
-            return true
+            column += 1
+            if i >= n { break }
+            i &+= 1  // the delimiter
         }
-        if failure == nil && columns < columnToField.count && !(line.isEmpty && columnToField.count == 1) {
-            failure = DecodeFailure("expected \(columnToField.count) columns, found \(columns)")
-        }
-        if let failure {
+        if column < planned && !(line.isEmpty && planned == 1) {
             batch.removeLast()
-            throw failure
+            throw DecodeFailure("expected \(planned) columns, found \(column)")
         }
         if let keyField { batch.setKey(index, fromField: keyField) }
+    }
+
+    /// Reads the quoted cell starting at `line[i]` into `scratch` (unescaping doubled quotes), moves `i`
+    /// to the delimiter or end after it, and returns the unquoted bytes (valid until the next call).
+    private func unquote(_ line: UnsafeRawBufferPointer, _ i: inout Int) -> UnsafeRawBufferPointer {
+        let quote = UInt8(ascii: "\"")
+        let n = line.count
+        var out = 0
+        i += 1
+        while i < n {
+            if line[i] == quote {
+                if i + 1 < n && line[i + 1] == quote {
+                    scratch.append(quote, at: out)
+                    out += 1
+                    i += 2
+                    continue
+                }
+                i += 1
+                break
+            }
+            scratch.append(line[i], at: out)
+            out += 1
+            i += 1
+        }
+        while i < n && line[i] != delimiter { i += 1 }
+        return UnsafeRawBufferPointer(start: scratch.bytes, count: out)
     }
 
     /// Calls `body(column, cell)` for each cell; quoted cells are unescaped into `scratch`. Stops early when
@@ -119,3 +162,4 @@ public struct CSVDecoder: RecordDecoder {
         }
     }
 }
+

@@ -46,13 +46,25 @@ public enum FieldText {
     public static func parseInt(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         var i = 0
         var negative = false
-        if bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") {
-            negative = bytes.first == UInt8(ascii: "-")
+        let n = bytes.count
+        if n > 0 && (bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+")) {
+            negative = bytes[0] == UInt8(ascii: "-")
             i = 1
         }
-        guard i < bytes.count else { return nil }
+        guard i < n else { return nil }
+        if n - i <= 18 {
+            // At most 18 digits cannot overflow: no checks per digit.
+            var value: Int64 = 0
+            while i < n {
+                let d = bytes[i] &- UInt8(ascii: "0")
+                guard d < 10 else { return nil }
+                value = value &* 10 &+ Int64(d)
+                i &+= 1
+            }
+            return negative ? -value : value
+        }
         var value: Int64 = 0
-        while i < bytes.count {
+        while i < n {
             let d = bytes[i] &- UInt8(ascii: "0")
             guard d < 10 else { return nil }
             let (m, o1) = value.multipliedReportingOverflow(by: 10)

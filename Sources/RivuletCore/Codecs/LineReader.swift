@@ -51,14 +51,19 @@ public final class LineReader {
         var scanFrom = start
         var inQuotes = false
         while true {
+            // memchr finds each newline; with CSV quotes, the quotes before it (usually none) decide
+            // whether it ends the line.
             var i = scanFrom
             while i < end {
-                let b = buffer.load(fromByteOffset: i, as: UInt8.self)
-                if b == UInt8(ascii: "\n") && !inQuotes {
-                    return take(upTo: i, consumed: i + 1)
+                guard let found = memchr(buffer + i, 0x0A, end - i) else {
+                    if csvQuotes { inQuotes = inQuotes != oddQuotes(from: i, to: end) }
+                    i = end
+                    break
                 }
-                if csvQuotes && b == UInt8(ascii: "\"") { inQuotes.toggle() }
-                i += 1
+                let newline = buffer.distance(to: UnsafeMutableRawPointer(found))
+                if csvQuotes { inQuotes = inQuotes != oddQuotes(from: i, to: newline) }
+                if !inQuotes { return take(upTo: newline, consumed: newline + 1) }
+                i = newline + 1
             }
             scanFrom = end
             if eof {
@@ -69,6 +74,18 @@ public final class LineReader {
             try refill()
             scanFrom = start + scannedSoFar
         }
+    }
+
+    /// Whether `buffer[from..<to]` holds an odd number of double quotes.
+    @inline(__always)
+    private func oddQuotes(from: Int, to: Int) -> Bool {
+        var odd = false
+        var i = from
+        while i < to, let q = memchr(buffer + i, 0x22, to - i) {
+            odd.toggle()
+            i = buffer.distance(to: UnsafeMutableRawPointer(q)) + 1
+        }
+        return odd
     }
 
     private func take(upTo lineEnd: Int, consumed: Int) -> UnsafeRawBufferPointer {

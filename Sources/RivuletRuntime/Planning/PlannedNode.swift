@@ -34,6 +34,8 @@ public final class PlannedNode {
     var deadLetterRoutes: [DeadLetterRoute] = []
     /// A parallel node partitions its input by this field's value (window `key_by`); nil: by record key.
     var partitionField: Int?
+    /// Whether it may run on its upstream's thread (`chain: false` in the manifest: never).
+    var chains = true
 
     init(name: String, role: Role, parallelism: Int, location: SourceLocation, kind: String) {
         self.name = name

@@ -12,7 +12,7 @@ extension Planner {
                 let task = plan.newTask(name: node.name, head: .source(
                     node.source!, node.timeAssigner!, batchSize: node.sourceBatchSize, receivers: [], deadLetters: node.deadLetterRoutes[0]))
                 node.taskIDs = [task.id]
-            } else if node.parallelism == 1, incoming.count == 1,
+            } else if node.parallelism == 1, incoming.count == 1, node.chains,
                 let upstream = plan.nodesByName[incoming[0].from.node], upstream.parallelism == 1
             {
                 node.taskIDs = upstream.taskIDs

@@ -25,7 +25,10 @@ public struct Planner {
             let node: PlannedNode
             switch manifest.role(of: name) {
             case .source: node = try planSource(manifest.sources.first { $0.name == name }!, plan)
-            case .operator: node = try planOperator(manifest.operators.first { $0.name == name }!, plan)
+            case .operator:
+                let spec = manifest.operators.first { $0.name == name }!
+                node = try planOperator(spec, plan)
+                node.chains = spec.chain
             case .sink: node = try planSink(manifest.sinks.first { $0.name == name }!, plan)
             case nil: continue
             }

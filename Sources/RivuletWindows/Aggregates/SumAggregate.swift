@@ -7,10 +7,13 @@ import RivuletCore
 public final class SumAggregate: WindowAggregate {
     let field: Int
     let integer: Bool
+    /// A bool field sums its trues.
+    let countsBooleans: Bool
 
     public init(field: Int, type: FieldType) {
         self.field = field
         integer = type != .f64
+        countsBooleans = type == .bool
     }
 
     public var resultType: FieldType { integer ? .i64 : .f64 }
@@ -25,7 +28,7 @@ public final class SumAggregate: WindowAggregate {
     public func add(_ acc: UnsafeMutableRawPointer, _ record: UnsafePointer<rv_record>) {
         let f = record.pointee.fields[field]
         if integer {
-            guard f.type == FieldType.i64.rawValue || f.type == FieldType.timestamp.rawValue || f.type == FieldType.bool.rawValue else { return }
+            guard f.type == FieldType.i64.rawValue || f.type == FieldType.timestamp.rawValue || (countsBooleans && f.type == FieldType.bool.rawValue) else { return }
             acc.storeBytes(of: acc.load(as: Int64.self) &+ f.value.i64, as: Int64.self)
         } else {
             guard let v = NumericValue.double(record, field) else { return }
