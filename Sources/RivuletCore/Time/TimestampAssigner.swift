@@ -123,7 +123,9 @@ public final class TimestampAssigner {
     }
 
     static func reason(_ f: rv_field, name: String, encoding: Encoding) -> String {
-        if f.type == FieldType.null.rawValue { return "event time field '\(name)' is empty" }
+        if f.type == FieldType.null.rawValue || (FieldType(rawValue: f.type)?.isBytesLike == true && f.len == 0) {
+            return "event time field '\(name)' is empty"
+        }
         let text = FieldText.render(f)
         return "event time field '\(name)' is not \(encoding == .rfc3339 ? "an RFC 3339 date-time" : "a number of \(encoding.rawValue)"): '\(text)'"
     }
