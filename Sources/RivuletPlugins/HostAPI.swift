@@ -194,8 +194,12 @@ public enum HostAPI {
         // Time
         api.current_watermark = { ctx in PluginContext.from(ctx)?.watermark ?? Int64.min }
         api.processing_time = { _ in Clock.nowMilliseconds() }
-        api.timer_register = { ctx, _, _, _, _ in HostAPI.unsupported(ctx, "timer_register") }
-        api.timer_delete = { ctx, _, _, _, _ in HostAPI.unsupported(ctx, "timer_delete") }
+        api.timer_register = { ctx, domain, time, key, length in
+            HostAPI.timer(ctx, domain, time, key, length, "timer_register") { $0.register(domain, time, $1) }
+        }
+        api.timer_delete = { ctx, domain, time, key, length in
+            HostAPI.timer(ctx, domain, time, key, length, "timer_delete") { $0.delete(domain, time, $1) }
+        }
 
         // Metrics
         api.counter_register = { ctx, name in
@@ -224,5 +228,25 @@ extension PluginContext {
         let p = strdup(name)!
         configValues[key] = p
         return UnsafePointer(p)
+    }
+}
+
+extension HostAPI {
+    /// Shared checks of timer_register and timer_delete: an operator with on_timer, a known domain.
+    static func timer(_ ctx: OpaquePointer?, _ domain: UInt32, _ time: Int64, _ key: UnsafePointer<UInt8>?, _ length: UInt64,
+                      _ name: String, _ body: (TimerService, [UInt8]) -> Void) -> rv_status
+    {
+        guard let context = PluginContext.from(ctx) else { return RV_INVALID }
+        guard context.acceptsTimers else {
+            context.record(error: RV_INVALID, index: -1, message: "\(name): the operator has no on_timer callback")
+            return RV_INVALID
+        }
+        guard TimerService.isValid(domain) else {
+            context.record(error: RV_INVALID, index: -1, message: "\(name): unknown time domain \(domain) (RV_TIME_EVENT or RV_TIME_PROCESSING)")
+            return RV_INVALID
+        }
+        let bytes = key.map { Array(UnsafeBufferPointer(start: $0, count: Int(length))) } ?? []
+        body(context.timers, bytes)
+        return RV_OK
     }
 }

@@ -49,6 +49,10 @@ public final class PluginContext {
     /// The user_data of the definition this context was made for.
     var userData: UnsafeRawPointer?
     let counters = CounterRegistry()
+    /// Timers registered through the host API (operators with an on_timer callback only).
+    let timers = TimerService()
+    /// Whether the operator has an on_timer callback (timers cannot be registered otherwise).
+    var acceptsTimers = false
 
     public init(nodeName: String) {
         self.nodeName = nodeName

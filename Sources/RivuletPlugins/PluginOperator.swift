@@ -33,6 +33,7 @@ public final class PluginOperator: StreamOperator {
         context = PluginContext(nodeName: name)
         context.setConfig(config)
         context.userData = info.definition.pointee.user_data
+        context.acceptsTimers = info.definition.pointee.on_timer != nil
         context.configurePorts(inputs: inputSchemas, outputNames: info.outputs, batchCapacity: batchCapacity)
         for key in info.configKeys where key.required && !config.contains(where: { $0.key == key.name }) {
             throw OperatorFailure(node: name, message: "operator '\(info.name)' requires config key '\(key.name)' (\(key.description))")
@@ -112,6 +113,7 @@ public final class PluginOperator: StreamOperator {
     public func advanceWatermark(to watermark: Int64) throws {
         guard watermark > context.watermark else { return }
         context.watermark = watermark
+        try fireTimers(RV_TIME_EVENT, upTo: watermark)
         if let onWatermark = def.on_watermark {
             try check(onWatermark(HostAPI.table, context.opaque, instance, watermark), "on_watermark")
             try flushOutputs()
@@ -119,7 +121,30 @@ public final class PluginOperator: StreamOperator {
         for port in context.outputs { try port.advanceWatermark(to: watermark) }
     }
 
+    /// Fires processing-time timers due at `now`.
+    public func advanceProcessingTime(to now: Int64) throws {
+        try fireTimers(RV_TIME_PROCESSING, upTo: now)
+    }
+
+    /// Calls on_timer for each timer of `domain` due at `now`, in (time, key) order, then flushes.
+    private func fireTimers(_ domain: UInt32, upTo now: Int64) throws {
+        guard let onTimer = def.on_timer, context.timers.count > 0 else { return }
+        var fired = false
+        while let timer = context.timers.popDue(domain, upTo: now) {
+            context.clearError()
+            let status = timer.key.withUnsafeBufferPointer { key in
+                onTimer(HostAPI.table, context.opaque, instance, domain, timer.time, key.baseAddress, UInt64(key.count))
+            }
+            try check(status, "on_timer")
+            fired = true
+        }
+        if fired { try flushOutputs() }
+    }
+
     public func finish() throws {
+        // The end of input is the final watermark: every event-time timer fires (Flink's MAX_WATERMARK).
+        context.watermark = .max
+        try fireTimers(RV_TIME_EVENT, upTo: .max)
         if let flush = def.flush {
             try check(flush(HostAPI.table, context.opaque, instance), "flush")
         }

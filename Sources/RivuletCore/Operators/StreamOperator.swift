@@ -11,6 +11,8 @@ public protocol StreamOperator: AnyObject {
     func process(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws
     /// The operator's event-time watermark advanced (the minimum over its inputs).
     func advanceWatermark(to watermark: Int64) throws
+    /// The processing-time clock reached `now` (ms since the epoch): fire processing-time timers.
+    func advanceProcessingTime(to now: Int64) throws
     /// Every input has ended: emit what is held, flush outputs. Called once.
     func finish() throws
     /// Releases resources (destroy plugin instances, close files). Called once, after finish or on failure.
@@ -21,6 +23,8 @@ extension StreamOperator {
     public func process(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws {
         try process(batch, port: port)
     }
+
+    public func advanceProcessingTime(to now: Int64) throws {}
 }
 
 /// A failure that stops the run: a plugin returned RV_FATAL, a sink cannot write, a limit was exceeded.

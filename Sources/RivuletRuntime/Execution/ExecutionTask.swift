@@ -8,6 +8,9 @@ public struct TaskInput {
     public let target: StreamOperator
     public let port: Int
     public let edge: String
+    /// After this long (ms) without an element, the input is idle and does not hold back the watermark
+    /// (the smallest `idle_timeout` of the sources upstream); nil: never.
+    public var idleTimeout: Int64? = nil
 }
 
 /// A unit of execution, run on its own thread. Its head is either a source or input rings; every other
@@ -68,36 +71,74 @@ public final class ExecutionTask: @unchecked Sendable {
             batch.remove(sortedIndexes: rejected.map(\.index))
             // Records in = decoded records + input the source could not decode (dead-lettered).
             recordsIn.add(Int64(batch.count) + deadLetters.counter.value - rejectedBefore)
-            if batch.isEmpty { continue }
+            if batch.isEmpty {
+                try tickProcessingTime()
+                continue
+            }
             for (receiver, port) in receivers { try receiver.process(batch, port: port) }
             if time.watermark > watermark {
                 watermark = time.watermark
                 for (receiver, _) in receivers { try receiver.advanceWatermark(to: watermark) }
             }
+            try tickProcessingTime()
         }
     }
 
+    private var lastTick = Int64.min
+
+    /// Fires processing-time timers of every node of the task, at most once per millisecond.
+    private func tickProcessingTime() throws {
+        let now = Clock.nowMilliseconds()
+        guard now > lastTick else { return }
+        lastTick = now
+        for node in nodes { try node.advanceProcessingTime(to: now) }
+    }
+
     /// Polls every input ring in turn, delivering batches; the operator's watermark is the minimum over
-    /// the inputs that have not ended (Flink's rule), advanced whenever that minimum rises.
+    /// the inputs that have not ended and are not idle (Flink's rule), advanced whenever it rises. An
+    /// input with an idle timeout that sends nothing for that long stops counting until it sends again.
     private func runRings(_ inputs: [TaskInput], _ cancellation: Cancellation) throws {
         var watermarks = [Int64](repeating: Int64.min, count: inputs.count)
         var ended = [Bool](repeating: false, count: inputs.count)
+        var idle = [Bool](repeating: false, count: inputs.count)
+        var lastSeen = [Int64](repeating: Clock.nowMilliseconds(), count: inputs.count)
+        let watchesIdleness = inputs.contains { $0.idleTimeout != nil }
         var open = inputs.count
         var current = Int64.min
         var backoff = Backoff()
+
+        /// Raises the watermark of `target` to the minimum over the inputs that are not idle, an ended
+        /// input counting as +∞ (Flink's valve); nothing moves while every input is idle.
+        func advance(_ target: StreamOperator) throws {
+            var minimum = Int64.max
+            var counted = 0
+            for k in inputs.indices where !idle[k] {
+                counted += 1
+                if !ended[k] { minimum = min(minimum, watermarks[k]) }
+            }
+            if counted > 0, minimum > current, minimum != Int64.max || open < inputs.count && open > 0 {
+                current = minimum
+                try target.advanceWatermark(to: minimum)
+            }
+        }
+
         while open > 0 {
             var progressed = false
             for (i, input) in inputs.enumerated() where !ended[i] {
                 guard let element = input.ring.pop() else { continue }
                 progressed = true
+                if watchesIdleness {
+                    lastSeen[i] = Clock.nowMilliseconds()
+                    idle[i] = false
+                }
                 switch element {
                 case .batch(let batch):
                     if inputs.count == 1 {
                         try input.target.process(batch, port: input.port)
                     } else {
-                        // Records of this input may not run ahead of the other open inputs' watermarks.
+                        // Records of this input may not run ahead of the other counted inputs' watermarks.
                         var cap = Int64.max
-                        for k in inputs.indices where k != i && !ended[k] { cap = min(cap, watermarks[k]) }
+                        for k in inputs.indices where k != i && !ended[k] && !idle[k] { cap = min(cap, watermarks[k]) }
                         try input.target.process(batch, port: input.port, watermarkCap: cap)
                     }
                     continue
@@ -110,17 +151,23 @@ public final class ExecutionTask: @unchecked Sendable {
                     open -= 1
                 }
                 // A watermark arrived or an input ended: the minimum over open inputs may have risen.
-                var minimum = Int64.max
-                for k in inputs.indices where !ended[k] { minimum = min(minimum, watermarks[k]) }
-                if minimum > current && minimum != Int64.max {
-                    current = minimum
-                    try input.target.advanceWatermark(to: minimum)
-                }
+                try advance(input.target)
             }
             if progressed {
                 backoff.reset()
+                try tickProcessingTime()
             } else {
                 if cancellation.isCancelled { throw RunCancelled() }
+                if watchesIdleness {
+                    let now = Clock.nowMilliseconds()
+                    for (k, input) in inputs.enumerated() where !ended[k] && !idle[k] {
+                        if let timeout = input.idleTimeout, now - lastSeen[k] >= timeout {
+                            idle[k] = true
+                            try advance(input.target)
+                        }
+                    }
+                }
+                try tickProcessingTime()
                 backoff.wait()
             }
         }

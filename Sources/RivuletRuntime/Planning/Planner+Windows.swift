@@ -66,7 +66,7 @@ extension Planner {
             do {
                 return try PluginAggregate(plugin: plugin, name: a.function, inputFields: indexes, inputSchema: input)
             } catch {
-                throw PlanError(a.location, "aggregate '\(a.output)': \(error)")
+                throw PlanError(a.location, "aggregate '\(a.output)': \((error as? OperatorFailure)?.message ?? "\(error)")")
             }
         }
         switch a.function {

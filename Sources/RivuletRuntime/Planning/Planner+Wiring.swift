@@ -43,7 +43,9 @@ extension Planner {
                         let label = "\(edge.from.node)\(from.parallelism > 1 ? "#\(u)" : "").\(edge.from.port) -> \(edge.to.node)\(to.parallelism > 1 ? "#\(d)" : "").\(edge.to.port)"
                         let writer = RingWriter(name: label, ring: ring, cancellation: plan.cancellation)
                         plan.rings.append(PlannedRing(from: edge.from.node, to: edge.to.node, capacity: options.ringCapacity, writer: writer))
-                        plan.tasks[to.taskIDs[d]].addInput(TaskInput(ring: ring, target: to.instances[d], port: port, edge: label))
+                        var input = TaskInput(ring: ring, target: to.instances[d], port: port, edge: label)
+                        input.idleTimeout = idleTimeout(upstreamOf: edge.from.node)
+                        plan.tasks[to.taskIDs[d]].addInput(input)
                         writers.append(writer)
                     }
                     receiver = to.parallelism > 1
@@ -64,6 +66,13 @@ extension Planner {
             task.head = .source(node.source!, node.timeAssigner!, batchSize: node.sourceBatchSize, receivers: node.sourceReceivers,
                                 deadLetters: node.deadLetterRoutes[0])
         }
+    }
+
+    /// The smallest `idle_timeout` among the sources `node` reads from (itself, if a source).
+    func idleTimeout(upstreamOf node: String) -> Int64? {
+        if let source = manifest.sources.first(where: { $0.name == node }) { return source.time?.idleTimeout }
+        let upstream = manifest.edges.filter { $0.to.node == node }.compactMap { idleTimeout(upstreamOf: $0.from.node) }
+        return upstream.min()
     }
 
     /// Each task finishes its nodes in topological order, each followed by the writers it feeds.

@@ -1,0 +1,192 @@
+// TimeTests: timers through the host API, plugin aggregates, idle inputs, multi-input watermarks, clocks.
+import Foundation
+import RivuletManifest
+import RivuletRuntime
+import RivuletTestSupport
+import Testing
+
+@Suite struct TimeTests {
+    static func timersFolder() throws -> String { (try Fixtures.plugin("timers") as NSString).deletingLastPathComponent }
+
+    @Test(arguments: [1, 1024])
+    func eventTimeTimersFireInOrderWhenTheWatermarkPassesThem(batchSize: Int) throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,k\n10,a\n5,b\n7,c\n30,a\n")
+        _ = try t.run("""
+            plugins: { timers: { library: timers } }
+            sources:
+              s:
+                type: file
+                path: in.csv
+                schema: { ts: i64, k: string }
+                key: k
+                time: { type: event, field: ts }
+                batch_size: \(batchSize)
+            operators:
+              r: { plugin: timers, operator: remind, config: { delay: 5, cancel: c } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> r, r -> out]
+            """, extraPluginPaths: [try Self.timersFolder()])
+        // Timers a@15, b@10, (c@12 deleted), a@35. Watermark 30 fires b@10 then a@15; the end fires a@35.
+        #expect(t.read("out.csv") == "key,at,watermark\nb,10,30\na,15,30\na,35,9223372036854775807\n")
+    }
+
+    @Test func processingTimeTimersFireOnTheClock() throws {
+        let t = TopologyRunner()
+        let before = Int64(Date().timeIntervalSince1970 * 1000)
+        _ = try t.run("""
+            plugins: { timers: { library: timers } }
+            sources:
+              g: { type: generator, count: 4, rate: 10, keys: 1 }
+            operators:
+              r: { plugin: timers, operator: remind, config: { delay: 100, domain: processing } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [g -> r, r -> out]
+            """, extraPluginPaths: [try Self.timersFolder()])
+        // The generator runs ~300 ms; the timer set at the first record + 100 ms fires during the run.
+        let lines = t.read("out.csv").split(separator: "\n")
+        #expect(lines.count == 2)
+        let at = Int64(lines[1].split(separator: ",")[1])!
+        #expect(at >= before + 100 && at < before + 5000)
+    }
+
+    @Test func registeringATimerWithoutOnTimerIsRefused() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,k\n1,a\n")
+        #expect {
+            try t.run("""
+                plugins: { timers: { library: timers } }
+                sources:
+                  s: { type: file, path: in.csv, schema: { ts: i64, k: string } }
+                operators:
+                  r: { plugin: timers, operator: no_timers }
+                sinks:
+                  out: { type: null }
+                edges: [s -> r, r -> out]
+                """, extraPluginPaths: [try Self.timersFolder()])
+        } throws: { "\($0)".contains("timer_register refused") }
+    }
+
+    @Test func aPluginAggregateRunsInSessionWindows() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,k,x\n0,a,5\n5,a,-2\n24,a,1.5\n14,a,9\n100,b,3\n")
+        _ = try t.run("""
+            plugins: { std: { library: rv_std_c } }
+            sources:
+              s:
+                type: file
+                path: in.csv
+                schema: { ts: i64, k: string, x: f64 }
+                time: { type: event, field: ts, max_out_of_order: 20 }
+            operators:
+              w:
+                window: session
+                gap: 10
+                key_by: k
+                aggregates: { n: count(), spread: std.spread(x) }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> w, w.out -> out]
+            """)
+        // a: [0,15) {5,-2} and [24,34) {1.5} merge through 14 {9}: spread 9 - (-2) = 11 (the merge callback).
+        #expect(t.read("out.csv") == "k,window_start,window_end,n,spread\na,0,34,4,11.0\nb,100,110,1,0.0\n")
+    }
+
+    @Test func anUnknownPluginAggregateIsAPlanError() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,x\n1,2\n")
+        #expect {
+            try t.run("""
+                plugins: { std: { library: rv_std_c } }
+                sources:
+                  s: { type: file, path: in.csv, schema: { ts: i64, x: f64 } }
+                operators:
+                  w: { window: tumbling, size: 10, aggregates: { m: std.median(x) } }
+                sinks:
+                  out: { type: null }
+                edges: [s -> w, w.out -> out]
+                """)
+        } throws: { "\($0)".contains("aggregate 'm': plugin 'rv_std_c'") && "\($0)".contains("has no aggregate 'median'; it has: spread") }
+    }
+
+    /// Source `quiet` sends one record, then nothing for a second. With an idle timeout the window's
+    /// watermark stops waiting for it (the file source has ended: +∞), so its second record comes late.
+    @Test(arguments: [false, true])
+    func anIdleInputStopsHoldingBackTheWatermark(idle: Bool) throws {
+        let t = TopologyRunner()
+        let start = 1_704_067_200_000
+        t.write("in.csv", "key,seq,value,ts\nx,0,1,\(start + 5)\nx,1,1,\(start + 2500)\n")
+        _ = try t.run("""
+            sources:
+              file:
+                type: file
+                path: in.csv
+                schema: { key: string, seq: i64, value: i64, ts: timestamp }
+                time: { type: event, field: ts }
+              quiet:
+                type: generator
+                count: 2
+                rate: 1
+                keys: 1
+                time: { type: event, field: ts\(idle ? ", idle_timeout: 200ms" : "") }
+            operators:
+              w: { window: tumbling, size: 1s, key_by: key, aggregates: { n: count() } }
+            sinks:
+              out: { type: file, path: out.csv }
+              late: { type: file, path: late.csv }
+            edges: [file -> w, quiet -> w, w.out -> out, w.late -> late]
+            """)
+        if idle {
+            let late = t.read("late.csv").split(separator: "\n")
+            #expect(late.count == 2 && late[1].hasPrefix("key-0,1,") && late[1].hasSuffix(",\(start + 1)"),
+                    "the quiet source's second record is late: \(late)")
+        } else {
+            #expect(t.read("late.csv") == "key,seq,value,ts\n")
+            #expect(t.read("out.csv").contains("key-0,\(start),\(start + 1000),2"))
+        }
+    }
+
+    /// Two inputs: records of the fast one may not raise the window's watermark above the slow one's,
+    /// whatever the interleaving, so nothing from the slow one is ever late.
+    @Test func aRecordNeverRunsAheadOfTheOtherInputsWatermark() throws {
+        for _ in 0..<10 {
+            let t = TopologyRunner()
+            t.write("fast.csv", "ts,k\n100,a\n200,a\n300,a\n")
+            t.write("slow.csv", "ts,k\n1,b\n2,b\n")
+            _ = try t.run("""
+                sources:
+                  fast: { type: file, path: fast.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, batch_size: 1 }
+                  slow: { type: file, path: slow.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, batch_size: 1 }
+                operators:
+                  w: { window: tumbling, size: 10, key_by: k, aggregates: { n: count() } }
+                sinks:
+                  out: { type: file, path: out.csv }
+                  late: { type: file, path: late.csv }
+                edges: [fast -> w, slow -> w, w.out -> out, w.late -> late]
+                """, batchSize: 1, ringCapacity: 1)
+            #expect(t.read("late.csv") == "ts,k\n")
+            #expect(t.read("out.csv") == "k,window_start,window_end,n\nb,0,10,2\na,100,110,1\na,200,210,1\na,300,310,1\n")
+        }
+    }
+
+    @Test func processingTimeStampsRecordsWithTheClock() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "k\na\na\nb\n")
+        let before = Int64(Date().timeIntervalSince1970 * 1000)
+        _ = try t.run("""
+            sources:
+              s: { type: file, path: in.csv, schema: { k: string }, time: { type: processing } }
+            operators:
+              w: { window: tumbling, size: 1d, aggregates: { n: count() } }
+            sinks:
+              out: { type: file, path: out.csv, header: false }
+            edges: [s -> w, w.out -> out]
+            """)
+        let after = Int64(Date().timeIntervalSince1970 * 1000)
+        let fields = t.read("out.csv").split(separator: "\n")[0].split(separator: ",").map { Int64($0)! }
+        #expect(fields[2] == 3)
+        #expect(fields[0] == before - before % 86_400_000 || fields[0] == after - after % 86_400_000)
+    }
+}
