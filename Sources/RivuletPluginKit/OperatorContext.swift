@@ -109,7 +109,31 @@ public final class OperatorContext {
         let kept = min(fieldCount, record.fieldCount)
         if kept > 0 { row.update(from: record.raw.pointee.fields, count: kept) }
         for i in kept..<fieldCount { row[i] = rv_field() }
-        // Bytes of string/bytes changes go to `scratch`, sized first so no pointer moves while emitting.
+        write(changes)
+        try check(api.pointee.emit_derived(ctx, UInt32(port), currentBatch, UInt64(record.index), row, UInt32(fieldCount)))
+    }
+
+    /// Emits a new record (not derived from an input: from `onTimer`, `flush`, or aggregating operators)
+    /// to output `port`, whose schema must have `fields.count` fields. Its key and event time are given;
+    /// the host copies everything.
+    public func emit(fields: [FieldValue], key: [UInt8] = [], timestamp: Int64, port: Int = 0) throws {
+        reserveRow(fields.count)
+        write(fields.enumerated().map { ($0.offset, $0.element) })
+        try key.withUnsafeBufferPointer { keyBytes in
+            var record = rv_record()
+            record.key = keyBytes.baseAddress
+            record.key_len = UInt64(keyBytes.count)
+            record.fields = UnsafePointer(row)
+            record.field_count = UInt32(fields.count)
+            record.timestamp = timestamp
+            record.op = RV_OP_INSERT
+            try check(api.pointee.emit(ctx, UInt32(port), &record))
+        }
+    }
+
+    /// Sets `row[index]` for each change; string and bytes values are copied to `scratch`, sized first so
+    /// no pointer moves while a record is being emitted.
+    private func write(_ changes: [(Int, FieldValue)]) {
         let needed = changes.reduce(0) { total, change in
             switch change.1 {
             case .string(let s): total + s.utf8.count
@@ -147,7 +171,25 @@ public final class OperatorContext {
             }
             row[index] = f
         }
-        try check(api.pointee.emit_derived(ctx, UInt32(port), currentBatch, UInt64(record.index), row, UInt32(fieldCount)))
+    }
+
+    // MARK: Time and timers
+
+    /// The instance's event-time watermark (ms), Int64.min before the first one.
+    public var watermark: Int64 { api.pointee.current_watermark(ctx) }
+
+    /// The host's processing-time clock (ms since the epoch).
+    public var processingTime: Int64 { api.pointee.processing_time(ctx) }
+
+    /// Asks for `onTimer` when `domain`'s time reaches `time`, for `key` (registering the same timer twice
+    /// is one timer). Event-time timers fire as the watermark passes them; processing-time ones on the clock.
+    public func registerTimer(_ domain: TimeDomain, at time: Int64, key: [UInt8] = []) throws {
+        try key.withUnsafeBufferPointer { try check(api.pointee.timer_register(ctx, domain.rawValue, time, $0.baseAddress, UInt64($0.count))) }
+    }
+
+    /// Removes a timer registered with the same arguments (nothing happens if there is none).
+    public func deleteTimer(_ domain: TimeDomain, at time: Int64, key: [UInt8] = []) throws {
+        try key.withUnsafeBufferPointer { try check(api.pointee.timer_delete(ctx, domain.rawValue, time, $0.baseAddress, UInt64($0.count))) }
     }
 
     /// Emits a record made of `record`'s fields at `sources`, in that order, to output `port` (whose schema

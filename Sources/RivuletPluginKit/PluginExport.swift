@@ -66,6 +66,8 @@ public enum PluginExport {
         def.destroy = Trampolines.destroy
         def.process = Trampolines.process
         def.flush = Trampolines.flush
+        def.on_timer = Trampolines.onTimer
+        def.on_watermark = Trampolines.onWatermark
         let p = UnsafeMutablePointer<rv_operator_def>.allocate(capacity: 1)
         p.initialize(to: def)
         return p

@@ -38,6 +38,10 @@ public protocol RivuletOperator: AnyObject {
     init(context: OperatorContext) throws
     /// Processes a batch from input `port`, emitting through `context`.
     func process(_ batch: Batch, port: Int, context: OperatorContext) throws
+    /// A timer registered with `context.registerTimer` fired (in order of time, then key).
+    func onTimer(_ domain: TimeDomain, time: Int64, key: [UInt8], context: OperatorContext) throws
+    /// The instance's event-time watermark advanced (after the event-time timers it made due fired).
+    func onWatermark(_ watermark: Int64, context: OperatorContext) throws
     /// Every input has ended.
     func flush(context: OperatorContext) throws
 }
@@ -48,6 +52,16 @@ extension RivuletOperator {
     public static var configKeys: [ConfigKey] { [] }
     public static var isStateless: Bool { true }
     public func flush(context: OperatorContext) throws {}
+    public func onTimer(_ domain: TimeDomain, time: Int64, key: [UInt8], context: OperatorContext) throws {}
+    public func onWatermark(_ watermark: Int64, context: OperatorContext) throws {}
+}
+
+/// The clock a timer follows (RV_TIME_* of rivulet.h).
+public enum TimeDomain: UInt32, Sendable {
+    /// Fires when the operator's watermark reaches the time.
+    case event = 0
+    /// Fires when the host's clock reaches the time.
+    case processing = 1
 }
 
 /// Dead-letters record `index` of the batch being processed, with `message` as the reason.

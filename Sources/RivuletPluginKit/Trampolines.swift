@@ -51,6 +51,32 @@ enum Trampolines {
         }
     }
 
+    static let onTimer: @convention(c) (
+        UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?, UInt32, Int64, UnsafePointer<UInt8>?, UInt64
+    ) -> rv_status = { api, ctx, instance, domain, time, key, length in
+        guard let api, let ctx, let instance else { return RV_FATAL }
+        let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+        let bytes = key.map { Array(UnsafeBufferPointer(start: $0, count: Int(length))) } ?? []
+        do {
+            try box.op.onTimer(TimeDomain(rawValue: domain) ?? .event, time: time, key: bytes, context: box.context)
+            return RV_OK
+        } catch {
+            return report(error, api, ctx)
+        }
+    }
+
+    static let onWatermark: @convention(c) (UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?, Int64) -> rv_status = {
+        api, ctx, instance, watermark in
+        guard let api, let ctx, let instance else { return RV_FATAL }
+        let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+        do {
+            try box.op.onWatermark(watermark, context: box.context)
+            return RV_OK
+        } catch {
+            return report(error, api, ctx)
+        }
+    }
+
     /// Reports `error` to the host and returns the status that matches it.
     static func report(_ error: Error, _ api: UnsafePointer<rv_host_api>, _ ctx: OpaquePointer) -> rv_status {
         switch error {

@@ -116,7 +116,7 @@ import Testing
         let plugin = try loader.load(path: path)
         #expect(plugin.name == "rv_std_swift")
         #expect(plugin.abiMajor == 1)
-        #expect(plugin.operators.map(\.name) == ["currency_convert", "project"])
+        #expect(plugin.operators.map(\.name) == ["currency_convert", "project", "silence"])
         #expect(plugin.operatorInfo(named: "currency_convert")?.inputs == ["in"])
         #expect(plugin.operatorInfo(named: "currency_convert")?.configKeys.filter(\.required).map(\.name) == ["field", "currency_field", "rates", "target"])
     }

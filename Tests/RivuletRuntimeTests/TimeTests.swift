@@ -190,3 +190,23 @@ import Testing
         #expect(fields[0] == before - before % 86_400_000 || fields[0] == after - after % 86_400_000)
     }
 }
+
+@Suite struct SwiftTimerTests {
+    @Test func aSwiftOperatorUsesEventTimeTimersAndEmitsNewRecords() throws {
+        let t = TopologyRunner()
+        // Timeout 10: a's timer moves from 10 to 18 when a@8 arrives; b's is 15; c@40 raises the watermark
+        // to 40, firing b@15 then a@18; c's fires at the end (the final watermark).
+        t.write("in.csv", "ts,k\n0,a\n5,b\n8,a\n3,a\n40,c\n")
+        _ = try t.run("""
+            plugins: { sw: { library: rv_std_swift } }
+            sources:
+              s: { type: file, path: in.csv, schema: { ts: i64, k: string }, key: k, time: { type: event, field: ts } }
+            operators:
+              quiet: { plugin: sw, operator: silence, config: { timeout: 10 } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> quiet, quiet -> out]
+            """)
+        #expect(t.read("out.csv") == "key,last_seen,silent_at\nb,5,15\na,8,18\nc,40,50\n")
+    }
+}

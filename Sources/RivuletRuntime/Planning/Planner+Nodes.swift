@@ -7,15 +7,23 @@ import RivuletPlugins
 extension Planner {
     func planSource(_ spec: SourceSpec, _ plan: ExecutionPlan) throws -> PlannedNode {
         let node: PlannedNode
+        let timeText: String = switch spec.time?.kind {
+        case .event(let field, let format)?: ", event time \(field) (\(format.rawValue))"
+        case .logAppend?: ", log-append time"
+        case .processing?: ", processing time"
+        case nil: ""
+        }
+        let boundText = spec.time.map { ", watermark max − \($0.maxOutOfOrder) ms\($0.idleTimeout.map { ", idle after \($0) ms" } ?? "")" } ?? ""
+        let time = timeText + boundText
         let source: RecordSource
         switch spec.kind {
         case .generator(let g):
             node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
-                               kind: "generator (\(g.count) records, \(g.keys) keys)")
+                               kind: "generator (\(g.count) records, \(g.keys) keys)\(time)")
             source = GeneratorSource(name: spec.name, count: g.count, seed: g.seed, keys: g.keys, rate: g.rate)
         case .file(let path):
             node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
-                               kind: "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))")
+                               kind: "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))\(time)")
             let reader: LineReader
             let prefix = manifest.directory.hasSuffix("/") ? manifest.directory : manifest.directory + "/"
             let display = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
@@ -25,7 +33,7 @@ extension Planner {
             source = try textSource(spec, reader: reader)
         case .stdin:
             node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
-                               kind: "stdin (\(spec.format.rawValue))")
+                               kind: "stdin (\(spec.format.rawValue))\(time)")
             source = try textSource(spec, reader: LineReader(descriptor: 0, name: "stdin", csvQuotes: spec.format == .csv))
         }
         node.source = source

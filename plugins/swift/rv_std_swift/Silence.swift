@@ -1,0 +1,44 @@
+// Silence: reports keys that went quiet: no record for `timeout` ms of event time after their last one.
+import Foundation
+import RivuletPluginKit
+
+/// `silence`: for every key, an event-time timer at (latest time seen + `timeout`); when the watermark
+/// passes it with no newer record, emits `{key, last_seen, silent_at}` (heartbeat monitoring, idle
+/// sessions). Each new record of a key moves its timer. Uses the timer service and emits new records.
+final class Silence: RivuletOperator {
+    static let name = "silence"
+    static let summary = "Emits {key, last_seen, silent_at} when a key sends nothing for `timeout` ms of event time"
+    static let configKeys = [ConfigKey("timeout", "milliseconds of event time without a record", type: .i64, required: true)]
+    static let isStateless = false
+
+    let timeout: Int64
+    /// Latest event time seen per key.
+    var lastSeen: [[UInt8]: Int64] = [:]
+
+    init(context: OperatorContext) throws {
+        guard let text = context.config("timeout"), let timeout = Int64(text), timeout > 0 else {
+            throw PluginFailure("silence: 'timeout' must be a positive number of milliseconds, got '\(context.config("timeout") ?? "")'")
+        }
+        self.timeout = timeout
+        try context.setOutputFields([("key", .string), ("last_seen", .i64), ("silent_at", .i64)])
+    }
+
+    func process(_ batch: Batch, port: Int, context: OperatorContext) throws {
+        for i in 0..<batch.count {
+            let record = batch[i]
+            let key = Array(record.key)
+            let previous = lastSeen[key]
+            let latest = max(previous ?? .min, record.timestamp)
+            if let previous, previous == latest { continue }
+            if let previous { try context.deleteTimer(.event, at: previous + timeout, key: key) }
+            lastSeen[key] = latest
+            try context.registerTimer(.event, at: latest + timeout, key: key)
+        }
+    }
+
+    func onTimer(_ domain: TimeDomain, time: Int64, key: [UInt8], context: OperatorContext) throws {
+        guard let last = lastSeen[key], last + timeout == time else { return }
+        lastSeen[key] = nil
+        try context.emit(fields: [.string(String(decoding: key, as: UTF8.self)), .int(last), .int(time)], key: key, timestamp: time)
+    }
+}
