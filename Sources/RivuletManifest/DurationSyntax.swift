@@ -3,6 +3,9 @@ import Foundation
 
 /// Parses the duration syntax of manifests into milliseconds.
 enum DurationSyntax {
+    /// The longest duration accepted: 100 years of 365.25 days (keeps window arithmetic far from overflow).
+    static let maximum: Int64 = 3_155_760_000_000
+
     /// Units and their length in milliseconds, longest suffix first so that `ms` is not read as `m` + `s`.
     static let units: [(suffix: String, milliseconds: Int64)] = [
         ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),

@@ -2,14 +2,14 @@
 import Foundation
 
 extension ManifestDecoder {
-    static let timeKeys = ["type", "field", "format", "max_out_of_order", "idle_timeout"]
+    static let timeKeys = ["type", "field", "format", "extractor", "arguments", "max_out_of_order", "idle_timeout"]
 
     /// A duration (`2s`, `500ms`, `1m`, or plain milliseconds) of at least `minimum` ms.
     mutating func duration(_ node: YAMLNode?, _ what: String, minimum: Int64 = 0) -> Int64? {
         guard let node else { return nil }
-        guard let text = node.text, let ms = DurationSyntax.milliseconds(text), ms >= minimum else {
+        guard let text = node.text, let ms = DurationSyntax.milliseconds(text), ms >= minimum, ms <= DurationSyntax.maximum else {
             let bound = minimum > 0 ? "a duration > 0" : "a duration"
-            error(node.location, "\(what) must be \(bound) such as 500ms, 10s, 5m, 1h or a number of milliseconds, got \(node.got)")
+            error(node.location, "\(what) must be \(bound) (at most 100 years) such as 500ms, 10s, 5m, 1h or a number of milliseconds, got \(node.got)")
             return nil
         }
         return ms
@@ -23,20 +23,37 @@ extension ManifestDecoder {
         let type = choice(m["type"], "time type", among: ["event", "log_append", "processing"])
         let field = string(m["field"], "field")
         let format = choice(m["format"], "time format", as: TimeFormat.self)
+        let extractor = string(m["extractor"], "extractor")
+        let arguments = stringList(m["arguments"], "arguments")
         let bound = duration(m["max_out_of_order"], "max_out_of_order") ?? 0
         let idle = duration(m["idle_timeout"], "idle_timeout", minimum: 1)
         let kind: TimeSpec.Kind?
         switch type {
+        case "event" where m["extractor"] != nil:
+            for key in ["field", "format"] {
+                if let location = m.keyLocation(key) { error(location, "'\(key)' does not apply with an extractor (it computes the time from its arguments)") }
+            }
+            let parts = extractor?.split(separator: ".", maxSplits: 1).map(String.init) ?? []
+            if let node = m["extractor"], extractor != nil, parts.count != 2 {
+                error(node.location, "extractor must name a plugin's function as plugin.function, got '\(extractor!)'")
+            } else if parts.count == 2, let node = m["extractor"], !pluginNames.contains(parts[0]) {
+                error(node.location, "extractor uses plugin '\(parts[0])', which is not declared under plugins")
+            }
+            if m["arguments"] == nil { error(m.location, "an extractor needs 'arguments': the fields passed to it") }
+            for a in arguments ?? [] where schema != nil && !schema!.contains(where: { $0.name == a }) {
+                error(m["arguments"]!.location, "argument '\(a)' is not a field of the schema of source '\(name)' (fields: \(schema!.map(\.name).joined(separator: ", ")))")
+            }
+            kind = parts.count == 2 ? arguments.map { .extractor(plugin: parts[0], function: parts[1], arguments: $0) } : nil
         case "event":
             if field == nil && m["field"] == nil {
-                error(m.location, "event time needs 'field': the field holding each record's time")
+                error(m.location, "event time needs 'field' (the field holding each record's time) or 'extractor' (a plugin function computing it)")
             }
             if let field, let schema, let node = m["field"], !schema.contains(where: { $0.name == field }) {
                 error(node.location, "time field '\(field)' is not a field of the schema of source '\(name)' (fields: \(schema.map(\.name).joined(separator: ", ")))")
             }
             kind = field.map { .event(field: $0, format: format ?? .epochMilliseconds) }
         case "log_append", "processing":
-            for key in ["field", "format"] {
+            for key in ["field", "format", "extractor", "arguments"] {
                 if let location = m.keyLocation(key) {
                     error(location, "'\(key)' applies to event time only, not to \(type!) time")
                 }

@@ -6,6 +6,8 @@ public struct TimeSpec: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// Event time: a field of the record, in `format`.
         case event(field: String, format: TimeFormat)
+        /// Event time computed by a plugin's scalar function from the record's fields `arguments`.
+        case extractor(plugin: String, function: String, arguments: [String])
         /// Log-append time: when the source received the record (a Kafka source: the broker's timestamp).
         case logAppend
         /// Processing time: the host's clock when the record is read.

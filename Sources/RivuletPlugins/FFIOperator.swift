@@ -64,6 +64,14 @@ public final class FFIOperator: StreamOperator {
         }
     }
 
+    /// A batch of one of several inputs: what it forwards or derives may not carry a watermark above the
+    /// other inputs' (`watermarkCap`).
+    public func process(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws {
+        for p in [output] { p.setWatermarkCap(watermarkCap) }
+        defer { for p in [output] { p.setWatermarkCap(.max) } }
+        try process(batch, port: port)
+    }
+
     public func process(_ batch: RecordBatch, port: Int) throws {
         let cCount = function.cArgumentCount
         // Per-call scratch on the stack: one 8-byte slot per C argument and a pointer to each.

@@ -53,6 +53,14 @@ public final class PluginOperator: StreamOperator {
     /// The operator's declared output ports, in descriptor order.
     public var outputs: [OutputPort] { context.outputs }
 
+    /// A batch of one of several inputs: what it forwards or derives may not carry a watermark above the
+    /// other inputs' (`watermarkCap`).
+    public func process(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws {
+        for p in context.outputs { p.setWatermarkCap(watermarkCap) }
+        defer { for p in context.outputs { p.setWatermarkCap(.max) } }
+        try process(batch, port: port)
+    }
+
     public func process(_ batch: RecordBatch, port: Int) throws {
         context.fast.pointee.input = Unmanaged.passUnretained(batch)
         context.fast.pointee.inputPort = port

@@ -41,4 +41,7 @@ final class AccumulatorSlab {
     func pointer(_ index: Int32) -> UnsafeMutableRawPointer { base + Int(index) * stride }
 
     func free(_ index: Int32) { freeList.append(index) }
+
+    /// Slots allocated and not freed.
+    var inUse: Int { used - freeList.count }
 }

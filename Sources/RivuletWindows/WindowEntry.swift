@@ -10,6 +10,9 @@ struct WindowEntry {
     var live: Bool
     /// `emit: update`: a result for the window is out (the next change retracts it first).
     var emitted: Bool
+    /// A sliding-window pane (the records of one key at one time), not a window: never emitted; its
+    /// FireQueue item frees it once no window can include it any more.
+    var isPane: Bool = false
 }
 
 /// Identifies an aligned (tumbling or hopping) window: key id and start.

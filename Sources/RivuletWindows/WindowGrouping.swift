@@ -2,8 +2,9 @@
 import CRivulet
 import RivuletCore
 
-/// The group key of a record: the bytes of field `field` (numbers by their 8 bytes) tagged with the
-/// field's type, or one empty key for all records when there is no field.
+/// The group key of a record: the bytes of field `field` tagged with the field's type (numbers as 8
+/// bytes whose byte order is their numeric order, so windows of numeric keys come out in numeric order),
+/// or one empty key for all records when there is no field.
 struct WindowGrouping {
     let field: Int?
     let name: String?
@@ -17,7 +18,26 @@ struct WindowGrouping {
             return keys.id(f.value.ptr, Int(f.len), type: f.type)
         }
         if f.type == FieldType.null.rawValue { return keys.id(nil, 0, type: f.type) }
-        return withUnsafeBytes(of: &f.value.i64) { keys.id($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 8, type: f.type) }
+        var ordered = Self.orderedBits(f).bigEndian
+        return withUnsafeBytes(of: &ordered) { keys.id($0.baseAddress!.assumingMemoryBound(to: UInt8.self), 8, type: f.type) }
+    }
+
+    /// A number's 64 bits transformed so that comparing them as unsigned (big-endian bytes, as keys are
+    /// ordered) is the numeric order: integers with the sign bit flipped; doubles flipped whole when
+    /// negative, else only their sign bit.
+    @inline(__always)
+    static func orderedBits(_ f: rv_field) -> UInt64 {
+        let bits = UInt64(bitPattern: f.value.i64)
+        if f.type == FieldType.f64.rawValue { return bits >> 63 == 1 ? ~bits : bits ^ (1 << 63) }
+        return bits ^ (1 << 63)
+    }
+
+    /// The field value whose `orderedBits` are `ordered`.
+    static func value(ofOrderedBits ordered: UInt64, type: UInt32) -> Int64 {
+        if type == FieldType.f64.rawValue {
+            return Int64(bitPattern: ordered >> 63 == 1 ? ordered ^ (1 << 63) : ~ordered)
+        }
+        return Int64(bitPattern: ordered ^ (1 << 63))
     }
 
     /// Writes key `id` as field 0 of output record `index` (and as its record key).
@@ -31,7 +51,8 @@ struct WindowGrouping {
         } else if type != FieldType.null.rawValue, bytes.count == 8 {
             var f = rv_field()
             f.type = type
-            f.value.i64 = UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(as: Int64.self)
+            let ordered = UInt64(bigEndian: UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(as: UInt64.self))
+            f.value.i64 = Self.value(ofOrderedBits: ordered, type: type)
             batch.setField(index, 0, f)
             batch.setKey(index, fromField: 0)
         }

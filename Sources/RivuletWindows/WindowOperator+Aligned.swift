@@ -15,7 +15,7 @@ extension WindowOperator {
         let k = grouping.key(of: record, in: keys)
         ensureKey(k)
         let e: Int32
-        if lastStart[Int(k)] == start {
+        if lastStart[Int(k)] == start && lastEntry[Int(k)] >= 0 {
             e = lastEntry[Int(k)]
         } else {
             e = try alignedWindow(key: k, start: start, end: start &+ size)

@@ -10,30 +10,29 @@ extension WindowOperator {
         let t = record.pointee.timestamp
         let k = grouping.key(of: record, in: keys)
         ensureKey(k)
-        let windows = slidingWindows[Int(k)]
-        let containing = windows.filter { $0.time >= t && $0.time <= t &+ size &- 1 }
+        let containing = slidingWindows[Int(k)].filter { $0.time >= t && $0.time <= t &+ size &- 1 }
         let ownExists = containing.first?.time == t
         let ownFired = hasFired(end: t &+ 1)
         if !ownExists && ownFired && containing.isEmpty {
             try routeLate(batch, j, windowEnd: t &+ 1)
             return
         }
-        // The record's pane.
-        var list = panes[Int(k)]
-        let p = list.partitioningIndex { $0.time >= t }
+        // The record's pane, freed by the queue once no window can include it (time + size − 1 + grace).
+        let p = panes[Int(k)].partitioningIndex { $0.time >= t }
         let pane: Int32
-        if p < list.count && list[p].time == t {
-            pane = list[p].entry
+        if p < panes[Int(k)].count && panes[Int(k)][p].time == t {
+            pane = panes[Int(k)][p].entry
         } else {
             pane = try newWindow(key: k, start: t, end: t &+ 1, queued: false)
-            list.insert((t, pane), at: p)
+            schedule(pane, at: t &+ size &- 1 &+ grace)
+            panes[Int(k)].insert((t, pane), at: p)
         }
-        panes[Int(k)] = list
         try add(record, to: pane)
         // The record's own window, built from the panes it covers (this record included).
         if !ownExists && !ownFired {
             let e = try newWindow(key: k, start: t &- size &+ 1, end: t &+ 1)
-            for q in list where q.time >= t &- size &+ 1 && q.time <= t { try merge(q.entry, into: e) }
+            let first = panes[Int(k)].partitioningIndex { $0.time >= t &- size &+ 1 }
+            for q in first...p { try merge(panes[Int(k)][q].entry, into: e) }
             let w = slidingWindows[Int(k)].partitioningIndex { $0.time >= t }
             slidingWindows[Int(k)].insert((t, e), at: w)
             if mode == .update {
@@ -42,21 +41,6 @@ extension WindowOperator {
             }
         }
         for w in containing { try update(w.entry, with: record) }
-    }
-
-    /// Frees the panes of `key` no window can include any more: a pane at p serves windows of times up to
-    /// p + size − 1, which close at watermark p + size − 1 + grace.
-    func evictPanes(key: Int32, size: Int64) {
-        var list = panes[Int(key)]
-        var n = 0
-        while n < list.count && list[n].time &+ size &- 1 &+ grace <= watermark {
-            free(list[n].entry)
-            n += 1
-        }
-        if n > 0 {
-            list.removeFirst(n)
-            panes[Int(key)] = list
-        }
     }
 }
 

@@ -37,6 +37,8 @@ public final class WindowOperator: StreamOperator {
     var queue = FireQueue()
     /// The operator's event-time watermark.
     public private(set) var watermark = Int64.min
+    /// The last watermark passed downstream.
+    var propagated = Int64.min
     /// The watermark written on emitted records (the one before the advance that fired them).
     var emissionWatermark = Int64.min
     /// Aligned windows (tumbling, hopping) by key and start; plus the last one used per key (a cache).
@@ -51,6 +53,8 @@ public final class WindowOperator: StreamOperator {
     /// Windows fired and emitted, records routed late.
     public private(set) var windowsFired = 0
     public private(set) var lateRecords = 0
+    /// Windows and panes held now (their accumulators): bounded by what the watermark has not closed.
+    public var openEntries: Int { slab.inUse }
 
     public init(name: String, kind: WindowKind, grace: Int64, mode: EmitMode, keyField: Int?, keyName: String?,
                 inputSchema: Schema, aggregates: [(name: String, aggregate: WindowAggregate)], batchCapacity: Int)
@@ -90,6 +94,8 @@ public final class WindowOperator: StreamOperator {
     }
 
     public func process(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws {
+        if watermarkCap != .max { late.setWatermarkCap(watermarkCap) }
+        defer { if watermarkCap != .max { late.setWatermarkCap(.max) } }
         for j in 0..<batch.count {
             let before = batch.watermarkBefore(j)
             let w = before < watermarkCap ? before : watermarkCap
@@ -99,8 +105,10 @@ public final class WindowOperator: StreamOperator {
     }
 
     public func advanceWatermark(to w: Int64) throws {
-        guard w > watermark else { return }
-        try advance(to: w)
+        if w > watermark { try advance(to: w) }
+        // Per-record advances may already have reached w; downstream still needs to hear of it.
+        guard w > propagated else { return }
+        propagated = w
         try out.advanceWatermark(to: w)
         try late.advanceWatermark(to: w)
     }
@@ -139,6 +147,10 @@ public final class WindowOperator: StreamOperator {
             return keys.precedes(x.key, y.key)
         }
         for e in due {
+            if entries[Int(e)].isPane {
+                closed(e)
+                continue
+            }
             if mode == .final { try emit(e, op: RV_OP_INSERT) }
             windowsFired += 1
             closed(e)
@@ -153,9 +165,12 @@ public final class WindowOperator: StreamOperator {
             aligned.removeValue(forKey: AlignedWindowID(key: entry.key, start: entry.start))
         case .session:
             sessions[Int(entry.key)].removeAll { $0 == e }
-        case .sliding(let size):
-            slidingWindows[Int(entry.key)].removeAll { $0.entry == e }
-            evictPanes(key: entry.key, size: size)
+        case .sliding:
+            if entry.isPane {
+                panes[Int(entry.key)].removeAll { $0.entry == e }
+            } else {
+                slidingWindows[Int(entry.key)].removeAll { $0.entry == e }
+            }
         }
         free(e)
     }
@@ -173,7 +188,7 @@ public final class WindowOperator: StreamOperator {
         let slot = slab.allocate()
         let acc = slab.pointer(slot)
         for (a, aggregate) in aggregates.enumerated() { try aggregate.initialize(acc + offsets[a]) }
-        let entry = WindowEntry(key: key, start: start, end: end, generation: 0, live: true, emitted: false)
+        let entry = WindowEntry(key: key, start: start, end: end, generation: 0, live: true, emitted: false, isPane: !queued)
         if Int(slot) == entries.count {
             entries.append(entry)
         } else {
@@ -185,10 +200,10 @@ public final class WindowOperator: StreamOperator {
         return slot
     }
 
-    /// Queues window `e` to fire at its current end − 1 + grace.
-    func schedule(_ e: Int32) {
+    /// Queues window `e` to fire at its current end − 1 + grace (or at `time`).
+    func schedule(_ e: Int32, at time: Int64? = nil) {
         let entry = entries[Int(e)]
-        queue.push(FireQueue.Item(time: entry.end &- 1 &+ grace, entry: e, generation: entry.generation))
+        queue.push(FireQueue.Item(time: time ?? entry.end &- 1 &+ grace, entry: e, generation: entry.generation))
     }
 
     func free(_ e: Int32) {

@@ -82,7 +82,7 @@ import Testing
             "11:5: 'size' does not apply to a session window",
         ])
         #expect(errors(manifest("window: tumbling\nsize: ten seconds\naggregates: { n: count() }")) == [
-            "10:11: size must be a duration > 0 such as 500ms, 10s, 5m, 1h or a number of milliseconds, got 'ten seconds'",
+            "10:11: size must be a duration > 0 (at most 100 years) such as 500ms, 10s, 5m, 1h or a number of milliseconds, got 'ten seconds'",
         ])
         #expect(errors(manifest("window: tumbling\nsize: 10s")) == [
             "9:5: window operator 'w' needs 'aggregates': a mapping of output fields to aggregates such as count() or sum(amount)",
@@ -116,7 +116,7 @@ import Testing
 
     @Test func timeErrorsNameTheLine() {
         #expect(errors(manifest(time: "{ type: event }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
-            "6:11: event time needs 'field': the field holding each record's time",
+            "6:11: event time needs 'field' (the field holding each record's time) or 'extractor' (a plugin function computing it)",
         ])
         #expect(errors(manifest(time: "{ type: event, field: when }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
             "6:33: time field 'when' is not a field of the schema of source 's' (fields: ts, k, v)",

@@ -195,3 +195,87 @@ import Testing
         #expect(t.read("out.csv") == "window_start,window_end,n,total,ftotal,lo,hi,mean,median,top2\n0,10,5,13,8.5,0,4.0,2.125,3,apple=7;fig=3\n")
     }
 }
+
+@Suite struct WindowEdgeTests {
+    @Test func numericKeysComeOutInNumericOrder() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,k\n1,256\n2,-5\n3,1\n4,-300\n")
+        _ = try t.run("""
+            sources:
+              s: { type: file, path: in.csv, schema: { ts: i64, k: i64 }, time: { type: event, field: ts } }
+            operators:
+              w: { window: tumbling, size: 10, key_by: k, aggregates: { n: count() } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> w, w.out -> out]
+            """)
+        #expect(t.read("out.csv") == "k,window_start,window_end,n\n-300,0,10,1\n-5,0,10,1\n1,0,10,1\n256,0,10,1\n")
+    }
+
+    @Test func timesOutOfRangeAreDeadLetteredNotACrash() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,k\n-9223372036854775808,a\n9999999999999999999,a\n9223372036854775807,a\n5,a\n")
+        let summary = try t.run("""
+            sources:
+              s: { type: file, path: in.csv, schema: { ts: string, k: string }, time: { type: event, field: ts } }
+            operators:
+              w: { window: tumbling, size: 1024, key_by: k, aggregates: { n: count() } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> w, w.out -> out]
+            dead_letters: { type: file, path: dead.jsonl }
+            """)
+        #expect(summary.deadLetters == 3)
+        #expect(t.read("dead.jsonl").contains("in.csv:2: event time field 'ts' is out of range: -9223372036854775808 ms"))
+        #expect(t.read("dead.jsonl").contains("in.csv:3: event time field 'ts' is not a number of epoch_ms: '9999999999999999999'"))
+        #expect(t.read("out.csv") == "k,window_start,window_end,n\na,0,1024,1\n")
+    }
+
+    /// Two sources into one C filter (a task with two input rings), a window fused after it: what the
+    /// filter forwards must not carry one input's watermark past the other's.
+    @Test func theMultiInputCapSurvivesAFusedOperator() throws {
+        for _ in 0..<10 {
+            let t = TopologyRunner()
+            t.write("fast.csv", "ts,k\n100,a\n200,a\n300,a\n")
+            t.write("slow.csv", "ts,k\n1,b\n2,b\n")
+            _ = try t.run("""
+                plugins: { c: { library: rv_std_c } }
+                sources:
+                  fast: { type: file, path: fast.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, batch_size: 1 }
+                  slow: { type: file, path: slow.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, batch_size: 1 }
+                operators:
+                  keep: { plugin: c, operator: filter, config: { field: ts, op: ge, value: 0 } }
+                  w: { window: tumbling, size: 10, key_by: k, aggregates: { n: count() } }
+                sinks:
+                  out: { type: file, path: out.csv }
+                  late: { type: file, path: late.csv }
+                edges: [fast -> keep, slow -> keep, keep.out -> w, w.out -> out, w.late -> late]
+                """, batchSize: 1, ringCapacity: 1)
+            #expect(t.read("late.csv") == "ts,k\n")
+            #expect(t.read("out.csv") == "k,window_start,window_end,n\nb,0,10,2\na,100,110,1\na,200,210,1\na,300,310,1\n")
+        }
+    }
+
+    @Test func aPluginFunctionExtractsEventTime() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "when,k\n01/03/2026 09:00:05,a\n01/03/2026 09:59:59,a\nsoon,a\n01/03/2026 10:00:00,a\n")
+        let summary = try t.run("""
+            plugins: { std: { library: rv_std_c } }
+            sources:
+              s:
+                type: file
+                path: in.csv
+                schema: { when: string, k: string }
+                time: { type: event, extractor: std.dmy_time, arguments: [when] }
+            operators:
+              w: { window: tumbling, size: 1h, key_by: k, aggregates: { n: count() } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> w, w.out -> out]
+            dead_letters: { type: file, path: dead.jsonl }
+            """)
+        #expect(summary.deadLetters == 1)
+        #expect(t.read("dead.jsonl").contains("in.csv:4: event time from std.dmy_time: dmy_time: expected DD/MM/YYYY HH:MM:SS"))
+        #expect(t.read("out.csv") == "k,window_start,window_end,n\na,1772355600000,1772359200000,2\na,1772359200000,1772362800000,1\n")
+    }
+}

@@ -21,6 +21,9 @@ public final class OutputPort {
     @usableFromInline struct State {
         @usableFromInline var current: Unmanaged<RecordBatch>?
         @usableFromInline var recordsOut: Int
+        /// Records forwarded or derived while this is below Int64.max get at most this watermark: an
+        /// operator fed by several inputs must not pass on one input's watermark uncapped.
+        @usableFromInline var watermarkCap: Int64
     }
 
     @usableFromInline let state: UnsafeMutablePointer<State>
@@ -30,7 +33,7 @@ public final class OutputPort {
         self.schema = schema
         self.batchCapacity = batchCapacity
         state = .allocate(capacity: 1)
-        state.initialize(to: State(current: nil, recordsOut: 0))
+        state.initialize(to: State(current: nil, recordsOut: 0, watermarkCap: .max))
     }
 
     deinit {
@@ -68,10 +71,26 @@ public final class OutputPort {
         return try fresh._withUnsafeGuaranteedRef(body)
     }
 
+    /// Caps the per-record watermark of what is forwarded or derived from now on (Int64.max: no cap).
+    /// Set by operators while they process a batch of one of several inputs.
+    @inlinable
+    public func setWatermarkCap(_ cap: Int64) { state.pointee.watermarkCap = cap }
+
+    /// Applies the cap to records `from..<batch.count` just appended.
+    @inlinable
+    func capWatermarks(_ batch: RecordBatch, from: Int) {
+        let cap = state.pointee.watermarkCap
+        guard cap != .max else { return }
+        for i in from..<batch.count where batch.watermarkBefore(i) > cap { batch.setWatermarkBefore(i, cap) }
+    }
+
     /// Emits record `index` of `parent` unchanged (no bytes copied).
     @inlinable
     public func forward(from parent: RecordBatch, index: Int) throws {
-        try withBatch { $0.appendForwarded(from: parent, index: index) }
+        try withBatch {
+            $0.appendForwarded(from: parent, index: index)
+            capWatermarks($0, from: $0.count - 1)
+        }
         state.pointee.recordsOut += 1
     }
 
@@ -82,7 +101,9 @@ public final class OutputPort {
         while next < selected.count {
             next = try withBatch { batch in
                 let n = min(selected.count - next, batch.capacity - batch.count)
+                let first = batch.count
                 batch.appendForwarded(from: parent, offset: offset, selected: UnsafeBufferPointer(rebasing: selected[next..<next + n]))
+                capWatermarks(batch, from: first)
                 return next + n
             }
         }
@@ -92,7 +113,11 @@ public final class OutputPort {
     /// Emits a record derived from record `index` of `parent` with the field row `fields` (see
     /// `RecordBatch.appendDerived(from:index:fields:count:)`). Returns false when the count does not match.
     public func emitDerived(from parent: RecordBatch, index: Int, fields: UnsafePointer<rv_field>, count: Int) throws -> Bool {
-        let ok = try withBatch { $0.appendDerived(from: parent, index: index, fields: fields, count: count) }
+        let ok = try withBatch { batch in
+            let appended = batch.appendDerived(from: parent, index: index, fields: fields, count: count)
+            if appended { capWatermarks(batch, from: batch.count - 1) }
+            return appended
+        }
         if ok { state.pointee.recordsOut += 1 }
         return ok
     }
@@ -112,7 +137,12 @@ public final class OutputPort {
     }
 
     @inlinable
-    public func didAppend() { state.pointee.recordsOut += 1 }
+    public func didAppend() {
+        state.pointee.recordsOut += 1
+        if state.pointee.watermarkCap != .max, let b = state.pointee.current {
+            b._withUnsafeGuaranteedRef { capWatermarks($0, from: $0.count - 1) }
+        }
+    }
 
     /// Hands the pending batch, if any, to every receiver.
     public func flush() throws {

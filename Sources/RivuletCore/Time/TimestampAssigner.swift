@@ -15,6 +15,14 @@ public final class TimestampAssigner {
         case logAppend
         /// The host's clock when the record is read (once per batch).
         case processing
+        /// Computed per record by `extract` (a plugin's function): epoch ms, or the reason it failed.
+        case computed(name: String, extract: (UnsafePointer<rv_record>) -> Result<Int64, ExtractionFailure>)
+    }
+
+    /// Why an extractor could not compute a record's time.
+    public struct ExtractionFailure: Error {
+        public let message: String
+        public init(_ message: String) { self.message = message }
     }
 
     /// How an event-time field is written.
@@ -49,10 +57,18 @@ public final class TimestampAssigner {
         case .logAppend, .processing:
             clock = Clock.nowMilliseconds()
             for i in start..<batch.count { apply(batch, i, clock) }
+        case let .computed(name, extract):
+            for i in start..<batch.count {
+                switch extract(batch.record(at: i)) {
+                case .success(let t) where Self.inRange(t): apply(batch, i, t)
+                case .success(let t): rejected.append((i, "event time from \(name) is out of range: \(t)"))
+                case .failure(let failure): rejected.append((i, "event time from \(name): \(failure.message)"))
+                }
+            }
         case let .field(index, name, encoding):
             for i in start..<batch.count {
                 let f = batch.field(i, index)
-                if let t = Self.decode(f, encoding) {
+                if let t = Self.decode(f, encoding), Self.inRange(t) {
                     apply(batch, i, t)
                 } else {
                     rejected.append((i, Self.reason(f, name: name, encoding: encoding)))
@@ -68,6 +84,13 @@ public final class TimestampAssigner {
         batch.setWatermarkBefore(i, watermark)
         if t > maxTimestamp { maxTimestamp = t }
     }
+
+    /// Times are kept within ±2^62 ms (±146 million years) so that window arithmetic (start + size,
+    /// end − 1 + grace, with durations capped at 100 years by the manifest) can never overflow.
+    public static let limit: Int64 = 1 << 62
+
+    @inline(__always)
+    static func inRange(_ t: Int64) -> Bool { t > -limit && t < limit }
 
     /// The time in field `f`, or nil.
     @inline(__always)
@@ -102,30 +125,20 @@ public final class TimestampAssigner {
         case .epochSeconds:
             let (r, o) = v.multipliedReportingOverflow(by: 1000)
             return o ? nil : r
-        case .epochMicroseconds: return v >= 0 ? v / 1000 : (v - 999) / 1000
+        case .epochMicroseconds: return v >= 0 ? v / 1000 : -((-(v + 1)) / 1000) - 1
         case .rfc3339: return nil
         }
     }
 
     static func integer(_ bytes: UnsafeRawBufferPointer) -> Int64? {
-        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
-        var i = 0, negative = false
-        if bytes[0] == UInt8(ascii: "-") { negative = true; i = 1 }
-        guard i < bytes.count else { return nil }
-        var v: Int64 = 0
-        while i < bytes.count {
-            let c = bytes[i]
-            guard c >= 48 && c <= 57 else { return nil }
-            v = v * 10 + Int64(c - 48)
-            i += 1
-        }
-        return negative ? -v : v
+        FieldText.parseInt(bytes)
     }
 
     static func reason(_ f: rv_field, name: String, encoding: Encoding) -> String {
         if f.type == FieldType.null.rawValue || (FieldType(rawValue: f.type)?.isBytesLike == true && f.len == 0) {
             return "event time field '\(name)' is empty"
         }
+        if let t = decode(f, encoding), !inRange(t) { return "event time field '\(name)' is out of range: \(t) ms" }
         let text = FieldText.render(f)
         return "event time field '\(name)' is not \(encoding == .rfc3339 ? "an RFC 3339 date-time" : "a number of \(encoding.rawValue)"): '\(text)'"
     }

@@ -108,17 +108,38 @@ public final class ExecutionTask: @unchecked Sendable {
         var backoff = Backoff()
 
         /// Raises the watermark of `target` to the minimum over the inputs that are not idle, an ended
-        /// input counting as +∞ (Flink's valve); nothing moves while every input is idle.
+        /// input counting as +∞ (Flink's valve); nothing moves while every input is idle. When the only
+        /// inputs that count have ended (the others idle), it goes as far as the ended inputs' last
+        /// watermark, not to +∞: an idle input may still send, and its data should be judged against
+        /// the time actually seen, not all be late.
         func advance(_ target: StreamOperator) throws {
             var minimum = Int64.max
             var counted = 0
+            var endedMaximum = Int64.min
             for k in inputs.indices where !idle[k] {
                 counted += 1
-                if !ended[k] { minimum = min(minimum, watermarks[k]) }
+                if ended[k] { endedMaximum = max(endedMaximum, watermarks[k]) } else { minimum = min(minimum, watermarks[k]) }
             }
-            if counted > 0, minimum > current, minimum != Int64.max || open < inputs.count && open > 0 {
+            guard counted > 0, open > 0 else { return }
+            if minimum == .max { minimum = endedMaximum }
+            if minimum > current {
                 current = minimum
                 try target.advanceWatermark(to: minimum)
+            }
+        }
+
+        /// Marks inputs idle that sent nothing for their timeout (checked at most once per millisecond,
+        /// whether or not other inputs are busy).
+        var lastIdleCheck = Int64.min
+        func checkIdleness() throws {
+            let now = Clock.nowMilliseconds()
+            guard now > lastIdleCheck else { return }
+            lastIdleCheck = now
+            for (k, input) in inputs.enumerated() where !ended[k] && !idle[k] {
+                if let timeout = input.idleTimeout, now - lastSeen[k] >= timeout {
+                    idle[k] = true
+                    try advance(input.target)
+                }
             }
         }
 
@@ -153,21 +174,12 @@ public final class ExecutionTask: @unchecked Sendable {
                 // A watermark arrived or an input ended: the minimum over open inputs may have risen.
                 try advance(input.target)
             }
+            if watchesIdleness { try checkIdleness() }
+            try tickProcessingTime()
             if progressed {
                 backoff.reset()
-                try tickProcessingTime()
             } else {
                 if cancellation.isCancelled { throw RunCancelled() }
-                if watchesIdleness {
-                    let now = Clock.nowMilliseconds()
-                    for (k, input) in inputs.enumerated() where !ended[k] && !idle[k] {
-                        if let timeout = input.idleTimeout, now - lastSeen[k] >= timeout {
-                            idle[k] = true
-                            try advance(input.target)
-                        }
-                    }
-                }
-                try tickProcessingTime()
                 backoff.wait()
             }
         }

@@ -1,4 +1,5 @@
 // Planner+Nodes: planning each kind of node: sources, plugin and FFI operators, sinks.
+import CRivulet
 import Foundation
 import RivuletCore
 import RivuletManifest
@@ -9,6 +10,7 @@ extension Planner {
         let node: PlannedNode
         let timeText: String = switch spec.time?.kind {
         case .event(let field, let format)?: ", event time \(field) (\(format.rawValue))"
+        case .extractor(let plugin, let function, let arguments)?: ", event time \(plugin).\(function)(\(arguments.joined(separator: ", ")))"
         case .logAppend?: ", log-append time"
         case .processing?: ", processing time"
         case nil: ""
@@ -37,7 +39,7 @@ extension Planner {
             source = try textSource(spec, reader: LineReader(descriptor: 0, name: "stdin", csvQuotes: spec.format == .csv))
         }
         node.source = source
-        node.timeAssigner = try timeAssigner(spec, schema: source.schema)
+        node.timeAssigner = try timeAssigner(spec, schema: source.schema, plan)
         node.sourceBatchSize = spec.batchSize
         node.outputPorts = ["out"]
         node.outputSchemas["out"] = source.schema
@@ -46,7 +48,7 @@ extension Planner {
     }
 
     /// The source's time: as declared; by default processing time (generators: event time from `ts`).
-    private func timeAssigner(_ spec: SourceSpec, schema: Schema) throws -> TimestampAssigner {
+    private func timeAssigner(_ spec: SourceSpec, schema: Schema, _ plan: ExecutionPlan) throws -> TimestampAssigner {
         guard let time = spec.time else {
             if case .generator = spec.kind {
                 return TimestampAssigner(origin: .field(index: schema.index(of: "ts")!, name: "ts", encoding: .epochMilliseconds), bound: 0)
@@ -59,6 +61,33 @@ extension Planner {
                 throw PlanError(time.location, "source '\(spec.name)': time field '\(field)' is not one of its fields (\(schema))")
             }
             return TimestampAssigner(origin: .field(index: index, name: field, encoding: TimestampAssigner.Encoding(rawValue: format.rawValue)!),
+                                     bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
+        case let .extractor(pluginName, function, arguments):
+            guard let plugin = plan.plugins[pluginName] else { throw PlanError(time.location, "plugin '\(pluginName)' is not loaded") }
+            let fields = try arguments.map { a in
+                guard let i = schema.index(of: a) else {
+                    throw PlanError(time.location, "source '\(spec.name)': extractor argument '\(a)' is not one of its fields (\(schema))")
+                }
+                return i
+            }
+            let call: PluginFunction
+            do {
+                call = try PluginFunction(plugin: plugin, name: function, fields: fields, inputSchema: schema)
+            } catch {
+                throw PlanError(time.location, "source '\(spec.name)': extractor: \((error as? OperatorFailure)?.message ?? "\(error)")")
+            }
+            let extract: (UnsafePointer<rv_record>) -> Result<Int64, TimestampAssigner.ExtractionFailure> = { record in
+                switch call.call(record) {
+                case .failure(let failure): return .failure(.init(failure.message))
+                case .success(let f) where f.type == FieldType.i64.rawValue || f.type == FieldType.timestamp.rawValue:
+                    return .success(f.value.i64)
+                case .success(let f) where f.type == FieldType.f64.rawValue && f.value.f64.isFinite && abs(f.value.f64) < 9e15:
+                    return .success(Int64(f.value.f64.rounded(.down)))
+                case .success:
+                    return .failure(.init("returned no time (a NULL or non-numeric value)"))
+                }
+            }
+            return TimestampAssigner(origin: .computed(name: "\(pluginName).\(function)", extract: extract),
                                      bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
         case .logAppend:
             return TimestampAssigner(origin: .logAppend, bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)

@@ -10,7 +10,8 @@ public final class TopAggregate: WindowAggregate {
     let measure: Int
     let count: Int
     let integer: Bool
-    private var tables: [[[UInt8]: Double]?] = []
+    /// Per label: the exact integer sum (integer measures) and the double sum (float measures).
+    private var tables: [[[UInt8]: (integer: Int64, double: Double)]?] = []
     private var free: [Int] = []
     private var text: [UInt8] = []
     /// The last result's bytes, stable until the next `result` (an Array's buffer may not be escaped).
@@ -41,28 +42,45 @@ public final class TopAggregate: WindowAggregate {
     }
 
     public func add(_ acc: UnsafeMutableRawPointer, _ record: UnsafePointer<rv_record>) {
-        guard let v = NumericValue.double(record, measure) else { return }
+        let m = record.pointee.fields[measure]
+        let value: (Int64, Double)
+        switch m.type {
+        case FieldType.i64.rawValue, FieldType.timestamp.rawValue, FieldType.bool.rawValue: value = (m.value.i64, 0)
+        case FieldType.f64.rawValue: value = (0, m.value.f64)
+        default: return
+        }
         let f = record.pointee.fields[label]
         let key: [UInt8] = FieldType(rawValue: f.type)?.isBytesLike == true
             ? Array(UnsafeRawBufferPointer(start: f.value.ptr, count: Int(f.len)))
             : Array(FieldText.render(f).utf8)
-        tables[Int(acc.load(as: Int64.self))]![key, default: 0] += v
+        let table = Int(acc.load(as: Int64.self))
+        let old = tables[table]![key, default: (0, 0)]
+        tables[table]![key] = (old.integer &+ value.0, old.double + value.1)
     }
 
     public func merge(_ acc: UnsafeMutableRawPointer, _ other: UnsafeMutableRawPointer) {
         let a = Int(acc.load(as: Int64.self))
-        for (k, v) in tables[Int(other.load(as: Int64.self))]! { tables[a]![k, default: 0] += v }
+        for (k, v) in tables[Int(other.load(as: Int64.self))]! {
+            let old = tables[a]![k, default: (0, 0)]
+            tables[a]![k] = (old.integer &+ v.integer, old.double + v.double)
+        }
     }
 
     public func result(_ acc: UnsafeMutableRawPointer) -> rv_field {
         let table = tables[Int(acc.load(as: Int64.self))]!
-        let ranked = table.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }.prefix(count)
+        let integer = self.integer
+        let ranked = table.sorted { a, b in
+            let (x, y) = integer ? (Double(a.value.integer), Double(b.value.integer)) : (a.value.double, b.value.double)
+            if integer && a.value.integer != b.value.integer { return a.value.integer > b.value.integer }
+            if !integer && x != y { return x > y }
+            return a.key.lexicographicallyPrecedes(b.key)
+        }.prefix(count)
         text.removeAll(keepingCapacity: true)
         for (i, entry) in ranked.enumerated() {
             if i > 0 { text.append(UInt8(ascii: ";")) }
             text.append(contentsOf: entry.key)
             text.append(UInt8(ascii: "="))
-            text.append(contentsOf: (integer ? String(Int64(entry.value)) : FieldText.formatDouble(entry.value)).utf8)
+            text.append(contentsOf: (integer ? String(entry.value.integer) : FieldText.formatDouble(entry.value.double)).utf8)
         }
         if text.count > resultBytes.count {
             resultBytes.deallocate()

@@ -3,6 +3,7 @@
 
 static const rv_operator_def *const operators[] = {&rv_std_mask, &rv_std_filter};
 static const rv_aggregate_def *const aggregates[] = {&rv_std_spread};
+static const rv_function_def *const functions[] = {&rv_std_dmy_time};
 
 static const rv_plugin_descriptor descriptor = {
     .struct_size = sizeof(rv_plugin_descriptor),
@@ -10,11 +11,13 @@ static const rv_plugin_descriptor descriptor = {
     .abi_minor = RV_ABI_MINOR,
     .name = "rv_std_c",
     .version = "1.0.0",
-    .description = "Standard C operators: mask (card numbers), filter (by field comparison); aggregate: spread",
+    .description = "Standard C operators: mask (card numbers), filter (by field comparison); aggregate: spread; function: dmy_time",
     .operators = operators,
     .operator_count = sizeof operators / sizeof operators[0],
     .aggregates = aggregates,
     .aggregate_count = sizeof aggregates / sizeof aggregates[0],
+    .functions = functions,
+    .function_count = sizeof functions / sizeof functions[0],
 };
 
 RV_EXPORT const rv_plugin_descriptor *rivulet_plugin_v1(void) { return &descriptor; }

@@ -1,0 +1,50 @@
+// PluginFunction: a plugin's scalar function (rv_function_def) called on fields of each record.
+import CRivulet
+import RivuletCore
+
+/// Calls a plugin's `rv_function_def` with the values of some fields of a record. Used as an event-time
+/// extractor today. The argument fields' types are checked against the function's declared types when
+/// it is created (RV_TYPE_NULL accepts any).
+public final class PluginFunction {
+    let plugin: LoadedPlugin
+    let def: rv_function_def
+    public let name: String
+    let fields: [Int]
+    let context: PluginContext
+    private var arguments: [rv_field]
+
+    public init(plugin: LoadedPlugin, name: String, fields: [Int], inputSchema: Schema) throws {
+        guard let info = plugin.functions.first(where: { $0.name == name }) else {
+            let known = plugin.functions.map(\.name)
+            throw OperatorFailure(node: plugin.name, message: "plugin '\(plugin.name)' (\(plugin.path)) has no function '\(name)'; it has: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+        }
+        guard info.argTypes.count == fields.count else {
+            throw OperatorFailure(node: plugin.name, message: "function '\(name)' takes \(info.argTypes.count) argument(s), got \(fields.count)")
+        }
+        for (i, f) in fields.enumerated() where info.argTypes[i] != FieldType.null.rawValue && info.argTypes[i] != inputSchema.fields[f].type.rawValue {
+            let want = FieldType(rawValue: info.argTypes[i]).map { "\($0)" } ?? "type \(info.argTypes[i])"
+            throw OperatorFailure(node: plugin.name, message: "function '\(name)' takes \(want) as argument \(i + 1), but field '\(inputSchema.fields[f].name)' is \(inputSchema.fields[f].type)")
+        }
+        self.plugin = plugin
+        def = info.definition.pointee
+        self.name = name
+        self.fields = fields
+        context = PluginContext(nodeName: "\(plugin.name).\(name)")
+        context.userData = def.user_data
+        arguments = Array(repeating: rv_field(), count: max(1, fields.count))
+    }
+
+    /// The function's result for `record`, or the plugin's reason when it returns anything but RV_OK.
+    public func call(_ record: UnsafePointer<rv_record>) -> Result<rv_field, OperatorFailure> {
+        for (i, f) in fields.enumerated() { arguments[i] = record.pointee.fields[f] }
+        var out = rv_field()
+        context.clearError()
+        let status = arguments.withUnsafeBufferPointer { args in
+            def.call!(HostAPI.table, context.opaque, args.baseAddress, UInt64(fields.count), &out)
+        }
+        guard status == RV_OK else {
+            return .failure(OperatorFailure(node: context.nodeName, message: context.lastError?.message ?? "returned status \(status)"))
+        }
+        return .success(out)
+    }
+}
