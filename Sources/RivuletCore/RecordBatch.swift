@@ -262,6 +262,19 @@ public final class RecordBatch: @unchecked Sendable {
         header.pointee.count -= 1
     }
 
+    /// The field row of record `index`, for a decoder filling a record it just appended (computed from the
+    /// batch's row block: no dependent load of the record). Valid while the batch lives.
+    @inlinable
+    public func mutableRow(_ index: Int) -> UnsafeMutablePointer<rv_field> {
+        fieldRows + index * fieldCount
+    }
+
+    /// Copies `count` bytes into the batch's arena (nil for none); the pointer lives as long as the batch.
+    @inlinable
+    public func copyBytes(_ bytes: UnsafeRawPointer?, count: Int) -> UnsafePointer<UInt8>? {
+        arena.copy(bytes, count: count)
+    }
+
     /// Sets field `field` of record `index` (a record this batch is still building).
     @inlinable
     public func setField(_ index: Int, _ field: Int, _ value: rv_field) {

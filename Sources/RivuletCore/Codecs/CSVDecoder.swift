@@ -52,6 +52,7 @@ public final class CSVDecoder: RecordDecoder {
 
     public func decode(_ line: UnsafeRawBufferPointer, into batch: RecordBatch) throws(DecodeFailure) {
         let index = batch.appendEmpty()
+        let row = batch.mutableRow(index)
         let plan = columns.plan
         let planned = columns.count
         let quote = UInt8(ascii: "\"")
@@ -72,10 +73,14 @@ public final class CSVDecoder: RecordDecoder {
                 let target = plan[column]
                 if target.field >= 0 {
                     if target.type.isBytesLike {
-                        batch.setBytesField(index, target.field, type: target.type, cell.baseAddress, count: cell.count)
+                        var f = rv_field()
+                        f.type = target.type.rawValue
+                        f.len = UInt32(cell.count)
+                        f.value.ptr = batch.copyBytes(cell.baseAddress, count: cell.count)
+                        row[target.field] = f
                     } else {
                         do {
-                            batch.setField(index, target.field, try FieldText.parse(cell, as: target.type))
+                            row[target.field] = try FieldText.parse(cell, as: target.type)
                         } catch {
                             batch.removeLast()
                             throw DecodeFailure("field '\(schema.fields[target.field].name)': \(error.message)")
