@@ -133,3 +133,41 @@ import Testing
         #expect(inspect.stdout.contains("operator mask"))
     }
 }
+
+@Suite struct StreamingTests {
+    /// A pipe into `rivulet run` that stays open: the records written so far come out at once, without
+    /// waiting for a full batch or the end of input.
+    @Test func recordsFromAnOpenPipeFlowThroughImmediately() throws {
+        let scratch = Fixtures.temporaryDirectory("rivulet-streaming")
+        Fixtures.write("""
+            sources:
+              in: { type: stdin, format: csv, header: false, schema: { n: i64 } }
+            sinks:
+              out: { type: stdout, format: csv, header: false }
+            edges: [in -> out]
+            """, to: scratch + "/m.yaml")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
+        process.arguments = ["run", "--quiet", scratch + "/m.yaml"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data("1\n2\n3\n".utf8))
+        // Read until the three lines are out, while stdin is still open (a watchdog ends a hung run).
+        nonisolated(unsafe) let watched = process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { if watched.isRunning { watched.terminate() } }
+        var received = Data()
+        while received.count < 6 {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received.append(chunk)
+        }
+        #expect(process.isRunning, "the records came out while stdin was still open")
+        #expect(String(decoding: received, as: UTF8.self) == "1\n2\n3\n")
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}

@@ -18,6 +18,8 @@ public final class LineReader {
     private let csvQuotes: Bool
     /// 1-based number of the line last returned.
     public private(set) var lineNumber = 0
+    /// Reads a pipe or terminal (stdin): more input may take any time to come.
+    public let isStream: Bool
 
     /// Opens `path`; messages name it `displayName` (e.g. relative to the manifest) when given.
     public init(path: String, displayName: String? = nil, csvQuotes: Bool = false, bufferSize: Int = 1 << 20) throws {
@@ -26,6 +28,7 @@ public final class LineReader {
         self.fd = fd
         self.path = displayName ?? path
         ownsDescriptor = true
+        isStream = false
         self.csvQuotes = csvQuotes
         capacity = bufferSize
         buffer = .allocate(byteCount: bufferSize, alignment: 16)
@@ -35,6 +38,7 @@ public final class LineReader {
         fd = descriptor
         path = name
         ownsDescriptor = false
+        isStream = true
         self.csvQuotes = csvQuotes
         capacity = bufferSize
         buffer = .allocate(byteCount: bufferSize, alignment: 16)
@@ -74,6 +78,12 @@ public final class LineReader {
             try refill()
             scanFrom = start + scannedSoFar
         }
+    }
+
+    /// Whether a complete line is already buffered (so `next()` returns without reading), or the input
+    /// has ended. A stream source hands on what it has rather than wait for more.
+    public var hasBufferedLine: Bool {
+        eof || (end > start && memchr(buffer + start, 0x0A, end - start) != nil)
     }
 
     /// Whether `buffer[from..<to]` holds an odd number of double quotes.

@@ -36,6 +36,9 @@ public final class EncodingSink: StreamOperator {
                 wroteHeader = true
             }
             for i in 0..<batch.count { try encoder.encode(batch.record(at: i), to: writer) }
+            // Each batch reaches the destination when it arrives (one write per batch): results of an
+            // unbounded stream show up as they are produced, not when a buffer fills.
+            try writer.flush()
         } catch {
             throw OperatorFailure(node: name, message: "\(error)")
         }

@@ -19,6 +19,8 @@ public final class TextSource: RecordSource {
 
     public func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool {
         while !batch.isFull {
+            // From a pipe, pass on what has arrived instead of waiting for a full batch.
+            if reader.isStream && !batch.isEmpty && !reader.hasBufferedLine { return true }
             guard let line = try reader.next() else { return false }
             if line.isEmpty && !schema.isEmpty { continue }
             do {
