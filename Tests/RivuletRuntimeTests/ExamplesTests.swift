@@ -171,3 +171,43 @@ import Testing
         #expect(process.terminationStatus == 0)
     }
 }
+
+extension StreamingTests {
+    /// Processing-time windows close on the clock: with stdin still open and nothing more arriving, the
+    /// window of the two records written is emitted within about a second.
+    @Test func processingTimeWindowsCloseOnTheClock() throws {
+        let scratch = Fixtures.temporaryDirectory("rivulet-streaming-clock")
+        Fixtures.write("""
+            sources:
+              in: { type: stdin, format: csv, header: false, schema: { n: i64 }, time: { type: processing } }
+            operators:
+              w: { window: tumbling, size: 1s, aggregates: { n: count() } }
+            sinks:
+              out: { type: stdout, format: csv, header: false }
+            edges: [in -> w, w.out -> out]
+            """, to: scratch + "/m.yaml")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
+        process.arguments = ["run", "--quiet", scratch + "/m.yaml"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data("1\n2\n".utf8))
+        nonisolated(unsafe) let watched = process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { if watched.isRunning { watched.terminate() } }
+        var received = Data()
+        while !received.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received.append(chunk)
+        }
+        #expect(process.isRunning, "the window closed while stdin was still open")
+        let fields = String(decoding: received, as: UTF8.self).split(separator: "\n").first?.split(separator: ",") ?? []
+        #expect(fields.count == 3 && fields[2] == "2" && Int64(fields[1])! - Int64(fields[0])! == 1000, "\(fields)")
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}

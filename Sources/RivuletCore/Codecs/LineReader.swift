@@ -86,6 +86,18 @@ public final class LineReader {
         eof || (end > start && memchr(buffer + start, 0x0A, end - start) != nil)
     }
 
+    /// Waits up to `milliseconds` for input to read (or the end of it). True when `next()` would not block
+    /// for long: a line is buffered, the input ended, or bytes are ready on the descriptor.
+    public func waitForInput(milliseconds: Int32) -> Bool {
+        if hasBufferedLine { return true }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let r = poll(&p, 1, milliseconds)
+            if r < 0 && errno == EINTR { continue }
+            return r != 0
+        }
+    }
+
     /// Whether `buffer[from..<to]` holds an odd number of double quotes.
     @inline(__always)
     private func oddQuotes(from: Int, to: Int) -> Bool {

@@ -49,6 +49,19 @@ public final class TimestampAssigner {
     @inlinable
     public var watermark: Int64 { maxTimestamp == .min ? .min : maxTimestamp - bound }
 
+    /// Processing and log-append time only: the clock has reached now, so every later record will be
+    /// stamped at or after it — the watermark may follow the clock even while no record arrives (so
+    /// processing-time windows close on time). Call between batches, after the previous one was sent.
+    public func observeClock() {
+        switch origin {
+        case .logAppend, .processing:
+            let now = Clock.nowMilliseconds()
+            if now > maxTimestamp { maxTimestamp = now }
+        default:
+            return
+        }
+    }
+
     /// Stamps records `from..<batch.count`. Records whose time cannot be read are returned with the reason
     /// (the caller dead-letters and removes them); the others get their timestamp and watermark.
     public func stamp(_ batch: RecordBatch, from start: Int = 0) -> [(index: Int, reason: String)] {

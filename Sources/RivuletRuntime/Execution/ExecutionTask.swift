@@ -71,11 +71,10 @@ public final class ExecutionTask: @unchecked Sendable {
             batch.remove(sortedIndexes: rejected.map(\.index))
             // Records in = decoded records + input the source could not decode (dead-lettered).
             recordsIn.add(Int64(batch.count) + deadLetters.counter.value - rejectedBefore)
-            if batch.isEmpty {
-                try tickProcessingTime()
-                continue
+            if !batch.isEmpty {
+                for (receiver, port) in receivers { try receiver.process(batch, port: port) }
             }
-            for (receiver, port) in receivers { try receiver.process(batch, port: port) }
+            time.observeClock()
             if time.watermark > watermark {
                 watermark = time.watermark
                 for (receiver, _) in receivers { try receiver.advanceWatermark(to: watermark) }
