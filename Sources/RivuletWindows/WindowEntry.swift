@@ -14,9 +14,3 @@ struct WindowEntry {
     /// FireQueue item frees it once no window can include it any more.
     var isPane: Bool = false
 }
-
-/// Identifies an aligned (tumbling or hopping) window: key id and start.
-struct AlignedWindowID: Hashable {
-    var key: Int32
-    var start: Int64
-}

@@ -135,49 +135,54 @@ import Testing
 }
 
 @Suite struct StreamingTests {
+    /// Starts `rivulet run` on `manifest` with a pipe as stdin, writes `input` and keeps the pipe open,
+    /// reads stdout until `enough` says so (a watchdog ends a hung run after 10 s), and reports whether
+    /// the run was still going then, i.e. the output did not wait for the end of input. Then closes stdin.
+    static func whilePipeIsOpen(_ manifest: String, input: String, until enough: (Data) -> Bool) throws -> (output: String, stillRunning: Bool, status: Int32) {
+        let scratch = Fixtures.temporaryDirectory("rivulet-streaming")
+        Fixtures.write(manifest, to: scratch + "/m.yaml")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
+        process.arguments = ["run", "--quiet", scratch + "/m.yaml"]
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        nonisolated(unsafe) let watched = process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { if watched.isRunning { watched.terminate() } }
+        var received = Data()
+        while !enough(received) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received.append(chunk)
+        }
+        let stillRunning = process.isRunning
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return (String(decoding: received, as: UTF8.self), stillRunning, process.terminationStatus)
+    }
+
     /// A pipe into `rivulet run` that stays open: the records written so far come out at once, without
     /// waiting for a full batch or the end of input.
     @Test func recordsFromAnOpenPipeFlowThroughImmediately() throws {
-        let scratch = Fixtures.temporaryDirectory("rivulet-streaming")
-        Fixtures.write("""
+        let run = try Self.whilePipeIsOpen("""
             sources:
               in: { type: stdin, format: csv, header: false, schema: { n: i64 } }
             sinks:
               out: { type: stdout, format: csv, header: false }
             edges: [in -> out]
-            """, to: scratch + "/m.yaml")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
-        process.arguments = ["run", "--quiet", scratch + "/m.yaml"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(Data("1\n2\n3\n".utf8))
-        // Read until the three lines are out, while stdin is still open (a watchdog ends a hung run).
-        nonisolated(unsafe) let watched = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { if watched.isRunning { watched.terminate() } }
-        var received = Data()
-        while received.count < 6 {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            received.append(chunk)
-        }
-        #expect(process.isRunning, "the records came out while stdin was still open")
-        #expect(String(decoding: received, as: UTF8.self) == "1\n2\n3\n")
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+            """, input: "1\n2\n3\n", until: { $0.count >= 6 })
+        #expect(run.stillRunning, "the records came out while stdin was still open")
+        #expect(run.output == "1\n2\n3\n")
+        #expect(run.status == 0)
     }
-}
 
-extension StreamingTests {
     /// Processing-time windows close on the clock: with stdin still open and nothing more arriving, the
     /// window of the two records written is emitted within about a second.
     @Test func processingTimeWindowsCloseOnTheClock() throws {
-        let scratch = Fixtures.temporaryDirectory("rivulet-streaming-clock")
-        Fixtures.write("""
+        let run = try Self.whilePipeIsOpen("""
             sources:
               in: { type: stdin, format: csv, header: false, schema: { n: i64 }, time: { type: processing } }
             operators:
@@ -185,29 +190,10 @@ extension StreamingTests {
             sinks:
               out: { type: stdout, format: csv, header: false }
             edges: [in -> w, w.out -> out]
-            """, to: scratch + "/m.yaml")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
-        process.arguments = ["run", "--quiet", scratch + "/m.yaml"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(Data("1\n2\n".utf8))
-        nonisolated(unsafe) let watched = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { if watched.isRunning { watched.terminate() } }
-        var received = Data()
-        while !received.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            received.append(chunk)
-        }
-        #expect(process.isRunning, "the window closed while stdin was still open")
-        let fields = String(decoding: received, as: UTF8.self).split(separator: "\n").first?.split(separator: ",") ?? []
+            """, input: "1\n2\n", until: { $0.contains(UInt8(ascii: "\n")) })
+        #expect(run.stillRunning, "the window closed while stdin was still open")
+        let fields = run.output.split(separator: "\n").first?.split(separator: ",") ?? []
         #expect(fields.count == 3 && fields[2] == "2" && Int64(fields[1])! - Int64(fields[0])! == 1000, "\(fields)")
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(run.status == 0)
     }
 }
