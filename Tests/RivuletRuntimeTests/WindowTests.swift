@@ -135,6 +135,8 @@ import Testing
             dead_letters: { type: file, path: dead.jsonl }
             """)
         #expect(summary.deadLetters == 1)
+        #expect(summary.windows.count == 1 && summary.windows[0].name == "w" && summary.windows[0].fired == 2 && summary.windows[0].late == 1)
+        #expect(summary.text.contains("window w: 2 windows, 1 late records"))
         #expect(t.read("dead.jsonl").contains("late record (event time 8): its window ending at 10 closed at watermark 10 (grace 0 ms)"))
         #expect(t.read("out.csv") == "k,window_start,window_end,n\na,0,10,1\na,10,20,1\n")
     }

@@ -10,6 +10,8 @@ public struct RunSummary: Sendable {
     public let deadLetters: Int64
     public let deadLetterDestination: String
     public let sinks: [(name: String, records: Int64)]
+    /// Per window operator (all its instances): windows emitted and records that came too late.
+    public var windows: [(name: String, fired: Int, late: Int)] = []
     /// Total time producers waited on full rings (backpressure).
     public let ringBlockedSeconds: Double
     public let peakMemoryBytes: Int
@@ -39,6 +41,7 @@ public struct RunSummary: Sendable {
                    elapsedSeconds, recordsPerSecond, cpuSeconds, Double(peakMemoryBytes) / 1_048_576),
         ]
         for (name, records) in sinks { lines.append("sink \(name): \(records) records") }
+        for (name, fired, late) in windows { lines.append("window \(name): \(fired) windows, \(late) late records") }
         if deadLetters > 0 { lines.append("dead letters written to \(deadLetterDestination)") }
         return lines.joined(separator: "\n")
     }

@@ -3,6 +3,7 @@ import Foundation
 import RivuletCore
 import RivuletManifest
 import RivuletPlugins
+import RivuletWindows
 
 /// The result of planning. `run()` starts one thread per task, waits for all of them, and returns a
 /// summary; the first failure cancels every task and is thrown after all threads have stopped.
@@ -69,7 +70,7 @@ public final class ExecutionPlan {
         close()
         if let failure = cancellation.firstFailure { throw failure }
         try deadLetters.flush()
-        return RunSummary(
+        var summary = RunSummary(
             elapsedSeconds: Double(Clock.monotonicNanoseconds() - started) / 1e9,
             cpuSeconds: RunSummary.cpuSeconds() - cpuStarted,
             recordsIn: recordsIn, recordsOut: recordsOut, deadLetters: deadLettered,
@@ -79,6 +80,12 @@ public final class ExecutionPlan {
             },
             ringBlockedSeconds: Double(rings.reduce(0) { $0 + $1.writer.blockedNanoseconds }) / 1e9,
             peakMemoryBytes: RunSummary.peakResidentBytes())
+        summary.windows = nodes.compactMap { node in
+            let windows = node.instances.compactMap { $0 as? WindowOperator }
+            guard !windows.isEmpty else { return nil }
+            return (node.name, windows.reduce(0) { $0 + $1.windowsFired }, windows.reduce(0) { $0 + $1.lateRecords })
+        }
+        return summary
     }
 
     /// Destroys every operator instance and closes sources (also when planning or running failed).
