@@ -2,8 +2,9 @@
 //
 // Reads a CSV of `ts,key,value` lines (epoch ms, string, integer; no header), assigns event time from ts
 // with a watermark emitted after every event, and counts and sums `value` per key in tumbling, hopping
-// (SlidingEventTimeWindows) or session windows. Writes `key,window_start,window_end,count,sum` per fired
-// window and the late records (side output) as their input lines. Built and run by check.sh.
+// (SlidingEventTimeWindows) or session windows, with an optional allowed lateness. Writes
+// `key,window_start,window_end,count,sum` per firing (with lateness, a window fires again for each late
+// record it still accepts) and the late records (side output) as their input lines. Built and run by check.sh.
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,7 @@ public class WindowCheck {
     public static void main(String[] args) throws Exception {
         String input = args[0], kind = args[1], output = args[5], late = args[6];
         long size = Long.parseLong(args[2]), second = Long.parseLong(args[3]), bound = Long.parseLong(args[4]);
+        long lateness = args.length > 7 ? Long.parseLong(args[7]) : 0;
         List<Tuple3<Long, String, Long>> events = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(input))) {
             if (line.isEmpty()) continue;
@@ -80,7 +82,8 @@ public class WindowCheck {
             case "session" -> stream.keyBy(e -> e.f1).window(EventTimeSessionWindows.withGap(Duration.ofMillis(second)));
             default -> throw new IllegalArgumentException("kind: tumbling, hopping or session");
         };
-        SingleOutputStreamOperator<String> results = windowed.sideOutputLateData(lateTag).process(new CountSum());
+        SingleOutputStreamOperator<String> results = windowed.allowedLateness(Duration.ofMillis(lateness))
+            .sideOutputLateData(lateTag).process(new CountSum());
         DataStream<String> lateLines = results.getSideOutput(lateTag).map(e -> "L," + e.f0 + "," + e.f1 + "," + e.f2).returns(Types.STRING);
         List<String> windows = new ArrayList<>(), lateRecords = new ArrayList<>();
         try (CloseableIterator<String> it = results.union(lateLines).executeAndCollect()) {
