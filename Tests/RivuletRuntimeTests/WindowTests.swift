@@ -59,6 +59,28 @@ import Testing
         #expect(late == "ts,k,v\n")
     }
 
+    @Test func hoppingInUpdateModeUpdatesEachWindowInOrder() throws {
+        // 7 [W=3] updates [0,10) then opens [5,15); 6 [W=12] misses the fired [0,10) and updates [5,15).
+        let (out, _) = try Self.run("ts,k,v\n3,a,1\n7,a,2\n12,a,4\n6,a,8\n20,a,16\n", bound: 0,
+                                    "window: hopping\nsize: 10\nadvance: 5\nemit: update", ops: true)
+        #expect(out == """
+            op,k,window_start,window_end,count,sum
+            +I,a,-5,5,1,1
+            +I,a,0,10,1,1
+            -U,a,0,10,1,1
+            +U,a,0,10,2,3
+            +I,a,5,15,1,2
+            -U,a,5,15,1,2
+            +U,a,5,15,2,6
+            +I,a,10,20,1,4
+            -U,a,5,15,2,6
+            +U,a,5,15,3,14
+            +I,a,15,25,1,16
+            +I,a,20,30,1,16
+
+            """)
+    }
+
     static let sessions = "ts,k,v\n0,a,1\n5,a,2\n24,a,4\n14,a,8\n100,a,16\n50,a,32\n3,b,64\n"
 
     @Test func sessionsMergeWhenARecordBridgesThem() throws {
