@@ -27,7 +27,10 @@ let package = Package(
         .target(name: "CSPSCBaseline"),
         .target(
             name: "RivuletCore",
-            dependencies: ["CRivulet", .product(name: "Atomics", package: "swift-atomics")]),
+            dependencies: ["CRivulet", .product(name: "Atomics", package: "swift-atomics")],
+            // Records, batches, codecs and readers are touched by one thread each (rings hand them over);
+            // dynamic exclusivity checks on their per-line state cost more than the checks could catch.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "RivuletManifest", dependencies: ["Yams"]),
         .target(name: "RivuletPlugins", dependencies: ["CRivulet", "CFFI", "RivuletCore", "RivuletWindows"]),
         // Host-driven event-time windows and their aggregates. Its per-record state lives in raw buffers

@@ -89,3 +89,31 @@ import Testing
 func temporaryPath() -> String {
     NSTemporaryDirectory() + "rivulet-codec-\(UUID().uuidString)"
 }
+
+@Suite struct IntegerParsingTests {
+    func parse(_ text: String) -> Int64? {
+        var t = text
+        return t.withUTF8 { FieldText.parseInt(UnsafeRawBufferPointer($0)) }
+    }
+
+    @Test func integersOfEveryLength() {
+        var value: Int64 = 0
+        for digit in 1...18 {
+            value = value * 10 + Int64(digit % 10)
+            #expect(parse(String(value)) == value)
+            #expect(parse("-" + String(value)) == -value)
+        }
+        #expect(parse("1704067200000") == 1_704_067_200_000)
+        #expect(parse("9223372036854775807") == Int64.max)
+        #expect(parse("-9223372036854775808") == Int64.min)
+        #expect(parse("9223372036854775808") == nil)
+        #expect(parse("12345678") == 12_345_678)
+        #expect(parse("1234567/") == nil)
+        #expect(parse("123456:8") == nil)
+        #expect(parse("12 45678") == nil)
+        #expect(parse("00000000") == 0)
+        #expect(parse("99999999") == 99_999_999)
+        #expect(parse("") == nil)
+        #expect(parse("-") == nil)
+    }
+}

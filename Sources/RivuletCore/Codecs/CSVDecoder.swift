@@ -72,7 +72,14 @@ public final class CSVDecoder: RecordDecoder {
             if column < planned {
                 let target = plan[column]
                 if target.field >= 0 {
-                    if target.type.isBytesLike {
+                    if target.type == .i64 || target.type == .timestamp, !cell.isEmpty, let v = FieldText.parseInt(cell) {
+                        // The common case, inline: an integer cell (anything else takes the general path,
+                        // which also words the error).
+                        var f = rv_field()
+                        f.type = target.type.rawValue
+                        f.value.i64 = v
+                        row[target.field] = f
+                    } else if target.type.isBytesLike {
                         var f = rv_field()
                         f.type = target.type.rawValue
                         f.len = UInt32(cell.count)

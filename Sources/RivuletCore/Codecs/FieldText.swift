@@ -53,8 +53,13 @@ public enum FieldText {
         }
         guard i < n else { return nil }
         if n - i <= 18 {
-            // At most 18 digits cannot overflow: no checks per digit.
+            // At most 18 digits cannot overflow: no checks per digit; eight digits at a time while possible.
             var value: Int64 = 0
+            while n - i >= 8 {
+                guard let eight = eightDigits(bytes.baseAddress! + i) else { return nil }
+                value = value &* 100_000_000 &+ eight
+                i &+= 8
+            }
             while i < n {
                 let d = bytes[i] &- UInt8(ascii: "0")
                 guard d < 10 else { return nil }
@@ -74,6 +79,22 @@ public enum FieldText {
             i += 1
         }
         return value
+    }
+
+    /// The value of 8 ASCII digits at `p`, or nil if any byte is not a digit (SWAR: one load, three
+    /// multiply-and-mask steps instead of eight dependent multiply-adds).
+    @inlinable @inline(__always)
+    static func eightDigits(_ p: UnsafeRawPointer) -> Int64? {
+        let chunk = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+        // Every byte 0x30...0x39: high nibble 3, and adding 6 does not carry out of the low nibble.
+        guard chunk & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030,
+              (chunk &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
+        else { return nil }
+        var v = chunk &- 0x3030_3030_3030_3030
+        v = (v &* 10 &+ (v >> 8)) & 0x00FF_00FF_00FF_00FF
+        v = (v &* 100 &+ (v >> 16)) & 0x0000_FFFF_0000_FFFF
+        v = (v &* 10000 &+ (v >> 32)) & 0x0000_0000_FFFF_FFFF
+        return Int64(v)
     }
 
     /// Parses a floating-point number (strtod syntax, whole text consumed); nil otherwise.
