@@ -16,7 +16,8 @@ public enum PluginExport {
     private static let lock = NSLock()
 
     public static func descriptor(
-        name: String, version: String, summary: String = "", operators: [any RivuletOperator.Type]
+        name: String, version: String, summary: String = "", operators: [any RivuletOperator.Type],
+        aggregates: [any RivuletAggregate.Type] = []
     ) -> UnsafeRawPointer {
         lock.lock()
         defer { lock.unlock() }
@@ -33,6 +34,12 @@ public enum PluginExport {
         descriptor.description = UnsafePointer(strdup(summary))
         descriptor.operators = UnsafePointer(defs)
         descriptor.operator_count = UInt64(operators.count)
+        if !aggregates.isEmpty {
+            let aggs = UnsafeMutablePointer<UnsafePointer<rv_aggregate_def>?>.allocate(capacity: aggregates.count)
+            for (i, type) in aggregates.enumerated() { aggs[i] = UnsafePointer(makeAggregate(type)) }
+            descriptor.aggregates = UnsafePointer(aggs)
+            descriptor.aggregate_count = UInt64(aggregates.count)
+        }
         d.initialize(to: descriptor)
         built[name] = UnsafeRawPointer(d)
         return UnsafeRawPointer(d)
@@ -43,6 +50,24 @@ public enum PluginExport {
         for (i, n) in names.enumerated() { list[i] = UnsafePointer(strdup(n)) }
         list[names.count] = nil
         return UnsafePointer(list)
+    }
+
+    private static func makeAggregate<A: RivuletAggregate>(_ type: A.Type) -> UnsafeMutablePointer<rv_aggregate_def> {
+        var def = rv_aggregate_def()
+        def.struct_size = UInt32(MemoryLayout<rv_aggregate_def>.size)
+        def.acc_size = UInt32(max(1, MemoryLayout<A.Accumulator>.size))
+        def.name = UnsafePointer(strdup(type.name))
+        def.description = UnsafePointer(strdup(type.summary))
+        def.user_data = UnsafeRawPointer(Unmanaged.passRetained(AggregateFactory(type)).toOpaque())
+        def.input_type = type.inputKind.rawValue
+        def.result_type = type.resultKind.rawValue
+        def.`init` = AggregateTrampolines.initialize
+        def.add = AggregateTrampolines.add
+        def.merge = AggregateTrampolines.merge
+        def.result = AggregateTrampolines.result
+        let p = UnsafeMutablePointer<rv_aggregate_def>.allocate(capacity: 1)
+        p.initialize(to: def)
+        return p
     }
 
     private static func makeDefinition(_ type: any RivuletOperator.Type) -> UnsafeMutablePointer<rv_operator_def> {

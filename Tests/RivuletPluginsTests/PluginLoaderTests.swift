@@ -117,6 +117,8 @@ import Testing
         #expect(plugin.name == "rv_std_swift")
         #expect(plugin.abiMajor == 1)
         #expect(plugin.operators.map(\.name) == ["currency_convert", "project", "silence"])
+        #expect(plugin.aggregates.map(\.name) == ["geomean"])
+        #expect(plugin.aggregates.first?.accumulatorSize == 16)
         #expect(plugin.operatorInfo(named: "currency_convert")?.inputs == ["in"])
         #expect(plugin.operatorInfo(named: "currency_convert")?.configKeys.filter(\.required).map(\.name) == ["field", "currency_field", "rates", "target"])
     }

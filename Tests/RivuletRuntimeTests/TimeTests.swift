@@ -210,3 +210,39 @@ import Testing
         #expect(t.read("out.csv") == "key,last_seen,silent_at\nb,5,15\na,8,18\nc,40,50\n")
     }
 }
+
+@Suite struct SwiftAggregateTests {
+    /// One window with a C aggregate (rv_std_c's spread) and a Swift one (rv_std_swift's geomean), in
+    /// sessions that merge (the Swift merge callback) — plugins of both languages in one operator.
+    @Test func cAndSwiftAggregatesInOneSessionWindow() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,k,x\n0,a,2\n5,a,-1\n24,a,8\n14,a,4\n100,b,3\n")
+        _ = try t.run("""
+            plugins:
+              std: { library: rv_std_c }
+              sw: { library: rv_std_swift }
+            sources:
+              s:
+                type: file
+                path: in.csv
+                schema: { ts: i64, k: string, x: f64 }
+                time: { type: event, field: ts, max_out_of_order: 20 }
+            operators:
+              w:
+                window: session
+                gap: 10
+                key_by: k
+                aggregates: { n: count(), spread: std.spread(x), g: sw.geomean(x) }
+            sinks:
+              out: { type: file, path: out.csv, header: false }
+            edges: [s -> w, w.out -> out]
+            """)
+        let rows = t.read("out.csv").split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.count == 2)
+        // a: one session [0, 34) after the merge; spread 8 − (−1) = 9; geomean of 2, 8, 4 (−1 skipped) = 4.
+        #expect(Array(rows[0].prefix(5)) == ["a", "0", "34", "4", "9.0"])
+        #expect(abs(Double(rows[0][5])! - 4.0) < 1e-12)
+        #expect(Array(rows[1].prefix(5)) == ["b", "100", "110", "1", "0.0"])
+        #expect(abs(Double(rows[1][5])! - 3.0) < 1e-12)
+    }
+}
