@@ -34,8 +34,14 @@ public final class PluginFunction {
         arguments = Array(repeating: rv_field(), count: max(1, fields.count))
     }
 
+    /// How a call failed: the plugin's message, and whether it was RV_ERROR (this record only) or worse.
+    public struct CallFailure: Error {
+        public let message: String
+        public let recordOnly: Bool
+    }
+
     /// The function's result for `record`, or the plugin's reason when it returns anything but RV_OK.
-    public func call(_ record: UnsafePointer<rv_record>) -> Result<rv_field, OperatorFailure> {
+    public func call(_ record: UnsafePointer<rv_record>) -> Result<rv_field, CallFailure> {
         for (i, f) in fields.enumerated() { arguments[i] = record.pointee.fields[f] }
         var out = rv_field()
         context.clearError()
@@ -43,7 +49,7 @@ public final class PluginFunction {
             def.call!(HostAPI.table, context.opaque, args.baseAddress, UInt64(fields.count), &out)
         }
         guard status == RV_OK else {
-            return .failure(OperatorFailure(node: context.nodeName, message: context.lastError?.message ?? "returned status \(status)"))
+            return .failure(CallFailure(message: context.lastError?.message ?? "returned status \(status)", recordOnly: status == RV_ERROR))
         }
         return .success(out)
     }

@@ -246,3 +246,65 @@ import Testing
         #expect(abs(Double(rows[1][5])! - 3.0) < 1e-12)
     }
 }
+
+@Suite struct ClockAndExtractorTests {
+    /// Records stamped by the clock share milliseconds; none may be late because the watermark reached
+    /// the millisecond they were stamped in (the clock watermark is max − B − 1).
+    @Test func processingTimeRecordsAreNeverLate() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "k\n" + String(repeating: "a\n", count: 300_000))
+        let summary = try t.run("""
+            sources:
+              s: { type: file, path: in.csv, schema: { k: string }, time: { type: processing }, batch_size: 64 }
+            operators:
+              w: { window: tumbling, size: 1, key_by: k, aggregates: { n: count() } }
+            sinks:
+              out: { type: null }
+            edges: [s -> w, w.out -> out]
+            dead_letters: { type: file, path: dead.jsonl }
+            """)
+        #expect(summary.deadLetters == 0)
+        #expect(summary.windows.first?.late == 0)
+    }
+
+    @Test func anExtractorRefusingARecordDeadLettersItAndOneFailingStopsTheRun() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,tag\n1,ok\n2,skip\n3,ok\n")
+        let folder = (try Fixtures.plugin("timers") as NSString).deletingLastPathComponent
+        let manifest = """
+            plugins: { t: { library: timers } }
+            sources:
+              s:
+                type: file
+                path: in.csv
+                schema: { ts: i64, tag: string }
+                time: { type: event, extractor: t.broken_clock, arguments: [ts, tag] }
+            operators:
+              w: { window: tumbling, size: 10, aggregates: { n: count() } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> w, w.out -> out]
+            dead_letters: { type: file, path: dead.jsonl }
+            """
+        let summary = try t.run(manifest, extraPluginPaths: [folder])
+        #expect(summary.deadLetters == 1)
+        #expect(t.read("dead.jsonl").contains("in.csv:3: event time from t.broken_clock: broken_clock: not this one"))
+        #expect(t.read("out.csv") == "window_start,window_end,n\n0,10,2\n")
+        t.write("in.csv", "ts,tag\n1,ok\n2,stop\n")
+        #expect {
+            try t.run(manifest, extraPluginPaths: [folder])
+        } throws: { "\($0)".contains("broken_clock: the clock is gone") }
+    }
+
+    @Test func aQuotedCellSpanningLinesDoesNotHoldBackEarlierRecords() throws {
+        let run = try StreamingTests.whilePipeIsOpen("""
+            sources:
+              in: { type: stdin, format: csv, header: false, schema: { n: i64, s: string } }
+            sinks:
+              out: { type: stdout, format: csv, header: false }
+            edges: [in -> out]
+            """, input: "1,x\n2,\"a\n", until: { $0.count >= 4 })
+        #expect(run.stillRunning, "1,x came out while the quoted cell was still open")
+        #expect(run.output.hasPrefix("1,x\n"))
+    }
+}

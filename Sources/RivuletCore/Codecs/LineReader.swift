@@ -83,7 +83,22 @@ public final class LineReader {
     /// Whether a complete line is already buffered (so `next()` returns without reading), or the input
     /// has ended. A stream source hands on what it has rather than wait for more.
     public var hasBufferedLine: Bool {
-        eof || (end > start && memchr(buffer + start, 0x0A, end - start) != nil)
+        if eof { return true }
+        var i = start
+        var inQuotes = false
+        while i < end, let found = memchr(buffer + i, 0x0A, end - i) {
+            let newline = buffer.distance(to: UnsafeMutableRawPointer(found))
+            if csvQuotes { inQuotes = inQuotes != oddQuotes(from: i, to: newline) }
+            if !inQuotes { return true }
+            i = newline + 1
+        }
+        return false
+    }
+
+    /// Reads once from the descriptor into the buffer (after `waitForInput` said input is ready, this
+    /// does not block). For stream sources, which must not wait inside `next()` for a line to complete.
+    public func readAvailable() throws {
+        try refill()
     }
 
     /// Waits up to `milliseconds` for input to read (or the end of it). True when `next()` would not block

@@ -19,10 +19,15 @@ public final class TimestampAssigner {
         case computed(name: String, extract: (UnsafePointer<rv_record>) -> Result<Int64, ExtractionFailure>)
     }
 
-    /// Why an extractor could not compute a record's time.
+    /// Why an extractor could not compute a record's time. `fatal`: the extractor cannot go on at all
+    /// (a plugin's RV_FATAL): the run stops instead of dead-lettering the record.
     public struct ExtractionFailure: Error {
         public let message: String
-        public init(_ message: String) { self.message = message }
+        public let fatal: Bool
+        public init(_ message: String, fatal: Bool = false) {
+            self.message = message
+            self.fatal = fatal
+        }
     }
 
     /// How an event-time field is written.
@@ -43,11 +48,20 @@ public final class TimestampAssigner {
         self.origin = origin
         self.bound = max(0, bound)
         self.idleTimeout = idleTimeout
+        switch origin {
+        case .logAppend, .processing: clockSlack = 1
+        default: clockSlack = 0
+        }
     }
 
     /// The source's watermark now: every record after this point is expected at or after it, or is late.
     @inlinable
-    public var watermark: Int64 { maxTimestamp == .min ? .min : maxTimestamp - bound }
+    public var watermark: Int64 { maxTimestamp == .min ? .min : maxTimestamp - bound - clockSlack }
+
+    /// 1 for clock-stamped origins: many records share a millisecond there, and one stamped in the same
+    /// millisecond as the watermark must not be late (Flink's `max − B − 1`); 0 for event time, whose
+    /// rule (`max − B`) the windows issue fixes.
+    @usableFromInline let clockSlack: Int64
 
     /// Processing and log-append time only: the clock has reached now, so every later record will be
     /// stamped at or after it — the watermark may follow the clock even while no record arrives (so
@@ -64,17 +78,20 @@ public final class TimestampAssigner {
 
     /// Stamps records `from..<batch.count`. Records whose time cannot be read are returned with the reason
     /// (the caller dead-letters and removes them); the others get their timestamp and watermark.
-    public func stamp(_ batch: RecordBatch, from start: Int = 0) -> [(index: Int, reason: String)] {
+    public func stamp(_ batch: RecordBatch, from start: Int = 0) throws(ExtractionFailure) -> [(index: Int, reason: String)] {
         var rejected: [(index: Int, reason: String)] = []
         switch origin {
         case .logAppend, .processing:
-            clock = Clock.nowMilliseconds()
+            // Never behind what was stamped before, even if the wall clock steps back.
+            clock = max(Clock.nowMilliseconds(), maxTimestamp)
             for i in start..<batch.count { apply(batch, i, clock) }
         case let .computed(name, extract):
             for i in start..<batch.count {
                 switch extract(batch.record(at: i)) {
                 case .success(let t) where Self.inRange(t): apply(batch, i, t)
                 case .success(let t): rejected.append((i, "event time from \(name) is out of range: \(t)"))
+                case .failure(let failure) where failure.fatal:
+                    throw ExtractionFailure("event time from \(name): \(failure.message)", fatal: true)
                 case .failure(let failure): rejected.append((i, "event time from \(name): \(failure.message)"))
                 }
             }

@@ -20,10 +20,14 @@ public final class TextSource: RecordSource {
     public func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool {
         while !batch.isFull {
             // From a pipe, pass on what has arrived instead of waiting for a full batch; with nothing at
-            // all, come back now and then (empty) so that clock-driven watermarks keep moving.
-            if reader.isStream && !reader.hasBufferedLine {
-                if !batch.isEmpty { return true }
-                if !reader.waitForInput(milliseconds: 100) { return true }
+            // all, come back now and then (empty) so that clock-driven watermarks keep moving. Bytes are
+            // read only when ready, so `next()` never blocks on a half-written line or quoted cell.
+            if reader.isStream {
+                while !reader.hasBufferedLine {
+                    if !batch.isEmpty { return true }
+                    if !reader.waitForInput(milliseconds: 100) { return true }
+                    try reader.readAvailable()
+                }
             }
             guard let line = try reader.next() else { return false }
             if line.isEmpty && !schema.isEmpty { continue }

@@ -63,7 +63,8 @@ public final class ExecutionTask: @unchecked Sendable {
             let batch = RecordBatch(schema: source.schema, capacity: batchSize)
             let rejectedBefore = deadLetters.counter.value
             more = try source.fill(batch, deadLetters: deadLetters)
-            let rejected = time.stamp(batch)
+            let rejected: [(index: Int, reason: String)]
+            do { rejected = try time.stamp(batch) } catch { throw OperatorFailure(node: source.name, message: error.message) }
             for (index, reason) in rejected {
                 let offset = batch.record(at: index).pointee.offset
                 try deadLetters.send(batch.record(at: index), schema: batch.schema, reason: "\(source.describe(offset: offset)): \(reason)")
@@ -88,7 +89,7 @@ public final class ExecutionTask: @unchecked Sendable {
     /// Fires processing-time timers of every node of the task, at most once per millisecond.
     private func tickProcessingTime() throws {
         let now = Clock.nowMilliseconds()
-        guard now > lastTick else { return }
+        guard now != lastTick else { return }
         lastTick = now
         for node in nodes { try node.advanceProcessingTime(to: now) }
     }

@@ -78,7 +78,7 @@ extension Planner {
             }
             let extract: (UnsafePointer<rv_record>) -> Result<Int64, TimestampAssigner.ExtractionFailure> = { record in
                 switch call.call(record) {
-                case .failure(let failure): return .failure(.init(failure.message))
+                case .failure(let failure): return .failure(.init(failure.message, fatal: !failure.recordOnly))
                 case .success(let f) where f.type == FieldType.i64.rawValue || f.type == FieldType.timestamp.rawValue:
                     return .success(f.value.i64)
                 case .success(let f) where f.type == FieldType.f64.rawValue && f.value.f64.isFinite && abs(f.value.f64) < 9e15:

@@ -27,6 +27,7 @@ extension Planner {
     /// Connects every edge: a direct call inside a task, or one ring per (producer, consumer) instance pair,
     /// behind a key partitioner when the consumer is parallel.
     func wire(_ plan: ExecutionPlan) throws {
+        var idleMemo: [String: Int64?] = [:]
         for edge in manifest.edges {
             let from = plan.nodesByName[edge.from.node]!
             let to = plan.nodesByName[edge.to.node]!
@@ -44,7 +45,7 @@ extension Planner {
                         let writer = RingWriter(name: label, ring: ring, cancellation: plan.cancellation)
                         plan.rings.append(PlannedRing(from: edge.from.node, to: edge.to.node, capacity: options.ringCapacity, writer: writer))
                         var input = TaskInput(ring: ring, target: to.instances[d], port: port, edge: label)
-                        input.idleTimeout = idleTimeout(upstreamOf: edge.from.node)
+                        input.idleTimeout = idleTimeout(upstreamOf: edge.from.node, &idleMemo)
                         plan.tasks[to.taskIDs[d]].addInput(input)
                         writers.append(writer)
                     }
@@ -68,11 +69,20 @@ extension Planner {
         }
     }
 
-    /// The smallest `idle_timeout` among the sources `node` reads from (itself, if a source).
-    func idleTimeout(upstreamOf node: String) -> Int64? {
-        if let source = manifest.sources.first(where: { $0.name == node }) { return source.time?.idleTimeout }
-        let upstream = manifest.edges.filter { $0.to.node == node }.compactMap { idleTimeout(upstreamOf: $0.from.node) }
-        return upstream.min()
+    /// How long an input fed by `node` may stay silent before it counts as idle: the largest
+    /// `idle_timeout` of the sources it reads from (itself, if a source), and never (nil) if one of them
+    /// has none — the input is idle only when every source behind it may be.
+    func idleTimeout(upstreamOf node: String, _ memo: inout [String: Int64?]) -> Int64? {
+        if let known = memo[node] { return known }
+        let result: Int64?
+        if let source = manifest.sources.first(where: { $0.name == node }) {
+            result = source.time?.idleTimeout
+        } else {
+            let upstream = manifest.edges.filter { $0.to.node == node }.map { idleTimeout(upstreamOf: $0.from.node, &memo) }
+            result = upstream.isEmpty || upstream.contains(where: { $0 == nil }) ? nil : upstream.compactMap { $0 }.max()
+        }
+        memo[node] = result
+        return result
     }
 
     /// Each task finishes its nodes in topological order, each followed by the writers it feeds.

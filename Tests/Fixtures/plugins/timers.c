@@ -107,8 +107,30 @@ static const rv_operator_def eager_op = {
     .create = remind_create, .destroy = remind_destroy, .process = eager_process};
 static const rv_operator_def *const all_ops[] = {&remind_op, &eager_op};
 
+/* `broken_clock`: an event-time extractor that fails for good (RV_FATAL) on a value "stop", and refuses
+ * one record (RV_ERROR) on "skip"; otherwise returns the i64 argument. */
+static rv_status broken_clock(const rv_host_api *api, rv_context *ctx, const rv_field *args, uint64_t n, rv_field *out) {
+    (void)n;
+    if (args[1].type == RV_TYPE_STRING && args[1].len == 4 && memcmp(args[1].value.ptr, "stop", 4) == 0) {
+        api->report_error(ctx, RV_FATAL, -1, "broken_clock: the clock is gone");
+        return RV_FATAL;
+    }
+    if (args[1].type == RV_TYPE_STRING && args[1].len == 4 && memcmp(args[1].value.ptr, "skip", 4) == 0) {
+        api->report_error(ctx, RV_ERROR, -1, "broken_clock: not this one");
+        return RV_ERROR;
+    }
+    out->type = RV_TYPE_I64;
+    out->value.i64 = args[0].value.i64;
+    return RV_OK;
+}
+static const uint32_t broken_args[] = {RV_TYPE_I64, RV_TYPE_STRING};
+static const rv_function_def broken_fn = {
+    .struct_size = sizeof(rv_function_def), .result_type = RV_TYPE_I64, .name = "broken_clock",
+    .description = "fails on 'stop' and 'skip'", .arg_types = broken_args, .arg_count = 2, .call = broken_clock};
+static const rv_function_def *const fns[] = {&broken_fn};
+
 static const rv_plugin_descriptor d = {
     .struct_size = sizeof(rv_plugin_descriptor), .abi_major = RV_ABI_MAJOR, .abi_minor = RV_ABI_MINOR,
-    .name = "timers", .version = "1.0", .operators = all_ops, .operator_count = 2};
+    .name = "timers", .version = "1.0", .operators = all_ops, .operator_count = 2, .functions = fns, .function_count = 1};
 
 RV_EXPORT const rv_plugin_descriptor *rivulet_plugin_v1(void) { return &d; }

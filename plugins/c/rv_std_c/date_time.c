@@ -13,6 +13,12 @@ static int digits(const uint8_t *p, int n, int64_t *out) {
     return 1;
 }
 
+static int64_t days_in_month(int64_t y, int64_t m) {
+    static const int64_t days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
 static int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
     y -= m <= 2;
@@ -31,7 +37,7 @@ static rv_status dmy_time(const rv_host_api *api, rv_context *ctx, const rv_fiel
     if (f->type != RV_TYPE_STRING || f->len != 19 || p[2] != '/' || p[5] != '/' || p[10] != ' ' || p[13] != ':' ||
         p[16] != ':' || !digits(p, 2, &d) || !digits(p + 3, 2, &mo) || !digits(p + 6, 4, &y) || !digits(p + 11, 2, &h) ||
         !digits(p + 14, 2, &mi) || !digits(p + 17, 2, &s) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        s > 60) {
+        s > 60 || d > days_in_month(y, mo)) {
         api->report_error(ctx, RV_ERROR, -1, "dmy_time: expected DD/MM/YYYY HH:MM:SS");
         return RV_ERROR;
     }

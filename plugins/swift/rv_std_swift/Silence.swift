@@ -16,8 +16,9 @@ final class Silence: RivuletOperator {
     var lastSeen: [[UInt8]: Int64] = [:]
 
     init(context: OperatorContext) throws {
-        guard let text = context.config("timeout"), let timeout = Int64(text), timeout > 0 else {
-            throw PluginFailure("silence: 'timeout' must be a positive number of milliseconds, got '\(context.config("timeout") ?? "")'")
+        // At most 100 years, so that last-seen time + timeout cannot overflow (times are within ±2^62).
+        guard let text = context.config("timeout"), let timeout = Int64(text), timeout > 0, timeout <= 3_155_760_000_000 else {
+            throw PluginFailure("silence: 'timeout' must be a number of milliseconds from 1 to 100 years, got '\(context.config("timeout") ?? "")'")
         }
         self.timeout = timeout
         try context.setOutputFields([("key", .string), ("last_seen", .i64), ("silent_at", .i64)])
