@@ -32,7 +32,11 @@ let package = Package(
             // dynamic exclusivity checks on their per-line state cost more than the checks could catch.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "RivuletManifest", dependencies: ["Yams"]),
-        .target(name: "RivuletPlugins", dependencies: ["CRivulet", "CFFI", "RivuletCore", "RivuletWindows"]),
+        .target(name: "RivuletPlugins", dependencies: ["CRivulet", "CFFI", "RivuletCore", "RivuletWindows", "RivuletState"]),
+        .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
+        // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
+        // changelogs to rebuild them.
+        .target(name: "RivuletState", dependencies: ["CRocksDB"]),
         // Host-driven event-time windows and their aggregates. Its per-record state lives in raw buffers
         // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
         .target(
@@ -41,7 +45,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "RivuletRuntime",
-            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows"]),
+            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState"]),
         .target(name: "RivuletPluginKit", dependencies: ["CRivulet"]),
         .executableTarget(
             name: "RivuletCLI",
@@ -59,6 +63,6 @@ let package = Package(
         .testTarget(name: "RivuletPluginsTests", dependencies: ["CRivulet", "RivuletPlugins", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",
-            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "CRivulet"]),
+            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "CRivulet", "RivuletState"]),
     ]
 )

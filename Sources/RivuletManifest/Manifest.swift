@@ -22,6 +22,10 @@ public struct Manifest: Sendable, Hashable {
     public var edges: [EdgeSpec]
     /// Where records that failed go, if declared (not a node of the graph).
     public var deadLetters: SinkSpec?
+    /// The state stores operators may use.
+    public var stores: [StoreSpec] = []
+    /// Where RocksDB stores and changelogs live (default: `state` beside the manifest).
+    public var stateDirectory: String = ""
 
     /// Creates a manifest from parts (for tests and tools; `load` and `parse` are the validated way).
     public init(name: String, file: String, directory: String, plugins: [PluginSpec] = [], sources: [SourceSpec] = [],

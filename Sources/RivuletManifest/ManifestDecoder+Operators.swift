@@ -2,7 +2,7 @@
 
 extension ManifestDecoder {
     /// The keys of a plugin operator.
-    static let pluginOperatorKeys = ["plugin", "operator", "config", "parallelism", "chain"]
+    static let pluginOperatorKeys = ["plugin", "operator", "config", "stores", "parallelism", "chain"]
     /// The keys of an FFI operator.
     static let functionOperatorKeys = ["function", "arguments", "output", "parallelism", "chain"]
     /// The keys of an FFI operator's `function` (all required).
@@ -61,9 +61,18 @@ extension ManifestDecoder {
             error(node.location, "\(what) uses plugin '\(plugin)', which is not declared under plugins (\(declared))")
         }
         let config = m["config"].map { self.config($0) } ?? []
+        let stores = stringList(m["stores"], "stores") ?? []
+        if let node = m["stores"] {
+            for store in stores where !storeNames.contains(store) {
+                let declared = storeNames.isEmpty ? "none is declared" : "declared: \(storeNames.joined(separator: ", "))"
+                error(node.location, "\(what) uses store '\(store)', which is not declared under stores (\(declared))")
+            }
+        }
         guard let plugin, let op else { return nil }
-        return OperatorSpec(name: name, kind: .plugin(plugin: plugin, operator: op), config: config, parallelism: parallelism,
-                            chain: chain, location: pair.keyLocation)
+        var spec = OperatorSpec(name: name, kind: .plugin(plugin: plugin, operator: op), config: config, parallelism: parallelism,
+                                chain: chain, location: pair.keyLocation)
+        spec.stores = stores
+        return spec
     }
 
     /// The `function` of an FFI operator, with its `arguments` and `output` from the operator `m`.

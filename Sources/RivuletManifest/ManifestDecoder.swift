@@ -5,7 +5,7 @@
 /// next value. Relative paths are resolved against the manifest's folder.
 struct ManifestDecoder {
     /// The top-level keys a manifest may have.
-    static let topLevelKeys = ["name", "plugins", "sources", "operators", "sinks", "edges", "dead_letters"]
+    static let topLevelKeys = ["name", "plugins", "stores", "state_directory", "sources", "operators", "sinks", "edges", "dead_letters"]
 
     /// The manifest's absolute folder, for relative paths.
     let directory: String
@@ -13,6 +13,8 @@ struct ManifestDecoder {
     var errors: [ManifestError] = []
     /// The names written under `plugins`, even those whose definition has errors.
     var pluginNames: [String] = []
+    /// The stores declared under `stores`.
+    var storeNames: [String] = []
     /// Every node name written under sources, operators and sinks, in that order.
     var declarations: [NodeDeclaration] = []
     /// Node names not to report as unconnected: named in edges too malformed to decode, or not valid
@@ -38,6 +40,9 @@ struct ManifestDecoder {
             name: string(top["name"], "name") ?? PathResolver.baseName(absoluteFile), file: absoluteFile,
             directory: directory, plugins: [], sources: [], operators: [], sinks: [], edges: [], deadLetters: nil)
         manifest.plugins = top["plugins"].map { plugins($0) } ?? []
+        manifest.stores = top["stores"].map { stores($0) } ?? []
+        storeNames = manifest.stores.map(\.name)
+        manifest.stateDirectory = string(top["state_directory"], "state_directory").map { absolute($0) } ?? absolute("state")
         manifest.sources = top["sources"].map { sources($0) } ?? []
         manifest.operators = top["operators"].map { operators($0) } ?? []
         manifest.sinks = top["sinks"].map { sinks($0) } ?? []

@@ -14,6 +14,8 @@ public struct OperatorSpec: Sendable, Hashable {
     /// Whether the operator may run on its upstream's thread (operator chaining, default true). False
     /// gives it a thread of its own fed by a ring: a pipeline across cores (Flink's disableChaining).
     public var chain: Bool
+    /// The state stores (declared under `stores`) the operator may open, by name.
+    public var stores: [String] = []
     /// Where the operator's name is written.
     public var location: SourceLocation
 

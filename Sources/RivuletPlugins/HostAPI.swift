@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletState
 
 /// The one host service table handed to every plugin callback. Built once, never freed, never changed.
 /// Every slot of ABI 1.0 is filled (a test checks it); services the host does not implement yet answer
@@ -172,24 +173,64 @@ public enum HostAPI {
             }
         }
 
-        // State stores: declared in the manifest by a later version; none are attached yet.
+        // State stores: the ones the manifest lists for the operator (`stores:`), one per instance.
         api.store_open = { ctx, name in
-            _ = HostAPI.unsupported(ctx, "store_open")
-            return nil
+            guard let c = PluginContext.from(ctx), let name else { return nil }
+            let key = String(cString: name)
+            guard let handle = c.stores[key] else {
+                let attached = c.stores.keys.sorted()
+                c.record(error: RV_NOT_FOUND, index: -1,
+                         message: "store_open: no store '\(key)' is attached to this operator (\(attached.isEmpty ? "the manifest lists none in its stores" : "attached: \(attached.joined(separator: ", "))"))")
+                return nil
+            }
+            return handle.opaque
         }
-        api.store_get = { ctx, _, _, _, _, _ in HostAPI.unsupported(ctx, "store_get") }
-        api.store_put = { ctx, _, _, _, _, _ in HostAPI.unsupported(ctx, "store_put") }
-        api.store_delete = { ctx, _, _, _ in HostAPI.unsupported(ctx, "store_delete") }
-        api.store_range = { ctx, _, _, _, _, _ in
-            _ = HostAPI.unsupported(ctx, "store_range")
-            return nil
+        api.store_get = { ctx, store, key, keyLength, value, valueLength in
+            HostAPI.storeCall(ctx, store, "store_get") { s in
+                guard let found = try s.get(UnsafeRawBufferPointer(start: key, count: Int(keyLength))) else { return RV_NOT_FOUND }
+                value?.pointee = found.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                valueLength?.pointee = UInt64(found.count)
+                return RV_OK
+            }
         }
-        api.store_prefix = { ctx, _, _, _ in
-            _ = HostAPI.unsupported(ctx, "store_prefix")
-            return nil
+        api.store_put = { ctx, store, key, keyLength, value, valueLength in
+            HostAPI.storeCall(ctx, store, "store_put") { s in
+                try s.put(UnsafeRawBufferPointer(start: key, count: Int(keyLength)), UnsafeRawBufferPointer(start: value, count: Int(valueLength)))
+                return RV_OK
+            }
         }
-        api.iterator_next = { ctx, _, _, _, _, _ in HostAPI.unsupported(ctx, "iterator_next") }
-        api.iterator_close = { _, _ in }
+        api.store_delete = { ctx, store, key, keyLength in
+            HostAPI.storeCall(ctx, store, "store_delete") { s in
+                try s.delete(UnsafeRawBufferPointer(start: key, count: Int(keyLength)))
+                return RV_OK
+            }
+        }
+        api.store_range = { ctx, store, from, fromLength, to, toLength in
+            HostAPI.scan(ctx, store, "store_range") { s in
+                try s.scan(from: Array(UnsafeRawBufferPointer(start: from, count: Int(fromLength))),
+                           to: to.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(toLength))) })
+            }
+        }
+        api.store_prefix = { ctx, store, prefix, prefixLength in
+            HostAPI.scan(ctx, store, "store_prefix") { s in
+                try s.scan(prefix: Array(UnsafeRawBufferPointer(start: prefix, count: Int(prefixLength))))
+            }
+        }
+        api.iterator_next = { ctx, it, key, keyLength, value, valueLength in
+            guard let handle = IteratorHandle.from(it) else { return RV_INVALID }
+            guard let pair = handle.iterator.next() else { return RV_NOT_FOUND }
+            key?.pointee = pair.key.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            keyLength?.pointee = UInt64(pair.key.count)
+            value?.pointee = pair.value.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            valueLength?.pointee = UInt64(pair.value.count)
+            return RV_OK
+        }
+        api.iterator_close = { ctx, it in
+            guard let it, let handle = IteratorHandle.from(it) else { return }
+            handle.iterator.close()
+            PluginContext.from(ctx)?.openIterators.remove(ObjectIdentifier(handle))
+            Unmanaged<IteratorHandle>.fromOpaque(UnsafeRawPointer(it)).release()
+        }
 
         // Time
         api.current_watermark = { ctx in PluginContext.from(ctx)?.watermark ?? Int64.min }
@@ -248,5 +289,35 @@ extension HostAPI {
         let bytes = key.map { Array(UnsafeBufferPointer(start: $0, count: Int(length))) } ?? []
         body(context.timers, bytes)
         return RV_OK
+    }
+
+    /// A store service: finds the store, runs `body`, turns a StoreError into RV_FATAL with its message.
+    static func storeCall(_ ctx: OpaquePointer?, _ store: OpaquePointer?, _ name: String,
+                          _ body: (KeyValueStore) throws -> rv_status) -> rv_status {
+        guard let context = PluginContext.from(ctx) else { return RV_INVALID }
+        guard let handle = StoreHandle.from(store) else {
+            context.record(error: RV_INVALID, index: -1, message: "\(name): the store handle is NULL (did store_open fail?)")
+            return RV_INVALID
+        }
+        do {
+            return try body(handle.store)
+        } catch {
+            context.record(error: RV_FATAL, index: -1, message: "\(error)")
+            context.pendingFailure = OperatorFailure(node: context.nodeName, message: "\(error)")
+            return RV_FATAL
+        }
+    }
+
+    /// A scan service: the iterator is retained until iterator_close; NULL (with the error) on failure.
+    static func scan(_ ctx: OpaquePointer?, _ store: OpaquePointer?, _ name: String,
+                     _ body: (KeyValueStore) throws -> StoreIterator) -> OpaquePointer? {
+        var result: OpaquePointer? = nil
+        _ = storeCall(ctx, store, name) { s in
+            let handle = IteratorHandle(iterator: try body(s))
+            PluginContext.from(ctx)?.openIterators.insert(ObjectIdentifier(handle))
+            result = OpaquePointer(Unmanaged.passRetained(handle).toOpaque())
+            return RV_OK
+        }
+        return result
     }
 }

@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletState
 
 /// What the host knows about one operator instance (or, during init/fini, one library) while calling into
 /// a plugin. Passed to C as an opaque `rv_context *` (unretained: the owner keeps it alive for as long as
@@ -49,6 +50,10 @@ public final class PluginContext {
     /// The user_data of the definition this context was made for.
     var userData: UnsafeRawPointer?
     let counters = CounterRegistry()
+    /// The stores attached to this instance (the manifest's `stores:` of its operator), by name.
+    var stores: [String: StoreHandle] = [:]
+    /// Iterators handed out and not closed yet (identities; a plugin must close each).
+    var openIterators: Set<ObjectIdentifier> = []
     /// Timers registered through the host API (operators with an on_timer callback only).
     let timers = TimerService()
     /// Whether the operator has an on_timer callback (timers cannot be registered otherwise).

@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletState
 
 /// Runs one instance of a plugin operator: create at init, process per batch, flush at the end, destroy
 /// on close. Implements the status protocol of rivulet.h:
@@ -116,6 +117,13 @@ public final class PluginOperator: StreamOperator {
     private func flushOutputs() throws {
         for port in context.outputs { try port.flush() }
         try deadLetters?.errorsPort?.flush()
+        // The record batch is done: its state changes become durable together (write batch, changelog).
+        for handle in context.stores.values { try handle.store.commit() }
+    }
+
+    /// Attaches the stores the manifest lists for this operator (after create, before the first batch).
+    public func attach(stores: [String: KeyValueStore]) {
+        for (name, store) in stores { context.stores[name] = StoreHandle(store: store) }
     }
 
     public func advanceWatermark(to watermark: Int64) throws {

@@ -66,7 +66,8 @@ import Testing
     static let comma = UInt8(ascii: ",")
 
     /// What `example` must decode to, field by field.
-    static let expected = Manifest(
+    static let expected: Manifest = {
+        var m = Manifest(
         name: "card-payments", file: file, directory: "/data/jobs",
         plugins: [
             PluginSpec(name: "std", library: "rv_std_c", path: nil, config: [], location: at(3, 3)),
@@ -107,6 +108,9 @@ import Testing
         ],
         deadLetters: SinkSpec(name: "dead_letters", kind: .file(path: "/data/jobs/dead.jsonl"), format: .jsonl, header: true,
                               delimiter: comma, fields: nil, location: at(47, 1)))
+        m.stateDirectory = "/data/jobs/state"  // the default: `state` beside the manifest
+        return m
+    }()
 
     @Test func exampleDecodesIntoTheExactModel() throws {
         let manifest = try Manifest.parse(yaml: Self.example, file: Self.file)
@@ -154,7 +158,7 @@ import Testing
                 jobs/m.yaml:1:10: error: sources must declare at least one source
                 jobs/m.yaml:2:8: error: sinks must declare at least one sink
                 jobs/m.yaml:3:8: error: edges must be a list of "FROM -> TO" strings, got '3'
-                jobs/m.yaml:4:1: error: unknown key 'bogus' in the manifest (allowed: name, plugins, sources, operators, sinks, edges, dead_letters)
+                jobs/m.yaml:4:1: error: unknown key 'bogus' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters)
                 """)
         }
     }

@@ -23,10 +23,10 @@ import Testing
 
     @Test func topLevelMustBeANonEmptyMapping() {
         #expect(errors("- a\n- b\n") == [
-            "1:1: the manifest must be a mapping with the keys name, plugins, sources, operators, sinks, edges, dead_letters, got a list",
+            "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, got a list",
         ])
         #expect(errors("just text\n") == [
-            "1:1: the manifest must be a mapping with the keys name, plugins, sources, operators, sinks, edges, dead_letters, got 'just text'",
+            "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, got 'just text'",
         ])
         #expect(errors("") == ["1:1: the manifest is empty"])
         #expect(errors("# only a comment\n") == ["1:1: the manifest is empty"])
@@ -56,11 +56,11 @@ import Testing
                 "2:20: unknown key 'licence' in plugin 'p' (allowed: library, path, config)",
                 "4:35: unknown key 'colour' in source 's' (allowed: type, count, seed, keys, rate, time, batch_size)",
                 "5:6: missing required key 'path' in source 'f'",
-                "10:5: unknown key 'threads' in operator 'o' (allowed: plugin, operator, config, parallelism, chain)",
+                "10:5: unknown key 'threads' in operator 'o' (allowed: plugin, operator, config, stores, parallelism, chain)",
                 "12:64: unknown key 'variadic' in the function of operator 'g' (allowed: library, symbol, args, returns)",
                 "16:8: missing required key 'type' in sink 'out'",
                 "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops)",
-                "18:1: unknown key 'extra' in the manifest (allowed: name, plugins, sources, operators, sinks, edges, dead_letters)",
+                "18:1: unknown key 'extra' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters)",
             ])
     }
 
@@ -93,7 +93,7 @@ import Testing
                 "2:35: key 'path' does not apply to a generator source (allowed: type, count, seed, keys, rate, time, batch_size)",
                 "3:21: key 'count' does not apply to a stdin source (allowed: type, format, header, delimiter, schema, key, time, batch_size)",
                 "9:5: key 'config' does not apply to a function operator (allowed: function, arguments, output, parallelism, chain)",
-                "10:32: key 'output' does not apply to a plugin operator (allowed: plugin, operator, config, parallelism, chain)",
+                "10:32: key 'output' does not apply to a plugin operator (allowed: plugin, operator, config, stores, parallelism, chain)",
                 "14:24: key 'path' does not apply to a stdout sink (allowed: type, format, header, delimiter, fields, ops)",
             ])
     }

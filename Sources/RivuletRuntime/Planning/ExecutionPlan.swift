@@ -3,6 +3,7 @@ import Foundation
 import RivuletCore
 import RivuletManifest
 import RivuletPlugins
+import RivuletState
 import RivuletWindows
 
 /// The result of planning. `run()` starts one thread per task, waits for all of them, and returns a
@@ -15,6 +16,9 @@ public final class ExecutionPlan {
     public internal(set) var tasks: [ExecutionTask] = []
     public internal(set) var rings: [PlannedRing] = []
     public internal(set) var plugins: [String: LoadedPlugin] = [:]
+    /// Every state store attached to an operator instance, and the RocksDB databases (one per task).
+    public internal(set) var stores: [KeyValueStore] = []
+    var rocksDBs: [Int: RocksDBInstance] = [:]
     public internal(set) var deadLetters: DeadLetterSink = JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"))
     let cancellation = Cancellation()
     private var closed = false
@@ -96,6 +100,8 @@ public final class ExecutionPlan {
             node.source?.close()
             for instance in node.instances { instance.close() }
         }
+        for store in stores { store.close() }
+        for db in rocksDBs.values { db.close() }
     }
 
     deinit { close() }

@@ -37,6 +37,7 @@ public struct Planner {
         }
         try checkOutputPorts(plan)
         assignTasks(plan)
+        try attachStores(plan)
         try wire(plan)
         collectTaskNodes(plan)
         return plan

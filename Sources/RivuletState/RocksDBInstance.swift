@@ -1,0 +1,109 @@
+// RocksDBInstance: one RocksDB database per task, a column family per store, one write batch per commit.
+import CRocksDB
+import Foundation
+
+/// A RocksDB database in `path` shared by the stores of one task: each store is a column family. Writes
+/// of every store go to one indexed write batch (reads see them at once) that `commit()` writes
+/// atomically — once per record batch. Options: create if missing, LZ4 if available, otherwise defaults
+/// (docs/STATE.md). Used by the task's thread only.
+///
+/// Unsafe code: the C handles are owned here and destroyed in `close()` (column families before the
+/// database); `StoreError`s carry RocksDB's message, whose C string is freed after copying.
+public final class RocksDBInstance {
+    public let path: String
+    let db: OpaquePointer
+    let options: OpaquePointer
+    let readOptions: OpaquePointer
+    let writeOptions: OpaquePointer
+    let batch: OpaquePointer
+    private var families: [String: OpaquePointer] = [:]
+    private var closed = false
+
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(store: path, "cannot create the RocksDB folder: \(error.localizedDescription)")
+        }
+        let options = rocksdb_options_create()!
+        rocksdb_options_set_create_if_missing(options, 1)
+        rocksdb_options_set_create_missing_column_families(options, 1)
+        // The families already in the database must all be opened.
+        var err: UnsafeMutablePointer<CChar>? = nil
+        var count = 0
+        var names: [String] = ["default"]
+        if let list = rocksdb_list_column_families(options, path, &count, &err) {
+            names = (0..<count).map { String(cString: list[$0]!) }
+            rocksdb_list_column_families_destroy(list, count)
+        }
+        if let e = err {
+            free(e)  // a new database: only "default"
+            err = nil
+        }
+        if !names.contains("default") { names.insert("default", at: 0) }
+        var cnames = names.map { strdup($0) }
+        defer { cnames.forEach { free($0) } }
+        var cfOptions = [OpaquePointer?](repeating: options, count: names.count)
+        var handles = [OpaquePointer?](repeating: nil, count: names.count)
+        let opened = cnames.withUnsafeMutableBufferPointer { n in
+            cfOptions.withUnsafeMutableBufferPointer { o in
+                handles.withUnsafeMutableBufferPointer { h in
+                    n.withMemoryRebound(to: UnsafePointer<CChar>?.self) { np in
+                        rocksdb_open_column_families(options, path, Int32(names.count), np.baseAddress, o.baseAddress, h.baseAddress, &err)
+                    }
+                }
+            }
+        }
+        guard let opened else {
+            let message = err.map { String(cString: $0) } ?? "unknown error"
+            err.map { free($0) }
+            rocksdb_options_destroy(options)
+            throw StoreError(store: path, "cannot open RocksDB: \(message)")
+        }
+        db = opened
+        self.options = options
+        for (name, handle) in zip(names, handles) { families[name] = handle }
+        readOptions = rocksdb_readoptions_create()
+        writeOptions = rocksdb_writeoptions_create()
+        batch = rocksdb_writebatch_wi_create(0, 1)
+    }
+
+    /// The column family `name`, created if new.
+    func family(_ name: String) throws(StoreError) -> OpaquePointer {
+        if let f = families[name] { return f }
+        var err: UnsafeMutablePointer<CChar>? = nil
+        let f = rocksdb_create_column_family(db, options, name, &err)
+        if let e = err {
+            defer { free(e) }
+            throw StoreError(store: name, "cannot create column family in \(path): \(String(cString: e))")
+        }
+        families[name] = f!
+        return f!
+    }
+
+    /// Writes the pending batch of every store of this database atomically.
+    public func commit() throws(StoreError) {
+        var err: UnsafeMutablePointer<CChar>? = nil
+        rocksdb_write_writebatch_wi(db, writeOptions, batch, &err)
+        if let e = err {
+            defer { free(e) }
+            throw StoreError(store: path, "write failed: \(String(cString: e))")
+        }
+        rocksdb_writebatch_wi_clear(batch)
+    }
+
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        try? commit()
+        for f in families.values { rocksdb_column_family_handle_destroy(f) }
+        rocksdb_writebatch_wi_destroy(batch)
+        rocksdb_readoptions_destroy(readOptions)
+        rocksdb_writeoptions_destroy(writeOptions)
+        rocksdb_close(db)
+        rocksdb_options_destroy(options)
+    }
+
+    deinit { close() }
+}

@@ -1,0 +1,155 @@
+// StoreTests: state stores through the host API: CRUD and scan order per backend, restore from changelog
+// across process restarts, RocksDB files on disk reopened by a second process, the memory budget error.
+import Foundation
+import RivuletState
+import RivuletTestSupport
+import Testing
+
+@Suite struct StoreTests {
+    static func storesFolder() throws -> String { (try Fixtures.plugin("stores") as NSString).deletingLastPathComponent }
+
+    /// A topology: `in.csv` (`k,action`) into the fixture's counter with store `counts` of `backend`.
+    static func manifest(_ backend: String, changelog: Bool = false, scan: String = "prefix: a", stateDirectory: String? = nil) -> String {
+        """
+        plugins: { st: { library: stores } }
+        stores:
+          counts: { type: \(backend), changelog: \(changelog) }
+        \(stateDirectory.map { "state_directory: \($0)" } ?? "")
+        sources:
+          s: { type: file, path: in.csv, schema: { k: string, action: string }, key: k }
+        operators:
+          c: { plugin: st, operator: counter, stores: [counts], config: { \(scan) } }
+        sinks:
+          out: { type: file, path: out.csv, header: false }
+          dump: { type: file, path: dump.csv, header: false }
+        edges: [s -> c, c.out -> out, c.dump -> dump]
+        """
+    }
+
+    static let input = "k,action\nb,inc\na,inc\nc,inc\na,inc\nb2,inc\nab,inc\nb,del\nabc,inc\n"
+
+    @Test(arguments: ["memory", "rocksdb"])
+    func crudAndScansInByteOrder(backend: String) throws {
+        let t = TopologyRunner()
+        t.write("in.csv", Self.input)
+        _ = try t.run(Self.manifest(backend), extraPluginPaths: [try Self.storesFolder()])
+        #expect(t.read("out.csv") == "b,1\na,1\nc,1\na,2\nb2,1\nab,1\nabc,1\n")
+        #expect(t.read("dump.csv") == "a,2\nab,1\nabc,1\n", "prefix scan, in byte order")
+        _ = try t.run(Self.manifest(backend, scan: "from: ab, to: b3", stateDirectory: "state2"), extraPluginPaths: [try Self.storesFolder()])
+        #expect(t.read("dump.csv") == "ab,1\nabc,1\nb2,1\n", "range [ab, b3): b was deleted")
+    }
+
+    @Test func theMemoryBudgetIsAClearError() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "k,action\n" + (0..<100).map { "key\($0),inc\n" }.joined())
+        let manifest = Self.manifest("memory").replacingOccurrences(of: "{ type: memory, changelog: false }", with: "{ type: memory, budget: 1KB }")
+        #expect {
+            try t.run(manifest, extraPluginPaths: [try Self.storesFolder()])
+        } throws: { "\($0)".contains("store 'counts': memory budget of 1024 bytes exceeded") && "\($0)".contains("raise its `budget` or use `type: rocksdb`") }
+    }
+
+    /// Runs the counter in a new `rivulet` process over `input`; returns its exit status and stderr.
+    static func runProcess(_ folder: String, _ manifest: String, input: String) throws -> (Int32, String) {
+        Fixtures.write(manifest, to: folder + "/m.yaml")
+        Fixtures.write(input, to: folder + "/in.csv")
+        let r = try ExamplesTests.rivulet(["run", "--quiet", folder + "/m.yaml", "--plugin-path", try storesFolder()])
+        return (r.status, r.stderr)
+    }
+
+    @Test(arguments: ["memory", "rocksdb"])
+    func aChangelogRebuildsTheStoreInTheNextProcess(backend: String) throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-changelog")
+        let manifest = Self.manifest(backend, changelog: true)
+        var (status, stderr) = try Self.runProcess(folder, manifest, input: "k,action\na,inc\nb,inc\na,inc\n")
+        #expect(status == 0, "\(stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/state/changelog/counts.log"))
+        if backend == "rocksdb" {
+            // Lose the database: only the changelog is left to rebuild it from.
+            try FileManager.default.removeItem(atPath: folder + "/state/rocksdb")
+        }
+        (status, stderr) = try Self.runProcess(folder, manifest, input: "k,action\na,inc\nb,del\nb,inc\n")
+        #expect(status == 0, "\(stderr)")
+        #expect(stderr.contains("restored store 'counts': 3 changes"))
+        #expect(Fixtures.read(folder + "/out.csv") == "a,3\nb,1\n", "counts continue from the first process")
+    }
+
+    @Test func rocksDBFilesAreOnDiskAndReopenedByASecondProcess() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-rocksdb")
+        let manifest = Self.manifest("rocksdb")
+        var (status, stderr) = try Self.runProcess(folder, manifest, input: "k,action\nx,inc\nx,inc\ny,inc\n")
+        #expect(status == 0, "\(stderr)")
+        let db = folder + "/state/rocksdb/s"
+        #expect(FileManager.default.fileExists(atPath: db + "/CURRENT"), "a RocksDB database in \(db)")
+        (status, stderr) = try Self.runProcess(folder, manifest, input: "k,action\nx,inc\ny,inc\n")
+        #expect(status == 0, "\(stderr)")
+        #expect(Fixtures.read(folder + "/out.csv") == "x,3\ny,2\n")
+        #expect(!stderr.contains("restored"), "no changelog: the database itself kept the counts")
+    }
+}
+
+@Suite struct StoreUnitTests {
+    func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    func put(_ store: KeyValueStore, _ k: String, _ v: String) throws {
+        try bytes(k).withUnsafeBytes { key in try bytes(v).withUnsafeBytes { value in try store.put(key, value) } }
+    }
+
+    func get(_ store: KeyValueStore, _ k: String) throws -> String? {
+        try bytes(k).withUnsafeBytes { key in try store.get(key).map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    func all(_ iterator: StoreIterator) -> [String] {
+        var out: [String] = []
+        while let (k, v) = iterator.next() { out.append(String(decoding: k, as: UTF8.self) + "=" + String(decoding: v, as: UTF8.self)) }
+        iterator.close()
+        return out
+    }
+
+    @Test func rocksDBSeesItsOwnUncommittedWritesAndScansThem() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-rocks-unit")
+        let db = try RocksDBInstance(path: folder + "/db")
+        let store = try RocksDBStore(name: "s", instance: db)
+        #expect(store.isEmpty)
+        try put(store, "b", "2")
+        try put(store, "a", "1")
+        #expect(try get(store, "a") == "1", "read before commit")
+        #expect(all(try store.scan(from: [], to: nil)) == ["a=1", "b=2"])
+        try store.commit()
+        try bytes("a").withUnsafeBytes { try store.delete($0) }
+        try put(store, "c", "3")
+        #expect(all(try store.scan(from: bytes("a"), to: bytes("c"))) == ["b=2"])
+        try store.commit()
+        db.close()
+        let reopened = try RocksDBInstance(path: folder + "/db")
+        let again = try RocksDBStore(name: "s", instance: reopened)
+        #expect(all(try again.scan(prefix: [])) == ["b=2", "c=3"])
+        reopened.close()
+    }
+
+    @Test func aTornChangelogTailIsDroppedNotMisread() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-changelog-unit")
+        let path = folder + "/c.log"
+        do {
+            let logged = try LoggedStore(MemoryStore(name: "m", budget: 1 << 20), changelog: path)
+            try put(logged, "k1", "v1")
+            try put(logged, "k2", "v2")
+            try logged.commit()
+            logged.close()
+        }
+        // A crash in the middle of writing a third entry.
+        let handle = FileHandle(forWritingAtPath: path)!
+        handle.seekToEndOfFile()
+        handle.write(Data([1, 2, 0, 0, 0, 9, 0, 0, 0, UInt8(ascii: "k")]))
+        handle.closeFile()
+        var messages: [String] = []
+        let restored = try LoggedStore(MemoryStore(name: "m", budget: 1 << 20), changelog: path, progress: { messages.append($0) })
+        #expect(restored.restoredEntries == 2)
+        #expect(messages.last == "restored store 'm': 2 changes (a torn last entry was dropped)")
+        try put(restored, "k3", "v3")
+        try restored.commit()
+        restored.close()
+        let third = try LoggedStore(MemoryStore(name: "m", budget: 1 << 20), changelog: path)
+        #expect(third.restoredEntries == 3, "appends after the cut tail read back")
+        #expect(try get(third, "k3") == "v3")
+    }
+}
