@@ -37,6 +37,8 @@ let package = Package(
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.
         .target(name: "RivuletState", dependencies: ["CRocksDB"]),
+        // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.
+        .target(name: "RivuletJoins", dependencies: ["CRivulet", "RivuletCore", "RivuletState"]),
         // Host-driven event-time windows and their aggregates. Its per-record state lives in raw buffers
         // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
         .target(
@@ -45,7 +47,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "RivuletRuntime",
-            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState"]),
+            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins"]),
         .target(name: "RivuletPluginKit", dependencies: ["CRivulet"]),
         .executableTarget(
             name: "RivuletCLI",
@@ -63,6 +65,6 @@ let package = Package(
         .testTarget(name: "RivuletPluginsTests", dependencies: ["CRivulet", "RivuletPlugins", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",
-            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "CRivulet", "RivuletState"]),
+            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "CRivulet", "RivuletState", "RivuletJoins"]),
     ]
 )

@@ -18,6 +18,20 @@ extension ManifestDecoder {
     private mutating func `operator`(_ pair: YAMLPair) -> OperatorSpec? {
         let name = pair.key, what = "operator '\(name)'"
         let value = pair.value
+        if value["join"] != nil {
+            guard let m = fields(value, what, allowed: Self.joinOperatorKeys, required: ["join"],
+                                 otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys + Self.windowOperatorKeys, otherContext: "a join operator")
+            else { return nil }
+            let parallelism = integer(m["parallelism"], "parallelism", minimum: 1) ?? 1
+            let chain = bool(m["chain"], "chain") ?? true
+            if parallelism > 1, let location = m.keyLocation("parallelism") {
+                error(location, "join operators run with parallelism 1 for now (both inputs would need partitioning by their own key)")
+            }
+            guard let join = join(m, name: name) else { return nil }
+            var spec = OperatorSpec(name: name, kind: .join(join), config: [], parallelism: 1, chain: chain, location: pair.keyLocation)
+            spec.stores = join.store.map { [$0] } ?? []
+            return spec
+        }
         if value["window"] != nil {
             guard let m = fields(value, what, allowed: Self.windowOperatorKeys, required: ["window"],
                                  otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys, otherContext: "a window operator")

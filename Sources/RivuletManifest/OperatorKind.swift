@@ -8,4 +8,6 @@ public enum OperatorKind: Sendable, Hashable {
     case function(FunctionSpec)
     /// A host window operator with built-in or plugin aggregates.
     case window(WindowSpec)
+    /// A host join of two inputs.
+    case join(JoinSpec)
 }

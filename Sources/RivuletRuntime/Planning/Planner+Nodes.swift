@@ -179,6 +179,8 @@ extension Planner {
             return try planFunction(spec, f, inputs, plan)
         case .window(let w):
             return try planWindow(spec, w, inputs, plan)
+        case .join(let j):
+            return try planJoin(spec, j, inputs, plan)
         }
     }
 

@@ -1,5 +1,6 @@
 // Planner+Stores: creating each operator instance's state stores and attaching them (memory, RocksDB, changelog).
 import Foundation
+import RivuletJoins
 import RivuletManifest
 import RivuletPlugins
 import RivuletState
@@ -20,8 +21,8 @@ extension Planner {
             }
             guard let node = plan.nodesByName[spec.name] else { continue }
             for (i, instance) in node.instances.enumerated() {
-                guard let op = instance as? PluginOperator else {
-                    throw PlanError(spec.location, "operator '\(spec.name)' lists stores, but only plugin operators open stores")
+                guard instance is PluginOperator || instance is StreamTableJoin else {
+                    throw PlanError(spec.location, "operator '\(spec.name)' lists stores, but only plugin operators and stream_table joins use stores")
                 }
                 var stores: [String: KeyValueStore] = [:]
                 for name in spec.stores {
@@ -45,7 +46,8 @@ extension Planner {
                         throw PlanError(storeSpec.location, "\(error)")
                     }
                 }
-                op.attach(stores: stores)
+                if let op = instance as? PluginOperator { op.attach(stores: stores) }
+                if let join = instance as? StreamTableJoin, let table = stores.values.first { join.table = table }
             }
         }
     }

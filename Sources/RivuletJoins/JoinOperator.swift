@@ -1,0 +1,106 @@
+// JoinOperator: what every two-input join shares: ports, event-time ordering of its inputs, late records.
+import CRivulet
+import RivuletCore
+
+/// The base of the host's joins. Input port 0 is `left`, 1 is `right`; outputs `out`, `late_left`,
+/// `late_right`. Records of both inputs reach `handle` in event-time order (`TimeSync`), so a join's
+/// results do not depend on how its inputs interleave; records late for their own input leave through
+/// the late ports unchanged. Subclasses implement `handle` and, for outer results, `finishState`.
+public class JoinOperator: StreamOperator {
+    public let name: String
+    public let out: OutputPort
+    public let lateLeft: OutputPort
+    public let lateRight: OutputPort
+    let sync: TimeSync
+    private var propagated = Int64.min
+    /// The time of the record being handled (the merged order's clock).
+    var now = Int64.min
+
+    init(name: String, outputSchema: Schema, left: Schema, right: Schema, rightFirstOnTies: Bool, batchCapacity: Int) {
+        self.name = name
+        out = OutputPort(name: "out", schema: outputSchema, batchCapacity: batchCapacity)
+        lateLeft = OutputPort(name: "late_left", schema: left, batchCapacity: batchCapacity)
+        lateRight = OutputPort(name: "late_right", schema: right, batchCapacity: batchCapacity)
+        sync = TimeSync(priority: rightFirstOnTies ? [1, 0] : [0, 1])
+    }
+
+    /// One record of `port` (0 left, 1 right), in event-time order.
+    func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {}
+
+    /// The end of both inputs: emit what is still held (outer rows).
+    func finishState() throws {}
+
+    /// A batch of input has been handled: make state changes durable (stores commit per batch).
+    func commitState() throws {}
+
+    public func process(_ batch: RecordBatch, port: Int) throws {
+        try process(batch, port: port, watermarkCap: .max)
+    }
+
+    public func process(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws {
+        let late = port == 0 ? lateLeft : lateRight
+        try sync.accept(batch, port: port, cap: watermarkCap,
+                        late: { try late.forward(from: batch, index: $0) },
+                        release: { try self.release($0) })
+        try commitState()
+    }
+
+    private func release(_ p: TimeSync.Pending) throws {
+        now = p.time
+        try handle(p.batch.record(at: p.index), port: p.port, batch: p.batch, index: p.index)
+    }
+
+    public func advanceWatermark(to w: Int64) throws {
+        try sync.advance(to: w) { try self.release($0) }
+        try commitState()
+        guard w > propagated else { return }
+        propagated = w
+        try out.advanceWatermark(to: w)
+    }
+
+    public func finish() throws {
+        try sync.advance(to: .max) { try self.release($0) }
+        now = .max
+        try finishState()
+        try commitState()
+        try out.flush()
+        try lateLeft.flush()
+        try lateRight.flush()
+    }
+
+    public func close() {}
+
+    /// Starts an output record at time `time` (fields set by the caller), then `out.didAppend()`.
+    func newOutput(time: Int64, op: UInt32 = RV_OP_INSERT) throws -> (RecordBatch, Int) {
+        let batch = try out.batchForAppending()
+        let i = batch.appendEmpty(timestamp: time)
+        batch.setOp(i, op)
+        batch.setWatermarkBefore(i, sync.watermark)
+        return (batch, i)
+    }
+
+    /// Copies the fields of `record` into output fields `first…` (string bytes copied).
+    static func copyFields(_ record: UnsafePointer<rv_record>, count: Int, into batch: RecordBatch, index: Int, first: Int) {
+        for f in 0..<count {
+            let v = record.pointee.fields[f]
+            if v.type == FieldType.string.rawValue || v.type == FieldType.bytes.rawValue {
+                batch.setBytesField(index, first + f, type: FieldType(rawValue: v.type)!, v.value.ptr, count: Int(v.len))
+            } else {
+                batch.setField(index, first + f, v)
+            }
+        }
+    }
+
+    /// The output schema of left + right fields, minus right fields `skip`; a right field whose name the
+    /// left already has is renamed `right_<name>`.
+    public static func joinedSchema(left: Schema, right: Schema, skip: Set<Int>) -> (schema: Schema, rightFields: [Int]) {
+        var schema = left
+        var rightFields: [Int] = []
+        for (i, f) in right.fields.enumerated() where !skip.contains(i) {
+            let taken = schema.index(of: f.name) != nil
+            schema.append(FieldDefinition(name: taken ? "right_\(f.name)" : f.name, type: f.type))
+            rightFields.append(i)
+        }
+        return (schema, rightFields)
+    }
+}

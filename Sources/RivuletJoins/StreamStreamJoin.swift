@@ -1,0 +1,113 @@
+// StreamStreamJoin: records of two streams with the same key whose times are at most `within` apart.
+import CRivulet
+import RivuletCore
+
+/// In event-time order (left first on equal times), a record is paired with every buffered record of the
+/// other side with the same key and |Δt| ≤ `within` (pairs in the other side's arrival order), then
+/// buffered itself. A buffered record expires when the merged clock passes its time + within + grace;
+/// left and outer joins then emit it unmatched, with NULLs for the other side (outer: both sides). The end
+/// of input emits what is still unmatched. Output: left fields, then right fields; its time is the later
+/// of the two (or the unmatched record's).
+public final class StreamStreamJoin: JoinOperator {
+    struct Held {
+        let time: Int64
+        let row: [UInt8]
+        let key: [UInt8]
+        let sequence: Int
+        var matched: Bool
+    }
+
+    let kind: JoinKind
+    let within: Int64
+    let grace: Int64
+    let keys: [Int]
+    let counts: [Int]
+    /// Per side: key → records held, in arrival order.
+    private var held: [[[UInt8]: [Held]]] = [[:], [:]]
+    /// Per side: (expiry time, key, sequence) in arrival order — times only grow, so expiry is ordered.
+    private var expiries: [[(time: Int64, key: [UInt8], sequence: Int)]] = [[], []]
+    private var expiryStart = [0, 0]
+    private var sequence = 0
+    private var buffer: [UInt8] = []
+    public private(set) var pairs = 0
+
+    public init(name: String, kind: JoinKind, left: Schema, right: Schema, leftKey: Int, rightKey: Int,
+                within: Int64, grace: Int64, batchCapacity: Int)
+    {
+        self.kind = kind
+        self.within = within
+        self.grace = grace
+        keys = [leftKey, rightKey]
+        counts = [left.count, right.count]
+        let joined = JoinOperator.joinedSchema(left: left, right: right, skip: [])
+        super.init(name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity)
+    }
+
+    override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
+        let t = record.pointee.timestamp
+        try expire(before: t)
+        let key = RowCodec.key(record, field: keys[port])
+        RowCodec.encode(record, fields: Array(0..<counts[port]), into: &buffer)
+        let row = buffer
+        let other = 1 - port
+        var matched = false
+        if var partners = held[other][key] {
+            for p in partners.indices where abs(partners[p].time - t) <= within {
+                matched = true
+                partners[p].matched = true
+                try emitPair(port == 0 ? row : partners[p].row, port == 0 ? partners[p].row : row, time: max(t, partners[p].time))
+            }
+            held[other][key] = partners
+        }
+        held[port][key, default: []].append(Held(time: t, row: row, key: key, sequence: sequence, matched: matched))
+        expiries[port].append((t &+ within &+ grace, key, sequence))
+        sequence += 1
+    }
+
+    /// Drops held records that can match nothing any more (expiry < t), emitting unmatched ones as asked,
+    /// in order of expiry (then left before right).
+    private func expire(before t: Int64) throws {
+        while true {
+            var side = -1
+            for s in 0...1 where expiryStart[s] < expiries[s].count && expiries[s][expiryStart[s]].time < t {
+                if side < 0 || expiries[s][expiryStart[s]].time < expiries[side][expiryStart[side]].time { side = s }
+            }
+            guard side >= 0 else { break }
+            let e = expiries[side][expiryStart[side]]
+            expiryStart[side] += 1
+            if var list = held[side][e.key], let at = list.firstIndex(where: { $0.sequence == e.sequence }) {
+                let h = list.remove(at: at)
+                held[side][e.key] = list.isEmpty ? nil : list
+                if !h.matched && (kind == .outer || (kind == .left && side == 0)) { try emitUnmatched(h, side: side) }
+            }
+            if expiryStart[side] > 4096 {
+                expiries[side].removeFirst(expiryStart[side])
+                expiryStart[side] = 0
+            }
+        }
+    }
+
+    override func finishState() throws {
+        try expire(before: .max)
+    }
+
+    private func emitPair(_ left: [UInt8], _ right: [UInt8], time: Int64) throws {
+        pairs += 1
+        let (out, i) = try newOutput(time: time)
+        left.withUnsafeBytes { RowCodec.decode($0, count: counts[0], into: out, index: i, first: 0) }
+        right.withUnsafeBytes { RowCodec.decode($0, count: counts[1], into: out, index: i, first: counts[0]) }
+        self.out.didAppend()
+    }
+
+    private func emitUnmatched(_ h: Held, side: Int) throws {
+        let (out, i) = try newOutput(time: h.time)
+        if side == 0 {
+            h.row.withUnsafeBytes { RowCodec.decode($0, count: counts[0], into: out, index: i, first: 0) }
+            RowCodec.decode(nil, count: counts[1], into: out, index: i, first: counts[0])
+        } else {
+            RowCodec.decode(nil, count: counts[0], into: out, index: i, first: 0)
+            h.row.withUnsafeBytes { RowCodec.decode($0, count: counts[1], into: out, index: i, first: counts[0]) }
+        }
+        self.out.didAppend()
+    }
+}

@@ -1,0 +1,67 @@
+// StreamTableJoin: each stream record joined with a table's value for its key as of the record's time.
+import CRivulet
+import RivuletCore
+import RivuletState
+
+/// Left input: the stream; right input: the table's changelog (upsert by key; a tombstone — every value
+/// field NULL/empty, or a delete op — removes the key). In event-time order (table first on equal times)
+/// each stream record is joined with the table's current value for `left_key`: inner drops records
+/// without one, left emits them with NULL table fields. The table lives in a state store (memory or
+/// RocksDB). Output: the stream's fields, then the table's fields but its key and its time field.
+public final class StreamTableJoin: JoinOperator {
+    let kind: JoinKind
+    let leftKey: Int
+    let rightKey: Int
+    let leftCount: Int
+    let rightFields: [Int]
+    /// Where the table lives: in memory (1 GB budget) unless the manifest names a store (`store:`).
+    public var table: KeyValueStore
+    private var row: [UInt8] = []
+    public private(set) var matched = 0
+    public private(set) var unmatched = 0
+
+    /// `rightTime`: the table's event-time field, if it has one: the time of an update, not a value of the
+    /// table (left out of the output and of the tombstone test).
+    public init(name: String, kind: JoinKind, left: Schema, right: Schema, leftKey: Int, rightKey: Int, rightTime: Int?,
+                batchCapacity: Int)
+    {
+        self.kind = kind
+        self.leftKey = leftKey
+        self.rightKey = rightKey
+        table = MemoryStore(name: "\(name).table", budget: 1 << 30)
+        leftCount = left.count
+        let joined = JoinOperator.joinedSchema(left: left, right: right, skip: Set([rightKey] + (rightTime.map { [$0] } ?? [])))
+        rightFields = joined.rightFields
+        super.init(name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: true, batchCapacity: batchCapacity)
+    }
+
+    override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
+        if port == 1 {
+            let key = RowCodec.key(record, field: rightKey)
+            if RowCodec.isTombstone(record, fields: rightFields) {
+                try key.withUnsafeBytes { try table.delete($0) }
+            } else {
+                RowCodec.encode(record, fields: rightFields, into: &row)
+                try key.withUnsafeBytes { k in try row.withUnsafeBytes { try table.put(k, $0) } }
+            }
+            return
+        }
+        let key = RowCodec.key(record, field: leftKey)
+        let value = try key.withUnsafeBytes { try table.get($0) }
+        if value == nil {
+            unmatched += 1
+            if kind == .inner { return }
+        } else {
+            matched += 1
+        }
+        let (out, i) = try newOutput(time: record.pointee.timestamp)
+        JoinOperator.copyFields(record, count: leftCount, into: out, index: i, first: 0)
+        out.setKey(i, record.pointee.key, count: Int(record.pointee.key_len))
+        RowCodec.decode(value, count: rightFields.count, into: out, index: i, first: leftCount)
+        self.out.didAppend()
+    }
+
+    override func commitState() throws {
+        try table.commit()
+    }
+}

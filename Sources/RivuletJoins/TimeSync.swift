@@ -1,0 +1,100 @@
+// TimeSync: two inputs merged into one event-time order: buffer until the watermark passes, then release.
+import CRivulet
+import RivuletCore
+
+/// Makes a two-input operator's results independent of how its inputs interleave: records are buffered
+/// and handed on in order of (time, input priority, arrival) once the operator's watermark — the minimum
+/// over its inputs — has passed them (as Kafka Streams processes records in timestamp order across
+/// inputs). A record at or before its own input's watermark is late: it cannot be ordered any more and
+/// goes to the caller's late handler. Used by one thread.
+final class TimeSync {
+    struct Pending {
+        let time: Int64
+        let priority: Int
+        let sequence: Int
+        let batch: RecordBatch
+        let index: Int
+        let port: Int
+    }
+
+    /// Input port → priority on ties (lower first).
+    let priority: [Int]
+    private var heap: [Pending] = []
+    private var sequence = 0
+    /// The operator's watermark: nothing at or before it will arrive except late records.
+    private(set) var watermark = Int64.min
+
+    init(priority: [Int]) {
+        self.priority = priority
+    }
+
+    var pendingCount: Int { heap.count }
+
+    /// Takes a batch from `port`: late records go to `late`, the rest wait; then releases whatever the
+    /// watermark (raised by the records' own, capped by the other input) allows, in order, to `release`.
+    func accept(_ batch: RecordBatch, port: Int, cap: Int64, late: (Int) throws -> Void,
+                release: (Pending) throws -> Void) throws
+    {
+        for j in 0..<batch.count {
+            let own = batch.watermarkBefore(j)
+            let t = batch.record(at: j).pointee.timestamp
+            if own != .min && t <= own {
+                try late(j)
+                continue
+            }
+            push(Pending(time: t, priority: priority[port], sequence: sequence, batch: batch, index: j, port: port))
+            sequence += 1
+            let w = min(own, cap)
+            if w > watermark { watermark = w }
+        }
+        try drain(release)
+    }
+
+    /// The operator's watermark rose to `w` (the minimum over its inputs): release what it passed.
+    func advance(to w: Int64, release: (Pending) throws -> Void) throws {
+        if w > watermark { watermark = w }
+        try drain(release)
+    }
+
+    private func drain(_ release: (Pending) throws -> Void) throws {
+        while let top = heap.first, top.time <= watermark {
+            try release(pop())
+        }
+    }
+
+    private static func before(_ a: Pending, _ b: Pending) -> Bool {
+        if a.time != b.time { return a.time < b.time }
+        if a.priority != b.priority { return a.priority < b.priority }
+        return a.sequence < b.sequence
+    }
+
+    private func push(_ p: Pending) {
+        heap.append(p)
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if !Self.before(heap[i], heap[parent]) { break }
+            heap.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    private func pop() -> Pending {
+        let top = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && Self.before(heap[l], heap[m]) { m = l }
+                if r < heap.count && Self.before(heap[r], heap[m]) { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        return top
+    }
+}

@@ -1,0 +1,45 @@
+// JoinSpec: a host join operator: which join, which records it keeps, the keys and the window.
+
+/// A join of the records arriving on input ports `left` and `right` (docs/MANIFEST.md#join-operators).
+public struct JoinSpec: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// Left: a stream; right: a table's changelog. Each stream record meets the table as of its time.
+        case streamTable = "stream_table"
+        /// Both inputs are tables' changelogs; the result is a changelog.
+        case tableTable = "table_table"
+        /// Both inputs are streams; records with the same key at most `within` apart are paired.
+        case streamStream = "stream_stream"
+    }
+
+    public enum Emit: String, Sendable, Hashable, CaseIterable {
+        case inner, left, outer
+    }
+
+    public var kind: Kind
+    public var emit: Emit
+    /// The left input's key field (table_table: the left table's foreign key).
+    public var leftKey: String
+    /// The right input's key field (a table's primary key).
+    public var rightKey: String
+    /// table_table: the left table's primary key (default: `leftKey`, a primary-key join).
+    public var leftPrimaryKey: String?
+    /// stream_stream: the largest time difference of a pair (ms).
+    public var within: Int64?
+    /// stream_stream: how long unmatched records are kept past `within` (ms).
+    public var grace: Int64
+    /// stream_table: the store holding the table (default: in memory).
+    public var store: String?
+
+    public init(kind: Kind, emit: Emit, leftKey: String, rightKey: String, leftPrimaryKey: String? = nil,
+                within: Int64? = nil, grace: Int64 = 0, store: String? = nil)
+    {
+        self.kind = kind
+        self.emit = emit
+        self.leftKey = leftKey
+        self.rightKey = rightKey
+        self.leftPrimaryKey = leftPrimaryKey
+        self.within = within
+        self.grace = grace
+        self.store = store
+    }
+}
