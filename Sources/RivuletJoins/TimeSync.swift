@@ -5,8 +5,12 @@ import RivuletCore
 /// Makes a two-input operator's results independent of how its inputs interleave: records are buffered
 /// and handed on in order of (time, input priority, arrival) once the operator's watermark — the minimum
 /// over its inputs — has passed them (as Kafka Streams processes records in timestamp order across
-/// inputs). A record at or before its own input's watermark is late: it cannot be ordered any more and
+/// inputs). A record before its own input's watermark is late: it cannot be ordered any more and
 /// goes to the caller's late handler. Used by one thread.
+///
+/// Ties: with a watermark W (no more records *before* W, as the source's `max − B` means), records at
+/// exactly W may still come, so only records strictly before the watermark are released, and a record
+/// is late only when it is strictly before its own input's watermark.
 final class TimeSync {
     struct Pending {
         let time: Int64
@@ -38,7 +42,7 @@ final class TimeSync {
         for j in 0..<batch.count {
             let own = batch.watermarkBefore(j)
             let t = batch.record(at: j).pointee.timestamp
-            if own != .min && t <= own {
+            if own != .min && t < own {
                 try late(j)
                 continue
             }
@@ -57,7 +61,7 @@ final class TimeSync {
     }
 
     private func drain(_ release: (Pending) throws -> Void) throws {
-        while let top = heap.first, top.time <= watermark {
+        while let top = heap.first, top.time < watermark {
             try release(pop())
         }
     }

@@ -1,0 +1,133 @@
+// JoinTests: each join and outer variant with exact outputs, updates and deletes on either side, and
+// results independent of how the two inputs interleave.
+import Foundation
+import RivuletTestSupport
+import Testing
+
+@Suite struct JoinTests {
+    /// Runs a join of `left.csv` and `right.csv` (times in `ts`, bound `bound`) with the join body `join`;
+    /// returns (out, late_left, late_right) as CSV.
+    static func run(left: String, leftSchema: String, right: String, rightSchema: String, join: String, fields: String? = nil,
+                    ops: Bool = false, bound: Int = 0, batchSize: Int = 1024, ringCapacity: Int = 64) throws -> (String, String, String)
+    {
+        let t = TopologyRunner()
+        t.write("left.csv", left)
+        t.write("right.csv", right)
+        _ = try t.run("""
+            sources:
+              l: { type: file, path: left.csv, schema: \(leftSchema), time: { type: event, field: ts, max_out_of_order: \(bound) }, batch_size: \(batchSize) }
+              r: { type: file, path: right.csv, schema: \(rightSchema), time: { type: event, field: ts, max_out_of_order: \(bound) }, batch_size: \(batchSize) }
+            operators:
+              j: \(join)
+            sinks:
+              out: { type: file, path: out.csv, ops: \(ops)\(fields.map { ", fields: \($0)" } ?? "") }
+              late_l: { type: file, path: late_l.csv }
+              late_r: { type: file, path: late_r.csv }
+            edges: [l -> j.left, r -> j.right, j.out -> out, j.late_left -> late_l, j.late_right -> late_r]
+            """, batchSize: batchSize, ringCapacity: ringCapacity)
+        return (t.read("out.csv"), t.read("late_l.csv"), t.read("late_r.csv"))
+    }
+
+    static let clicks = "ts,user_id,page\n1000,u1,/a\n2000,u2,/b\n5000,u1,/c\n5000,u3,/d\n9000,u1,/e\n9500,u2,/f\n"
+    static let profiles = "ts,user_id,age,gender\n0,u1,30,f\n0,u2,40,m\n5000,u1,31,f\n8000,u2,,\n"
+
+    @Test(arguments: [(1024, 64), (1, 1), (2, 1)])
+    func streamTableJoinSeesTheTableAsOfEachRecordsTime(batchSize: Int, ringCapacity: Int) throws {
+        // u1's update at 5000 is seen by its click at 5000 (the table goes first on equal times); u2's
+        // profile is deleted (tombstone) at 8000; u3 never had one.
+        for join in ["left", "inner"] {
+            let (out, late, _) = try Self.run(
+                left: Self.clicks, leftSchema: "{ ts: i64, user_id: string, page: string }",
+                right: Self.profiles, rightSchema: "{ ts: i64, user_id: string, age: i64, gender: string }",
+                join: "{ join: stream_table, type: \(join), left_key: user_id, right_key: user_id }",
+                bound: 5000, batchSize: batchSize, ringCapacity: ringCapacity)
+            if join == "left" {
+                #expect(out == "ts,user_id,page,age,gender\n1000,u1,/a,30,f\n2000,u2,/b,40,m\n5000,u1,/c,31,f\n5000,u3,/d,,\n9000,u1,/e,31,f\n9500,u2,/f,,\n")
+            } else {
+                #expect(out == "ts,user_id,page,age,gender\n1000,u1,/a,30,f\n2000,u2,/b,40,m\n5000,u1,/c,31,f\n9000,u1,/e,31,f\n")
+            }
+            #expect(late == "ts,user_id,page\n")
+        }
+    }
+
+    static let customers = "ts,customer_id,name\n0,c1,Ann\n0,c2,Bob\n30,c1,Anna\n50,c2,\n"
+    static let orders = "ts,order_id,customer_id,amount\n10,o1,c1,5\n20,o2,c2,7\n40,o1,c2,5\n45,o3,c9,1\n60,o2,,\n"
+
+    @Test(arguments: [(1024, 64), (1, 1)])
+    func tableTableForeignKeyJoinEmitsAChangelog(batchSize: Int, ringCapacity: Int) throws {
+        let schemas = ("{ ts: i64, order_id: string, customer_id: string, amount: i64 }", "{ ts: i64, customer_id: string, name: string }")
+        let (inner, _, _) = try Self.run(
+            left: Self.orders, leftSchema: schemas.0, right: Self.customers, rightSchema: schemas.1,
+            join: "{ join: table_table, type: inner, left_key: customer_id, left_pk: order_id, right_key: customer_id }",
+            ops: true, batchSize: batchSize, ringCapacity: ringCapacity)
+        // c1 renamed at 30; o1 moves to c2 at 40; c2 deleted at 50 (both its orders lose their row).
+        #expect(inner == """
+            op,order_id,customer_id,amount,name
+            +I,o1,c1,5,Ann
+            +I,o2,c2,7,Bob
+            -U,o1,c1,5,Ann
+            +U,o1,c1,5,Anna
+            -U,o1,c1,5,Anna
+            +U,o1,c2,5,Bob
+            -D,o1,c2,5,Bob
+            -D,o2,c2,7,Bob
+
+            """)
+        let (left, _, _) = try Self.run(
+            left: Self.orders, leftSchema: schemas.0, right: Self.customers, rightSchema: schemas.1,
+            join: "{ join: table_table, type: left, left_key: customer_id, left_pk: order_id, right_key: customer_id }",
+            ops: true, batchSize: batchSize, ringCapacity: ringCapacity)
+        // o3 points at a customer that does not exist; o2 is deleted at 60 (its tombstone).
+        #expect(left == """
+            op,order_id,customer_id,amount,name
+            +I,o1,c1,5,Ann
+            +I,o2,c2,7,Bob
+            -U,o1,c1,5,Ann
+            +U,o1,c1,5,Anna
+            -U,o1,c1,5,Anna
+            +U,o1,c2,5,Bob
+            +I,o3,c9,1,
+            -U,o1,c2,5,Bob
+            +U,o1,c2,5,
+            -U,o2,c2,7,Bob
+            +U,o2,c2,7,
+            -D,o2,c2,7,
+
+            """)
+    }
+
+    @Test func tableTablePrimaryKeyOuterJoin() throws {
+        let (out, _, _) = try Self.run(
+            left: "ts,id,a\n1,k1,x\n3,k2,y\n5,k1,\n", leftSchema: "{ ts: i64, id: string, a: string }",
+            right: "ts,id,b\n2,k1,p\n4,k3,q\n", rightSchema: "{ ts: i64, id: string, b: string }",
+            join: "{ join: table_table, type: outer, left_key: id, right_key: id }", ops: true)
+        #expect(out == "op,id,a,b\n+I,k1,x,\n-U,k1,x,\n+U,k1,x,p\n+I,k2,y,\n+I,,,q\n-U,k1,x,p\n+U,,,p\n")
+    }
+
+    static let impressions = "ts,ad,campaign\n0,a1,X\n5,a2,Y\n30,a3,Z\n"
+    static let adClicks = "ts,ad,user\n2,a9,u5\n3,a1,u1\n8,a1,u2\n12,a2,u3\n41,a3,u4\n"
+
+    @Test(arguments: [(1024, 64), (1, 1)])
+    func streamStreamJoinPairsWithinTheWindow(batchSize: Int, ringCapacity: Int) throws {
+        func run(_ type: String) throws -> String {
+            try Self.run(left: Self.impressions, leftSchema: "{ ts: i64, ad: string, campaign: string }",
+                         right: Self.adClicks, rightSchema: "{ ts: i64, ad: string, user: string }",
+                         join: "{ join: stream_stream, type: \(type), left_key: ad, right_key: ad, within: 10 }",
+                         batchSize: batchSize, ringCapacity: ringCapacity).0
+        }
+        let pairs = "ts,ad,campaign,right_ts,right_ad,user\n0,a1,X,3,a1,u1\n0,a1,X,8,a1,u2\n5,a2,Y,12,a2,u3\n"
+        #expect(try run("inner") == pairs)
+        // a3's click comes 11 after its impression: no pair; unmatched rows leave when they expire.
+        #expect(try run("left") == pairs + "30,a3,Z,,,\n")
+        #expect(try run("outer") == pairs + ",,,2,a9,u5\n30,a3,Z,,,\n,,,41,a3,u4\n")
+    }
+
+    @Test func recordsLateForTheirOwnInputGoToTheLatePorts() throws {
+        let (out, late, _) = try Self.run(
+            left: "ts,k,v\n10,a,1\n3,a,2\n20,a,3\n", leftSchema: "{ ts: i64, k: string, v: i64 }",
+            right: "ts,k,w\n1,a,x\n", rightSchema: "{ ts: i64, k: string, w: string }",
+            join: "{ join: stream_table, type: inner, left_key: k, right_key: k }")
+        #expect(late == "ts,k,v\n3,a,2\n")
+        #expect(out == "ts,k,v,w\n10,a,1,x\n20,a,3,x\n")
+    }
+}
