@@ -18,6 +18,10 @@ Lateness (per input). The watermark of an input before its record i is
 (max time of its records 0..i-1) - bound (-inf before its first record). A
 record with time <= that watermark is LATE: it is written to the input's late
 file (header + original fields, input order) and otherwise ignored.
+(--late-rule before, the default and the runtime's rule (TimeSync): late only
+when time < watermark, i.e. a record exactly at the watermark is still on time,
+since records with equal times may still come; --late-rule at-or-before: late
+when time <= watermark, the rule first written in the join brief.)
 
 Processing order. All other records of both inputs are processed in one order:
 time ascending; on equal time, for stream-table the table (right) before the
@@ -72,10 +76,10 @@ be absent = all empty). Addressable columns:
     stream-table : left columns, then right columns minus its key and time
     table-table  : op, left columns minus its time, then right columns minus
                    its key and time
-    stream-stream: left columns, then right columns minus its key
-  A right column whose name is already taken is named right.X in the default
-  schema. The left key column of the default schema carries the join key even
-  when the left side is absent (outer joins: it is filled from the right key).
+    stream-stream: left columns, then all right columns
+  A right column whose name is already taken is named right_X in the default
+  schema (as the runtime's JoinOperator.joinedSchema does). A side that is
+  absent (unmatched rows, outer joins) has all its fields empty, its key too.
 --output-columns takes a comma-separated list of NAME or NEWNAME=SOURCE, e.g.
   impression_ts=ts,ad_id,campaign,click_ts=right.ts,user_id
 Without it the default schema is written.
@@ -154,7 +158,7 @@ class Record:
 
 
 class Input:
-    def __init__(self, side, path, time_field, bound, key_field):
+    def __init__(self, side, path, time_field, bound, key_field, late_rule="at-or-before"):
         self.side, self.path, self.time_field, self.bound = side, path, time_field, bound
         with open(path, newline="", encoding="utf-8") as f:
             rows = list(csv.reader(f))
@@ -175,7 +179,9 @@ class Input:
         self.accepted, self.late = [], []
         max_t = None
         for r in self.records:
-            if max_t is not None and r.t <= max_t - bound:
+            wm = None if max_t is None else max_t - bound
+            late = wm is not None and (r.t <= wm if late_rule == "at-or-before" else r.t < wm)
+            if late:
                 self.late.append(r)
             else:
                 self.accepted.append(r)
@@ -218,21 +224,19 @@ class Schema:
         for c in left.columns:
             if kind == "table-table" and c == left.time_field:
                 continue
-            self.cols.append((c, "left-key" if c == left_key else "left." + c))
+            self.cols.append((c, "left." + c))
         taken = set(n for n, _ in self.cols)
         for c in right.columns:
-            if c == right_key:
+            if kind in ("stream-table", "table-table") and c in (right_key, right.time_field):
                 continue
-            if kind in ("stream-table", "table-table") and c == right.time_field:
-                continue
-            name = c if c not in taken else "right." + c
+            name = c if c not in taken else "right_" + c
             taken.add(name)
             self.cols.append((name, "right." + c))
         self.by_name = dict(self.cols)
         self.left_columns, self.right_columns = left.columns, right.columns
 
     def resolve(self, src):
-        """Maps a column reference to a source: left.X, right.X, left-key, @time or op."""
+        """Maps a column reference to a source: left.X, right.X, @time or op."""
         if src in self.by_name:
             return self.by_name[src]
         if src == "@time":
@@ -249,10 +253,6 @@ class Schema:
             return row.op
         if src == "@time":
             return row.time
-        if src == "left-key":
-            if row.left is not None:
-                return row.left.fields[self.left_key]
-            return row.right.fields[self.right_key] if row.right is not None else ""
         side, field = src.split(".", 1)
         rec = row.left if side == "left" else row.right
         return rec.fields[field] if rec is not None else ""
@@ -402,6 +402,8 @@ def build_parser():
     p.add_argument("--left-pk", help="table-table: the left table's primary key")
     p.add_argument("--within-ms", type=int, help="stream-stream: |t_left - t_right| <= W")
     p.add_argument("--grace-ms", type=int, default=0, help="stream-stream: extra buffering time")
+    p.add_argument("--late-rule", choices=["at-or-before", "before"], default="before",
+                   help="late when time <= watermark (default) or only when time < watermark")
     p.add_argument("--output", required=True)
     p.add_argument("--late-left", required=True)
     p.add_argument("--late-right", required=True)
@@ -428,8 +430,8 @@ def run(argv=None):
     if o.left_bound_ms < 0 or o.right_bound_ms < 0:
         p.error("bounds must be >= 0")
 
-    left = Input("left", o.left, o.left_time, o.left_bound_ms, o.left_key)
-    right = Input("right", o.right, o.right_time, o.right_bound_ms, o.right_key)
+    left = Input("left", o.left, o.left_time, o.left_bound_ms, o.left_key, o.late_rule)
+    right = Input("right", o.right, o.right_time, o.right_bound_ms, o.right_key, o.late_rule)
     if o.kind == "table-table" and o.left_pk not in left.columns:
         p.error("no column %r in %s" % (o.left_pk, o.left))
     schema = Schema(o.kind, left, right, o.left_key, o.right_key)

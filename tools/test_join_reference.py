@@ -52,16 +52,27 @@ class Lateness(unittest.TestCase):
 
     def test_bound_zero_equal_time_is_late(self):
         # bound 0: W before row 2 = 100 - 0 = 100, t=100 <= 100 -> late; row 3 (90) late; row 4 late.
-        out, ll, lr = run("stream-table", "left", self.STREAM, self.TABLE)
+        out, ll, lr = run("stream-table", "left", self.STREAM, self.TABLE, "--late-rule", "at-or-before")
         self.assertEqual(ll, ["ts,k,v", "100,a,x2", "90,a,x3", "50,a,x4"])
         self.assertEqual(lr, ["ts,k,w"])
         self.assertEqual(out, ["ts,k,v,w", "100,a,x1,T", "101,a,x5,T"])
 
     def test_bound_ten(self):
         # bound 10: W = 90 before rows 2..4 (max 100): 100 accepted, 90 <= 90 late, 50 late.
-        out, ll, _ = run("stream-table", "left", self.STREAM, self.TABLE, lb=10)
+        out, ll, _ = run("stream-table", "left", self.STREAM, self.TABLE, "--late-rule", "at-or-before", lb=10)
         self.assertEqual(ll, ["ts,k,v", "90,a,x3", "50,a,x4"])
         self.assertEqual(out, ["ts,k,v,w", "100,a,x1,T", "100,a,x2,T", "101,a,x5,T"])
+
+    def test_late_rule_before(self):
+        # --late-rule before: late only when t < W. bound 0: W = 100 before rows 2..4;
+        # 100 is on time, 90 and 50 late. bound 10: W = 90; 90 on time, 50 late.
+        out, ll, _ = run("stream-table", "left", self.STREAM, self.TABLE, "--late-rule", "before")
+        self.assertEqual(ll, ["ts,k,v", "90,a,x3", "50,a,x4"])
+        out, ll, _ = run("stream-table", "left", self.STREAM, self.TABLE, "--late-rule", "before",
+                         lb=10)
+        self.assertEqual(ll, ["ts,k,v", "50,a,x4"])
+        # processing order is by time: x3 (90) first, then x1, x2 (100, file order), x5
+        self.assertEqual(out, ["ts,k,v,w", "90,a,x3,T", "100,a,x1,T", "100,a,x2,T", "101,a,x5,T"])
 
 
 class StreamTable(unittest.TestCase):
@@ -90,9 +101,9 @@ class StreamTable(unittest.TestCase):
         self.assertEqual(out, ["ts,k,v,w,z", "14,b,s3,9,q", "19,a,s1,1,p", "20,a,s2,2,p"])
 
     def test_collision_and_output_columns(self):
-        # the table's non-key column v collides with the stream's v -> right.v
+        # the table's non-key column v collides with the stream's v -> right_v
         out, _, _ = run("stream-table", "left", ["ts,k,v", "5,a,s"], ["ts,k,v", "1,a,t"])
-        self.assertEqual(out, ["ts,k,v,right.v", "5,a,s,t"])
+        self.assertEqual(out, ["ts,k,v,right_v", "5,a,s,t"])
         out, _, _ = run("stream-table", "left", ["ts,k,v", "5,a,s"], ["ts,k,v", "1,a,t"],
                         "--output-columns", "when=@time,table_ts=right.ts,k,tv=right.v")
         self.assertEqual(out, ["when,table_ts,k,tv", "5,1,a,t"])
@@ -153,10 +164,10 @@ class TableTable(unittest.TestCase):
         out, _, _ = run("table-table", "outer", ["ts,k,l", "2,a,L", "3,a,"],
                         ["ts,k,r", "1,a,R", "4,a,"], "--left-pk", "k")
         self.assertEqual(out, ["op,k,l,r",
-                               "+I,a,,R",           # key filled from the right side
-                               "-U,a,,R", "+U,a,L,R",
-                               "-U,a,L,R", "+U,a,,R",
-                               "-D,a,,R"])
+                               "+I,,,R",            # no left row: all left fields empty
+                               "-U,,,R", "+U,a,L,R",
+                               "-U,a,L,R", "+U,,,R",
+                               "-D,,,R"])
 
 
 class StreamStream(unittest.TestCase):
@@ -177,25 +188,26 @@ class StreamStream(unittest.TestCase):
         # before L2@20 (20 > 15) but was matched. R1 (25), R2 (26) expired before R3, matched.
         # L3 never matched -> emitted before R3 is processed; R3 at end.
         out, _, _ = run("stream-stream", "outer", self.LEFT, self.RIGHT, *self.ARGS,
-                        "--output-columns", "t=@time,k,lv,rv")
-        self.assertEqual(out, ["t,k,lv,rv", "10,a,L1,R1", "20,a,L2,R1", "20,a,L2,R2",
-                               "21,b,L3,", "40,c,,R3"])
+                        "--output-columns", "t=@time,k,lv,right_k,rv")
+        self.assertEqual(out, ["t,k,lv,right_k,rv", "10,a,L1,a,R1", "20,a,L2,a,R1", "20,a,L2,a,R2",
+                               "21,b,L3,,", "40,,,c,R3"])
 
     def test_left_and_expiry_order(self):
         # W=2, G=0. x@0 (left), y@0 (right), z@1 (left) all expire before q@10 (10 > 2, 2, 3):
-        # emitted in expiry order x, y, z (y: left part empty, key column filled from the right).
+        # emitted in expiry order x, y, z (y: left part empty). Default columns: all of both sides.
         left = ["ts,k,v", "0,x,1", "1,z,3", "10,q,5"]
         right = ["ts,k,w", "0,y,2"]
         out, _, _ = run("stream-stream", "outer", left, right, "--within-ms", "2")
-        self.assertEqual(out, ["ts,k,v,right.ts,w", "0,x,1,,", ",y,,0,2", "1,z,3,,", "10,q,5,,"])
+        self.assertEqual(out, ["ts,k,v,right_ts,right_k,w", "0,x,1,,,", ",,,0,y,2", "1,z,3,,,",
+                               "10,q,5,,,"])
         out, _, _ = run("stream-stream", "left", left, right, "--within-ms", "2")
-        self.assertEqual(out, ["ts,k,v,right.ts,w", "0,x,1,,", "1,z,3,,", "10,q,5,,"])
+        self.assertEqual(out, ["ts,k,v,right_ts,right_k,w", "0,x,1,,,", "1,z,3,,,", "10,q,5,,,"])
 
     def test_tie_left_first_and_same_ms(self):
         # left and right at the same ms: left processed first, the right record pairs with it.
         out, _, _ = run("stream-stream", "inner", ["ts,k,v", "5,a,L"], ["ts,k,w", "5,a,R"],
                         "--within-ms", "0")
-        self.assertEqual(out, ["ts,k,v,right.ts,w", "5,a,L,5,R"])
+        self.assertEqual(out, ["ts,k,v,right_ts,right_k,w", "5,a,L,5,a,R"])
 
 
 if __name__ == "__main__":

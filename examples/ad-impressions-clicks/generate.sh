@@ -7,10 +7,10 @@ for type in inner outer; do
   if [ "$type" = inner ]; then prefix=expected; else prefix=expected-outer; fi
   python3 ../../tools/join_reference.py --kind stream-stream --type "$type" \
     --left impressions.csv --right clicks.csv \
-    --left-time ts --right-time ts --left-bound-ms 60000 --right-bound-ms 60000 \
+    --left-time impression_ts --right-time click_ts --left-bound-ms 60000 --right-bound-ms 60000 \
     --left-key ad_id --right-key ad_id --within-ms 600000 --grace-ms 0 \
     --output "$prefix-matched.csv" \
-    --output-columns impression_ts=ts,ad_id,campaign,click_ts=right.ts,user_id \
+    --output-columns impression_ts,ad_id,campaign,click_ts,user_id \
     --late-left "$prefix-late_impressions.csv" --late-right "$prefix-late_clicks.csv"
 done
 # Lateness does not depend on the join type: keep one copy of the late rows.
