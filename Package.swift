@@ -37,6 +37,9 @@ let package = Package(
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.
         .target(name: "RivuletState", dependencies: ["CRocksDB"]),
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // External lookups (Redis through hiredis) with a local LRU + TTL cache.
+        .target(name: "RivuletLookup", dependencies: ["CHiredis", "CRivulet", "RivuletCore"]),
         // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.
         .target(name: "RivuletJoins", dependencies: ["CRivulet", "RivuletCore", "RivuletState"]),
         // Host-driven event-time windows and their aggregates. Its per-record state lives in raw buffers
@@ -47,7 +50,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "RivuletRuntime",
-            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins"]),
+            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup"]),
         .target(name: "RivuletPluginKit", dependencies: ["CRivulet"]),
         .executableTarget(
             name: "RivuletCLI",
@@ -65,6 +68,6 @@ let package = Package(
         .testTarget(name: "RivuletPluginsTests", dependencies: ["CRivulet", "RivuletPlugins", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",
-            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "CRivulet", "RivuletState", "RivuletJoins"]),
+            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "CRivulet", "RivuletState", "RivuletJoins", "RivuletLookup"]),
     ]
 )

@@ -18,6 +18,15 @@ extension ManifestDecoder {
     private mutating func `operator`(_ pair: YAMLPair) -> OperatorSpec? {
         let name = pair.key, what = "operator '\(name)'"
         let value = pair.value
+        if value["lookup"] != nil {
+            guard let m = fields(value, what, allowed: Self.lookupOperatorKeys, required: ["lookup"],
+                                 otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys + Self.windowOperatorKeys, otherContext: "a lookup operator")
+            else { return nil }
+            let parallelism = integer(m["parallelism"], "parallelism", minimum: 1) ?? 1
+            let chain = bool(m["chain"], "chain") ?? true
+            guard let lookup = lookup(m, name: name) else { return nil }
+            return OperatorSpec(name: name, kind: .lookup(lookup), config: [], parallelism: parallelism, chain: chain, location: pair.keyLocation)
+        }
         if value["join"] != nil {
             guard let m = fields(value, what, allowed: Self.joinOperatorKeys, required: ["join"],
                                  otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys + Self.windowOperatorKeys, otherContext: "a join operator")

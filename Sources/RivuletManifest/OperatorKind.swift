@@ -10,4 +10,6 @@ public enum OperatorKind: Sendable, Hashable {
     case window(WindowSpec)
     /// A host join of two inputs.
     case join(JoinSpec)
+    /// A lookup of each record's key in an external store (Redis), through a local cache.
+    case lookup(LookupSpec)
 }

@@ -12,6 +12,8 @@ public struct RunSummary: Sendable {
     public let sinks: [(name: String, records: Int64)]
     /// Per window operator (all its instances): windows emitted and records that came too late.
     public var windows: [(name: String, fired: Int, late: Int)] = []
+    /// Per lookup operator (all its instances): cache hits, misses, round trips, their mean time, failures.
+    public var lookups: [(name: String, hits: Int, misses: Int, roundTrips: Int, meanMilliseconds: Double, failed: Int)] = []
     /// Total time producers waited on full rings (backpressure).
     public let ringBlockedSeconds: Double
     public let peakMemoryBytes: Int
@@ -42,6 +44,11 @@ public struct RunSummary: Sendable {
         ]
         for (name, records) in sinks { lines.append("sink \(name): \(records) records") }
         for (name, fired, late) in windows { lines.append("window \(name): \(fired) windows, \(late) late records") }
+        for l in lookups {
+            let rate = l.hits + l.misses == 0 ? 0 : 100 * Double(l.hits) / Double(l.hits + l.misses)
+            lines.append(String(format: "lookup %@: %d hits, %d misses (%.1f%% hits), %d round trips (mean %.3f ms), %d failed records",
+                                l.name, l.hits, l.misses, rate, l.roundTrips, l.meanMilliseconds, l.failed))
+        }
         if deadLetters > 0 { lines.append("dead letters written to \(deadLetterDestination)") }
         return lines.joined(separator: "\n")
     }

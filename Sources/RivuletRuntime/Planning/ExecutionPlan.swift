@@ -1,6 +1,7 @@
 // ExecutionPlan: a planned topology ready to run: nodes, tasks, rings, loaded plugins and dead letters.
 import Foundation
 import RivuletCore
+import RivuletLookup
 import RivuletManifest
 import RivuletPlugins
 import RivuletState
@@ -88,6 +89,14 @@ public final class ExecutionPlan {
             let windows = node.instances.compactMap { $0 as? WindowOperator }
             guard !windows.isEmpty else { return nil }
             return (node.name, windows.reduce(0) { $0 + $1.windowsFired }, windows.reduce(0) { $0 + $1.lateRecords })
+        }
+        summary.lookups = nodes.compactMap { node in
+            let ops = node.instances.compactMap { $0 as? RedisLookupOperator }
+            guard !ops.isEmpty else { return nil }
+            let trips = ops.reduce(0) { $0 + $1.stats.roundTrips }
+            let nanos = ops.reduce(UInt64(0)) { $0 + $1.stats.roundTripNanoseconds }
+            return (node.name, ops.reduce(0) { $0 + $1.stats.hits }, ops.reduce(0) { $0 + $1.stats.misses }, trips,
+                    trips == 0 ? 0 : Double(nanos) / Double(trips) / 1e6, ops.reduce(0) { $0 + $1.stats.failedRecords })
         }
         return summary
     }

@@ -181,6 +181,8 @@ extension Planner {
             return try planWindow(spec, w, inputs, plan)
         case .join(let j):
             return try planJoin(spec, j, inputs, plan)
+        case .lookup(let l):
+            return try planLookup(spec, l, inputs, plan)
         }
     }
 

@@ -1,0 +1,99 @@
+// LookupTests: the Redis lookup against a real redis-server: enrichment, the cache's hit rate on skewed
+// keys, and the server stopped mid-run (records dead-lettered, or the run failing cleanly).
+import Foundation
+import RivuletTestSupport
+import Testing
+
+@Suite(.serialized) struct LookupTests {
+    static func manifest(_ redis: RedisServer, input: String, cache: String = "{ entries: 1000, ttl: 1m }", onError: String = "dead_letter",
+                         batch: Int = 256) -> String
+    {
+        """
+        sources:
+          s: \(input)
+        operators:
+          profile:
+            lookup: redis
+            address: \(redis.address)
+            key: user_id
+            key_prefix: "profile:"
+            fields: { age: i64, gender: string }
+            cache: \(cache)
+            batch: \(batch)
+            timeout: 500ms
+            on_error: \(onError)
+        sinks:
+          out: { type: file, path: out.csv, header: false }
+        edges: [s -> profile, profile -> out]
+        dead_letters: { type: file, path: dead.jsonl }
+        """
+    }
+
+    @Test func enrichesWithHashFieldsAndKeepsMissingKeysWithNulls() throws {
+        let redis = try RedisServer()
+        try redis.command(["HSET", "profile:u1", "age", "30", "gender", "f"])
+        try redis.command(["HSET", "profile:u2", "age", "40", "gender", "m"])
+        let t = TopologyRunner()
+        t.write("in.csv", "user_id,page\nu1,/a\nu2,/b\nu3,/c\nu1,/d\n")
+        let summary = try t.run(Self.manifest(redis, input: "{ type: file, path: in.csv, schema: { user_id: string, page: string } }"))
+        #expect(t.read("out.csv") == "u1,/a,30,f\nu2,/b,40,m\nu3,/c,,\nu1,/d,30,f\n")
+        #expect(summary.lookups.first?.misses == 3 && summary.lookups.first?.hits == 1)
+    }
+
+    /// 2000 lookups over 100 keys with a skewed (Zipf-like) distribution: every key misses once, the
+    /// rest are cache hits; a cache of 10 entries misses far more often.
+    @Test func theCacheServesSkewedKeys() throws {
+        let redis = try RedisServer()
+        var lines = "user_id\n"
+        var state: UInt64 = 7
+        var distinct = Set<Int>()
+        for _ in 0..<2000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let u = Double(state >> 11) / Double(1 << 53)
+            let k = Int(pow(100.0, u)) - 1  // log-uniform over 0..<100: a few keys dominate
+            distinct.insert(k)
+            lines += "u\(k)\n"
+        }
+        for k in distinct { try redis.command(["HSET", "profile:u\(k)", "age", "\(k)", "gender", "x"]) }
+        let t = TopologyRunner()
+        t.write("in.csv", lines)
+        let input = "{ type: file, path: in.csv, schema: { user_id: string }, batch_size: 64 }"
+        let big = try t.run(Self.manifest(redis, input: input, cache: "{ entries: 1000, ttl: 1m }")).lookups[0]
+        #expect(big.misses == distinct.count, "each key misses once")
+        #expect(big.hits == 2000 - distinct.count)
+        let small = try t.run(Self.manifest(redis, input: input, cache: "{ entries: 10, ttl: 1m }")).lookups[0]
+        #expect(small.misses > big.misses && small.hits + small.misses == 2000)
+        #expect(Double(small.hits) / 2000 > 0.3, "even 10 entries catch the hot keys")
+        #expect(t.read("out.csv").split(separator: "\n").count == 2000)
+    }
+
+    /// A generator feeds lookups for ~1.5 s; the server is stopped after 0.4 s.
+    static let slowInput = "{ type: generator, count: 150, rate: 100, keys: 100000 }"
+
+    static func slowManifest(_ redis: RedisServer, onError: String) -> String {
+        manifest(redis, input: slowInput, cache: "{ entries: 0 }", onError: onError, batch: 1)
+            .replacingOccurrences(of: "key: user_id", with: "key: key")
+    }
+
+    @Test func aServerStoppedMidRunDeadLettersTheRecordsThatNeedIt() throws {
+        let redis = try RedisServer()
+        let t = TopologyRunner()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.4) { redis.stop() }
+        let summary = try t.run(Self.slowManifest(redis, onError: "dead_letter"))
+        let written = t.read("out.csv").split(separator: "\n").count
+        #expect(written > 10, "lookups succeeded before the stop")
+        #expect(summary.deadLetters > 10, "and failed after it")
+        #expect(Int64(written) + summary.deadLetters == 150, "nothing lost")
+        #expect(t.read("dead.jsonl").contains("lookup of profile:key-"))
+        #expect(t.read("dead.jsonl").contains("redis \(redis.address):"))
+    }
+
+    @Test func aServerStoppedMidRunCanStopTheRun() throws {
+        let redis = try RedisServer()
+        let t = TopologyRunner()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.4) { redis.stop() }
+        #expect {
+            try t.run(Self.slowManifest(redis, onError: "fail"))
+        } throws: { "\($0)".contains("profile: lookup failed: redis \(redis.address):") }
+    }
+}
