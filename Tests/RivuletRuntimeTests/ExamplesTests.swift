@@ -1,5 +1,6 @@
 // ExamplesTests: runs every examples/*/manifest*.yaml with the real `rivulet` binary and compares outputs.
 import Foundation
+import RivuletManifest
 import RivuletTestSupport
 import Testing
 
@@ -66,6 +67,20 @@ import Testing
             let sink = (String(file.dropFirst(prefix.count)) as NSString).deletingPathExtension
             arguments += ["--set", "sinks.\(sink).path=\(scratch)/\(file)"]
         }
+        // An example that looks things up in Redis gets a real server, loaded from redis-commands.txt.
+        var redis: RedisServer? = nil
+        let lookups = try Manifest.load(path: "\(folder)/\(manifestFile)").operators.filter {
+            if case .lookup = $0.kind { true } else { false }
+        }
+        if !lookups.isEmpty {
+            let server = try RedisServer()
+            for line in Fixtures.read("\(folder)/redis-commands.txt").split(separator: "\n") {
+                try server.command(line.split(separator: " ").map(String.init))
+            }
+            for op in lookups { arguments += ["--set", "operators.\(op.name).address=\(server.address)"] }
+            redis = server
+        }
+        defer { redis?.stop() }
         let result = try Self.rivulet(arguments)
         let expectsDeadLetters = files.contains(deadLettersFile)
         #expect(result.status == (expectsDeadLetters ? 3 : 0), "stderr: \(result.stderr)")
