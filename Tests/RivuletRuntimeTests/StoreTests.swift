@@ -153,3 +153,21 @@ import Testing
         #expect(try get(third, "k3") == "v3")
     }
 }
+
+@Suite struct MemoryStoreTests {
+    @Test func keysDeletedAndPutAgainAreScannedOnce() throws {
+        let store = MemoryStore(name: "m", budget: 1 << 20)
+        func put(_ k: String, _ v: String) throws { try Array(k.utf8).withUnsafeBytes { key in try Array(v.utf8).withUnsafeBytes { try store.put(key, $0) } } }
+        func delete(_ k: String) throws { try Array(k.utf8).withUnsafeBytes { try store.delete($0) } }
+        try put("b", "1")
+        try put("a", "1")
+        try delete("b")
+        try put("b", "2")
+        try delete("a")
+        var seen: [String] = []
+        let it = try store.scan(from: [], to: nil)
+        while let (k, v) = it.next() { seen.append(String(decoding: k, as: UTF8.self) + "=" + String(decoding: v, as: UTF8.self)) }
+        #expect(seen == ["b=2"])
+        #expect(store.count == 1 && store.bytes == 2 + 64)
+    }
+}
