@@ -18,6 +18,22 @@ extension ManifestDecoder {
     private mutating func `operator`(_ pair: YAMLPair) -> OperatorSpec? {
         let name = pair.key, what = "operator '\(name)'"
         let value = pair.value
+        if value["table"] != nil {
+            guard let m = fields(value, what, allowed: ["table", "store", "chain"], required: ["table"],
+                                 otherKeys: Self.pluginOperatorKeys + Self.joinOperatorKeys, otherContext: "a table operator")
+            else { return nil }
+            let key = string(m["table"], "table (the key field)")
+            let store = string(m["store"], "store")
+            if let store, let node = m["store"], !storeNames.contains(store) {
+                error(node.location, "table '\(name)' uses store '\(store)', which is not declared under stores")
+            }
+            let chain = bool(m["chain"], "chain") ?? true
+            guard let key else { return nil }
+            var spec = OperatorSpec(name: name, kind: .table(TableSpec(key: key, store: store)), config: [], parallelism: 1, chain: chain,
+                                    location: pair.keyLocation)
+            spec.stores = store.map { [$0] } ?? []
+            return spec
+        }
         if value["lookup"] != nil {
             guard let m = fields(value, what, allowed: Self.lookupOperatorKeys, required: ["lookup"],
                                  otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys + Self.windowOperatorKeys, otherContext: "a lookup operator")

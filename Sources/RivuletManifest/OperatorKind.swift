@@ -12,4 +12,6 @@ public enum OperatorKind: Sendable, Hashable {
     case join(JoinSpec)
     /// A lookup of each record's key in an external store (Redis), through a local cache.
     case lookup(LookupSpec)
+    /// A table materialized from a changelog, emitting its stream of changes.
+    case table(TableSpec)
 }

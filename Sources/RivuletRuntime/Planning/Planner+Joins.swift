@@ -50,6 +50,28 @@ extension Planner {
         return node
     }
 
+    func planTable(_ spec: OperatorSpec, _ table: TableSpec, _ inputs: [String: Schema], _ plan: ExecutionPlan) throws -> PlannedNode {
+        if let bad = inputs.keys.first(where: { $0 != "in" }) {
+            throw PlanError(spec.location, "table operator '\(spec.name)' has one input port, 'in', not '\(bad)'")
+        }
+        let input = inputs["in"] ?? Schema()
+        guard let key = input.index(of: table.key) else {
+            throw PlanError(spec.location, "'\(spec.name)': key field '\(table.key)' is not in its input (fields: \(input))")
+        }
+        let time = eventTimeField(feeding: spec.name, port: "in").flatMap { input.index(of: $0) }
+        let op = TableOperator(name: spec.name, schema: input, key: key, timeField: time, batchCapacity: options.batchSize)
+        let node = PlannedNode(name: spec.name, role: .operator, parallelism: 1, location: spec.location,
+                               kind: "table keyed by \(table.key) (its changes out)")
+        node.inputPorts = ["in"]
+        node.inputSchemas = inputs
+        node.outputPorts = ["out"]
+        node.instances = [op]
+        node.outputsByInstance = [["out": op.out]]
+        node.outputSchemas = ["out": input]
+        node.deadLetterRoutes = [makeRoute(spec.name, input, plan)]
+        return node
+    }
+
     /// The event-time field of the source whose records reach `node`'s input `port` (following single
     /// inputs upstream), if that source takes its time from a field.
     func eventTimeField(feeding node: String, port: String) -> String? {

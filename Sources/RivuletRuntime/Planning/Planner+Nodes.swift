@@ -183,6 +183,8 @@ extension Planner {
             return try planJoin(spec, j, inputs, plan)
         case .lookup(let l):
             return try planLookup(spec, l, inputs, plan)
+        case .table(let t):
+            return try planTable(spec, t, inputs, plan)
         }
     }
 

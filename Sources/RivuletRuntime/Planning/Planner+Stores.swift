@@ -21,8 +21,8 @@ extension Planner {
             }
             guard let node = plan.nodesByName[spec.name] else { continue }
             for (i, instance) in node.instances.enumerated() {
-                guard instance is PluginOperator || instance is StreamTableJoin else {
-                    throw PlanError(spec.location, "operator '\(spec.name)' lists stores, but only plugin operators and stream_table joins use stores")
+                guard instance is PluginOperator || instance is StreamTableJoin || instance is TableOperator else {
+                    throw PlanError(spec.location, "operator '\(spec.name)' lists stores, but only plugin operators, tables and stream_table joins use stores")
                 }
                 var stores: [String: KeyValueStore] = [:]
                 for name in spec.stores {
@@ -48,6 +48,7 @@ extension Planner {
                 }
                 if let op = instance as? PluginOperator { op.attach(stores: stores) }
                 if let join = instance as? StreamTableJoin, let table = stores.values.first { join.table = table }
+                if let table = instance as? TableOperator, let store = stores.values.first { table.store = store }
             }
         }
     }

@@ -1,0 +1,93 @@
+// TableOperator: materializes a changelog stream into a table (a store) and emits its stream of changes.
+import CRivulet
+import RivuletCore
+import RivuletState
+
+/// Stream–table duality, both ways: the input is a changelog (each record upserts its key; a tombstone —
+/// every field but the key and the time field empty, or a delete op — removes it), materialized in a
+/// state store; the output is the table turned back into a stream of changes (`to_stream`): `+I` for a
+/// new key, `-U` (the old row) then `+U` (the new one) for a changed row, `-D` (the old row) for a
+/// removed key, nothing for an upsert that changes no field (its time aside). Rows keep every field of
+/// the input, the time of the last change included.
+public final class TableOperator: StreamOperator {
+    public let name: String
+    public let out: OutputPort
+    let key: Int
+    let valueFields: [Int]
+    let allFields: [Int]
+    /// Where the table lives: in memory (1 GB budget) unless the manifest names a store (`store:`).
+    public var store: KeyValueStore
+    private var row: [UInt8] = []
+    private var values: [UInt8] = []
+    public private(set) var changes = 0
+
+    public init(name: String, schema: Schema, key: Int, timeField: Int?, batchCapacity: Int) {
+        self.name = name
+        self.key = key
+        allFields = Array(0..<schema.count)
+        valueFields = allFields.filter { $0 != key && $0 != timeField }
+        store = MemoryStore(name: "\(name).table", budget: 1 << 30)
+        out = OutputPort(name: "out", schema: schema, batchCapacity: batchCapacity)
+    }
+
+    public func process(_ batch: RecordBatch, port: Int) throws {
+        for j in 0..<batch.count {
+            let record = batch.record(at: j)
+            let k = RowCodec.key(record, field: key)
+            let old = try k.withUnsafeBytes { try store.get($0).map { Array($0) } }
+            if RowCodec.isTombstone(record, fields: valueFields) {
+                guard let old else { continue }
+                try k.withUnsafeBytes { try store.delete($0) }
+                try emit(old, op: RV_OP_DELETE, time: record.pointee.timestamp, batch: batch, index: j)
+                continue
+            }
+            // Stored: the value fields (to compare) followed by the whole row (to emit).
+            RowCodec.encode(record, fields: valueFields, into: &values)
+            RowCodec.encode(record, fields: allFields, into: &row)
+            if let old, Self.values(of: old).elementsEqual(values) { continue }
+            var stored: [UInt8] = []
+            stored.reserveCapacity(4 + values.count + row.count)
+            var n = UInt32(values.count).littleEndian
+            withUnsafeBytes(of: &n) { stored.append(contentsOf: $0) }
+            stored.append(contentsOf: values)
+            stored.append(contentsOf: row)
+            try k.withUnsafeBytes { k in try stored.withUnsafeBytes { try store.put(k, $0) } }
+            if let old { try emit(old, op: RV_OP_UPDATE_BEFORE, time: record.pointee.timestamp, batch: batch, index: j) }
+            try emit(stored, op: old == nil ? RV_OP_INSERT : RV_OP_UPDATE_AFTER, time: record.pointee.timestamp, batch: batch, index: j)
+        }
+        try store.commit()
+        try out.flush()
+    }
+
+    static func values(of stored: [UInt8]) -> ArraySlice<UInt8> {
+        let n = Int(stored[0..<4].withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
+        return stored[4..<(4 + n)]
+    }
+
+    static func row(of stored: [UInt8]) -> ArraySlice<UInt8> {
+        let n = Int(stored[0..<4].withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
+        return stored[(4 + n)...]
+    }
+
+    private func emit(_ stored: [UInt8], op: UInt32, time: Int64, batch: RecordBatch, index: Int) throws {
+        changes += 1
+        let output = try out.batchForAppending()
+        let i = output.appendEmpty(timestamp: time)
+        Self.row(of: stored).withUnsafeBytes { RowCodec.decode($0, count: allFields.count, into: output, index: i, first: 0) }
+        output.setKey(i, fromField: key)
+        output.setOp(i, op)
+        output.setWatermarkBefore(i, batch.watermarkBefore(index))
+        out.didAppend()
+    }
+
+    public func advanceWatermark(to watermark: Int64) throws {
+        try out.advanceWatermark(to: watermark)
+    }
+
+    public func finish() throws {
+        try store.commit()
+        try out.flush()
+    }
+
+    public func close() {}
+}
