@@ -11,6 +11,8 @@ public class JoinOperator: StreamOperator {
     public let out: OutputPort
     public let lateLeft: OutputPort
     public let lateRight: OutputPort
+    /// Where records a join cannot use go (a table update without a key), with the reason.
+    public var deadLetters: DeadLetterRoute?
     let sync: TimeSync
     private var propagated = Int64.min
     /// The time of the record being handled (the merged order's clock).
@@ -52,11 +54,24 @@ public class JoinOperator: StreamOperator {
 
     public func advanceWatermark(to w: Int64) throws {
         try sync.advance(to: w) { try self.release($0) }
+        // Everything before w is handled: the join's clock stands just before it.
+        try clockAdvanced(to: w - 1)
         try commitState()
-        guard w > propagated else { return }
-        propagated = w
-        try out.advanceWatermark(to: w)
+        // Records at w may still come (and leave at w), and held records may still leave at their own
+        // time: downstream hears a watermark no later than what can still be emitted.
+        let downstream = min(w - 1, heldBack())
+        guard downstream > propagated else { return }
+        propagated = downstream
+        try out.advanceWatermark(to: downstream)
+        try lateLeft.advanceWatermark(to: downstream)
+        try lateRight.advanceWatermark(to: downstream)
     }
+
+    /// The join's clock reached `time` with no record left before it: expire what that allows.
+    func clockAdvanced(to time: Int64) throws {}
+
+    /// The earliest time the join may still emit a record at because of state it holds (Int64.max: none).
+    func heldBack() -> Int64 { .max }
 
     public func finish() throws {
         try sync.advance(to: .max) { try self.release($0) }
@@ -75,7 +90,8 @@ public class JoinOperator: StreamOperator {
         let batch = try out.batchForAppending()
         let i = batch.appendEmpty(timestamp: time)
         batch.setOp(i, op)
-        batch.setWatermarkBefore(i, sync.watermark)
+        // What downstream has been told, never at or past this record's own time (or it would be late).
+        batch.setWatermarkBefore(i, min(propagated, time - 1))
         return (batch, i)
     }
 

@@ -58,6 +58,8 @@ public enum RowCodec {
     /// Whether every field of `fields` in `record` is NULL or empty (a tombstone: the delete of its key).
     public static func isTombstone(_ record: UnsafePointer<rv_record>, fields: [Int]) -> Bool {
         if record.pointee.op == RV_OP_DELETE || record.pointee.op == RV_OP_UPDATE_BEFORE { return true }
+        // A table of keys only (an allow-list): only a delete op removes a row.
+        if fields.isEmpty { return false }
         for f in fields {
             let v = record.pointee.fields[f]
             if v.type == FieldType.null.rawValue { continue }
@@ -67,13 +69,14 @@ public enum RowCodec {
         return true
     }
 
-    /// The bytes of field `field` of `record` as a key (numbers: their 8 bytes; NULL: empty).
-    public static func key(_ record: UnsafePointer<rv_record>, field: Int) -> [UInt8] {
+    /// The bytes of field `field` of `record` as a key (numbers: their 8 bytes); nil when it is NULL or an
+    /// empty string (a CSV cannot tell them apart): a record without a key matches nothing.
+    public static func key(_ record: UnsafePointer<rv_record>, field: Int) -> [UInt8]? {
         var v = record.pointee.fields[field]
         if v.type == FieldType.string.rawValue || v.type == FieldType.bytes.rawValue {
-            return Array(UnsafeRawBufferPointer(start: v.value.ptr, count: Int(v.len)))
+            return v.len == 0 ? nil : Array(UnsafeRawBufferPointer(start: v.value.ptr, count: Int(v.len)))
         }
-        if v.type == FieldType.null.rawValue { return [] }
+        if v.type == FieldType.null.rawValue { return nil }
         return withUnsafeBytes(of: &v.value.i64) { Array($0) }
     }
 }

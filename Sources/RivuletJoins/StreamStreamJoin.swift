@@ -47,6 +47,14 @@ public final class StreamStreamJoin: JoinOperator {
         let t = record.pointee.timestamp
         try expire(before: t)
         let key = RowCodec.key(record, field: keys[port])
+        guard let key else {
+            // A record without a key pairs with nothing: it can only leave unmatched.
+            if kind == .outer || (kind == .left && port == 0) {
+                RowCodec.encode(record, fields: Array(0..<counts[port]), into: &buffer)
+                try emitUnmatched(Held(time: t, row: buffer, key: [], sequence: -1, matched: false), side: port)
+            }
+            return
+        }
         RowCodec.encode(record, fields: Array(0..<counts[port]), into: &buffer)
         let row = buffer
         let other = 1 - port
@@ -89,6 +97,20 @@ public final class StreamStreamJoin: JoinOperator {
 
     override func finishState() throws {
         try expire(before: .max)
+    }
+
+    override func clockAdvanced(to time: Int64) throws {
+        try expire(before: time &+ 1)
+    }
+
+    /// Held records may still leave unmatched at their own time (left and outer joins).
+    override func heldBack() -> Int64 {
+        guard kind != .inner else { return .max }
+        var earliest = Int64.max
+        for s in 0...1 where expiryStart[s] < expiries[s].count {
+            earliest = min(earliest, expiries[s][expiryStart[s]].time &- within &- grace)
+        }
+        return earliest == .max ? .max : earliest - 1
     }
 
     private func emitPair(_ left: [UInt8], _ right: [UInt8], time: Int64) throws {

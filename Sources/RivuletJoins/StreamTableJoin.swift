@@ -37,7 +37,10 @@ public final class StreamTableJoin: JoinOperator {
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
         if port == 1 {
-            let key = RowCodec.key(record, field: rightKey)
+            guard let key = RowCodec.key(record, field: rightKey) else {
+                try deadLetters?.send(record, schema: batch.schema, reason: "table update without a key (\(batch.schema.fields[rightKey].name) is empty)")
+                return
+            }
             if RowCodec.isTombstone(record, fields: rightFields) {
                 try key.withUnsafeBytes { try table.delete($0) }
             } else {
@@ -46,8 +49,7 @@ public final class StreamTableJoin: JoinOperator {
             }
             return
         }
-        let key = RowCodec.key(record, field: leftKey)
-        let value = try key.withUnsafeBytes { try table.get($0) }
+        let value = try RowCodec.key(record, field: leftKey).flatMap { key in try key.withUnsafeBytes { try table.get($0) } }
         if value == nil {
             unmatched += 1
             if kind == .inner { return }

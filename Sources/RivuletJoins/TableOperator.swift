@@ -17,6 +17,8 @@ public final class TableOperator: StreamOperator {
     let allFields: [Int]
     /// Where the table lives: in memory (1 GB budget) unless the manifest names a store (`store:`).
     public var store: KeyValueStore
+    /// Where updates without a key go, with the reason.
+    public var deadLetters: DeadLetterRoute?
     private var row: [UInt8] = []
     private var values: [UInt8] = []
     public private(set) var changes = 0
@@ -33,7 +35,10 @@ public final class TableOperator: StreamOperator {
     public func process(_ batch: RecordBatch, port: Int) throws {
         for j in 0..<batch.count {
             let record = batch.record(at: j)
-            let k = RowCodec.key(record, field: key)
+            guard let k = RowCodec.key(record, field: key) else {
+                try deadLetters?.send(record, schema: batch.schema, reason: "table update without a key (\(batch.schema.fields[key].name) is empty)")
+                continue
+            }
             let old = try k.withUnsafeBytes { try store.get($0).map { Array($0) } }
             if RowCodec.isTombstone(record, fields: valueFields) {
                 guard let old else { continue }

@@ -47,20 +47,27 @@ public final class TableTableJoin: JoinOperator {
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
         if port == 0 {
-            let pk = RowCodec.key(record, field: leftPK)
+            guard let pk = RowCodec.key(record, field: leftPK) else {
+                try deadLetters?.send(record, schema: batch.schema, reason: "left table update without a key")
+                return
+            }
             let old = leftRows[pk]
             if let old { referencing[old.fk]?.remove(pk) }
             if RowCodec.isTombstone(record, fields: leftFields.filter { $0 != leftPK }) {
                 leftRows[pk] = nil
             } else {
                 RowCodec.encode(record, fields: leftFields, into: &buffer)
-                let fk = RowCodec.key(record, field: leftFK)
+                // A row without a foreign key points at nothing (it never matches a right row).
+                let fk = RowCodec.key(record, field: leftFK) ?? [0xFF, 0xFF, 0xFF, 0xFF, 0x00]
                 leftRows[pk] = (buffer, fk)
                 referencing[fk, default: []].insert(pk)
             }
             try refresh(pk)
         } else {
-            let key = RowCodec.key(record, field: rightKey)
+            guard let key = RowCodec.key(record, field: rightKey) else {
+                try deadLetters?.send(record, schema: batch.schema, reason: "right table update without a key")
+                return
+            }
             if RowCodec.isTombstone(record, fields: rightFields) {
                 rightRows[key] = nil
             } else {
@@ -101,6 +108,8 @@ public final class TableTableJoin: JoinOperator {
             ?? RowCodec.decode(nil, count: leftCount, into: out, index: i, first: 0)
         row.right.map { r in r.withUnsafeBytes { RowCodec.decode($0, count: rightFields.count, into: out, index: i, first: leftCount) } }
             ?? RowCodec.decode(nil, count: rightFields.count, into: out, index: i, first: leftCount)
+        // Keyed by the left key, so a parallel consumer gets every change of a row on one instance.
+        if let pkOut = leftFields.firstIndex(of: leftPK), row.left != nil { out.setKey(i, fromField: pkOut) }
         self.out.didAppend()
     }
 }

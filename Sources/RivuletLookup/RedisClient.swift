@@ -61,8 +61,10 @@ public final class RedisClient {
         }
     }
 
-    /// Runs `commands` (each a list of arguments) in one round trip and returns their replies in order.
-    public func pipeline(_ commands: [[[UInt8]]]) throws -> [Reply] {
+    /// Runs `commands` (each a list of arguments) in one round trip and returns their replies in order;
+    /// a Redis error reply (WRONGTYPE…) is that command's result, every reply is read either way so the
+    /// connection stays in step. Throws only when the connection fails (it is then closed).
+    public func pipeline(_ commands: [[[UInt8]]]) throws -> [Result<Reply, LookupError>] {
         guard !commands.isEmpty else { return [] }
         let c = try connect()
         for command in commands {
@@ -72,7 +74,7 @@ public final class RedisClient {
             }
             if status != REDIS_OK { try fail(c) }
         }
-        var replies: [Reply] = []
+        var replies: [Result<Reply, LookupError>] = []
         replies.reserveCapacity(commands.count)
         for _ in commands {
             var raw: UnsafeMutableRawPointer? = nil
@@ -80,9 +82,10 @@ public final class RedisClient {
             let reply = raw!.assumingMemoryBound(to: redisReply.self)
             defer { freeReplyObject(raw) }
             if reply.pointee.type == REDIS_REPLY_ERROR {
-                throw LookupError("redis \(address): \(Self.text(reply))")
+                replies.append(.failure(LookupError("redis \(address): \(Self.text(reply))")))
+            } else {
+                replies.append(.success(Self.convert(reply)))
             }
-            replies.append(Self.convert(reply))
         }
         return replies
     }

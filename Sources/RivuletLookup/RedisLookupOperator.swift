@@ -62,8 +62,15 @@ public final class RedisLookupOperator: StreamOperator {
         var results: [[UInt8]: Found] = [:]
         var missing: [[UInt8]] = []
         var seen: Set<[UInt8]> = []
+        var nullKeys = Set<Int>()
         for j in 0..<batch.count {
-            let key = prefix + Self.keyBytes(batch.record(at: j), field: keyField)
+            guard let keyBytes = Self.keyBytes(batch.record(at: j), field: keyField) else {
+                // A record without a key: nothing to look up (NULL is not the empty string).
+                nullKeys.insert(j)
+                keys.append([])
+                continue
+            }
+            let key = prefix + keyBytes
             keys.append(key)
             if !seen.insert(key).inserted {
                 stats.hits += 1  // served by the same lookup as an earlier record of the batch
@@ -94,7 +101,14 @@ public final class RedisLookupOperator: StreamOperator {
                 let replies = try client.pipeline(commands)
                 stats.roundTrips += 1
                 stats.roundTripNanoseconds += Clock.monotonicNanoseconds() - began
-                for (key, reply) in zip(chunk, replies) {
+                for (key, result) in zip(chunk, replies) {
+                    guard case .success(let reply) = result else {
+                        if case .failure(let failure) = result {
+                            if onError == .fail { throw OperatorFailure(node: name, message: "lookup failed: \(failure)") }
+                            failures[key] = "\(failure)"
+                        }
+                        continue
+                    }
                     let found: Found = switch reply {
                     case .list(let values): values.allSatisfy { $0 == nil } ? nil : values
                     case .bytes(let value): [value]
@@ -103,6 +117,8 @@ public final class RedisLookupOperator: StreamOperator {
                     results[key] = .some(found)
                     cache.put(key, found.map(Self.encode), now: now)
                 }
+            } catch let failure as OperatorFailure {
+                throw failure
             } catch {
                 let reason = "\(error)"
                 if onError == .fail { throw OperatorFailure(node: name, message: "lookup failed: \(reason)") }
@@ -111,6 +127,13 @@ public final class RedisLookupOperator: StreamOperator {
         }
         for j in 0..<batch.count {
             let key = keys[j]
+            if nullKeys.contains(j) {
+                if dropMissing { continue }
+                let output = try out.batchForAppending()
+                _ = output.appendDerived(from: batch, index: j)
+                out.didAppend()
+                continue
+            }
             if let reason = failures[key] {
                 stats.failedRecords += 1
                 try deadLetters?.send(batch.record(at: j), schema: inputSchema,
@@ -139,12 +162,12 @@ public final class RedisLookupOperator: StreamOperator {
         try deadLetters?.errorsPort?.flush()
     }
 
-    static func keyBytes(_ record: UnsafePointer<rv_record>, field: Int) -> [UInt8] {
+    static func keyBytes(_ record: UnsafePointer<rv_record>, field: Int) -> [UInt8]? {
         let f = record.pointee.fields[field]
         if f.type == FieldType.string.rawValue || f.type == FieldType.bytes.rawValue {
             return Array(UnsafeRawBufferPointer(start: f.value.ptr, count: Int(f.len)))
         }
-        return f.type == FieldType.null.rawValue ? [] : Array(FieldText.render(f).utf8)
+        return f.type == FieldType.null.rawValue ? nil : Array(FieldText.render(f).utf8)
     }
 
     /// A value read from Redis as a field of `type`, or nil when it does not parse (the field stays NULL).

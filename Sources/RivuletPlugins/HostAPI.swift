@@ -228,7 +228,7 @@ public enum HostAPI {
         api.iterator_close = { ctx, it in
             guard let it, let handle = IteratorHandle.from(it) else { return }
             handle.iterator.close()
-            PluginContext.from(ctx)?.openIterators.remove(ObjectIdentifier(handle))
+            PluginContext.from(ctx)?.openIterators[ObjectIdentifier(handle)] = nil
             Unmanaged<IteratorHandle>.fromOpaque(UnsafeRawPointer(it)).release()
         }
 
@@ -314,7 +314,7 @@ extension HostAPI {
         var result: OpaquePointer? = nil
         _ = storeCall(ctx, store, name) { s in
             let handle = IteratorHandle(iterator: try body(s))
-            PluginContext.from(ctx)?.openIterators.insert(ObjectIdentifier(handle))
+            PluginContext.from(ctx)?.openIterators[ObjectIdentifier(handle)] = handle
             result = OpaquePointer(Unmanaged.passRetained(handle).toOpaque())
             return RV_OK
         }

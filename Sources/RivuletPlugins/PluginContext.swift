@@ -52,8 +52,9 @@ public final class PluginContext {
     let counters = CounterRegistry()
     /// The stores attached to this instance (the manifest's `stores:` of its operator), by name.
     var stores: [String: StoreHandle] = [:]
-    /// Iterators handed out and not closed yet (identities; a plugin must close each).
-    var openIterators: Set<ObjectIdentifier> = []
+    /// Iterators handed out and not closed yet (a plugin must close each; the operator closes forgotten
+    /// ones after destroy, before the stores close).
+    var openIterators: [ObjectIdentifier: IteratorHandle] = [:]
     /// Timers registered through the host API (operators with an on_timer callback only).
     let timers = TimerService()
     /// Whether the operator has an on_timer callback (timers cannot be registered otherwise).

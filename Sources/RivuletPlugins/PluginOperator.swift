@@ -179,6 +179,12 @@ public final class PluginOperator: StreamOperator {
         created = false
         def.destroy(HostAPI.table, context.opaque, instance)
         instance = nil
+        // Iterators the plugin never closed: close them (and drop store_range's +1) before the stores go.
+        for handle in context.openIterators.values {
+            handle.iterator.close()
+            Unmanaged.passUnretained(handle).release()
+        }
+        context.openIterators = [:]
     }
 
     deinit { close() }

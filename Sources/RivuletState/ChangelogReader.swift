@@ -46,6 +46,8 @@ final class ChangelogReader {
                 let keyLength = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 1, as: UInt32.self)))
                 let valueLength = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 5, as: UInt32.self)))
                 let end = at + 9 + keyLength + valueLength
+                // Zeros where an entry should start: space a crash allocated but never wrote (a torn tail).
+                if op == 0 { break }
                 guard op == ChangelogWriter.put || op == ChangelogWriter.delete else {
                     throw StoreError(store: path, "corrupt changelog at byte \(at): unknown entry type \(op)")
                 }

@@ -18,7 +18,10 @@ public protocol KeyValueStore: AnyObject {
     func commit() throws(StoreError)
     /// Whether the store holds no key (used to decide whether to restore from a changelog).
     var isEmpty: Bool { get }
+    /// Closes after a successful run (what is pending is committed by then).
     func close()
+    /// Closes after a failed run, without making the batch in flight durable.
+    func abandon()
 }
 
 /// A scan in progress.
@@ -29,6 +32,8 @@ public protocol StoreIterator: AnyObject {
 }
 
 extension KeyValueStore {
+    public func abandon() { close() }
+
     /// Every key starting with `prefix`, in byte order.
     public func scan(prefix: [UInt8]) throws(StoreError) -> StoreIterator {
         try scan(from: prefix, to: ByteOrder.successor(ofPrefix: prefix))

@@ -53,12 +53,17 @@ public final class LoggedStore: KeyValueStore {
     public func scan(from: [UInt8], to: [UInt8]?) throws(StoreError) -> StoreIterator { try inner.scan(from: from, to: to) }
 
     public func commit() throws(StoreError) {
-        try inner.commit()
+        // The changelog first: a store is never ahead of the log it would be rebuilt from.
         try log.flush()
+        try inner.commit()
     }
 
     public func close() {
         try? log.flush()
         inner.close()
+    }
+
+    public func abandon() {
+        inner.abandon()
     }
 }

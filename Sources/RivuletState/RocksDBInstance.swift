@@ -18,6 +18,9 @@ public final class RocksDBInstance {
     let batch: OpaquePointer
     private var families: [String: OpaquePointer] = [:]
     private var closed = false
+    /// Scans open on this database: the write batch under them must not be cleared, so commits wait.
+    var openIterators = 0
+    private var commitPending = false
 
     public init(path: String) throws(StoreError) {
         self.path = path
@@ -82,8 +85,14 @@ public final class RocksDBInstance {
         return f!
     }
 
-    /// Writes the pending batch of every store of this database atomically.
+    /// Writes the pending batch of every store of this database atomically — or, while a scan is open on
+    /// it (an iterator reads through the batch), when the last scan closes.
     public func commit() throws(StoreError) {
+        if openIterators > 0 {
+            commitPending = true
+            return
+        }
+        commitPending = false
         var err: UnsafeMutablePointer<CChar>? = nil
         rocksdb_write_writebatch_wi(db, writeOptions, batch, &err)
         if let e = err {
@@ -93,10 +102,21 @@ public final class RocksDBInstance {
         rocksdb_writebatch_wi_clear(batch)
     }
 
-    public func close() {
+    /// A scan closed: run a commit it held back.
+    func iteratorClosed() {
+        openIterators -= 1
+        if openIterators == 0 && commitPending { try? commit() }
+    }
+
+    /// Closes the database; `commit: false` (a failed run) drops the batch in flight instead of writing
+    /// half of it — the source replays it.
+    public func close(commit: Bool = true) {
         guard !closed else { return }
         closed = true
-        try? commit()
+        if commit {
+            openIterators = 0
+            try? self.commit()
+        }
         for f in families.values { rocksdb_column_family_handle_destroy(f) }
         rocksdb_writebatch_wi_destroy(batch)
         rocksdb_readoptions_destroy(readOptions)

@@ -47,7 +47,7 @@ public final class RocksDBStore: KeyValueStore {
     public func scan(from: [UInt8], to: [UInt8]?) throws(StoreError) -> StoreIterator {
         let base = rocksdb_create_iterator_cf(instance.db, instance.readOptions, family)
         let iterator = rocksdb_writebatch_wi_create_iterator_with_base_cf(instance.batch, base, family)!
-        return RocksDBStoreIterator(iterator: iterator, from: from, to: to)
+        return RocksDBStoreIterator(iterator: iterator, from: from, to: to, instance: instance)
     }
 
     public var isEmpty: Bool {

@@ -10,11 +10,14 @@ final class RocksDBStoreIterator: StoreIterator {
     private let key = ReturnBuffer()
     private let value = ReturnBuffer()
     private let from: [UInt8]
+    private let instance: RocksDBInstance
 
-    init(iterator: OpaquePointer, from: [UInt8], to: [UInt8]?) {
+    init(iterator: OpaquePointer, from: [UInt8], to: [UInt8]?, instance: RocksDBInstance) {
         self.iterator = iterator
         self.from = from
         self.to = to
+        self.instance = instance
+        instance.openIterators += 1
     }
 
     func next() -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)? {
@@ -34,8 +37,10 @@ final class RocksDBStoreIterator: StoreIterator {
     }
 
     func close() {
-        if let it = iterator { rocksdb_iter_destroy(it) }
+        guard let it = iterator else { return }
+        rocksdb_iter_destroy(it)
         iterator = nil
+        instance.iteratorClosed()
     }
 
     deinit { close() }

@@ -176,3 +176,60 @@ import Testing
         #expect(t.read("out.csv") == "op,ts,id,name,score\n-U,1,a,Ann,1\n+U,3,a,Ann,5\n-D,2,b,Bob,2\n")
     }
 }
+
+@Suite struct JoinDownstreamTests {
+    /// Join results feed a window: none of them may look late to it (the join tells downstream a
+    /// watermark no later than what it can still emit), outer rows held for `within` included.
+    @Test func joinResultsAreOnTimeForAWindowDownstream() throws {
+        for join in ["{ join: stream_table, type: left, left_key: k, right_key: k }",
+                     "{ join: stream_stream, type: outer, left_key: k, right_key: k, within: 3 }"] {
+            let t = TopologyRunner()
+            t.write("left.csv", "ts,k,v\n" + (1...20).map { "\($0 * 1000),k\($0 % 3),\($0)\n" }.joined())
+            t.write("right.csv", "ts,k,w\n0,k0,a\n0,k1,b\n9000,k7,z\n")
+            let summary = try t.run("""
+                sources:
+                  l: { type: file, path: left.csv, schema: { ts: i64, k: string, v: i64 }, time: { type: event, field: ts }, batch_size: 4 }
+                  r: { type: file, path: right.csv, schema: { ts: i64, k: string, w: string }, time: { type: event, field: ts } }
+                operators:
+                  j: \(join)
+                  w: { window: tumbling, size: 5s, aggregates: { n: count() } }
+                sinks:
+                  out: { type: file, path: out.csv, header: false }
+                  late: { type: file, path: late.csv, header: false }
+                edges: [l -> j.left, r -> j.right, j.out -> w, w.out -> out, w.late -> late]
+                """, batchSize: 2, ringCapacity: 1)
+            #expect(t.read("late.csv") == "", "\(join)")
+            let counts = t.read("out.csv").split(separator: "\n").map { Int($0.split(separator: ",")[2])! }
+            let expected = join.contains("stream_table") ? 20 : 20 + 3  // outer: the right rows, unmatched
+            #expect(counts.reduce(0, +) == expected, "\(join): \(t.read("out.csv"))")
+            #expect(summary.windows.first?.late == 0)
+        }
+    }
+
+    /// A table of keys only (an allow-list) keeps its rows; an empty key matches nothing.
+    @Test func keyOnlyTablesAndEmptyKeys() throws {
+        let (out, _, _) = try JoinTests.run(
+            left: "ts,k,v\n1,a,1\n2,,2\n3,b,3\n", leftSchema: "{ ts: i64, k: string, v: i64 }",
+            right: "ts,k\n0,a\n0,\n", rightSchema: "{ ts: i64, k: string }",
+            join: "{ join: stream_table, type: inner, left_key: k, right_key: k }")
+        #expect(out == "ts,k,v\n1,a,1\n")
+    }
+}
+
+extension LookupTests {
+    /// A Redis error for one key (WRONGTYPE: not a hash) dead-letters that record only; the other keys
+    /// of its pipeline, and of later batches, get their own values.
+    @Test func anErrorReplyFailsOnlyItsKey() throws {
+        let redis = try RedisServer()
+        try redis.command(["SET", "profile:a", "not-a-hash"])
+        for (k, age) in [("b", 20), ("c", 30), ("d", 40), ("e", 50)] {
+            try redis.command(["HSET", "profile:\(k)", "age", "\(age)", "gender", "x"])
+        }
+        let t = TopologyRunner()
+        t.write("in.csv", "user_id\na\nb\nc\nd\ne\n")
+        let summary = try t.run(Self.manifest(redis, input: "{ type: file, path: in.csv, schema: { user_id: string }, batch_size: 3 }"))
+        #expect(t.read("out.csv") == "b,20,x\nc,30,x\nd,40,x\ne,50,x\n")
+        #expect(summary.deadLetters == 1)
+        #expect(t.read("dead.jsonl").contains("WRONGTYPE"))
+    }
+}

@@ -23,6 +23,8 @@ public final class ExecutionPlan {
     public internal(set) var deadLetters: DeadLetterSink = JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"))
     let cancellation = Cancellation()
     private var closed = false
+    /// Whether `run` finished every task without a failure (close then commits state; otherwise not).
+    private var completed = false
 
     init(manifest: Manifest, options: RunOptions) {
         self.manifest = manifest
@@ -98,6 +100,7 @@ public final class ExecutionPlan {
             return (node.name, ops.reduce(0) { $0 + $1.stats.hits }, ops.reduce(0) { $0 + $1.stats.misses }, trips,
                     trips == 0 ? 0 : Double(nanos) / Double(trips) / 1e6, ops.reduce(0) { $0 + $1.stats.failedRecords })
         }
+        completed = true
         return summary
     }
 
@@ -109,8 +112,9 @@ public final class ExecutionPlan {
             node.source?.close()
             for instance in node.instances { instance.close() }
         }
-        for store in stores { store.close() }
-        for db in rocksDBs.values { db.close() }
+        // A run that did not complete leaves the batch in flight uncommitted (its source replays it).
+        for store in stores { completed ? store.close() : store.abandon() }
+        for db in rocksDBs.values { db.close(commit: completed) }
     }
 
     deinit { close() }

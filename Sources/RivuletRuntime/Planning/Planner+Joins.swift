@@ -46,7 +46,9 @@ extension Planner {
         node.instances = [op]
         node.outputsByInstance = [["out": op.out, "late_left": op.lateLeft, "late_right": op.lateRight]]
         node.outputSchemas = ["out": op.out.schema, "late_left": left, "late_right": right]
-        node.deadLetterRoutes = [makeRoute(spec.name, left, plan)]
+        let route = makeRoute(spec.name, left, plan)
+        op.deadLetters = route
+        node.deadLetterRoutes = [route]
         return node
     }
 
@@ -68,7 +70,9 @@ extension Planner {
         node.instances = [op]
         node.outputsByInstance = [["out": op.out]]
         node.outputSchemas = ["out": input]
-        node.deadLetterRoutes = [makeRoute(spec.name, input, plan)]
+        let route = makeRoute(spec.name, input, plan)
+        op.deadLetters = route
+        node.deadLetterRoutes = [route]
         return node
     }
 
