@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // The stable C ABI: vends include/rivulet.h (Sources/CRivulet/include/rivulet.h links to it).
@@ -41,12 +42,14 @@ let package = Package(
         // External lookups (Redis through hiredis) with a local LRU + TTL cache.
         .target(name: "RivuletLookup", dependencies: ["CHiredis", "CRivulet", "RivuletCore"]),
         // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.
-        .target(name: "RivuletJoins", dependencies: ["CRivulet", "RivuletCore", "RivuletState"]),
+        .target(name: "RivuletJoins", dependencies: ["CRivulet", "RivuletCore", "RivuletState",
+                                                     .product(name: "HeapModule", package: "swift-collections")]),
         // Host-driven event-time windows and their aggregates. Its per-record state lives in raw buffers
         // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
         .target(
             name: "RivuletWindows",
-            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                           .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "RivuletRuntime",

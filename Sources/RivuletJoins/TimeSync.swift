@@ -1,5 +1,6 @@
 // TimeSync: two inputs merged into one event-time order: buffer until the watermark passes, then release.
 import CRivulet
+import HeapModule
 import RivuletCore
 
 /// Makes a two-input operator's results independent of how its inputs interleave: records are buffered
@@ -12,18 +13,27 @@ import RivuletCore
 /// exactly W may still come, so only records strictly before the watermark are released, and a record
 /// is late only when it is strictly before its own input's watermark.
 final class TimeSync {
-    struct Pending {
+    struct Pending: Comparable {
         let time: Int64
         let priority: Int
         let sequence: Int
         let batch: RecordBatch
         let index: Int
         let port: Int
+
+        /// Time, then input priority, then arrival: the merged order.
+        static func < (a: Pending, b: Pending) -> Bool {
+            if a.time != b.time { return a.time < b.time }
+            if a.priority != b.priority { return a.priority < b.priority }
+            return a.sequence < b.sequence
+        }
+
+        static func == (a: Pending, b: Pending) -> Bool { a.sequence == b.sequence }
     }
 
     /// Input port → priority on ties (lower first).
     let priority: [Int]
-    private var heap: [Pending] = []
+    private var heap = Heap<Pending>()
     private var sequence = 0
     /// The operator's watermark: nothing at or before it will arrive except late records.
     private(set) var watermark = Int64.min
@@ -61,44 +71,10 @@ final class TimeSync {
     }
 
     private func drain(_ release: (Pending) throws -> Void) throws {
-        while let top = heap.first, top.time < watermark {
-            try release(pop())
+        while let top = heap.min, top.time < watermark {
+            try release(heap.removeMin())
         }
     }
 
-    private static func before(_ a: Pending, _ b: Pending) -> Bool {
-        if a.time != b.time { return a.time < b.time }
-        if a.priority != b.priority { return a.priority < b.priority }
-        return a.sequence < b.sequence
-    }
-
-    private func push(_ p: Pending) {
-        heap.append(p)
-        var i = heap.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if !Self.before(heap[i], heap[parent]) { break }
-            heap.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    private func pop() -> Pending {
-        let top = heap[0]
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < heap.count && Self.before(heap[l], heap[m]) { m = l }
-                if r < heap.count && Self.before(heap[r], heap[m]) { m = r }
-                if m == i { break }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
-        return top
-    }
+    private func push(_ p: Pending) { heap.insert(p) }
 }
