@@ -171,3 +171,33 @@ import Testing
         #expect(store.count == 1 && store.bytes == 2 + 64)
     }
 }
+
+@Suite struct ParallelStoreTests {
+    /// Three instances of a counting operator, each with its own store: keyed records meet the instance
+    /// holding their key's count; records without a key all count in one place.
+    @Test func eachKeyCountsOnOneInstance() throws {
+        let t = TopologyRunner()
+        var input = "k,action\n"
+        for i in 0..<300 { input += "key\(i % 7),inc\n" }
+        t.write("in.csv", input)
+        _ = try t.run("""
+            plugins: { st: { library: stores } }
+            stores: { counts: { type: memory } }
+            sources:
+              s: { type: file, path: in.csv, schema: { k: string, action: string }, key: k, batch_size: 16 }
+            operators:
+              c: { plugin: st, operator: counter, stores: [counts], parallelism: 3, config: { prefix: key } }
+            sinks:
+              dump: { type: file, path: dump.csv, header: false }
+              out: { type: null }
+            edges: [s -> c, c.out -> out, c.dump -> dump]
+            """, extraPluginPaths: [try StoreTests.storesFolder()])
+        // Each key appears in exactly one instance's dump, with its full count.
+        let rows = t.read("dump.csv").split(separator: "\n").map { $0.split(separator: ",") }
+        #expect(rows.count == 7)
+        for row in rows {
+            let k = Int(row[0].dropFirst(3))!
+            #expect(Int(row[1])! == (0..<300).filter { $0 % 7 == k }.count)
+        }
+    }
+}

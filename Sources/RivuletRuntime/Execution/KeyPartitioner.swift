@@ -11,13 +11,17 @@ public final class KeyPartitioner: StreamOperator {
     let batchCapacity: Int
     /// Partition by this field's value instead of the record key (a window's `key_by`).
     let field: Int?
+    /// The targets keep state per key (stores): records without a key all go to instance 0, so their
+    /// state stays in one place; otherwise they are spread round-robin.
+    let keylessToFirst: Bool
     private var roundRobin = 0
 
-    public init(name: String, targets: [StreamOperator], batchCapacity: Int, field: Int? = nil) {
+    public init(name: String, targets: [StreamOperator], batchCapacity: Int, field: Int? = nil, keylessToFirst: Bool = false) {
         self.name = name
         self.targets = targets
         self.batchCapacity = batchCapacity
         self.field = field
+        self.keylessToFirst = keylessToFirst
     }
 
     /// FNV-1a, 64-bit: stable across runs and machines, so a key always lands on the same instance.
@@ -46,6 +50,8 @@ public final class KeyPartitioner: StreamOperator {
                 target = Int(h % UInt64(n))
             } else if r.key_len > 0 {
                 target = Int(Self.hash(r.key, count: Int(r.key_len)) % UInt64(n))
+            } else if keylessToFirst {
+                target = 0
             } else {
                 target = roundRobin
                 roundRobin = (roundRobin + 1) % n

@@ -51,7 +51,8 @@ extension Planner {
                     }
                     receiver = to.parallelism > 1
                         ? KeyPartitioner(name: "\(edge.from.node) -> \(edge.to.node) by key", targets: writers, batchCapacity: options.batchSize,
-                                         field: to.partitionField)
+                                         field: to.partitionField,
+                                         keylessToFirst: !(manifest.operators.first { $0.name == to.name }?.stores.isEmpty ?? true))
                         : writers[0]
                     from.attachedWriters[u].append(receiver)
                 }
