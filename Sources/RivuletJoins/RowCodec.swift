@@ -55,6 +55,18 @@ public enum RowCodec {
         }
     }
 
+    /// Calls `body` with the key bytes of field `field` in place (no copy), or returns nil without
+    /// calling it when the key is NULL or empty — the same key as `key(_:field:)`.
+    @inline(__always)
+    public static func withKey<R>(_ record: UnsafePointer<rv_record>, field: Int, _ body: (UnsafeRawBufferPointer) throws -> R?) rethrows -> R? {
+        var v = record.pointee.fields[field]
+        if v.type == FieldType.string.rawValue || v.type == FieldType.bytes.rawValue {
+            return v.len == 0 ? nil : try body(UnsafeRawBufferPointer(start: v.value.ptr, count: Int(v.len)))
+        }
+        if v.type == FieldType.null.rawValue { return nil }
+        return try withUnsafeBytes(of: &v.value.i64) { try body($0) }
+    }
+
     /// Whether every field of `fields` in `record` is NULL or empty (a tombstone: the delete of its key).
     public static func isTombstone(_ record: UnsafePointer<rv_record>, fields: [Int]) -> Bool {
         if record.pointee.op == RV_OP_DELETE || record.pointee.op == RV_OP_UPDATE_BEFORE { return true }

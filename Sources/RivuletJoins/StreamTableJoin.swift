@@ -49,7 +49,7 @@ public final class StreamTableJoin: JoinOperator {
             }
             return
         }
-        let value = try RowCodec.key(record, field: leftKey).flatMap { key in try key.withUnsafeBytes { try table.get($0) } }
+        let value = try RowCodec.withKey(record, field: leftKey) { try table.get($0) }
         if value == nil {
             unmatched += 1
             if kind == .inner { return }

@@ -9,7 +9,15 @@ public final class MemoryStore: KeyValueStore {
     public let budget: Int
     /// Bytes counted per entry beside its key and value (hash table slot, array headers).
     public static let entryOverhead = 64
-    private var entries: [ByteKey: [UInt8]] = [:]
+    /// Entries in slots chained by FNV-1a hash: a lookup hashes the caller's bytes in place and compares
+    /// them with memcmp — no allocation per read.
+    private var heads: [UInt64: Int32] = [:]
+    private var slotKeys: [[UInt8]] = []
+    private var slotValues: [[UInt8]] = []
+    private var slotNext: [Int32] = []
+    private var slotHash: [UInt64] = []
+    private var freeSlots: [Int32] = []
+    public private(set) var count = 0
     private var sortedKeys: [[UInt8]] = []
     private var sorted = true
     private var deletedSinceSort = 0
@@ -22,37 +30,93 @@ public final class MemoryStore: KeyValueStore {
         self.budget = budget
     }
 
-    public var isEmpty: Bool { entries.isEmpty }
-    public var count: Int { entries.count }
+    public var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in key { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    @inline(__always)
+    private static func equal(_ stored: [UInt8], _ key: UnsafeRawBufferPointer) -> Bool {
+        guard stored.count == key.count else { return false }
+        if key.isEmpty { return true }
+        return stored.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+    }
+
+    /// The slot holding `key` (and the one before it in its chain, -1 if first), or nil.
+    private func find(_ key: UnsafeRawBufferPointer, _ h: UInt64) -> (slot: Int32, previous: Int32)? {
+        var previous: Int32 = -1
+        var s = heads[h] ?? -1
+        while s >= 0 {
+            if slotHash[Int(s)] == h && Self.equal(slotKeys[Int(s)], key) { return (s, previous) }
+            previous = s
+            s = slotNext[Int(s)]
+        }
+        return nil
+    }
 
     public func get(_ key: UnsafeRawBufferPointer) throws(StoreError) -> UnsafeRawBufferPointer? {
-        guard let value = entries[ByteKey(key)] else { return nil }
-        return returned.hold(value)
+        guard let found = find(key, Self.hash(key)) else { return nil }
+        return returned.hold(slotValues[Int(found.slot)])
     }
 
     public func put(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws(StoreError) {
-        let k = ByteKey(key)
-        let old = entries[k]
-        let delta = value.count - (old?.count ?? -(k.bytes.count + Self.entryOverhead))
+        let h = Self.hash(key)
+        let found = find(key, h)
+        let oldCount = found.map { slotValues[Int($0.slot)].count }
+        let delta = value.count - (oldCount ?? -(key.count + Self.entryOverhead))
         if bytes + delta > budget {
-            throw StoreError(store: name, "memory budget of \(Self.format(budget)) exceeded (\(Self.format(bytes)) in \(entries.count) entries, writing \(k.bytes.count + value.count) bytes); raise its `budget` or use `type: rocksdb`")
+            throw StoreError(store: name, "memory budget of \(Self.format(budget)) exceeded (\(Self.format(bytes)) in \(count) entries, writing \(key.count + value.count) bytes); raise its `budget` or use `type: rocksdb`")
         }
-        entries[k] = Array(value)
         bytes += delta
-        if old == nil {
-            sortedKeys.append(k.bytes)
-            sorted = false
+        if let found {
+            slotValues[Int(found.slot)] = Array(value)
+            return
         }
+        let k = Array(key)
+        let s: Int32
+        if let reused = freeSlots.popLast() {
+            s = reused
+            slotKeys[Int(s)] = k
+            slotValues[Int(s)] = Array(value)
+            slotHash[Int(s)] = h
+            slotNext[Int(s)] = heads[h] ?? -1
+        } else {
+            s = Int32(slotKeys.count)
+            slotKeys.append(k)
+            slotValues.append(Array(value))
+            slotHash.append(h)
+            slotNext.append(heads[h] ?? -1)
+        }
+        heads[h] = s
+        count += 1
+        sortedKeys.append(k)
+        sorted = false
     }
 
     public func delete(_ key: UnsafeRawBufferPointer) throws(StoreError) {
-        let k = ByteKey(key)
-        guard let old = entries.removeValue(forKey: k) else { return }
-        bytes -= k.bytes.count + old.count + Self.entryOverhead
-        // The sorted key list drops it lazily: scans skip keys no longer in `entries`.
+        let h = Self.hash(key)
+        guard let found = find(key, h) else { return }
+        let s = Int(found.slot)
+        bytes -= key.count + slotValues[s].count + Self.entryOverhead
+        if found.previous >= 0 {
+            slotNext[Int(found.previous)] = slotNext[s]
+        } else if slotNext[s] >= 0 {
+            heads[h] = slotNext[s]
+        } else {
+            heads[h] = nil
+        }
+        slotKeys[s] = []
+        slotValues[s] = []
+        freeSlots.append(found.slot)
+        count -= 1
+        // The sorted key list drops it lazily: scans skip keys no longer stored.
         deletedSinceSort += 1
         if deletedSinceSort > max(1024, sortedKeys.count / 2) {
-            sortedKeys.removeAll { entries[ByteKey($0)] == nil }
+            sortedKeys.removeAll { value(of: $0) == nil }
             deletedSinceSort = 0
         }
     }
@@ -82,7 +146,9 @@ public final class MemoryStore: KeyValueStore {
         return MemoryStoreIterator(keys: keys, store: self)
     }
 
-    func value(of key: [UInt8]) -> [UInt8]? { entries[ByteKey(key)] }
+    func value(of key: [UInt8]) -> [UInt8]? {
+        key.withUnsafeBytes { raw in find(raw, Self.hash(raw)).map { slotValues[Int($0.slot)] } }
+    }
 
     public func commit() throws(StoreError) {}
     public func close() {}
