@@ -28,13 +28,7 @@ extension Planner {
                 cache: LRUCache(maxEntries: lookup.cacheEntries, maxBytes: lookup.cacheBytes, ttl: lookup.cacheTTL),
                 batchLimit: lookup.batch, onError: lookup.onError == .fail ? .fail : .deadLetter, dropMissing: lookup.onMissing == .drop,
                 batchCapacity: options.batchSize)
-            let route = makeRoute(spec.name, input, plan)
-            op.deadLetters = route
-            var ports = ["out": op.out]
-            if let errors = route.errorsPort { ports["errors"] = errors }
-            node.instances.append(op)
-            node.outputsByInstance.append(ports)
-            node.deadLetterRoutes.append(route)
+            op.deadLetters = addInstance(op, ports: ["out": op.out], to: node, input: input, plan)
         }
         node.outputSchemas["out"] = (node.instances[0] as! RedisLookupOperator).out.schema
         node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: input)

@@ -165,12 +165,7 @@ extension Planner {
                 }
                 var ports: [String: OutputPort] = [:]
                 for port in instance.outputs { ports[port.name] = port }
-                let route = makeRoute(spec.name, inputList.first ?? Schema(), plan)
-                instance.deadLetters = route
-                if let errors = route.errorsPort { ports["errors"] = errors }
-                node.instances.append(instance)
-                node.outputsByInstance.append(ports)
-                node.deadLetterRoutes.append(route)
+                instance.deadLetters = addInstance(instance, ports: ports, to: node, input: inputList.first ?? Schema(), plan)
             }
             for port in node.outputsByInstance[0].values { node.outputSchemas[port.name] = port.schema }
             node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: inputList.first ?? Schema())
@@ -220,17 +215,25 @@ extension Planner {
             } catch {
                 throw PlanError(spec.location, "\(error)")
             }
-            let route = makeRoute(spec.name, input, plan)
-            op.deadLetters = route
-            var ports = ["out": op.output]
-            if let errors = route.errorsPort { ports["errors"] = errors }
-            node.instances.append(op)
-            node.outputsByInstance.append(ports)
-            node.deadLetterRoutes.append(route)
+            op.deadLetters = addInstance(op, ports: ["out": op.output], to: node, input: input, plan)
         }
         node.outputSchemas["out"] = (node.instances[0] as! FFIOperator).output.schema
         node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: input)
         return node
+    }
+
+    /// Adds an instance of `node` with its output `ports` and its dead-letter route (whose `errors`
+    /// port joins the ports when the manifest wires it); returns the route for the instance to use.
+    func addInstance(_ instance: StreamOperator, ports: [String: OutputPort], to node: PlannedNode, input: Schema,
+                     _ plan: ExecutionPlan) -> DeadLetterRoute
+    {
+        let route = makeRoute(node.name, input, plan)
+        var ports = ports
+        if let errors = route.errorsPort { ports["errors"] = errors }
+        node.instances.append(instance)
+        node.outputsByInstance.append(ports)
+        node.deadLetterRoutes.append(route)
+        return route
     }
 
     /// The dead-letter route of one instance: its `errors` port when the manifest wires it, else the run's sink.

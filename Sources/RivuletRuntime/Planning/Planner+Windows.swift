@@ -41,13 +41,7 @@ extension Planner {
             }
             let op = WindowOperator(name: spec.name, kind: window.kind, grace: window.grace, mode: window.emit, keyField: keyField,
                                     keyName: window.keyBy, inputSchema: input, aggregates: aggregates, batchCapacity: options.batchSize)
-            let route = makeRoute(spec.name, input, plan)
-            op.deadLetters = route
-            var ports = ["out": op.out, "late": op.late]
-            if let errors = route.errorsPort { ports["errors"] = errors }
-            node.instances.append(op)
-            node.outputsByInstance.append(ports)
-            node.deadLetterRoutes.append(route)
+            op.deadLetters = addInstance(op, ports: ["out": op.out, "late": op.late], to: node, input: input, plan)
         }
         let first = node.instances[0] as! WindowOperator
         node.outputSchemas["out"] = first.out.schema
