@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
         // The stable C ABI: vends include/rivulet.h (Sources/CRivulet/include/rivulet.h links to it).
@@ -53,12 +55,18 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "RivuletRuntime",
-            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup"]),
+            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup",
+                           .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "Atomics", package: "swift-atomics")]),
+        // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML.
+        .target(name: "RivuletBench", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "Histogram", package: "hdrhistogram-swift")]),
+        // `rivulet run --metrics-port`: the plan's counters through swift-metrics, served as Prometheus text on loopback.
+        .target(name: "RivuletPrometheus", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "CoreMetrics", package: "swift-metrics"),
+                                                          .product(name: "Prometheus", package: "swift-prometheus")]),
         .target(name: "RivuletPluginKit", dependencies: ["CRivulet"]),
         .executableTarget(
             name: "RivuletCLI",
             dependencies: [
-                "RivuletRuntime", "RivuletManifest", "RivuletPlugins", "RivuletCore", "CSPSCBaseline",
+                "RivuletRuntime", "RivuletManifest", "RivuletPlugins", "RivuletCore", "CSPSCBaseline", "RivuletBench", "RivuletPrometheus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Shipped plugins.

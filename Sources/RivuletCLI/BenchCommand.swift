@@ -1,18 +1,86 @@
-// BenchCommand: `rivulet bench`: the ring buffer against a C SPSC queue, and a pipeline's throughput.
+// BenchCommand: `rivulet bench`: a topology's throughput and latency, the ring against a C SPSC queue, a pipeline.
 import ArgumentParser
 import CSPSCBaseline
 import Foundation
+import RivuletBench
 import RivuletCore
 import RivuletRuntime
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure throughput; every figure is a median of several runs.",
-        subcommands: [Ring.self, Pipeline.self])
+        subcommands: [Topology.self, Ring.self, Pipeline.self], defaultSubcommand: Topology.self)
 
     static func median(_ values: [Double]) -> Double {
         let s = values.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    struct Topology: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "topology",
+            abstract: "Run a manifest (or generators in place of its sources) and report throughput per operator and ring, latency, CPU and memory.",
+            discussion: """
+                `rivulet bench <manifest>` is this command. Rates exclude the warm-up. Latency is measured for paced generated \
+                records (--events and --rate): from each record's due time to the sink that receives it.
+                """)
+
+        @OptionGroup var options: ManifestOptions
+        @Option(help: "Replace every source with a generator of its shape producing this many records.") var events: Int?
+        @Option(help: "Distinct keys of generated records.") var keys = 1000
+        @Option(help: "Pace each generator at this many records/s (measures latency).") var rate: Double?
+        @Option(help: "Seed of the generated records.") var seed: UInt64 = 42
+        @Option(help: "Seconds excluded from the measurement at the start.") var warmup = 1.0
+        @Option(help: "Seconds between samples of the counters.") var interval = 0.1
+        @Option(help: "Runs (the median run by throughput is reported).") var runs = 1
+        @Flag(help: "Discard records at the sinks instead of writing them.") var nullSinks = false
+        @Flag(help: "Print the report as JSON instead of a table.") var json = false
+        @Option(help: "Also write a self-contained HTML report (charts as inline SVG) to this file.") var report: String?
+
+        func validate() throws {
+            if let events, events <= 0 { throw ValidationError("--events must be positive") }
+            if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+            if rate != nil && events == nil { throw ValidationError("--rate paces generated records: give --events too") }
+            guard keys > 0, runs > 0, interval > 0, warmup >= 0 else { throw ValidationError("--keys, --runs and --interval must be positive, --warmup not negative") }
+        }
+
+        func run() throws {
+            var reports: [BenchReport] = []
+            for _ in 0..<runs {
+                let latency = rate != nil ? LatencyRecorder(warmupNanoseconds: UInt64(warmup * 1e9)) : nil
+                let plan = try options.plan { runOptions, manifest in
+                    if let events { runOptions.generatorOverride = GeneratorOverride(events: events, keys: keys, rate: rate, seed: seed) }
+                    runOptions.latency = latency
+                    if nullSinks { for i in manifest.sinks.indices { manifest.sinks[i].kind = .null } }
+                }
+                let settings = BenchReport.Settings(
+                    manifest: options.manifest, events: events, keys: events == nil ? nil : keys, rate: rate, warmupSeconds: warmup,
+                    intervalSeconds: interval, batchSize: options.batchSize, ringCapacity: options.ringCapacity, nullSinks: nullSinks)
+                do {
+                    reports.append(try BenchRunner(settings: settings).run(plan, latency: latency))
+                } catch {
+                    printError("rivulet: run failed: \(error)")
+                    throw ExitCode(ExitStatus.failed)
+                }
+                if !json && runs > 1 { printError(String(format: "run %d: %@", reports.count, BenchReport.rate(reports.last!.recordsInPerSecond))) }
+            }
+            var chosen = reports.sorted { $0.recordsInPerSecond < $1.recordsInPerSecond }[reports.count / 2]
+            chosen.runs = reports.map(\.recordsInPerSecond)
+            if let report {
+                do { try Data(chosen.html.utf8).write(to: URL(fileURLWithPath: report)) } catch {
+                    printError("rivulet: cannot write \(report): \(error)")
+                    throw ExitCode(ExitStatus.failed)
+                }
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(chosen), as: UTF8.self))
+            } else {
+                print(chosen.text)
+                if let report { print("report written to \(report)") }
+            }
+        }
     }
 
     struct Ring: ParsableCommand {

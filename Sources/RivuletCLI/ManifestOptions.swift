@@ -29,16 +29,19 @@ struct ManifestOptions: ParsableArguments {
     }
 
     /// Loads, validates and plans the manifest; prints every error and exits 2 when it cannot.
-    func plan() throws -> ExecutionPlan {
-        let loaded: Manifest
+    /// `adjust` may change the options and the loaded manifest first (benchmarks).
+    func plan(adjust: (inout RunOptions, inout Manifest) -> Void = { _, _ in }) throws -> ExecutionPlan {
+        var loaded: Manifest
         do {
             loaded = try Manifest.load(path: manifest, overrides: overrides)
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.invalid)
         }
+        var options = runOptions
+        adjust(&options, &loaded)
         do {
-            return try Planner(manifest: loaded, options: runOptions).plan()
+            return try Planner(manifest: loaded, options: options).plan()
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.invalid)

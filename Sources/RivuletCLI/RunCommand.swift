@@ -1,6 +1,7 @@
 // RunCommand: `rivulet run`: plans and runs a manifest, with a live progress line and a summary.
 import ArgumentParser
 import Foundation
+import RivuletPrometheus
 import RivuletRuntime
 
 struct RunCommand: ParsableCommand {
@@ -14,8 +15,21 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print neither the progress line nor the summary.")
     var quiet = false
 
+    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:<port>/metrics while running (0: any free port).")
+    var metricsPort: Int?
+
     func run() throws {
         let plan = try options.plan()
+        var server: MetricsHTTPServer?
+        if let metricsPort {
+            let publisher = PlanMetricsPublisher(snapshot: { plan.metricsSnapshot() })
+            do { server = try MetricsHTTPServer(port: metricsPort, body: publisher.exposition) } catch {
+                printError("rivulet: --metrics-port: \(error)")
+                throw ExitCode(ExitStatus.invalid)
+            }
+            printError("rivulet: metrics at http://127.0.0.1:\(server!.port)/metrics")
+        }
+        defer { server?.stop() }
         let showProgress = !quiet && isatty(2) != 0
         let summary: RunSummary
         do {

@@ -49,7 +49,7 @@ public final class PluginContext {
     public var watermark: Int64 = Int64.min
     /// The user_data of the definition this context was made for.
     var userData: UnsafeRawPointer?
-    let counters = CounterRegistry()
+    public let counters = CounterRegistry()
     /// The stores attached to this instance (the manifest's `stores:` of its operator), by name.
     var stores: [String: StoreHandle] = [:]
     /// Iterators handed out and not closed yet (a plugin must close each; the operator closes forgotten
@@ -118,14 +118,25 @@ public final class PluginContext {
     }
 }
 
-/// The counters an instance registered through the host API, by name. Values are thread-safe to add.
-final class CounterRegistry {
-    private(set) var byName: [String: MetricsCounter] = [:]
+/// The counters an instance registered through the host API, by name. Registered by the instance's thread,
+/// read by metrics from another: the table is behind a lock; the counters themselves are atomic.
+public final class CounterRegistry: @unchecked Sendable {
+    private var byName: [String: MetricsCounter] = [:]
+    private let lock = NSLock()
 
     func counter(named name: String) -> MetricsCounter {
+        lock.lock()
+        defer { lock.unlock() }
         if let c = byName[name] { return c }
         let c = MetricsCounter(name: name)
         byName[name] = c
         return c
+    }
+
+    /// Every counter registered so far, by name.
+    public func snapshot() -> [(name: String, value: Int64)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return byName.map { ($0.key, $0.value.value) }.sorted { $0.name < $1.name }
     }
 }

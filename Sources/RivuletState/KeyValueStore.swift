@@ -18,6 +18,9 @@ public protocol KeyValueStore: AnyObject {
     func commit() throws(StoreError)
     /// Whether the store holds no key (used to decide whether to restore from a changelog).
     var isEmpty: Bool { get }
+    /// How many keys and bytes of keys and values the store holds (an estimate for RocksDB). Called by
+    /// its own thread, at most about once a second (metrics).
+    func approximateSize() -> (keys: Int64, bytes: Int64)
     /// Closes after a successful run (what is pending is committed by then).
     func close()
     /// Closes after a failed run, without making the batch in flight durable.

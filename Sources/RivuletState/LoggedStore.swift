@@ -37,6 +37,7 @@ public final class LoggedStore: KeyValueStore {
 
     public var name: String { inner.name }
     public var isEmpty: Bool { inner.isEmpty }
+    public func approximateSize() -> (keys: Int64, bytes: Int64) { inner.approximateSize() }
 
     public func get(_ key: UnsafeRawBufferPointer) throws(StoreError) -> UnsafeRawBufferPointer? { try inner.get(key) }
 

@@ -32,6 +32,9 @@ public final class MemoryStore: KeyValueStore {
 
     public var isEmpty: Bool { count == 0 }
 
+    /// Keys held, and the bytes counted against the budget (keys, values and a fixed overhead per entry).
+    public func approximateSize() -> (keys: Int64, bytes: Int64) { (Int64(count), Int64(bytes)) }
+
     @inline(__always)
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

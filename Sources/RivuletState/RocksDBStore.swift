@@ -17,6 +17,17 @@ public final class RocksDBStore: KeyValueStore {
         family = try instance.family(name)
     }
 
+    /// RocksDB's estimates for the column family: `rocksdb.estimate-num-keys` and
+    /// `rocksdb.estimate-live-data-size` (committed data only).
+    public func approximateSize() -> (keys: Int64, bytes: Int64) {
+        func property(_ name: String) -> Int64 {
+            guard let text = rocksdb_property_value_cf(instance.db, family, name) else { return 0 }
+            defer { rocksdb_free(text) }
+            return Int64(String(cString: text)) ?? 0
+        }
+        return (property("rocksdb.estimate-num-keys"), property("rocksdb.estimate-live-data-size"))
+    }
+
     private func check(_ err: UnsafeMutablePointer<CChar>?, _ what: String) throws(StoreError) {
         guard let err else { return }
         defer { free(err) }

@@ -41,8 +41,10 @@ public final class OutputPort {
         state.deallocate()
     }
 
-    /// Records emitted through this port so far.
+    /// Records emitted through this port so far (the emitting thread only).
     public var recordsOut: Int { state.pointee.recordsOut }
+    /// Records handed downstream so far, readable from any thread (metrics): updated once per batch.
+    public let recordsFlushed = MetricsCounter(name: "records_out")
 
     /// Replaces the schema (only while the operator is created, before any record).
     public func setSchema(_ schema: Schema) {
@@ -150,6 +152,7 @@ public final class OutputPort {
         state.pointee.current = nil
         let batch = pending.takeRetainedValue()
         if batch.isEmpty { return }
+        recordsFlushed.add(Int64(batch.count))
         for r in receivers { try r.operator.process(batch, port: r.port) }
     }
 

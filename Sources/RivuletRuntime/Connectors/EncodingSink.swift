@@ -4,7 +4,7 @@ import RivuletCore
 
 /// Writes every record it receives with its encoder. The header (if any) is written before the first
 /// record, or at finish for an empty output, so the output file always exists and is well-formed.
-public final class EncodingSink: StreamOperator {
+public final class EncodingSink: StreamOperator, CountingSink {
     public let name: String
     private let open: () throws -> ByteWriter
     private var writer: ByteWriter?
@@ -64,7 +64,7 @@ public final class EncodingSink: StreamOperator {
 }
 
 /// Discards records, counting them (benchmarks).
-public final class NullSink: StreamOperator {
+public final class NullSink: StreamOperator, CountingSink {
     public let name: String
     public let written = MetricsCounter(name: "records_out")
 

@@ -29,6 +29,8 @@ public final class ExecutionTask: @unchecked Sendable {
     public internal(set) var nodes: [StreamOperator] = []
     /// Records a source task produced (for progress and the summary).
     public let recordsIn = MetricsCounter(name: "records_in")
+    /// A source task's event-time watermark in ms (Int64.min before the first).
+    public let watermark = MetricsCounter(name: "watermark", initialValue: .min)
 
     init(id: Int, name: String, head: Head) {
         self.id = id
@@ -78,6 +80,7 @@ public final class ExecutionTask: @unchecked Sendable {
             time.observeClock()
             if time.watermark > watermark {
                 watermark = time.watermark
+                self.watermark.set(watermark)
                 for (receiver, _) in receivers { try receiver.advanceWatermark(to: watermark) }
             }
             try tickProcessingTime()

@@ -8,8 +8,11 @@ public final class RingWriter: StreamOperator {
     public let name: String
     public let ring: SPSCRing<StreamElement>
     let cancellation: Cancellation
-    /// Nanoseconds spent waiting for room.
-    public private(set) var blockedNanoseconds: UInt64 = 0
+    /// Nanoseconds spent waiting for room (readable from any thread).
+    public let blocked = MetricsCounter(name: "ring_blocked_ns")
+    /// Records pushed into the ring (readable from any thread).
+    public let recordsPushed = MetricsCounter(name: "ring_records")
+    public var blockedNanoseconds: UInt64 { UInt64(blocked.value) }
     private var lastWatermark = Int64.min
 
     public init(name: String, ring: SPSCRing<StreamElement>, cancellation: Cancellation) {
@@ -26,11 +29,12 @@ public final class RingWriter: StreamOperator {
             if cancellation.isCancelled { throw RunCancelled() }
             backoff.wait()
         }
-        blockedNanoseconds += Clock.monotonicNanoseconds() - started
+        blocked.add(Int64(Clock.monotonicNanoseconds() - started))
     }
 
     public func process(_ batch: RecordBatch, port: Int) throws {
         try send(.batch(batch))
+        recordsPushed.add(Int64(batch.count))
     }
 
     public func advanceWatermark(to watermark: Int64) throws {

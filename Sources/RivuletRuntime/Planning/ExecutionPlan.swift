@@ -18,7 +18,7 @@ public final class ExecutionPlan {
     public internal(set) var rings: [PlannedRing] = []
     public internal(set) var plugins: [String: LoadedPlugin] = [:]
     /// Every state store attached to an operator instance, and the RocksDB databases (one per task).
-    public internal(set) var stores: [KeyValueStore] = []
+    public internal(set) var stores: [MeteredStore] = []
     var rocksDBs: [Int: RocksDBInstance] = [:]
     public internal(set) var deadLetters: DeadLetterSink = JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"))
     let cancellation = Cancellation()
@@ -46,7 +46,7 @@ public final class ExecutionPlan {
     /// Records written by all sinks so far (thread-safe).
     public var recordsOut: Int64 {
         nodes.filter { $0.role == .sink }.flatMap(\.instances).reduce(0) { total, sink in
-            total + ((sink as? EncodingSink)?.written.value ?? (sink as? NullSink)?.written.value ?? 0)
+            total + ((sink as? CountingSink)?.written.value ?? 0)
         }
     }
 
@@ -83,7 +83,7 @@ public final class ExecutionPlan {
             recordsIn: recordsIn, recordsOut: recordsOut, deadLetters: deadLettered,
             deadLetterDestination: (deadLetters as? JSONDeadLetterWriter)?.destination ?? "",
             sinks: nodes.filter { $0.role == .sink }.map { node in
-                (node.name, (node.instances[0] as? EncodingSink)?.written.value ?? (node.instances[0] as? NullSink)?.written.value ?? 0)
+                (node.name, (node.instances[0] as? CountingSink)?.written.value ?? 0)
             },
             ringBlockedSeconds: Double(rings.reduce(0) { $0 + $1.writer.blockedNanoseconds }) / 1e9,
             peakMemoryBytes: RunSummary.peakResidentBytes())

@@ -27,6 +27,8 @@ public final class PlannedNode {
     /// Source only: how its records are timestamped and its watermarks generated.
     var timeAssigner: TimestampAssigner?
     var sourceBatchSize = 1024
+    /// For each instance, what it received (sources: empty; their task counts what they read).
+    public internal(set) var metrics: [InstanceMetrics] = []
     /// For each instance, the task that runs it.
     public internal(set) var taskIDs: [Int] = []
     /// For each instance, ring writers and partitioners its outputs feed (finished after it).

@@ -38,6 +38,9 @@ extension Planner {
                                kind: "stdin (\(spec.format.rawValue))\(time)")
             source = try textSource(spec, reader: LineReader(descriptor: 0, name: "stdin", csvQuotes: spec.format == .csv))
         }
+        if let override = options.generatorOverride {
+            return try planGenerated(spec, override, replacing: source, node: node, plan)
+        }
         node.source = source
         node.timeAssigner = try timeAssigner(spec, schema: source.schema, plan)
         node.sourceBatchSize = spec.batchSize
@@ -45,6 +48,54 @@ extension Planner {
         node.outputSchemas["out"] = source.schema
         node.deadLetterRoutes = [DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)]
         return node
+    }
+
+    /// A benchmark's stand-in for `spec`: a generator of the same shape (see `GeneratorOverride`), whose
+    /// records carry their event time in `rv_record.timestamp` (so a time extractor is not needed), with
+    /// the declared out-of-orderness bound; log-append and processing time stay as declared.
+    private func planGenerated(_ spec: SourceSpec, _ override: GeneratorOverride, replacing original: RecordSource,
+                               node: PlannedNode, _ plan: ExecutionPlan) throws -> PlannedNode {
+        original.close()
+        let index = manifest.sources.firstIndex { $0.name == spec.name } ?? 0
+        let seed = override.seed &+ UInt64(index)
+        let generator: RecordSource
+        let schedule: PacingSchedule
+        if case .generator = spec.kind {
+            let g = GeneratorSource(name: spec.name, count: override.events, seed: seed, keys: override.keys, rate: override.rate,
+                                    partition: Int32(index))
+            (generator, schedule) = (g, g.schedule)
+        } else {
+            let schema = original.schema
+            guard !schema.isEmpty else {
+                throw PlanError(spec.location, "source '\(spec.name)': cannot generate records for a source without fields (format lines); give it a schema")
+            }
+            var timeField: (index: Int, encoding: TimestampAssigner.Encoding)?
+            if case let .event(field, format)? = spec.time?.kind, let i = schema.index(of: field) {
+                timeField = (i, TimestampAssigner.Encoding(rawValue: format.rawValue)!)
+            }
+            let g = SchemaGenerator(name: spec.name, schema: schema, count: override.events, seed: seed, keys: override.keys,
+                                    rate: override.rate, partition: Int32(index), timeField: timeField)
+            (generator, schedule) = (g, g.schedule)
+        }
+        let generated = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
+                                    kind: "generated in place of \(node.kind): \(override.events) records, \(override.keys) keys\(override.rate.map { String(format: ", %.0f records/s", $0) } ?? "")")
+        generated.source = generator
+        switch spec.time?.kind {
+        case .logAppend?, .processing?: generated.timeAssigner = try timeAssigner(spec, schema: generator.schema, plan)
+        default:
+            generated.timeAssigner = TimestampAssigner(
+                origin: .computed(name: "generated time", extract: { .success($0.pointee.timestamp) }),
+                bound: spec.time?.maxOutOfOrder ?? 0, idleTimeout: spec.time?.idleTimeout)
+        }
+        generated.sourceBatchSize = spec.batchSize
+        generated.outputPorts = ["out"]
+        generated.outputSchemas["out"] = generator.schema
+        generated.deadLetterRoutes = [DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)]
+        if let latency = options.latency {
+            while latency.schedules.count <= index { latency.schedules.append(nil) }
+            latency.schedules[index] = schedule
+        }
+        return generated
     }
 
     /// The source's time: as declared; by default processing time (generators: event time from `ts`).
@@ -284,7 +335,13 @@ extension Planner {
         let node = PlannedNode(name: spec.name, role: .sink, parallelism: 1, location: spec.location, kind: kind)
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
-        node.instances = [sink]
+        if let latency = options.latency, let counted = sink as? StreamOperator & CountingSink {
+            let probe = LatencyProbe(counted, recorder: latency)
+            latency.probes.append(probe)
+            node.instances = [probe]
+        } else {
+            node.instances = [sink]
+        }
         node.outputsByInstance = [[:]]
         return node
     }

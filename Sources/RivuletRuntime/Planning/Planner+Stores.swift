@@ -1,5 +1,6 @@
 // Planner+Stores: creating each operator instance's state stores and attaching them (memory, RocksDB, changelog).
 import Foundation
+import RivuletCore
 import RivuletJoins
 import RivuletManifest
 import RivuletPlugins
@@ -40,8 +41,9 @@ extension Planner {
                             store = try LoggedStore(store, changelog: "\(manifest.stateDirectory)/changelog/\(instanceName).log",
                                                     progress: { FileHandle.standardError.write(Data(("rivulet: " + $0 + "\n").utf8)) })
                         }
-                        stores[name] = store
-                        plan.stores.append(store)
+                        let metered = MeteredStore(store, owner: node.parallelism > 1 ? "\(spec.name)#\(i)" : spec.name)
+                        stores[name] = metered
+                        plan.stores.append(metered)
                     } catch {
                         throw PlanError(storeSpec.location, "\(error)")
                     }

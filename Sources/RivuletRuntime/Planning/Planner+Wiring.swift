@@ -28,6 +28,7 @@ extension Planner {
     /// behind a key partitioner when the consumer is parallel.
     func wire(_ plan: ExecutionPlan) throws {
         var idleMemo: [String: Int64?] = [:]
+        for node in plan.nodes where node.role != .source { node.metrics = node.instances.map { _ in InstanceMetrics() } }
         for edge in manifest.edges {
             let from = plan.nodesByName[edge.from.node]!
             let to = plan.nodesByName[edge.to.node]!
@@ -36,7 +37,7 @@ extension Planner {
             for u in 0..<from.parallelism {
                 let receiver: StreamOperator
                 if fused {
-                    receiver = to.instances[0]
+                    receiver = CountingReceiver(to.instances[0], metrics: to.metrics[0])
                 } else {
                     var writers: [StreamOperator] = []
                     for d in 0..<to.parallelism {
@@ -44,7 +45,7 @@ extension Planner {
                         let label = "\(edge.from.node)\(from.parallelism > 1 ? "#\(u)" : "").\(edge.from.port) -> \(edge.to.node)\(to.parallelism > 1 ? "#\(d)" : "").\(edge.to.port)"
                         let writer = RingWriter(name: label, ring: ring, cancellation: plan.cancellation)
                         plan.rings.append(PlannedRing(from: edge.from.node, to: edge.to.node, capacity: options.ringCapacity, writer: writer))
-                        var input = TaskInput(ring: ring, target: to.instances[d], port: port, edge: label)
+                        var input = TaskInput(ring: ring, target: CountingReceiver(to.instances[d], metrics: to.metrics[d]), port: port, edge: label)
                         input.idleTimeout = idleTimeout(upstreamOf: edge.from.node, &idleMemo)
                         plan.tasks[to.taskIDs[d]].addInput(input)
                         writers.append(writer)

@@ -8,10 +8,31 @@ public struct RunOptions: Sendable {
     public var ringCapacity: Int = 64
     /// Folders searched for plugins named by library; nil: `PluginLoader.defaultSearchPaths`.
     public var pluginSearchPaths: [String]? = nil
+    /// Benchmarks: replace every source with a generator of its shape (`rivulet bench --events`).
+    public var generatorOverride: GeneratorOverride? = nil
+    /// Benchmarks: record end-to-end latency of generated records at every sink.
+    public var latency: LatencyRecorder? = nil
 
     public init(batchSize: Int = 1024, ringCapacity: Int = 64, pluginSearchPaths: [String]? = nil) {
         self.batchSize = batchSize
         self.ringCapacity = ringCapacity
         self.pluginSearchPaths = pluginSearchPaths
+    }
+}
+
+/// What replaces a manifest's sources in a benchmark: generators of `events` records each over `keys`
+/// keys, paced at `rate` records/s per source when given. A `generator` source keeps its own fields; any
+/// other source is replaced by a `SchemaGenerator` with its declared (or CSV header's) fields.
+public struct GeneratorOverride: Sendable {
+    public var events: Int
+    public var keys: Int
+    public var rate: Double?
+    public var seed: UInt64
+
+    public init(events: Int, keys: Int, rate: Double?, seed: UInt64 = 42) {
+        self.events = events
+        self.keys = keys
+        self.rate = rate
+        self.seed = seed
     }
 }

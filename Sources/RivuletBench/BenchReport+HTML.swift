@@ -1,0 +1,113 @@
+// BenchReport+HTML: the report as one self-contained page: tables, and inline SVG charts (no network).
+import Foundation
+
+extension BenchReport {
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The page `--report` writes.
+    public var html: String {
+        var rows = ""
+        for o in operators {
+            rows += "<tr><td>\(Self.escape(o.node))\(operators.filter { $0.node == o.node }.count > 1 ? "#\(o.instance)" : "")</td><td>\(o.role)</td>"
+                + "<td class=n>\(o.role == "source" ? "" : Self.rate(o.recordsInPerSecond))</td><td class=n>\(Self.rate(o.recordsOutPerSecond))</td><td class=n>\(o.errors)</td></tr>\n"
+        }
+        var ringRows = ""
+        for r in rings {
+            ringRows += "<tr><td>\(Self.escape(r.label))</td><td class=n>\(Self.rate(r.recordsPerSecond))</td>"
+                + String(format: "<td class=n>%.0f%% / %.0f%%</td><td class=n>%.1f%%</td></tr>\n", r.meanOccupancy * 100, r.maxOccupancy * 100, r.blockedFraction * 100)
+        }
+        let latencyBlock: String
+        if let l = latency {
+            latencyBlock = """
+            <h2>End-to-end latency</h2>
+            <p>\(l.count) records, from each record's due time at its generator to its sink (paced: no coordinated omission).</p>
+            <table><tr><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>
+            <tr><td class=n>\(Self.micros(l.p50))</td><td class=n>\(Self.micros(l.p90))</td><td class=n>\(Self.micros(l.p99))</td><td class=n>\(Self.micros(l.p999))</td><td class=n>\(Self.micros(l.max))</td><td class=n>\(String(format: "%.0f µs", l.mean))</td></tr></table>
+            \(latencyChart(l))
+            """
+        } else {
+            latencyBlock = "<h2>End-to-end latency</h2><p>Not measured in this run.</p>"
+        }
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>rivulet bench: \(Self.escape(settings.manifest))</title>
+        <style>
+        body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 960px; color: #222; }
+        table { border-collapse: collapse; margin: .5em 0 1.5em; }
+        th, td { padding: .25em .8em; border-bottom: 1px solid #ddd; text-align: left; }
+        td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        .big { font-size: 1.6em; font-weight: 600; }
+        svg text { font: 11px system-ui, sans-serif; fill: #444; }
+        </style></head><body>
+        <h1>rivulet bench</h1>
+        <p>\(Self.escape(headline))<br>
+        \(String(format: "Warm-up %.1f s, measured %.2f s of %.2f s; batches of %d, rings of %d.", settings.warmupSeconds, measuredSeconds, totalSeconds, settings.batchSize, settings.ringCapacity))<br>
+        \(Self.escape(machine.cpu)), \(machine.cores) cores, \(String(format: "%.1f GiB", Double(machine.memoryBytes) / 1_073_741_824)), \(Self.escape(machine.system)).</p>
+        <p><span class=big>\(Self.rate(recordsInPerSecond))</span> records in, \(Self.rate(recordsOutPerSecond)) out;
+        \(String(format: "%.2f of %d cores busy; %.1f MB peak resident memory.", coresBusy, machine.cores, Double(peakMemoryBytes) / 1_048_576))</p>
+        \(runs.count > 1 ? "<p>Runs: \(runs.map { Self.rate($0) }.joined(separator: ", ")) (the median run is shown).</p>" : "")
+        <h2>Throughput over time</h2>
+        \(throughputChart())
+        \(latencyBlock)
+        <h2>Operators</h2>
+        <table><tr><th>node</th><th>role</th><th>in</th><th>out</th><th>errors</th></tr>
+        \(rows)</table>
+        \(rings.isEmpty ? "" : "<h2>Rings</h2><table><tr><th>ring</th><th>records</th><th>occupancy mean / max</th><th>producer blocked</th></tr>\n\(ringRows)</table>")
+        \(notes.map { "<p><em>Note: \(Self.escape($0))</em></p>" }.joined(separator: "\n"))
+        </body></html>
+
+        """
+    }
+
+    /// Records/s in (sources) and out (sinks) per sample, the warm-up shaded.
+    func throughputChart() -> String {
+        let w = 900.0, h = 260.0, left = 70.0, bottom = 30.0, top = 10.0
+        let tMax = max(timeline.last?.seconds ?? 1, 1e-3)
+        let yMax = max(timeline.map { max($0.recordsInPerSecond, $0.recordsOutPerSecond) }.max() ?? 1, 1) * 1.1
+        let x = { (t: Double) in left + (w - left - 10) * t / tMax }
+        let y = { (v: Double) in top + (h - top - bottom) * (1 - v / yMax) }
+        func line(_ values: [(Double, Double)], _ color: String) -> String {
+            let points = values.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
+            return "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\" points=\"\(points)\"/>"
+        }
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" role=\"img\" aria-label=\"throughput over time\">\n"
+        svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#f1f1f1\"/>", left, top, max(0, x(min(settings.warmupSeconds, tMax)) - left), h - top - bottom)
+        for k in 0...4 {
+            let v = yMax * Double(k) / 4
+            svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, w - 10, y(v), y(v))
+            svg += "<text x=\"\(Int(left - 6))\" y=\"\(Int(y(v)) + 4)\" text-anchor=\"end\">\(Self.rate(v))</text>"
+        }
+        for k in 0...5 {
+            let t = tMax * Double(k) / 5
+            svg += "<text x=\"\(Int(x(t)))\" y=\"\(Int(h - 10))\" text-anchor=\"middle\">\(String(format: "%.1f s", t))</text>"
+        }
+        svg += line([(0, 0)] + timeline.map { ($0.seconds, $0.recordsInPerSecond) }, "#1f77b4")
+        svg += line([(0, 0)] + timeline.map { ($0.seconds, $0.recordsOutPerSecond) }, "#ff7f0e")
+        svg += "<text x=\"\(Int(left + 8))\" y=\"\(Int(top + 14))\">warm-up shaded · <tspan fill=\"#1f77b4\">in (sources)</tspan> · <tspan fill=\"#ff7f0e\">out (sinks)</tspan></text>"
+        return svg + "</svg>"
+    }
+
+    /// Records per latency bucket (powers of two in µs), bars on a linear count axis.
+    func latencyChart(_ l: Latency) -> String {
+        let buckets = l.buckets
+        guard !buckets.isEmpty else { return "" }
+        let w = 900.0, h = 240.0, left = 70.0, bottom = 40.0, top = 10.0
+        let maxCount = Double(max(buckets.map(\.count).max() ?? 1, 1))
+        let barWidth = (w - left - 10) / Double(buckets.count)
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" role=\"img\" aria-label=\"latency histogram\">\n"
+        for (i, b) in buckets.enumerated() {
+            let bh = (h - top - bottom) * Double(b.count) / maxCount
+            svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2ca02c\"><title>%@ – %@: %llu records</title></rect>",
+                          left + Double(i) * barWidth + 1, h - bottom - bh, max(1, barWidth - 2), bh, Self.micros(b.from), Self.micros(b.to), b.count)
+            if i % max(1, buckets.count / 10) == 0 {
+                svg += "<text x=\"\(Int(left + Double(i) * barWidth + barWidth / 2))\" y=\"\(Int(h - bottom + 14))\" text-anchor=\"middle\">\(Self.micros(b.from))</text>"
+            }
+        }
+        svg += "<text x=\"\(Int(left))\" y=\"\(Int(h - 6))\">latency (each bar: [from, 2×from) µs)</text>"
+        svg += "<text x=\"\(Int(left - 6))\" y=\"\(Int(top + 10))\" text-anchor=\"end\">\(Int(maxCount))</text>"
+        return svg + "</svg>"
+    }
+}

@@ -1,0 +1,115 @@
+// PlanMetricsPublisher: a running plan's counters as swift-metrics metrics, exposed in Prometheus text format.
+import CoreMetrics
+import Foundation
+import Prometheus
+import RivuletCore
+import RivuletRuntime
+
+/// Mirrors a plan's `MetricsSnapshot` into swift-metrics counters and gauges made by a
+/// `PrometheusMetricsFactory`, each time it is asked for the exposition (a scrape): the runtime's hot path
+/// only bumps its own atomic counters once per batch; names, labels and the text format are the
+/// libraries'. Metrics (labels in braces):
+/// - `rivulet_records_in_total`, `rivulet_records_out_total`, `rivulet_errors_total` {operator, instance}
+///   (errors: records dead-lettered or sent to an `errors` port; sources count what they read as in)
+/// - `rivulet_watermark_milliseconds`, `rivulet_watermark_lag_seconds` {operator, instance}: event time
+///   reached, and how far it is behind the wall clock
+/// - `rivulet_ring_occupancy`, `rivulet_ring_capacity`, `rivulet_ring_records_total`,
+///   `rivulet_ring_blocked_seconds_total` {ring}: backpressure
+/// - `rivulet_store_keys`, `rivulet_store_bytes`, `rivulet_store_commits_total`,
+///   `rivulet_store_commit_seconds_total` {store, operator}: state (a commit per record batch is the
+///   durability point until checkpoints exist)
+/// - `rivulet_plugin_counter_total` {operator, instance, counter}: what plugins count through the host API
+/// - `rivulet_process_cpu_seconds_total`, `rivulet_process_resident_memory_bytes`
+/// Thread-safe: scrapes are serialized by a lock.
+public final class PlanMetricsPublisher: @unchecked Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let snapshot: () -> MetricsSnapshot
+    private let lock = NSLock()
+    private var counters: [String: (counter: CoreMetrics.Counter, last: Int64)] = [:]
+    private var floatCounters: [String: (counter: CoreMetrics.FloatingPointCounter, last: Double)] = [:]
+    private var gauges: [String: CoreMetrics.Gauge] = [:]
+
+    /// `snapshot` reads the plan's counters (`plan.metricsSnapshot`).
+    public init(snapshot: @escaping () -> MetricsSnapshot) {
+        self.snapshot = snapshot
+        factory = PrometheusMetricsFactory(registry: registry)
+    }
+
+    /// Updates every metric from a fresh snapshot and returns the Prometheus text exposition.
+    public func exposition() -> [UInt8] {
+        lock.lock()
+        defer { lock.unlock() }
+        publish(snapshot())
+        return registry.emitToBuffer()
+    }
+
+    private func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+        label + "{" + dimensions.map { "\($0.0)=\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    private func count(_ label: String, _ dimensions: [(String, String)], _ total: Int64) {
+        let k = key(label, dimensions)
+        let entry = counters[k] ?? (CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory), 0)
+        if total > entry.last { entry.counter.increment(by: total - entry.last) }
+        counters[k] = (entry.counter, max(total, entry.last))
+    }
+
+    private func count(_ label: String, _ dimensions: [(String, String)], seconds total: Double) {
+        let k = key(label, dimensions)
+        let entry = floatCounters[k] ?? (CoreMetrics.FloatingPointCounter(label: label, dimensions: dimensions, factory: factory), 0)
+        if total > entry.last { entry.counter.increment(by: total - entry.last) }
+        floatCounters[k] = (entry.counter, max(total, entry.last))
+    }
+
+    private func gauge(_ label: String, _ dimensions: [(String, String)], _ value: Double) {
+        let k = key(label, dimensions)
+        let g = gauges[k] ?? CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
+        gauges[k] = g
+        g.record(value)
+    }
+
+    private func publish(_ s: MetricsSnapshot) {
+        let now = Clock.nowMilliseconds()
+        for i in s.instances {
+            let d = [("operator", i.node), ("instance", String(i.index))]
+            count("rivulet_records_in_total", d, i.recordsIn)
+            count("rivulet_records_out_total", d, i.recordsOut)
+            count("rivulet_errors_total", d, i.errors)
+            if i.watermark != .min {
+                gauge("rivulet_watermark_milliseconds", d, Double(i.watermark))
+                gauge("rivulet_watermark_lag_seconds", d, Double(now - i.watermark) / 1000)
+            }
+            for c in i.pluginCounters {
+                count("rivulet_plugin_counter_total", d + [("counter", c.name)], c.value)
+            }
+        }
+        for r in s.rings {
+            let d = [("ring", r.label)]
+            gauge("rivulet_ring_occupancy", d, Double(r.occupancy))
+            gauge("rivulet_ring_capacity", d, Double(r.capacity))
+            count("rivulet_ring_records_total", d, r.records)
+            count("rivulet_ring_blocked_seconds_total", d, seconds: Double(r.blockedNanoseconds) / 1e9)
+        }
+        for st in s.stores {
+            let d = [("store", st.name), ("operator", st.owner)]
+            gauge("rivulet_store_keys", d, Double(st.keys))
+            gauge("rivulet_store_bytes", d, Double(st.bytes))
+            count("rivulet_store_commits_total", d, st.commits)
+            count("rivulet_store_commit_seconds_total", d, seconds: Double(st.commitNanoseconds) / 1e9)
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        count("rivulet_process_cpu_seconds_total", [], seconds: cpu)
+        gauge("rivulet_process_resident_memory_bytes", [], Double(Self.residentBytes()))
+    }
+
+    /// Current resident set size (from /proc/self/statm), 0 when unknown.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

@@ -1,0 +1,97 @@
+// MetricsSnapshot: the counters of a running plan read at one instant, for `rivulet bench` and Prometheus.
+import Foundation
+import RivuletCore
+import RivuletPlugins
+
+/// Every runtime counter of a plan at one instant (each read is atomic; the set is not one atomic cut).
+/// Taken from any thread while the plan runs, and after it finished (then exact).
+public struct MetricsSnapshot: Sendable {
+    /// One instance of a node (sources, operators and sinks alike).
+    public struct Instance: Sendable {
+        public let node: String
+        public let role: PlannedNode.Role
+        /// The instance's index (0 unless the node runs in parallel).
+        public let index: Int
+        public let recordsIn: Int64
+        public let recordsOut: Int64
+        /// Records dead-lettered (or sent to the `errors` port) by this instance.
+        public let errors: Int64
+        /// Event-time watermark in ms, Int64.min when there is none yet.
+        public let watermark: Int64
+        /// Counters the plugin registered through the host API (`counter_register`/`counter_add`).
+        public let pluginCounters: [(name: String, value: Int64)]
+    }
+
+    /// A ring between two tasks.
+    public struct Ring: Sendable {
+        public let label: String
+        public let capacity: Int
+        public let occupancy: Int
+        public let records: Int64
+        public let blockedNanoseconds: Int64
+    }
+
+    /// A state store of an operator instance.
+    public struct Store: Sendable {
+        public let name: String
+        public let owner: String
+        public let keys: Int64
+        public let bytes: Int64
+        public let commits: Int64
+        public let commitNanoseconds: Int64
+    }
+
+    /// Monotonic time of the snapshot (ns).
+    public let takenAt: UInt64
+    public let instances: [Instance]
+    public let rings: [Ring]
+    public let stores: [Store]
+
+    /// Records read by every source.
+    public var sourceRecords: Int64 { instances.filter { $0.role == .source }.reduce(0) { $0 + $1.recordsIn } }
+    /// Records written by every sink.
+    public var sinkRecords: Int64 { instances.filter { $0.role == .sink }.reduce(0) { $0 + $1.recordsOut } }
+}
+
+extension ExecutionPlan {
+    /// Reads every counter now. Thread-safe: counters are atomic, the plan's structure is fixed once planned.
+    public func metricsSnapshot() -> MetricsSnapshot {
+        var instances: [MetricsSnapshot.Instance] = []
+        for node in nodes {
+            switch node.role {
+            case .source:
+                let task = tasks[node.taskIDs[0]]
+                let read = task.recordsIn.value
+                let rejected = node.deadLetterRoutes.first?.counter.value ?? 0
+                instances.append(.init(node: node.name, role: .source, index: 0, recordsIn: read, recordsOut: read - rejected,
+                                       errors: rejected, watermark: task.watermark.value, pluginCounters: []))
+            case .operator, .sink:
+                for (i, instance) in node.instances.enumerated() {
+                    let metrics = i < node.metrics.count ? node.metrics[i] : nil
+                    let out: Int64
+                    if node.role == .sink {
+                        out = (instance as? CountingSink)?.written.value ?? 0
+                    } else {
+                        out = (i < node.outputsByInstance.count ? node.outputsByInstance[i] : [:])
+                            .filter { $0.key != "errors" }.values.reduce(0) { $0 + $1.recordsFlushed.value }
+                    }
+                    let errors = i < node.deadLetterRoutes.count ? node.deadLetterRoutes[i].counter.value : 0
+                    instances.append(.init(
+                        node: node.name, role: node.role, index: i, recordsIn: metrics?.recordsIn.value ?? 0, recordsOut: out,
+                        errors: errors, watermark: metrics?.watermark.value ?? .min,
+                        pluginCounters: (instance as? PluginOperator)?.context.counters.snapshot() ?? []))
+                }
+            }
+        }
+        return MetricsSnapshot(
+            takenAt: Clock.monotonicNanoseconds(), instances: instances,
+            rings: rings.map { r in
+                .init(label: r.writer.name, capacity: r.capacity, occupancy: r.writer.ring.occupancy, records: r.writer.recordsPushed.value,
+                      blockedNanoseconds: r.writer.blocked.value)
+            },
+            stores: stores.map { s in
+                .init(name: s.name, owner: s.owner, keys: s.keys.value, bytes: s.bytes.value, commits: s.commits.value,
+                      commitNanoseconds: s.commitNanoseconds.value)
+            })
+    }
+}
