@@ -76,6 +76,7 @@ let package = Package(
         .target(name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"], path: "Tests/RivuletTestSupport"),
         .testTarget(name: "RivuletCoreTests", dependencies: ["CRivulet", "RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
+        .testTarget(name: "RivuletBenchTests", dependencies: ["RivuletBench", "RivuletPrometheus", "RivuletRuntime", "RivuletTestSupport", "RivuletCore", "RivuletManifest"]),
         .testTarget(name: "RivuletPluginsTests", dependencies: ["CRivulet", "RivuletPlugins", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",

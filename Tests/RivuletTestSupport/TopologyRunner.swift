@@ -23,12 +23,14 @@ public struct TopologyRunner {
     }
 
     /// Plans the manifest text (written as manifest.yaml) with `extraPluginPaths` searched first.
+    /// `adjust` may change the run options (benchmark settings) before planning.
     public func plan(_ manifest: String, overrides: [String] = [], extraPluginPaths: [String] = [], batchSize: Int = 1024,
-                     ringCapacity: Int = 64) throws -> ExecutionPlan {
+                     ringCapacity: Int = 64, adjust: (inout RunOptions) -> Void = { _ in }) throws -> ExecutionPlan {
         write("manifest.yaml", manifest)
         let loaded = try Manifest.load(path: path("manifest.yaml"), overrides: overrides)
-        let options = RunOptions(batchSize: batchSize, ringCapacity: ringCapacity,
+        var options = RunOptions(batchSize: batchSize, ringCapacity: ringCapacity,
                                  pluginSearchPaths: extraPluginPaths + [Fixtures.productsDirectory])
+        adjust(&options)
         return try Planner(manifest: loaded, options: options).plan()
     }
 

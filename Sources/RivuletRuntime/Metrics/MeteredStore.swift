@@ -51,5 +51,8 @@ public final class MeteredStore: KeyValueStore {
         inner.close()
     }
 
-    public func abandon() { inner.abandon() }
+    public func abandon() {
+        publishSize()
+        inner.abandon()
+    }
 }

@@ -74,6 +74,7 @@ public final class ExecutionPlan {
         } else {
             done.wait()
         }
+        completed = cancellation.firstFailure == nil
         close()
         if let failure = cancellation.firstFailure { throw failure }
         try deadLetters.flush()
@@ -100,7 +101,6 @@ public final class ExecutionPlan {
             return (node.name, ops.reduce(0) { $0 + $1.stats.hits }, ops.reduce(0) { $0 + $1.stats.misses }, trips,
                     trips == 0 ? 0 : Double(nanos) / Double(trips) / 1e6, ops.reduce(0) { $0 + $1.stats.failedRecords })
         }
-        completed = true
         return summary
     }
 

@@ -23,6 +23,10 @@ extension Planner {
             node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
                                kind: "generator (\(g.count) records, \(g.keys) keys)\(time)")
             source = GeneratorSource(name: spec.name, count: g.count, seed: g.seed, keys: g.keys, rate: g.rate)
+        case .file where options.generatorOverride != nil && spec.schema != nil:
+            // A benchmark's generator replaces the file: its declared fields are all it needs.
+            node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location, kind: "file (not read)")
+            source = DeclaredShape(name: spec.name, schema: Schema(spec.schema!.map { FieldDefinition(name: $0.name, type: FieldType(name: $0.type.rawValue)!) }))
         case .file(let path):
             node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
                                kind: "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))\(time)")

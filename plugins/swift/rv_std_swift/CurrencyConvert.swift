@@ -64,6 +64,9 @@ final class CurrencyConvert: RivuletOperator {
     }
 
     func process(_ batch: Batch, port: Int, context: OperatorContext) throws {
+        // A plugin-defined metric (host API counters): records converted, published once per call.
+        var converted: Int64 = 0
+        defer { if converted > 0 { context.count("converted", by: converted) } }
         for i in 0..<batch.count {
             let record = batch[i]
             guard let value = record.double(amount) else {
@@ -72,8 +75,9 @@ final class CurrencyConvert: RivuletOperator {
             guard let code = record.bytes(currency), let rate = rates[Array(code)] else {
                 throw RecordError(index: i, "no rate for currency '\(record.string(currency) ?? "NULL")'")
             }
-            let converted = (value * rate * scale).rounded() / scale
-            try context.emit(record, fieldCount: outputCount, changes: [(output, .double(converted)), (currency, .string(target))])
+            let result = (value * rate * scale).rounded() / scale
+            try context.emit(record, fieldCount: outputCount, changes: [(output, .double(result)), (currency, .string(target))])
+            converted += 1
         }
     }
 }

@@ -1,0 +1,160 @@
+// BenchRunnerTests: generators in place of sources, latency at the sinks, and the report in every format.
+import Foundation
+import RivuletBench
+import RivuletRuntime
+import RivuletTestSupport
+import Testing
+
+@Suite struct BenchRunnerTests {
+    static let windowManifest = """
+    name: windowed
+    sources:
+      events:
+        type: file
+        path: events.csv
+        schema: { ts_ms: i64, key: string, value: i64 }
+        time: { type: event, field: ts_ms, format: epoch_ms, max_out_of_order: 2s }
+    operators:
+      per_key:
+        window: tumbling
+        size: 10s
+        key_by: key
+        aggregates: { count: count(), sum: sum(value) }
+    sinks:
+      out: { type: file, path: out.csv }
+    edges: [events -> per_key, per_key -> out]
+    """
+
+    static func settings(events: Int?, rate: Double?, warmup: Double) -> BenchReport.Settings {
+        BenchReport.Settings(manifest: "manifest.yaml", events: events, keys: events == nil ? nil : 10, rate: rate, warmupSeconds: warmup,
+                             intervalSeconds: 0.05, batchSize: 1024, ringCapacity: 64, nullSinks: false)
+    }
+
+    /// A CSV source replaced by generated records of its shape: 25,000 records 1 ms apart over 10 keys make
+    /// three 10 s windows (10,000 + 10,000 + 5,000 records) per key; the file itself is never read.
+    @Test func generatorReplacesAFileSourceKeepingItsShape() throws {
+        let runner = TopologyRunner()
+        runner.write("events.csv", "ts_ms,key,value\nnot,a,number\n")
+        let plan = try runner.plan(Self.windowManifest) { $0.generatorOverride = GeneratorOverride(events: 25_000, keys: 10, rate: nil, seed: 7) }
+        let summary = try plan.run()
+        #expect(summary.recordsIn == 25_000)
+        #expect(summary.deadLetters == 0)
+        let rows = runner.read("out.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        #expect(rows.count == 30)
+        #expect(rows.reduce(0) { $0 + Int($1[3])! } == 25_000)
+        let start = 1_704_067_200_000
+        // key, window_start, window_end, count, sum
+        #expect(Set(rows.map { Int($0[1])! }) == [start, start + 10_000, start + 20_000])
+        #expect(rows.filter { Int($0[1])! == start + 20_000 }.reduce(0) { $0 + Int($1[3])! } == 5_000)
+        #expect(Set(rows.map { String($0[0]) }) == Set((0..<10).map { "key-\($0)" }))
+
+        // The same seed gives the same records; another seed other values.
+        let again = TopologyRunner()
+        again.write("events.csv", "")
+        _ = try again.plan(Self.windowManifest) { $0.generatorOverride = GeneratorOverride(events: 25_000, keys: 10, rate: nil, seed: 7) }.run()
+        #expect(again.read("out.csv") == runner.read("out.csv"))
+        let other = TopologyRunner()
+        other.write("events.csv", "")
+        _ = try other.plan(Self.windowManifest) { $0.generatorOverride = GeneratorOverride(events: 25_000, keys: 10, rate: nil, seed: 8) }.run()
+        #expect(other.read("out.csv") != runner.read("out.csv"))
+    }
+
+    /// Paced at 20,000 records/s with a 0.2 s warm-up: records 4,000… are due after the warm-up, so exactly
+    /// 16,000 latencies are recorded, each from the record's due time.
+    @Test func pacedRunRecordsLatencyAfterTheWarmUp() throws {
+        let runner = TopologyRunner()
+        let latency = LatencyRecorder(warmupNanoseconds: 200_000_000)
+        let plan = try runner.plan("""
+        name: paced
+        plugins:
+          s: { library: rv_std_swift }
+        sources:
+          gen: { type: generator, count: 1000, keys: 5 }
+        operators:
+          slim: { plugin: s, operator: project, config: { fields: [key, value] } }
+        sinks:
+          out: { type: "null" }
+        edges: [gen -> slim, slim -> out]
+        """) {
+            $0.generatorOverride = GeneratorOverride(events: 20_000, keys: 5, rate: 20_000)
+            $0.latency = latency
+        }
+        let report = try BenchRunner(settings: Self.settings(events: 20_000, rate: 20_000, warmup: 0.2)).run(plan, latency: latency)
+        let l = try #require(report.latency)
+        #expect(l.count == 16_000)
+        #expect(l.unstamped == 0)
+        #expect(l.p50 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max)
+        #expect(l.buckets.reduce(0) { $0 + $1.count } == 16_000)
+        // Pacing: 20,000 records at 20,000/s take about a second, whatever the machine.
+        #expect(report.totalSeconds >= 0.95)
+        #expect(report.recordsInPerSecond > 10_000 && report.recordsInPerSecond < 30_000)
+        #expect(report.measuredSeconds < report.totalSeconds)
+        #expect(report.operators.map(\.node) == ["gen", "slim", "out"])
+        #expect(report.operators.first { $0.node == "out" }?.recordsIn == 20_000)
+        #expect(!report.timeline.isEmpty)
+        #expect(report.notes.isEmpty)
+    }
+
+    @Test func windowResultsAreUnstampedAndSaySo() throws {
+        let runner = TopologyRunner()
+        runner.write("events.csv", "")
+        let latency = LatencyRecorder(warmupNanoseconds: 0)
+        let plan = try runner.plan(Self.windowManifest) {
+            $0.generatorOverride = GeneratorOverride(events: 5_000, keys: 10, rate: 50_000)
+            $0.latency = latency
+        }
+        let report = try BenchRunner(settings: Self.settings(events: 5_000, rate: 50_000, warmup: 0)).run(plan, latency: latency)
+        #expect(report.latency == nil)
+        #expect(latency.unstamped == 10)
+        #expect(report.notes.contains { $0.contains("window results are new records") })
+    }
+
+    @Test func reportRendersAsTextJSONAndSelfContainedHTML() throws {
+        let runner = TopologyRunner()
+        let latency = LatencyRecorder(warmupNanoseconds: 0)
+        let plan = try runner.plan("""
+        name: small
+        sources:
+          gen: { type: generator, count: 1000 }
+        sinks:
+          out: { type: "null" }
+        edges: [gen -> out]
+        """) {
+            $0.generatorOverride = GeneratorOverride(events: 2_000, keys: 3, rate: 10_000)
+            $0.latency = latency
+        }
+        let report = try BenchRunner(settings: Self.settings(events: 2_000, rate: 10_000, warmup: 0)).run(plan, latency: latency)
+        let text = report.text
+        #expect(text.contains("throughput"))
+        #expect(text.contains("latency     p50"))
+        #expect(text.contains("gen"))
+
+        let json = try JSONEncoder().encode(report)
+        let decoded = try JSONDecoder().decode(BenchReport.self, from: json)
+        #expect(decoded.recordsIn == report.recordsIn)
+        #expect(decoded.latency?.count == 2_000)
+
+        let html = report.html
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+        #expect(html.contains("<polyline"))
+        // Self-contained: nothing is fetched (the SVG namespace is an identifier, not a request).
+        #expect(!html.contains("<script") && !html.contains("<link") && !html.contains("src="))
+        #expect(html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").range(of: "http") == nil)
+    }
+
+    @Test func runShorterThanTheWarmUpIsMeasuredFromTheStartWithANote() throws {
+        let runner = TopologyRunner()
+        let plan = try runner.plan("""
+        name: short
+        sources:
+          gen: { type: generator, count: 500 }
+        sinks:
+          out: { type: "null" }
+        edges: [gen -> out]
+        """)
+        let report = try BenchRunner(settings: Self.settings(events: nil, rate: nil, warmup: 30)).run(plan, latency: nil)
+        #expect(report.recordsIn == 500)
+        #expect(report.notes.contains { $0.contains("not longer than the warm-up") })
+    }
+}
