@@ -43,7 +43,8 @@ public final class OutputPort {
 
     /// Records emitted through this port so far (the emitting thread only).
     public var recordsOut: Int { state.pointee.recordsOut }
-    /// Records handed downstream so far, readable from any thread (metrics): updated once per batch.
+    /// Records handed downstream so far (none when the port is not connected), readable from any thread
+    /// (metrics): updated once per batch.
     public let recordsFlushed = MetricsCounter(name: "records_out")
 
     /// Replaces the schema (only while the operator is created, before any record).
@@ -151,7 +152,7 @@ public final class OutputPort {
         guard let pending = state.pointee.current else { return }
         state.pointee.current = nil
         let batch = pending.takeRetainedValue()
-        if batch.isEmpty { return }
+        if batch.isEmpty || receivers.isEmpty { return }
         recordsFlushed.add(Int64(batch.count))
         for r in receivers { try r.operator.process(batch, port: r.port) }
     }
