@@ -62,52 +62,81 @@ extension BenchReport {
         """
     }
 
-    /// Records/s in (sources) and out (sinks) per sample, the warm-up shaded.
+    /// A round step (1, 2 or 5 × 10^k) giving about `count` ticks up to `maximum`.
+    static func niceStep(_ maximum: Double, count: Int) -> Double {
+        let raw = max(maximum, 1e-9) / Double(count)
+        let magnitude = pow(10, floor(log10(raw)))
+        let r = raw / magnitude
+        return (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * magnitude
+    }
+
+    static func svgOpen(_ w: Double, _ h: Double, _ label: String) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" style=\"max-width:100%;height:auto\" role=\"img\" aria-label=\"\(label)\">\n"
+    }
+
+    /// Records/s in (sources) and out (sinks) per sample, the warm-up shaded; round ticks on both axes.
     func throughputChart() -> String {
-        let w = 900.0, h = 260.0, left = 70.0, bottom = 30.0, top = 10.0
+        let w = 900.0, h = 260.0, left = 70.0, right = 20.0, bottom = 30.0, top = 10.0
         let tMax = max(timeline.last?.seconds ?? 1, 1e-3)
-        let yMax = max(timeline.map { max($0.recordsInPerSecond, $0.recordsOutPerSecond) }.max() ?? 1, 1) * 1.1
-        let x = { (t: Double) in left + (w - left - 10) * t / tMax }
+        let peak = max(timeline.map { max($0.recordsInPerSecond, $0.recordsOutPerSecond) }.max() ?? 1, 1)
+        let yStep = Self.niceStep(peak, count: 4)
+        let yMax = (peak / yStep).rounded(.up) * yStep
+        let x = { (t: Double) in left + (w - left - right) * t / tMax }
         let y = { (v: Double) in top + (h - top - bottom) * (1 - v / yMax) }
         func line(_ values: [(Double, Double)], _ color: String) -> String {
             let points = values.map { String(format: "%.1f,%.1f", x($0.0), y($0.1)) }.joined(separator: " ")
             return "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\" points=\"\(points)\"/>"
         }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" role=\"img\" aria-label=\"throughput over time\">\n"
+        var svg = Self.svgOpen(w, h, "throughput over time")
         svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#f1f1f1\"/>", left, top, max(0, x(min(settings.warmupSeconds, tMax)) - left), h - top - bottom)
-        for k in 0...4 {
-            let v = yMax * Double(k) / 4
-            svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, w - 10, y(v), y(v))
+        var v = 0.0
+        while v <= yMax + yStep / 2 {
+            svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, w - right, y(v), y(v))
             svg += "<text x=\"\(Int(left - 6))\" y=\"\(Int(y(v)) + 4)\" text-anchor=\"end\">\(Self.rate(v))</text>"
+            v += yStep
         }
-        for k in 0...5 {
-            let t = tMax * Double(k) / 5
-            svg += "<text x=\"\(Int(x(t)))\" y=\"\(Int(h - 10))\" text-anchor=\"middle\">\(String(format: "%.1f s", t))</text>"
+        let tStep = Self.niceStep(tMax, count: 6)
+        var t = 0.0
+        while t <= tMax + 1e-9 {
+            let anchor = x(t) > w - right - 20 ? "end" : "middle"
+            svg += "<text x=\"\(Int(x(t)))\" y=\"\(Int(h - 10))\" text-anchor=\"\(anchor)\">\(String(format: tStep < 1 ? "%.1f s" : "%.0f s", t))</text>"
+            t += tStep
         }
-        svg += line([(0, 0)] + timeline.map { ($0.seconds, $0.recordsInPerSecond) }, "#1f77b4")
-        svg += line([(0, 0)] + timeline.map { ($0.seconds, $0.recordsOutPerSecond) }, "#ff7f0e")
-        svg += "<text x=\"\(Int(left + 8))\" y=\"\(Int(top + 14))\">warm-up shaded · <tspan fill=\"#1f77b4\">in (sources)</tspan> · <tspan fill=\"#ff7f0e\">out (sinks)</tspan></text>"
+        svg += line(timeline.map { ($0.seconds, $0.recordsInPerSecond) }, "#1f77b4")
+        svg += line(timeline.map { ($0.seconds, $0.recordsOutPerSecond) }, "#ff7f0e")
+        svg += "<text x=\"\(Int(left + 8))\" y=\"\(Int(top + 14))\">warm-up shaded · <tspan fill=\"#1f77b4\">in (sources)</tspan> · <tspan fill=\"#ff7f0e\">out (sinks)</tspan> · one point per sample</text>"
         return svg + "</svg>"
     }
 
-    /// Records per latency bucket (powers of two in µs), bars on a linear count axis.
+    /// Records per latency bucket (powers of two in µs, from the first non-empty one), on a logarithmic
+    /// count axis so that the tail (p99.9, max) stays visible.
     func latencyChart(_ l: Latency) -> String {
-        let buckets = l.buckets
-        guard !buckets.isEmpty else { return "" }
-        let w = 900.0, h = 240.0, left = 70.0, bottom = 40.0, top = 10.0
+        guard let first = l.buckets.firstIndex(where: { $0.count > 0 }) else { return "" }
+        let buckets = Array(l.buckets[first...])
+        let w = 900.0, h = 240.0, left = 70.0, right = 20.0, bottom = 40.0, top = 10.0
         let maxCount = Double(max(buckets.map(\.count).max() ?? 1, 1))
-        let barWidth = (w - left - 10) / Double(buckets.count)
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" role=\"img\" aria-label=\"latency histogram\">\n"
+        let decades = max(1, log10(maxCount).rounded(.up))
+        let y = { (c: Double) in h - bottom - (h - top - bottom) * (c <= 0 ? 0 : log10(c + 1) / (decades + 0.0001)) }
+        let barWidth = (w - left - right) / Double(buckets.count)
+        var svg = Self.svgOpen(w, h, "latency histogram")
+        for d in 0...Int(decades) {
+            let c = pow(10, Double(d))
+            svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, w - right, y(c), y(c))
+            svg += "<text x=\"\(Int(left - 6))\" y=\"\(Int(y(c)) + 4)\" text-anchor=\"end\">\(d == 0 ? "1" : d <= 5 ? String(Int(c)) : "1e\(d)")</text>"
+        }
+        svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>", left, w - right, h - bottom, h - bottom)
         for (i, b) in buckets.enumerated() {
-            let bh = (h - top - bottom) * Double(b.count) / maxCount
-            svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2ca02c\"><title>%@ – %@: %llu records</title></rect>",
-                          left + Double(i) * barWidth + 1, h - bottom - bh, max(1, barWidth - 2), bh, Self.micros(b.from), Self.micros(b.to), b.count)
-            if i % max(1, buckets.count / 10) == 0 {
-                svg += "<text x=\"\(Int(left + Double(i) * barWidth + barWidth / 2))\" y=\"\(Int(h - bottom + 14))\" text-anchor=\"middle\">\(Self.micros(b.from))</text>"
+            let x0 = left + Double(i) * barWidth
+            if b.count > 0 {
+                let top = min(y(Double(b.count)), h - bottom - 2)
+                svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2ca02c\"><title>%@ to %@: %llu records</title></rect>",
+                              x0 + 1, top, max(1, barWidth - 2), h - bottom - top, Self.micros(b.from), Self.micros(b.to), b.count)
+            }
+            if i % max(1, (buckets.count + 9) / 10) == 0 {
+                svg += "<text x=\"\(Int(x0))\" y=\"\(Int(h - bottom + 14))\" text-anchor=\"start\">\(Self.micros(b.from))</text>"
             }
         }
-        svg += "<text x=\"\(Int(left))\" y=\"\(Int(h - 6))\">latency (each bar: [from, 2×from) µs)</text>"
-        svg += "<text x=\"\(Int(left - 6))\" y=\"\(Int(top + 10))\" text-anchor=\"end\">\(Int(maxCount))</text>"
+        svg += "<text x=\"\(Int(left))\" y=\"\(Int(h - 6))\">latency: each bar counts records from the time under its left edge up to twice that (log scale of records)</text>"
         return svg + "</svg>"
     }
 }

@@ -36,6 +36,9 @@ public struct BenchRunner {
             notes.append(String(format: "the run (%.2f s) was not longer than the warm-up (%.2f s): measured from the start; give more --events", end.seconds, settings.warmupSeconds))
         }
         let measured = max(end.seconds - base.seconds, 1e-9)
+        if measured < 1 {
+            notes.append(String(format: "only %.2f s were measured after the warm-up: give more --events (or a lower --warmup) for steadier figures", measured))
+        }
         let inRecords = end.snapshot.sourceRecords - base.snapshot.sourceRecords
         let outRecords = end.snapshot.sinkRecords - base.snapshot.sinkRecords
 
