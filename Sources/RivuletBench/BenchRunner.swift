@@ -78,7 +78,7 @@ public struct BenchRunner {
             if h.totalCount > 0 {
                 latencyReport = Self.latency(h, unstamped: latency.unstamped)
             } else {
-                notes.append("no latency: no generated record reached a sink after the warm-up (\(latency.unstamped) records carried no generator stamp — window results are new records)")
+                notes.append("no latency: no generated record reached a sink after the warm-up (\(latency.unstamped) records carried no generator stamp)")
             }
         } else {
             notes.append("no latency: it is measured for paced generated records only (give --events and --rate)")

@@ -39,6 +39,10 @@ public final class WindowOperator: StreamOperator {
     public private(set) var watermark = Int64.min
     /// The last watermark passed downstream.
     var propagated = Int64.min
+    /// The source position (partition, offset) of the record that last raised the watermark or changed a
+    /// window: results carry it, so a benchmark's latency probe measures each result from the due time of
+    /// the record that completed (or updated) its window.
+    var resultPosition: (partition: Int32, offset: Int64) = (-1, -1)
     /// The watermark written on emitted records (the one before the advance that fired them).
     var emissionWatermark = Int64.min
     /// Aligned windows (tumbling, hopping) by key and start; plus the last one used per key (a cache).
@@ -100,7 +104,9 @@ public final class WindowOperator: StreamOperator {
             let before = batch.watermarkBefore(j)
             let w = before < watermarkCap ? before : watermarkCap
             if w > watermark { try advance(to: w) }
-            try assign(batch.record(at: j), batch, j)
+            let record = batch.record(at: j)
+            resultPosition = (record.pointee.partition, record.pointee.offset)
+            try assign(record, batch, j)
         }
     }
 
@@ -271,7 +277,7 @@ public final class WindowOperator: StreamOperator {
     func emit(_ e: Int32, op: UInt32) throws {
         let entry = entries[Int(e)]
         let batch = try out.batchForAppending()
-        let i = batch.appendEmpty(timestamp: entry.end &- 1)
+        let i = batch.appendEmpty(timestamp: entry.end &- 1, partition: resultPosition.partition, offset: resultPosition.offset)
         grouping.write(entry.key, from: keys, into: batch, index: i)
         var f = grouping.field == nil ? 0 : 1
         batch.setField(i, f, .integer(entry.start))

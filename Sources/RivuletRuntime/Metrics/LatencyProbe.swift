@@ -5,8 +5,8 @@ import RivuletCore
 /// Wraps a sink in a benchmark run: for every record that came from a paced generator (its `partition`
 /// names the generator, its `offset` the record's number), records `now − due` in microseconds into an
 /// HdrHistogram, then hands the batch to the sink. One clock read per batch: the records of a batch
-/// arrive together. Records that no generator stamped (window results, records of unpaced sources) are
-/// counted as unstamped. Used by the sink's thread only; read after the run.
+/// arrive together. Window results carry the position of the record that completed their window, join
+/// results their stream record's. Records that no paced generator stamped are counted as unstamped. Used by the sink's thread only; read after the run.
 public final class LatencyProbe: StreamOperator, CountingSink {
     let inner: StreamOperator & CountingSink
     let recorder: LatencyRecorder
