@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        // The benchmark suite (Benchmarks/RivuletBenchmarks): malloc counts through the interposer.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // The stable C ABI: vends include/rivulet.h (Sources/CRivulet/include/rivulet.h links to it).
@@ -72,6 +74,15 @@ let package = Package(
         // Shipped plugins.
         .target(name: "RivuletStdC", dependencies: ["CRivulet"], path: "plugins/c/rv_std_c"),
         .target(name: "RivuletStdSwift", dependencies: ["RivuletPluginKit"], path: "plugins/swift/rv_std_swift"),
+        // `swift package benchmark`: throughput, ratios to C baselines and mallocs per batch, with thresholds.
+        .executableTarget(
+            name: "RivuletBenchmarks",
+            dependencies: [
+                "RivuletRuntime", "RivuletManifest", "RivuletCore", "RivuletState", "CSPSCBaseline",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/RivuletBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Tests.
         .target(name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"], path: "Tests/RivuletTestSupport"),
         .testTarget(name: "RivuletCoreTests", dependencies: ["CRivulet", "RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),

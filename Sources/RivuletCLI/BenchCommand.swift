@@ -145,38 +145,3 @@ struct BenchCommand: ParsableCommand {
         }
     }
 }
-
-/// The Swift side of the ring benchmark: the same work as spsc_baseline_transfer.
-enum SwiftRingTransfer {
-    static func run(capacity: Int, count: Int) -> Int {
-        let ring = SPSCRing<Int>(capacity: capacity)
-        let producer = Thread {
-            produce(ring, count)
-        }
-        producer.start()
-        return consume(ring, count)
-    }
-
-    @inline(never)
-    static func produce(_ ring: SPSCRing<Int>, _ count: Int) {
-        var i = 0
-        while i < count {
-            if ring.push(i) { i += 1 } else { sched_yield() }
-        }
-    }
-
-    @inline(never)
-    static func consume(_ ring: SPSCRing<Int>, _ count: Int) -> Int {
-        var sum = 0
-        var received = 0
-        while received < count {
-            if let v = ring.pop() {
-                sum &+= v
-                received += 1
-            } else {
-                sched_yield()
-            }
-        }
-        return sum
-    }
-}

@@ -105,7 +105,7 @@ import Testing
     @Test func standardCPluginBuiltWithPlainCC() throws {
         let plugin = try loader.load(path: try Fixtures.standardCPlugin())
         #expect(plugin.name == "rv_std_c")
-        #expect(plugin.operators.map(\.name) == ["mask", "filter"])
+        #expect(plugin.operators.map(\.name) == ["mask", "filter", "scale"])
         #expect(plugin.operatorInfo(named: "filter")?.outputs == ["out", "rejected"])
         #expect(plugin.operatorInfo(named: "mask")?.configKeys.map(\.name) == ["field", "keep", "luhn"])
         #expect(plugin.operatorInfo(named: "mask")?.configKeys.first?.required == true)

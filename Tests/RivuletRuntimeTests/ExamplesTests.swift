@@ -141,7 +141,7 @@ import Testing
     @Test func pluginsBuildCompilesACPluginWithPlainCC() throws {
         let scratch = Fixtures.temporaryDirectory("rivulet-build")
         let dir = Fixtures.repositoryRoot + "/plugins/c/rv_std_c"
-        let result = try Self.rivulet(["plugins", "build", "\(dir)/mask.c", "\(dir)/filter.c", "\(dir)/spread.c", "\(dir)/date_time.c", "\(dir)/plugin.c",
+        let result = try Self.rivulet(["plugins", "build", "\(dir)/mask.c", "\(dir)/filter.c", "\(dir)/scale.c", "\(dir)/spread.c", "\(dir)/date_time.c", "\(dir)/plugin.c",
                                        "-I", "\(dir)/include", "--include", Fixtures.includeDirectory, "-o", "\(scratch)/libmine.so"])
         #expect(result.status == 0, "\(result.stderr)")
         let inspect = try Self.rivulet(["plugins", "inspect", "\(scratch)/libmine.so"])

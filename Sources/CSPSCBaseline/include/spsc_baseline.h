@@ -17,8 +17,14 @@ int spsc_baseline_pop(spsc_baseline *q, int64_t *out);
  * returns their sum; the C reference run for the ring benchmark. */
 int64_t spsc_baseline_transfer(uint64_t capacity, int64_t count);
 
-/* The benchmark pipeline (generator → filter value < 900 → project → null sink) as a plain C loop over
- * `count` records with `keys` keys; returns how many records reached the sink. */
+/* The factors of Benchmarks/pipeline.yaml's `scale` operator (value = value * 3 + 7). */
+#define PIPELINE_BASELINE_MULTIPLY 3u
+#define PIPELINE_BASELINE_ADD 7u
+
+/* The benchmark pipeline (generator → filter value < 900 → project → scale → null sink) as a plain C
+ * loop over `count` records with `keys` keys; returns how many records reached the sink. */
 int64_t pipeline_baseline(int64_t count, int64_t keys, uint64_t seed);
+/* The sum of the scaled values that reached the sink in the last pipeline_baseline call. */
+extern volatile int64_t pipeline_baseline_checksum;
 
 #endif
