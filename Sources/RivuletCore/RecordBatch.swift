@@ -118,33 +118,62 @@ public final class RecordBatch: @unchecked Sendable {
     /// or bytes field whose (pointer, length) equals one of the parent record's fields is shared; other
     /// bytes are copied into this batch. Returns false when the field count does not match.
     public func appendDerived(from parent: RecordBatch, index: Int, fields: UnsafePointer<rv_field>, count n: Int) -> Bool {
-        precondition(count < capacity, "batch is full")
         guard n == fieldCount else { return false }
-        let source = parent.records[index]
-        let row = fieldRows + count * fieldCount
-        for i in 0..<n {
-            var f = fields[i]
-            if f.type == RV_TYPE_STRING || f.type == RV_TYPE_BYTES, f.len > 0 {
+        precondition(count < capacity, "batch is full")
+        appendDerivedRows(from: parent, offset: index, indexes: nil, rows: fields, count: 1)
+        return true
+    }
+
+    /// Appends `n` records derived from records `offset + indexes[k]` of `parent` (`offset + k` when
+    /// `indexes` is nil), the k-th with the `fieldCount` fields at `rows + k * fieldCount` — the same as
+    /// `n` calls of `appendDerived(from:index:fields:count:)`, with the rows copied in one block. A string
+    /// or bytes field equal (pointer and length) to one of its parent record's fields is shared; other
+    /// bytes are copied into this batch. The caller guarantees the rows have `fieldCount` fields and fit.
+    public func appendDerivedRows(
+        from parent: RecordBatch, offset: Int, indexes: UnsafePointer<UInt32>?, rows: UnsafePointer<rv_field>, count n: Int
+    ) {
+        let first = header.pointee.count
+        precondition(first + n <= capacity, "batch is full")
+        let width = fieldCount
+        let row0 = fieldRows + first * width
+        row0.update(from: rows, count: n * width)
+        for k in 0..<n {
+            let index = offset + (indexes == nil ? k : Int(indexes.unsafelyUnwrapped[k]))
+            let row = row0 + k * width
+            var record = parent.records[index]
+            if width > 0 { shareOrCopyBytes(row, width, parentFields: record.fields, parentCount: Int(record.field_count)) }
+            record.fields = width == 0 ? nil : UnsafePointer(row)
+            record.field_count = UInt32(width)
+            records[first + k] = record
+            watermarks[first + k] = parent.watermarks[index]
+        }
+        header.pointee.count = first + n
+        if n > 0 && header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
+    }
+
+    /// Keeps every string or bytes field of `row` that is one of the parent record's own (same pointer
+    /// and length; checked at the same position first); copies the bytes of the others into the arena.
+    @inline(__always)
+    private func shareOrCopyBytes(_ row: UnsafeMutablePointer<rv_field>, _ width: Int, parentFields: UnsafePointer<rv_field>?, parentCount: Int) {
+        for i in 0..<width {
+            let type = row[i].type
+            guard type == RV_TYPE_STRING || type == RV_TYPE_BYTES, row[i].len > 0 else { continue }
+            let bytes = row[i].value.ptr
+            let length = row[i].len
+            if let parentFields {
+                if i < parentCount, parentFields[i].value.ptr == bytes, parentFields[i].len == length,
+                   parentFields[i].type == RV_TYPE_STRING || parentFields[i].type == RV_TYPE_BYTES { continue }
                 var shared = false
-                for k in 0..<Int(source.field_count) {
-                    let g = source.fields[k]
-                    if g.value.ptr == f.value.ptr && g.len == f.len && (g.type == RV_TYPE_STRING || g.type == RV_TYPE_BYTES) {
+                for k in 0..<parentCount where parentFields[k].value.ptr == bytes && parentFields[k].len == length {
+                    if parentFields[k].type == RV_TYPE_STRING || parentFields[k].type == RV_TYPE_BYTES {
                         shared = true
                         break
                     }
                 }
-                if !shared { f.value.ptr = arena.copy(f.value.ptr, count: Int(f.len)) }
+                if shared { continue }
             }
-            row[i] = f
+            row[i].value.ptr = arena.copy(bytes, count: Int(length))
         }
-        var r = source
-        r.fields = n == 0 ? nil : UnsafePointer(row)
-        r.field_count = UInt32(n)
-        records[count] = r
-        watermarks[count] = parent.watermarks[index]
-        header.pointee.count += 1
-        if header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
-        return true
     }
 
     /// Appends record `index` of `parent` with its field row copied into this batch (field structs only:

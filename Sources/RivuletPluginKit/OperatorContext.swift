@@ -192,6 +192,32 @@ public final class OperatorContext {
         try key.withUnsafeBufferPointer { try check(api.pointee.timer_delete(ctx, domain.rawValue, time, $0.baseAddress, UInt64($0.count))) }
     }
 
+    /// Whether the host has `emit_derived_batch` (ABI 1.1): a 1.0 host's table ends before it.
+    var hostEmitsBatches: Bool {
+        let end = MemoryLayout<rv_host_api>.offset(of: \rv_host_api.emit_derived_batch)! + MemoryLayout<UnsafeRawPointer>.size
+        return Int(api.pointee.struct_size) >= end && api.pointee.emit_derived_batch != nil
+    }
+
+    /// Emits every record of `batch` made of its fields at `sources`, in that order, to output `port`: one
+    /// host call for the whole batch (`emit_derived_batch`; one per record with a 1.0 host). No bytes are
+    /// copied: the host shares the input's. The fastest way to write a projection or a map in Swift.
+    public func emit(_ batch: Batch, port: Int = 0, selecting sources: [Int]) throws {
+        let n = batch.count, width = sources.count
+        guard n > 0 else { return }
+        guard hostEmitsBatches else {
+            for i in 0..<n { try emit(batch[i], port: port, selecting: sources) }
+            return
+        }
+        reserveRow(max(1, n * width))
+        let rows = self.row
+        for i in 0..<n {
+            let fields = batch[i].raw.pointee.fields!
+            let row = rows + i * width
+            for (k, s) in sources.enumerated() { row[k] = fields[s] }
+        }
+        try check(api.pointee.emit_derived_batch(ctx, UInt32(port), currentBatch, nil, rows, UInt64(n), UInt32(width)))
+    }
+
     /// Emits a record made of `record`'s fields at `sources`, in that order, to output `port` (whose schema
     /// must be those fields). No bytes are copied: the host shares the input's.
     public func emit(_ record: Record, port: Int = 0, selecting sources: [Int]) throws {

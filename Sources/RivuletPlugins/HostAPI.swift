@@ -173,6 +173,28 @@ public enum HostAPI {
             }
         }
 
+        api.emit_derived_batch = { ctx, port, batch, indexes, rows, count, fieldCount in
+            HostAPI.emitting(ctx, "emit_derived_batch", port: port, needsInput: true) { c, fast, out in
+                guard let batch else { return c.invalid("emit_derived_batch: no batch") }
+                guard count == 0 || fieldCount == 0 || rows != nil else { return c.invalid("emit_derived_batch: rows is NULL") }
+                if let indexes {
+                    for k in 0..<Int(count) where UInt64(indexes[k]) >= batch.pointee.count {
+                        return c.invalid("emit_derived_batch: record index \(indexes[k]) is outside the batch")
+                    }
+                } else if count > batch.pointee.count {
+                    return c.invalid("emit_derived_batch: \(count) records but the batch has \(batch.pointee.count)")
+                }
+                guard count > 0 else { return RV_OK }
+                let base = rows ?? UnsafePointer(bitPattern: MemoryLayout<rv_field>.alignment)!
+                let ok = try fast.input!._withUnsafeGuaranteedRef {
+                    try out.emitDerived(from: $0, offset: fast.inputOffset, indexes: indexes, rows: base, count: Int(count),
+                                        fieldCount: Int(fieldCount))
+                }
+                guard ok else { return c.invalid("emit_derived_batch: \(fieldCount) fields per row given but output port '\(out.name)' has \(out.schema.count)") }
+                return RV_OK
+            }
+        }
+
         // State stores: the ones the manifest lists for the operator (`stores:`), one per instance.
         api.store_open = { ctx, name in
             guard let c = PluginContext.from(ctx), let name else { return nil }

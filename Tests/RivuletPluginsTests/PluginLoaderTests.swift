@@ -45,13 +45,13 @@ import Testing
     @Test func abiMajorMismatchNamesBothVersions() throws {
         let path = try Fixtures.plugin("wrong_major")
         let error = loadError(path)
-        #expect(error == .abiIncompatible(path: path, pluginMajor: 2, pluginMinor: 0, hostMajor: 1, hostMinor: 0))
-        #expect(error?.description == "plugin \(path): built for Rivulet ABI 2.0, but this host speaks ABI 1.0 (major versions differ); rebuild the plugin against this rivulet.h")
+        #expect(error == .abiIncompatible(path: path, pluginMajor: 2, pluginMinor: 0, hostMajor: 1, hostMinor: 1))
+        #expect(error?.description == "plugin \(path): built for Rivulet ABI 2.0, but this host speaks ABI 1.1 (major versions differ); rebuild the plugin against this rivulet.h")
     }
 
     @Test func newerMinorIsRefused() throws {
         let path = try Fixtures.plugin("newer_minor")
-        #expect(loadError(path) == .abiIncompatible(path: path, pluginMajor: 1, pluginMinor: 99, hostMajor: 1, hostMinor: 0))
+        #expect(loadError(path) == .abiIncompatible(path: path, pluginMajor: 1, pluginMinor: 99, hostMajor: 1, hostMinor: 1))
     }
 
     @Test func failedLoadsUnmapTheLibrary() throws {

@@ -49,7 +49,7 @@ extern "C" {
 /* ---------------------------------------------------------------------------------------------------- */
 
 #define RV_ABI_MAJOR 1u
-#define RV_ABI_MINOR 0u
+#define RV_ABI_MINOR 1u
 
 /* The name of the one entry symbol of ABI major 1. */
 #define RV_ENTRY_SYMBOL "rivulet_plugin_v1"
@@ -308,6 +308,16 @@ typedef struct rv_host_api {
     rv_counter *(*counter_register)(rv_context *ctx, const char *name);
     /* Adds to a counter. Thread-safe. */
     void (*counter_add)(rv_context *ctx, rv_counter *counter, int64_t delta);
+
+    /* ---- 1.1: emitting a batch of derived records in one call (check with RV_HAS) ---- */
+
+    /* Emits `count` derived records, as `count` calls of emit_derived would in order: the k-th is derived
+     * from record indexes[k] of the batch being processed (from record k when indexes is NULL) with the
+     * field_count fields at rows[k * field_count]. One host call per batch instead of one per record: a
+     * map fills a row per record, then emits them all. On an error nothing after the failing record is
+     * emitted. Valid only during process. */
+    rv_status (*emit_derived_batch)(rv_context *ctx, uint32_t port, const rv_batch *batch, const uint32_t *indexes,
+                                    const rv_field *rows, uint64_t count, uint32_t field_count);
 } rv_host_api;
 
 /* ---------------------------------------------------------------------------------------------------- */

@@ -125,6 +125,30 @@ public final class OutputPort {
         return ok
     }
 
+    /// Emits `count` records derived from records `offset + indexes[k]` (or `offset + k`) of `parent`, the
+    /// k-th with the fields at `rows + k * fieldCount`, in order (see `RecordBatch.appendDerivedRows`),
+    /// filling and flushing output batches as needed. Returns false (emitting nothing) when `fieldCount`
+    /// is not the port's.
+    public func emitDerived(
+        from parent: RecordBatch, offset: Int, indexes: UnsafePointer<UInt32>?, rows: UnsafePointer<rv_field>, count: Int,
+        fieldCount: Int
+    ) throws -> Bool {
+        guard fieldCount == schema.count else { return false }
+        var next = 0
+        while next < count {
+            next = try withBatch { batch in
+                let n = min(count - next, batch.capacity - batch.count)
+                let start = batch.count
+                batch.appendDerivedRows(from: parent, offset: offset, indexes: indexes.map { $0 + next },
+                                        rows: rows + next * fieldCount, count: n)
+                capWatermarks(batch, from: start)
+                return next + n
+            }
+        }
+        state.pointee.recordsOut += count
+        return true
+    }
+
     /// Emits a copy of `record`. Returns false (and emits nothing) when its field count does not match
     /// the port's schema.
     public func emit(copying record: UnsafePointer<rv_record>) throws -> Bool {

@@ -15,7 +15,8 @@ typedef struct scale_state {
     int64_t add_i64;
     double multiply_f64;  /* the factors for an f64 field */
     double add_f64;
-    rv_field *row;        /* scratch: the fields of the record being emitted */
+    rv_field *row;        /* scratch: the rows of the batch being emitted (row_capacity records) */
+    uint64_t row_capacity;
 } scale_state;
 
 /* Reports a create error "scale: <message>" and returns RV_FATAL. */
@@ -81,13 +82,14 @@ static rv_status scale_create(const rv_host_api *api, rv_context *ctx, void **ou
         read_factor(api, ctx, "add", field, def.type, 0, &s.add_i64, &s.add_f64) != RV_OK)
         return RV_FATAL;
     scale_state *state = malloc(sizeof *state);
-    rv_field *row = calloc(s.field_count, sizeof(rv_field));
+    rv_field *row = calloc(s.field_count ? s.field_count : 1, sizeof(rv_field));
     if (!state || !row) {
         free(state);
         free(row);
         return scale_fail(api, ctx, "out of memory");
     }
     s.row = row;
+    s.row_capacity = 1;
     *state = s;
     *out = state;
     return RV_OK;
@@ -107,18 +109,33 @@ static rv_status scale_process(const rv_host_api *api, rv_context *ctx, void *in
                                const rv_batch *batch) {
     (void)port;
     scale_state *s = instance;
-    const size_t row_bytes = (size_t)s->field_count * sizeof(rv_field);
+    const uint32_t width = s->field_count;
+    /* A 1.1 host takes the whole batch's rows in one call; a 1.0 host one record at a time. */
+    const int whole_batch = RV_HAS(api, emit_derived_batch);
+    const uint64_t rows_needed = whole_batch ? batch->count : 1;
+    if (rows_needed > s->row_capacity) {
+        rv_field *grown = realloc(s->row, (size_t)rows_needed * width * sizeof(rv_field));
+        if (grown == NULL) {
+            api->report_error(ctx, RV_FATAL, -1, "scale: out of memory");
+            return RV_FATAL;
+        }
+        s->row = grown;
+        s->row_capacity = rows_needed;
+    }
     for (uint64_t i = 0; i < batch->count; i++) {
-        memcpy(s->row, RV_BATCH_RECORD(batch, i)->fields, row_bytes);
-        rv_field *f = &s->row[s->field];
+        rv_field *row = whole_batch ? s->row + i * width : s->row;
+        memcpy(row, RV_BATCH_RECORD(batch, i)->fields, (size_t)width * sizeof(rv_field));
+        rv_field *f = &row[s->field];
         if (f->type == RV_TYPE_I64)
             f->value.i64 = (int64_t)((uint64_t)f->value.i64 * (uint64_t)s->multiply_i64 + (uint64_t)s->add_i64);
         else if (f->type == RV_TYPE_F64)
             f->value.f64 = f->value.f64 * s->multiply_f64 + s->add_f64;
-        rv_status st = api->emit_derived(ctx, 0, batch, i, s->row, s->field_count);
-        if (st != RV_OK) return st;
+        if (!whole_batch) {
+            rv_status st = api->emit_derived(ctx, 0, batch, i, row, width);
+            if (st != RV_OK) return st;
+        }
     }
-    return RV_OK;
+    return whole_batch ? api->emit_derived_batch(ctx, 0, batch, NULL, s->row, batch->count, width) : RV_OK;
 }
 
 static const rv_config_key scale_keys[] = {

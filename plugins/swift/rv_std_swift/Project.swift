@@ -26,6 +26,6 @@ final class Project: RivuletOperator {
     }
 
     func process(_ batch: Batch, port: Int, context: OperatorContext) throws {
-        for i in 0..<batch.count { try context.emit(batch[i], selecting: sources) }
+        try context.emit(batch, selecting: sources)
     }
 }
