@@ -210,12 +210,14 @@ public final class OperatorContext {
         }
         reserveRow(max(1, n * width))
         let rows = self.row
-        for i in 0..<n {
-            let fields = batch[i].raw.pointee.fields!
-            let row = rows + i * width
-            for (k, s) in sources.enumerated() { row[k] = fields[s] }
+        try sources.withUnsafeBufferPointer { picked in
+            for i in 0..<n {
+                let fields = batch[i].raw.pointee.fields!
+                let row = rows + i * width
+                for k in 0..<width { row[k] = fields[picked[k]] }
+            }
+            try check(api.pointee.emit_derived_batch(ctx, UInt32(port), currentBatch, nil, rows, UInt64(n), UInt32(width)))
         }
-        try check(api.pointee.emit_derived_batch(ctx, UInt32(port), currentBatch, nil, rows, UInt64(n), UInt32(width)))
     }
 
     /// Emits a record made of `record`'s fields at `sources`, in that order, to output `port` (whose schema
