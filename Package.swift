@@ -27,12 +27,14 @@ let package = Package(
     targets: [
         // The stable C ABI: vends include/rivulet.h (Sources/CRivulet/include/rivulet.h links to it).
         .target(name: "CRivulet"),
+        // Host-internal C helpers for the hottest record loops (not part of the plugin ABI).
+        .target(name: "CRivuletHost", dependencies: ["CRivulet"], cSettings: [.unsafeFlags(["-O3"])]),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         // A C SPSC queue: the baseline the Swift ring buffer is measured against.
         .target(name: "CSPSCBaseline"),
         .target(
             name: "RivuletCore",
-            dependencies: ["CRivulet", .product(name: "Atomics", package: "swift-atomics")],
+            dependencies: ["CRivulet", "CRivuletHost", .product(name: "Atomics", package: "swift-atomics")],
             // Records, batches, codecs and readers are touched by one thread each (rings hand them over);
             // dynamic exclusivity checks on their per-line state cost more than the checks could catch.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),

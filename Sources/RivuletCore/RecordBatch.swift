@@ -1,5 +1,6 @@
 // RecordBatch: a fixed-capacity batch of immutable records laid out as the C ABI's rv_record array.
 import CRivulet
+import CRivuletHost
 
 /// A batch of records in the exact memory layout plugins see (`rv_batch`): an array of `rv_record`, one
 /// `rv_field` row per record, and a `ByteArena` for their bytes.
@@ -137,15 +138,19 @@ public final class RecordBatch: @unchecked Sendable {
         let width = fieldCount
         let row0 = fieldRows + first * width
         row0.update(from: rows, count: n * width)
-        for k in 0..<n {
-            let index = offset + (indexes == nil ? k : Int(indexes.unsafelyUnwrapped[k]))
-            let row = row0 + k * width
-            var record = parent.records[index]
-            if width > 0 { shareOrCopyBytes(row, width, parentFields: record.fields, parentCount: Int(record.field_count)) }
-            record.fields = width == 0 ? nil : UnsafePointer(row)
-            record.field_count = UInt32(width)
-            records[first + k] = record
-            watermarks[first + k] = parent.watermarks[index]
+        // The per-record loop is C (rv_host_append_derived): it stops after a record whose row holds bytes
+        // that are not its parent's, which are copied here before it goes on.
+        var next = 0
+        while next < n {
+            var needsCopy: Int32 = 0
+            next = rv_host_append_derived(
+                records + first, watermarks + first, row0, UInt32(width), parent.records, parent.watermarks, offset,
+                indexes, next, n, &needsCopy)
+            if needsCopy != 0 {
+                let source = parent.records + offset + (indexes.map { Int($0[next - 1]) } ?? (next - 1))
+                shareOrCopyBytes(row0 + (next - 1) * width, width, parentFields: source.pointee.fields,
+                                 parentCount: Int(source.pointee.field_count))
+            }
         }
         header.pointee.count = first + n
         if n > 0 && header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }

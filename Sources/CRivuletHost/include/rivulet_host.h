@@ -1,0 +1,24 @@
+/* rivulet_host.h — host-internal C helpers for the record path (not part of the plugin ABI). */
+#ifndef RIVULET_HOST_H
+#define RIVULET_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rivulet.h"
+
+/* Appends derived records `start..<n` to a batch being built, whose field rows are already in place:
+ * record k becomes a copy of parent record `offset + indexes[k]` (`offset + k` when indexes is NULL)
+ * with `fields = rows + k * width` and `field_count = width`, and its per-record watermark is the
+ * parent's. Every string or bytes field of a new row is checked against the parent record's fields
+ * (same pointer and length, at the same position first): when one is not the parent's own, the record
+ * is still written, *needs_copy is set to 1 and the function returns k + 1 — the caller copies that
+ * row's foreign bytes into the batch and calls again from there. Otherwise it returns n with
+ * *needs_copy = 0.
+ * Invariants the caller guarantees: `out_records`/`out_watermarks`/`rows` have room for n records, the
+ * indexes are inside the parent batch, and nothing else writes these ranges during the call. */
+size_t rv_host_append_derived(rv_record *out_records, int64_t *out_watermarks, rv_field *rows, uint32_t width,
+                              const rv_record *parent_records, const int64_t *parent_watermarks, size_t offset,
+                              const uint32_t *indexes, size_t start, size_t n, int32_t *needs_copy);
+
+#endif
