@@ -17,38 +17,30 @@ public final class GeneratorSource: RecordSource {
     public let name: String
     public var schema: Schema { Self.schema }
     let count: Int
-    let keys: Int
     /// When records are due (paced by `rate`); latency probes read it too.
     public let schedule: PacingSchedule
     /// The `partition` of every record: the source's index, so latency probes find its schedule.
     let partition: Int32
     private var random: SplitMix64
     private var produced = 0
-    /// One record per distinct key, holding its text: generated records point into it (and every batch
-    /// retains it), so keys are never copied per record.
-    private let keyBook: RecordBatch
+    private let keyBook: GeneratedKeys
 
     public init(name: String, count: Int, seed: UInt64, keys: Int, rate: Double?, partition: Int32 = 0) {
         self.name = name
         self.count = count
-        self.keys = max(1, keys)
         self.partition = partition
         schedule = PacingSchedule(rate: rate)
         random = SplitMix64(seed: seed)
-        keyBook = RecordBatch(schema: Schema([FieldDefinition(name: "key", type: .string)]), capacity: max(1, keys))
-        for k in 0..<max(1, keys) {
-            let i = keyBook.appendEmpty()
-            keyBook.setStringField(i, 0, "key-\(k)")
-        }
+        keyBook = GeneratedKeys(count: keys)
     }
 
     public func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool {
         // Never run ahead of the schedule: emit only what is due (or wait for the next record's time).
         let n = schedule.allowance(produced: produced, wanted: min(batch.capacity - batch.count, count - produced))
-        if n > 0 { batch.retain(keyBook) }
+        if n > 0 { batch.retain(keyBook.book) }
         for _ in 0..<n {
             let r = random.next()
-            let key = keyBook.field(Int(r % UInt64(keys)), 0)
+            let key = keyBook.field(r)
             let seq = Int64(produced)
             let ts = Self.startTime + seq
             _ = batch.appendRow(key: key.value.ptr, keyLength: Int(key.len), timestamp: ts, partition: partition, offset: seq) { row in

@@ -14,14 +14,13 @@ public final class SchemaGenerator: RecordSource {
     public let schema: Schema
     public let schedule: PacingSchedule
     let count: Int
-    let keys: Int
     let partition: Int32
     /// The time field and how many of its units make a millisecond (1000 for µs), or its divisor (s).
     let timeField: (index: Int, scale: Int64, divisor: Int64)?
     private let kinds: [FieldType]
     private var random: SplitMix64
     private var produced = 0
-    private let keyBook: RecordBatch
+    private let keyBook: GeneratedKeys
 
     /// `timeField`: the event-time field and its encoding (`epoch_ms`, `epoch_us`, `epoch_s`), if numeric.
     public init(name: String, schema: Schema, count: Int, seed: UInt64, keys: Int, rate: Double?, partition: Int32,
@@ -29,7 +28,6 @@ public final class SchemaGenerator: RecordSource {
         self.name = name
         self.schema = schema
         self.count = count
-        self.keys = max(1, keys)
         self.partition = partition
         schedule = PacingSchedule(rate: rate)
         random = SplitMix64(seed: seed)
@@ -42,20 +40,16 @@ public final class SchemaGenerator: RecordSource {
             case .rfc3339: nil
             }
         }
-        keyBook = RecordBatch(schema: Schema([FieldDefinition(name: "key", type: .string)]), capacity: max(1, keys))
-        for k in 0..<max(1, keys) {
-            let i = keyBook.appendEmpty()
-            keyBook.setStringField(i, 0, "key-\(k)")
-        }
+        keyBook = GeneratedKeys(count: keys)
     }
 
     public func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool {
         let n = schedule.allowance(produced: produced, wanted: min(batch.capacity - batch.count, count - produced))
-        if n > 0 { batch.retain(keyBook) }
+        if n > 0 { batch.retain(keyBook.book) }
         let fieldCount = kinds.count
         for _ in 0..<n {
             let r = random.next()
-            let key = keyBook.field(Int(r % UInt64(keys)), 0)
+            let key = keyBook.field(r)
             let small = Int64((r >> 32) % 1000)
             let seq = Int64(produced)
             let ts = GeneratorSource.startTime + seq
