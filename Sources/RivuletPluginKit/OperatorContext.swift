@@ -127,6 +127,9 @@ public final class OperatorContext {
             record.field_count = UInt32(fields.count)
             record.timestamp = timestamp
             record.op = RV_OP_INSERT
+            // No source position: a new record does not come from one (partition -1, as the ABI says).
+            record.partition = -1
+            record.offset = -1
             try check(api.pointee.emit(ctx, UInt32(port), &record))
         }
     }

@@ -18,9 +18,9 @@ enum DescriptorReader {
         guard structSize >= 16 else {
             throw .descriptorMalformed(path: path, reason: "struct_size is \(structSize), smaller than the version header")
         }
-        guard major == RV_ABI_MAJOR, minor <= RV_ABI_MINOR else {
+        guard major == RV_ABI_MAJOR, minor <= HostAPI.minor else {
             throw .abiIncompatible(
-                path: path, pluginMajor: major, pluginMinor: minor, hostMajor: RV_ABI_MAJOR, hostMinor: RV_ABI_MINOR)
+                path: path, pluginMajor: major, pluginMinor: minor, hostMajor: RV_ABI_MAJOR, hostMinor: HostAPI.minor)
         }
         let copy = copyPadded(header, size: Int(structSize), as: rv_plugin_descriptor.self)
         let d = copy.pointee

@@ -55,11 +55,19 @@ public enum HostAPI {
         }
     }
 
+    /// The ABI minor version this host offers: RV_ABI_MINOR, or an older one when the environment variable
+    /// `RIVULET_HOST_ABI_MINOR` asks to emulate an older host (compatibility tests: the table then ends
+    /// before the newer slots, and plugins declaring a newer minor are refused).
+    public static let minor: UInt32 = {
+        guard let text = ProcessInfo.processInfo.environment["RIVULET_HOST_ABI_MINOR"], let v = UInt32(text) else { return RV_ABI_MINOR }
+        return min(v, RV_ABI_MINOR)
+    }()
+
     private static func makeTable() -> rv_host_api {
         var api = rv_host_api()
         api.struct_size = UInt32(MemoryLayout<rv_host_api>.size)
         api.abi_major = RV_ABI_MAJOR
-        api.abi_minor = RV_ABI_MINOR
+        api.abi_minor = minor
 
         api.log = { ctx, level, message in
             let node = PluginContext.from(ctx)?.nodeName ?? "plugin"
@@ -273,6 +281,11 @@ public enum HostAPI {
         api.counter_add = { _, counter, delta in
             guard let counter else { return }
             Unmanaged<MetricsCounter>.fromOpaque(UnsafeRawPointer(counter)).takeUnretainedValue().add(delta)
+        }
+        if minor == 0 {
+            // A 1.0 host's table ends before the 1.1 slots.
+            api.emit_derived_batch = nil
+            api.struct_size = UInt32(MemoryLayout<rv_host_api>.offset(of: \rv_host_api.emit_derived_batch)!)
         }
         return api
     }

@@ -3,10 +3,10 @@ import Foundation
 
 /// Listens on 127.0.0.1 only and answers one request per connection on its own thread: `GET /metrics`
 /// with `body()` as `text/plain; version=0.0.4`, anything else with 404. Enough for Prometheus and curl;
-/// not a general web server (no keep-alive, requests over 8 KiB or slower than 2 s are dropped).
+/// not a general web server (no keep-alive; requests over 8 KiB or not complete within 2 s are dropped).
 ///
-/// Unsafe code: BSD sockets through Glibc; the listening descriptor is owned by this object and closed
-/// once by `stop()`, which also wakes the accept loop (shutdown) so the thread ends.
+/// Unsafe code: BSD sockets through Glibc; the listening descriptor is owned by the serving thread, which
+/// closes it when it ends; `stop()` wakes it (shutdown) and waits for it.
 public final class MetricsHTTPServer: @unchecked Sendable {
     public let port: Int
     private let listener: Int32
@@ -46,26 +46,47 @@ public final class MetricsHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    /// Accepts until `stop()`; transient accept failures (an aborted connection, too many open files)
+    /// are retried after a pause rather than ending the endpoint. Owns the listener: closes it at the end.
     private func serve() {
-        defer { finished.signal() }
-        while true {
+        defer {
+            close(listener)
+            finished.signal()
+        }
+        while !isStopped {
             let client = accept(listener, nil, nil)
             if client < 0 {
-                if errno == EINTR { continue }
-                return  // stopped (or the listener failed)
+                if isStopped { return }
+                if errno != EINTR { usleep(10_000) }
+                continue
             }
             respond(client)
             close(client)
         }
     }
 
+    /// Reads the request head within 2 s in all (a slow client cannot hold the endpoint), then answers.
     private func respond(_ client: Int32) {
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = Date().addingTimeInterval(2)
+        var sendTimeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
         var request: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1024)
         while request.count < 8192 {
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { return }
+            var ready = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, Int32(remaining * 1000) + 1)
+            if polled < 0 && errno == EINTR { continue }
+            if polled <= 0 { return }
             let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             request += chunk[0..<n]
             if request.count >= 4, request.suffix(4) == [13, 10, 13, 10] { break }
@@ -94,8 +115,9 @@ public final class MetricsHTTPServer: @unchecked Sendable {
         stopped = true
         lock.unlock()
         guard first else { return }
+        // Wakes the accept loop; the serving thread closes the listener itself once it has left accept,
+        // so its descriptor number cannot be reused under it.
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         finished.wait()
     }
 

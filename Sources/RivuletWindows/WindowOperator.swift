@@ -39,9 +39,11 @@ public final class WindowOperator: StreamOperator {
     public private(set) var watermark = Int64.min
     /// The last watermark passed downstream.
     var propagated = Int64.min
-    /// The source position (partition, offset) of the record that last raised the watermark or changed a
-    /// window: results carry it, so a benchmark's latency probe measures each result from the due time of
-    /// the record that completed (or updated) its window.
+    /// Benchmarks (`rivulet bench` with a latency recorder): results carry the source position of the
+    /// record that last raised the watermark or changed a window, so the latency probe measures each
+    /// result from the due time of the record that completed (or updated) it. Otherwise results have no
+    /// position (partition and offset -1), as new records.
+    public var stampsResultPositions = false
     var resultPosition: (partition: Int32, offset: Int64) = (-1, -1)
     /// The watermark written on emitted records (the one before the advance that fired them).
     var emissionWatermark = Int64.min
@@ -105,7 +107,7 @@ public final class WindowOperator: StreamOperator {
             let w = before < watermarkCap ? before : watermarkCap
             if w > watermark { try advance(to: w) }
             let record = batch.record(at: j)
-            resultPosition = (record.pointee.partition, record.pointee.offset)
+            if stampsResultPositions { resultPosition = (record.pointee.partition, record.pointee.offset) }
             try assign(record, batch, j)
         }
     }

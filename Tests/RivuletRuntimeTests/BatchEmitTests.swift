@@ -24,21 +24,24 @@ import Testing
         "id,n,tag\n" + (0..<rows).map { "\($0),\($0 * 10),t\($0)\n" }.joined()
     }
 
-    /// Odd records of every batch (batches of 4 here, output batches of 3: the host splits the call).
+    /// Odd records of input batches of 8 (4 per call) into output batches of 3: every call is split
+    /// across output batches (3 + 1); bytes of the plugin's own are copied (it scribbles over them after).
     @Test func emitsTheListedRecordsWithTheirNewRowsAcrossOutputBatches() throws {
         let t = TopologyRunner()
-        t.write("in.csv", Self.input(10))
+        t.write("in.csv", Self.input(20))
         let fx = (try Fixtures.plugin("batch_emit") as NSString).deletingLastPathComponent
-        _ = try t.run(Self.manifest(mode: "odd"), overrides: ["sources.in.batch_size=4"], extraPluginPaths: [fx], batchSize: 3)
-        // Batches [0-3] [4-7] [8-9]: indexes 1,3 of each → ids 1,3,5,7,9; bytes of the plugin's own copied.
-        #expect(t.read("out.csv") == "id,n,tag\n1,20,odd\n3,60,odd\n5,100,odd\n7,140,odd\n9,180,odd\n")
+        _ = try t.run(Self.manifest(mode: "odd"), overrides: ["sources.in.batch_size=8"], extraPluginPaths: [fx], batchSize: 3)
+        // Batches [0-7] [8-15] [16-19]: indexes 1,3,5,7 of each → the odd ids.
+        let odd = stride(from: 1, to: 20, by: 2).map { "\($0),\($0 * 20),odd\n" }.joined()
+        #expect(t.read("out.csv") == "id,n,tag\n" + odd)
     }
 
+    /// indexes NULL: every record, its tag shared with the input; calls of 1024 split into batches of 100.
     @Test func withoutIndexesEveryRecordKeepsItsSharedBytes() throws {
         let t = TopologyRunner()
         t.write("in.csv", Self.input(3000))
         let fx = (try Fixtures.plugin("batch_emit") as NSString).deletingLastPathComponent
-        _ = try t.run(Self.manifest(mode: "all"), extraPluginPaths: [fx])
+        _ = try t.run(Self.manifest(mode: "all"), overrides: ["sources.in.batch_size=1024"], extraPluginPaths: [fx], batchSize: 100)
         #expect(t.read("out.csv") == "id,n,tag\n" + (0..<3000).map { "\($0),\($0 * 20),t\($0)\n" }.joined())
     }
 
@@ -62,5 +65,57 @@ import Testing
         } catch {
             #expect("\(error)".contains("emit_derived_batch: 4 fields per row given but output port 'out' has 3"))
         }
+    }
+
+    /// Runs the real binary with `RIVULET_HOST_ABI_MINOR` set (the host then offers a 1.0 table).
+    static func rivulet(_ arguments: [String], hostMinor: String?) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["RIVULET_HOST_ABI_MINOR"] = hostMinor
+        process.environment = environment
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stderr)
+    }
+
+    /// The shipped plugins declare ABI 1.0 and use `emit_derived_batch` only when the host has it: on an
+    /// emulated 1.0 host (`scale` and the Swift SDK fall back to one `emit_derived` per record) the
+    /// output is the same; a plugin that declares 1.1 is refused there with both versions named.
+    @Test func shippedPluginsFallBackOnA10Host() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", Self.input(2500))
+        t.write("manifest.yaml", """
+        name: fallback
+        plugins:
+          c: { library: rv_std_c }
+          s: { library: rv_std_swift }
+        sources:
+          in: { type: file, path: in.csv, schema: { id: i64, n: i64, tag: string } }
+        operators:
+          slim: { plugin: s, operator: project, config: { fields: [tag, n] } }
+          scaled: { plugin: c, operator: scale, config: { field: n, multiply: 3, add: 1 } }
+        sinks:
+          out: { type: file, path: out.csv }
+        edges: [in -> slim, slim -> scaled, scaled -> out]
+        """)
+        let expected = "tag,n\n" + (0..<2500).map { "t\($0),\($0 * 30 + 1)\n" }.joined()
+        let current = try Self.rivulet(["run", "--quiet", t.path("manifest.yaml")], hostMinor: nil)
+        #expect(current.status == 0, "\(current.stderr)")
+        #expect(t.read("out.csv") == expected)
+        try FileManager.default.removeItem(atPath: t.path("out.csv"))
+        let old = try Self.rivulet(["run", "--quiet", t.path("manifest.yaml")], hostMinor: "0")
+        #expect(old.status == 0, "\(old.stderr)")
+        #expect(t.read("out.csv") == expected)
+
+        let fx = try Fixtures.plugin("batch_emit")
+        let refused = try Self.rivulet(["plugins", "inspect", fx], hostMinor: "0")
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("built for Rivulet ABI 1.1, newer than this host's ABI 1.0"))
     }
 }

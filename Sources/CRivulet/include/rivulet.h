@@ -412,7 +412,9 @@ typedef struct rv_function_def {
 typedef struct rv_plugin_descriptor {
     uint32_t struct_size;
     uint32_t abi_major; /* RV_ABI_MAJOR the plugin was built against */
-    uint32_t abi_minor; /* RV_ABI_MINOR the plugin was built against */
+    uint32_t abi_minor; /* the oldest minor version whose host table has every slot the plugin calls without
+                           an RV_HAS check: RV_ABI_MINOR when unsure; older (e.g. 0) when newer slots are
+                           only used after RV_HAS — the plugin then also loads in older hosts */
     uint32_t reserved;
     const char *name;    /* the plugin's name, e.g. "rv_std_c" */
     const char *version; /* the plugin's own version, e.g. "1.2.0" */

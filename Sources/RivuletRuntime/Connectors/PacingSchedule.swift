@@ -29,10 +29,12 @@ public final class PacingSchedule: Sendable {
     /// The monotonic time (ns) record `offset` is due, or nil when unpaced or not started.
     @inline(__always)
     public func due(offset: Int64) -> UInt64? {
-        guard let rate else { return nil }
+        guard let rate, offset >= 0 else { return nil }
         let s = startNanoseconds
         guard s != 0 else { return nil }
-        return s + UInt64(Double(offset) * 1e9 / rate)
+        let after = Double(offset) * 1e9 / rate
+        guard after < 1e18 else { return nil }
+        return s &+ UInt64(after)
     }
 
     /// How many of the next records may be produced now, given `produced` so far (at least 1 when

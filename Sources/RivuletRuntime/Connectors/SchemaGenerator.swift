@@ -67,7 +67,15 @@ public final class SchemaGenerator: RecordSource {
                     case .null: row[f] = rv_field()
                     }
                 }
-                if let t = timeField { row[t.index] = .integer((ts * t.scale) / t.divisor) }
+                if let t = timeField {
+                    let value = (ts * t.scale) / t.divisor
+                    switch kinds[t.index] {
+                    case .i64: row[t.index] = .integer(value)
+                    case .timestamp: row[t.index] = .timestamp(value)
+                    case .f64: row[t.index] = .double(Double(value))
+                    default: break  // a text time field keeps its generated text: the time is the record's timestamp
+                    }
+                }
             }
             produced += 1
         }

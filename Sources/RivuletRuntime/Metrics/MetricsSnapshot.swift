@@ -86,7 +86,7 @@ extension ExecutionPlan {
         return MetricsSnapshot(
             takenAt: Clock.monotonicNanoseconds(), instances: instances,
             rings: rings.map { r in
-                .init(label: r.writer.name, capacity: r.capacity, occupancy: r.writer.ring.occupancy, records: r.writer.recordsPushed.value,
+                .init(label: r.writer.name, capacity: r.capacity, occupancy: max(0, r.writer.ring.occupancy), records: r.writer.recordsPushed.value,
                       blockedNanoseconds: r.writer.blocked.value)
             },
             stores: stores.map { s in

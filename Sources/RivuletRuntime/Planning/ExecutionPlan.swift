@@ -74,10 +74,15 @@ public final class ExecutionPlan {
         } else {
             done.wait()
         }
-        completed = cancellation.firstFailure == nil
+        // Dead letters reach their file before state is committed: a run whose dead letters cannot be
+        // written did not complete, and its stores are not committed.
+        var failure = cancellation.firstFailure
+        if failure == nil {
+            do { try deadLetters.flush() } catch { failure = error }
+        }
+        completed = failure == nil
         close()
-        if let failure = cancellation.firstFailure { throw failure }
-        try deadLetters.flush()
+        if let failure { throw failure }
         var summary = RunSummary(
             elapsedSeconds: Double(Clock.monotonicNanoseconds() - started) / 1e9,
             cpuSeconds: RunSummary.cpuSeconds() - cpuStarted,

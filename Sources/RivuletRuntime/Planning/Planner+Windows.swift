@@ -41,6 +41,7 @@ extension Planner {
             }
             let op = WindowOperator(name: spec.name, kind: window.kind, grace: window.grace, mode: window.emit, keyField: keyField,
                                     keyName: window.keyBy, inputSchema: input, aggregates: aggregates, batchCapacity: options.batchSize)
+            op.stampsResultPositions = options.latency != nil
             op.deadLetters = addInstance(op, ports: ["out": op.out, "late": op.late], to: node, input: input, plan)
         }
         let first = node.instances[0] as! WindowOperator

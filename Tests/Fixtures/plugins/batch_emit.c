@@ -50,6 +50,7 @@ static rv_status emit_process(const rv_host_api *api, rv_context *ctx, void *ins
         s->indexes = realloc(s->indexes, batch->count * sizeof(uint32_t));
         s->capacity = batch->count;
     }
+    memcpy(s->odd, "odd", 4);
     int all = strcmp(s->mode, "all") == 0;
     uint64_t count = 0;
     for (uint64_t i = 0; i < batch->count; i++) {
@@ -65,7 +66,12 @@ static rv_status emit_process(const rv_host_api *api, rv_context *ctx, void *ins
     }
     if (strcmp(s->mode, "bad_index") == 0 && count > 0) s->indexes[count - 1] = (uint32_t)batch->count;
     uint32_t width = strcmp(s->mode, "bad_width") == 0 ? s->width + 1 : s->width;
-    return api->emit_derived_batch(ctx, 0, batch, all ? NULL : s->indexes, s->rows, count, width);
+    rv_status st = api->emit_derived_batch(ctx, 0, batch, all ? NULL : s->indexes, s->rows, count, width);
+    /* The host must have copied the rows, and the bytes that are not the input's: scribbling over both
+     * now (the sink reads the records after process returns) must not show in the output. */
+    memcpy(s->odd, "XXX", 4);
+    memset(s->rows, 0xAB, count * s->width * sizeof(rv_field));
+    return st;
 }
 
 static const rv_operator_def every_other = {
