@@ -122,7 +122,7 @@ extension BenchReport {
         for d in 0...Int(decades) {
             let c = pow(10, Double(d))
             svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, w - right, y(c), y(c))
-            svg += "<text x=\"\(Int(left - 6))\" y=\"\(Int(y(c)) + 4)\" text-anchor=\"end\">\(d == 0 ? "1" : d <= 5 ? String(Int(c)) : "1e\(d)")</text>"
+            svg += "<text x=\"\(Int(left - 6))\" y=\"\(Int(y(c)) + 4)\" text-anchor=\"end\">\(["1", "10", "100", "1k", "10k", "100k", "1M", "10M", "100M", "1G"][min(d, 9)])</text>"
         }
         svg += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>", left, w - right, h - bottom, h - bottom)
         for (i, b) in buckets.enumerated() {
