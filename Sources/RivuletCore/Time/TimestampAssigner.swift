@@ -15,6 +15,9 @@ public final class TimestampAssigner {
         case logAppend
         /// The host's clock when the record is read (once per batch).
         case processing
+        /// Already in each record's `timestamp`, set by the source itself (generators): only watermarks
+        /// are computed.
+        case recordTimestamp
         /// Computed per record by `extract` (a plugin's function): epoch ms, or the reason it failed.
         case computed(name: String, extract: (UnsafePointer<rv_record>) -> Result<Int64, ExtractionFailure>)
     }
@@ -85,6 +88,16 @@ public final class TimestampAssigner {
             // Never behind what was stamped before, even if the wall clock steps back.
             clock = max(Clock.nowMilliseconds(), maxTimestamp)
             for i in start..<batch.count { apply(batch, i, clock) }
+        case .recordTimestamp:
+            for i in start..<batch.count {
+                let t = batch.record(at: i).pointee.timestamp
+                guard Self.inRange(t) else {
+                    rejected.append((i, "event time is out of range: \(t)"))
+                    continue
+                }
+                batch.setWatermarkBefore(i, watermark)
+                if t > maxTimestamp { maxTimestamp = t }
+            }
         case let .computed(name, extract):
             for i in start..<batch.count {
                 switch extract(batch.record(at: i)) {

@@ -88,7 +88,7 @@ extension Planner {
         case .logAppend?, .processing?: generated.timeAssigner = try timeAssigner(spec, schema: generator.schema, plan)
         default:
             generated.timeAssigner = TimestampAssigner(
-                origin: .computed(name: "generated time", extract: { .success($0.pointee.timestamp) }),
+                origin: .recordTimestamp,
                 bound: spec.time?.maxOutOfOrder ?? 0, idleTimeout: spec.time?.idleTimeout)
         }
         generated.sourceBatchSize = spec.batchSize
@@ -106,7 +106,8 @@ extension Planner {
     private func timeAssigner(_ spec: SourceSpec, schema: Schema, _ plan: ExecutionPlan) throws -> TimestampAssigner {
         guard let time = spec.time else {
             if case .generator = spec.kind {
-                return TimestampAssigner(origin: .field(index: schema.index(of: "ts")!, name: "ts", encoding: .epochMilliseconds), bound: 0)
+                // The generator stamps each record's timestamp with its `ts` field itself.
+                return TimestampAssigner(origin: .recordTimestamp, bound: 0)
             }
             return TimestampAssigner(origin: .processing, bound: 0)
         }
