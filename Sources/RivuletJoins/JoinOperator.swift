@@ -47,9 +47,17 @@ public class JoinOperator: StreamOperator {
         try commitState()
     }
 
+    /// Benchmarks (`rivulet bench` with a latency recorder): results carry the source position of the
+    /// record whose handling produced them, so the latency probe measures each from that record's due
+    /// time. Otherwise results have no position (partition and offset -1), as new records.
+    public var stampsResultPositions = false
+    var resultPosition: (partition: Int32, offset: Int64) = (-1, -1)
+
     private func release(_ p: TimeSync.Pending) throws {
         now = p.time
-        try handle(p.batch.record(at: p.index), port: p.port, batch: p.batch, index: p.index)
+        let record = p.batch.record(at: p.index)
+        if stampsResultPositions { resultPosition = (record.pointee.partition, record.pointee.offset) }
+        try handle(record, port: p.port, batch: p.batch, index: p.index)
     }
 
     public func advanceWatermark(to w: Int64) throws {
@@ -88,7 +96,7 @@ public class JoinOperator: StreamOperator {
     /// Starts an output record at time `time` (fields set by the caller), then `out.didAppend()`.
     func newOutput(time: Int64, op: UInt32 = RV_OP_INSERT) throws -> (RecordBatch, Int) {
         let batch = try out.batchForAppending()
-        let i = batch.appendEmpty(timestamp: time)
+        let i = batch.appendEmpty(timestamp: time, partition: resultPosition.partition, offset: resultPosition.offset)
         batch.setOp(i, op)
         // What downstream has been told, never at or past this record's own time (or it would be late).
         batch.setWatermarkBefore(i, min(propagated, time - 1))

@@ -10,6 +10,8 @@ import RivuletState
 /// removed key, nothing for an upsert that changes no field (its time aside). Rows keep every field of
 /// the input, the time of the last change included.
 public final class TableOperator: StreamOperator {
+    /// Benchmarks: changes carry the position of the update that caused them (see `JoinOperator`).
+    public var stampsResultPositions = false
     public let name: String
     public let out: OutputPort
     let key: Int
@@ -77,7 +79,9 @@ public final class TableOperator: StreamOperator {
     private func emit(_ stored: [UInt8], op: UInt32, time: Int64, batch: RecordBatch, index: Int) throws {
         changes += 1
         let output = try out.batchForAppending()
-        let i = output.appendEmpty(timestamp: time)
+        let source = batch.record(at: index).pointee
+        let i = stampsResultPositions ? output.appendEmpty(timestamp: time, partition: source.partition, offset: source.offset)
+            : output.appendEmpty(timestamp: time)
         Self.row(of: stored).withUnsafeBytes { RowCodec.decode($0, count: allFields.count, into: output, index: i, first: 0) }
         output.setKey(i, fromField: key)
         output.setOp(i, op)

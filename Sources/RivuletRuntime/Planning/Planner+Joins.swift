@@ -39,6 +39,7 @@ extension Planner {
                                   within: join.within ?? 0, grace: join.grace, batchCapacity: options.batchSize)
             text = "\(join.emit.rawValue) stream–stream join on \(join.leftKey) = \(join.rightKey) within \(join.within ?? 0) ms"
         }
+        op.stampsResultPositions = options.latency != nil
         let node = PlannedNode(name: spec.name, role: .operator, parallelism: 1, location: spec.location, kind: text)
         node.inputPorts = ["left", "right"]
         node.inputSchemas = inputs
@@ -62,6 +63,7 @@ extension Planner {
         }
         let time = eventTimeField(feeding: spec.name, port: "in").flatMap { input.index(of: $0) }
         let op = TableOperator(name: spec.name, schema: input, key: key, timeField: time, batchCapacity: options.batchSize)
+        op.stampsResultPositions = options.latency != nil
         let node = PlannedNode(name: spec.name, role: .operator, parallelism: 1, location: spec.location,
                                kind: "table keyed by \(table.key) (its changes out)")
         node.inputPorts = ["in"]
