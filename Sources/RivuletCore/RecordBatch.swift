@@ -11,10 +11,12 @@ import CRivuletHost
 /// `parents` for as long as this one lives, so no bytes are copied on the filter path.
 /// - Complexity: one allocation for the records, one for the field rows, one per 64 KiB of bytes.
 public final class RecordBatch: @unchecked Sendable {
-    /// The schema every record of the batch follows.
-    public let schema: Schema
+    /// The schema every record of the batch follows (changed only by `rewriteInPlace`).
+    public private(set) var schema: Schema
     public let capacity: Int
-    public let fieldCount: Int
+    public private(set) var fieldCount: Int
+    /// Fields per record the row block was allocated for.
+    @usableFromInline let rowWidth: Int
     /// The number of records appended so far.
     @inlinable public var count: Int { header.pointee.count }
 
@@ -25,6 +27,12 @@ public final class RecordBatch: @unchecked Sendable {
         /// Always an element of `parents`, so that batch cannot be freed (and its address reused by another
         /// batch) while this one lives: equal addresses mean the same, already retained, batch.
         @usableFromInline var lastParent: UnsafeRawPointer?
+        /// Set by the batch's only holder (a port or source handing it to a single fused consumer) for the
+        /// duration of that call: the consumer may then rewrite the records in place (`rewriteInPlace`).
+        @usableFromInline var exclusive: Bool
+        /// Whether record i's fields are row i of this batch's own row block (false once a forwarded
+        /// record, whose fields are its parent's, is appended or records are removed).
+        @usableFromInline var ownRowsInOrder: Bool
     }
 
     /// Batches this one's forwarded or derived records point into; kept alive as long as this batch.
@@ -48,11 +56,12 @@ public final class RecordBatch: @unchecked Sendable {
         self.schema = schema
         self.capacity = capacity
         self.fieldCount = schema.count
+        rowWidth = schema.count
         records = .allocate(capacity: capacity)
         fieldRows = .allocate(capacity: max(1, capacity * schema.count))
         watermarks = .allocate(capacity: capacity)
         header = .allocate(capacity: 1)
-        header.initialize(to: Header(count: 0, lastParent: nil))
+        header.initialize(to: Header(count: 0, lastParent: nil, exclusive: false, ownRowsInOrder: true))
     }
 
     deinit {
@@ -94,6 +103,7 @@ public final class RecordBatch: @unchecked Sendable {
         records[count] = parent.records[index]
         watermarks[count] = parent.watermarks[index]
         header.pointee.count += 1
+        header.pointee.ownRowsInOrder = false
         if header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
     }
 
@@ -109,6 +119,7 @@ public final class RecordBatch: @unchecked Sendable {
             n += 1
         }
         header.pointee.count = n
+        if !selected.isEmpty { header.pointee.ownRowsInOrder = false }
         if !selected.isEmpty && header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) {
             retain(parent)
         }
@@ -154,6 +165,46 @@ public final class RecordBatch: @unchecked Sendable {
         }
         header.pointee.count = first + n
         if n > 0 && header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
+    }
+
+    /// Whether the batch's only holder has handed it to the current consumer (see `Header.exclusive`).
+    @inlinable public var isExclusive: Bool { header.pointee.exclusive }
+
+    /// Marks the batch as handed to a single consumer that may rewrite it (true) or not any more (false).
+    /// Only the batch's sole holder calls this, around that one call.
+    @inlinable public func setExclusive(_ exclusive: Bool) { header.pointee.exclusive = exclusive }
+
+    /// Whether `rewriteInPlace` can take rows of `width` fields: the batch is exclusive, holds records,
+    /// and the new rows fit where its own rows are (never wider than the rows still to be read).
+    public func canRewriteInPlace(width: Int) -> Bool {
+        header.pointee.exclusive && count > 0 && width > 0 && width <= rowWidth
+            && (!header.pointee.ownRowsInOrder || width <= fieldCount)
+    }
+
+    /// Gives every record a new field row, in place: record i gets the `width` fields at `rows + i·width`
+    /// (its key, time, position, watermark and op stay), and the batch takes `schema`. A map whose output
+    /// replaces its whole input this way copies no record. Bytes of a new row that are not the record's
+    /// own (same pointer and length as one of its current fields) are copied into the batch first, so
+    /// `rows` may point anywhere. Caller: checked `canRewriteInPlace(width:)`.
+    ///
+    /// Why it is safe: only a batch's sole holder marks it exclusive, around a call to a single fused
+    /// consumer, so no other batch, thread or buffer can read these records while they change. New row i
+    /// is written at `i·width` of the own row block; when the records' rows are that block in order, the
+    /// old row i starts at `i·fieldCount ≥ i·width` and was read just before, and no later old row is
+    /// touched (`width ≤ fieldCount`).
+    public func rewriteInPlace(schema newSchema: Schema, rows: UnsafeMutablePointer<rv_field>, width: Int) {
+        precondition(canRewriteInPlace(width: width) && newSchema.count == width, "not an in-place rewrite")
+        for i in 0..<count {
+            let source = rows + i * width
+            shareOrCopyBytes(source, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
+            let row = fieldRows + i * width
+            row.update(from: source, count: width)
+            records[i].fields = UnsafePointer(row)
+            records[i].field_count = UInt32(width)
+        }
+        schema = newSchema
+        fieldCount = width
+        header.pointee.ownRowsInOrder = true
     }
 
     /// Keeps every string or bytes field of `row` that is one of the parent record's own (same pointer
@@ -400,5 +451,6 @@ public final class RecordBatch: @unchecked Sendable {
             write += 1
         }
         header.pointee.count = write
+        header.pointee.ownRowsInOrder = false
     }
 }

@@ -47,7 +47,10 @@ public enum HostAPI {
             }
             guard Int(port) < fast.outputCount else { return c.invalid("\(service): no output port \(port)") }
             do {
-                return try outputs[Int(port)]._withUnsafeGuaranteedRef { try body(c, fast, $0) }
+                // Whatever was emitted before comes first: a deferred whole-batch rewrite is emitted now.
+                if fast.pendingPort >= 0 { try c.materializeDeferredRewrite() }
+                c.fast.pointee.emissions += 1
+                return try outputs[Int(port)]._withUnsafeGuaranteedRef { try body(c, c.fast.pointee, $0) }
             } catch {
                 c.pendingFailure = error
                 return RV_FATAL
@@ -194,6 +197,14 @@ public enum HostAPI {
                 }
                 guard count > 0 else { return RV_OK }
                 let base = rows ?? UnsafePointer(bitPattern: MemoryLayout<rv_field>.alignment)!
+                // A map replacing its whole input, first thing in this call, on an input batch it holds
+                // alone: rewrite that batch in place when process returns (no record copied).
+                if indexes == nil, fast.inputOffset == 0, fast.emissions == 1, fieldCount > 0, Int(fieldCount) == out.schema.count,
+                   !out.hasPendingRecords,
+                   try fast.input!._withUnsafeGuaranteedRef({ $0.count == Int(count) && $0.canRewriteInPlace(width: Int(fieldCount)) }) {
+                    c.deferRewrite(port: Int(port), rows: base, count: Int(count), width: Int(fieldCount))
+                    return RV_OK
+                }
                 let ok = try fast.input!._withUnsafeGuaranteedRef {
                     try out.emitDerived(from: $0, offset: fast.inputOffset, indexes: indexes, rows: base, count: Int(count),
                                         fieldCount: Int(fieldCount))

@@ -35,6 +35,13 @@ public final class PluginContext {
         var outputCount: Int
         var forwardable: UnsafeMutablePointer<Bool>?
         var inputCount: Int
+        /// Emitting host calls made during the current process call (reset before each).
+        var emissions: Int = 0
+        /// A whole-batch `emit_derived_batch` kept back to be applied in place when process returns
+        /// (see `PluginContext.deferRewrite`): its output port, or -1; its rows are in `rewriteRows`.
+        var pendingPort: Int = -1
+        var pendingCount: Int = 0
+        var pendingWidth: Int = 0
     }
 
     let fast: UnsafeMutablePointer<FastPath> = {
@@ -64,7 +71,58 @@ public final class PluginContext {
         self.nodeName = nodeName
     }
 
+    /// Rows of a deferred whole-batch rewrite (grown as needed, reused).
+    private var rewriteRows: UnsafeMutablePointer<rv_field>?
+    private var rewriteCapacity = 0
+
+    /// Keeps back an `emit_derived_batch` that replaces the whole input batch (copying its rows): when
+    /// process returns with nothing else emitted, the input batch — exclusive to this call — is
+    /// rewritten in place and passed on as the output (no record is copied); if anything else is emitted
+    /// first, or process fails, it is emitted the ordinary way at that point, in order.
+    func deferRewrite(port: Int, rows: UnsafePointer<rv_field>, count: Int, width: Int) {
+        let needed = count * width
+        if needed > rewriteCapacity {
+            rewriteRows?.deallocate()
+            rewriteRows = .allocate(capacity: needed)
+            rewriteCapacity = needed
+        }
+        rewriteRows!.update(from: rows, count: needed)
+        fast.pointee.pendingPort = port
+        fast.pointee.pendingCount = count
+        fast.pointee.pendingWidth = width
+    }
+
+    /// Emits a deferred rewrite the ordinary way (derived records in a new batch).
+    func materializeDeferredRewrite() throws {
+        let f = fast.pointee
+        guard f.pendingPort >= 0, let input = f.input else { return }
+        fast.pointee.pendingPort = -1
+        _ = try input._withUnsafeGuaranteedRef { batch in
+            try outputs[f.pendingPort].emitDerived(from: batch, offset: 0, indexes: nil, rows: rewriteRows!, count: f.pendingCount,
+                                                  fieldCount: f.pendingWidth)
+        }
+    }
+
+    /// Applies a deferred rewrite to `batch` (the input, still exclusive) in place and emits it whole.
+    func applyDeferredRewrite(to batch: RecordBatch) throws {
+        let f = fast.pointee
+        guard f.pendingPort >= 0 else { return }
+        fast.pointee.pendingPort = -1
+        let port = outputs[f.pendingPort]
+        guard batch.canRewriteInPlace(width: f.pendingWidth), batch.count == f.pendingCount else {
+            _ = try port.emitDerived(from: batch, offset: 0, indexes: nil, rows: rewriteRows!, count: f.pendingCount, fieldCount: f.pendingWidth)
+            return
+        }
+        batch.rewriteInPlace(schema: port.schema, rows: rewriteRows!, width: f.pendingWidth)
+        batch.setExclusive(false)
+        try port.emitWhole(batch)
+    }
+
+    /// Drops a deferred rewrite (the run is failing).
+    func discardDeferredRewrite() { fast.pointee.pendingPort = -1 }
+
     deinit {
+        rewriteRows?.deallocate()
         for value in configValues.values { free(value) }
         fast.pointee.outputs?.deallocate()
         fast.pointee.forwardable?.deallocate()

@@ -72,11 +72,22 @@ public final class PluginOperator: StreamOperator {
         while start < batch.count {
             var view = batch.cBatch(from: start)
             context.fast.pointee.inputOffset = start
+            context.fast.pointee.emissions = 0
             context.clearError()
             let status = withUnsafePointer(to: &view) { v in
                 def.process(HostAPI.table, context.opaque, instance, UInt32(port), v)
             }
-            if let failure = context.pendingFailure { throw failure }
+            if let failure = context.pendingFailure {
+                context.discardDeferredRewrite()
+                throw failure
+            }
+            // A whole-batch rewrite kept back by emit_derived_batch: in place if the call succeeded,
+            // else emitted the ordinary way before the failure is handled.
+            if status == RV_OK {
+                try context.applyDeferredRewrite(to: batch)
+            } else {
+                try context.materializeDeferredRewrite()
+            }
             switch status {
             case RV_OK:
                 start = batch.count

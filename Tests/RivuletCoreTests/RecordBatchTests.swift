@@ -54,4 +54,42 @@ import Testing
         #expect(r.field(2).value.f64 == 2.5)
         #expect(r.timestamp == 0)
     }
+
+    @Test func rewriteInPlaceOnlyWhenExclusiveAndTheRowsFit() {
+        let schema = Schema([FieldDefinition(name: "a", type: .i64), FieldDefinition(name: "b", type: .string)])
+        let batch = RecordBatch(schema: schema, capacity: 4)
+        for v in 0..<3 {
+            let i = batch.appendEmpty(timestamp: Int64(v), partition: 0, offset: Int64(v))
+            batch.setField(i, 0, .integer(Int64(v)))
+            batch.setStringField(i, 1, "s\(v)")
+        }
+        #expect(!batch.canRewriteInPlace(width: 1), "not exclusive")
+        batch.setExclusive(true)
+        #expect(!batch.canRewriteInPlace(width: 3), "wider than its rows")
+        #expect(batch.canRewriteInPlace(width: 1))
+        // New rows: the string field only, one shared (the record's own bytes), others from elsewhere.
+        var foreign = Array("xyz".utf8)
+        foreign.withUnsafeMutableBufferPointer { bytes in
+            let rows = UnsafeMutablePointer<rv_field>.allocate(capacity: 3)
+            defer { rows.deallocate() }
+            rows[0] = batch.field(0, 1)
+            for k in 1..<3 {
+                var f = rv_field()
+                f.type = FieldType.string.rawValue
+                f.len = 3
+                f.value.ptr = UnsafePointer(bytes.baseAddress!)
+                rows[k] = f
+            }
+            batch.rewriteInPlace(schema: Schema([FieldDefinition(name: "b", type: .string)]), rows: rows, width: 1)
+            bytes[0] = UInt8(ascii: "Q")  // the copies must not see this
+        }
+        #expect(batch.fieldCount == 1 && batch.schema.fields.map(\.name) == ["b"])
+        func text(_ i: Int) -> String {
+            let f = batch.field(i, 0)
+            return String(decoding: UnsafeRawBufferPointer(start: f.value.ptr, count: Int(f.len)), as: UTF8.self)
+        }
+        #expect([text(0), text(1), text(2)] == ["s0", "xyz", "xyz"])
+        #expect((0..<3).map { batch.record(at: $0).pointee.offset } == [0, 1, 2])
+        #expect(batch.record(at: 2).pointee.field_count == 1)
+    }
 }

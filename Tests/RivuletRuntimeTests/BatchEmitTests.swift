@@ -45,6 +45,44 @@ import Testing
         #expect(t.read("out.csv") == "id,n,tag\n" + (0..<3000).map { "\($0),\($0 * 20),t\($0)\n" }.joined())
     }
 
+    /// A whole-batch rewrite followed by a forward of an input record in the same call: the forwarded
+    /// record is the original (the in-place rewrite is given up: the derived records go out first, then it).
+    @Test func aForwardAfterAWholeBatchEmitSeesTheOriginalRecord() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", Self.input(6))
+        let fx = (try Fixtures.plugin("batch_emit") as NSString).deletingLastPathComponent
+        _ = try t.run(Self.manifest(mode: "all_then_forward"), overrides: ["sources.in.batch_size=3"], extraPluginPaths: [fx])
+        // Batches [0-2] and [3-5]: three doubled, then the batch's first record unchanged.
+        #expect(t.read("out.csv") == "id,n,tag\n0,0,t0\n1,20,t1\n2,40,t2\n0,0,t0\n3,60,t3\n4,80,t4\n5,100,t5\n3,30,t3\n")
+    }
+
+    /// In-place rewrites must never show to another reader of the same batch: the generator's records go
+    /// to the Swift projection and, unchanged, to a second sink; the projection's output to the C map and,
+    /// unchanged, to a third sink. Each sink sees exactly its own stage's records.
+    @Test func batchesReadByTwoConsumersAreNotRewrittenInPlace() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", Self.input(3000))
+        _ = try t.run("""
+        name: fan-out
+        plugins:
+          c: { library: rv_std_c }
+          s: { library: rv_std_swift }
+        sources:
+          in: { type: file, path: in.csv, schema: { id: i64, n: i64, tag: string } }
+        operators:
+          slim: { plugin: s, operator: project, config: { fields: [tag, n] } }
+          scaled: { plugin: c, operator: scale, config: { field: n, multiply: 3, add: 1 } }
+        sinks:
+          raw: { type: file, path: raw.csv }
+          projected: { type: file, path: projected.csv }
+          out: { type: file, path: out.csv }
+        edges: [in -> slim, in -> raw, slim -> scaled, slim -> projected, scaled -> out]
+        """)
+        #expect(t.read("raw.csv") == Self.input(3000))
+        #expect(t.read("projected.csv") == "tag,n\n" + (0..<3000).map { "t\($0),\($0 * 10)\n" }.joined())
+        #expect(t.read("out.csv") == "tag,n\n" + (0..<3000).map { "t\($0),\($0 * 30 + 1)\n" }.joined())
+    }
+
     @Test func anIndexPastTheBatchIsAnInvalidCall() throws {
         let t = TopologyRunner()
         t.write("in.csv", Self.input(4))

@@ -41,6 +41,12 @@ public final class OutputPort {
         state.deallocate()
     }
 
+    /// Whether a batch with records is waiting to be flushed.
+    public var hasPendingRecords: Bool {
+        guard let b = state.pointee.current else { return false }
+        return b._withUnsafeGuaranteedRef { !$0.isEmpty }
+    }
+
     /// Records emitted through this port so far (the emitting thread only).
     public var recordsOut: Int { state.pointee.recordsOut }
     /// Records handed downstream so far (none when the port is not connected), readable from any thread
@@ -171,6 +177,17 @@ public final class OutputPort {
         }
     }
 
+    /// Emits the whole of `batch` — an input this port's operator rewrote in place — as its next output
+    /// batch, right away (after anything pending). The caller guarantees the schema is the port's.
+    public func emitWhole(_ batch: RecordBatch) throws {
+        try flush()
+        batch.setExclusive(false)
+        capWatermarks(batch, from: 0)
+        state.pointee.recordsOut += batch.count
+        state.pointee.current = Unmanaged.passRetained(batch)
+        try flush()
+    }
+
     /// Hands the pending batch, if any, to every receiver.
     public func flush() throws {
         guard let pending = state.pointee.current else { return }
@@ -178,6 +195,13 @@ public final class OutputPort {
         let batch = pending.takeRetainedValue()
         if batch.isEmpty || receivers.isEmpty { return }
         recordsFlushed.add(Int64(batch.count))
+        // This port is the batch's only holder: a single fused receiver may rewrite it in place.
+        if receivers.count == 1 && receivers[0].operator.acceptsExclusiveBatches {
+            batch.setExclusive(true)
+            defer { batch.setExclusive(false) }
+            try receivers[0].operator.process(batch, port: receivers[0].port)
+            return
+        }
         for r in receivers { try r.operator.process(batch, port: r.port) }
     }
 

@@ -17,6 +17,10 @@ public protocol StreamOperator: AnyObject {
     func finish() throws
     /// Releases resources (destroy plugin instances, close files). Called once, after finish or on failure.
     func close()
+    /// Whether batches handed to it may be marked exclusive (`RecordBatch.setExclusive`): true for an
+    /// operator called directly in its upstream's thread (a fused edge); never for ring writers or
+    /// partitioners, which pass batches on.
+    var acceptsExclusiveBatches: Bool { get }
 }
 
 extension StreamOperator {
@@ -25,6 +29,8 @@ extension StreamOperator {
     }
 
     public func advanceProcessingTime(to now: Int64) throws {}
+
+    public var acceptsExclusiveBatches: Bool { false }
 }
 
 /// A failure that stops the run: a plugin returned RV_FATAL, a sink cannot write, a limit was exceeded.

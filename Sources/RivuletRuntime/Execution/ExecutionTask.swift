@@ -75,7 +75,14 @@ public final class ExecutionTask: @unchecked Sendable {
             // Records in = decoded records + input the source could not decode (dead-lettered).
             recordsIn.add(Int64(batch.count) + deadLetters.counter.value - rejectedBefore)
             if !batch.isEmpty {
-                for (receiver, port) in receivers { try receiver.process(batch, port: port) }
+                if receivers.count == 1 && receivers[0].0.acceptsExclusiveBatches {
+                    // The source made this batch and holds it alone: its one fused consumer may rewrite it.
+                    batch.setExclusive(true)
+                    try receivers[0].0.process(batch, port: receivers[0].1)
+                    batch.setExclusive(false)
+                } else {
+                    for (receiver, port) in receivers { try receiver.process(batch, port: port) }
+                }
             }
             time.observeClock()
             if time.watermark > watermark {

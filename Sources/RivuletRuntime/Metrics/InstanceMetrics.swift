@@ -41,6 +41,8 @@ final class CountingReceiver: StreamOperator {
     }
 
     func advanceProcessingTime(to now: Int64) throws { try target.advanceProcessingTime(to: now) }
+    /// A fused edge: the target runs in the caller's thread, so it may rewrite an exclusive batch.
+    var acceptsExclusiveBatches: Bool { true }
     func finish() throws { try target.finish() }
     func close() { target.close() }
 }

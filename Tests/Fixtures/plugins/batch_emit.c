@@ -1,7 +1,9 @@
 /* batch_emit.c — `every_other`: emits, through emit_derived_batch (ABI 1.1), the records at odd indexes
  * with `n` doubled and `tag` replaced by bytes of the plugin's own ("odd", which the host must copy), in
  * one call per batch. Config `mode`: `odd` (default), `bad_index` (an index past the batch),
- * `bad_width` (rows of the wrong width), `all` (indexes NULL: every record, tag kept — shared). */
+ * `bad_width` (rows of the wrong width), `all` (indexes NULL: every record, tag kept — shared),
+ * `all_then_forward` (as `all`, then record 0 forwarded unchanged: the host must not have rewritten the
+ * input in place yet). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +53,8 @@ static rv_status emit_process(const rv_host_api *api, rv_context *ctx, void *ins
         s->capacity = batch->count;
     }
     memcpy(s->odd, "odd", 4);
-    int all = strcmp(s->mode, "all") == 0;
+    int then_forward = strcmp(s->mode, "all_then_forward") == 0;
+    int all = strcmp(s->mode, "all") == 0 || then_forward;
     uint64_t count = 0;
     for (uint64_t i = 0; i < batch->count; i++) {
         if (!all && i % 2 == 0) continue;
@@ -71,6 +74,7 @@ static rv_status emit_process(const rv_host_api *api, rv_context *ctx, void *ins
      * now (the sink reads the records after process returns) must not show in the output. */
     memcpy(s->odd, "XXX", 4);
     memset(s->rows, 0xAB, count * s->width * sizeof(rv_field));
+    if (st == RV_OK && then_forward && batch->count > 0) st = api->forward(ctx, 0, batch, 0);
     return st;
 }
 
