@@ -30,9 +30,10 @@ public final class RecordBatch: @unchecked Sendable {
         /// Set by the batch's only holder (a port or source handing it to a single fused consumer) for the
         /// duration of that call: the consumer may then rewrite the records in place (`rewriteInPlace`).
         @usableFromInline var exclusive: Bool
-        /// Whether record i's fields are row i of this batch's own row block (false once a forwarded
-        /// record, whose fields are its parent's, is appended or records are removed).
-        @usableFromInline var ownRowsInOrder: Bool
+        /// Whether some record's fields are in this batch's own row block (rows are laid out there with a
+        /// stride of `fieldCount`, record j's at row ≥ j); false while every record is a forwarded one,
+        /// whose fields are its parent's.
+        @usableFromInline var ownRowsUsed: Bool
     }
 
     /// Batches this one's forwarded or derived records point into; kept alive as long as this batch.
@@ -61,7 +62,7 @@ public final class RecordBatch: @unchecked Sendable {
         fieldRows = .allocate(capacity: max(1, capacity * schema.count))
         watermarks = .allocate(capacity: capacity)
         header = .allocate(capacity: 1)
-        header.initialize(to: Header(count: 0, lastParent: nil, exclusive: false, ownRowsInOrder: true))
+        header.initialize(to: Header(count: 0, lastParent: nil, exclusive: false, ownRowsUsed: false))
     }
 
     deinit {
@@ -103,7 +104,6 @@ public final class RecordBatch: @unchecked Sendable {
         records[count] = parent.records[index]
         watermarks[count] = parent.watermarks[index]
         header.pointee.count += 1
-        header.pointee.ownRowsInOrder = false
         if header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
     }
 
@@ -119,7 +119,6 @@ public final class RecordBatch: @unchecked Sendable {
             n += 1
         }
         header.pointee.count = n
-        if !selected.isEmpty { header.pointee.ownRowsInOrder = false }
         if !selected.isEmpty && header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) {
             retain(parent)
         }
@@ -148,6 +147,7 @@ public final class RecordBatch: @unchecked Sendable {
         precondition(first + n <= capacity, "batch is full")
         let width = fieldCount
         let row0 = fieldRows + first * width
+        header.pointee.ownRowsUsed = true
         row0.update(from: rows, count: n * width)
         // The per-record loop is C (rv_host_append_derived): it stops after a record whose row holds bytes
         // that are not its parent's, which are copied here before it goes on.
@@ -178,7 +178,7 @@ public final class RecordBatch: @unchecked Sendable {
     /// and the new rows fit where its own rows are (never wider than the rows still to be read).
     public func canRewriteInPlace(width: Int) -> Bool {
         header.pointee.exclusive && count > 0 && width > 0 && width <= rowWidth
-            && (!header.pointee.ownRowsInOrder || width <= fieldCount)
+            && (!header.pointee.ownRowsUsed || width <= fieldCount)
     }
 
     /// Gives every record a new field row, in place: record i gets the `width` fields at `rows + i·width`
@@ -189,9 +189,11 @@ public final class RecordBatch: @unchecked Sendable {
     ///
     /// Why it is safe: only a batch's sole holder marks it exclusive, around a call to a single fused
     /// consumer, so no other batch, thread or buffer can read these records while they change. New row i
-    /// is written at `i·width` of the own row block; when the records' rows are that block in order, the
-    /// old row i starts at `i·fieldCount ≥ i·width` and was read just before, and no later old row is
-    /// touched (`width ≤ fieldCount`).
+    /// is written at `i·width` of the own row block. Records whose fields are in that block have them at
+    /// row r(j) ≥ j with a stride of `fieldCount` (appends put record j at row j; removing records only
+    /// moves them down), so with `width ≤ fieldCount` new row i ends at `(i+1)·width ≤ (i+1)·fieldCount`,
+    /// before the row of any later record: each old row is read (just before its record is rewritten)
+    /// and never overwritten earlier. A batch whose records are all forwarded uses none of its rows.
     public func rewriteInPlace(schema newSchema: Schema, rows: UnsafeMutablePointer<rv_field>, width: Int) {
         precondition(canRewriteInPlace(width: width) && newSchema.count == width, "not an in-place rewrite")
         for i in 0..<count {
@@ -204,7 +206,7 @@ public final class RecordBatch: @unchecked Sendable {
         }
         schema = newSchema
         fieldCount = width
-        header.pointee.ownRowsInOrder = true
+        header.pointee.ownRowsUsed = true
     }
 
     /// Keeps every string or bytes field of `row` that is one of the parent record's own (same pointer
@@ -240,6 +242,7 @@ public final class RecordBatch: @unchecked Sendable {
         precondition(count < capacity, "batch is full")
         precondition(fieldCount >= parent.fieldCount, "a derived record keeps every field of its parent")
         let row = fieldRows + count * fieldCount
+        header.pointee.ownRowsUsed = true
         let source = parent.records[index]
         if parent.fieldCount > 0 { row.initialize(from: source.fields, count: parent.fieldCount) }
         (row + parent.fieldCount).initialize(repeating: rv_field(), count: fieldCount - parent.fieldCount)
@@ -267,6 +270,7 @@ public final class RecordBatch: @unchecked Sendable {
         let source = record.pointee
         guard Int(source.field_count) == fieldCount, fieldCount == 0 || source.fields != nil else { return false }
         let row = fieldRows + count * fieldCount
+        header.pointee.ownRowsUsed = true
         var copy = source
         copy.key = nil
         for i in 0..<fieldCount {
@@ -311,6 +315,7 @@ public final class RecordBatch: @unchecked Sendable {
     public func appendEmpty(timestamp: Int64 = 0, partition: Int32 = -1, offset: Int64 = -1) -> Int {
         precondition(count < capacity, "batch is full")
         let row = fieldRows + count * fieldCount
+        header.pointee.ownRowsUsed = true
         row.initialize(repeating: rv_field(), count: fieldCount)
         records[count] = rv_record(
             key: nil, value: nil, fields: fieldCount == 0 ? nil : UnsafePointer(row), headers: nil, key_len: 0,
@@ -331,6 +336,7 @@ public final class RecordBatch: @unchecked Sendable {
     ) -> Int {
         precondition(count < capacity, "batch is full")
         let row = fieldRows + count * fieldCount
+        header.pointee.ownRowsUsed = true
         fill(row)
         records[count] = rv_record(
             key: key, value: nil, fields: fieldCount == 0 ? nil : UnsafePointer(row), headers: nil,
@@ -451,6 +457,5 @@ public final class RecordBatch: @unchecked Sendable {
             write += 1
         }
         header.pointee.count = write
-        header.pointee.ownRowsInOrder = false
     }
 }
