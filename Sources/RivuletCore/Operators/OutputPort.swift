@@ -198,7 +198,9 @@ public final class OutputPort {
         // This port is the batch's only holder: a single fused receiver may rewrite it in place.
         if receivers.count == 1 && receivers[0].operator.acceptsExclusiveBatches {
             batch.setExclusive(true)
-            defer { batch.setExclusive(false) }
+            // Cleared only if still set: a receiver that passed this very batch on (rewritten in place)
+            // cleared it before publishing it, and nothing may write to it after that.
+            defer { if batch.isExclusive { batch.setExclusive(false) } }
             try receivers[0].operator.process(batch, port: receivers[0].port)
             return
         }

@@ -78,8 +78,8 @@ public final class ExecutionTask: @unchecked Sendable {
                 if receivers.count == 1 && receivers[0].0.acceptsExclusiveBatches {
                     // The source made this batch and holds it alone: its one fused consumer may rewrite it.
                     batch.setExclusive(true)
+                    defer { if batch.isExclusive { batch.setExclusive(false) } }
                     try receivers[0].0.process(batch, port: receivers[0].1)
-                    batch.setExclusive(false)
                 } else {
                     for (receiver, port) in receivers { try receiver.process(batch, port: port) }
                 }
