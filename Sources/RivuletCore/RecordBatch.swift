@@ -194,11 +194,13 @@ public final class RecordBatch: @unchecked Sendable {
     /// moves them down), so with `width ≤ fieldCount` new row i ends at `(i+1)·width ≤ (i+1)·fieldCount`,
     /// before the row of any later record: each old row is read (just before its record is rewritten)
     /// and never overwritten earlier. A batch whose records are all forwarded uses none of its rows.
-    public func rewriteInPlace(schema newSchema: Schema, rows: UnsafeMutablePointer<rv_field>, width: Int) {
+    public func rewriteInPlace(schema newSchema: Schema, rows: UnsafeMutablePointer<rv_field>, width: Int, bytesResolved: Bool = false) {
         precondition(canRewriteInPlace(width: width) && newSchema.count == width, "not an in-place rewrite")
         for i in 0..<count {
             let source = rows + i * width
-            shareOrCopyBytes(source, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
+            if !bytesResolved {
+                shareOrCopyBytes(source, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
+            }
             let row = fieldRows + i * width
             row.update(from: source, count: width)
             records[i].fields = UnsafePointer(row)
@@ -207,6 +209,17 @@ public final class RecordBatch: @unchecked Sendable {
         schema = newSchema
         fieldCount = width
         header.pointee.ownRowsUsed = true
+    }
+
+    /// Makes the bytes of `count` new rows (`width` fields each, row i meant for record i) independent of
+    /// whoever made them: bytes that are not record i's own are copied into this batch's arena (which only
+    /// grows), and the rows are changed to point there. For rows kept for later (a deferred rewrite)
+    /// while their maker may free or reuse its buffers as soon as its call returns.
+    public func resolveBytes(ofRows rows: UnsafeMutablePointer<rv_field>, count n: Int, width: Int) {
+        precondition(n <= count, "more rows than records")
+        for i in 0..<n {
+            shareOrCopyBytes(rows + i * width, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
+        }
     }
 
     /// Keeps every string or bytes field of `row` that is one of the parent record's own (same pointer

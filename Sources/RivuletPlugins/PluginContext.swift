@@ -87,6 +87,9 @@ public final class PluginContext {
             rewriteCapacity = needed
         }
         rewriteRows!.update(from: rows, count: needed)
+        // The plugin may free or reuse the bytes its rows point to once this call returns: resolve them now
+        // (the input batch is held by this call alone, and its arena only grows).
+        fast.pointee.input!._withUnsafeGuaranteedRef { $0.resolveBytes(ofRows: rewriteRows!, count: count, width: width) }
         fast.pointee.pendingPort = port
         fast.pointee.pendingCount = count
         fast.pointee.pendingWidth = width
@@ -113,7 +116,7 @@ public final class PluginContext {
             _ = try port.emitDerived(from: batch, offset: 0, indexes: nil, rows: rewriteRows!, count: f.pendingCount, fieldCount: f.pendingWidth)
             return
         }
-        batch.rewriteInPlace(schema: port.schema, rows: rewriteRows!, width: f.pendingWidth)
+        batch.rewriteInPlace(schema: port.schema, rows: rewriteRows!, width: f.pendingWidth, bytesResolved: true)
         batch.setExclusive(false)
         try port.emitWhole(batch)
     }

@@ -69,10 +69,12 @@ public final class PluginOperator: StreamOperator {
         var start = 0
         var retries = 0
         var retryingAt = -1
+        // Counted over the whole batch, retries included: only a batch nothing was emitted from yet may
+        // be rewritten in place (records emitted by an earlier attempt may point into it).
+        context.fast.pointee.emissions = 0
         while start < batch.count {
             var view = batch.cBatch(from: start)
             context.fast.pointee.inputOffset = start
-            context.fast.pointee.emissions = 0
             context.clearError()
             let status = withUnsafePointer(to: &view) { v in
                 def.process(HostAPI.table, context.opaque, instance, UInt32(port), v)

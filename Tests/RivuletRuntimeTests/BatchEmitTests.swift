@@ -83,6 +83,16 @@ import Testing
         #expect(t.read("out.csv") == "tag,n\n" + (0..<3000).map { "t\($0),\($0 * 30 + 1)\n" }.joined())
     }
 
+    /// A whole-batch emit whose rows point at bytes the plugin frees as soon as the call returns (the
+    /// in-place path keeps the rows until process returns: their bytes must be copied during the call).
+    @Test func bytesOfAWholeBatchEmitAreCopiedDuringTheCall() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", Self.input(2000))
+        let fx = (try Fixtures.plugin("batch_emit") as NSString).deletingLastPathComponent
+        _ = try t.run(Self.manifest(mode: "all_fresh"), extraPluginPaths: [fx])
+        #expect(t.read("out.csv") == "id,n,tag\n" + (0..<2000).map { "\($0),\($0 * 20),new\n" }.joined())
+    }
+
     @Test func anIndexPastTheBatchIsAnInvalidCall() throws {
         let t = TopologyRunner()
         t.write("in.csv", Self.input(4))

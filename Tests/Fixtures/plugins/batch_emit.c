@@ -3,7 +3,8 @@
  * one call per batch. Config `mode`: `odd` (default), `bad_index` (an index past the batch),
  * `bad_width` (rows of the wrong width), `all` (indexes NULL: every record, tag kept — shared),
  * `all_then_forward` (as `all`, then record 0 forwarded unchanged: the host must not have rewritten the
- * input in place yet). */
+ * input in place yet), `all_fresh` (indexes NULL, every tag replaced by bytes in a buffer the plugin
+ * scribbles over and frees right after the call: the host must have copied them during it). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,13 +55,20 @@ static rv_status emit_process(const rv_host_api *api, rv_context *ctx, void *ins
     }
     memcpy(s->odd, "odd", 4);
     int then_forward = strcmp(s->mode, "all_then_forward") == 0;
-    int all = strcmp(s->mode, "all") == 0 || then_forward;
+    int fresh = strcmp(s->mode, "all_fresh") == 0;
+    int all = strcmp(s->mode, "all") == 0 || then_forward || fresh;
+    char *buffer = fresh ? malloc(4 * (batch->count ? batch->count : 1)) : NULL;
     uint64_t count = 0;
     for (uint64_t i = 0; i < batch->count; i++) {
         if (!all && i % 2 == 0) continue;
         rv_field *row = s->rows + count * s->width;
         memcpy(row, RV_BATCH_RECORD(batch, i)->fields, s->width * sizeof(rv_field));
         row[s->n].value.i64 *= 2;
+        if (fresh) {
+            memcpy(buffer + 4 * count, "new", 3);
+            row[s->tag].value.ptr = (const uint8_t *)(buffer + 4 * count);
+            row[s->tag].len = 3;
+        }
         if (!all) {
             row[s->tag].value.ptr = (const uint8_t *)s->odd;
             row[s->tag].len = 3;
@@ -74,6 +82,10 @@ static rv_status emit_process(const rv_host_api *api, rv_context *ctx, void *ins
      * now (the sink reads the records after process returns) must not show in the output. */
     memcpy(s->odd, "XXX", 4);
     memset(s->rows, 0xAB, count * s->width * sizeof(rv_field));
+    if (buffer) {
+        memset(buffer, 'Z', 4 * (batch->count ? batch->count : 1));
+        free(buffer);
+    }
     if (st == RV_OK && then_forward && batch->count > 0) st = api->forward(ctx, 0, batch, 0);
     return st;
 }
