@@ -39,3 +39,14 @@ size_t rv_host_append_derived(rv_record *out_records, int64_t *out_watermarks, r
     }
     return n;
 }
+
+size_t rv_host_first_foreign_row(const rv_record *records, const rv_field *rows, uint32_t width, size_t start, size_t n) {
+    for (size_t k = start; k < n; k++) {
+        const rv_field *row = rows + k * width;
+        for (uint32_t i = 0; i < width; i++) {
+            if (!is_bytes(row[i].type) || row[i].len == 0) continue;
+            if (!shared_with_parent(&row[i], i, records[k].fields, records[k].field_count)) return k;
+        }
+    }
+    return n;
+}

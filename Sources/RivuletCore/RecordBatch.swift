@@ -217,8 +217,11 @@ public final class RecordBatch: @unchecked Sendable {
     /// while their maker may free or reuse its buffers as soon as its call returns.
     public func resolveBytes(ofRows rows: UnsafeMutablePointer<rv_field>, count n: Int, width: Int) {
         precondition(n <= count, "more rows than records")
-        for i in 0..<n {
+        // Usually every byte field is the record's own: the C scan finds the few rows that are not.
+        var i = rv_host_first_foreign_row(records, rows, UInt32(width), 0, n)
+        while i < n {
             shareOrCopyBytes(rows + i * width, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
+            i = rv_host_first_foreign_row(records, rows, UInt32(width), i + 1, n)
         }
     }
 

@@ -21,4 +21,8 @@ size_t rv_host_append_derived(rv_record *out_records, int64_t *out_watermarks, r
                               const rv_record *parent_records, const int64_t *parent_watermarks, size_t offset,
                               const uint32_t *indexes, size_t start, size_t n, int32_t *needs_copy);
 
+/* The first k in start..<n whose row (the `width` fields at rows + k * width) has a string or bytes field
+ * that is not one of records[k]'s own fields (same pointer and length), or n when there is none. */
+size_t rv_host_first_foreign_row(const rv_record *records, const rv_field *rows, uint32_t width, size_t start, size_t n);
+
 #endif
