@@ -32,8 +32,10 @@ public struct BenchRunner {
         var notes: [String] = []
         var base = samples.first { $0.seconds >= settings.warmupSeconds } ?? samples[0]
         if base.seconds < settings.warmupSeconds || end.seconds - base.seconds < settings.intervalSeconds {
+            if settings.warmupSeconds > 0 {
+                notes.append(String(format: "the run (%.2f s) was not longer than the warm-up (%.2f s): measured from the start; give more --events", end.seconds, settings.warmupSeconds))
+            }
             base = samples[0]
-            notes.append(String(format: "the run (%.2f s) was not longer than the warm-up (%.2f s): measured from the start; give more --events", end.seconds, settings.warmupSeconds))
         }
         let measured = max(end.seconds - base.seconds, 1e-9)
         if measured < 1 {
