@@ -30,6 +30,19 @@ import Testing
                              intervalSeconds: 0.05, batchSize: 1024, ringCapacity: 64, nullSinks: false)
     }
 
+    /// Plans `manifest` with paced generators in place of its sources and a latency recorder, and runs it
+    /// through `BenchRunner`.
+    static func pacedRun(_ runner: TopologyRunner, _ manifest: String, events: Int, keys: Int, rate: Double,
+                         warmup: Double = 0) throws -> (report: BenchReport, latency: LatencyRecorder) {
+        let latency = LatencyRecorder(warmupNanoseconds: UInt64(warmup * 1e9))
+        let plan = try runner.plan(manifest) {
+            $0.generatorOverride = GeneratorOverride(events: events, keys: keys, rate: rate)
+            $0.latency = latency
+        }
+        let report = try BenchRunner(settings: settings(events: events, rate: rate, warmup: warmup)).run(plan, latency: latency)
+        return (report, latency)
+    }
+
     /// A CSV source replaced by generated records of its shape: 25,000 records 1 ms apart over 10 keys make
     /// three 10 s windows (10,000 + 10,000 + 5,000 records) per key; the file itself is never read.
     @Test func generatorReplacesAFileSourceKeepingItsShape() throws {
@@ -63,8 +76,7 @@ import Testing
     /// 16,000 latencies are recorded, each from the record's due time.
     @Test func pacedRunRecordsLatencyAfterTheWarmUp() throws {
         let runner = TopologyRunner()
-        let latency = LatencyRecorder(warmupNanoseconds: 200_000_000)
-        let plan = try runner.plan("""
+        let (report, _) = try Self.pacedRun(runner, """
         name: paced
         plugins:
           s: { library: rv_std_swift }
@@ -75,11 +87,7 @@ import Testing
         sinks:
           out: { type: "null" }
         edges: [gen -> slim, slim -> out]
-        """) {
-            $0.generatorOverride = GeneratorOverride(events: 20_000, keys: 5, rate: 20_000)
-            $0.latency = latency
-        }
-        let report = try BenchRunner(settings: Self.settings(events: 20_000, rate: 20_000, warmup: 0.2)).run(plan, latency: latency)
+        """, events: 20_000, keys: 5, rate: 20_000, warmup: 0.2)
         let l = try #require(report.latency)
         #expect(l.count == 16_000)
         #expect(l.unstamped == 0)
@@ -100,12 +108,7 @@ import Testing
     @Test func windowResultsAreMeasuredFromTheRecordThatCompletedThem() throws {
         let runner = TopologyRunner()
         runner.write("events.csv", "")
-        let latency = LatencyRecorder(warmupNanoseconds: 0)
-        let plan = try runner.plan(Self.windowManifest) {
-            $0.generatorOverride = GeneratorOverride(events: 5_000, keys: 10, rate: 50_000)
-            $0.latency = latency
-        }
-        let report = try BenchRunner(settings: Self.settings(events: 5_000, rate: 50_000, warmup: 0)).run(plan, latency: latency)
+        let (report, latency) = try Self.pacedRun(runner, Self.windowManifest, events: 5_000, keys: 10, rate: 50_000)
         #expect(report.latency?.count == 10)
         #expect(latency.unstamped == 0)
         #expect(runner.read("out.csv").split(separator: "\n").count == 11)
@@ -115,8 +118,7 @@ import Testing
     /// through a left stream–table join give 5,000 results, every one with a latency, none unstamped.
     @Test func joinResultsAreMeasuredFromTheRecordThatProducedThem() throws {
         let runner = TopologyRunner()
-        let latency = LatencyRecorder(warmupNanoseconds: 0)
-        let plan = try runner.plan("""
+        let (report, latency) = try Self.pacedRun(runner, """
         name: joined
         sources:
           clicks: { type: file, path: clicks.csv, schema: { ts: i64, user: string, page: string }, time: { type: event, field: ts, max_out_of_order: 1s } }
@@ -126,11 +128,7 @@ import Testing
         sinks:
           out: { type: "null" }
         edges: [clicks -> enrich.left, profiles -> enrich.right, enrich.out -> out]
-        """) {
-            $0.generatorOverride = GeneratorOverride(events: 5_000, keys: 50, rate: 50_000)
-            $0.latency = latency
-        }
-        let report = try BenchRunner(settings: Self.settings(events: 5_000, rate: 50_000, warmup: 0)).run(plan, latency: latency)
+        """, events: 5_000, keys: 50, rate: 50_000)
         #expect(report.operators.first { $0.node == "out" }?.recordsIn == 5_000)
         #expect(report.latency?.count == 5_000)
         #expect(latency.unstamped == 0)
@@ -138,19 +136,14 @@ import Testing
 
     @Test func reportRendersAsTextJSONAndSelfContainedHTML() throws {
         let runner = TopologyRunner()
-        let latency = LatencyRecorder(warmupNanoseconds: 0)
-        let plan = try runner.plan("""
+        let (report, _) = try Self.pacedRun(runner, """
         name: small
         sources:
           gen: { type: generator, count: 1000 }
         sinks:
           out: { type: "null" }
         edges: [gen -> out]
-        """) {
-            $0.generatorOverride = GeneratorOverride(events: 2_000, keys: 3, rate: 10_000)
-            $0.latency = latency
-        }
-        let report = try BenchRunner(settings: Self.settings(events: 2_000, rate: 10_000, warmup: 0)).run(plan, latency: latency)
+        """, events: 2_000, keys: 3, rate: 10_000)
         let text = report.text
         #expect(text.contains("throughput"))
         #expect(text.contains("latency     p50"))

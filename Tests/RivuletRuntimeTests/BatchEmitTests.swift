@@ -36,8 +36,8 @@ import Testing
         #expect(t.read("out.csv") == "id,n,tag\n" + odd)
     }
 
-    /// indexes NULL: every record, its tag shared with the input; calls of 1024 split into batches of 100.
-    @Test func withoutIndexesEveryRecordKeepsItsSharedBytes() throws {
+    /// indexes NULL: every record, its tag the input's own; calls of 1024 split into batches of 100.
+    @Test func withoutIndexesEveryRecordIsEmittedInOrder() throws {
         let t = TopologyRunner()
         t.write("in.csv", Self.input(3000))
         let fx = (try Fixtures.plugin("batch_emit") as NSString).deletingLastPathComponent
