@@ -77,11 +77,11 @@ import Testing
     @Test func lineReaderSplitsLinesAndKeepsQuotedNewlines() throws {
         let path = temporaryPath()
         try "a,\"multi\nline\"\r\nsecond\nlast".write(toFile: path, atomically: true, encoding: .utf8)
-        let reader = try LineReader(path: path, csvQuotes: true, bufferSize: 4)
+        let reader = try LineReader(path: path, csvDelimiter: UInt8(ascii: ","), bufferSize: 4)
         var lines: [String] = []
         while let line = try reader.next() { lines.append(String(decoding: line, as: UTF8.self)) }
         #expect(lines == ["a,\"multi\nline\"", "second", "last"])
-        #expect(reader.lineNumber == 3)
+        #expect(reader.lineNumber == 4, "the physical line where the last record starts")
     }
 }
 
@@ -115,5 +115,72 @@ func temporaryPath() -> String {
         #expect(parse("99999999") == 99_999_999)
         #expect(parse("") == nil)
         #expect(parse("-") == nil)
+    }
+}
+
+/// Files that change while they are read: the reader refuses to hand out torn or mixed lines.
+@Suite struct ChangingInputTests {
+    func lines(_ count: Int, from first: Int = 0) -> String {
+        (first..<first + count).map { "k\($0),\($0 * 1000 + 1)\n" }.joined()
+    }
+
+    @Test func aFileTruncatedWhileReadFailsInsteadOfTearingItsLastLine() throws {
+        let path = temporaryPath()
+        try lines(2_000).write(toFile: path, atomically: false, encoding: .utf8)
+        let reader = try LineReader(path: path, displayName: "in.csv", csvDelimiter: UInt8(ascii: ","), bufferSize: 4096)
+        var read = 0
+        while read < 10, try reader.next() != nil { read += 1 }
+        // Truncate in the middle of a line, far before what the reader has buffered.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: 1_003)
+        try handle.close()
+        var failure: InputChanged?
+        do {
+            while try reader.next() != nil { read += 1 }
+        } catch let error as InputChanged {
+            failure = error
+        }
+        let error = try #require(failure, "truncation must be reported, not read as end of input")
+        #expect(error.replaced == false)
+        #expect(error.sizeNow == 1_003)
+        #expect(error.description.hasPrefix("in.csv: the input shrank from at least 4096 to 1003 bytes"))
+        #expect(read < 2_000)
+    }
+
+    @Test func aFileReplacedWhileReadFailsAtItsEnd() throws {
+        let path = temporaryPath()
+        try lines(100).write(toFile: path, atomically: false, encoding: .utf8)
+        let reader = try LineReader(path: path, csvDelimiter: UInt8(ascii: ","), bufferSize: 64)
+        #expect(try reader.next() != nil)
+        try lines(5, from: 500).write(toFile: path, atomically: true, encoding: .utf8)  // rename over it
+        #expect(throws: InputChanged.self) { while try reader.next() != nil {} }
+    }
+
+    @Test func aFileThatOnlyGrowsIsReadToItsEnd() throws {
+        let path = temporaryPath()
+        try lines(100).write(toFile: path, atomically: false, encoding: .utf8)
+        let reader = try LineReader(path: path, bufferSize: 64)
+        var read = 0
+        while read < 5, try reader.next() != nil { read += 1 }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines(50, from: 100).utf8))
+        try handle.close()
+        while try reader.next() != nil { read += 1 }
+        #expect(read == 150)
+        #expect(reader.lineNumber == 150)
+    }
+
+    @Test func lineNumbersArePhysicalLinesWhereARecordStarts() throws {
+        let path = temporaryPath()
+        try "a,\"x\ny\nz\"\nb,2\nc,\"open\nd,4\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = try LineReader(path: path, csvDelimiter: UInt8(ascii: ","), bufferSize: 3)
+        var seen: [(String, Int, Bool)] = []
+        while let line = try reader.next() {
+            seen.append((String(decoding: line, as: UTF8.self), reader.lineNumber, reader.unclosedQuote))
+        }
+        #expect(seen.map(\.0) == ["a,\"x\ny\nz\"", "b,2", "c,\"open", "d,4"])
+        #expect(seen.map(\.1) == [1, 4, 5, 6])
+        #expect(seen.map(\.2) == [false, false, true, false])
     }
 }

@@ -63,7 +63,10 @@ public final class CSVDecoder: RecordDecoder {
         while true {
             var cell: UnsafeRawBufferPointer
             if i < n && line[i] == quote {
-                cell = unquote(line, &i)
+                do { cell = try unquote(line, &i, column: column) } catch {
+                    batch.removeLast()
+                    throw error
+                }
             } else {
                 let cellStart = i
                 while i < n && line[i] != delimiter { i &+= 1 }
@@ -99,7 +102,7 @@ public final class CSVDecoder: RecordDecoder {
             if i >= n { break }
             i &+= 1  // the delimiter
         }
-        if column < planned && !(line.isEmpty && planned == 1) {
+        if column != planned && !(line.isEmpty && planned == 1) {
             batch.removeLast()
             throw DecodeFailure("expected \(planned) columns, found \(column)")
         }
@@ -108,10 +111,14 @@ public final class CSVDecoder: RecordDecoder {
 
     /// Reads the quoted cell starting at `line[i]` into `scratch` (unescaping doubled quotes), moves `i`
     /// to the delimiter or end after it, and returns the unquoted bytes (valid until the next call).
-    private func unquote(_ line: UnsafeRawBufferPointer, _ i: inout Int) -> UnsafeRawBufferPointer {
+    /// Throws (the caller's record is removed) when the quote is not closed, or when anything but the
+    /// delimiter follows the closing quote: nothing of the line is dropped or altered silently.
+    private func unquote(_ line: UnsafeRawBufferPointer, _ i: inout Int, column: Int) throws(DecodeFailure) -> UnsafeRawBufferPointer {
         let quote = UInt8(ascii: "\"")
         let n = line.count
+        let opened = i
         var out = 0
+        var closed = false
         i += 1
         while i < n {
             if line[i] == quote {
@@ -122,13 +129,19 @@ public final class CSVDecoder: RecordDecoder {
                     continue
                 }
                 i += 1
+                closed = true
                 break
             }
             scratch.append(line[i], at: out)
             out += 1
             i += 1
         }
-        while i < n && line[i] != delimiter { i += 1 }
+        guard closed else {
+            throw DecodeFailure("column \(column + 1): the quote at byte \(opened + 1) is not closed")
+        }
+        if i < n && line[i] != delimiter {
+            throw DecodeFailure("column \(column + 1): unexpected text after the closing quote at byte \(i) (a quoted cell ends at a delimiter)")
+        }
         return UnsafeRawBufferPointer(start: scratch.bytes, count: out)
     }
 

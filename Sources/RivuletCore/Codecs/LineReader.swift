@@ -1,11 +1,20 @@
-// LineReader: reads a file or stdin in large chunks and hands out complete lines without copying them.
+// LineReader: reads a file or stdin in large chunks and hands out complete lines (or CSV records) without copying them.
 import Foundation
 
 /// Splits a byte stream into lines (`\n`, with an optional `\r` before it removed).
 ///
-/// Lines are handed out as views into an internal buffer, valid until the next call to `next()`. With
-/// `csvQuotes`, a newline inside a double-quoted CSV cell does not end the line (RFC 4180).
-/// - Complexity: O(bytes); one `read` per 1 MiB; a line longer than the buffer grows it.
+/// Lines are handed out as views into an internal buffer, valid until the next call to `next()`.
+///
+/// With a CSV delimiter, a newline inside a quoted cell does not end the record (RFC 4180). A quote opens
+/// a quoted cell only as the first byte of a cell; anywhere else (`Bob"s Diner`) it is an ordinary
+/// character, as in Python's `csv`. A quoted cell that is not closed — by a quote followed by the
+/// delimiter or the line end — within `CSVRecordLimits` (or before the end of input) is cut: `next()` returns the line where it opened alone, with `unclosedQuote` set,
+/// and reading resumes on the line after it — so the lines it would have swallowed are read as records.
+///
+/// A file must not change while it is read other than by growing: when it shrinks below what was read
+/// (truncated, rewritten in place) or its path names another file at the end, `next()` throws
+/// `InputChanged` instead of handing out a torn or mixed line.
+/// - Complexity: O(bytes); one `read` (and one `fstat`) per buffer; a line longer than the buffer grows it.
 public final class LineReader {
     public let path: String
     private let fd: Int32
@@ -15,33 +24,81 @@ public final class LineReader {
     private var start = 0
     private var end = 0
     private var eof = false
-    private let csvQuotes: Bool
-    /// 1-based number of the line last returned.
+    /// The CSV delimiter when records are CSV (quotes are then significant), else nil.
+    private let csvDelimiter: UInt8?
+    private let limits: CSVRecordLimits
+    /// 1-based number of the physical line where the record last returned starts.
     public private(set) var lineNumber = 0
+    /// Whether the line last returned was cut because a quote opened in it is never closed.
+    public private(set) var unclosedQuote = false
+    /// Physical lines handed out so far (a multi-line CSV record counts all its lines).
+    private var consumedLines = 0
     /// Reads a pipe or terminal (stdin): more input may take any time to come.
     public let isStream: Bool
+    /// For files: the file's identity when opened and the bytes read since, to see it change under us.
+    private let realPath: String?
+    private var identity: (device: UInt64, inode: UInt64) = (0, 0)
+    private var bytesRead: Int64 = 0
+
+    /// Progress of the search for the end of the record at `start` (offsets relative to `start`, so they
+    /// survive the buffer moving). Only newlines already passed inside quotes are committed here.
+    private struct Scan {
+        /// Where the next segment (bytes up to a newline) begins.
+        var offset = 0
+        /// No newline before this offset, from `offset` on (so a long line is not searched twice).
+        var searched = 0
+        /// Newlines inside quotes passed so far, and the first of them.
+        var newlines = 0
+        var firstNewline = -1
+    }
+    private var scan = Scan()
+    /// A record end found by `hasBufferedLine`, handed out by the next `next()`.
+    private var pending: Found?
+
+    private struct Found {
+        /// Absolute offsets into `buffer`: the line ends at `lineEnd`, the next starts at `consumed`.
+        var lineEnd: Int
+        var consumed: Int
+        var lines: Int
+        var cut: Bool
+    }
+
+    private enum Search {
+        case found(Found)
+        case needMore
+        case end
+    }
 
     /// Opens `path`; messages name it `displayName` (e.g. relative to the manifest) when given.
-    public init(path: String, displayName: String? = nil, csvQuotes: Bool = false, bufferSize: Int = 1 << 20) throws {
+    /// `csvDelimiter` makes quotes significant (CSV records may span lines).
+    public init(path: String, displayName: String? = nil, csvDelimiter: UInt8? = nil,
+                limits: CSVRecordLimits = .standard, bufferSize: Int = 1 << 20) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw IOFailure(path: path, operation: "open", errno: errno) }
+        guard fd >= 0 else { throw IOFailure(path: displayName ?? path, operation: "open", errno: errno) }
         self.fd = fd
         self.path = displayName ?? path
         ownsDescriptor = true
         isStream = false
-        self.csvQuotes = csvQuotes
-        capacity = bufferSize
-        buffer = .allocate(byteCount: bufferSize, alignment: 16)
+        realPath = path
+        self.csvDelimiter = csvDelimiter
+        self.limits = limits
+        capacity = max(bufferSize, 1)
+        buffer = .allocate(byteCount: capacity, alignment: 16)
+        var s = stat()
+        if fstat(fd, &s) == 0 { identity = (UInt64(s.st_dev), UInt64(s.st_ino)) }
     }
 
-    public init(descriptor: Int32, name: String, csvQuotes: Bool = false, bufferSize: Int = 1 << 16) {
+    public init(descriptor: Int32, name: String, csvDelimiter: UInt8? = nil, limits: CSVRecordLimits = .standard,
+                bufferSize: Int = 1 << 16) {
         fd = descriptor
         path = name
         ownsDescriptor = false
         isStream = true
-        self.csvQuotes = csvQuotes
-        capacity = bufferSize
-        buffer = .allocate(byteCount: bufferSize, alignment: 16)
+        realPath = nil
+        self.csvDelimiter = csvDelimiter
+        self.limits = limits
+        capacity = max(bufferSize, 1)
+        buffer = .allocate(byteCount: capacity, alignment: 16)
     }
 
     deinit {
@@ -49,50 +106,23 @@ public final class LineReader {
         buffer.deallocate()
     }
 
-    /// The next line without its terminator, or nil at the end of input. A last line without a newline
-    /// is returned too.
+    /// The next line (CSV: record) without its terminator, or nil at the end of input. A last line
+    /// without a newline is returned too.
     public func next() throws -> UnsafeRawBufferPointer? {
-        var scanFrom = start
-        var inQuotes = false
         while true {
-            // memchr finds each newline; with CSV quotes, the quotes before it (usually none) decide
-            // whether it ends the line.
-            var i = scanFrom
-            while i < end {
-                guard let found = memchr(buffer + i, 0x0A, end - i) else {
-                    if csvQuotes { inQuotes = inQuotes != oddQuotes(from: i, to: end) }
-                    i = end
-                    break
-                }
-                let newline = buffer.distance(to: UnsafeMutableRawPointer(found))
-                if csvQuotes { inQuotes = inQuotes != oddQuotes(from: i, to: newline) }
-                if !inQuotes { return take(upTo: newline, consumed: newline + 1) }
-                i = newline + 1
+            switch search() {
+            case .found(let found): return take(found)
+            case .end: return nil
+            case .needMore: try refill()
             }
-            scanFrom = end
-            if eof {
-                if start == end { return nil }
-                return take(upTo: end, consumed: end)
-            }
-            let scannedSoFar = scanFrom - start
-            try refill()
-            scanFrom = start + scannedSoFar
         }
     }
 
     /// Whether a complete line is already buffered (so `next()` returns without reading), or the input
     /// has ended. A stream source hands on what it has rather than wait for more.
     public var hasBufferedLine: Bool {
-        if eof { return true }
-        var i = start
-        var inQuotes = false
-        while i < end, let found = memchr(buffer + i, 0x0A, end - i) {
-            let newline = buffer.distance(to: UnsafeMutableRawPointer(found))
-            if csvQuotes { inQuotes = inQuotes != oddQuotes(from: i, to: newline) }
-            if !inQuotes { return true }
-            i = newline + 1
-        }
-        return false
+        if case .needMore = search() { return false }
+        return true
     }
 
     /// Reads once from the descriptor into the buffer (after `waitForInput` said input is ready, this
@@ -113,24 +143,121 @@ public final class LineReader {
         }
     }
 
-    /// Whether `buffer[from..<to]` holds an odd number of double quotes.
-    @inline(__always)
-    private func oddQuotes(from: Int, to: Int) -> Bool {
-        var odd = false
-        var i = from
-        while i < to, let q = memchr(buffer + i, 0x22, to - i) {
-            odd.toggle()
-            i = buffer.distance(to: UnsafeMutableRawPointer(q)) + 1
+    /// Looks for the end of the record at `start` in the buffered bytes.
+    private func search() -> Search {
+        if let pending { return .found(pending) }
+        while true {
+            let from = start + scan.offset
+            let searchFrom = max(from, start + scan.searched)
+            guard searchFrom < end, let hit = memchr(buffer + searchFrom, 0x0A, end - searchFrom) else {
+                scan.searched = end - start
+                guard eof else { return .needMore }
+                if start == end { return .end }
+                // The last line has no newline.
+                if let delimiter = csvDelimiter, quotes(from: from, to: end, inQuotes: scan.newlines > 0, delimiter) != .closed {
+                    return remember(cutOrWhole(wholeEnd: end))
+                }
+                return remember(Found(lineEnd: end, consumed: end, lines: scan.newlines + 1, cut: false))
+            }
+            let newline = buffer.distance(to: UnsafeMutableRawPointer(hit))
+            let state = csvDelimiter.map { quotes(from: from, to: newline, inQuotes: scan.newlines > 0, $0) } ?? .closed
+            switch state {
+            case .closed:
+                return remember(Found(lineEnd: newline, consumed: newline + 1, lines: scan.newlines + 1, cut: false))
+            case .malformed where scan.newlines == 0:
+                // One line: the decoder reports it.
+                return remember(Found(lineEnd: newline, consumed: newline + 1, lines: 1, cut: false))
+            case .malformed:
+                // The quote that seemed to close the cell was not the cell's end: it never closed.
+                return remember(cutOrWhole(wholeEnd: newline))
+            case .open:
+                // The newline is inside a quoted cell: the record goes on, up to the limits.
+                if scan.firstNewline < 0 { scan.firstNewline = newline - start }
+                scan.newlines += 1
+                scan.offset = newline + 1 - start
+                scan.searched = scan.offset
+                if scan.newlines + 1 > limits.maxLines || newline + 1 - start > limits.maxBytes {
+                    return remember(cutOrWhole(wholeEnd: newline))
+                }
+            }
         }
-        return odd
     }
 
-    private func take(upTo lineEnd: Int, consumed: Int) -> UnsafeRawBufferPointer {
-        var last = lineEnd
+    private func remember(_ found: Found) -> Search {
+        pending = found
+        return .found(found)
+    }
+
+    /// A record whose quote never closes: its first line alone when it spans lines, else all of it.
+    private func cutOrWhole(wholeEnd: Int) -> Found {
+        if scan.firstNewline >= 0 {
+            let newline = start + scan.firstNewline
+            return Found(lineEnd: newline, consumed: newline + 1, lines: 1, cut: true)
+        }
+        return Found(lineEnd: wholeEnd, consumed: wholeEnd, lines: 1, cut: true)
+    }
+
+    /// Where a CSV segment leaves its quotes.
+    private enum QuoteState {
+        /// No quoted cell is open at the segment's end.
+        case closed
+        /// A quoted cell is open: the newline at the end is part of it.
+        case open
+        /// A quote closed a cell but something other than a delimiter or the line end follows it.
+        case malformed
+    }
+
+    /// Scans CSV from `from` (a record's start, or just after a newline inside quotes when `inQuotes`) to
+    /// `to` (a newline or the end of input). A quote opens a cell only as the cell's first byte; inside a
+    /// quoted cell `""` is an escaped quote, and a closing quote must be followed by the delimiter or the
+    /// line's end (`\r` allowed).
+    @inline(__always)
+    private func quotes(from: Int, to: Int, inQuotes startsInQuotes: Bool, _ delimiter: UInt8) -> QuoteState {
+        let quote: UInt8 = 0x22
+        // Fast path: no quote at all in the segment.
+        if memchr(buffer + from, Int32(quote), to - from) == nil { return startsInQuotes ? .open : .closed }
+        var inQuotes = startsInQuotes
+        var atCellStart = !startsInQuotes
+        var i = from
+        while i < to {
+            if inQuotes {
+                guard let q = memchr(buffer + i, Int32(quote), to - i) else { return .open }
+                let at = buffer.distance(to: UnsafeMutableRawPointer(q))
+                let after: UInt8? = at + 1 < to ? buffer.load(fromByteOffset: at + 1, as: UInt8.self) : nil
+                if after == quote {
+                    i = at + 2
+                    continue
+                }
+                let endsCell = after == nil || after == delimiter || (after == 0x0D && at + 2 == to)
+                if !endsCell { return .malformed }
+                inQuotes = false
+                atCellStart = false
+                i = at + 1
+            } else {
+                if atCellStart && buffer.load(fromByteOffset: i, as: UInt8.self) == quote {
+                    inQuotes = true
+                    atCellStart = false
+                    i += 1
+                    continue
+                }
+                guard let d = memchr(buffer + i, Int32(delimiter), to - i) else { return .closed }
+                i = buffer.distance(to: UnsafeMutableRawPointer(d)) + 1
+                atCellStart = true
+            }
+        }
+        return inQuotes ? .open : .closed
+    }
+
+    private func take(_ found: Found) -> UnsafeRawBufferPointer {
+        var last = found.lineEnd
         if last > start && buffer.load(fromByteOffset: last - 1, as: UInt8.self) == UInt8(ascii: "\r") { last -= 1 }
         let line = UnsafeRawBufferPointer(start: buffer + start, count: last - start)
-        start = consumed
-        lineNumber += 1
+        start = found.consumed
+        lineNumber = consumedLines + 1
+        consumedLines += found.lines
+        unclosedQuote = found.cut
+        scan = Scan()
+        pending = nil
         return line
     }
 
@@ -157,7 +284,27 @@ public final class LineReader {
             }
             if n == 0 { eof = true }
             end += n
+            bytesRead += Int64(n)
+            if realPath != nil { try checkUnchanged(atEnd: n == 0) }
             return
+        }
+    }
+
+    /// Throws `InputChanged` when the file shrank below what was read, or (at its end) when its path now
+    /// names another file.
+    private func checkUnchanged(atEnd: Bool) throws {
+        var s = stat()
+        guard fstat(fd, &s) == 0, (s.st_mode & S_IFMT) == S_IFREG else { return }
+        if Int64(s.st_size) < bytesRead {
+            throw InputChanged(path: path, bytesRead: bytesRead, sizeNow: Int64(s.st_size), lines: consumedLines,
+                               replaced: false)
+        }
+        if atEnd, let realPath {
+            var now = stat()
+            if stat(realPath, &now) != 0 || UInt64(now.st_dev) != identity.device || UInt64(now.st_ino) != identity.inode {
+                throw InputChanged(path: path, bytesRead: bytesRead, sizeNow: Int64(s.st_size), lines: consumedLines,
+                                   replaced: true)
+            }
         }
     }
 }

@@ -75,8 +75,8 @@ public struct CSVEncoder: RecordEncoder {
     }
 }
 
-/// Writes one JSON object per record: `{"name":value,…}`. Strings are escaped; bytes are written as
-/// strings of their (lossy UTF-8) text; non-finite doubles as null.
+/// Writes one JSON object per record: `{"name":value,…}`. Strings and bytes are written as JSON strings,
+/// byte for byte (see `writeQuoted`); non-finite doubles as null.
 public struct JSONLinesEncoder: RecordEncoder {
     public let schema: Schema
     public let fields: [Int]
@@ -101,8 +101,9 @@ public struct JSONLinesEncoder: RecordEncoder {
     /// Writes the record as one JSON object, without a line end.
     public func encodeObject(_ record: UnsafePointer<rv_record>, to writer: ByteWriter) throws {
         if fields.isEmpty {
-            let text = String(decoding: UnsafeRawBufferPointer(start: record.pointee.value, count: Int(record.pointee.value_len)), as: UTF8.self)
-            try writer.write("{\"value\":\(JSONLinesEncoder.quoted(text))}")
+            try writer.write("{\"value\":")
+            try JSONLinesEncoder.writeQuoted(UnsafeRawBufferPointer(start: record.pointee.value, count: Int(record.pointee.value_len)), to: writer)
+            try writer.write(byte: UInt8(ascii: "}"))
             return
         }
         try writer.write(byte: UInt8(ascii: "{"))
@@ -123,8 +124,34 @@ public struct JSONLinesEncoder: RecordEncoder {
         case .i64, .timestamp: try writer.write(integer: value.value.i64)
         case .f64: try writer.write(value.value.f64.isFinite ? FieldText.formatDouble(value.value.f64) : "null")
         case .bool: try writer.write(value.value.i64 != 0 ? "true" : "false")
-        case .string, .bytes: try writer.write(quoted(FieldText.render(value)))
+        case .string, .bytes: try writeQuoted(UnsafeRawBufferPointer(start: value.value.ptr, count: Int(value.len)), to: writer)
         }
+    }
+
+    /// Writes `bytes` as a JSON string literal byte for byte: quotes, backslashes and control characters
+    /// are escaped, every other byte is written unchanged — bytes that are not UTF-8 stay as they came
+    /// (as in CSV output), never replaced by U+FFFD.
+    public static func writeQuoted(_ bytes: UnsafeRawBufferPointer, to writer: ByteWriter) throws {
+        try writer.write(byte: 0x22)
+        var runStart = 0
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+            if i > runStart { try writer.write(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i])) }
+            switch b {
+            case 0x22: try writer.write("\\\"")
+            case 0x5C: try writer.write("\\\\")
+            case 0x0A: try writer.write("\\n")
+            case 0x0D: try writer.write("\\r")
+            case 0x09: try writer.write("\\t")
+            default:
+                let hex = String(b, radix: 16)
+                try writer.write("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            }
+            runStart = i + 1
+        }
+        if bytes.count > runStart { try writer.write(UnsafeRawBufferPointer(rebasing: bytes[runStart...])) }
+        try writer.write(byte: 0x22)
     }
 
     /// `text` as a JSON string literal.
@@ -176,7 +203,12 @@ public struct LinesEncoder: RecordEncoder {
         } else {
             for (n, f) in fields.enumerated() {
                 if n > 0 { try writer.write(byte: delimiter) }
-                try writer.write(FieldText.render(record.pointee.fields[f]))
+                let value = record.pointee.fields[f]
+                if FieldType(rawValue: value.type)?.isBytesLike == true {
+                    try writer.write(UnsafeRawBufferPointer(start: value.value.ptr, count: Int(value.len)))
+                } else {
+                    try writer.write(FieldText.render(value))
+                }
             }
         }
         try writer.write(byte: 0x0A)

@@ -51,8 +51,8 @@ public final class DeadLetterRoute {
         port.didAppend()
     }
 
-    /// Input that could not even be decoded: always goes to the run's sink, with the raw text.
-    public func sendRaw(_ raw: String, reason: String) throws {
+    /// Input that could not even be decoded: always goes to the run's sink, with the raw bytes.
+    public func sendRaw(_ raw: UnsafeRawBufferPointer, reason: String) throws {
         counter.add(1)
         try sink.deadLetter(node: node, reason: reason, record: nil, schema: Schema(), raw: raw)
     }

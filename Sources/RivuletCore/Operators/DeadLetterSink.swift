@@ -5,15 +5,16 @@ import Foundation
 /// Receives failed records. Shared by every task, so implementations are thread-safe.
 public protocol DeadLetterSink: AnyObject, Sendable {
     /// `record` failed in `node` because of `reason`; `schema` describes its fields. `raw` is the input
-    /// text when the record could not even be decoded.
-    func deadLetter(node: String, reason: String, record: UnsafePointer<rv_record>?, schema: Schema, raw: String?) throws
+    /// bytes when the record could not even be decoded.
+    func deadLetter(node: String, reason: String, record: UnsafePointer<rv_record>?, schema: Schema, raw: UnsafeRawBufferPointer?) throws
     /// How many records were dead-lettered so far.
     var count: Int { get }
     func flush() throws
 }
 
 /// Writes dead letters as JSON lines: `{"node":…,"reason":…,"record":{…}}` (or `"raw":…` for input that
-/// could not be decoded), to a file or stderr.
+/// could not be decoded — `"raw_base64":…` when those bytes are not UTF-8, so they come back exactly), to a
+/// file or stderr.
 public final class JSONDeadLetterWriter: DeadLetterSink, @unchecked Sendable {
     private let lock = NSLock()
     private let open: () throws -> ByteWriter
@@ -34,13 +35,20 @@ public final class JSONDeadLetterWriter: DeadLetterSink, @unchecked Sendable {
     public var count: Int { lock.withLock { written } }
 
     public func deadLetter(
-        node: String, reason: String, record: UnsafePointer<rv_record>?, schema: Schema, raw: String?
+        node: String, reason: String, record: UnsafePointer<rv_record>?, schema: Schema, raw: UnsafeRawBufferPointer?
     ) throws {
         try lock.withLock {
             if writer == nil { writer = try open() }
             let writer = writer!
             try writer.write("{\"node\":\(JSONLinesEncoder.quoted(node)),\"reason\":\(JSONLinesEncoder.quoted(reason))")
-            if let raw { try writer.write(",\"raw\":\(JSONLinesEncoder.quoted(raw))") }
+            if let raw {
+                if String(validating: raw, as: UTF8.self) != nil {
+                    try writer.write(",\"raw\":")
+                    try JSONLinesEncoder.writeQuoted(raw, to: writer)
+                } else {
+                    try writer.write(",\"raw_base64\":\"\(Data(raw).base64EncodedString())\"")
+                }
+            }
             if let record {
                 try writer.write(",\"record\":")
                 let encoder = JSONLinesEncoder(schema: schema)

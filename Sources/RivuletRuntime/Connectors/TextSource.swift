@@ -9,9 +9,12 @@ public final class TextSource: RecordSource {
     public let schema: Schema
     let reader: LineReader
     let decoder: RecordDecoder
-    /// Where record positions come from: each record's offset is its line number.
-    public init(name: String, reader: LineReader, schema: Schema, decoder: RecordDecoder) {
+    /// How far a quoted CSV cell may run (for messages; the reader applies them).
+    let limits: CSVRecordLimits
+    /// Where record positions come from: each record's offset is the line number where it starts.
+    public init(name: String, reader: LineReader, schema: Schema, decoder: RecordDecoder, limits: CSVRecordLimits = .standard) {
         self.name = name
+        self.limits = limits
         self.reader = reader
         self.schema = schema
         self.decoder = decoder
@@ -30,6 +33,14 @@ public final class TextSource: RecordSource {
                 }
             }
             guard let line = try reader.next() else { return false }
+            if reader.unclosedQuote {
+                // Only the line where the quote opened is dead-lettered; the lines after it are read again.
+                try deadLetters.sendRaw(
+                    line, reason: "\(reader.path):\(reader.lineNumber): a quoted cell opened on this line is not closed "
+                        + "(by a quote before a delimiter or the line end) within \(limits.maxLines) lines or "
+                        + "\(limits.maxBytes) bytes; reading resumes on the next line")
+                continue
+            }
             if line.isEmpty && !schema.isEmpty { continue }
             do {
                 try decoder.decode(line, into: batch)
@@ -38,7 +49,7 @@ public final class TextSource: RecordSource {
                 batch.setPosition(i, partition: 0, offset: position)
             } catch {
                 try deadLetters.sendRaw(
-                    String(decoding: line, as: UTF8.self),
+                    line,
                     reason: "\(reader.path):\(reader.lineNumber): \(error.message)")
             }
         }

@@ -33,14 +33,14 @@ extension Planner {
             let reader: LineReader
             let prefix = manifest.directory.hasSuffix("/") ? manifest.directory : manifest.directory + "/"
             let display = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
-            do { reader = try LineReader(path: path, displayName: display, csvQuotes: spec.format == .csv) } catch {
+            do { reader = try LineReader(path: path, displayName: display, csvDelimiter: spec.format == .csv ? spec.delimiter : nil) } catch {
                 throw PlanError(spec.location, "source '\(spec.name)': \(error)")
             }
             source = try textSource(spec, reader: reader)
         case .stdin:
             node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
                                kind: "stdin (\(spec.format.rawValue))\(time)")
-            source = try textSource(spec, reader: LineReader(descriptor: 0, name: "stdin", csvQuotes: spec.format == .csv))
+            source = try textSource(spec, reader: LineReader(descriptor: 0, name: "stdin", csvDelimiter: spec.format == .csv ? spec.delimiter : nil))
         }
         if let override = options.generatorOverride {
             return try planGenerated(spec, override, replacing: source, node: node, plan)
