@@ -19,4 +19,6 @@ enum ExitStatus {
     static let invalid: Int32 = 2
     /// The run completed, but some records were dead-lettered.
     static let deadLetters: Int32 = 3
+    /// Stopped by a signal (SIGINT 130, SIGTERM 143), as shells report it.
+    static func signalled(_ signo: Int32) -> Int32 { 128 + signo }
 }

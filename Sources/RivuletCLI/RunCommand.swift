@@ -8,7 +8,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a topology until its sources end.",
-        discussion: "Exit status: 0 all records processed; 3 completed with dead-lettered records; 1 the run failed; 2 the manifest or a plugin is invalid.")
+        discussion: "Exit status: 0 all records processed; 3 completed with dead-lettered records; 1 the run failed; 2 the manifest or a plugin is invalid; 130/143 stopped by SIGINT/SIGTERM (the first one stops gracefully: everything read is processed and written; a second one stops at once).")
 
     @OptionGroup var options: ManifestOptions
 
@@ -31,6 +31,8 @@ struct RunCommand: ParsableCommand {
         }
         defer { server?.stop() }
         let showProgress = !quiet && isatty(2) != 0
+        let signals = StopSignals(plan: plan)
+        defer { signals.uninstall() }
         let summary: RunSummary
         do {
             summary = try plan.run(progress: showProgress ? { p in
@@ -41,10 +43,15 @@ struct RunCommand: ParsableCommand {
         } catch {
             if showProgress { printError("") }
             printError("rivulet: run failed: \(error)")
+            if let signo = signals.first { throw ExitCode(ExitStatus.signalled(signo)) }
             throw ExitCode(ExitStatus.failed)
         }
         if showProgress { printError("") }
         if !quiet { printError(summary.text) }
+        if let signo = signals.first {
+            printError("rivulet: stopped by \(StopSignals.name(signo)): every record read was processed and written")
+            throw ExitCode(ExitStatus.signalled(signo))
+        }
         if summary.deadLetters > 0 { throw ExitCode(ExitStatus.deadLetters) }
     }
 }

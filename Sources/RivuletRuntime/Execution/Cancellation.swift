@@ -3,9 +3,11 @@ import Atomics
 import Foundation
 
 /// Set once when any task fails (or the user interrupts); every blocking loop checks it, so no task waits
-/// forever on a ring whose other side has died.
+/// forever on a ring whose other side has died. Separately, a stop request makes every source end its
+/// input at the next batch, so everything read so far still flows to the sinks (a graceful stop).
 public final class Cancellation: @unchecked Sendable {
     private let flag = ManagedAtomic<Bool>(false)
+    private let stop = ManagedAtomic<Bool>(false)
     private let lock = NSLock()
     private var failure: Error?
 
@@ -20,6 +22,18 @@ public final class Cancellation: @unchecked Sendable {
     }
 
     public var firstFailure: Error? { lock.withLock { failure } }
+
+    /// Sources end their input before their next batch; the rest of the run drains as at the end of input.
+    public func requestStop() { stop.store(true, ordering: .releasing) }
+
+    public var isStopRequested: Bool { stop.load(ordering: .acquiring) }
+}
+
+/// The run was stopped at once (a second interrupt): nothing in flight is written, stores are not committed.
+public struct RunAborted: Error, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
 }
 
 /// Thrown out of a blocked loop when the run was cancelled by another task's failure.

@@ -62,6 +62,8 @@ public final class ExecutionTask: @unchecked Sendable {
         var watermark = Int64.min
         while more {
             if cancellation.isCancelled { throw RunCancelled() }
+            // A graceful stop: the input ends here, everything read so far flows on.
+            if cancellation.isStopRequested { break }
             let batch = RecordBatch(schema: source.schema, capacity: batchSize)
             let rejectedBefore = deadLetters.counter.value
             more = try source.fill(batch, deadLetters: deadLetters)

@@ -109,6 +109,17 @@ public final class ExecutionPlan {
         return summary
     }
 
+    /// Stops the run gracefully (safe from any thread, e.g. a signal handler's queue): every source ends
+    /// its input before its next batch, and the run completes as at the end of input — windows fire, sinks
+    /// flush, stores commit, `run` returns its summary.
+    public func requestStop() { cancellation.requestStop() }
+
+    /// Whether `requestStop` was called.
+    public var isStopRequested: Bool { cancellation.isStopRequested }
+
+    /// Stops the run at once: `run` throws `RunAborted(reason)`; stores are not committed.
+    public func abort(_ reason: String) { cancellation.fail(RunAborted(reason)) }
+
     /// Destroys every operator instance and closes sources (also when planning or running failed).
     public func close() {
         guard !closed else { return }
