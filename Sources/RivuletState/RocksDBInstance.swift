@@ -30,6 +30,10 @@ public final class RocksDBInstance {
             throw StoreError(store: path, "cannot create the RocksDB folder: \(error.localizedDescription)")
         }
         let options = rocksdb_options_create()!
+        // RocksDB's own info LOG lives on the same disk; a LOG write that failed (a full disk) aborts
+        // the process the next time RocksDB logs (an assertion in Debian's build). Only fatal messages
+        // are logged; every error reaches the user through the statuses checked here.
+        rocksdb_options_set_info_log_level(options, 4)
         rocksdb_options_set_create_if_missing(options, 1)
         rocksdb_options_set_create_missing_column_families(options, 1)
         // The families already in the database must all be opened.
@@ -86,8 +90,11 @@ public final class RocksDBInstance {
     }
 
     /// Writes the pending batch of every store of this database atomically — or, while a scan is open on
-    /// it (an iterator reads through the batch), when the last scan closes.
+    /// it (an iterator reads through the batch), when the last scan closes. After a write failed (a full
+    /// disk, an I/O error) nothing is written again: every later commit throws the same error, so what
+    /// was committed before stays intact and RocksDB is never used past its error.
     public func commit() throws(StoreError) {
+        if let failure { throw failure }
         if openIterators > 0 {
             commitPending = true
             return
@@ -97,10 +104,19 @@ public final class RocksDBInstance {
         rocksdb_write_writebatch_wi(db, writeOptions, batch, &err)
         if let e = err {
             defer { free(e) }
-            throw StoreError(store: path, "write failed: \(String(cString: e))")
+            let stores = families.keys.filter { $0 != "default" }.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            let error = StoreError(
+                store: families.count == 2 ? families.keys.first { $0 != "default" }! : path,
+                "RocksDB at \(path)\(families.count > 2 ? " (stores \(stores))" : ""): write failed: \(String(cString: e)); "
+                    + "the changes of the batch in flight were not written, everything committed before is intact")
+            failure = error
+            throw error
         }
         rocksdb_writebatch_wi_clear(batch)
     }
+
+    /// The first failed write, after which the database is not written again.
+    private var failure: StoreError?
 
     /// A scan closed: run a commit it held back.
     func iteratorClosed() {
@@ -113,7 +129,7 @@ public final class RocksDBInstance {
     public func close(commit: Bool = true) {
         guard !closed else { return }
         closed = true
-        if commit {
+        if commit && failure == nil {
             openIterators = 0
             try? self.commit()
         }
