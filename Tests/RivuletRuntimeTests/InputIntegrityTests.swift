@@ -75,6 +75,32 @@ import Testing
         #expect(summary.deadLetters == 2)
     }
 
+    @Test func aMultiLineRecordThatDoesNotDecodeGivesUpOnlyItsFirstLine() throws {
+        let t = TopologyRunner()
+        // Line 2's quote is closed by the stray quote of line 4 ("12\","): one record of lines 2–4 with 7
+        // cells. Only line 2 is dead-lettered; lines 3 and 4 are read again.
+        t.write("payments.csv", Self.header + """
+            p-1,1,4111,12.5,EUR,"Bob's Diner
+            p-2,2,4222,13.5,EUR,ok
+            p-3,3,4333,14.5,EUR,12",x
+            p-4,4,4444,15.5,EUR,fine
+
+            """)
+        let summary = try t.run(passThrough())
+        #expect(t.read("out.csv") == """
+            payment_id,ts,card,amount,currency,merchant
+            p-2,2,4222,13.5,EUR,ok
+            p-4,4,4444,15.5,EUR,fine
+
+            """)
+        #expect(summary.deadLetters == 2)
+        #expect(t.read("dead.jsonl") == """
+            {"node":"payments","reason":"payments.csv:2: expected 6 columns, found 7 (in a record spanning lines 2–4; only its first line is dead-lettered, reading resumes on the next line)","raw":"p-1,1,4111,12.5,EUR,\\"Bob's Diner"}
+            {"node":"payments","reason":"payments.csv:4: expected 6 columns, found 7","raw":"p-3,3,4333,14.5,EUR,12\\",x"}
+
+            """)
+    }
+
     @Test func aQuoteOpenForMoreThanTheLineLimitIsCut() throws {
         let t = TopologyRunner()
         var text = Self.header + "p-0,0,4000,1.0,EUR,\"opens here\n"

@@ -252,13 +252,36 @@ public final class LineReader {
         var last = found.lineEnd
         if last > start && buffer.load(fromByteOffset: last - 1, as: UInt8.self) == UInt8(ascii: "\r") { last -= 1 }
         let line = UnsafeRawBufferPointer(start: buffer + start, count: last - start)
+        lastRecord = (start, found.lines > 1 ? start + scan.firstNewline : -1)
         start = found.consumed
         lineNumber = consumedLines + 1
         consumedLines += found.lines
+        lineCount = found.lines
         unclosedQuote = found.cut
         scan = Scan()
         pending = nil
         return line
+    }
+
+    /// Physical lines of the record last returned.
+    public private(set) var lineCount = 0
+    /// Where the record last returned starts in the buffer, and its first newline (-1: one line).
+    private var lastRecord = (start: 0, firstNewline: -1)
+
+    /// Takes back the record last returned, when it spans lines, but its first line: that line is
+    /// returned (valid until the next `next()`), and the next `next()` reads from the line after it.
+    /// For a multi-line CSV record that does not decode: its quotes may pair wrongly (an unclosed quote
+    /// closed lines later by a stray one), so only its first line is given up and the rest is read again.
+    public func rereadAfterFirstLine() -> UnsafeRawBufferPointer? {
+        guard lineCount > 1, lastRecord.firstNewline >= 0 else { return nil }
+        var last = lastRecord.firstNewline
+        if last > lastRecord.start && buffer.load(fromByteOffset: last - 1, as: UInt8.self) == UInt8(ascii: "\r") { last -= 1 }
+        start = lastRecord.firstNewline + 1
+        consumedLines = lineNumber
+        lineCount = 1
+        scan = Scan()
+        pending = nil
+        return UnsafeRawBufferPointer(start: buffer + lastRecord.start, count: last - lastRecord.start)
     }
 
     /// Moves the unread tail to the front, grows the buffer if a line fills it, and reads more.

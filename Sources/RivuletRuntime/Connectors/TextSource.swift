@@ -48,9 +48,18 @@ public final class TextSource: RecordSource {
                 let position = Int64(reader.lineNumber)
                 batch.setPosition(i, partition: 0, offset: position)
             } catch {
-                try deadLetters.sendRaw(
-                    line,
-                    reason: "\(reader.path):\(reader.lineNumber): \(error.message)")
+                let lines = reader.lineCount
+                if lines > 1, let first = reader.rereadAfterFirstLine() {
+                    // Quotes that span lines may pair wrongly (an unclosed quote closed by a stray one lines
+                    // later): give up only the first line and read the lines after it again.
+                    try deadLetters.sendRaw(
+                        first,
+                        reason: "\(reader.path):\(reader.lineNumber): \(error.message) (in a record spanning lines "
+                            + "\(reader.lineNumber)–\(reader.lineNumber + lines - 1); only its first line is dead-lettered, "
+                            + "reading resumes on the next line)")
+                    continue
+                }
+                try deadLetters.sendRaw(line, reason: "\(reader.path):\(reader.lineNumber): \(error.message)")
             }
         }
         return true
