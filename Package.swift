@@ -44,7 +44,8 @@ let package = Package(
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.
         .target(name: "RivuletState", dependencies: ["CRocksDB"]),
-        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // hiredis, and OpenSSL for TLS connections to Redis (Debian 12's hiredis 0.14 has no TLS of its own).
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev", "libssl-dev"])]),
         // External lookups (Redis through hiredis) with a local LRU + TTL cache.
         .target(name: "RivuletLookup", dependencies: ["CHiredis", "CRivulet", "RivuletCore"]),
         // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.

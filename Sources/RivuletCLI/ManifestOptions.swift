@@ -28,7 +28,7 @@ struct ManifestOptions: ParsableArguments {
         return o
     }
 
-    /// Loads, validates and plans the manifest; prints every error and exits 2 when it cannot.
+    /// Loads, validates and plans the manifest; prints its warnings, and every error and exits 2 when it cannot.
     /// `adjust` may change the options and the loaded manifest first (benchmarks).
     func plan(adjust: (inout RunOptions, inout Manifest) -> Void = { _, _ in }) throws -> ExecutionPlan {
         var loaded: Manifest
@@ -38,6 +38,7 @@ struct ManifestOptions: ParsableArguments {
             printError("\(error)")
             throw ExitCode(ExitStatus.invalid)
         }
+        for warning in loaded.warnings { printError("\(warning)") }
         var options = runOptions
         adjust(&options, &loaded)
         do {

@@ -2,6 +2,12 @@
 
 public struct LookupError: Error, CustomStringConvertible, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The server refused us (authentication, TLS verification): retrying cannot help, so the run fails
+    /// instead of dead-lettering every record.
+    public let isRejection: Bool
+    public init(_ message: String, rejection: Bool = false) {
+        self.message = message
+        isRejection = rejection
+    }
     public var description: String { message }
 }

@@ -10,7 +10,10 @@ import RivuletCore
 /// commands (one round trip each). A key Redis does not have: the record keeps NULL fields (`keep`) or
 /// is dropped (`drop`). A failed lookup (server down, timeout): the records that needed it are
 /// dead-lettered with the reason and the run goes on (`dead_letter`), or the run stops (`fail`); the
-/// connection is reopened for the next batch, so lookups resume when the server is back.
+/// connection is reopened for the next batch, so lookups resume when the server is back. A server that
+/// refuses us (wrong password, NOAUTH, a certificate not accepted) fails the run whatever `onError`
+/// says: `start` checks the connection before the run reads anything, and a refusal on a reconnect
+/// later stops it too, rather than dead-lettering every record.
 public final class RedisLookupOperator: StreamOperator {
     public enum Command { case hash, string }
     public enum OnError { case deadLetter, fail }
@@ -104,7 +107,7 @@ public final class RedisLookupOperator: StreamOperator {
                 for (key, result) in zip(chunk, replies) {
                     guard case .success(let reply) = result else {
                         if case .failure(let failure) = result {
-                            if onError == .fail { throw OperatorFailure(node: name, message: "lookup failed: \(failure)") }
+                            if onError == .fail || failure.isRejection { throw OperatorFailure(node: name, message: "lookup failed: \(failure)") }
                             failures[key] = "\(failure)"
                         }
                         continue
@@ -121,7 +124,7 @@ public final class RedisLookupOperator: StreamOperator {
                 throw failure
             } catch {
                 let reason = "\(error)"
-                if onError == .fail { throw OperatorFailure(node: name, message: "lookup failed: \(reason)") }
+                if onError == .fail || (error as? LookupError)?.isRejection == true { throw OperatorFailure(node: name, message: "lookup failed: \(reason)") }
                 for key in chunk { failures[key] = reason }
             }
         }
@@ -200,6 +203,14 @@ public final class RedisLookupOperator: StreamOperator {
             }
         }
         return values
+    }
+
+    /// Connects (TLS, AUTH) and pings before the run starts: a refusal fails the run with the server's
+    /// message; a server that cannot be reached yet is left to the lookups (dead letters or `fail`).
+    public func start() throws {
+        do { try client.check() } catch let error as LookupError where error.isRejection {
+            throw OperatorFailure(node: name, message: "\(error)")
+        } catch {}
     }
 
     public func advanceWatermark(to watermark: Int64) throws {

@@ -35,10 +35,20 @@ public struct LookupSpec: Sendable, Hashable {
     public var timeout: Int64
     public var onError: OnError
     public var onMissing: OnMissing
+    /// The Redis 6 ACL user to authenticate as (with `password`); nil: `AUTH password` alone.
+    public var username: String?
+    /// Where to read the password sent with AUTH on every connect; nil: no AUTH.
+    public var password: PasswordSpec?
+    /// TLS to the server; nil: plain TCP.
+    public var tls: LookupTLSSpec?
 
     public init(host: String, port: Int, key: String, keyPrefix: String, command: Command, fields: [FieldSpec],
-                cacheEntries: Int, cacheBytes: Int, cacheTTL: Int64, batch: Int, timeout: Int64, onError: OnError, onMissing: OnMissing)
+                cacheEntries: Int, cacheBytes: Int, cacheTTL: Int64, batch: Int, timeout: Int64, onError: OnError, onMissing: OnMissing,
+                username: String? = nil, password: PasswordSpec? = nil, tls: LookupTLSSpec? = nil)
     {
+        self.username = username
+        self.password = password
+        self.tls = tls
         self.host = host
         self.port = port
         self.key = key

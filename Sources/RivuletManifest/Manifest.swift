@@ -26,6 +26,8 @@ public struct Manifest: Sendable, Hashable {
     public var stores: [StoreSpec] = []
     /// Where RocksDB stores and changelogs live (default: `state` beside the manifest).
     public var stateDirectory: String = ""
+    /// What loading found allowed but unwise (the CLI prints them on stderr; they stop nothing).
+    public var warnings: [ManifestWarning] = []
 
     /// Creates a manifest from parts (for tests and tools; `load` and `parse` are the validated way).
     public init(name: String, file: String, directory: String, plugins: [PluginSpec] = [], sources: [SourceSpec] = [],
@@ -78,7 +80,8 @@ public struct Manifest: Sendable, Hashable {
         var overridden = OverrideApplier()
         let root = overridden.apply(overrides, to: parsed)
         var decoder = ManifestDecoder(directory: PathResolver.directory(of: absoluteFile))
-        let manifest = decoder.decode(root, file: file, absoluteFile: absoluteFile)
+        var manifest = decoder.decode(root, file: file, absoluteFile: absoluteFile)
+        manifest?.warnings = decoder.warnings
         var errors = composer.errors + overridden.errors + decoder.errors
         if let manifest {
             var graph = GraphValidator(declarations: decoder.declarations, edges: manifest.edges,

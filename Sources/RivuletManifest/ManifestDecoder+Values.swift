@@ -6,6 +6,11 @@ extension ManifestDecoder {
         errors.append(ManifestError(location, message))
     }
 
+    /// Records a warning at `location` (the manifest stays valid).
+    mutating func warning(_ location: SourceLocation, _ message: String) {
+        warnings.append(ManifestWarning(location, message))
+    }
+
     /// The entries of a mapping, after checking its keys. A key outside `allowed` is an error: "does not
     /// apply to `otherContext`" when it is in `otherKeys` (it belongs to another type), else "unknown".
     /// A key of `required` that is missing is an error at the mapping. Nil when `node` is not a mapping.

@@ -11,6 +11,8 @@ struct ManifestDecoder {
     let directory: String
     /// Every error found so far.
     var errors: [ManifestError] = []
+    /// Every warning found so far.
+    var warnings: [ManifestWarning] = []
     /// The names written under `plugins`, even those whose definition has errors.
     var pluginNames: [String] = []
     /// The stores declared under `stores`.

@@ -9,8 +9,16 @@ import Testing
 @Suite struct PrometheusTests {
     /// GET `path` from 127.0.0.1:`port` with a plain socket; returns the status line and the body.
     static func get(_ port: Int, _ path: String) throws -> (status: String, body: String) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try connectClient(port)
         defer { close(fd) }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        return readResponse(fd)
+    }
+
+    /// A blocking client socket connected to 127.0.0.1:`port`; reads give up after 10 s (no test hangs).
+    static func connectClient(_ port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -18,9 +26,15 @@ import Testing
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
+        if connected != 0 { close(fd) }
         try #require(connected == 0, "connect to \(port)")
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// Reads until the server closes; returns the status line and the body.
+    static func readResponse(_ fd: Int32) -> (status: String, body: String) {
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -87,6 +101,82 @@ import Testing
         #expect(scraped == scraped.sorted())
         #expect(scraped.contains { $0 > 0 && $0 < 40_000 })
         #expect(Self.sample(try Self.get(server.port, "/metrics").body, #"rivulet_records_in_total{operator="out",instance="0"}"#) == 40_000)
+    }
+
+    /// Whether the server has closed `fd` (end of input ready to read), waiting at most `seconds`.
+    static func closedByServer(_ fd: Int32, within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let remaining = max(0, deadline.timeIntervalSinceNow)
+            let polled = poll(&ready, 1, Int32(remaining * 1000))
+            if polled < 0 && errno == EINTR { continue }
+            if polled <= 0 { return false }
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
+            if n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) { return true }
+            if remaining == 0 { return false }
+        }
+    }
+
+    /// Eight clients that connect and send nothing, or half a request line, do not delay a scrape: it is
+    /// answered while all eight are still open, well inside their deadline; then each is closed at its
+    /// deadline.
+    @Test func slowClientsDoNotDelayAScrape() throws {
+        let server = try MetricsHTTPServer(port: 0, body: { Array("rivulet_up 1\n".utf8) })
+        defer { server.stop() }
+        let opened = Date()
+        var slow: [Int32] = []
+        defer { slow.forEach { close($0) } }
+        for i in 0..<8 {
+            let fd = try Self.connectClient(server.port)
+            slow.append(fd)
+            if i % 2 == 1 { _ = send(fd, "GET /metr", 9, 0) }  // a request that never completes
+        }
+        let started = Date()
+        let (status, body) = try Self.get(server.port, "/metrics")
+        let took = Date().timeIntervalSince(started)
+        #expect(status == "HTTP/1.1 200 OK")
+        #expect(body == "rivulet_up 1\n")
+        // Answered while the slow clients were still held open, none having reached its deadline (a
+        // server serving one connection at a time would have waited out at least one: 2 s).
+        #expect(slow.allSatisfy { !Self.closedByServer($0, within: 0) })
+        #expect(took < server.connectionTimeout, "the scrape took \(took) s beside 8 slow clients")
+        // Each slow client is closed at its deadline, not before.
+        for fd in slow {
+            #expect(Self.closedByServer(fd, within: server.connectionTimeout + 5))
+        }
+        #expect(Date().timeIntervalSince(opened) >= server.connectionTimeout * 0.9)
+    }
+
+    /// Beyond the connection limit a client is answered 503 at once; once a slot frees, scrapes work again.
+    @Test func connectionsBeyondTheLimitAreAnswered503() throws {
+        let server = try MetricsHTTPServer(port: 0, maxConnections: 2, connectionTimeout: 30, body: { Array("rivulet_up 1\n".utf8) })
+        defer { server.stop() }
+        let first = try Self.connectClient(server.port)
+        let second = try Self.connectClient(server.port)
+        defer { close(second) }
+        let third = try Self.connectClient(server.port)
+        let started = Date()
+        let (status, body) = Self.readResponse(third)  // sends nothing: the answer comes without a request
+        close(third)
+        #expect(status == "HTTP/1.1 503 Service Unavailable")
+        #expect(body.contains("at most 2"))
+        #expect(Date().timeIntervalSince(started) < 5, "answered at once, not at a deadline (30 s)")
+        close(first)
+        // The server notices the close and frees the slot: scrape until answered 200 (within 10 s).
+        let deadline = Date().addingTimeInterval(10)
+        var answered = ""
+        while answered != "HTTP/1.1 200 OK" && Date() < deadline {
+            answered = try Self.get(server.port, "/metrics").status
+        }
+        #expect(answered == "HTTP/1.1 200 OK")
+    }
+
+    @Test func badSettingsAreClearErrors() throws {
+        #expect { _ = try MetricsHTTPServer(port: 70000, body: { [] }) } throws: { "\($0)".contains("port must be 0…65535") }
+        #expect { _ = try MetricsHTTPServer(port: -1, body: { [] }) } throws: { "\($0)".contains("got -1") }
+        #expect { _ = try MetricsHTTPServer(port: 0, maxConnections: 0, body: { [] }) } throws: { "\($0)".contains("at least 1") }
     }
 
     @Test func aPortInUseIsAClearError() throws {

@@ -1,12 +1,19 @@
 // LookupTests: the Redis lookup against a real redis-server: enrichment, the cache's hit rate on skewed
-// keys, and the server stopped mid-run (records dead-lettered, or the run failing cleanly).
+// keys, the server stopped mid-run (records dead-lettered, or the run failing cleanly), AUTH and TLS.
 import Foundation
 import RivuletTestSupport
 import Testing
 
 @Suite(.serialized) struct LookupTests {
     static func manifest(_ redis: RedisServer, input: String, cache: String = "{ entries: 1000, ttl: 1m }", onError: String = "dead_letter",
-                         batch: Int = 256) -> String
+                         batch: Int = 256, settings: String = "") -> String
+    {
+        manifest(address: redis.address, input: input, cache: cache, onError: onError, batch: batch, settings: settings)
+    }
+
+    /// `settings`: more lines of the lookup operator (password_env, tls…), indented under it.
+    static func manifest(address: String, input: String, cache: String = "{ entries: 1000, ttl: 1m }", onError: String = "dead_letter",
+                         batch: Int = 256, settings: String = "") -> String
     {
         """
         sources:
@@ -14,7 +21,8 @@ import Testing
         operators:
           profile:
             lookup: redis
-            address: \(redis.address)
+            address: \(address)
+        \(settings.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
             key: user_id
             key_prefix: "profile:"
             fields: { age: i64, gender: string }

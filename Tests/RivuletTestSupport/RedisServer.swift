@@ -1,19 +1,39 @@
-// RedisServer: a real redis-server on a loopback port for the duration of a test.
+// RedisServer: a real redis-server on a loopback port for the duration of a test, optionally with AUTH or TLS.
 import Foundation
 
 /// Starts `redis-server` (Debian's, from PATH) on a free loopback port, without persistence; `stop()` or
-/// deinit ends it. `command` runs redis-cli against it.
+/// deinit ends it. With `password`, the default user needs it (`requirepass`); `arguments` are more
+/// configuration (`--user alice on >pw ~* +@all`); with `tls`, it listens only for TLS, on `port`, with
+/// the certificates' server certificate, and requires client certificates when `requireClientCertificates`.
+/// `command` runs redis-cli against it (authenticated and over TLS as needed).
 public final class RedisServer: @unchecked Sendable {
     public let port: Int
     private let process: Process
+    private let cliArguments: [String]
 
-    public init() throws {
+    public init(password: String? = nil, arguments: [String] = [], tls: TestCertificates? = nil, requireClientCertificates: Bool = false) throws {
         var lastError: Error?
+        let log = Fixtures.temporaryDirectory("rivulet-redis") + "/redis.log"
         for attempt in 0..<20 {
             let port = 20_000 + Int.random(in: 0..<20_000) + attempt
+            var serverArguments = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--logfile", log]
+            var cli = ["-p", "\(port)"]
+            if let tls {
+                serverArguments += ["--port", "0", "--tls-port", "\(port)", "--tls-cert-file", tls.serverCertificate,
+                                    "--tls-key-file", tls.serverKey, "--tls-ca-cert-file", tls.caFile,
+                                    "--tls-auth-clients", requireClientCertificates ? "yes" : "no"]
+                cli += ["--tls", "--cacert", tls.caFile, "--cert", tls.clientCertificate, "--key", tls.clientKey]
+            } else {
+                serverArguments += ["--port", "\(port)"]
+            }
+            if let password {
+                serverArguments += ["--requirepass", password]
+                cli += ["--no-auth-warning", "-a", password]
+            }
+            try? FileManager.default.removeItem(atPath: log)
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["redis-server", "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            p.arguments = ["redis-server"] + serverArguments + arguments
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             do {
@@ -22,17 +42,22 @@ public final class RedisServer: @unchecked Sendable {
                 lastError = error
                 continue
             }
-            // Ready when it answers PING.
+            // Ready when it answers PING (within 2 s).
             for _ in 0..<100 {
                 if !p.isRunning { break }
-                if (try? Self.cli(port, ["PING"])) == "PONG" {
+                if (try? Self.cli(cli, ["PING"])) == "PONG" {
                     self.port = port
                     self.process = p
+                    cliArguments = cli
                     return
                 }
                 usleep(20_000)
             }
             if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            p.waitUntilExit()
+            let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
+            lastError = NSError(domain: "RedisServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "redis-server did not start: \(tail)"])
+            if tail.contains("Bad directive") || tail.contains("Failed to configure TLS") { break }  // a setting it refuses: retrying cannot help
         }
         throw lastError ?? NSError(domain: "RedisServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "redis-server did not start (is it installed? apt-get install redis-server)"])
     }
@@ -52,12 +77,12 @@ public final class RedisServer: @unchecked Sendable {
 
     /// Runs `redis-cli -p <port> args…` and returns its output, trimmed.
     @discardableResult
-    public func command(_ args: [String]) throws -> String { try Self.cli(port, args) }
+    public func command(_ args: [String]) throws -> String { try Self.cli(cliArguments, args) }
 
-    static func cli(_ port: Int, _ args: [String]) throws -> String {
+    static func cli(_ connection: [String], _ args: [String]) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["redis-cli", "-p", "\(port)"] + args
+        p.arguments = ["redis-cli"] + connection + args
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -66,4 +91,15 @@ public final class RedisServer: @unchecked Sendable {
         p.waitUntilExit()
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    /// nil when this redis-server serves TLS (it starts with a TLS port and answers PING over TLS),
+    /// else why not. Tried once per test process.
+    public static let tlsUnavailable: String? = {
+        do {
+            _ = try RedisServer(tls: TestCertificates())
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }()
 }

@@ -4,6 +4,9 @@
 public protocol StreamOperator: AnyObject {
     /// The node's name in the manifest, for messages.
     var name: String { get }
+    /// Called once before the run's threads start (on the thread that runs the plan): check what must
+    /// work before any record is read (a server's credentials). A failure fails the run at once.
+    func start() throws
     /// Processes a batch that arrived on input `port`. Output goes through the operator's output ports.
     func process(_ batch: RecordBatch, port: Int) throws
     /// Processes a batch from one of several inputs: no record's watermark may exceed `watermarkCap` (the
@@ -29,6 +32,8 @@ extension StreamOperator {
     }
 
     public func advanceProcessingTime(to now: Int64) throws {}
+
+    public func start() throws {}
 
     public var acceptsExclusiveBatches: Bool { false }
 }

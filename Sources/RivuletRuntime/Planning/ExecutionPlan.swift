@@ -50,12 +50,19 @@ public final class ExecutionPlan {
         }
     }
 
-    /// Runs every task to completion. `progress` is called about every `interval` seconds from another
+    /// Runs every task to completion, after every operator instance's `start` (a failure there ends the
+    /// run before any record is read). `progress` is called about every `interval` seconds from another
     /// thread while the run lasts.
     public func run(progressInterval: Double = 0.5, progress: ((RunProgress) -> Void)? = nil) throws -> RunSummary {
         precondition(!closed, "a plan runs once")
         let started = Clock.monotonicNanoseconds()
         let cpuStarted = RunSummary.cpuSeconds()
+        do {
+            for node in nodes { for instance in node.instances { try instance.start() } }
+        } catch {
+            close()
+            throw error
+        }
         let done = DispatchGroup()
         for task in tasks {
             done.enter()
