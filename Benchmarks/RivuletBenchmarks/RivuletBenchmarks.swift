@@ -9,6 +9,7 @@ import Benchmark
 let benchmarks: @Sendable () -> Void = {
     registerRingBenchmarks()
     registerPipelineBenchmarks()
+    registerSwiftMapBenchmarks()
     registerWindowBenchmarks()
     registerJoinBenchmarks()
     registerRocksDBStoreBenchmarks()
