@@ -111,6 +111,7 @@ extension ManifestDecoder {
         var spec = OperatorSpec(name: name, kind: .plugin(plugin: plugin, operator: op), config: config, parallelism: parallelism,
                                 chain: chain, location: pair.keyLocation)
         spec.stores = stores
+        if let node = m["config"], case .mapping = node { spec.configJSON = ConfigJSON.render(node) }
         return spec
     }
 

@@ -20,14 +20,19 @@ extension ManifestDecoder {
                 break
             }
             let config = m["config"].map { self.config($0) } ?? []
-            result.append(PluginSpec(name: pair.key, library: library, path: path.map { absolute($0) }, config: config,
-                                     location: pair.keyLocation))
+            var spec = PluginSpec(name: pair.key, library: library, path: path.map { absolute($0) }, config: config,
+                                  location: pair.keyLocation)
+            if let node = m["config"], case .mapping = node { spec.configJSON = ConfigJSON.render(node) }
+            result.append(spec)
         }
         return result
     }
 
-    /// Flattens a `config` mapping: scalars as written, lists of scalars joined with ",", nested mappings
-    /// under dotted keys (`rates: {USD: 1.0}` gives `rates.USD` = `1.0`).
+    /// Flattens a `config` mapping for `config_get`: scalars as written, lists of scalars joined with ",",
+    /// nested mappings under dotted keys (`rates: {USD: 1.0}` gives `rates.USD` = `1.0`), lists holding
+    /// mappings or lists item by item under their index (`routes.0.to`). The structure itself reaches
+    /// plugins whole as JSON (`configJSON`, `config_get(ctx, "")`). Keys must not be empty (the empty key
+    /// is the whole configuration).
     mutating func config(_ node: YAMLNode, prefix: String = "") -> [ConfigEntry] {
         guard case .mapping(let pairs, _) = node else {
             error(node.location, "\(prefix.isEmpty ? "config" : "config '\(prefix.dropLast())'") must be a mapping, got \(node.got)")
@@ -35,6 +40,10 @@ extension ManifestDecoder {
         }
         var result: [ConfigEntry] = []
         for pair in pairs {
+            guard !pair.key.isEmpty else {
+                error(pair.keyLocation, "config keys must not be empty")
+                continue
+            }
             let key = prefix + pair.key
             switch pair.value {
             case .scalar(let text, _, let location):
@@ -42,15 +51,17 @@ extension ManifestDecoder {
             case .mapping:
                 result += config(pair.value, prefix: key + ".")
             case .sequence(let items, let location):
-                var values: [String] = []
-                for item in items {
-                    guard let text = item.text else {
-                        error(item.location, "config '\(key)': a list item must be a single value, got \(item.got)")
-                        continue
+                if items.allSatisfy({ $0.text != nil }) {
+                    result.append(ConfigEntry(key: key, value: items.compactMap(\.text).joined(separator: ","), location: location))
+                } else {
+                    for (i, item) in items.enumerated() {
+                        switch item {
+                        case .scalar(let text, _, let itemLocation): result.append(ConfigEntry(key: "\(key).\(i)", value: text, location: itemLocation))
+                        case .mapping: result += config(item, prefix: "\(key).\(i).")
+                        case .sequence: result += config(.mapping([YAMLPair(key: "\(i)", keyLocation: item.location, value: item)], item.location), prefix: key + ".")
+                        }
                     }
-                    values.append(text)
                 }
-                result.append(ConfigEntry(key: key, value: values.joined(separator: ","), location: location))
             }
         }
         return result

@@ -9,6 +9,8 @@ public struct OperatorSpec: Sendable, Hashable {
     public var kind: OperatorKind
     /// The operator's configuration, flattened (plugin operators only; empty otherwise).
     public var config: [ConfigEntry]
+    /// The same configuration with its structure: one JSON object (what `config_get(ctx, "")` answers).
+    public var configJSON = "{}"
     /// How many instances run in parallel (default 1).
     public var parallelism: Int
     /// Whether the operator may run on its upstream's thread (operator chaining, default true). False

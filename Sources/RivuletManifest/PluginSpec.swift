@@ -11,6 +11,8 @@ public struct PluginSpec: Sendable, Hashable {
     public var path: String?
     /// The plugin-wide configuration, flattened.
     public var config: [ConfigEntry]
+    /// The same configuration with its structure: one JSON object (what `config_get(ctx, "")` answers).
+    public var configJSON = "{}"
     /// Where the plugin's name is written.
     public var location: SourceLocation
 

@@ -214,7 +214,8 @@ public enum HostAPI {
             }
         }
 
-        // State stores: the ones the manifest lists for the operator (`stores:`), one per instance.
+        // State stores: the ones the manifest lists for the operator (`stores:`), one per instance. They can
+        // be opened in create; they are readable once attached, before the first batch.
         api.store_open = { ctx, name in
             guard let c = PluginContext.from(ctx), let name else { return nil }
             let key = String(cString: name)
@@ -345,8 +346,13 @@ extension HostAPI {
             context.record(error: RV_INVALID, index: -1, message: "\(name): the store handle is NULL (did store_open fail?)")
             return RV_INVALID
         }
+        guard let store = handle.store else {
+            context.record(error: RV_INVALID, index: -1,
+                           message: "\(name): store '\(handle.name)' is open but not readable yet: a store opened in create can be read and written from the first process, timer, watermark or flush callback on")
+            return RV_INVALID
+        }
         do {
-            return try body(handle.store)
+            return try body(store)
         } catch {
             context.record(error: RV_FATAL, index: -1, message: "\(error)")
             context.pendingFailure = OperatorFailure(node: context.nodeName, message: "\(error)")

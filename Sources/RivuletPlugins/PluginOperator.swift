@@ -23,10 +23,12 @@ public final class PluginOperator: StreamOperator {
     private var created = false
     private var def: rv_operator_def { info.definition.pointee }
 
-    /// Creates the instance: the plugin reads its config and may reshape its output schemas.
+    /// Creates the instance: the plugin reads its config and may reshape its output schemas. `stores` are
+    /// the names of the stores the manifest attaches (`stores:`): create may open them (`store_open`); they
+    /// are bound to their backing stores later, by `attach(stores:)`, before the first batch.
     public init(
         name: String, plugin: LoadedPlugin, info: OperatorInfo, config: [(key: String, value: String)],
-        inputSchemas: [Schema], batchCapacity: Int
+        inputSchemas: [Schema], batchCapacity: Int, stores: [String] = []
     ) throws {
         self.name = name
         self.plugin = plugin
@@ -36,6 +38,7 @@ public final class PluginOperator: StreamOperator {
         context.userData = info.definition.pointee.user_data
         context.acceptsTimers = info.definition.pointee.on_timer != nil
         context.configurePorts(inputs: inputSchemas, outputNames: info.outputs, batchCapacity: batchCapacity)
+        for store in stores { context.stores[store] = StoreHandle(name: store) }
         for key in info.configKeys where key.required && !config.contains(where: { $0.key == key.name }) {
             throw OperatorFailure(node: name, message: "operator '\(info.name)' requires config key '\(key.name)' (\(key.description))")
         }
@@ -131,12 +134,17 @@ public final class PluginOperator: StreamOperator {
         for port in context.outputs { try port.flush() }
         try deadLetters?.errorsPort?.flush()
         // The record batch is done: its state changes become durable together (write batch, changelog).
-        for handle in context.stores.values { try handle.store.commit() }
+        for handle in context.stores.values { try handle.store?.commit() }
     }
 
-    /// Attaches the stores the manifest lists for this operator (after create, before the first batch).
+    /// Binds the stores the manifest lists for this operator to their backing stores (after create, before
+    /// the first batch): the handles create may have opened stay valid.
     public func attach(stores: [String: KeyValueStore]) {
-        for (name, store) in stores { context.stores[name] = StoreHandle(store: store) }
+        for (name, store) in stores {
+            let handle = context.stores[name] ?? StoreHandle(name: name)
+            handle.store = store
+            context.stores[name] = handle
+        }
     }
 
     public func advanceWatermark(to watermark: Int64) throws {

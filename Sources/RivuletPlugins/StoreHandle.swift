@@ -1,11 +1,16 @@
 // StoreHandle: what an rv_store* is: one operator instance's store, opened by name through the host API.
 import RivuletState
 
-/// The object behind an `rv_store *`: the store and the instance's context (errors are reported there).
-/// Kept alive by the context for as long as the instance lives; passed to C unretained.
+/// The object behind an `rv_store *`: one store the manifest attaches to the instance (`stores:`). It
+/// exists from before create — so that create can open it, as authors expect — but is bound to its
+/// backing store only once the plan is complete (a RocksDB store needs its task's database): until then
+/// reads and writes are refused with a message saying so. Kept alive by the context for as long as the
+/// instance lives; passed to C unretained.
 final class StoreHandle {
-    let store: KeyValueStore
-    init(store: KeyValueStore) { self.store = store }
+    let name: String
+    /// The backing store; nil until the planner attaches it (after create).
+    var store: KeyValueStore?
+    init(name: String) { self.name = name }
 
     var opaque: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
 

@@ -145,6 +145,7 @@ import Testing
                   rates: { USD: 1.0, nested: { deep: x } }
                   empty: ""
                   quoted: "a, b"
+                  routes: [{ to: a, min: 1 }, [x, "7"]]
             sinks: { out: { type: stdout } }
             edges: [s -> o, o -> out]
             """)
@@ -159,6 +160,13 @@ import Testing
             ConfigEntry(key: "rates.nested.deep", value: "x", location: ManifestCheck.at(16, 42)),
             ConfigEntry(key: "empty", value: "", location: ManifestCheck.at(17, 14)),
             ConfigEntry(key: "quoted", value: "a, b", location: ManifestCheck.at(18, 15)),
+            ConfigEntry(key: "routes.0.to", value: "a", location: ManifestCheck.at(19, 22)),
+            ConfigEntry(key: "routes.0.min", value: "1", location: ManifestCheck.at(19, 30)),
+            ConfigEntry(key: "routes.1", value: "x,7", location: ManifestCheck.at(19, 35)),
         ])
+        // The structure, whole: what plugins read with config_get(ctx, "") (plain scalars typed, quoted ones strings).
+        #expect(manifest.operators[0].configJSON == #"{"field":"amount","keep":4,"ratio":0.92,"strict":true,"currencies":["EUR","USD","GBP"],"#
+            + #""rates":{"USD":1.0,"nested":{"deep":"x"}},"empty":"","quoted":"a, b","routes":[{"to":"a","min":1},["x","7"]]}"#)
+        #expect(manifest.plugins[0].configJSON == #"{"licence":"abc","retries":3}"#)
     }
 }

@@ -178,14 +178,14 @@ import Testing
             sources:
               s: { type: stdin, schema: {} }
             operators:
-              o: { plugin: p, operator: x, config: { list: [a, { b: 1 }] } }
+              o: { plugin: p, operator: x, config: { list: [a, { b: 1 }], "": 2 } }
             sinks:
               out: { type: stdout }
             edges: [s -> o, o -> out]
             """) == [
                 "2:28: config must be a mapping, got a list",
                 "4:29: schema must be a mapping of field names to types, got an empty mapping",
-                "6:52: config 'list': a list item must be a single value, got a mapping",
+                "6:63: config keys must not be empty",
             ])
     }
 }

@@ -39,6 +39,22 @@ import Testing
         #expect(t.read("dump.csv") == "ab,1\nabc,1\nb2,1\n", "range [ab, b3): b was deleted")
     }
 
+    /// The fixture opens its store in create, as authors expect to (crudAndScansInByteOrder reads and
+    /// writes it from the first batch on). Reading it in create is refused with a message saying when it
+    /// can be; opening a store the manifest does not attach fails create naming the attached ones.
+    @Test func storesOpenInCreateAndAreReadableFromTheFirstBatch() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", Self.input)
+        #expect {
+            try t.run(Self.manifest("memory", scan: "prefix: a, read_in_create: true"), extraPluginPaths: [try Self.storesFolder()])
+        } throws: {
+            "\($0)".contains("create failed: store_get: store 'counts' is open but not readable yet: a store opened in create can be read and written from the first process, timer, watermark or flush callback on")
+        }
+        #expect {
+            try t.run(Self.manifest("rocksdb", scan: "prefix: a, store: nope"), extraPluginPaths: [try Self.storesFolder()])
+        } throws: { "\($0)".contains("create failed: store_open: no store 'nope' is attached to this operator (attached: counts)") }
+    }
+
     @Test func theMemoryBudgetIsAClearError() throws {
         let t = TopologyRunner()
         t.write("in.csv", "k,action\n" + (0..<100).map { "key\($0),inc\n" }.joined())

@@ -215,7 +215,8 @@ extension Planner {
                 do {
                     instance = try PluginOperator(
                         name: spec.parallelism > 1 ? "\(spec.name)#\(i)" : spec.name, plugin: plugin, info: info,
-                        config: PluginConfig.entries(spec.config), inputSchemas: inputList, batchCapacity: options.batchSize)
+                        config: PluginConfig.entries(spec.config, json: spec.configJSON), inputSchemas: inputList, batchCapacity: options.batchSize,
+                        stores: spec.stores)
                 } catch {
                     throw PlanError(spec.location, "\(error)")
                 }

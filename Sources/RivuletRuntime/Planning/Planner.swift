@@ -63,7 +63,7 @@ public struct Planner {
         for spec in manifest.plugins {
             do {
                 let path = try spec.path ?? loader.resolve(library: spec.library ?? spec.name)
-                let plugin = try loader.load(path: path, config: PluginConfig.entries(spec.config))
+                let plugin = try loader.load(path: path, config: PluginConfig.entries(spec.config, json: spec.configJSON))
                 plan.plugins[spec.name] = plugin
             } catch {
                 throw PlanError(spec.location, "\(error)")

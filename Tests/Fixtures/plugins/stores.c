@@ -1,7 +1,9 @@
 /* stores.c — `counter`: counts records per key in the store named by config `store` (default "counts"):
  * a record whose `action` field is "del" deletes its key instead. Emits {key, count} per record on `out`;
  * at the end (flush) scans the store — config `prefix`, or `from`/`to` (to may be absent) — and emits
- * every {key, count} found, in order, on `dump`. Counts are stored as 8-byte little-endian integers. */
+ * every {key, count} found, in order, on `dump`. Counts are stored as 8-byte little-endian integers.
+ * The store is opened in create, as authors expect to (the host binds it before the first batch); with
+ * config `read_in_create: true` create also tries to read it, which the host refuses with a message. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,17 @@ static rv_status counter_create(const rv_host_api *api, rv_context *ctx, void **
     s->to = api->config_get(ctx, "to");
     rv_status st = api->output_schema_set(ctx, 0, out_fields, 2);
     if (st == RV_OK) st = api->output_schema_set(ctx, 1, out_fields, 2);
+    if (st == RV_OK) {
+        const char *name = api->config_get(ctx, "store");
+        s->store = api->store_open(ctx, name ? name : "counts");
+        if (!s->store) st = RV_NOT_FOUND; /* the host has said why */
+    }
+    const char *read = api->config_get(ctx, "read_in_create");
+    if (st == RV_OK && read && strcmp(read, "true") == 0) {
+        const uint8_t *value;
+        uint64_t value_len;
+        st = api->store_get(ctx, s->store, (const uint8_t *)"k", 1, &value, &value_len);
+    }
     if (st != RV_OK) {
         free(s);
         return st;
@@ -37,12 +50,10 @@ static void counter_destroy(const rv_host_api *api, rv_context *ctx, void *insta
     free(instance);
 }
 
-/* Opens the store on first use (stores are attached after create). */
+/* The store opened in create. */
 static rv_store *store_of(const rv_host_api *api, rv_context *ctx, counter_state *s) {
-    if (!s->store) {
-        const char *name = api->config_get(ctx, "store");
-        s->store = api->store_open(ctx, name ? name : "counts");
-    }
+    (void)api;
+    (void)ctx;
     return s->store;
 }
 
