@@ -2,11 +2,13 @@
 // Rivulet: a stream-processing runtime with C/Swift operator plugins, manifests, windows, state and rings.
 import PackageDescription
 
+/// The stable C ABI (include/rivulet.h, a link to RivuletPluginKit/Sources/CRivulet/include/rivulet.h), from the SDK package.
+let cRivulet: Target.Dependency = .product(name: "CRivulet", package: "RivuletPluginKit")
+
 let package = Package(
     name: "Rivulet",
     products: [
         .executable(name: "rivulet", targets: ["RivuletCLI"]),
-        .library(name: "RivuletPluginKit", targets: ["RivuletPluginKit"]),
         .library(name: "RivuletRuntime", targets: ["RivuletRuntime"]),
         // The plugins that ship. `swift build` puts them beside the `rivulet` binary, where manifests
         // find them by library name. (Third parties build C plugins with plain cc: see plugins/Makefile.)
@@ -14,6 +16,9 @@ let package = Package(
         .library(name: "rv_std_swift", type: .dynamic, targets: ["RivuletStdSwift"]),
     ],
     dependencies: [
+        // The plugin SDK: rivulet.h (CRivulet) and the Swift SDK (RivuletPluginKit), a package of its own with
+        // no dependencies, so that a plugin depending on it resolves nothing else (docs/SWIFT-SDK.md).
+        .package(path: "RivuletPluginKit"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -25,21 +30,19 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // The stable C ABI: vends include/rivulet.h (Sources/CRivulet/include/rivulet.h links to it).
-        .target(name: "CRivulet"),
         // Host-internal C helpers for the hottest record loops (not part of the plugin ABI).
-        .target(name: "CRivuletHost", dependencies: ["CRivulet"], cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CRivuletHost", dependencies: [cRivulet], cSettings: [.unsafeFlags(["-O3"])]),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         // A C SPSC queue: the baseline the Swift ring buffer is measured against.
         .target(name: "CSPSCBaseline"),
         .target(
             name: "RivuletCore",
-            dependencies: ["CRivulet", "CRivuletHost", .product(name: "Atomics", package: "swift-atomics")],
+            dependencies: [cRivulet, "CRivuletHost", .product(name: "Atomics", package: "swift-atomics")],
             // Records, batches, codecs and readers are touched by one thread each (rings hand them over);
             // dynamic exclusivity checks on their per-line state cost more than the checks could catch.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "RivuletManifest", dependencies: ["Yams"]),
-        .target(name: "RivuletPlugins", dependencies: ["CRivulet", "CFFI", "RivuletCore", "RivuletWindows", "RivuletState"]),
+        .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletWindows", "RivuletState"]),
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.
@@ -47,27 +50,26 @@ let package = Package(
         // hiredis, and OpenSSL for TLS connections to Redis (Debian 12's hiredis 0.14 has no TLS of its own).
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev", "libssl-dev"])]),
         // External lookups (Redis through hiredis) with a local LRU + TTL cache.
-        .target(name: "RivuletLookup", dependencies: ["CHiredis", "CRivulet", "RivuletCore"]),
+        .target(name: "RivuletLookup", dependencies: ["CHiredis", cRivulet, "RivuletCore"]),
         // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.
-        .target(name: "RivuletJoins", dependencies: ["CRivulet", "RivuletCore", "RivuletState",
+        .target(name: "RivuletJoins", dependencies: [cRivulet, "RivuletCore", "RivuletState",
                                                      .product(name: "HeapModule", package: "swift-collections")]),
         // Host-driven event-time windows and their aggregates. Its per-record state lives in raw buffers
         // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
         .target(
             name: "RivuletWindows",
-            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            dependencies: [cRivulet, "RivuletCore", "RivuletManifest", .product(name: "Histogram", package: "hdrhistogram-swift"),
                            .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "RivuletRuntime",
-            dependencies: ["CRivulet", "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup",
+            dependencies: [cRivulet, "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup",
                            .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "Atomics", package: "swift-atomics")]),
         // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML.
         .target(name: "RivuletBench", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // `rivulet run --metrics-port`: the plan's counters through swift-metrics, served as Prometheus text on loopback.
         .target(name: "RivuletPrometheus", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "CoreMetrics", package: "swift-metrics"),
                                                           .product(name: "Prometheus", package: "swift-prometheus")]),
-        .target(name: "RivuletPluginKit", dependencies: ["CRivulet"]),
         .executableTarget(
             name: "RivuletCLI",
             dependencies: [
@@ -75,8 +77,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Shipped plugins.
-        .target(name: "RivuletStdC", dependencies: ["CRivulet"], path: "plugins/c/rv_std_c"),
-        .target(name: "RivuletStdSwift", dependencies: ["RivuletPluginKit"], path: "plugins/swift/rv_std_swift"),
+        .target(name: "RivuletStdC", dependencies: [cRivulet], path: "plugins/c/rv_std_c"),
+        .target(name: "RivuletStdSwift", dependencies: [.product(name: "RivuletPluginKit", package: "RivuletPluginKit")], path: "plugins/swift/rv_std_swift"),
         // `swift package benchmark`: throughput, ratios to C baselines and mallocs per batch, with thresholds.
         .executableTarget(
             name: "RivuletBenchmarks",
@@ -88,12 +90,12 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Tests.
         .target(name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"], path: "Tests/RivuletTestSupport"),
-        .testTarget(name: "RivuletCoreTests", dependencies: ["CRivulet", "RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),
+        .testTarget(name: "RivuletCoreTests", dependencies: [cRivulet, "RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
         .testTarget(name: "RivuletBenchTests", dependencies: ["RivuletBench", "RivuletPrometheus", "RivuletRuntime", "RivuletTestSupport", "RivuletCore", "RivuletManifest"]),
-        .testTarget(name: "RivuletPluginsTests", dependencies: ["CRivulet", "RivuletPlugins", "RivuletTestSupport"]),
+        .testTarget(name: "RivuletPluginsTests", dependencies: [cRivulet, "RivuletPlugins", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",
-            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "CRivulet", "RivuletState", "RivuletJoins", "RivuletLookup"]),
+            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", cRivulet, "RivuletState", "RivuletJoins", "RivuletLookup"]),
     ]
 )

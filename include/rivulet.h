@@ -1,1 +1,1 @@
-../Sources/CRivulet/include/rivulet.h
+../RivuletPluginKit/Sources/CRivulet/include/rivulet.h

@@ -5,6 +5,6 @@ import RivuletPluginKit
 @_cdecl("rivulet_plugin_v1")
 public func rivuletPluginV1() -> UnsafeRawPointer {
     PluginExport.descriptor(
-        name: "rv_std_swift", version: "1.0.0", summary: "Standard Swift operators: currency_convert, project, silence; aggregate: geomean",
-        operators: [CurrencyConvert.self, Project.self, Silence.self], aggregates: [GeometricMean.self])
+        name: "rv_std_swift", version: "1.0.0", summary: "Standard Swift operators: currency_convert, project, silence, dedupe; aggregate: geomean",
+        operators: [CurrencyConvert.self, Project.self, Silence.self, Dedupe.self], aggregates: [GeometricMean.self])
 }

@@ -2,16 +2,21 @@
 import Foundation
 import RivuletPluginKit
 
-/// `project`: the output schema is exactly `fields` (comma-separated or a YAML list), in that order.
+/// `project`: the output schema is exactly `fields` (a YAML list, or one comma-separated string), in that
+/// order. One host call per batch; no bytes copied.
 final class Project: RivuletOperator {
     static let name = "project"
     static let summary = "Keeps only the listed fields, in the listed order"
-    static let configKeys = [ConfigKey("fields", "the fields to keep, in order", type: .string, required: true)]
+    static let isStateless = true
+    static let configKeys = [ConfigKey("fields", "the fields to keep, in order (a list, or comma-separated)", type: .string, required: true)]
 
     let sources: [Int]
 
     init(context: OperatorContext) throws {
-        let names = (context.config("fields") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let config = try context.configuration
+        let names: [String] = config["fields"]?.list != nil
+            ? try config.required("fields")
+            : try config.required("fields", as: String.self).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let input = context.inputFields()
         var sources: [Int] = []
         for name in names {

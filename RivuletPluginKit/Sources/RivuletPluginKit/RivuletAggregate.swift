@@ -20,7 +20,7 @@ public protocol RivuletAggregate {
     /// The accumulator of an empty window.
     static func initial() -> Accumulator
     /// Folds one record's value in.
-    static func add(_ accumulator: inout Accumulator, _ value: AggregateInput) throws
+    static func add(_ accumulator: inout Accumulator, _ value: FieldInput) throws
     /// Folds `other` (another window's accumulator) in.
     static func merge(_ accumulator: inout Accumulator, _ other: Accumulator)
     /// The result; `.null` for none.
@@ -30,27 +30,4 @@ public protocol RivuletAggregate {
 extension RivuletAggregate {
     public static var summary: String { "" }
     public static var inputKind: FieldKind { .null }
-}
-
-/// The value an aggregate receives: the record's field, borrowed for the call.
-public struct AggregateInput {
-    public let raw: rv_field
-
-    public var kind: FieldKind { FieldKind(rawValue: raw.type) ?? .null }
-    public var isNull: Bool { kind == .null }
-    /// An i64, timestamp or bool value.
-    public var int: Int64? { [.i64, .timestamp, .bool].contains(kind) ? raw.value.i64 : nil }
-    /// A numeric value as a double (i64 converted).
-    public var double: Double? {
-        switch kind {
-        case .f64: raw.value.f64
-        case .i64, .timestamp: Double(raw.value.i64)
-        default: nil
-        }
-    }
-    /// A string or bytes value, decoded as UTF-8.
-    public var string: String? {
-        guard kind == .string || kind == .bytes else { return nil }
-        return String(decoding: UnsafeRawBufferPointer(start: raw.value.ptr, count: Int(raw.len)), as: UTF8.self)
-    }
 }

@@ -1,4 +1,5 @@
 // Trampolines: the C callbacks every Swift operator shares; they find the Swift object and never throw.
+internal import CRivulet
 
 /// C entry points of Swift operators. Each converts Swift errors into rivulet.h status codes and
 /// reports their message; no error or exception ever crosses into the host.
@@ -8,7 +9,7 @@ enum Trampolines {
     ) -> rv_status = { api, ctx, out in
         guard let api, let ctx, let out, let data = api.pointee.user_data(ctx) else { return RV_FATAL }
         let factory = Unmanaged<OperatorFactory>.fromOpaque(data).takeUnretainedValue()
-        let context = OperatorContext(api: api, ctx: ctx)
+        let context = OperatorContext(api: api, ctx: ctx, outputCount: factory.type.outputs.count, declaredKeys: factory.type.configKeys)
         do {
             let op = try factory.type.init(context: context)
             out.pointee = Unmanaged.passRetained(InstanceBox(op: op, context: context)).toOpaque()
@@ -77,7 +78,9 @@ enum Trampolines {
         }
     }
 
-    /// Reports `error` to the host and returns the status that matches it.
+    /// Reports `error` to the host and returns the status that matches it: `RecordError` → RV_ERROR (a
+    /// dead letter), `RetryLater` → RV_RETRY, `HostStatus` → RV_FATAL keeping the host's own message,
+    /// anything else → RV_FATAL with the error's description.
     static func report(_ error: Error, _ api: UnsafePointer<rv_host_api>, _ ctx: OpaquePointer) -> rv_status {
         switch error {
         case let e as RecordError:
@@ -86,8 +89,8 @@ enum Trampolines {
         case let e as RetryLater:
             api.pointee.report_error(ctx, RV_RETRY, Int64(e.index), e.message)
             return RV_RETRY
-        case let e as HostStatus:
-            return e.status == RV_OK ? RV_FATAL : e.status
+        case is HostStatus:
+            return RV_FATAL
         default:
             api.pointee.report_error(ctx, RV_FATAL, -1, "\(error)")
             return RV_FATAL

@@ -1,22 +1,8 @@
 // AggregateTrampolines: the C callbacks of Swift aggregates; they reach the Swift type through user_data.
+internal import CRivulet
 
-/// What the trampolines of one Swift aggregate type call, with the accumulator type erased. Held by the
-/// definition's `user_data` for the life of the process.
-final class AggregateFactory {
-    let initialize: (UnsafeMutableRawPointer) -> Void
-    let add: (UnsafeMutableRawPointer, rv_field) throws -> Void
-    let merge: (UnsafeMutableRawPointer, UnsafeRawPointer) -> Void
-    let result: (UnsafeRawPointer) -> FieldValue
-
-    init<A: RivuletAggregate>(_ type: A.Type) {
-        // The host hands 16-byte-aligned accumulators of MemoryLayout<A.Accumulator>.size bytes.
-        initialize = { $0.initializeMemory(as: A.Accumulator.self, repeating: A.initial(), count: 1) }
-        add = { acc, field in try A.add(&acc.assumingMemoryBound(to: A.Accumulator.self).pointee, AggregateInput(raw: field)) }
-        merge = { acc, other in A.merge(&acc.assumingMemoryBound(to: A.Accumulator.self).pointee, other.load(as: A.Accumulator.self)) }
-        result = { A.result($0.load(as: A.Accumulator.self)) }
-    }
-}
-
+/// C entry points of Swift aggregates. Any failure is RV_FATAL with a message: an aggregate has no
+/// per-record dead-letter path (its state would be wrong).
 enum AggregateTrampolines {
     static func factory(_ api: UnsafePointer<rv_host_api>?, _ ctx: OpaquePointer?) -> AggregateFactory? {
         guard let api, let ctx, let data = api.pointee.user_data(ctx) else { return nil }
@@ -52,14 +38,7 @@ enum AggregateTrampolines {
     static let result: @convention(c) (UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeRawPointer?, UnsafeMutablePointer<rv_field>?) -> rv_status = {
         api, ctx, acc, out in
         guard let factory = factory(api, ctx), let acc, let out else { return RV_FATAL }
-        var f = rv_field()
-        switch factory.result(acc) {
-        case .null: break
-        case .int(let v): f.type = FieldKind.i64.rawValue; f.value.i64 = v
-        case .double(let v): f.type = FieldKind.f64.rawValue; f.value.f64 = v
-        case .bool(let v): f.type = FieldKind.bool.rawValue; f.value.i64 = v ? 1 : 0
-        case .timestamp(let v): f.type = FieldKind.timestamp.rawValue; f.value.i64 = v
-        case .string, .bytes:
+        guard let f = factory.result(acc).scalarField else {
             api?.pointee.report_error(ctx, RV_FATAL, -1, "a Swift aggregate cannot return a string or bytes")
             return RV_FATAL
         }
