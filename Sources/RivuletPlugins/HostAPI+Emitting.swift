@@ -21,7 +21,7 @@ extension HostAPI {
                 return c.invalid(needsInput ? "\(service): only valid during process"
                                             : "\(service): only valid during process, on_watermark, on_timer and flush")
             }
-            guard Int(port) < fast.outputCount else { return c.noOutputPort(service, port) }
+            guard Int(port) < fast.outputCount else { return c.invalid("\(service): no output port \(port)") }
             do {
                 // Whatever was emitted before comes first: a deferred whole-batch rewrite is emitted now.
                 if fast.pendingPort >= 0 { try c.materializeDeferredRewrite() }

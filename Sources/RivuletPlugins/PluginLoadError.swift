@@ -14,7 +14,8 @@ public enum PluginLoadError: Error, CustomStringConvertible, Equatable, Sendable
     case abiIncompatible(path: String, pluginMajor: UInt32, pluginMinHostMinor: UInt32, hostMajor: UInt32, hostMinor: UInt32)
     /// The descriptor is missing required parts or is inconsistent.
     case descriptorMalformed(path: String, reason: String)
-    /// The plugin's own init function failed; `message` is what it reported.
+    /// The plugin's own init function failed; `message` names the status and what it reported
+    /// ("init returned RV_FATAL: …").
     case initFailed(path: String, message: String)
 
     public var description: String {
@@ -34,7 +35,7 @@ public enum PluginLoadError: Error, CustomStringConvertible, Equatable, Sendable
         case let .descriptorMalformed(path, reason):
             "plugin \(path): malformed descriptor: \(reason)"
         case let .initFailed(path, message):
-            "plugin \(path): init failed: \(message)"
+            "plugin \(path): \(message)"
         }
     }
 }

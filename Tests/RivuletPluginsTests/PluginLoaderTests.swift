@@ -73,8 +73,8 @@ import Testing
     @Test func initFailureCarriesThePluginsMessage() throws {
         let path = try Fixtures.plugin("init_fails")
         let error = loadError(path)
-        #expect(error == .initFailed(path: path, message: "license key missing: set config 'license'"))
-        #expect(error?.description == "plugin \(path): init failed: license key missing: set config 'license'")
+        #expect(error == .initFailed(path: path, message: "init returned RV_FATAL: license key missing: set config 'license'"))
+        #expect(error?.description == "plugin \(path): init returned RV_FATAL: license key missing: set config 'license'")
     }
 
     @Test func shorterOlderDescriptorIsReadOnlyToItsSize() throws {

@@ -14,7 +14,7 @@
  *    writes them at their full 1.0 size, so their size and members never change within major 1.
  *  - Host services are the function table `rv_host_api`, passed to every callback. Plugins link against no
  *    host symbol. The table is append-only; each addition is marked with the minor version that added it;
- *    test a slot with RV_HAS(api, slot) before calling anything newer than 1.0.
+ *    test a slot with RV_HAS(api, slot) before calling anything newer than the descriptor's min_host_minor.
  *  - No host struct crosses by value, and a plugin never does sizeof on one: contexts, stores, iterators
  *    and counters are opaque handles.
  *  - Records cross in batches and are borrowed: valid and immutable for the duration of the callback only.
@@ -215,7 +215,7 @@ typedef struct rv_counter rv_counter;   /* a metrics counter */
  * NULL with length 0 is the empty byte string. */
 
 typedef struct rv_host_api {
-    uint32_t struct_size; /* sizeof(rv_host_api) as the host was built */
+    uint32_t struct_size; /* the table's size: it ends after the last slot of the minor the host offers */
     uint32_t abi_major;   /* the host's RV_ABI_MAJOR */
     uint32_t abi_minor;   /* the minor version this host offers: the table has every slot up to it */
     uint32_t reserved;
