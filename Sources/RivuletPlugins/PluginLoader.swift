@@ -69,7 +69,7 @@ public struct PluginLoader: Sendable {
                 let status = initialize(HostAPI.table, context.opaque)
                 if status != RV_OK {
                     if let fini = descriptor.pointee.fini { fini(HostAPI.table, context.opaque) }
-                    let message = context.lastError?.message ?? "init returned status \(status) without a message"
+                    let message = context.failure("init", status)
                     throw PluginLoadError.initFailed(path: path, message: message)
                 }
             }
