@@ -80,6 +80,10 @@ public struct Manifest: Sendable, Hashable {
         var decoder = ManifestDecoder(directory: PathResolver.directory(of: absoluteFile))
         let manifest = decoder.decode(root, file: file, absoluteFile: absoluteFile)
         var errors = composer.errors + overridden.errors + decoder.errors
+        if manifest != nil {
+            let itself: PathClashCheck.Use = ("the manifest", absoluteFile, SourceLocation(file: file, line: 1, column: 1), false)
+            errors += PathClashCheck.errors([itself] + decoder.files)
+        }
         if let manifest {
             var graph = GraphValidator(declarations: decoder.declarations, edges: manifest.edges,
                                        mentioned: decoder.notCheckedForConnections, checkConnections: decoder.edgesDecoded)

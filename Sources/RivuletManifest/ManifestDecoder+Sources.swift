@@ -51,6 +51,7 @@ extension ManifestDecoder {
         case "file":
             let path = string(m["path"], "path")
             kind = path.map { .file(path: absolute($0)) }
+            if let path, let node = m["path"] { files.append((what, absolute(path), node.location, false)) }
             inferred = path.map { DataFormat.inferred(fromPath: $0) } ?? .lines
         case "stdin":
             kind = .stdin
