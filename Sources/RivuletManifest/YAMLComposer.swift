@@ -56,23 +56,51 @@ struct YAMLComposer {
             return ManifestError(location(mark), message)
         case let .reader(problem, offset, value, _):
             // Offsets count Characters from the start of the text (e.g. a control character).
-            let character = value > 0 ? " (U+\(String(UInt32(bitPattern: value), radix: 16, uppercase: true)))" : ""
-            return ManifestError(offset.map { location(ofCharacter: $0, in: yaml) } ?? location(nil),
-                                 "invalid YAML: \(problem)\(character): remove it or write it as an escape in a double-quoted string (\"\\u0007\")")
+            let character = value >= 0 ? " (U+\(String(UInt32(bitPattern: value), radix: 16, uppercase: true)))" : ""
+            let fix = problem.contains("control characters") ? ": remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string" : ""
+            return ManifestError(offset.map { location(ofCharacter: $0, in: yaml) } ?? location(nil), "invalid YAML: \(problem)\(character)\(fix)")
         case let .duplicatedKeysInMapping(duplicates, context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             let noun = duplicates.count == 1 ? "key" : "keys"
-            return ManifestError(location(context.mark), "invalid YAML: \(noun) \(keys) written twice in the same mapping")
+            // Yams marks the first occurrence; the mistake is the second one, when it can be found.
+            if let key = duplicates.first, let again = secondOccurrence(of: key, after: context.mark, in: yaml) {
+                return ManifestError(again, "invalid YAML: \(noun) \(keys) written twice in the same mapping (first at line \(context.mark.line)): remove one")
+            }
+            return ManifestError(location(context.mark), "invalid YAML: \(noun) \(keys) written twice in the same mapping: remove one")
         default:
             return ManifestError(location(nil), "invalid YAML: \(error)")
         }
+    }
+
+    /// Where `key` is written again after its first occurrence at `first`: the next `key:` at the same
+    /// column (a block mapping) or after `{` or `,` (a flow mapping). Nil when not found (a quoted key).
+    private func secondOccurrence(of key: String, after first: Mark, in yaml: String) -> SourceLocation? {
+        let lines = yaml.replacingOccurrences(of: "\r\n", with: "\n").split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" }
+        let name = Array(key.unicodeScalars)
+        guard !name.isEmpty, first.line >= 1, first.line <= lines.count else { return nil }
+        for index in (first.line - 1)..<lines.count {
+            let line = Array(lines[index].unicodeScalars)
+            var column = index == first.line - 1 ? first.column - 1 + name.count : 0
+            while column + name.count <= line.count {
+                defer { column += 1 }
+                guard Array(line[column..<column + name.count]) == name else { continue }
+                var after = column + name.count
+                while after < line.count && line[after] == " " { after += 1 }
+                guard after < line.count, line[after] == ":" else { continue }
+                let before = line[..<column].last { $0 != " " }
+                if (column == first.column - 1 && before == nil) || before == "{" || before == "," {
+                    return SourceLocation(file: file, line: index + 1, column: column + 1)
+                }
+            }
+        }
+        return nil
     }
 
     /// The line and column (in Unicode scalars) of the `offset`-th Character of `text`.
     private func location(ofCharacter offset: Int, in text: String) -> SourceLocation {
         var line = 1, column = 1
         for character in text.prefix(offset) {
-            if character == "\n" || character == "\r\n" {
+            if character == "\n" || character == "\r\n" || character == "\r" {
                 line += 1
                 column = 1
             } else {

@@ -67,11 +67,11 @@ struct YAMLPreflight {
         var at = maximum
         while at > 0 && bytes[at] & 0xC0 == 0x80 { at -= 1 }
         var line = 1, column = 1
-        for byte in bytes[..<at] {
-            if byte == UInt8(ascii: "\n") {
+        for (i, byte) in bytes[..<at].enumerated() {
+            if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && (i + 1 >= bytes.count || bytes[i + 1] != UInt8(ascii: "\n"))) {
                 line += 1
                 column = 1
-            } else if byte & 0xC0 != 0x80 {
+            } else if byte & 0xC0 != 0x80 && byte != UInt8(ascii: "\r") {
                 column += 1
             }
         }
@@ -82,13 +82,15 @@ struct YAMLPreflight {
     /// The scan; throws the first bound crossed.
     mutating func run() throws(ManifestError) {
         if let error = Self.sizeError(bytes, file: file) { throw error }
+        // Lines end at \n, \r\n or \r, as YAML's do (and so as Yams counts them).
         var position = 0
         while position < bytes.count {
             var end = position
-            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") && bytes[end] != UInt8(ascii: "\r") { end += 1 }
             lineStart = position
-            try scanLine(from: position, to: end > position && bytes[end - 1] == UInt8(ascii: "\r") ? end - 1 : end)
-            position = end + 1
+            try scanLine(from: position, to: end)
+            let crlf = end + 1 < bytes.count && bytes[end] == UInt8(ascii: "\r") && bytes[end + 1] == UInt8(ascii: "\n")
+            position = end + (crlf ? 2 : 1)
             line += 1
         }
     }

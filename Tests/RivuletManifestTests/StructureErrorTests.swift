@@ -17,7 +17,7 @@ import Testing
 
     @Test func keyWrittenTwiceIsAYamlError() {
         #expect(errors("sources:\n  x: { type: stdin }\n  x: { type: stdin }\nsinks: { o: { type: stdout } }\nedges: [x -> o]\n") == [
-            "2:3: invalid YAML: key 'x' written twice in the same mapping",
+            "3:3: invalid YAML: key 'x' written twice in the same mapping (first at line 2): remove one",
         ])
     }
 
