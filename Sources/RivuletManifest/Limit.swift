@@ -77,47 +77,6 @@ public enum Limit: String, CaseIterable, Sendable {
     /// The name messages use: the manifest key (or the option when there is none).
     public var name: String { names[0] }
 
-    /// What the value means, for the documentation table.
-    public var meaning: String {
-        switch self {
-        case .batchSize: "records per batch (sources; the option: operators' outputs and sources without `batch_size`)"
-        case .count: "records a generator produces"
-        case .seed: "the seed of generated records"
-        case .keys: "distinct keys of generated records (their texts are held in memory)"
-        case .rate: "records per second of a generator"
-        case .maxOutOfOrder: "the watermark's bound on out-of-order time"
-        case .idleTimeout: "time without data before a source stops holding back watermarks"
-        case .windowSize: "the length of tumbling, hopping and sliding windows"
-        case .windowAdvance: "the step of hopping windows"
-        case .windowsPerRecord: "hopping windows each record belongs to (size divided by advance)"
-        case .sessionGap: "the gap that closes a session window"
-        case .grace: "allowed lateness of windows and stream–stream joins"
-        case .within: "the largest time difference of a stream–stream join pair"
-        case .percentile: "p of `percentile(field, p)`"
-        case .top: "n of `top(label, measure, n)`"
-        case .parallelism: "instances (threads) of an operator"
-        case .storeBudget: "the most bytes a memory store holds"
-        case .cacheEntries: "entries of a lookup's cache (0: no cache)"
-        case .cacheBytes: "bytes of a lookup's cache"
-        case .cacheTTL: "how long a cached lookup value stays valid"
-        case .lookupBatch: "commands per Redis pipeline"
-        case .lookupTimeout: "the Redis connect and command timeout"
-        case .redisPort: "the port of a lookup's `host:port`"
-        case .ffiI32Literal: "a number literal passed to an FFI parameter of type `i32`"
-        case .ringCapacity: "elements each ring between tasks holds"
-        case .metricsPort: "the Prometheus port of `rivulet run` (0: any free port)"
-        case .events: "records each generator produces in `rivulet bench`"
-        case .warmup: "seconds `rivulet bench` leaves out of the measurement"
-        case .interval: "seconds between `rivulet bench`'s samples"
-        case .runs: "runs of `rivulet bench` (topology, ring, pipeline)"
-        case .ringCount: "values moved by `rivulet bench ring`"
-        case .ringBenchCapacity: "the ring capacity of `rivulet bench ring`"
-        case .documentBytes: "bytes of a manifest (or of a `--set` value)"
-        case .nestingDepth: "collections nested in one another, aliases expanded"
-        case .nodes: "values, lists and mappings of a document, aliases expanded"
-        }
-    }
-
     /// How the value is written.
     public var unit: Unit {
         switch self {
