@@ -3,7 +3,8 @@ import Foundation
 
 /// One run of the built `rivulet`: its exit status (or the signal that ended it), what it printed, and
 /// whether it outlived its deadline (it is then killed). Output is read while it runs, so a chatty
-/// process never blocks on a full pipe.
+/// process never blocks on a full pipe; every pipe is closed after use (Foundation's `Process.run`
+/// crashes once the test process has about a thousand descriptors open).
 public struct RivuletProcess: Sendable {
     /// The exit status, or the signal number when `signaled`.
     public let status: Int32
@@ -31,10 +32,10 @@ public struct RivuletProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        let out = Pipe(), err = Pipe(), inPipe = input.map { _ in Pipe() }
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+        process.standardInput = inPipe ?? FileHandle.nullDevice
         let ended = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in ended.signal() }
         let readers = DispatchGroup()
@@ -43,16 +44,18 @@ public struct RivuletProcess: Sendable {
         readers.enter()
         DispatchQueue.global().async {
             stdout = out.fileHandleForReading.readDataToEndOfFile()
+            try? out.fileHandleForReading.close()
             readers.leave()
         }
         readers.enter()
         DispatchQueue.global().async {
             stderr = err.fileHandleForReading.readDataToEndOfFile()
+            try? err.fileHandleForReading.close()
             readers.leave()
         }
         let start = Date()
         try process.run()
-        if let input {
+        if let input, let inPipe {
             inPipe.fileHandleForWriting.write(Data(input.utf8))
             try inPipe.fileHandleForWriting.close()
         }
