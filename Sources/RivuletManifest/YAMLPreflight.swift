@@ -10,9 +10,10 @@
 /// It tokenizes just enough YAML — quoted and plain scalars, comments, block scalars, flow brackets,
 /// block indentation, anchors and aliases — to compute upper bounds:
 /// - depth: open flow brackets plus the block collections that indentation and `- `/`? `/`key:` open;
-/// - what an alias adds: everything written or expanded between its anchor and the alias's first use,
-///   which holds the whole anchored node (an anchor takes effect only once its node has ended), counted
-///   in "ticks" of at least one per node that text can make.
+/// - what an alias adds: everything written or expanded from its anchor to the end of the anchored node
+///   (a bracketed collection, a scalar, or the lines indented under it), counted in "ticks" of at least
+///   one per node that text can make; when the end is not clear, up to the alias's first use, which
+///   always comes after the node has ended (an anchor takes effect only then).
 /// A bound is refused at the byte where it is crossed, with that line and column.
 struct YAMLPreflight {
     /// A block collection opened by indentation: the byte column it starts at and whether it is a list.
@@ -29,8 +30,10 @@ struct YAMLPreflight {
     private var flowDepth = 0
     /// Inside a quoted scalar that goes on to the next line: its quote character.
     private var openQuote: UInt8?
-    /// A block scalar's lines: those indented more than this column (or blank) belong to it.
+    /// A block scalar's lines: those indented more than this column (or blank) belong to it…
     private var blockScalarAbove: Int?
+    /// …and once its first line is seen, those indented at least as much as that line (YAML's rule).
+    private var blockScalarIndent: Int?
     /// A plain scalar that may go on on the next line, indented more than this column (block context).
     private var plainAbove: Int?
     /// A plain scalar inside a flow collection that may go on on the next line.
@@ -42,8 +45,18 @@ struct YAMLPreflight {
     private var expanded = 0
     /// Depth peaks for "the deepest point since tick t": ticks ascending, depths strictly descending.
     private var peaks: [(tick: Int, depth: Int)] = []
-    /// Per anchor name: where it was (re)defined, and once used, its bounds (kept as floors on redefinition).
+    /// Per anchor name: where it was (re)defined, and once its node ended or it was used, its bounds (kept
+    /// as floors on redefinition).
     private var anchors: [String: (tick: Int, depth: Int, size: Int, extraDepth: Int, measured: Bool)] = [:]
+    /// An anchor written, whose node starts with the next token.
+    private var pendingAnchor: String?
+    /// Anchored bracketed collections, ended when the brackets come back to `depth`.
+    private var flowAnchors: [(name: String, depth: Int)] = []
+    /// An anchored scalar, ended with its token.
+    private var scalarAnchor: String?
+    /// Anchored block nodes (the lines under `key: &a`), ended by a line less indented than `column`, or
+    /// as indented but not a list entry (a list may sit at its key's column).
+    private var blockAnchors: [(name: String, column: Int)] = []
 
     init(file: String, bytes: [UInt8], maximumDepth: Int = Int(Limit.nestingDepth.maximum),
          maximumNodes: Int = Int(Limit.nodes.maximum)) {
@@ -82,8 +95,9 @@ struct YAMLPreflight {
     /// The scan; throws the first bound crossed.
     mutating func run() throws(ManifestError) {
         if let error = Self.sizeError(bytes, file: file) { throw error }
-        // Lines end at \n, \r\n or \r, as YAML's do (and so as Yams counts them).
-        var position = 0
+        // Lines end at \n, \r\n or \r, as YAML's do (and so as Yams counts them). A byte order mark
+        // starts no token.
+        var position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while position < bytes.count {
             var end = position
             while end < bytes.count && bytes[end] != UInt8(ascii: "\n") && bytes[end] != UInt8(ascii: "\r") { end += 1 }
@@ -102,9 +116,23 @@ struct YAMLPreflight {
         while indent < end && (bytes[indent] == UInt8(ascii: " ") || bytes[indent] == UInt8(ascii: "\t")) { indent += 1 }
         let column = indent - start
         let blank = indent == end || bytes[indent] == UInt8(ascii: "#")
-        if let above = blockScalarAbove {
-            if indent == end || column > above { return }
-            blockScalarAbove = nil
+        let marker = column == 0 && (hasPrefix("---", at: indent, end: end) || hasPrefix("...", at: indent, end: end))
+        if let above = blockScalarAbove, !marker {
+            if indent == end { return }
+            if let content = blockScalarIndent, column >= content { return }
+            if blockScalarIndent == nil && column > above {
+                blockScalarIndent = column
+                return
+            }
+        }
+        blockScalarAbove = nil
+        blockScalarIndent = nil
+        if marker {
+            // A document marker ends whatever was open (inside brackets or quotes it is a YAML error).
+            (blocks, flowDepth, openQuote, plainAbove, flowPlainOpen) = ([], 0, nil, nil, false)
+            while let anchor = blockAnchors.popLast() { measure(anchor.name) }
+            try scanInline(from: indent + 3, to: end, block: true)
+            return
         }
         if openQuote != nil || flowDepth > 0 {
             try scanInline(from: start, to: end, block: false)
@@ -120,12 +148,12 @@ struct YAMLPreflight {
             }
         }
         if blank { return }
-        if column == 0 && (hasPrefix("---", at: indent, end: end) || hasPrefix("...", at: indent, end: end)) {
-            blocks.removeAll()
-            try scanInline(from: indent + 3, to: end, block: true)
-            return
-        }
         if column == 0 && bytes[indent] == UInt8(ascii: "%") { return }
+        let isListLine = bytes[indent] == UInt8(ascii: "-") && isIndicator(at: indent, end: end)
+        while let anchor = blockAnchors.last, column < anchor.column || (column == anchor.column && !isListLine) {
+            measure(anchor.name)
+            blockAnchors.removeLast()
+        }
         while let top = blocks.last, top.column > column { blocks.removeLast() }
         var position = indent
         // Indicators opening (or continuing) block collections: "- " (list), "? " and ": " (mapping).
@@ -237,6 +265,7 @@ struct YAMLPreflight {
                 if c == q {
                     if q == UInt8(ascii: "'") && position + 1 < end && bytes[position + 1] == q { position += 2; continue }
                     openQuote = nil
+                    endScalar()
                 }
                 position += 1
                 continue
@@ -244,16 +273,21 @@ struct YAMLPreflight {
             if isSpace(c) { position += 1; continue }
             if plain {
                 // A plain scalar ends at ": ", " #", and inside brackets at a flow indicator.
-                if c == UInt8(ascii: "#") && isSpace(bytes[position - 1]) { return }
+                if c == UInt8(ascii: "#") && isSpace(bytes[position - 1]) {
+                    endScalar()
+                    return
+                }
                 if c == UInt8(ascii: ":") && (position + 1 == end || isSpace(bytes[position + 1])
                     || (flowDepth > 0 && isFlowIndicator(bytes[position + 1]))) {
                     plain = false
+                    endScalar()
                     ticks += 2
                     position += 1
                     continue
                 }
                 if flowDepth > 0 && isFlowIndicator(c) {
                     plain = false
+                    endScalar()
                 } else {
                     position += 1
                     continue
@@ -263,14 +297,23 @@ struct YAMLPreflight {
             let tokenStart = isSpace(previous) || isFlowIndicator(previous) || (flowDepth > 0 && previous == UInt8(ascii: ":"))
             switch c {
             case UInt8(ascii: "#") where position == start || isSpace(bytes[position - 1]):
+                endLine()
                 return
             case UInt8(ascii: "["), UInt8(ascii: "{"):
+                if let anchor = pendingAnchor {
+                    flowAnchors.append((anchor, flowDepth))
+                    pendingAnchor = nil
+                }
                 flowDepth += 1
                 ticks += 1
                 try reached(blocks.count + flowDepth, at: position)
                 position += 1
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
                 if flowDepth > 0 { flowDepth -= 1 }
+                while let anchor = flowAnchors.last, anchor.depth >= flowDepth {
+                    measure(anchor.name)
+                    flowAnchors.removeLast()
+                }
                 position += 1
             case UInt8(ascii: ","):
                 ticks += 1
@@ -285,6 +328,7 @@ struct YAMLPreflight {
                 position += 1
             case UInt8(ascii: "\"") where tokenStart, UInt8(ascii: "'") where tokenStart:
                 openQuote = c
+                startScalar()
                 ticks += 2
                 position += 1
             case UInt8(ascii: "&") where tokenStart:
@@ -293,7 +337,9 @@ struct YAMLPreflight {
                 position = after
             case UInt8(ascii: "*") where tokenStart:
                 let (name, after) = self.name(from: position + 1, to: end)
+                startScalar()
                 try use(name, at: position)
+                endScalar()
                 position = after
             case UInt8(ascii: "!") where tokenStart:
                 while position < end && !isSpace(bytes[position]) && !(flowDepth > 0 && isFlowIndicator(bytes[position])) { position += 1 }
@@ -301,9 +347,11 @@ struct YAMLPreflight {
                 // A block scalar: its lines are those indented more than the collection holding it.
                 blockScalarAbove = blocks.last?.column ?? -1
                 ticks += 2
+                endLine()
                 return
             default:
                 plain = true
+                startScalar()
                 ticks += 2
                 position += 1
             }
@@ -311,12 +359,44 @@ struct YAMLPreflight {
         if plain && openQuote == nil {
             if flowDepth > 0 { flowPlainOpen = true } else if block { plainAbove = blocks.last?.column ?? -1 }
         }
+        endLine()
     }
 
-    /// An anchor or alias name (libyaml: letters, digits, `_` and `-`; read up to a space or flow indicator).
+    /// A scalar starts: the pending anchor, if any, is its anchor.
+    private mutating func startScalar() {
+        if let anchor = pendingAnchor {
+            scalarAnchor = anchor
+            pendingAnchor = nil
+        }
+    }
+
+    /// A scalar ended: so did its anchored node.
+    private mutating func endScalar() {
+        if let anchor = scalarAnchor {
+            measure(anchor)
+            scalarAnchor = nil
+        }
+    }
+
+    /// The end of a line's tokens: a plain scalar ends (its next lines hold no node); an anchor with
+    /// nothing after it on the line anchors the block node under it.
+    private mutating func endLine() {
+        if openQuote == nil { endScalar() }
+        if let anchor = pendingAnchor, flowDepth == 0, openQuote == nil {
+            blockAnchors.append((anchor, blocks.last?.column ?? -1))
+            pendingAnchor = nil
+        }
+    }
+
+    /// An anchor or alias name: letters, digits, `_` and `-`, as libyaml reads them (`*a: 1` is the alias
+    /// `a` as a key).
     private func name(from start: Int, to end: Int) -> (String, Int) {
         var position = start
-        while position < end && !isSpace(bytes[position]) && !isFlowIndicator(bytes[position]) { position += 1 }
+        while position < end, case let c = bytes[position],
+              (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z"))
+                || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") {
+            position += 1
+        }
         return (String(decoding: bytes[start..<position], as: UTF8.self), position)
     }
 
@@ -325,6 +405,16 @@ struct YAMLPreflight {
     private mutating func define(_ name: String) {
         let former = anchors[name]
         anchors[name] = (ticks, blocks.count + flowDepth, former?.size ?? 0, former?.extraDepth ?? 0, false)
+        pendingAnchor = name
+    }
+
+    /// Fixes the bounds of `name`'s node: what was written and expanded since its anchor, and how deep.
+    private mutating func measure(_ name: String) {
+        guard var anchor = anchors[name], !anchor.measured else { return }
+        anchor.size = max(anchor.size, ticks - anchor.tick, 1)
+        anchor.extraDepth = max(anchor.extraDepth, deepest(since: anchor.tick) - anchor.depth)
+        anchor.measured = true
+        anchors[name] = anchor
     }
 
     /// `*name`: adds the anchored node's bounds, measured at its first use.
@@ -334,10 +424,9 @@ struct YAMLPreflight {
             return
         }
         if !anchor.measured {
-            anchor.size = max(anchor.size, ticks - anchor.tick, 1)
-            anchor.extraDepth = max(anchor.extraDepth, deepest(since: anchor.tick) - anchor.depth)
-            anchor.measured = true
-            anchors[name] = anchor
+            // Its node's end was not seen: it ended before this first use.
+            measure(name)
+            anchor = anchors[name]!
         }
         expanded += anchor.size
         ticks += anchor.size
