@@ -20,6 +20,7 @@ extension ManifestDecoder {
                 break
             }
             let config = m["config"].map { self.config($0) } ?? []
+            if let path, let node = m["path"] { files.append((what, absolute(path), node.location, false)) }
             result.append(PluginSpec(name: pair.key, library: library, path: path.map { absolute($0) }, config: config,
                                      location: pair.keyLocation))
         }

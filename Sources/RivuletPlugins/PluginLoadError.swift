@@ -5,6 +5,11 @@
 public enum PluginLoadError: Error, CustomStringConvertible, Equatable, Sendable {
     /// No file at the path (or the library name was not found on the search path).
     case fileMissing(path: String, searched: [String])
+    /// Something is at the path, but not a regular file: `kind` says what ("a folder", "a FIFO (named
+    /// pipe)"…). `dlopen` would block forever on a FIFO, so this is checked first.
+    case notAFile(path: String, kind: String)
+    /// The file exists but cannot be read (`reason`: "permission denied"…).
+    case notReadable(path: String, reason: String)
     /// `dlopen` refused the file (not an ELF shared library, wrong architecture, missing dependency).
     case notASharedLibrary(path: String, reason: String)
     /// The library does not export the entry function.
@@ -24,6 +29,10 @@ public enum PluginLoadError: Error, CustomStringConvertible, Equatable, Sendable
             searched.isEmpty
                 ? "plugin \(path): no such file"
                 : "plugin \(path): not found (searched: \(searched.joined(separator: ", ")))"
+        case let .notAFile(path, kind):
+            "plugin \(path): is \(kind), not a shared library file: give the path of a lib<name>.so file"
+        case let .notReadable(path, reason):
+            "plugin \(path): cannot be read (\(reason)): check its permissions"
         case let .notASharedLibrary(path, reason):
             "plugin \(path): not a loadable shared library: \(reason)"
         case let .entrySymbolMissing(path, symbol):
