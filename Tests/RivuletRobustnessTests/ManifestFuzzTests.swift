@@ -61,8 +61,9 @@ import Testing
             return "column \(location.column) of a line of \(length): \(error)"
         }
         if location.line == 1 && location.column == 1 && error.message != "the manifest is empty" {
+            // (A tab there may be the problem itself: YAML refuses tabs before a token.)
             let first = text.unicodeScalars.first { $0 != "\u{FEFF}" }
-            if first == nil || first == " " || first == "\n" || first == "\r" || first == "\t" || first == "#" {
+            if first == nil || first == " " || first == "\n" || first == "\r" || first == "#" {
                 return "at 1:1 where nothing starts: \(error)"
             }
             if let match = error.message.range(of: #"line (\d+)"#, options: .regularExpression),
