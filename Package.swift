@@ -94,6 +94,9 @@ let package = Package(
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
         .testTarget(name: "RivuletBenchTests", dependencies: ["RivuletBench", "RivuletPrometheus", "RivuletRuntime", "RivuletTestSupport", "RivuletCore", "RivuletManifest"]),
         .testTarget(name: "RivuletPluginsTests", dependencies: [cRivulet, "RivuletPlugins", "RivuletTestSupport"]),
+        // Nothing lost, nothing crashes: the `rivulet` binary and the manifest loader fed out-of-range numbers,
+        // hostile YAML, odd plugin files and fuzzed manifests.
+        .testTarget(name: "RivuletRobustnessTests", dependencies: ["RivuletManifest", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",
             dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", cRivulet, "RivuletState", "RivuletJoins", "RivuletLookup"]),

@@ -4,6 +4,7 @@ import CSPSCBaseline
 import Foundation
 import RivuletBench
 import RivuletCore
+import RivuletManifest
 import RivuletRuntime
 
 struct BenchCommand: ParsableCommand {
@@ -26,22 +27,30 @@ struct BenchCommand: ParsableCommand {
                 """)
 
         @OptionGroup var options: ManifestOptions
-        @Option(help: "Replace every source with a generator of its shape producing this many records.") var events: Int?
-        @Option(help: "Distinct keys of generated records.") var keys = 1000
-        @Option(help: "Pace each generator at this many records/s (measures latency).") var rate: Double?
-        @Option(help: "Seed of the generated records.") var seed: UInt64 = 42
-        @Option(help: "Seconds excluded from the measurement at the start.") var warmup = 1.0
-        @Option(help: "Seconds between samples of the counters.") var interval = 0.1
-        @Option(help: "Runs (the median run by throughput is reported).") var runs = 1
+        @Option(parsing: .unconditional, help: Limit.events.help("Replace every source with a generator of its shape producing this many records"),
+                transform: Limit.events.option)
+        var events: Int?
+        @Option(parsing: .unconditional, help: Limit.keys.help("Distinct keys of generated records"), transform: Limit.keys.option)
+        var keys: Int = 1000
+        @Option(parsing: .unconditional, help: Limit.rate.help("Pace each generator at this many records/s (measures latency)"),
+                transform: Limit.rate.numberOption)
+        var rate: Double?
+        @Option(parsing: .unconditional, help: Limit.seed.help("Seed of the generated records"), transform: Limit.seed.unsignedOption)
+        var seed: UInt64 = 42
+        @Option(parsing: .unconditional, help: Limit.warmup.help("Seconds excluded from the measurement at the start"),
+                transform: Limit.warmup.numberOption)
+        var warmup: Double = 1.0
+        @Option(parsing: .unconditional, help: Limit.interval.help("Seconds between samples of the counters"), transform: Limit.interval.numberOption)
+        var interval: Double = 0.1
+        @Option(parsing: .unconditional, help: Limit.runs.help("Runs (the median run by throughput is reported)"), transform: Limit.runs.option)
+        var runs: Int = 1
         @Flag(help: "Discard records at the sinks instead of writing them.") var nullSinks = false
         @Flag(help: "Print the report as JSON instead of a table.") var json = false
         @Option(help: "Also write a self-contained HTML report (charts as inline SVG) to this file.") var report: String?
 
         func validate() throws {
-            if let events, events <= 0 { throw ValidationError("--events must be positive") }
-            if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+            // Each value's own range is checked as it is read (Limit); this is the one rule across options.
             if rate != nil && events == nil { throw ValidationError("--rate paces generated records: give --events too") }
-            guard keys > 0, runs > 0, interval > 0, warmup >= 0 else { throw ValidationError("--keys, --runs and --interval must be positive, --warmup not negative") }
         }
 
         func run() throws {
@@ -87,9 +96,18 @@ struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move Int64 values between two threads through the Swift SPSCRing and through a C SPSC queue with cached indices, alternating, in the same run.")
 
-        @Option(help: "Values per run.") var count = 50_000_000
-        @Option(help: "Runs of each (median reported).") var runs = 5
-        @Option(help: "Ring capacity (a power of two).") var capacity = 4096
+        @Option(parsing: .unconditional, help: Limit.ringCount.help("Values per run"), transform: Limit.ringCount.option)
+        var count: Int = 50_000_000
+        @Option(parsing: .unconditional, help: Limit.runs.help("Runs of each (median reported)"), transform: Limit.runs.option)
+        var runs: Int = 5
+        @Option(parsing: .unconditional, help: Limit.ringBenchCapacity.help("Ring capacity, a power of two"),
+                transform: Limit.ringBenchCapacity.option)
+        var capacity: Int = 4096
+
+        func validate() throws {
+            // The C baseline indexes its slots with a mask: it is only correct for a power of two.
+            guard capacity & (capacity - 1) == 0 else { throw ValidationError("--capacity must be a power of two (1, 2, 4, … 1048576), got \(capacity)") }
+        }
 
         func run() throws {
             var swift: [Double] = []
@@ -114,7 +132,8 @@ struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run a manifest several times and report the median records/s.")
 
         @OptionGroup var options: ManifestOptions
-        @Option(help: "Runs (median reported).") var runs = 5
+        @Option(parsing: .unconditional, help: Limit.runs.help("Runs (median reported)"), transform: Limit.runs.option)
+        var runs: Int = 5
         @Flag(help: "Also run the same work as a plain C loop (Benchmarks/pipeline.yaml's work) and report the ratio.")
         var baseline = false
 

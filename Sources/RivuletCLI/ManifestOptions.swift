@@ -14,10 +14,10 @@ struct ManifestOptions: ParsableArguments {
     @Option(help: "Extra folders searched for plugins named by library (before the defaults).")
     var pluginPath: [String] = []
 
-    @Option(help: "Records per batch.")
+    @Option(parsing: .unconditional, help: Limit.batchSize.help("Records per batch"), transform: Limit.batchSize.option)
     var batchSize: Int = 1024
 
-    @Option(help: "Batches each ring between tasks holds.")
+    @Option(parsing: .unconditional, help: Limit.ringCapacity.help("Batches each ring between tasks holds"), transform: Limit.ringCapacity.option)
     var ringCapacity: Int = 64
 
     var runOptions: RunOptions {

@@ -66,7 +66,7 @@ enum PluginReport {
 
     static func text(_ plugin: LoadedPlugin) -> String {
         var out = "\(plugin.name) \(plugin.version) — \(plugin.description)\n"
-        out += "file: \(plugin.path)\nABI: \(plugin.abiMajor).\(plugin.abiMinor)\n"
+        out += "file: \(plugin.path)\nABI: \(plugin.abiMajor).\(plugin.minHostMinor) or newer (min_host_minor \(plugin.minHostMinor))\n"
         for op in plugin.operators {
             out += "\noperator \(op.name)\(op.flags & 1 != 0 ? " (stateless)" : ""): \(op.description)\n"
             out += "  inputs:  \(op.inputs.joined(separator: ", "))\n"

@@ -1,5 +1,6 @@
 // Rivulet: the `rivulet` command: run, validate and describe manifests; inspect and build plugins; bench.
 import ArgumentParser
+import Foundation
 
 @main
 struct Rivulet: ParsableCommand {
@@ -7,6 +8,21 @@ struct Rivulet: ParsableCommand {
         commandName: "rivulet",
         abstract: "A stream-processing runtime: operator plugins in C or Swift, wired by a manifest.",
         subcommands: [RunCommand.self, ValidateCommand.self, DescribeCommand.self, PluginsCommand.self, BenchCommand.self])
+
+    /// ArgumentParser's main, except that a command line it refuses (an unknown option, a value out of
+    /// range) exits 2 — "invalid, nothing ran" — like an invalid manifest, instead of 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(ExitStatus.invalid)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes of `rivulet run` and `validate`.
@@ -15,7 +31,7 @@ enum ExitStatus {
     static let ok: Int32 = 0
     /// The run failed (a plugin returned RV_FATAL, a sink could not write…).
     static let failed: Int32 = 1
-    /// The manifest or a plugin is invalid; nothing ran.
+    /// The manifest, a plugin or the command line is invalid; nothing ran.
     static let invalid: Int32 = 2
     /// The run completed, but some records were dead-lettered.
     static let deadLetters: Int32 = 3

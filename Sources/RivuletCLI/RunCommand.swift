@@ -1,6 +1,7 @@
 // RunCommand: `rivulet run`: plans and runs a manifest, with a live progress line and a summary.
 import ArgumentParser
 import Foundation
+import RivuletManifest
 import RivuletPrometheus
 import RivuletRuntime
 
@@ -15,7 +16,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print neither the progress line nor the summary.")
     var quiet = false
 
-    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:<port>/metrics while running (0: any free port).")
+    @Option(parsing: .unconditional,
+            help: Limit.metricsPort.help("Serve Prometheus metrics at http://127.0.0.1:<port>/metrics while running (0: any free port)"),
+            transform: Limit.metricsPort.option)
     var metricsPort: Int?
 
     func run() throws {

@@ -127,12 +127,12 @@ public final class RecordBatch: @unchecked Sendable {
     /// Appends a record derived from record `index` of `parent`: its key, value, headers, time and
     /// position are the parent record's (shared: `parent` is retained), its fields are `fields`. A string
     /// or bytes field whose (pointer, length) equals one of the parent record's fields is shared; other
-    /// bytes are copied into this batch. Returns false when the field count does not match.
+    /// bytes are copied into this batch. Returns false (appending nothing) when the field count does not
+    /// match, or when a string or bytes field is NULL with a non-zero length.
     public func appendDerived(from parent: RecordBatch, index: Int, fields: UnsafePointer<rv_field>, count n: Int) -> Bool {
         guard n == fieldCount else { return false }
         precondition(count < capacity, "batch is full")
-        appendDerivedRows(from: parent, offset: index, indexes: nil, rows: fields, count: 1)
-        return true
+        return appendDerivedRows(from: parent, offset: index, indexes: nil, rows: fields, count: 1) == 1
     }
 
     /// Appends `n` records derived from records `offset + indexes[k]` of `parent` (`offset + k` when
@@ -140,9 +140,14 @@ public final class RecordBatch: @unchecked Sendable {
     /// `n` calls of `appendDerived(from:index:fields:count:)`, with the rows copied in one block. A string
     /// or bytes field equal (pointer and length) to one of its parent record's fields is shared; other
     /// bytes are copied into this batch. The caller guarantees the rows have `fieldCount` fields and fit.
+    /// Returns the number of records appended: `n`, or `k` when row k holds a string or bytes field that is
+    /// NULL with a non-zero length (records before it are appended, it and the rest are not). The check
+    /// costs nothing on the way of valid rows: such a field is never the parent's own, so it is met where
+    /// foreign bytes are copied.
+    @discardableResult
     public func appendDerivedRows(
         from parent: RecordBatch, offset: Int, indexes: UnsafePointer<UInt32>?, rows: UnsafePointer<rv_field>, count n: Int
-    ) {
+    ) -> Int {
         let first = header.pointee.count
         precondition(first + n <= capacity, "batch is full")
         let width = fieldCount
@@ -159,12 +164,16 @@ public final class RecordBatch: @unchecked Sendable {
                 indexes, next, n, &needsCopy)
             if needsCopy != 0 {
                 let source = parent.records + offset + (indexes.map { Int($0[next - 1]) } ?? (next - 1))
-                shareOrCopyBytes(row0 + (next - 1) * width, width, parentFields: source.pointee.fields,
-                                 parentCount: Int(source.pointee.field_count))
+                if !shareOrCopyBytes(row0 + (next - 1) * width, width, parentFields: source.pointee.fields,
+                                     parentCount: Int(source.pointee.field_count)) {
+                    next -= 1
+                    break
+                }
             }
         }
-        header.pointee.count = first + n
-        if n > 0 && header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
+        header.pointee.count = first + next
+        if next > 0 && header.pointee.lastParent != UnsafeRawPointer(Unmanaged.passUnretained(parent).toOpaque()) { retain(parent) }
+        return next
     }
 
     /// Whether the batch's only holder has handed it to the current consumer (see `Header.exclusive`).
@@ -199,7 +208,8 @@ public final class RecordBatch: @unchecked Sendable {
         for i in 0..<count {
             let source = rows + i * width
             if !bytesResolved {
-                shareOrCopyBytes(source, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
+                let valid = shareOrCopyBytes(source, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
+                precondition(valid, "a row to rewrite in place has a NULL pointer with a length")
             }
             let row = fieldRows + i * width
             row.update(from: source, count: width)
@@ -214,25 +224,31 @@ public final class RecordBatch: @unchecked Sendable {
     /// Makes the bytes of `count` new rows (`width` fields each, row i meant for record i) independent of
     /// whoever made them: bytes that are not record i's own are copied into this batch's arena (which only
     /// grows), and the rows are changed to point there. For rows kept for later (a deferred rewrite)
-    /// while their maker may free or reuse its buffers as soon as its call returns.
-    public func resolveBytes(ofRows rows: UnsafeMutablePointer<rv_field>, count n: Int, width: Int) {
+    /// while their maker may free or reuse its buffers as soon as its call returns. Returns nil, or the
+    /// index of the first row holding a string or bytes field that is NULL with a non-zero length (the
+    /// rows before it are resolved; it and the rest are not usable).
+    public func resolveBytes(ofRows rows: UnsafeMutablePointer<rv_field>, count n: Int, width: Int) -> Int? {
         precondition(n <= count, "more rows than records")
         // Usually every byte field is the record's own: the C scan finds the few rows that are not.
         var i = rv_host_first_foreign_row(records, rows, UInt32(width), 0, n)
         while i < n {
-            shareOrCopyBytes(rows + i * width, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
+            guard shareOrCopyBytes(rows + i * width, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
+            else { return i }
             i = rv_host_first_foreign_row(records, rows, UInt32(width), i + 1, n)
         }
+        return nil
     }
 
     /// Keeps every string or bytes field of `row` that is one of the parent record's own (same pointer
     /// and length; checked at the same position first); copies the bytes of the others into the arena.
+    /// Returns false when a field is NULL with a non-zero length (never the parent's own): the row is
+    /// invalid, and fields before it may already point at copies.
     @inline(__always)
-    private func shareOrCopyBytes(_ row: UnsafeMutablePointer<rv_field>, _ width: Int, parentFields: UnsafePointer<rv_field>?, parentCount: Int) {
+    private func shareOrCopyBytes(_ row: UnsafeMutablePointer<rv_field>, _ width: Int, parentFields: UnsafePointer<rv_field>?, parentCount: Int) -> Bool {
         for i in 0..<width {
             let type = row[i].type
             guard type == RV_TYPE_STRING || type == RV_TYPE_BYTES, row[i].len > 0 else { continue }
-            let bytes = row[i].value.ptr
+            guard let bytes = row[i].value.ptr else { return false }
             let length = row[i].len
             if let parentFields {
                 if i < parentCount, parentFields[i].value.ptr == bytes, parentFields[i].len == length,
@@ -248,6 +264,7 @@ public final class RecordBatch: @unchecked Sendable {
             }
             row[i].value.ptr = arena.copy(bytes, count: Int(length))
         }
+        return true
     }
 
     /// Appends record `index` of `parent` with its field row copied into this batch (field structs only:

@@ -54,9 +54,19 @@ public struct Manifest: Sendable, Hashable {
         guard !isFolder.boolValue else {
             throw ManifestErrors(ManifestError(nil, "cannot read manifest '\(path)': it is a folder"))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // At most one byte more than a manifest may hold: a huge file (or an endless pipe) is refused
+        // at the limit instead of read whole.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ManifestErrors(ManifestError(nil, "cannot read manifest '\(path)': permission denied or unreadable"))
         }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: Int(Limit.documentBytes.maximum) + 1) ?? Data()
+        } catch {
+            throw ManifestErrors(ManifestError(nil, "cannot read manifest '\(path)': \(error.localizedDescription)"))
+        }
+        if let error = YAMLPreflight.sizeError(Array(data), file: path) { throw ManifestErrors(error) }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ManifestErrors(ManifestError(nil, "cannot read manifest '\(path)': it is not UTF-8 text"))
         }
@@ -83,6 +93,10 @@ public struct Manifest: Sendable, Hashable {
         var manifest = decoder.decode(root, file: file, absoluteFile: absoluteFile)
         manifest?.warnings = decoder.warnings
         var errors = composer.errors + overridden.errors + decoder.errors
+        if manifest != nil {
+            let itself: PathClashCheck.Use = ("the manifest", absoluteFile, SourceLocation(file: file, line: 1, column: 1), false)
+            errors += PathClashCheck.errors([itself] + decoder.files)
+        }
         if let manifest {
             var graph = GraphValidator(declarations: decoder.declarations, edges: manifest.edges,
                                        mentioned: decoder.notCheckedForConnections, checkConnections: decoder.edgesDecoded)

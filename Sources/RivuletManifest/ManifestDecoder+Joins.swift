@@ -10,8 +10,8 @@ extension ManifestDecoder {
         let leftKey = string(m["left_key"], "left_key")
         let rightKey = string(m["right_key"], "right_key")
         let leftPK = string(m["left_pk"], "left_pk")
-        let within = duration(m["within"], "within", minimum: 0)
-        let grace = duration(m["grace"], "grace") ?? 0
+        let within = duration(m["within"], .within)
+        let grace = duration(m["grace"], .grace) ?? 0
         let store = string(m["store"], "store")
         for key in ["left_key", "right_key"] where !m.has(key) {
             error(m.location, "join operator '\(name)' needs '\(key)'")

@@ -12,11 +12,11 @@ extension ManifestDecoder {
         let address = string(m["address"], "address") ?? "127.0.0.1:6379"
         let parts = address.split(separator: ":")
         var host = "127.0.0.1", port = 6379
-        if parts.count == 2, let p = Int(parts[1]), p > 0, p < 65536 {
+        if parts.count == 2, let p = NumberSyntax.integer(String(parts[1])), Limit.redisPort.allows(p) {
             host = String(parts[0])
-            port = p
+            port = Int(p)
         } else if let node = m["address"] {
-            error(node.location, "address must be host:port, e.g. 127.0.0.1:6379, got \(node.got)")
+            error(node.location, "address must be host:port with a port \(Limit.redisPort.rangeText), e.g. 127.0.0.1:6379, got \(node.got)")
         }
         let key = string(m["key"], "key")
         let keyPrefix = m["key_prefix"].flatMap { $0.text } ?? ""
@@ -39,14 +39,12 @@ extension ManifestDecoder {
         var entries = 10_000, bytes = 64 << 20
         var ttl: Int64 = 60_000
         if let node = m["cache"], let c = self.fields(node, "cache of '\(name)'", allowed: Self.cacheKeys) {
-            entries = integer(c["entries"], "entries", minimum: 0) ?? entries
-            if let b = c["bytes"] {
-                if let v = b.text.flatMap(ByteSizeSyntax.bytes), v > 0 { bytes = v } else { error(b.location, "bytes must be a size such as 16MB, got \(b.got)") }
-            }
-            ttl = duration(c["ttl"], "ttl", minimum: 1) ?? ttl
+            entries = integer(c["entries"], .cacheEntries) ?? entries
+            bytes = self.bytes(c["bytes"], .cacheBytes) ?? bytes
+            ttl = duration(c["ttl"], .cacheTTL) ?? ttl
         }
-        let batch = integer(m["batch"], "batch", minimum: 1) ?? 256
-        let timeout = duration(m["timeout"], "timeout", minimum: 1) ?? 1000
+        let batch = integer(m["batch"], .lookupBatch) ?? 256
+        let timeout = duration(m["timeout"], .lookupTimeout) ?? 1000
         let onError = choice(m["on_error"], "on_error", as: LookupSpec.OnError.self) ?? .deadLetter
         let onMissing = choice(m["on_missing"], "on_missing", as: LookupSpec.OnMissing.self) ?? .keep
         for k in ["key", "fields"] where !m.has(k) { error(m.location, "lookup operator '\(name)' needs '\(k)'") }

@@ -38,7 +38,7 @@ extension ManifestDecoder {
             guard let m = fields(value, what, allowed: Self.lookupOperatorKeys, required: ["lookup"],
                                  otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys + Self.windowOperatorKeys, otherContext: "a lookup operator")
             else { return nil }
-            let parallelism = integer(m["parallelism"], "parallelism", minimum: 1) ?? 1
+            let parallelism = integer(m["parallelism"], .parallelism) ?? 1
             let chain = bool(m["chain"], "chain") ?? true
             guard let lookup = lookup(m, name: name) else { return nil }
             return OperatorSpec(name: name, kind: .lookup(lookup), config: [], parallelism: parallelism, chain: chain, location: pair.keyLocation)
@@ -47,7 +47,7 @@ extension ManifestDecoder {
             guard let m = fields(value, what, allowed: Self.joinOperatorKeys, required: ["join"],
                                  otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys + Self.windowOperatorKeys, otherContext: "a join operator")
             else { return nil }
-            let parallelism = integer(m["parallelism"], "parallelism", minimum: 1) ?? 1
+            let parallelism = integer(m["parallelism"], .parallelism) ?? 1
             let chain = bool(m["chain"], "chain") ?? true
             if parallelism > 1, let location = m.keyLocation("parallelism") {
                 error(location, "join operators run with parallelism 1 for now (both inputs would need partitioning by their own key)")
@@ -61,7 +61,7 @@ extension ManifestDecoder {
             guard let m = fields(value, what, allowed: Self.windowOperatorKeys, required: ["window"],
                                  otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys, otherContext: "a window operator")
             else { return nil }
-            let parallelism = integer(m["parallelism"], "parallelism", minimum: 1) ?? 1
+            let parallelism = integer(m["parallelism"], .parallelism) ?? 1
             let chain = bool(m["chain"], "chain") ?? true
             guard let window = window(m, name: name) else { return nil }
             return OperatorSpec(name: name, kind: .window(window), config: [], parallelism: parallelism, chain: chain,
@@ -86,7 +86,7 @@ extension ManifestDecoder {
             return nil
         }
         guard let m else { return nil }
-        let parallelism = integer(m["parallelism"], "parallelism", minimum: 1) ?? 1
+        let parallelism = integer(m["parallelism"], .parallelism) ?? 1
         let chain = bool(m["chain"], "chain") ?? true
         if isFunction {
             guard let function = m["function"].flatMap({ self.function($0, m, operator: name) }) else { return nil }
@@ -163,6 +163,9 @@ extension ManifestDecoder {
             }
             if let args, index < args.count, args[index] == .bytes, argument.isLiteral {
                 error(itemLocation, "argument \(index + 1) of operator '\(name)' is bytes, so it must be a field name, not the literal \(text)")
+            }
+            if let args, index < args.count, args[index] == .i32, case .integer(let value) = argument, !Limit.ffiI32Literal.allows(value) {
+                error(itemLocation, "argument \(index + 1) of operator '\(name)' is i32, so its literal must be \(Limit.ffiI32Literal.expectation), got \(text)")
             }
             result.append(argument)
         }

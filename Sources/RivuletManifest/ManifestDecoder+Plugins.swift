@@ -20,6 +20,7 @@ extension ManifestDecoder {
                 break
             }
             let config = m["config"].map { self.config($0) } ?? []
+            if let path, let node = m["path"] { files.append((what, absolute(path), node.location, false)) }
             var spec = PluginSpec(name: pair.key, library: library, path: path.map { absolute($0) }, config: config,
                                   location: pair.keyLocation)
             if let node = m["config"], case .mapping = node { spec.configJSON = ConfigJSON.render(node) }

@@ -38,6 +38,7 @@ extension ManifestDecoder {
         case "file":
             let path = string(m["path"], "path")
             kind = path.map { .file(path: absolute($0)) }
+            if let path, let node = m["path"] { files.append((what, absolute(path), node.location, true)) }
             inferred = path.map { DataFormat.inferred(fromPath: $0) } ?? .jsonl
         case "stdout":
             kind = .stdout

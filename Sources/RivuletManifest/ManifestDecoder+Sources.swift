@@ -38,7 +38,7 @@ extension ManifestDecoder {
         if let key, let schema, let keyNode = m["key"], !schema.contains(where: { $0.name == key }) {
             error(keyNode.location, "key '\(key)' is not a field of the schema of \(what) (fields: \(schema.map(\.name).joined(separator: ", ")))")
         }
-        let batchSize = integer(m["batch_size"], "batch_size", minimum: 1) ?? 1024
+        let batchSize = integer(m["batch_size"], .batchSize) ?? 1024
         let generatorSchema = [FieldSpec(name: "key", type: .string, location: pair.keyLocation),
                                FieldSpec(name: "seq", type: .i64, location: pair.keyLocation),
                                FieldSpec(name: "value", type: .f64, location: pair.keyLocation),
@@ -51,14 +51,15 @@ extension ManifestDecoder {
         case "file":
             let path = string(m["path"], "path")
             kind = path.map { .file(path: absolute($0)) }
+            if let path, let node = m["path"] { files.append((what, absolute(path), node.location, false)) }
             inferred = path.map { DataFormat.inferred(fromPath: $0) } ?? .lines
         case "stdin":
             kind = .stdin
         case "generator":
-            let count = integer(m["count"], "count", minimum: 0)
-            let seed = unsigned(m["seed"], "seed") ?? 1
-            let keys = integer(m["keys"], "keys", minimum: 1) ?? 100
-            let rate = positiveNumber(m["rate"], "rate")
+            let count = integer(m["count"], .count)
+            let seed = unsigned(m["seed"], .seed) ?? 1
+            let keys = integer(m["keys"], .keys) ?? 100
+            let rate = number(m["rate"], .rate)
             kind = count.map { .generator(GeneratorSpec(count: $0, seed: seed, keys: keys, rate: rate)) }
         default:
             kind = nil

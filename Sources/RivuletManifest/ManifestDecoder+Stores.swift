@@ -17,10 +17,8 @@ extension ManifestDecoder {
             if let node = m["budget"] {
                 if type == "rocksdb" {
                     error(node.location, "'budget' applies to memory stores only (a rocksdb store is bounded by its disk)")
-                } else if let bytes = node.text.flatMap(ByteSizeSyntax.bytes), bytes > 0 {
+                } else if let bytes = bytes(node, .storeBudget) {
                     budget = bytes
-                } else {
-                    error(node.location, "budget must be a size such as 512KB, 64MB, 2GB or a number of bytes, got \(node.got)")
                 }
             }
             guard let type else { return nil }

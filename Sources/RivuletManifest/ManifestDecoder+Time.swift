@@ -4,12 +4,12 @@ import Foundation
 extension ManifestDecoder {
     static let timeKeys = ["type", "field", "format", "extractor", "arguments", "max_out_of_order", "idle_timeout"]
 
-    /// A duration (`2s`, `500ms`, `1m`, or plain milliseconds) of at least `minimum` ms.
-    mutating func duration(_ node: YAMLNode?, _ what: String, minimum: Int64 = 0) -> Int64? {
+    /// A duration (`2s`, `500ms`, `1m`, or plain milliseconds) within `limit`'s range; `name` replaces the
+    /// limit's name in the message.
+    mutating func duration(_ node: YAMLNode?, _ limit: Limit, name: String? = nil) -> Int64? {
         guard let node else { return nil }
-        guard let text = node.text, let ms = DurationSyntax.milliseconds(text), ms >= minimum, ms <= DurationSyntax.maximum else {
-            let bound = minimum > 0 ? "a duration > 0" : "a duration"
-            error(node.location, "\(what) must be \(bound) (at most 100 years) such as 500ms, 10s, 5m, 1h or a number of milliseconds, got \(node.got)")
+        guard let text = node.text, let ms = limit.integer(text) else {
+            error(node.location, limit.message(got: node.got, name: name))
             return nil
         }
         return ms
@@ -25,8 +25,8 @@ extension ManifestDecoder {
         let format = choice(m["format"], "time format", as: TimeFormat.self)
         let extractor = string(m["extractor"], "extractor")
         let arguments = stringList(m["arguments"], "arguments")
-        let bound = duration(m["max_out_of_order"], "max_out_of_order") ?? 0
-        let idle = duration(m["idle_timeout"], "idle_timeout", minimum: 1)
+        let bound = duration(m["max_out_of_order"], .maxOutOfOrder) ?? 0
+        let idle = duration(m["idle_timeout"], .idleTimeout)
         let kind: TimeSpec.Kind?
         switch type {
         case "event" where m["extractor"] != nil:

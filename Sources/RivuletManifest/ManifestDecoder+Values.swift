@@ -58,34 +58,44 @@ extension ManifestDecoder {
         return text
     }
 
-    /// An integer of at least `minimum`.
-    mutating func integer(_ node: YAMLNode?, _ what: String, minimum: Int) -> Int? {
+    /// An integer within `limit`'s range; `name` replaces the limit's name in the message.
+    mutating func integer(_ node: YAMLNode?, _ limit: Limit, name: String? = nil) -> Int? {
         guard let node else { return nil }
-        guard let text = node.text, let value = NumberSyntax.integer(text).flatMap({ Int(exactly: $0) }), value >= minimum else {
-            error(node.location, "\(what) must be \(minimum == 1 ? "a positive integer" : "an integer >= \(minimum)"), got \(node.got)")
+        guard let text = node.text, let value = NumberSyntax.integer(text), limit.allows(value), let result = Int(exactly: value) else {
+            error(node.location, limit.message(got: node.got, name: name))
             return nil
         }
-        return value
+        return result
     }
 
-    /// A non-negative integer up to 2^64 - 1.
-    mutating func unsigned(_ node: YAMLNode?, _ what: String) -> UInt64? {
+    /// A non-negative integer up to 2^64 - 1 (the seed).
+    mutating func unsigned(_ node: YAMLNode?, _ limit: Limit) -> UInt64? {
         guard let node else { return nil }
         guard let text = node.text, let value = NumberSyntax.unsigned(text) else {
-            error(node.location, "\(what) must be an integer >= 0, got \(node.got)")
+            error(node.location, limit.message(got: node.got))
             return nil
         }
         return value
     }
 
-    /// A finite number greater than zero.
-    mutating func positiveNumber(_ node: YAMLNode?, _ what: String) -> Double? {
+    /// A finite number within `limit`'s range.
+    mutating func number(_ node: YAMLNode?, _ limit: Limit) -> Double? {
         guard let node else { return nil }
-        guard let text = node.text, let value = NumberSyntax.double(text), value.isFinite, value > 0 else {
-            error(node.location, "\(what) must be a number > 0, got \(node.got)")
+        guard let text = node.text, let value = NumberSyntax.double(text), limit.allows(value) else {
+            error(node.location, limit.message(got: node.got))
             return nil
         }
         return value
+    }
+
+    /// A size (`64MB`, or bytes) within `limit`'s range.
+    mutating func bytes(_ node: YAMLNode?, _ limit: Limit) -> Int? {
+        guard let node else { return nil }
+        guard let text = node.text, let value = limit.integer(text), let result = Int(exactly: value) else {
+            error(node.location, limit.message(got: node.got))
+            return nil
+        }
+        return result
     }
 
     /// `true` or `false`.

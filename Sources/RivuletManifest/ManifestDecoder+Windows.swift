@@ -13,10 +13,10 @@ extension ManifestDecoder {
     /// A window operator `m` named `name`.
     mutating func window(_ m: MappingFields, name: String) -> WindowSpec? {
         let type = choice(m["window"], "window type", among: ["tumbling", "hopping", "sliding", "session"])
-        let size = duration(m["size"], "size", minimum: 1)
-        let advance = duration(m["advance"], "advance", minimum: 1)
-        let gap = duration(m["gap"], "gap", minimum: 1)
-        let grace = duration(m["grace"], "grace") ?? 0
+        let size = duration(m["size"], .windowSize)
+        let advance = duration(m["advance"], .windowAdvance)
+        let gap = duration(m["gap"], .sessionGap)
+        let grace = duration(m["grace"], .grace) ?? 0
         let emit = choice(m["emit"], "emit mode", as: EmitMode.self) ?? .final
         let keyBy = string(m["key_by"], "key_by")
         let needs: [String] = switch type {
@@ -36,8 +36,12 @@ extension ManifestDecoder {
         for key in ["size", "advance", "gap"] where type != nil && !applies.contains(key) {
             if let location = m.keyLocation(key) { error(location, "'\(key)' does not apply to a \(type!) window") }
         }
-        if type == "hopping", let size, let advance, size % advance != 0, let node = m["advance"] {
-            error(node.location, "a hopping window's size (\(size) ms) must be a whole multiple of its advance (\(advance) ms)")
+        if type == "hopping", let size, let advance, let node = m["advance"] {
+            if size % advance != 0 {
+                error(node.location, "a hopping window's size (\(size) ms) must be a whole multiple of its advance (\(advance) ms)")
+            } else if !Limit.windowsPerRecord.allows(size / advance) {
+                error(node.location, "a hopping window's size / advance (each record's windows) must be \(Limit.windowsPerRecord.rangeText), got \(size / advance) (size \(size) ms, advance \(advance) ms): raise advance")
+            }
         }
         var aggregates: [AggregateSpec] = []
         if let node = m["aggregates"] {
@@ -116,20 +120,25 @@ extension ManifestDecoder {
         case "percentile":
             arguments.count == 2 && isField(arguments[0]) && {
                 switch arguments[1] {
-                case .integer(let p): p > 0 && p <= 100
-                case .double(let p): p > 0 && p <= 100
+                case .integer(let p): Limit.percentile.allows(p)
+                case .double(let p): Limit.percentile.allows(p)
                 case .field: false
                 }
             }()
         case "top":
             arguments.count == 3 && isField(arguments[0]) && isField(arguments[1]) && {
-                if case .integer(let n) = arguments[2] { return n >= 1 && n <= 10_000 }
+                if case .integer(let n) = arguments[2] { return Limit.top.allows(n) }
                 return false
             }()
         default: false
         }
         guard valid else {
-            error(location, "aggregate '\(output)': \(callee) takes \(usage) (percentile: 0 < p <= 100; top: 1 <= n <= 10000), got '\(text)'")
+            let bounds = switch callee {
+            case "percentile": " (p \(Limit.percentile.rangeText))"
+            case "top": " (n \(Limit.top.rangeText))"
+            default: ""
+            }
+            error(location, "aggregate '\(output)': \(callee) takes \(usage)\(bounds), got '\(text)'")
             return nil
         }
         return AggregateSpec(output: output, plugin: nil, function: callee, arguments: arguments, location: location)

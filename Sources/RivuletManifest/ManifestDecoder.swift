@@ -24,6 +24,8 @@ struct ManifestDecoder {
     var notCheckedForConnections: Set<String> = []
     /// Whether `edges` was a list (if not, no node is reported as unconnected).
     var edgesDecoded = false
+    /// Every file the manifest reads or writes, with where its path is written (for `PathClashCheck`).
+    var files: [PathClashCheck.Use] = []
 
     init(directory: String) {
         self.directory = directory

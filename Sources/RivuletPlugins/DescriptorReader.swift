@@ -7,20 +7,21 @@ import CRivulet
 enum DescriptorReader {
     static let maxPorts = 64
 
-    /// Checks versions and copies the top-level descriptor.
+    /// Checks versions and copies the top-level descriptor. The version header is read at the offsets
+    /// abi_checks.c pins (struct_size 0, abi_major 4, min_host_minor 8), before anything else.
     static func copyDescriptor(_ raw: UnsafePointer<rv_plugin_descriptor>, path: String) throws(PluginLoadError)
         -> UnsafeMutablePointer<rv_plugin_descriptor>
     {
         let header = UnsafeRawPointer(raw)
         let structSize = header.load(as: UInt32.self)
         let major = header.load(fromByteOffset: 4, as: UInt32.self)
-        let minor = header.load(fromByteOffset: 8, as: UInt32.self)
+        let minHostMinor = header.load(fromByteOffset: 8, as: UInt32.self)
         guard structSize >= 16 else {
             throw .descriptorMalformed(path: path, reason: "struct_size is \(structSize), smaller than the version header")
         }
-        guard major == RV_ABI_MAJOR, minor <= HostAPI.minor else {
+        guard major == RV_ABI_MAJOR, minHostMinor <= HostAPI.minor else {
             throw .abiIncompatible(
-                path: path, pluginMajor: major, pluginMinor: minor, hostMajor: RV_ABI_MAJOR, hostMinor: HostAPI.minor)
+                path: path, pluginMajor: major, pluginMinHostMinor: minHostMinor, hostMajor: RV_ABI_MAJOR, hostMinor: HostAPI.minor)
         }
         let copy = copyPadded(header, size: Int(structSize), as: rv_plugin_descriptor.self)
         let d = copy.pointee

@@ -41,6 +41,12 @@ public final class FFIFunction: @unchecked Sendable {
         guard returns != .bytes else {
             throw FFIError(message: "function \(symbol): a function cannot return bytes (the host could not know who frees them)")
         }
+        if library.contains("/") {
+            // A path (not a name dlopen looks up): a FIFO there would block dlopen forever.
+            do { try PluginLoader.checkFile(library) } catch {
+                throw FFIError(message: "function \(symbol): cannot open library \(library): \(String(describing: error).replacingOccurrences(of: "plugin \(library): ", with: ""))")
+            }
+        }
         guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else {
             throw FFIError(message: "function \(symbol): cannot open library \(library): \(dlerror().map { String(cString: $0) } ?? "unknown error")")
         }

@@ -11,7 +11,8 @@ public final class LoadedPlugin: @unchecked Sendable {
     public let version: String
     public let description: String
     public let abiMajor: UInt32
-    public let abiMinor: UInt32
+    /// The oldest host minor version the plugin needs (its descriptor's `min_host_minor`).
+    public let minHostMinor: UInt32
     public let operators: [OperatorInfo]
     public let aggregates: [AggregateInfo]
     public let functions: [FunctionInfo]
@@ -34,7 +35,7 @@ public final class LoadedPlugin: @unchecked Sendable {
         version = d.version.map { String(cString: $0) } ?? ""
         description = d.description.map { String(cString: $0) } ?? ""
         abiMajor = d.abi_major
-        abiMinor = d.abi_minor
+        minHostMinor = d.min_host_minor
         self.operators = operators
         self.aggregates = aggregates
         self.functions = functions

@@ -39,29 +39,37 @@ public final class PluginAggregate: WindowAggregate {
     public var resultType: FieldType { FieldType(rawValue: def.result_type) ?? .null }
     public var size: Int { (Int(def.acc_size) + 7) & ~7 }
 
+    /// Any status but RV_OK stops the run: "aggregate add returned RV_FATAL: <reason>".
     private func check(_ status: rv_status, _ callback: String) throws {
         guard status != RV_OK else { return }
-        let message = context.lastError?.message ?? "returned status \(status)"
-        context.clearError()
-        throw OperatorFailure(node: context.nodeName, message: "aggregate \(callback) failed: \(message)")
+        let message = context.failure("aggregate \(callback)", status)
+        context.clearErrors()
+        throw OperatorFailure(node: context.nodeName, message: message)
     }
 
     public func initialize(_ acc: UnsafeMutableRawPointer) throws {
+        context.hostCallBegins() // a new callback: no host error of an earlier one applies
         try check(def.`init`!(HostAPI.table, context.opaque, acc), "init")
     }
 
     public func add(_ acc: UnsafeMutableRawPointer, _ record: UnsafePointer<rv_record>) throws {
         var value = inputField.map { record.pointee.fields[$0] } ?? rv_field()
+        context.hostCallBegins() // a new callback: no host error of an earlier one applies
         try check(def.add!(HostAPI.table, context.opaque, acc, &value), "add")
     }
 
     public func merge(_ acc: UnsafeMutableRawPointer, _ other: UnsafeMutableRawPointer) throws {
+        context.hostCallBegins() // a new callback: no host error of an earlier one applies
         try check(def.merge!(HostAPI.table, context.opaque, acc, other), "merge")
     }
 
     public func result(_ acc: UnsafeMutableRawPointer) throws -> rv_field {
         var out = rv_field()
+        context.hostCallBegins() // a new callback: no host error of an earlier one applies
         try check(def.result!(HostAPI.table, context.opaque, acc, &out), "result")
+        if out.type == RV_TYPE_STRING || out.type == RV_TYPE_BYTES, out.len != 0, out.value.ptr == nil {
+            throw OperatorFailure(node: context.nodeName, message: "aggregate result: the \(out.type == RV_TYPE_STRING ? "string" : "bytes") result is NULL with length \(out.len)")
+        }
         return out
     }
 }

@@ -7,8 +7,12 @@ import RivuletState
 /// What the host knows about one operator instance (or, during init/fini, one library) while calling into
 /// a plugin. Passed to C as an opaque `rv_context *` (unretained: the owner keeps it alive for as long as
 /// the plugin may use it). Touched only by the thread running the instance, except counters.
+///
+/// Two error slots, kept apart: `reported` is what the plugin said through `report_error` (the reason a
+/// record is dead-lettered, or the run stops); the host error (`api->last_error`) is why the host's most
+/// recent service call on this context failed. Both are cleared when a callback starts.
 public final class PluginContext {
-    /// The last failure a callback described through `report_error`.
+    /// A failure a callback described through `report_error`.
     public struct ReportedError: Sendable {
         public let code: Int32
         public let recordIndex: Int64
@@ -42,6 +46,9 @@ public final class PluginContext {
         var pendingPort: Int = -1
         var pendingCount: Int = 0
         var pendingWidth: Int = 0
+        /// Whether the most recent host service call that can fail did (then `hostErrorText` says why).
+        /// Cleared at the start of every such call and of every callback: one store on the emit path.
+        var hostFailed: Bool = false
     }
 
     let fast: UnsafeMutablePointer<FastPath> = {
@@ -49,7 +56,12 @@ public final class PluginContext {
         p.initialize(to: FastPath(input: nil, inputOffset: 0, inputPort: 0, outputs: nil, outputCount: 0, forwardable: nil, inputCount: 0))
         return p
     }()
-    public internal(set) var lastError: ReportedError?
+    /// The last failure the plugin described through `report_error` during the current callback.
+    public internal(set) var reported: ReportedError?
+    /// The host error's message, NUL-terminated (malloc'd; replaced on the next failure, freed at deinit):
+    /// what `last_error` returns while `fast.hostFailed` is set, so it stays valid until the next host call
+    /// as rivulet.h promises (longer, in fact: until the next failing one).
+    private var hostErrorText: UnsafeMutablePointer<CChar>?
     /// A host-side failure raised inside a service call (e.g. a downstream sink could not write); the
     /// plugin is told RV_FATAL and the host rethrows this once the callback returns.
     var pendingFailure: Error?
@@ -78,8 +90,10 @@ public final class PluginContext {
     /// Keeps back an `emit_derived_batch` that replaces the whole input batch (copying its rows): when
     /// process returns with nothing else emitted, the input batch — exclusive to this call — is
     /// rewritten in place and passed on as the output (no record is copied); if anything else is emitted
-    /// first, or process fails, it is emitted the ordinary way at that point, in order.
-    func deferRewrite(port: Int, rows: UnsafePointer<rv_field>, count: Int, width: Int) {
+    /// first, or process fails, it is emitted the ordinary way at that point, in order. Returns false
+    /// (keeping nothing back) when a row holds a string or bytes field that is NULL with a non-zero length:
+    /// the caller emits the rows the ordinary way, which stops at that row.
+    func deferRewrite(port: Int, rows: UnsafePointer<rv_field>, count: Int, width: Int) -> Bool {
         let needed = count * width
         if needed > rewriteCapacity {
             rewriteRows?.deallocate()
@@ -89,10 +103,12 @@ public final class PluginContext {
         rewriteRows!.update(from: rows, count: needed)
         // The plugin may free or reuse the bytes its rows point to once this call returns: resolve them now
         // (the input batch is held by this call alone, and its arena only grows).
-        fast.pointee.input!._withUnsafeGuaranteedRef { $0.resolveBytes(ofRows: rewriteRows!, count: count, width: width) }
+        let invalidRow = fast.pointee.input!._withUnsafeGuaranteedRef { $0.resolveBytes(ofRows: rewriteRows!, count: count, width: width) }
+        guard invalidRow == nil else { return false }
         fast.pointee.pendingPort = port
         fast.pointee.pendingCount = count
         fast.pointee.pendingWidth = width
+        return true
     }
 
     /// Emits a deferred rewrite the ordinary way (derived records in a new batch).
@@ -113,7 +129,7 @@ public final class PluginContext {
         fast.pointee.pendingPort = -1
         let port = outputs[f.pendingPort]
         guard batch.canRewriteInPlace(width: f.pendingWidth), batch.count == f.pendingCount else {
-            _ = try port.emitDerived(from: batch, offset: 0, indexes: nil, rows: rewriteRows!, count: f.pendingCount, fieldCount: f.pendingWidth)
+            try port.emitDerived(from: batch, offset: 0, indexes: nil, rows: rewriteRows!, count: f.pendingCount, fieldCount: f.pendingWidth)
             return
         }
         batch.rewriteInPlace(schema: port.schema, rows: rewriteRows!, width: f.pendingWidth, bytesResolved: true)
@@ -125,6 +141,7 @@ public final class PluginContext {
     func discardDeferredRewrite() { fast.pointee.pendingPort = -1 }
 
     deinit {
+        free(hostErrorText)
         rewriteRows?.deallocate()
         for value in configValues.values { free(value) }
         fast.pointee.outputs?.deallocate()
@@ -170,12 +187,52 @@ public final class PluginContext {
         outputs = outputNames.map { OutputPort(name: $0, schema: inputs.first ?? Schema(), batchCapacity: batchCapacity) }
     }
 
-    func clearError() {
-        lastError = nil
+    /// Starts a callback: neither the plugin's report nor a host error of an earlier callback applies.
+    func clearErrors() {
+        reported = nil
+        fast.pointee.hostFailed = false
     }
 
-    func record(error code: Int32, index: Int64, message: String) {
-        lastError = ReportedError(code: code, recordIndex: index, message: message)
+    /// What the plugin reported through `report_error`.
+    func report(_ code: Int32, index: Int64, message: String) {
+        reported = ReportedError(code: code, recordIndex: index, message: message)
+    }
+
+    /// Starts a host service call that can fail: `last_error` is NULL unless this call fails.
+    @inline(__always)
+    func hostCallBegins() {
+        fast.pointee.hostFailed = false
+    }
+
+    /// Fails the current host service call with `status`: `message` (which names the service) becomes
+    /// `last_error`. The plugin's own report is left as it is.
+    @discardableResult
+    func fail(_ status: rv_status, _ message: String) -> rv_status {
+        free(hostErrorText)
+        hostErrorText = strdup(message)
+        fast.pointee.hostFailed = true
+        return status
+    }
+
+    /// `api->last_error`: the message of the most recent host call, if it failed; NULL otherwise.
+    var lastErrorPointer: UnsafePointer<CChar>? {
+        fast.pointee.hostFailed ? UnsafePointer(hostErrorText) : nil
+    }
+
+    /// The host error as a Swift string, if the most recent host call failed.
+    public var hostError: String? {
+        lastErrorPointer.map { String(cString: $0) }
+    }
+
+    /// The message for a callback that returned `status` (not RV_OK): the callback, the status by name,
+    /// and the reason — the plugin's report, else the host error of its last failed service call (a
+    /// plugin passing a host status on), e.g. "process returned RV_INVALID: store_put: key is NULL with
+    /// length 5".
+    func failure(_ callback: String, _ status: rv_status) -> String {
+        guard let reason = reported?.message ?? hostError else {
+            return "\(callback) returned \(PluginStatus(status)) without a message"
+        }
+        return "\(callback) returned \(PluginStatus(status)): \(reason)"
     }
 }
 

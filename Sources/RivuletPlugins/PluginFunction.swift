@@ -44,12 +44,20 @@ public final class PluginFunction {
     public func call(_ record: UnsafePointer<rv_record>) -> Result<rv_field, CallFailure> {
         for (i, f) in fields.enumerated() { arguments[i] = record.pointee.fields[f] }
         var out = rv_field()
-        context.clearError()
+        context.clearErrors()
         let status = arguments.withUnsafeBufferPointer { args in
             def.call!(HostAPI.table, context.opaque, args.baseAddress, UInt64(fields.count), &out)
         }
+        // RV_ERROR: this record's reason, as the plugin gave it (a dead letter's reason); anything else
+        // stops the run, naming the function and the status.
+        if status == RV_ERROR, let reason = context.reported?.message {
+            return .failure(CallFailure(message: reason, recordOnly: true))
+        }
         guard status == RV_OK else {
-            return .failure(CallFailure(message: context.lastError?.message ?? "returned status \(status)", recordOnly: status == RV_ERROR))
+            return .failure(CallFailure(message: context.failure(name, status), recordOnly: status == RV_ERROR))
+        }
+        if (out.type == RV_TYPE_STRING || out.type == RV_TYPE_BYTES), out.len != 0, out.value.ptr == nil {
+            return .failure(CallFailure(message: "\(name) returned a \(out.type == RV_TYPE_STRING ? "string" : "bytes") result that is NULL with length \(out.len)", recordOnly: false))
         }
         return .success(out)
     }

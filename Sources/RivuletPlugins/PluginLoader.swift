@@ -5,7 +5,7 @@ import Foundation
 /// Loads plugin libraries, carefully: each failure is a distinct `PluginLoadError` naming the file, and
 /// the library handle is closed on every failure path (SQLite's loadext.c is the model).
 ///
-/// Order of checks: file exists → `dlopen(RTLD_NOW | RTLD_LOCAL)` → entry symbol → versions (read from the
+/// Order of checks: a readable regular file (`checkFile`) → `dlopen(RTLD_NOW | RTLD_LOCAL)` → entry symbol → versions (read from the
 /// descriptor's first 12 bytes, before any other plugin code runs) → descriptor contents → plugin init.
 public struct PluginLoader: Sendable {
     /// Folders searched, in order, for a plugin given by library name (`lib<name>.so`).
@@ -41,11 +41,33 @@ public struct PluginLoader: Sendable {
         throw .fileMissing(path: file, searched: searchPaths)
     }
 
+    /// Checks that `path` is a regular file this process can read, before `dlopen` touches it: `dlopen`
+    /// of a FIFO blocks until something writes to it (forever, in `validate`), and of a folder or a
+    /// missing file says only "cannot open". Symbolic links are followed.
+    public static func checkFile(_ path: String) throws(PluginLoadError) {
+        var info = stat()
+        guard !path.isEmpty, stat(path, &info) == 0 else {
+            let reason = errno
+            if reason == EACCES { throw .notReadable(path: path, reason: String(cString: strerror(reason)).lowercased()) }
+            throw .fileMissing(path: path, searched: [])
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw .notAFile(path: path, kind: "a folder")
+        case S_IFIFO: throw .notAFile(path: path, kind: "a FIFO (named pipe)")
+        case S_IFSOCK: throw .notAFile(path: path, kind: "a socket")
+        case S_IFCHR: throw .notAFile(path: path, kind: "a character device")
+        case S_IFBLK: throw .notAFile(path: path, kind: "a block device")
+        default: throw .notAFile(path: path, kind: "something other than a regular file")
+        }
+        guard access(path, R_OK) == 0 else {
+            throw .notReadable(path: path, reason: String(cString: strerror(errno)).lowercased())
+        }
+    }
+
     /// Loads the plugin at `path`; `config` is what its init reads through `config_get`.
     public func load(path: String, config: [(key: String, value: String)] = []) throws(PluginLoadError) -> LoadedPlugin {
-        var isDirectory: ObjCBool = false
-        guard !path.isEmpty, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue
-        else { throw .fileMissing(path: path, searched: []) }
+        try Self.checkFile(path)
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             throw .notASharedLibrary(path: path, reason: dlerror().map { String(cString: $0) } ?? "unknown error")
         }
@@ -69,7 +91,7 @@ public struct PluginLoader: Sendable {
                 let status = initialize(HostAPI.table, context.opaque)
                 if status != RV_OK {
                     if let fini = descriptor.pointee.fini { fini(HostAPI.table, context.opaque) }
-                    let message = context.lastError?.message ?? "init returned status \(status) without a message"
+                    let message = context.failure("init", status)
                     throw PluginLoadError.initFailed(path: path, message: message)
                 }
             }

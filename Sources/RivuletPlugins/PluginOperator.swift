@@ -6,12 +6,15 @@ import RivuletState
 
 /// Runs one instance of a plugin operator: create at init, process per batch, flush at the end, destroy
 /// on close. Implements the status protocol of rivulet.h:
-/// - RV_OK: the batch is done.
-/// - RV_ERROR: the reported record is dead-lettered with the plugin's message; process is called again
-///   with the records after it (an unindexed RV_ERROR dead-letters the rest of the batch).
-/// - RV_RETRY: the call is repeated from the reported record (or the same slice), with backoff, up to
-///   `maxRetries` times; then the run fails.
-/// - RV_FATAL (or anything else): the run stops with the plugin's message.
+/// - RV_OK: done.
+/// - RV_ERROR from process: the reported record is dead-lettered with the plugin's message; process is
+///   called again with the records after it (an unindexed RV_ERROR dead-letters the rest of the batch).
+/// - RV_RETRY: process is called again from the reported record (or the same slice); on_watermark,
+///   on_timer and flush with the same arguments; after a pause, up to `maxRetries` times in a row, then
+///   the run fails.
+/// - Anything else — RV_FATAL, a host status passed on, RV_ERROR from a callback without records, any
+///   status from create: the run stops, naming the callback, the status and the reason (the plugin's
+///   report, else the host error of its last failed service call).
 public final class PluginOperator: StreamOperator {
     public let name: String
     public let plugin: LoadedPlugin
@@ -43,12 +46,11 @@ public final class PluginOperator: StreamOperator {
             throw OperatorFailure(node: name, message: "operator '\(info.name)' requires config key '\(key.name)' (\(key.description))")
         }
         context.isCreating = true
+        context.clearErrors()
         var out: UnsafeMutableRawPointer? = nil
         let status = info.definition.pointee.create(HostAPI.table, context.opaque, &out)
         context.isCreating = false
-        guard status == RV_OK else {
-            throw OperatorFailure(node: name, message: "create failed: \(context.lastError?.message ?? "status \(status)")")
-        }
+        guard status == RV_OK else { throw OperatorFailure(node: name, message: context.failure("create", status)) }
         instance = out
         created = true
         context.sealPorts()
@@ -78,7 +80,7 @@ public final class PluginOperator: StreamOperator {
         while start < batch.count {
             var view = batch.cBatch(from: start)
             context.fast.pointee.inputOffset = start
-            context.clearError()
+            context.clearErrors()
             let status = withUnsafePointer(to: &view) { v in
                 def.process(HostAPI.table, context.opaque, instance, UInt32(port), v)
             }
@@ -97,8 +99,8 @@ public final class PluginOperator: StreamOperator {
             case RV_OK:
                 start = batch.count
             case RV_ERROR:
-                let index = context.lastError?.recordIndex ?? -1
-                let reason = context.lastError?.message ?? "the operator returned RV_ERROR without a message"
+                let index = context.reported?.recordIndex ?? -1
+                let reason = context.reported?.message ?? "process returned RV_ERROR without a message"
                 if index >= 0 && start + Int(index) < batch.count {
                     try deadLetter(batch, start + Int(index), port: port, reason: reason)
                     start += Int(index) + 1
@@ -108,16 +110,14 @@ public final class PluginOperator: StreamOperator {
                 }
             case RV_RETRY:
                 // Resume from the reported record; the limit counts consecutive attempts at one record.
-                let resumeAt = start + max(0, Int(context.lastError?.recordIndex ?? 0))
+                let resumeAt = start + max(0, Int(context.reported?.recordIndex ?? 0))
                 retries = resumeAt == retryingAt ? retries + 1 : 1
                 retryingAt = resumeAt
-                if retries > maxRetries {
-                    throw OperatorFailure(node: name, message: "still failing after \(maxRetries) retries: \(context.lastError?.message ?? "RV_RETRY")")
-                }
+                if retries > maxRetries { throw retryLimit("process") }
                 start = resumeAt
                 usleep(UInt32(1000 << min(retries, 8)))
             default:
-                throw OperatorFailure(node: name, message: context.lastError?.message ?? "process returned status \(status)")
+                throw OperatorFailure(node: name, message: context.failure("process", status))
             }
         }
         try flushOutputs()
@@ -152,7 +152,7 @@ public final class PluginOperator: StreamOperator {
         context.watermark = watermark
         try fireTimers(RV_TIME_EVENT, upTo: watermark)
         if let onWatermark = def.on_watermark {
-            try check(onWatermark(HostAPI.table, context.opaque, instance, watermark), "on_watermark")
+            try call("on_watermark") { onWatermark(HostAPI.table, context.opaque, instance, watermark) }
             try flushOutputs()
         }
         for port in context.outputs { try port.advanceWatermark(to: watermark) }
@@ -168,11 +168,11 @@ public final class PluginOperator: StreamOperator {
         guard let onTimer = def.on_timer, context.timers.count > 0 else { return }
         var fired = false
         while let timer = context.timers.popDue(domain, upTo: now) {
-            context.clearError()
-            let status = timer.key.withUnsafeBufferPointer { key in
-                onTimer(HostAPI.table, context.opaque, instance, domain, timer.time, key.baseAddress, UInt64(key.count))
+            try call("on_timer") {
+                timer.key.withUnsafeBufferPointer { key in
+                    onTimer(HostAPI.table, context.opaque, instance, domain, timer.time, key.baseAddress, UInt64(key.count))
+                }
             }
-            try check(status, "on_timer")
             fired = true
         }
         if fired { try flushOutputs() }
@@ -183,16 +183,38 @@ public final class PluginOperator: StreamOperator {
         context.watermark = .max
         try fireTimers(RV_TIME_EVENT, upTo: .max)
         if let flush = def.flush {
-            try check(flush(HostAPI.table, context.opaque, instance), "flush")
+            try call("flush") { flush(HostAPI.table, context.opaque, instance) }
         }
         try flushOutputs()
     }
 
-    private func check(_ status: rv_status, _ callback: String) throws {
-        if let failure = context.pendingFailure { throw failure }
-        guard status == RV_OK else {
-            throw OperatorFailure(node: name, message: "\(callback) failed: \(context.lastError?.message ?? "status \(status)")")
+    /// Calls a callback without records (on_watermark, on_timer, flush): RV_RETRY calls it again with the
+    /// same arguments after a pause, up to `maxRetries` times in a row; any other status but RV_OK stops
+    /// the run — RV_ERROR included, as there is no record to dead-letter.
+    private func call(_ callback: String, _ body: () -> rv_status) throws {
+        var retries = 0
+        while true {
+            context.clearErrors()
+            let status = body()
+            if let failure = context.pendingFailure { throw failure }
+            switch status {
+            case RV_OK:
+                return
+            case RV_RETRY:
+                retries += 1
+                if retries > maxRetries { throw retryLimit(callback) }
+                usleep(UInt32(1000 << min(retries, 8)))
+            case RV_ERROR:
+                throw OperatorFailure(node: name, message: context.failure(callback, status) + " (no record to dead-letter outside process)")
+            default:
+                throw OperatorFailure(node: name, message: context.failure(callback, status))
+            }
         }
+    }
+
+    /// The failure after `maxRetries` retries in a row.
+    private func retryLimit(_ callback: String) -> OperatorFailure {
+        OperatorFailure(node: name, message: "\(callback) still returned RV_RETRY after \(maxRetries) retries: \(context.reported?.message ?? context.hostError ?? "no message")")
     }
 
     public func close() {

@@ -2,16 +2,27 @@
 import Foundation
 import RivuletCore
 
-/// Maps each distinct key — the bytes of the `key_by` field plus its type — to an id 0, 1, 2, … in order of
-/// first appearance, and back to its bytes for output. Open addressing with linear probing over a
-/// power-of-two table of ids; key bytes live in one growing buffer. Keys are never removed.
+/// Maps each distinct key — the bytes of the `key_by` field plus its type — to a dense id, and back to its
+/// bytes for output. Open addressing with linear probing over a power-of-two table of ids; key bytes live
+/// in one growing buffer. A key that has no state left is `remove`d: its id is reused by the next new key
+/// (backward-shift deletion keeps probing exact, no tombstones), and the bytes of removed keys are
+/// compacted away before the buffer would grow — so an endless stream of new keys, each of which closes,
+/// uses bounded memory.
 ///
 /// Unsafe code: `slots`, `hashes`, `offsets`, `lengths` and `bytes` are raw buffers owned by this table,
-/// freed in deinit; every index used is below the matching count (checked where written).
+/// freed in deinit; every id used is below `count` (checked where written); a removed id has length -1
+/// until it is reused.
 final class KeyTable {
     private var slots: UnsafeMutablePointer<Int32>
     private var mask: Int
+    /// Ids handed out so far (live and removed): the per-key arrays of the users span `0..<count`.
     private(set) var count = 0
+    /// Ids of removed keys, reused first.
+    private var freeIds: [Int32] = []
+    /// Bytes in `bytes` that belong to removed keys.
+    private var deadBytes = 0
+    /// Keys present now.
+    var liveCount: Int { count - freeIds.count }
     private var hashes: UnsafeMutablePointer<UInt64>
     private var offsets: UnsafeMutablePointer<Int>
     private var lengths: UnsafeMutablePointer<Int32>
@@ -78,7 +89,8 @@ final class KeyTable {
     }
 
     private func insert(_ p: UnsafePointer<UInt8>?, _ n: Int, _ type: UInt32, _ h: UInt64, at slot: Int) -> Int32 {
-        if count == capacity { growEntries() }
+        if freeIds.isEmpty && count == capacity { growEntries() }
+        if bytesUsed + n > bytesCapacity && deadBytes > 0 && deadBytes >= bytesUsed / 2 { compactBytes() }
         if bytesUsed + n > bytesCapacity {
             let bigger = max(bytesCapacity * 2, bytesUsed + n)
             let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
@@ -88,17 +100,66 @@ final class KeyTable {
             bytesCapacity = bigger
         }
         if n > 0, let p { (bytes + bytesUsed).update(from: p, count: n) }
-        let id = count
+        let id: Int
+        if let reused = freeIds.popLast() {
+            id = Int(reused)
+        } else {
+            id = count
+            count += 1
+        }
         hashes[id] = h
         offsets[id] = bytesUsed
         lengths[id] = Int32(n)
         types[id] = type
         bytesUsed += n
-        count += 1
         slots[slot] = Int32(id)
-        if count * 2 > mask { rehash() }
+        if liveCount * 2 > mask { rehash() }
         return Int32(id)
     }
+
+    /// Forgets key `id` (its owner holds no state for it any more); the id is handed out again.
+    func remove(_ id: Int32) {
+        let k = Int(id)
+        precondition(k < count && lengths[k] >= 0, "KeyTable.remove: id \(id) is not a live key")
+        var i = Int(truncatingIfNeeded: hashes[k]) & mask
+        while slots[i] != id { i = (i + 1) & mask }
+        // Backward-shift deletion: move later members of the probe run into the hole when their home
+        // slot does not lie cyclically in (hole, j].
+        var hole = i
+        var j = (i + 1) & mask
+        while slots[j] >= 0 {
+            let home = Int(truncatingIfNeeded: hashes[Int(slots[j])]) & mask
+            let homeInRange = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j)
+            if !homeInRange {
+                slots[hole] = slots[j]
+                hole = j
+            }
+            j = (j + 1) & mask
+        }
+        slots[hole] = -1
+        deadBytes += Int(lengths[k])
+        lengths[k] = -1
+        freeIds.append(id)
+    }
+
+    /// Moves the bytes of live keys to the front of the buffer, dropping removed keys' bytes.
+    private func compactBytes() {
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: bytesCapacity)
+        var used = 0
+        for k in 0..<count where lengths[k] > 0 {
+            let n = Int(lengths[k])
+            (fresh + used).update(from: bytes + offsets[k], count: n)
+            offsets[k] = used
+            used += n
+        }
+        bytes.deallocate()
+        bytes = fresh
+        bytesUsed = used
+        deadBytes = 0
+    }
+
+    /// Entry and byte capacities (for tests of bounded memory).
+    var capacities: (entries: Int, slots: Int, bytes: Int) { (capacity, mask + 1, bytesCapacity) }
 
     private func growEntries() {
         let bigger = capacity * 2
@@ -121,14 +182,14 @@ final class KeyTable {
         slots = .allocate(capacity: size)
         slots.initialize(repeating: -1, count: size)
         mask = size - 1
-        for k in 0..<count {
+        for k in 0..<count where lengths[k] >= 0 {
             var i = Int(truncatingIfNeeded: hashes[k]) & mask
             while slots[i] >= 0 { i = (i + 1) & mask }
             slots[i] = Int32(k)
         }
     }
 
-    /// The bytes of key `id` (valid until the next insertion).
+    /// The bytes of key `id` (valid until the next insertion or removal).
     func bytes(of id: Int32) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: bytes + offsets[Int(id)], count: Int(lengths[Int(id)]))
     }

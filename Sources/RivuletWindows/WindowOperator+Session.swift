@@ -15,6 +15,7 @@ extension WindowOperator {
         if touching.isEmpty {
             if hasFired(end: t &+ gap) {
                 try routeLate(batch, j, windowEnd: t &+ gap)
+                forgetKeyIfUnused(k)
                 return
             }
             let e = try newWindow(key: k, start: t, end: t &+ gap)

@@ -15,6 +15,7 @@ extension WindowOperator {
         let ownFired = hasFired(end: t &+ 1)
         if !ownExists && ownFired && containing.isEmpty {
             try routeLate(batch, j, windowEnd: t &+ 1)
+            forgetKeyIfUnused(k)
             return
         }
         // The record's pane, freed by the queue once no window can include it (time + size − 1 + grace).

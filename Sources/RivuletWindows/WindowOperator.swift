@@ -56,6 +56,9 @@ public final class WindowOperator: StreamOperator {
     /// Sliding windows: each key's panes (records of one distinct time) and windows, by time, ascending.
     var panes: [[(time: Int64, entry: Int32)]] = []
     var slidingWindows: [[(time: Int64, entry: Int32)]] = []
+    /// Live windows and panes of each key: a key whose count falls to 0 is forgotten (its id reused), so
+    /// memory follows the open windows, not every key ever seen.
+    var keyEntries: [Int32] = []
     /// Windows fired and emitted, records routed late.
     public private(set) var windowsFired = 0
     public private(set) var lateRecords = 0
@@ -197,6 +200,7 @@ public final class WindowOperator: StreamOperator {
         let acc = slab.pointer(slot)
         for (a, aggregate) in aggregates.enumerated() { try aggregate.initialize(acc + offsets[a]) }
         let entry = WindowEntry(key: key, start: start, end: end, generation: 0, live: true, emitted: false, isPane: !queued)
+        keyEntries[Int(key)] += 1
         if Int(slot) == entries.count {
             entries.append(entry)
         } else {
@@ -220,7 +224,26 @@ public final class WindowOperator: StreamOperator {
         entries[Int(e)].live = false
         entries[Int(e)].generation &+= 1
         slab.free(e)
+        let k = entries[Int(e)].key
+        keyEntries[Int(k)] -= 1
+        forgetKeyIfUnused(k)
     }
+
+    /// Forgets key `k` when none of its windows or panes is live (also after a late record of a key
+    /// that opened nothing): its per-key state is reset for the next key that gets its id.
+    func forgetKeyIfUnused(_ k: Int32) {
+        guard keyEntries[Int(k)] == 0 else { return }
+        lastStart[Int(k)] = .min
+        lastEntry[Int(k)] = -1
+        sessions[Int(k)] = []
+        panes[Int(k)] = []
+        slidingWindows[Int(k)] = []
+        keys.remove(k)
+    }
+
+    /// Keys held now (for tests of bounded memory), and the key table's capacities.
+    public var liveKeys: Int { keys.liveCount }
+    public var keyCapacities: (entries: Int, slots: Int, bytes: Int) { keys.capacities }
 
     @inline(__always)
     func add(_ record: UnsafePointer<rv_record>, to e: Int32) throws {
@@ -270,6 +293,7 @@ public final class WindowOperator: StreamOperator {
             sessions.append([])
             panes.append([])
             slidingWindows.append([])
+            keyEntries.append(0)
         }
     }
 

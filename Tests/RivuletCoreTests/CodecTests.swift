@@ -143,8 +143,48 @@ func temporaryPath() -> String {
         let error = try #require(failure, "truncation must be reported, not read as end of input")
         #expect(error.replaced == false)
         #expect(error.sizeNow == 1_003)
-        #expect(error.description.hasPrefix("in.csv: the input shrank from at least 4096 to 1003 bytes"))
+        #expect(error.description.hasPrefix("in.csv: the input shrank from at least \(lines(2_000).utf8.count) to 1003 bytes"))
         #expect(read < 2_000)
+    }
+
+    @Test func aFileCutAheadOfTheReaderFailsAtItsEndInsteadOfPassingATornLine() throws {
+        let path = temporaryPath()
+        try lines(2_000).write(toFile: path, atomically: false, encoding: .utf8)
+        let reader = try LineReader(path: path, csvDelimiter: UInt8(ascii: ","), bufferSize: 4096)
+        #expect(try reader.next() != nil)
+        // Cut far ahead of what was read, inside a line: "k1500,1500001" becomes "k1500,15".
+        let text = lines(2_000)
+        let cut = text.range(of: "k1500,1500001\n")!.lowerBound.utf16Offset(in: text) + 8
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: UInt64(cut))
+        try handle.close()
+        var last = ""
+        let error = #expect(throws: InputChanged.self) {
+            while let line = try reader.next() { last = String(decoding: line, as: UTF8.self) }
+        }
+        #expect(last == "k1499,1499001", "the torn line is never handed out")
+        #expect(error?.description.contains("shrank from at least") == true)
+    }
+
+    @Test func aFileRewrittenInPlaceFailsEvenWithoutAShrink() throws {
+        let path = temporaryPath()
+        let text = lines(2_000)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let reader = try LineReader(path: path, bufferSize: 4096)
+        #expect(try reader.next() == nil ? false : true)
+        // Same size, other bytes (as `cp other in.csv` leaves it once the copy is done).
+        try text.replacingOccurrences(of: "k", with: "j").write(toFile: path, atomically: false, encoding: .utf8)
+        let error = #expect(throws: InputChanged.self) { while try reader.next() != nil {} }
+        #expect(error?.rewritten == true)
+        #expect(error?.description.contains("was rewritten in place while it was read") == true)
+    }
+
+    @Test func aByteOrderMarkIsNotPartOfTheFirstLine() throws {
+        let path = temporaryPath()
+        FileManager.default.createFile(atPath: path, contents: Data([0xEF, 0xBB, 0xBF] + Array("id,name\n1,a\n".utf8)))
+        let reader = try LineReader(path: path, csvDelimiter: UInt8(ascii: ","))
+        #expect(try reader.next().map { String(decoding: $0, as: UTF8.self) } == "id,name")
+        #expect(try reader.next().map { String(decoding: $0, as: UTF8.self) } == "1,a")
     }
 
     @Test func aFileReplacedWhileReadFailsAtItsEnd() throws {
@@ -177,7 +217,7 @@ func temporaryPath() -> String {
         let reader = try LineReader(path: path, csvDelimiter: UInt8(ascii: ","), bufferSize: 3)
         var seen: [(String, Int, Bool)] = []
         while let line = try reader.next() {
-            seen.append((String(decoding: line, as: UTF8.self), reader.lineNumber, reader.unclosedQuote))
+            seen.append((String(decoding: line, as: UTF8.self), reader.lineNumber, reader.unclosedQuote != nil))
         }
         #expect(seen.map(\.0) == ["a,\"x\ny\nz\"", "b,2", "c,\"open", "d,4"])
         #expect(seen.map(\.1) == [1, 4, 5, 6])

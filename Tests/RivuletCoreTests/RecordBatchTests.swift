@@ -92,4 +92,32 @@ import Testing
         #expect((0..<3).map { batch.record(at: $0).pointee.offset } == [0, 1, 2])
         #expect(batch.record(at: 2).pointee.field_count == 1)
     }
+
+    /// Rows whose string field is NULL with a length: appending derived rows stops at the first such row
+    /// (the rows before it are appended), and resolving deferred rows names it. NULL with length 0 is an
+    /// empty string, not an error.
+    @Test func aRowWithANullPointerAndALengthStopsDerivingAtThatRow() {
+        let parent = makeParent()
+        let rows = UnsafeMutablePointer<rv_field>.allocate(capacity: 4)
+        defer { rows.deallocate() }
+        var empty = rv_field()
+        empty.type = FieldType.string.rawValue  // NULL with length 0: fine
+        var broken = empty
+        broken.len = 3  // NULL with length 3
+        var n = rv_field()
+        n.type = FieldType.i64.rawValue
+        rows[0] = empty
+        rows[1] = n
+        rows[2] = broken
+        rows[3] = n
+        let out = RecordBatch(schema: schema, capacity: 4)
+        #expect(out.appendDerivedRows(from: parent, offset: 0, indexes: nil, rows: rows, count: 2) == 1)
+        #expect(out.count == 1)
+        #expect(out.record(at: 0).pointee.fields[0].len == 0)
+        #expect(!out.appendDerived(from: parent, index: 1, fields: rows + 2, count: 2), "a single row is refused whole")
+        #expect(out.count == 1)
+        #expect(parent.resolveBytes(ofRows: rows, count: 2, width: 2) == 1)
+        rows[2] = empty
+        #expect(parent.resolveBytes(ofRows: rows, count: 2, width: 2) == nil)
+    }
 }

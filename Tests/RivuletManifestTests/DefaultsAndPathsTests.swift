@@ -122,7 +122,7 @@ import Testing
             sources: { g: { type: generator, count: 1, rate: .inf } }
             sinks: { out: { type: null } }
             edges: [g -> out]
-            """) == ["1:50: rate must be a number > 0, got '.inf'"])
+            """) == ["1:50: rate must be a number from 0.001 to 1_000_000_000, got '.inf'"])
     }
 
     @Test func nullSinkAcceptsEverySinkKey() throws {

@@ -48,8 +48,8 @@ import Testing
         #expect(manifest.sources[0].delimiter == UInt8(ascii: ";"))
         // A number stays a number, and a word where a number belongs is an error located at the override.
         #expect(errors(["operators.mask.parallelism=two", "sources.gen.count=-1"]) == [
-            "--set operators.mask.parallelism: parallelism must be a positive integer, got 'two'",
-            "--set sources.gen.count: count must be an integer >= 0, got '-1'",
+            "--set operators.mask.parallelism: parallelism must be an integer from 1 to 256, got 'two'",
+            "--set sources.gen.count: count must be an integer from 0 to 1_000_000_000_000_000, got '-1'",
         ])
     }
 
@@ -107,7 +107,7 @@ import Testing
     @Test func overrideErrorsComeFirstInTheOrderGivenThenFileErrors() {
         #expect(ManifestCheck.errors(Self.base + "\nbogus: 1\n", ["nonsense", "sources.gen.count=x", "a.b=c"]) == [
             "--set nonsense: an override must look like PATH=VALUE (e.g. sources.in.path=data.csv), got 'nonsense'",
-            "--set sources.gen.count: count must be an integer >= 0, got 'x'",
+            "--set sources.gen.count: count must be an integer from 0 to 1_000_000_000_000_000, got 'x'",
             "--set a.b: no key 'a' at the top level (have: plugins, sources, operators, sinks, edges, bogus)",
             "15:1: unknown key 'bogus' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters)",
         ])

@@ -38,7 +38,7 @@ import Testing
                                      stores: "stores: { t: { type: disk }, u: { type: rocksdb, budget: 1MB }, v: { type: memory, budget: lots } }")) == [
             "1:22: unknown store type 'disk' (expected one of: memory, rocksdb)",
             "1:58: 'budget' applies to memory stores only (a rocksdb store is bounded by its disk)",
-            "1:92: budget must be a size such as 512KB, 64MB, 2GB or a number of bytes, got 'lots'",
+            "1:92: budget must be a size from 1 byte to 1TB (such as 512KB, 64MB, 2GB, or a number of bytes), got 'lots'",
         ])
         #expect(errors(Self.topology("  j: { join: stream_table, left_key: k, right_key: k, store: nope }")) == [
             "6:62: join 'j' uses store 'nope', which is not declared under stores",
@@ -76,9 +76,9 @@ import Testing
             """
         #expect(errors(yaml) == [
             "4:16: unknown lookup 'memcached' (expected one of: redis)",
-            "4:36: address must be host:port, e.g. 127.0.0.1:6379, got 'localhost'",
+            "4:36: address must be host:port with a port from 1 to 65535, e.g. 127.0.0.1:6379, got 'localhost'",
             "4:77: a get lookup reads one value: declare one field (or use command: hash)",
-            "4:114: ttl must be a duration > 0 (at most 100 years) such as 500ms, 10s, 5m, 1h or a number of milliseconds, got 'never'",
+            "4:114: ttl must be a duration from 1ms to 100 years (such as 500ms, 10s, 5m, 1h, or a number of milliseconds), got 'never'",
         ])
     }
 }

@@ -17,7 +17,7 @@ import Testing
 
     @Test func keyWrittenTwiceIsAYamlError() {
         #expect(errors("sources:\n  x: { type: stdin }\n  x: { type: stdin }\nsinks: { o: { type: stdout } }\nedges: [x -> o]\n") == [
-            "2:3: invalid YAML: key 'x' written twice in the same mapping",
+            "3:3: invalid YAML: key 'x' written twice in the same mapping (first at line 2): remove one",
         ])
     }
 
@@ -125,13 +125,13 @@ import Testing
                 "5:16: delimiter must be exactly one character, got ';;'",
                 "6:13: header must be true or false, got 'maybe'",
                 "7:18: unknown field type 'f65' for field 'a' (expected one of: i64, f64, bool, string, bytes, timestamp)",
-                "8:17: batch_size must be a positive integer, got '0'",
-                "9:32: count must be an integer >= 0, got '-1'",
-                "9:42: seed must be an integer >= 0, got '-3'",
-                "9:52: keys must be a positive integer, got '0'",
-                "9:61: rate must be a number > 0, got 'fast'",
+                "8:17: batch_size must be an integer from 1 to 65536, got '0'",
+                "9:32: count must be an integer from 0 to 1_000_000_000_000_000, got '-1'",
+                "9:42: seed must be an integer from 0 to 18446744073709551615, got '-3'",
+                "9:52: keys must be an integer from 1 to 1_000_000, got '0'",
+                "9:61: rate must be a number from 0.001 to 1_000_000_000, got 'fast'",
                 "10:14: unknown source type 'socket' (expected one of: file, stdin, generator)",
-                "12:45: parallelism must be a positive integer, got 'two'",
+                "12:45: parallelism must be an integer from 1 to 256, got 'two'",
                 "14:47: unknown FFI type 'u8' (expected one of: i32, i64, f32, f64, bytes)",
                 "14:66: unknown FFI type 'f128' (expected one of: i32, i64, f32, f64, bytes)",
                 "16:13: output must be a string, got a list",

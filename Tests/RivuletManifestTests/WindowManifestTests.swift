@@ -82,7 +82,7 @@ import Testing
             "11:5: 'size' does not apply to a session window",
         ])
         #expect(errors(manifest("window: tumbling\nsize: ten seconds\naggregates: { n: count() }")) == [
-            "10:11: size must be a duration > 0 (at most 100 years) such as 500ms, 10s, 5m, 1h or a number of milliseconds, got 'ten seconds'",
+            "10:11: size must be a duration from 1ms to 100 years (such as 500ms, 10s, 5m, 1h, or a number of milliseconds), got 'ten seconds'",
         ])
         #expect(errors(manifest("window: tumbling\nsize: 10s")) == [
             "9:5: window operator 'w' needs 'aggregates': a mapping of output fields to aggregates such as count() or sum(amount)",
@@ -101,7 +101,7 @@ import Testing
             "11:40: aggregate '99)' must be a string, got nothing",
         ])
         #expect(errors(manifest("window: tumbling\nsize: 10s\naggregates: { p: 'percentile(v, 120)' }")) == [
-            "11:22: aggregate 'p': percentile takes percentile(field, p) (percentile: 0 < p <= 100; top: 1 <= n <= 10000), got 'percentile(v, 120)'",
+            "11:22: aggregate 'p': percentile takes percentile(field, p) (p greater than 0 and at most 100), got 'percentile(v, 120)'",
         ])
         #expect(errors(manifest("window: tumbling\nsize: 10s\naggregates: { s: sum }")) == [
             "11:22: aggregate 's' must be written function(arguments), e.g. count() or sum(amount); got 'sum'",

@@ -45,13 +45,15 @@ import Testing
     @Test func abiMajorMismatchNamesBothVersions() throws {
         let path = try Fixtures.plugin("wrong_major")
         let error = loadError(path)
-        #expect(error == .abiIncompatible(path: path, pluginMajor: 2, pluginMinor: 0, hostMajor: 1, hostMinor: 1))
-        #expect(error?.description == "plugin \(path): built for Rivulet ABI 2.0, but this host speaks ABI 1.1 (major versions differ); rebuild the plugin against this rivulet.h")
+        #expect(error == .abiIncompatible(path: path, pluginMajor: 2, pluginMinHostMinor: 0, hostMajor: 1, hostMinor: 2))
+        #expect(error?.description == "plugin \(path): built for Rivulet ABI 2.0, but this host speaks ABI 1.2 (major versions differ); rebuild the plugin against this rivulet.h")
     }
 
-    @Test func newerMinorIsRefused() throws {
+    @Test func aPluginNeedingANewerMinorIsRefused() throws {
         let path = try Fixtures.plugin("newer_minor")
-        #expect(loadError(path) == .abiIncompatible(path: path, pluginMajor: 1, pluginMinor: 99, hostMajor: 1, hostMinor: 1))
+        let error = loadError(path)
+        #expect(error == .abiIncompatible(path: path, pluginMajor: 1, pluginMinHostMinor: 99, hostMajor: 1, hostMinor: 2))
+        #expect(error?.description == "plugin \(path): needs a host of Rivulet ABI 1.99 or newer (its min_host_minor is 99), but this host offers ABI 1.2; upgrade rivulet, or build the plugin with a min_host_minor of 2 or less")
     }
 
     @Test func failedLoadsUnmapTheLibrary() throws {
@@ -71,8 +73,8 @@ import Testing
     @Test func initFailureCarriesThePluginsMessage() throws {
         let path = try Fixtures.plugin("init_fails")
         let error = loadError(path)
-        #expect(error == .initFailed(path: path, message: "license key missing: set config 'license'"))
-        #expect(error?.description == "plugin \(path): init failed: license key missing: set config 'license'")
+        #expect(error == .initFailed(path: path, message: "init returned RV_FATAL: license key missing: set config 'license'"))
+        #expect(error?.description == "plugin \(path): init returned RV_FATAL: license key missing: set config 'license'")
     }
 
     @Test func shorterOlderDescriptorIsReadOnlyToItsSize() throws {
@@ -80,6 +82,7 @@ import Testing
         let plugin = try loader.load(path: try Fixtures.plugin("old_struct"))
         #expect(plugin.name == "old_struct")
         #expect(plugin.version == "0.9")
+        #expect(plugin.minHostMinor == 0, "written through the old name abi_minor, the same 4 bytes")
         #expect(plugin.operators.map(\.name) == ["pass"])
     }
 
@@ -116,7 +119,7 @@ import Testing
         let plugin = try loader.load(path: path)
         #expect(plugin.name == "rv_std_swift")
         #expect(plugin.abiMajor == 1)
-        #expect(plugin.operators.map(\.name) == ["currency_convert", "project", "silence"])
+        #expect(plugin.operators.map(\.name) == ["currency_convert", "project", "silence", "dedupe"])
         #expect(plugin.aggregates.map(\.name) == ["geomean"])
         #expect(plugin.aggregates.first?.accumulatorSize == 16)
         #expect(plugin.operatorInfo(named: "currency_convert")?.inputs == ["in"])

@@ -132,10 +132,11 @@ import Testing
         return (process.terminationStatus, stderr)
     }
 
-    /// The shipped plugins declare ABI 1.0 and use `emit_derived_batch` only when the host has it: on an
-    /// emulated 1.0 host (`scale` and the Swift SDK fall back to one `emit_derived` per record) the
-    /// output is the same; a plugin that declares 1.1 is refused there with both versions named.
-    @Test func shippedPluginsFallBackOnA10Host() throws {
+    /// The shipped plugins declare min_host_minor 0 and use `emit_derived_batch` (1.1) only when the host
+    /// has it: on emulated 1.0, 1.1 and 1.2 hosts (`scale` and the Swift SDK fall back to one
+    /// `emit_derived` per record on 1.0) the output is the same. A plugin that needs 1.1 is refused by a
+    /// 1.0 host with both versions named, and loads in a 1.1 host.
+    @Test func shippedPluginsRunOnEveryHostMinor() throws {
         let t = TopologyRunner()
         t.write("in.csv", Self.input(2500))
         t.write("manifest.yaml", """
@@ -153,17 +154,18 @@ import Testing
         edges: [in -> slim, slim -> scaled, scaled -> out]
         """)
         let expected = "tag,n\n" + (0..<2500).map { "t\($0),\($0 * 30 + 1)\n" }.joined()
-        let current = try Self.rivulet(["run", "--quiet", t.path("manifest.yaml")], hostMinor: nil)
-        #expect(current.status == 0, "\(current.stderr)")
-        #expect(t.read("out.csv") == expected)
-        try FileManager.default.removeItem(atPath: t.path("out.csv"))
-        let old = try Self.rivulet(["run", "--quiet", t.path("manifest.yaml")], hostMinor: "0")
-        #expect(old.status == 0, "\(old.stderr)")
-        #expect(t.read("out.csv") == expected)
+        for minor in [nil, "2", "1", "0"] {
+            try? FileManager.default.removeItem(atPath: t.path("out.csv"))
+            let run = try Self.rivulet(["run", "--quiet", t.path("manifest.yaml")], hostMinor: minor)
+            #expect(run.status == 0, "host minor \(minor ?? "current"): \(run.stderr)")
+            #expect(t.read("out.csv") == expected, "host minor \(minor ?? "current")")
+        }
 
         let fx = try Fixtures.plugin("batch_emit")
         let refused = try Self.rivulet(["plugins", "inspect", fx], hostMinor: "0")
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("built for Rivulet ABI 1.1, newer than this host's ABI 1.0"))
+        #expect(refused.stderr.contains("needs a host of Rivulet ABI 1.1 or newer (its min_host_minor is 1), but this host offers ABI 1.0"), "\(refused.stderr)")
+        let accepted = try Self.rivulet(["plugins", "inspect", fx], hostMinor: "1")
+        #expect(accepted.status == 0, "\(accepted.stderr)")
     }
 }

@@ -82,7 +82,7 @@ import Testing
         #expect {
             try plan.run()
         } throws: { error in
-            "\(error)" == "check: flaky: fatal record"
+            "\(error)" == "check: process returned RV_FATAL: flaky: fatal record"
         }
     }
 
@@ -103,7 +103,7 @@ import Testing
         #expect {
             try plan.run()
         } throws: { error in
-            "\(error)" == "check: still failing after 5 retries: flaky: try again"
+            "\(error)" == "check: process still returned RV_RETRY after 5 retries: flaky: try again"
         }
     }
 

@@ -99,9 +99,9 @@ import Testing
 
     @Test func aMissingOrNonNumericFieldIsACreateErrorNamingIt() throws {
         let missing = try #require(createError("{ field: weight, multiply: 2 }"))
-        #expect(missing.contains("s: create failed: scale: no input field 'weight' (config 'field')"), "\(missing)")
+        #expect(missing.contains("s: create returned RV_FATAL: scale: no input field 'weight' (config 'field')"), "\(missing)")
         let text = try #require(createError("{ field: label }"))
-        #expect(text.contains("s: create failed: scale: field 'label' is not numeric: scale needs an i64 or f64 field"), "\(text)")
+        #expect(text.contains("s: create returned RV_FATAL: scale: field 'label' is not numeric: scale needs an i64 or f64 field"), "\(text)")
     }
 
     @Test func factorsMustFitTheFieldsType() throws {

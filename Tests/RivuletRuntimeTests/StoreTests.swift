@@ -48,11 +48,11 @@ import Testing
         #expect {
             try t.run(Self.manifest("memory", scan: "prefix: a, read_in_create: true"), extraPluginPaths: [try Self.storesFolder()])
         } throws: {
-            "\($0)".contains("create failed: store_get: store 'counts' is open but not readable yet: a store opened in create can be read and written from the first process, timer, watermark or flush callback on")
+            "\($0)".contains("c: create returned RV_INVALID: store_get: store 'counts' is open but not readable yet: a store opened in create can be read and written from the first process, timer, watermark or flush callback on")
         }
         #expect {
             try t.run(Self.manifest("rocksdb", scan: "prefix: a, store: nope"), extraPluginPaths: [try Self.storesFolder()])
-        } throws: { "\($0)".contains("create failed: store_open: no store 'nope' is attached to this operator (attached: counts)") }
+        } throws: { "\($0)".contains("c: create returned RV_NOT_FOUND: store_open: no store 'nope' is attached to this operator (attached: counts)") }
     }
 
     @Test func theMemoryBudgetIsAClearError() throws {

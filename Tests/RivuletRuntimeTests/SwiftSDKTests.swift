@@ -29,7 +29,7 @@ import Testing
 
     /// A store opened in create, then get/put/delete per record and prefix and range scans at the end:
     /// the same results as the C fixture `stores.c` gives (StoreTests), on both backends. The counter
-    /// registered once in create counts every record.
+    /// registered once in create counts every record. A refused store_open carries the host's reason.
     @Test(arguments: ["memory", "rocksdb"])
     func storesAndScansAsTheCPluginDoes(backend: String) throws {
         let t = TopologyRunner()
@@ -44,6 +44,11 @@ import Testing
         #expect(t.read("dump.csv") == "ab,1\nabc,1\nb2,1\n", "range [ab, b3): b was deleted")
         _ = try t.run(Self.tally(backend, scan: "{ from: b }", stateDirectory: "state3"), extraPluginPaths: try Self.paths())
         #expect(t.read("dump.csv") == "b2,1\nc,1\n", "from b to the end")
+        #expect {
+            try t.run(Self.tally(backend, scan: "{ prefix: a }, open_also: nope", stateDirectory: "state4"), extraPluginPaths: try Self.paths())
+        } throws: {
+            "\($0)".contains("tally: host service store_open('nope') answered RV_NOT_FOUND (5): store_open: no store 'nope' is attached to this operator (attached: counts)")
+        }
     }
 
     /// A list of mappings in the config routes records with `forward(_:selected:port:)`; a NULL field
@@ -137,10 +142,10 @@ import Testing
         t.write("in.csv", "k,v\na,1\n")
         #expect {
             try t.run(Self.enrich("{ multiply: abc }"), extraPluginPaths: try Self.paths())
-        } throws: { "\($0)".contains("create failed: config 'multiply': expected a number, got 'abc'") }
+        } throws: { "\($0)".contains("e: create returned RV_FATAL: config 'multiply': expected a number, got 'abc'") }
         #expect {
             try t.run(Self.enrich("{ multiply: 2, label: { upper: maybe } }"), extraPluginPaths: try Self.paths())
-        } throws: { "\($0)".contains("create failed: config 'label.upper': expected true or false, got 'maybe'") }
+        } throws: { "\($0)".contains("e: create returned RV_FATAL: config 'label.upper': expected true or false, got 'maybe'") }
     }
 
     /// Event-time timers fire in (time, key) order once the watermark passes them, the rest at the end of

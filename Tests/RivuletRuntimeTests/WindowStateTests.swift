@@ -44,4 +44,32 @@ import Testing
         try w.finish()
         #expect(w.openEntries == 0)
     }
+
+    /// An endless stream of new keys (a key never seen again after its record): the key table forgets
+    /// each key once its windows close, so its capacities stop growing after warm-up.
+    @Test(arguments: [WindowKind.sliding(size: 10), .session(gap: 10), .tumbling(size: 10), .hopping(size: 10, advance: 5)])
+    func anEndlessStreamOfNewKeysUsesBoundedMemory(_ kind: WindowKind) throws {
+        let w = Self.window(kind)
+        var previous = Int64.min
+        var afterWarmUp: (entries: Int, slots: Int, bytes: Int)?
+        for round in 0..<100 {
+            let records = (0..<1_000).map { i -> (Int64, String) in
+                let n = round * 1_000 + i
+                return (Int64(n), "key-\(n)-" + String(repeating: "x", count: n % 40))
+            }
+            try w.process(Self.batch(records, after: previous), port: 0)
+            previous = records.last!.0
+            try w.advanceWatermark(to: previous)
+            #expect(w.liveKeys <= 30, "only keys with open windows are held")
+            if round == 20 { afterWarmUp = w.keyCapacities }
+        }
+        #expect(w.keyCapacities == afterWarmUp!, "no growth after warm-up over 80,000 more new keys")
+        // A late record of a new key (sliding, session: the key is looked up before the record is found
+        // late) is forgotten too.
+        try w.process(Self.batch([(0, "late-key")], after: previous), port: 0)
+        #expect(w.liveKeys <= 30)
+        try w.finish()
+        #expect(w.liveKeys == 0)
+        #expect(w.openEntries == 0)
+    }
 }

@@ -44,7 +44,7 @@ public final class OperatorContext {
     /// Throws `HostStatus` unless the host answered RV_OK.
     @inline(__always)
     func check(_ status: rv_status, _ service: StaticString) throws {
-        guard status == RV_OK else { throw HostStatus(status: status, service: "\(service)") }
+        guard status == RV_OK else { throw HostStatus(status: status, service: "\(service)", api: api, ctx: ctx) }
     }
 
     /// Whether the host table has the slot at `offset` (the C macro RV_HAS: struct_size covers it, not NULL).

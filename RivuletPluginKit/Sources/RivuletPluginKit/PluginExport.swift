@@ -34,9 +34,9 @@ public enum PluginExport {
             var descriptor = rv_plugin_descriptor()
             descriptor.struct_size = UInt32(MemoryLayout<rv_plugin_descriptor>.size)
             descriptor.abi_major = RV_ABI_MAJOR
-            // The SDK calls no slot newer than 1.0 without checking the host has it (`hostEmitsBatches`), so
-            // Swift plugins load in 1.0 hosts too.
-            descriptor.abi_minor = 0
+            // The oldest host the plugin needs: the SDK calls no slot newer than 1.0 without checking the host
+            // has it (`hostEmitsBatches`), so Swift plugins load in 1.0 hosts too.
+            descriptor.min_host_minor = 0
             descriptor.name = UnsafePointer(strdup(name))
             descriptor.version = UnsafePointer(strdup(version))
             descriptor.description = UnsafePointer(strdup(summary))

@@ -36,7 +36,7 @@ public final class Store {
         switch status {
         case RV_OK: return try body(UnsafeRawBufferPointer(start: value, count: Int(length)))
         case RV_NOT_FOUND: return try body(nil)
-        default: throw HostStatus(status: status, service: "store_get")
+        default: throw HostStatus(status: status, service: "store_get", api: api, ctx: ctx)
         }
     }
 
@@ -63,7 +63,7 @@ public final class Store {
         let status = withBytes(of: key) { k in
             withBytes(of: value) { v in api.pointee.store_put(ctx, handle, k.baseAddress, UInt64(k.count), v.baseAddress, UInt64(v.count)) }
         }
-        guard status == RV_OK else { throw HostStatus(status: status, service: "store_put") }
+        guard status == RV_OK else { throw HostStatus(status: status, service: "store_put", api: api, ctx: ctx) }
     }
 
     /// Stores a fixed-width value (an integer, a double, a struct of them) in the machine's byte order.
@@ -74,7 +74,7 @@ public final class Store {
     /// Removes `key` (nothing happens if it is absent).
     public func delete(_ key: some Collection<UInt8>) throws {
         let status = withBytes(of: key) { api.pointee.store_delete(ctx, handle, $0.baseAddress, UInt64($0.count)) }
-        guard status == RV_OK else { throw HostStatus(status: status, service: "store_delete") }
+        guard status == RV_OK else { throw HostStatus(status: status, service: "store_delete", api: api, ctx: ctx) }
     }
 
     /// The entries whose keys are in `[from, to)`, in byte order of keys.

@@ -10,7 +10,7 @@ public final class StoreScan: Sequence, IteratorProtocol {
     private var iterator: OpaquePointer?
 
     init(store: Store, iterator: OpaquePointer?, service: String) throws {
-        guard let iterator else { throw HostStatus(status: RV_INVALID, service: service) }
+        guard let iterator else { throw HostStatus(status: RV_INVALID, service: service, api: store.api, ctx: store.ctx) }
         self.store = store
         self.iterator = iterator
     }

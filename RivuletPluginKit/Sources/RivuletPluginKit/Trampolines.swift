@@ -79,8 +79,8 @@ enum Trampolines {
     }
 
     /// Reports `error` to the host and returns the status that matches it: `RecordError` → RV_ERROR (a
-    /// dead letter), `RetryLater` → RV_RETRY, `HostStatus` → RV_FATAL keeping the host's own message,
-    /// anything else → RV_FATAL with the error's description.
+    /// dead letter), `RetryLater` → RV_RETRY, `HostStatus` → the service's status, unreported (the host's
+    /// message then names it and its `last_error`), anything else → RV_FATAL with the error's description.
     static func report(_ error: Error, _ api: UnsafePointer<rv_host_api>, _ ctx: OpaquePointer) -> rv_status {
         switch error {
         case let e as RecordError:
@@ -89,8 +89,8 @@ enum Trampolines {
         case let e as RetryLater:
             api.pointee.report_error(ctx, RV_RETRY, Int64(e.index), e.message)
             return RV_RETRY
-        case is HostStatus:
-            return RV_FATAL
+        case let e as HostStatus:
+            return e.status == RV_OK ? RV_FATAL : e.status
         default:
             api.pointee.report_error(ctx, RV_FATAL, -1, "\(error)")
             return RV_FATAL

@@ -11,9 +11,10 @@ import Foundation
 /// delimiter or the line end — within `CSVRecordLimits` (or before the end of input) is cut: `next()` returns the line where it opened alone, with `unclosedQuote` set,
 /// and reading resumes on the line after it — so the lines it would have swallowed are read as records.
 ///
-/// A file must not change while it is read other than by growing: when it shrinks below what was read
-/// (truncated, rewritten in place) or its path names another file at the end, `next()` throws
-/// `InputChanged` instead of handing out a torn or mixed line.
+/// A file must not change while it is read other than by growing: when it shrinks (below what was read,
+/// or by the end below the largest size seen), its first bytes change (rewritten in place) or its path
+/// names another file at the end, `next()` throws `InputChanged` instead of handing out a torn or mixed
+/// line. A UTF-8 byte order mark at the start of the input is skipped.
 /// - Complexity: O(bytes); one `read` (and one `fstat`) per buffer; a line longer than the buffer grows it.
 public final class LineReader {
     public let path: String
@@ -29,8 +30,18 @@ public final class LineReader {
     private let limits: CSVRecordLimits
     /// 1-based number of the physical line where the record last returned starts.
     public private(set) var lineNumber = 0
-    /// Whether the line last returned was cut because a quote opened in it is never closed.
-    public private(set) var unclosedQuote = false
+    /// Why the line last returned was cut (a quote opened in it is never closed), or nil.
+    public private(set) var unclosedQuote: UnclosedQuote?
+
+    /// Why a quoted CSV cell counts as never closed.
+    public enum UnclosedQuote: Sendable, Equatable {
+        /// The record ran past `CSVRecordLimits` (checked at each line break).
+        case limit
+        /// The input ended inside it.
+        case endOfInput
+        /// A quote that seemed to close it is followed by something other than a delimiter or line end.
+        case malformedClose
+    }
     /// Physical lines handed out so far (a multi-line CSV record counts all its lines).
     private var consumedLines = 0
     /// Reads a pipe or terminal (stdin): more input may take any time to come.
@@ -39,6 +50,13 @@ public final class LineReader {
     private let realPath: String?
     private var identity: (device: UInt64, inode: UInt64) = (0, 0)
     private var bytesRead: Int64 = 0
+    /// The largest size the file was seen to have: at the end it must not be smaller (cut ahead of us).
+    private var largestSize: Int64 = 0
+    /// The file's first bytes as read (up to 4 KiB): re-read after every read, they must not change
+    /// (a rewrite in place, such as `cp other in.csv`, changes them even when no shrink is seen).
+    private var prefix: [UInt8] = []
+    /// Whether the next bytes are the input's first (a UTF-8 byte order mark there is skipped).
+    private var atInputStart = true
 
     /// Progress of the search for the end of the record at `start` (offsets relative to `start`, so they
     /// survive the buffer moving). Only newlines already passed inside quotes are committed here.
@@ -60,7 +78,7 @@ public final class LineReader {
         var lineEnd: Int
         var consumed: Int
         var lines: Int
-        var cut: Bool
+        var cut: UnclosedQuote?
     }
 
     private enum Search {
@@ -85,7 +103,10 @@ public final class LineReader {
         capacity = max(bufferSize, 1)
         buffer = .allocate(byteCount: capacity, alignment: 16)
         var s = stat()
-        if fstat(fd, &s) == 0 { identity = (UInt64(s.st_dev), UInt64(s.st_ino)) }
+        if fstat(fd, &s) == 0 {
+            identity = (UInt64(s.st_dev), UInt64(s.st_ino))
+            largestSize = Int64(s.st_size)
+        }
     }
 
     public init(descriptor: Int32, name: String, csvDelimiter: UInt8? = nil, limits: CSVRecordLimits = .standard,
@@ -125,6 +146,18 @@ public final class LineReader {
         return true
     }
 
+    /// Whether a complete record is buffered, not counting the end of input: what a stopping source may
+    /// still hand out without reading more (a partial last line is not complete).
+    public var hasCompleteBufferedRecord: Bool {
+        if case .found = search() { return true }
+        return false
+    }
+
+    /// Bytes read from the input and not handed out yet (after the last complete record: a partial line).
+    public var bufferedBytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: buffer + start, count: end - start)
+    }
+
     /// Reads once from the descriptor into the buffer (after `waitForInput` said input is ready, this
     /// does not block). For stream sources, which must not wait inside `next()` for a line to complete.
     public func readAvailable() throws {
@@ -154,22 +187,27 @@ public final class LineReader {
                 guard eof else { return .needMore }
                 if start == end { return .end }
                 // The last line has no newline.
-                if let delimiter = csvDelimiter, quotes(from: from, to: end, inQuotes: scan.newlines > 0, delimiter) != .closed {
-                    return remember(cutOrWhole(wholeEnd: end))
+                if let delimiter = csvDelimiter {
+                    switch quotes(from: from, to: end, inQuotes: scan.newlines > 0, delimiter) {
+                    case .closed: break
+                    case .open: return remember(cutOrWhole(wholeEnd: end, .endOfInput))
+                    case .malformed where scan.newlines == 0: break
+                    case .malformed: return remember(cutOrWhole(wholeEnd: end, .malformedClose))
+                    }
                 }
-                return remember(Found(lineEnd: end, consumed: end, lines: scan.newlines + 1, cut: false))
+                return remember(Found(lineEnd: end, consumed: end, lines: scan.newlines + 1, cut: nil))
             }
             let newline = buffer.distance(to: UnsafeMutableRawPointer(hit))
             let state = csvDelimiter.map { quotes(from: from, to: newline, inQuotes: scan.newlines > 0, $0) } ?? .closed
             switch state {
             case .closed:
-                return remember(Found(lineEnd: newline, consumed: newline + 1, lines: scan.newlines + 1, cut: false))
+                return remember(Found(lineEnd: newline, consumed: newline + 1, lines: scan.newlines + 1, cut: nil))
             case .malformed where scan.newlines == 0:
                 // One line: the decoder reports it.
-                return remember(Found(lineEnd: newline, consumed: newline + 1, lines: 1, cut: false))
+                return remember(Found(lineEnd: newline, consumed: newline + 1, lines: 1, cut: nil))
             case .malformed:
                 // The quote that seemed to close the cell was not the cell's end: it never closed.
-                return remember(cutOrWhole(wholeEnd: newline))
+                return remember(cutOrWhole(wholeEnd: newline, .malformedClose))
             case .open:
                 // The newline is inside a quoted cell: the record goes on, up to the limits.
                 if scan.firstNewline < 0 { scan.firstNewline = newline - start }
@@ -177,7 +215,7 @@ public final class LineReader {
                 scan.offset = newline + 1 - start
                 scan.searched = scan.offset
                 if scan.newlines + 1 > limits.maxLines || newline + 1 - start > limits.maxBytes {
-                    return remember(cutOrWhole(wholeEnd: newline))
+                    return remember(cutOrWhole(wholeEnd: newline, .limit))
                 }
             }
         }
@@ -189,12 +227,12 @@ public final class LineReader {
     }
 
     /// A record whose quote never closes: its first line alone when it spans lines, else all of it.
-    private func cutOrWhole(wholeEnd: Int) -> Found {
+    private func cutOrWhole(wholeEnd: Int, _ why: UnclosedQuote) -> Found {
         if scan.firstNewline >= 0 {
             let newline = start + scan.firstNewline
-            return Found(lineEnd: newline, consumed: newline + 1, lines: 1, cut: true)
+            return Found(lineEnd: newline, consumed: newline + 1, lines: 1, cut: why)
         }
-        return Found(lineEnd: wholeEnd, consumed: wholeEnd, lines: 1, cut: true)
+        return Found(lineEnd: wholeEnd, consumed: wholeEnd, lines: 1, cut: why)
     }
 
     /// Where a CSV segment leaves its quotes.
@@ -263,6 +301,9 @@ public final class LineReader {
         return line
     }
 
+    /// Physical lines handed out so far (the next line read is number `linesConsumed + 1`).
+    public var linesConsumed: Int { consumedLines }
+
     /// Physical lines of the record last returned.
     public private(set) var lineCount = 0
     /// Where the record last returned starts in the buffer, and its first newline (-1: one line).
@@ -306,6 +347,16 @@ public final class LineReader {
                 throw IOFailure(path: path, operation: "read", errno: errno)
             }
             if n == 0 { eof = true }
+            if atInputStart && n > 0 {
+                atInputStart = false
+                if realPath != nil { prefix = Array(UnsafeRawBufferPointer(start: buffer + end, count: min(n, 4096))) }
+                // A UTF-8 byte order mark (spreadsheets write one) is not part of the first line.
+                if n >= 3 && buffer.load(fromByteOffset: end, as: UInt8.self) == 0xEF
+                    && buffer.load(fromByteOffset: end + 1, as: UInt8.self) == 0xBB
+                    && buffer.load(fromByteOffset: end + 2, as: UInt8.self) == 0xBF {
+                    start += 3
+                }
+            }
             end += n
             bytesRead += Int64(n)
             if realPath != nil { try checkUnchanged(atEnd: n == 0) }
@@ -313,14 +364,25 @@ public final class LineReader {
         }
     }
 
-    /// Throws `InputChanged` when the file shrank below what was read, or (at its end) when its path now
-    /// names another file.
+    /// Throws `InputChanged` when the file shrank (below what was read, or — at its end — below the
+    /// largest size seen), when its first bytes changed (rewritten in place), or (at its end) when its
+    /// path now names another file.
     private func checkUnchanged(atEnd: Bool) throws {
         var s = stat()
         guard fstat(fd, &s) == 0, (s.st_mode & S_IFMT) == S_IFREG else { return }
-        if Int64(s.st_size) < bytesRead {
-            throw InputChanged(path: path, bytesRead: bytesRead, sizeNow: Int64(s.st_size), lines: consumedLines,
+        let size = Int64(s.st_size)
+        if size < bytesRead || (atEnd && size < largestSize) {
+            throw InputChanged(path: path, bytesRead: max(bytesRead, largestSize), sizeNow: size, lines: consumedLines,
                                replaced: false)
+        }
+        largestSize = max(largestSize, size)
+        if !prefix.isEmpty {
+            var now = [UInt8](repeating: 0, count: prefix.count)
+            let got = now.withUnsafeMutableBytes { pread(fd, $0.baseAddress, prefix.count, 0) }
+            if got != prefix.count || now != prefix {
+                throw InputChanged(path: path, bytesRead: bytesRead, sizeNow: size, lines: consumedLines,
+                                   replaced: false, rewritten: true)
+            }
         }
         if atEnd, let realPath {
             var now = stat()

@@ -120,7 +120,8 @@ public final class OutputPort {
     }
 
     /// Emits a record derived from record `index` of `parent` with the field row `fields` (see
-    /// `RecordBatch.appendDerived(from:index:fields:count:)`). Returns false when the count does not match.
+    /// `RecordBatch.appendDerived(from:index:fields:count:)`). Returns false (emitting nothing) when the
+    /// count does not match or a string or bytes field is NULL with a non-zero length.
     public func emitDerived(from parent: RecordBatch, index: Int, fields: UnsafePointer<rv_field>, count: Int) throws -> Bool {
         let ok = try withBatch { batch in
             let appended = batch.appendDerived(from: parent, index: index, fields: fields, count: count)
@@ -133,26 +134,30 @@ public final class OutputPort {
 
     /// Emits `count` records derived from records `offset + indexes[k]` (or `offset + k`) of `parent`, the
     /// k-th with the fields at `rows + k * fieldCount`, in order (see `RecordBatch.appendDerivedRows`),
-    /// filling and flushing output batches as needed. Returns false (emitting nothing) when `fieldCount`
-    /// is not the port's.
+    /// filling and flushing output batches as needed. The caller checked that `fieldCount` is the port's.
+    /// Returns the number of records emitted: `count`, or `k` when row k holds a string or bytes field
+    /// that is NULL with a non-zero length (the records before it are emitted, it and the rest are not).
+    @discardableResult
     public func emitDerived(
         from parent: RecordBatch, offset: Int, indexes: UnsafePointer<UInt32>?, rows: UnsafePointer<rv_field>, count: Int,
         fieldCount: Int
-    ) throws -> Bool {
-        guard fieldCount == schema.count else { return false }
+    ) throws -> Int {
+        precondition(fieldCount == schema.count, "rows of \(fieldCount) fields for port '\(name)' of \(schema.count)")
         var next = 0
-        while next < count {
+        var complete = true
+        while next < count && complete {
             next = try withBatch { batch in
                 let n = min(count - next, batch.capacity - batch.count)
                 let start = batch.count
-                batch.appendDerivedRows(from: parent, offset: offset, indexes: indexes.map { $0 + next },
-                                        rows: rows + next * fieldCount, count: n)
+                let appended = batch.appendDerivedRows(from: parent, offset: offset, indexes: indexes.map { $0 + next },
+                                                       rows: rows + next * fieldCount, count: n)
                 capWatermarks(batch, from: start)
-                return next + n
+                complete = appended == n
+                return next + appended
             }
         }
-        state.pointee.recordsOut += count
-        return true
+        state.pointee.recordsOut += next
+        return next
     }
 
     /// Emits a copy of `record`. Returns false (and emits nothing) when its field count does not match

@@ -9,6 +9,9 @@ public protocol RecordSource: AnyObject {
     /// Appends up to `batch.capacity` records to `batch`. Returns false when the input has ended (the
     /// batch may still hold the last records). Undecodable input is dead-lettered through `deadLetters`.
     func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool
+    /// After a stop request: appends records already taken from the input but not yet handed out (a
+    /// reader's buffer), without reading more. Returns false when none are left.
+    func fillBuffered(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool
     func close()
     /// Where the record at source position `offset` comes from, for messages ("events.csv:12").
     func describe(offset: Int64) -> String
@@ -16,4 +19,6 @@ public protocol RecordSource: AnyObject {
 
 extension RecordSource {
     public func describe(offset: Int64) -> String { "\(name) record \(offset)" }
+    /// Sources that buffer nothing beyond the batch they fill have nothing to hand out after a stop.
+    public func fillBuffered(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool { false }
 }

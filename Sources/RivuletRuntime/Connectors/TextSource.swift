@@ -33,36 +33,68 @@ public final class TextSource: RecordSource {
                 }
             }
             guard let line = try reader.next() else { return false }
-            if reader.unclosedQuote {
-                // Only the line where the quote opened is dead-lettered; the lines after it are read again.
-                try deadLetters.sendRaw(
-                    line, reason: "\(reader.path):\(reader.lineNumber): a quoted cell opened on this line is not closed "
-                        + "(by a quote before a delimiter or the line end) within \(limits.maxLines) lines or "
-                        + "\(limits.maxBytes) bytes; reading resumes on the next line")
-                continue
-            }
-            if line.isEmpty && !schema.isEmpty { continue }
-            do {
-                try decoder.decode(line, into: batch)
-                let i = batch.count - 1
-                let position = Int64(reader.lineNumber)
-                batch.setPosition(i, partition: 0, offset: position)
-            } catch {
-                let lines = reader.lineCount
-                if lines > 1, let first = reader.rereadAfterFirstLine() {
-                    // Quotes that span lines may pair wrongly (an unclosed quote closed by a stray one lines
-                    // later): give up only the first line and read the lines after it again.
-                    try deadLetters.sendRaw(
-                        first,
-                        reason: "\(reader.path):\(reader.lineNumber): \(error.message) (in a record spanning lines "
-                            + "\(reader.lineNumber)–\(reader.lineNumber + lines - 1); only its first line is dead-lettered, "
-                            + "reading resumes on the next line)")
-                    continue
-                }
-                try deadLetters.sendRaw(line, reason: "\(reader.path):\(reader.lineNumber): \(error.message)")
-            }
+            try take(line, into: batch, deadLetters: deadLetters)
         }
         return true
+    }
+
+    /// After a stop: the records already read into the reader's buffer (a pipe's bytes cannot be read
+    /// again), without reading more; a partial last line stays unread.
+    public func fillBuffered(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool {
+        while !batch.isFull {
+            guard reader.hasCompleteBufferedRecord, let line = try reader.next() else {
+                let partial = reader.bufferedBytes
+                if !partial.isEmpty && !stoppedInsideALine {
+                    // Its first bytes were read, the rest was not: kept as a dead letter, never dropped.
+                    stoppedInsideALine = true
+                    try deadLetters.sendRaw(
+                        partial, reason: "\(reader.path):\(reader.linesConsumed + 1): the run was stopped inside "
+                            + "this line; the \(partial.count) bytes read of it are kept here, the rest was not read")
+                }
+                return false
+            }
+            try take(line, into: batch, deadLetters: deadLetters)
+        }
+        return true
+    }
+
+    /// A stop found part of a line read: it was dead-lettered once.
+    private var stoppedInsideALine = false
+
+    /// Decodes `line` into `batch`, or dead-letters it with its place and the reason.
+    private func take(_ line: UnsafeRawBufferPointer, into batch: RecordBatch, deadLetters: DeadLetterRoute) throws {
+        if let why = reader.unclosedQuote {
+            // Only the line where the quote opened is dead-lettered; the lines after it are read again.
+            let how = switch why {
+            case .limit: "within \(limits.maxLines) lines or \(limits.maxBytes) bytes"
+            case .endOfInput: "before the end of the input"
+            case .malformedClose: "(a later quote is followed by neither a delimiter nor the line end)"
+            }
+            try deadLetters.sendRaw(
+                line, reason: "\(reader.path):\(reader.lineNumber): a quoted cell opened on this line is not closed \(how); "
+                    + "reading resumes on the next line")
+            return
+        }
+        if line.isEmpty && !schema.isEmpty { return }
+        do {
+            try decoder.decode(line, into: batch)
+            let i = batch.count - 1
+            let position = Int64(reader.lineNumber)
+            batch.setPosition(i, partition: 0, offset: position)
+        } catch {
+            let lines = reader.lineCount
+            if lines > 1, let first = reader.rereadAfterFirstLine() {
+                // Quotes that span lines may pair wrongly (an unclosed quote closed by a stray one lines
+                // later): give up only the first line and read the lines after it again.
+                try deadLetters.sendRaw(
+                    first,
+                    reason: "\(reader.path):\(reader.lineNumber): \(error.message) (in a record spanning lines "
+                        + "\(reader.lineNumber)–\(reader.lineNumber + lines - 1); only its first line is dead-lettered, "
+                        + "reading resumes on the next line)")
+                return
+            }
+            try deadLetters.sendRaw(line, reason: "\(reader.path):\(reader.lineNumber): \(error.message)")
+        }
     }
 
     public func close() {}

@@ -59,14 +59,15 @@ public final class ExecutionTask: @unchecked Sendable {
         deadLetters: DeadLetterRoute, _ cancellation: Cancellation
     ) throws {
         var more = true
+        var stopping = false
         var watermark = Int64.min
         while more {
             if cancellation.isCancelled { throw RunCancelled() }
-            // A graceful stop: the input ends here, everything read so far flows on.
-            if cancellation.isStopRequested { break }
+            // A graceful stop: the input ends here; what the source already read still flows on.
+            if cancellation.isStopRequested { stopping = true }
             let batch = RecordBatch(schema: source.schema, capacity: batchSize)
             let rejectedBefore = deadLetters.counter.value
-            more = try source.fill(batch, deadLetters: deadLetters)
+            more = stopping ? try source.fillBuffered(batch, deadLetters: deadLetters) : try source.fill(batch, deadLetters: deadLetters)
             let rejected: [(index: Int, reason: String)]
             do { rejected = try time.stamp(batch) } catch { throw OperatorFailure(node: source.name, message: error.message) }
             for (index, reason) in rejected {

@@ -18,6 +18,7 @@ public struct Planner {
     }
 
     public func plan() throws -> ExecutionPlan {
+        try checkOptions()
         let plan = ExecutionPlan(manifest: manifest, options: options)
         plan.deadLetters = try makeDeadLetterSink()
         try loadPlugins(into: plan)
@@ -41,6 +42,22 @@ public struct Planner {
         try wire(plan)
         collectTaskNodes(plan)
         return plan
+    }
+
+    /// The run options are numbers from users too (`--batch-size`, `bench --events`…): the same limits as
+    /// the command line, for callers of this API that did not go through it.
+    private func checkOptions() throws {
+        var problems: [String] = []
+        if !Limit.batchSize.allows(Int64(options.batchSize)) { problems.append(Limit.batchSize.message(got: "\(options.batchSize)", name: "batch size")) }
+        if !Limit.ringCapacity.allows(Int64(options.ringCapacity)) {
+            problems.append(Limit.ringCapacity.message(got: "\(options.ringCapacity)", name: "ring capacity"))
+        }
+        if let generated = options.generatorOverride {
+            if !Limit.events.allows(Int64(generated.events)) { problems.append(Limit.events.message(got: "\(generated.events)", name: "events")) }
+            if !Limit.keys.allows(Int64(generated.keys)) { problems.append(Limit.keys.message(got: "\(generated.keys)", name: "keys")) }
+            if let rate = generated.rate, !Limit.rate.allows(rate) { problems.append(Limit.rate.message(got: "\(rate)")) }
+        }
+        if let first = problems.first { throw PlanError(nil, first) }
     }
 
     private func makeDeadLetterSink() throws -> DeadLetterSink {

@@ -96,7 +96,8 @@ static const rv_operator_def every_other = {
 static const rv_operator_def *const ops[] = {&every_other};
 
 static const rv_plugin_descriptor d = {
-    .struct_size = sizeof(rv_plugin_descriptor), .abi_major = RV_ABI_MAJOR, .abi_minor = RV_ABI_MINOR,
+    .struct_size = sizeof(rv_plugin_descriptor), .abi_major = RV_ABI_MAJOR,
+    .min_host_minor = 1, /* calls emit_derived_batch (1.1): create fails without it */
     .name = "batch_emit", .version = "1.0", .operators = ops, .operator_count = 1};
 
 RV_EXPORT const rv_plugin_descriptor *rivulet_plugin_v1(void) { return &d; }

@@ -70,7 +70,7 @@ static const rv_operator_def flaky_op = {
 static const rv_operator_def *const ops[] = {&flaky_op};
 
 static const rv_plugin_descriptor d = {
-    .struct_size = sizeof(rv_plugin_descriptor), .abi_major = RV_ABI_MAJOR, .abi_minor = RV_ABI_MINOR,
+    .struct_size = sizeof(rv_plugin_descriptor), .abi_major = RV_ABI_MAJOR, .min_host_minor = RV_ABI_MINOR,
     .name = "flaky", .version = "1.0", .operators = ops, .operator_count = 1};
 
 RV_EXPORT const rv_plugin_descriptor *rivulet_plugin_v1(void) { return &d; }

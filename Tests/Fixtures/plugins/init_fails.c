@@ -9,7 +9,7 @@ static rv_status failing_init(const rv_host_api *api, rv_context *ctx) {
 }
 
 static const rv_plugin_descriptor d = {
-    .struct_size = sizeof(rv_plugin_descriptor), .abi_major = RV_ABI_MAJOR, .abi_minor = RV_ABI_MINOR,
+    .struct_size = sizeof(rv_plugin_descriptor), .abi_major = RV_ABI_MAJOR, .min_host_minor = RV_ABI_MINOR,
     .name = "init_fails", .version = "1.0", .operators = pass_ops, .operator_count = 1, .init = failing_init};
 
 RV_EXPORT const rv_plugin_descriptor *rivulet_plugin_v1(void) { return &d; }

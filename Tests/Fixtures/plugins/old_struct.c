@@ -1,5 +1,7 @@
 /* old_struct.c — a plugin whose descriptor is shorter than the host's (as if built against an older
- * 1.x header without init/fini): the host must read only struct_size bytes and treat the rest as NULL. */
+ * 1.x header without init/fini): the host must read only struct_size bytes and treat the rest as NULL.
+ * Written as 1.0/1.1 sources were, with the descriptor field's old name `abi_minor` (now an alias of
+ * min_host_minor): it must still compile. */
 #include <stddef.h>
 
 #include "fixture_common.h"

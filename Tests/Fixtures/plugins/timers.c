@@ -130,7 +130,7 @@ static const rv_function_def broken_fn = {
 static const rv_function_def *const fns[] = {&broken_fn};
 
 static const rv_plugin_descriptor d = {
-    .struct_size = sizeof(rv_plugin_descriptor), .abi_major = RV_ABI_MAJOR, .abi_minor = RV_ABI_MINOR,
+    .struct_size = sizeof(rv_plugin_descriptor), .abi_major = RV_ABI_MAJOR, .min_host_minor = RV_ABI_MINOR,
     .name = "timers", .version = "1.0", .operators = all_ops, .operator_count = 2, .functions = fns, .function_count = 1};
 
 RV_EXPORT const rv_plugin_descriptor *rivulet_plugin_v1(void) { return &d; }

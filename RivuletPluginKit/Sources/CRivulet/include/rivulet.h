@@ -1,4 +1,4 @@
-/* rivulet.h — the stable C ABI between the Rivulet host and its operator plugins (ABI 1.0).
+/* rivulet.h — the stable C ABI between the Rivulet host and its operator plugins (ABI 1.2).
  *
  * This header is the one contract between the host and every plugin, C or Swift. Third parties compile
  * against it for years, so it follows strict rules (see docs/ABI.md for the reasons):
@@ -7,17 +7,22 @@
  *    any code with side effects; it only returns a static descriptor. The host checks the descriptor's
  *    versions BEFORE it calls anything else in the library. An incompatible change gets a new entry symbol
  *    (`rivulet_plugin_v2`), never a redefined struct.
- *  - Versions: every versioned struct starts with `uint32_t struct_size`. The host refuses another
- *    `abi_major`, or an `abi_minor` newer than its own, and reads only min(struct_size, what it knows).
+ *  - Versions: every versioned struct starts with `uint32_t struct_size`; the host reads only
+ *    min(struct_size, what it knows) of it. The host refuses another `abi_major`, or a descriptor whose
+ *    `min_host_minor` is newer than the minor it offers. Structs without a struct_size (rv_field,
+ *    rv_field_def, rv_header, rv_record, rv_config_key) are FROZEN for all of ABI 1.x: the host reads and
+ *    writes them at their full 1.0 size, so their size and members never change within major 1.
  *  - Host services are the function table `rv_host_api`, passed to every callback. Plugins link against no
  *    host symbol. The table is append-only; each addition is marked with the minor version that added it;
- *    test a slot with RV_HAS(api, slot) before calling anything newer than 1.0.
+ *    test a slot with RV_HAS(api, slot) before calling anything newer than the descriptor's min_host_minor.
  *  - No host struct crosses by value, and a plugin never does sizeof on one: contexts, stores, iterators
  *    and counters are opaque handles.
  *  - Records cross in batches and are borrowed: valid and immutable for the duration of the callback only.
  *    Emitted records are copied by the host during the emit call. Nothing is freed with the other side's
  *    free().
- *  - Status codes, never exceptions or longjmp across the boundary (rv_status).
+ *  - Status codes, never exceptions or longjmp across the boundary (rv_status). What the host does with
+ *    each status is said at each callback. A host service that fails says why through last_error (1.2).
+ *  - Every (pointer, length) pair: NULL with length 0 is empty; NULL with a non-zero length is RV_INVALID.
  *  - Plain C11 (also valid C++), fixed-width types, no enums or bools inside structs, no padding holes.
  *
  * THREADING CONTRACT. An operator instance is called by one thread at a time and is never re-entered:
@@ -29,8 +34,9 @@
  *
  * LIFECYCLE. dlopen → rivulet_plugin_v1() → version check → descriptor->init (once per loaded library)
  * → for each instance: create → { process | on_watermark | on_timer }* → flush (end of input) → destroy
- * → descriptor->fini (once) → dlclose. snapshot/restore may be called between callbacks. The host unloads
- * a library only after every instance of it has been destroyed.
+ * → descriptor->fini (once) → dlclose. The host unloads a library only after every instance of it has been
+ * destroyed. snapshot, restore and an aggregate's retract are called from the version that implements
+ * them (checkpoints, sliding retractions): no host calls them yet.
  *
  * A plugin runs inside the host process: its crash is the host's crash. Load only plugins you trust.
  */
@@ -49,7 +55,7 @@ extern "C" {
 /* ---------------------------------------------------------------------------------------------------- */
 
 #define RV_ABI_MAJOR 1u
-#define RV_ABI_MINOR 1u
+#define RV_ABI_MINOR 2u
 
 /* The name of the one entry symbol of ABI major 1. */
 #define RV_ENTRY_SYMBOL "rivulet_plugin_v1"
@@ -61,23 +67,29 @@ extern "C" {
 #define RV_EXPORT __attribute__((visibility("default")))
 #endif
 
-/* True when the host table `api` has the slot `field`: use before calling a slot added after 1.0. */
+/* True when the host table `api` has the slot `field`: use before calling a slot added after the minor
+ * version the plugin's descriptor declares in min_host_minor. */
 #define RV_HAS(api, field) \
     ((api) != NULL && (api)->struct_size >= offsetof(rv_host_api, field) + sizeof((api)->field) && \
      (api)->field != NULL)
 
 /* ---------------------------------------------------------------------------------------------------- */
-/* Status codes: every callback and most host services return one.                                      */
+/* Status codes: every callback and most host services return one. What the host does with a status a   */
+/* callback returns is said at each callback (rv_operator_def, rv_aggregate_def, rv_function_def).       */
 /* ---------------------------------------------------------------------------------------------------- */
 
 typedef int32_t rv_status;
 #define RV_OK 0            /* success */
-#define RV_RETRY 1         /* transient failure: the host retries the same call later, from the same record */
-#define RV_ERROR 2         /* the record at the reported index failed: the host dead-letters it and goes on */
-#define RV_FATAL 3         /* unrecoverable: the host stops the run and reports the message */
-#define RV_UNSUPPORTED 4   /* (host services only) this host does not implement the service yet */
-#define RV_NOT_FOUND 5     /* (host services only) no such key, field, port or store */
-#define RV_INVALID 6       /* (host services only) an argument was invalid, e.g. a wrong field type */
+#define RV_RETRY 1         /* transient failure: the host calls again after a pause (from process: from the
+                              reported record), at most 5 times in a row, then stops the run */
+#define RV_ERROR 2         /* from process (and a scalar function): the reported record failed and is
+                              dead-lettered; from any other callback it stops the run (no record to blame) */
+#define RV_FATAL 3         /* unrecoverable: the host stops the run with the reported message */
+#define RV_UNSUPPORTED 4   /* reserved: no 1.x host returns it (every slot of its table is implemented; test
+                              newer slots with RV_HAS); from a callback it stops the run */
+#define RV_NOT_FOUND 5     /* (host services) no such key, field, port or store */
+#define RV_INVALID 6       /* (host services) an invalid call: a NULL pointer with a non-zero length, a wrong
+                              field count, a service outside the callbacks it is valid in; see last_error */
 
 /* ---------------------------------------------------------------------------------------------------- */
 /* Field types and values                                                                                */
@@ -94,7 +106,8 @@ typedef int32_t rv_status;
 
 /* A field value: 16 bytes, the type tag first. A field declared with a type either holds a value of that
  * type or RV_TYPE_NULL. String and bytes values point into memory the host (or, while emitting, the
- * plugin) owns; the same borrowing rules as the record that holds them apply. */
+ * plugin) owns; the same borrowing rules as the record that holds them apply; a NULL ptr with a non-zero
+ * len is refused (RV_INVALID). FROZEN for ABI 1.x: rows of fields are read and written by stride. */
 typedef struct rv_field {
     uint32_t type; /* RV_TYPE_* */
     uint32_t len;  /* byte length of a string or bytes value; 0 otherwise */
@@ -105,7 +118,8 @@ typedef struct rv_field {
     } value;
 } rv_field;
 
-/* The declaration of a field of a schema: a name and a type. */
+/* The declaration of a field of a schema: a name and a type. FROZEN for ABI 1.x: the host writes one at
+ * full size (input_field_def) and reads arrays of them by stride (output_schema_set); no struct_size. */
 typedef struct rv_field_def {
     const char *name; /* NUL-terminated */
     uint32_t type;    /* RV_TYPE_* */
@@ -123,7 +137,7 @@ typedef struct rv_field_def {
 #define RV_OP_UPDATE_AFTER 2u  /* the new result replacing it */
 #define RV_OP_DELETE 3u
 
-/* A header: a named byte string attached to a record. */
+/* A header: a named byte string attached to a record. FROZEN for ABI 1.x (read by stride from emit). */
 typedef struct rv_header {
     const char *name; /* NUL-terminated */
     const uint8_t *value;
@@ -139,8 +153,9 @@ typedef struct rv_header {
  *  - timestamp: the record's time in milliseconds since the epoch (event, log-append or processing time,
  *    as the source declares).
  *  - partition/offset: the record's position in its source, for replay; -1 when it has none.
- * Records are laid out in a batch `record_size` bytes apart: step with RV_BATCH_RECORD, never sizeof,
- * so that a newer host may append members. */
+ * FROZEN for all of ABI 1.x: emit reads sizeof(rv_record) bytes (80 on 64-bit targets) from the plugin,
+ * with no size to tell an older layout from a newer one, so no 1.x version appends members; per-record
+ * data added later comes through new host services. Step through a batch with RV_BATCH_RECORD. */
 typedef struct rv_record {
     const uint8_t *key;
     const uint8_t *value;
@@ -156,10 +171,11 @@ typedef struct rv_record {
     uint32_t op; /* RV_OP_* */
 } rv_record;
 
-/* A batch of records handed to a callback. Borrowed: valid and immutable only during the callback. */
+/* A batch of records handed to a callback. Borrowed: valid and immutable only during the callback. Built
+ * by the host only: a later minor may append members (struct_size says how many there are). */
 typedef struct rv_batch {
     uint32_t struct_size;
-    uint32_t record_size; /* distance in bytes between consecutive records: at least sizeof(rv_record) of 1.0 */
+    uint32_t record_size; /* distance in bytes between consecutive records: sizeof(rv_record) in ABI 1.x */
     uint64_t count;
     const rv_record *records;
 } rv_batch;
@@ -192,10 +208,16 @@ typedef struct rv_counter rv_counter;   /* a metrics counter */
 /* only, each marked with the minor version that added it.                                              */
 /* ---------------------------------------------------------------------------------------------------- */
 
+/* Failures. A service that returns an rv_status or a handle and fails (a status other than RV_OK, a NULL
+ * handle) records why; read it with last_error (1.2). RV_NOT_FOUND from store_get and iterator_next is an
+ * answer (no such key, the end), not a failure. A (pointer, length) argument that is NULL with a non-zero
+ * length is refused with RV_INVALID (a NULL handle from store_range/store_prefix) and nothing is done;
+ * NULL with length 0 is the empty byte string. */
+
 typedef struct rv_host_api {
-    uint32_t struct_size; /* sizeof(rv_host_api) as the host was built */
+    uint32_t struct_size; /* the table's size: it ends after the last slot of the minor the host offers */
     uint32_t abi_major;   /* the host's RV_ABI_MAJOR */
-    uint32_t abi_minor;   /* the host's RV_ABI_MINOR */
+    uint32_t abi_minor;   /* the minor version this host offers: the table has every slot up to it */
     uint32_t reserved;
 
     /* ---- 1.0: diagnostics ---- */
@@ -206,7 +228,10 @@ typedef struct rv_host_api {
     /* Describes the failure a callback is about to return. record_index is the index, within the batch of
      * the current call, of the failing record (or -1 when no record is to blame). The host copies the
      * message. With RV_ERROR the host dead-letters that record with the message as its reason, then calls
-     * process again with the records after it; records before it must already have been emitted. */
+     * process again with the records after it; records before it must already have been emitted. The
+     * plugin's report and the host's own diagnostics (last_error) are kept apart: a failing host service
+     * never changes what was reported here, and reporting does not change last_error. When a callback
+     * fails without a report, the host's message names the callback, the status and last_error. */
     void (*report_error)(rv_context *ctx, rv_status code, int64_t record_index, const char *message);
 
     /* ---- 1.0: configuration (valid during create) ---- */
@@ -243,7 +268,8 @@ typedef struct rv_host_api {
 
     /* Emits a record to output port `port`. The host copies the record, its fields, their bytes and its
      * headers before returning; the caller keeps ownership of everything it passed. field_count must equal
-     * the output port's field count. */
+     * the output port's field count. RV_INVALID (nothing emitted) when the key, value, fields, headers, a
+     * header's value or a string/bytes field is NULL with a non-zero length. */
     rv_status (*emit)(rv_context *ctx, uint32_t port, const rv_record *record);
 
     /* Emits record `index` of the batch being processed, unchanged, to output port `port` (a filter's
@@ -253,7 +279,8 @@ typedef struct rv_host_api {
 
     /* Forwards the records of the batch being processed whose indexes are listed (a selection vector),
      * unchanged and in the order listed, to output port `port`: one host call per batch instead of one
-     * per record. Same rules as forward. The host reads `indexes` during the call only. */
+     * per record. Same rules as forward. The host reads `indexes` during the call only; an index outside
+     * the batch, or indexes NULL with a non-zero count, is RV_INVALID and nothing is forwarded. */
     rv_status (*forward_selected)(rv_context *ctx, uint32_t port, const rv_batch *batch, const uint32_t *indexes,
                                   uint64_t count);
 
@@ -261,26 +288,30 @@ typedef struct rv_host_api {
      * value, timestamp, headers, op and position, with `fields` (field_count of them, the output port's
      * count) as its content. String and bytes fields that are the input record's own (the same pointer and
      * length as one of its fields) are shared, not copied; any other bytes are copied during the call.
-     * The cheapest way to emit a changed record (a map, a projection). Valid only during process. */
+     * The cheapest way to emit a changed record (a map, a projection). Valid only during process.
+     * RV_INVALID (nothing emitted) when a string/bytes field is NULL with a non-zero length. */
     rv_status (*emit_derived)(rv_context *ctx, uint32_t port, const rv_batch *batch, uint64_t index,
                               const rv_field *fields, uint32_t field_count);
 
     /* ---- 1.0: state stores (declared in the manifest; valid in every callback after create) ---- */
 
-    /* Opens the store named `name` that the manifest attaches to this operator; NULL when there is none. */
+    /* Opens the store named `name` that the manifest attaches to this operator; NULL when there is none
+     * (last_error lists the attached stores). */
     rv_store *(*store_open)(rv_context *ctx, const char *name);
     /* Looks a key up. On RV_OK, value and value_len are host-owned until the next call on this store;
      * RV_NOT_FOUND when absent. */
     rv_status (*store_get)(rv_context *ctx, rv_store *store, const uint8_t *key, uint64_t key_len,
                            const uint8_t **value, uint64_t *value_len);
-    /* Inserts or replaces; the host copies key and value. */
+    /* Inserts or replaces; the host copies key and value. A key or value that is NULL with a non-zero
+     * length is RV_INVALID (nothing stored), in store_get and store_delete too. */
     rv_status (*store_put)(rv_context *ctx, rv_store *store, const uint8_t *key, uint64_t key_len,
                            const uint8_t *value, uint64_t value_len);
     rv_status (*store_delete)(rv_context *ctx, rv_store *store, const uint8_t *key, uint64_t key_len);
-    /* Scans keys in [from, to) in byte order (to == NULL: to the end). Close every iterator. */
+    /* Scans keys in [from, to) in byte order (to NULL with to_len 0: to the end). Close every iterator.
+     * NULL (see last_error) when the store fails or from/to is NULL with a non-zero length. */
     rv_iterator *(*store_range)(rv_context *ctx, rv_store *store, const uint8_t *from, uint64_t from_len,
                                 const uint8_t *to, uint64_t to_len);
-    /* Scans every key starting with `prefix`, in byte order. */
+    /* Scans every key starting with `prefix`, in byte order (NULL with prefix_len 0: every key). */
     rv_iterator *(*store_prefix)(rv_context *ctx, rv_store *store, const uint8_t *prefix, uint64_t prefix_len);
     /* Advances: RV_OK with the next pair (host-owned until the next call on the iterator), RV_NOT_FOUND at
      * the end. */
@@ -296,7 +327,8 @@ typedef struct rv_host_api {
     int64_t (*processing_time)(rv_context *ctx);
     /* Registers a timer in `domain` (RV_TIME_*) at `time` for `key`; on_timer is called once when the
      * watermark (event time) or the clock (processing time) passes it. Registering the same (domain, time,
-     * key) twice is one timer. Timers fire in time order. */
+     * key) twice is one timer. Timers fire in time order. RV_INVALID for an operator without on_timer, an
+     * unknown domain, or a key that is NULL with a non-zero key_len (also in timer_delete). */
     rv_status (*timer_register)(rv_context *ctx, uint32_t domain, int64_t time, const uint8_t *key,
                                 uint64_t key_len);
     rv_status (*timer_delete)(rv_context *ctx, uint32_t domain, int64_t time, const uint8_t *key,
@@ -314,17 +346,30 @@ typedef struct rv_host_api {
     /* Emits `count` derived records, as `count` calls of emit_derived would in order: the k-th is derived
      * from record indexes[k] of the batch being processed (from record k when indexes is NULL) with the
      * field_count fields at rows[k * field_count]. One host call per batch instead of one per record: a
-     * map fills a row per record, then emits them all. On an error nothing after the failing record is
-     * emitted. Valid only during process. */
+     * map fills a row per record, then emits them all. Valid only during process. An index outside the
+     * batch, a wrong field_count, or rows NULL with a non-zero count is RV_INVALID and nothing is emitted;
+     * a row with a string/bytes field NULL with a non-zero length is RV_INVALID: the records before it
+     * are emitted, it and the ones after it are not. */
     rv_status (*emit_derived_batch)(rv_context *ctx, uint32_t port, const rv_batch *batch, const uint32_t *indexes,
                                     const rv_field *rows, uint64_t count, uint32_t field_count);
+
+    /* ---- 1.2: host diagnostics (check with RV_HAS) ---- */
+
+    /* Why the most recent host service call on `ctx` that returns an rv_status or a handle failed (e.g.
+     * "store_put: key is NULL with length 5"), or NULL when it succeeded or none was made yet in this
+     * callback. As sqlite3_errmsg: owned by the host, valid until the next host call on `ctx`. Services
+     * that cannot fail (log, report_error, config_get, user_data, input_field_index, input_field_count,
+     * output_port_index, current_watermark, processing_time, counter_add) and last_error itself leave it
+     * unchanged. Valid in every callback. */
+    const char *(*last_error)(rv_context *ctx);
 } rv_host_api;
 
 /* ---------------------------------------------------------------------------------------------------- */
 /* What a plugin offers: operators, aggregates and scalar functions.                                     */
 /* ---------------------------------------------------------------------------------------------------- */
 
-/* A configuration key an operator accepts (for validation and `rivulet plugins inspect`). */
+/* A configuration key an operator accepts (for validation and `rivulet plugins inspect`). FROZEN for ABI
+ * 1.x: the host reads rv_operator_def.config_keys by stride. */
 typedef struct rv_config_key {
     const char *name;
     const char *description;
@@ -335,8 +380,9 @@ typedef struct rv_config_key {
 /* Flags of rv_operator_def.flags. */
 #define RV_OPERATOR_STATELESS 1u /* keeps no state across records: safe to run at any parallelism */
 
-/* An operator: a processor of batches with named input and output ports.
- * Every callback returns an rv_status. `instance` is what create stored in *instance_out. */
+/* An operator: a processor of batches with named input and output ports. Versioned by struct_size: a
+ * later minor may append members. Every callback returns an rv_status; what the host does with each is
+ * said below. `instance` is what create stored in *instance_out. */
 typedef struct rv_operator_def {
     uint32_t struct_size;
     uint32_t flags; /* RV_OPERATOR_* */
@@ -351,22 +397,35 @@ typedef struct rv_operator_def {
      * of callbacks serve many operators (the Swift SDK's trampolines use it). May be NULL. */
     const void *user_data;
 
-    /* Makes an instance: read config, resolve field indexes, declare output schemas. Required. */
+    /* Makes an instance: read config, resolve field indexes, declare output schemas. Required. Any status
+     * but RV_OK fails the run before it starts, with the reported message. */
     rv_status (*create)(const rv_host_api *api, rv_context *ctx, void **instance_out);
     /* Frees an instance. Called once for every successful create, even after errors. Required. */
     void (*destroy)(const rv_host_api *api, rv_context *ctx, void *instance);
-    /* Processes a batch that arrived on input port `port`. Required. */
+    /* Processes a batch that arrived on input port `port`. Required.
+     *  RV_OK: the batch is done.
+     *  RV_ERROR: record i (report_error's index) is dead-lettered with the reported message, then process
+     *    is called again with the records after it; index -1 dead-letters the rest of the batch.
+     *  RV_RETRY: called again from record i (or the same records) after a pause; 5 retries in a row at
+     *    the same record, then the run stops.
+     *  Anything else (RV_FATAL, or a host service's status passed on): the run stops. */
     rv_status (*process)(const rv_host_api *api, rv_context *ctx, void *instance, uint32_t port,
                          const rv_batch *batch);
+    /* on_watermark, on_timer and flush have no records, so:
+     *  RV_OK: done.
+     *  RV_RETRY: called again with the same arguments after a pause, at most 5 times in a row, then the
+     *    run stops; what it emitted before returning RV_RETRY stays emitted (return it before emitting).
+     *  Anything else, RV_ERROR included (there is no record to dead-letter): the run stops. */
     /* The operator's watermark advanced to `watermark` (ms). Optional (NULL). */
     rv_status (*on_watermark)(const rv_host_api *api, rv_context *ctx, void *instance, int64_t watermark);
-    /* A timer registered with timer_register fired. Optional. */
+    /* A timer registered with timer_register fired (it is removed before the call). Optional. */
     rv_status (*on_timer)(const rv_host_api *api, rv_context *ctx, void *instance, uint32_t domain,
                           int64_t time, const uint8_t *key, uint64_t key_len);
     /* Every input has ended: emit what is still held. Optional. */
     rv_status (*flush)(const rv_host_api *api, rv_context *ctx, void *instance);
-    /* For operators that keep state of their own rather than in host stores: write it into *out (the host
-     * copies it) and read it back in restore. Optional (NULL: the operator's state is all in host stores). */
+    /* Called from the version that implements them (checkpoints): no host calls them yet. For operators
+     * that keep state of their own rather than in host stores: write it through `write` (the host copies
+     * it) and read it back in restore. Optional (NULL: the operator's state is all in host stores). */
     rv_status (*snapshot)(const rv_host_api *api, rv_context *ctx, void *instance,
                           void (*write)(void *sink, const uint8_t *bytes, uint64_t len), void *sink);
     rv_status (*restore)(const rv_host_api *api, rv_context *ctx, void *instance, const uint8_t *bytes,
@@ -375,7 +434,8 @@ typedef struct rv_operator_def {
 
 /* An aggregate for host-driven windows: the host keeps one accumulator of acc_size bytes (aligned to 16)
  * per key and window, zeroed then passed to init. Accumulators must be plain bytes (no pointers), so the
- * host can snapshot and move them. */
+ * host can snapshot and move them. Versioned by struct_size. Any status but RV_OK from a callback stops
+ * the run with the reported message (an aggregate has no record to dead-letter: its state would be wrong). */
 typedef struct rv_aggregate_def {
     uint32_t struct_size;
     uint32_t acc_size;
@@ -386,15 +446,19 @@ typedef struct rv_aggregate_def {
     uint32_t result_type; /* RV_TYPE_* of its result */
     rv_status (*init)(const rv_host_api *api, rv_context *ctx, void *acc);
     rv_status (*add)(const rv_host_api *api, rv_context *ctx, void *acc, const rv_field *value);
-    /* Optional: undo an add (lets the host update sliding results without recomputing). */
+    /* Optional: undo an add (lets the host update sliding results without recomputing). Called from the
+     * version that implements it: no host calls it yet. */
     rv_status (*retract)(const rv_host_api *api, rv_context *ctx, void *acc, const rv_field *value);
     /* Folds `other` into `acc` (session and hopping windows). */
     rv_status (*merge)(const rv_host_api *api, rv_context *ctx, void *acc, const void *other);
-    /* Writes the result; string/bytes results must point into `acc` or static memory. */
+    /* Writes the result; string/bytes results must point into `acc` or static memory (NULL with a non-zero
+     * len stops the run). */
     rv_status (*result)(const rv_host_api *api, rv_context *ctx, const void *acc, rv_field *out);
 } rv_aggregate_def;
 
-/* A scalar function: a pure mapping from argument values to a value, usable from the manifest. */
+/* A scalar function: a pure mapping from argument values to a value, usable from the manifest (today as
+ * an event-time extractor). Versioned by struct_size. call returns RV_OK; RV_ERROR dead-letters the record
+ * it was called for with the reported message; anything else stops the run. */
 typedef struct rv_function_def {
     uint32_t struct_size;
     uint32_t result_type; /* RV_TYPE_* */
@@ -403,18 +467,25 @@ typedef struct rv_function_def {
     const uint32_t *arg_types; /* arg_count RV_TYPE_* values */
     uint64_t arg_count;
     const void *user_data; /* returned by api->user_data in its callbacks; may be NULL */
-    /* `out` string/bytes values must point to static memory or into the arguments. */
+    /* `out` string/bytes values must point to static memory or into the arguments (not NULL with a
+     * non-zero len). */
     rv_status (*call)(const rv_host_api *api, rv_context *ctx, const rv_field *args, uint64_t arg_count,
                       rv_field *out);
 } rv_function_def;
 
-/* What rivulet_plugin_v1() returns: a static description of the whole library. */
+/* What rivulet_plugin_v1() returns: a static description of the whole library. Versioned by struct_size. */
 typedef struct rv_plugin_descriptor {
     uint32_t struct_size;
     uint32_t abi_major; /* RV_ABI_MAJOR the plugin was built against */
-    uint32_t abi_minor; /* the oldest minor version whose host table has every slot the plugin calls without
-                           an RV_HAS check: RV_ABI_MINOR when unsure; older (e.g. 0) when newer slots are
-                           only used after RV_HAS — the plugin then also loads in older hosts */
+    /* The oldest host minor the plugin needs: the host refuses the plugin when it offers an older one
+     * (rv_host_api.abi_minor is what the host offers). Set it to the minor whose table has every slot the
+     * plugin calls without an RV_HAS check: RV_ABI_MINOR when unsure; older (e.g. 0) when newer slots are
+     * only used after RV_HAS — the plugin then also loads in older hosts. `abi_minor` is its 1.0/1.1 name,
+     * kept as an alias (the same 4 bytes) so existing sources still compile; write min_host_minor. */
+    union {
+        uint32_t min_host_minor;
+        uint32_t abi_minor; /* deprecated alias of min_host_minor */
+    };
     uint32_t reserved;
     const char *name;    /* the plugin's name, e.g. "rv_std_c" */
     const char *version; /* the plugin's own version, e.g. "1.2.0" */

@@ -4,6 +4,7 @@ import RivuletPluginKit
 /// `tally`: per record, the count of its key in store `store` (default `counts`) goes up by one — or the
 /// key is deleted when field `action` is "del" — and `{key, count}` is emitted on `out`; at the end the
 /// store is scanned (`scan: { prefix: … }` or `scan: { from: …, to: … }`, `to` optional) onto `dump`.
+/// `open_also: <store>` opens a second store and reports the host's refusal in its own words.
 /// Does not say whether it is stateless: the SDK's default, stateful, is right for it.
 final class Tally: RivuletOperator {
     static let name = "tally"
@@ -17,6 +18,10 @@ final class Tally: RivuletOperator {
     init(context: OperatorContext) throws {
         let config = try context.configuration
         counts = try context.store(try config.value("store", as: String.self) ?? "counts")
+        if let other = try config.value("open_also", as: String.self) {
+            // A refused service call, caught: HostStatus carries the host's reason (last_error, ABI 1.2).
+            do { _ = try context.store(other) } catch let refused as HostStatus { throw PluginFailure("tally: \(refused)") }
+        }
         action = context.inputField("action")
         scan = try config.value("scan", as: ConfigMap.self) ?? ConfigMap(entries: [])
         tallied = context.counter("tallied")
