@@ -109,6 +109,9 @@ import Testing
         deadLetters: SinkSpec(name: "dead_letters", kind: .file(path: "/data/jobs/dead.jsonl"), format: .jsonl, header: true,
                               delimiter: comma, fields: nil, location: at(47, 1)))
         m.stateDirectory = "/data/jobs/state"  // the default: `state` beside the manifest
+        // The configurations as plugins read them whole (config_get(ctx, "")): typed JSON.
+        m.plugins[1].configJSON = #"{"verbose":true}"#
+        m.operators[1].configJSON = #"{"field":"card","keep":4}"#
         return m
     }()
 
