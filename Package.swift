@@ -41,8 +41,11 @@ let package = Package(
             // Records, batches, codecs and readers are touched by one thread each (rings hand them over);
             // dynamic exclusivity checks on their per-line state cost more than the checks could catch.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // The execution layer: operators and their output ports, the edges between them (fused, ring,
+        // partitioned), the exclusive-batch rule, input gates with their watermark valve, and the task loop.
+        .target(name: "RivuletExecution", dependencies: [cRivulet, "RivuletCore", .product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "RivuletManifest", dependencies: ["Yams"]),
-        .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletWindows", "RivuletState"]),
+        .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletExecution", "RivuletWindows", "RivuletState"]),
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.
@@ -50,20 +53,20 @@ let package = Package(
         // hiredis, and OpenSSL for TLS connections to Redis (Debian 12's hiredis 0.14 has no TLS of its own).
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev", "libssl-dev"])]),
         // External lookups (Redis through hiredis) with a local LRU + TTL cache.
-        .target(name: "RivuletLookup", dependencies: ["CHiredis", cRivulet, "RivuletCore"]),
+        .target(name: "RivuletLookup", dependencies: ["CHiredis", cRivulet, "RivuletCore", "RivuletExecution"]),
         // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.
-        .target(name: "RivuletJoins", dependencies: [cRivulet, "RivuletCore", "RivuletState",
+        .target(name: "RivuletJoins", dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletState",
                                                      .product(name: "HeapModule", package: "swift-collections")]),
         // Host-driven event-time windows and their aggregates. Its per-record state lives in raw buffers
         // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
         .target(
             name: "RivuletWindows",
-            dependencies: [cRivulet, "RivuletCore", "RivuletManifest", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletManifest", .product(name: "Histogram", package: "hdrhistogram-swift"),
                            .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "RivuletRuntime",
-            dependencies: [cRivulet, "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup",
+            dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup",
                            .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "Atomics", package: "swift-atomics")]),
         // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML.
         .target(name: "RivuletBench", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "Histogram", package: "hdrhistogram-swift")]),
@@ -89,7 +92,7 @@ let package = Package(
             path: "Benchmarks/RivuletBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Tests.
-        .target(name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"], path: "Tests/RivuletTestSupport"),
+        .target(name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletExecution", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"], path: "Tests/RivuletTestSupport"),
         .testTarget(name: "RivuletCoreTests", dependencies: [cRivulet, "RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
         .testTarget(name: "RivuletBenchTests", dependencies: ["RivuletBench", "RivuletPrometheus", "RivuletRuntime", "RivuletTestSupport", "RivuletCore", "RivuletManifest"]),
@@ -99,6 +102,6 @@ let package = Package(
         .testTarget(name: "RivuletRobustnessTests", dependencies: ["RivuletManifest", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",
-            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", cRivulet, "RivuletState", "RivuletJoins", "RivuletLookup"]),
+            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "RivuletExecution", cRivulet, "RivuletState", "RivuletJoins", "RivuletLookup"]),
     ]
 )

@@ -1,6 +1,7 @@
 // JoinOperator: what every two-input join shares: ports, event-time ordering of its inputs, late records.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 
 /// The base of the host's joins. Input port 0 is `left`, 1 is `right`; outputs `out`, `late_left`,
 /// `late_right`. Records of both inputs reach `handle` in event-time order (`TimeSync`), so a join's

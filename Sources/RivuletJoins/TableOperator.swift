@@ -1,6 +1,7 @@
 // TableOperator: materializes a changelog stream into a table (a store) and emits its stream of changes.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 import RivuletState
 
 /// Stream–table duality, both ways: the input is a changelog (each record upserts its key; a tombstone —

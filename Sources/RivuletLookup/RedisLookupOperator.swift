@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletExecution
 
 /// For each record, the Redis key `prefix + <key field>` is looked up — `HMGET key f1 f2 …` for a hash,
 /// `GET key` for a string — and the values become the record's new fields (typed as declared). Lookups

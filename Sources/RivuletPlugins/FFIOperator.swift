@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletExecution
 
 /// Maps record fields (or literals) to the arguments of a C function and writes its result to an output
 /// field. The output schema is the input's plus the output field (or the input's, when the output field

@@ -1,6 +1,7 @@
 // HostAPI+Emitting: emit, forward, forward_selected, emit_derived and emit_derived_batch.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 
 extension HostAPI {
     /// The shared prologue of the emitting services: finds the context and the output port without any

@@ -1,6 +1,7 @@
 // HostAPI+State: the services over an instance's state: stores and iterators, time and timers, counters.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 import RivuletState
 
 extension HostAPI {

@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletExecution
 import RivuletState
 
 /// The one host service table handed to every plugin callback. Built once, never freed, never changed.

@@ -1,6 +1,7 @@
 // PluginAggregate: a plugin's rv_aggregate_def (init/add/merge/result, optional retract) as a window aggregate.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 import RivuletWindows
 
 /// Adapts a plugin aggregate to the host's windows: the host owns the accumulator bytes (`acc_size`,

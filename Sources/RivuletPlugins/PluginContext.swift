@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletExecution
 import RivuletState
 
 /// What the host knows about one operator instance (or, during init/fini, one library) while calling into
@@ -133,7 +134,6 @@ public final class PluginContext {
             return
         }
         batch.rewriteInPlace(schema: port.schema, rows: rewriteRows!, width: f.pendingWidth, bytesResolved: true)
-        batch.setExclusive(false)
         try port.emitWhole(batch)
     }
 

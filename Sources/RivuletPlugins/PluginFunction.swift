@@ -1,6 +1,7 @@
 // PluginFunction: a plugin's scalar function (rv_function_def) called on fields of each record.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 
 /// Calls a plugin's `rv_function_def` with the values of some fields of a record. Used as an event-time
 /// extractor today. The argument fields' types are checked against the function's declared types when

@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletExecution
 import RivuletState
 
 /// Runs one instance of a plugin operator: create at init, process per batch, flush at the end, destroy

@@ -1,6 +1,7 @@
 // WindowOperator: host-driven event-time windows: assigns records, fires on watermarks, emits results.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 import RivuletManifest
 
 /// Groups records by key into tumbling, hopping, sliding or session windows by event time, folds them

@@ -4,6 +4,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletExecution
 import RivuletRuntime
 import Testing
 

@@ -1,5 +1,6 @@
 // DeclaredShape: a source's declared fields, standing in for it while a benchmark's generator replaces it.
 import RivuletCore
+import RivuletExecution
 
 /// Reads nothing (the file need not exist): planning only needs the schema the manifest declares.
 final class DeclaredShape: RecordSource {

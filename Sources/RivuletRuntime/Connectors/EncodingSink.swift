@@ -1,6 +1,7 @@
 // EncodingSink: a sink that encodes records once (CSV, JSON lines, lines) and writes them to a file or stdout.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 
 /// Writes every record it receives with its encoder. The header (if any) is written before the first
 /// record, or at finish for an empty output, so the output file always exists and is well-formed.

@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletExecution
 
 /// Produces `count` records `{key: string, seq: i64, value: i64, ts: timestamp}`: `key` is `key-<n>` with n
 /// drawn from `keys` distinct values, `value` in 0..<1000, `seq` counts from 0, and `ts` starts at

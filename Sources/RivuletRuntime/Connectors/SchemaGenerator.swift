@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletExecution
 
 /// Stands in for a manifest's source in a benchmark: `count` records with that source's fields, so the
 /// rest of the topology runs unchanged. Record n (offset n, partition = the source's index) gets event

@@ -1,6 +1,7 @@
 // TextSource: reads a file or stdin line by line and decodes each line as CSV, JSON lines or raw text.
 import Foundation
 import RivuletCore
+import RivuletExecution
 
 /// A source reading text records: one per line (a CSV record may span lines inside quotes). Lines that do
 /// not decode are dead-lettered with `file:line` and the reason; the rest flow on.

@@ -1,6 +1,7 @@
 // LatencyProbe: records, at a sink, how long after its due time each generated record arrived.
 import Histogram
 import RivuletCore
+import RivuletExecution
 
 /// Wraps a sink in a benchmark run: for every record that came from a paced generator (its `partition`
 /// names the generator, its `offset` the record's number), records `now − due` in microseconds into an

@@ -86,8 +86,8 @@ extension ExecutionPlan {
         return MetricsSnapshot(
             takenAt: Clock.monotonicNanoseconds(), instances: instances,
             rings: rings.map { r in
-                .init(label: r.writer.name, capacity: r.capacity, occupancy: max(0, r.writer.ring.occupancy), records: r.writer.recordsPushed.value,
-                      blockedNanoseconds: r.writer.blocked.value)
+                .init(label: r.edge.name, capacity: r.capacity, occupancy: max(0, r.edge.ring.occupancy), records: r.edge.recordsPushed.value,
+                      blockedNanoseconds: r.edge.blocked.value)
             },
             stores: stores.map { s in
                 .init(name: s.name, owner: s.owner, keys: s.keys.value, bytes: s.bytes.value, commits: s.commits.value,

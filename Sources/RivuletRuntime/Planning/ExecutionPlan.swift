@@ -1,6 +1,7 @@
 // ExecutionPlan: a planned topology ready to run: nodes, tasks, rings, loaded plugins and dead letters.
 import Foundation
 import RivuletCore
+import RivuletExecution
 import RivuletLookup
 import RivuletManifest
 import RivuletPlugins
@@ -98,7 +99,7 @@ public final class ExecutionPlan {
             sinks: nodes.filter { $0.role == .sink }.map { node in
                 (node.name, (node.instances[0] as? CountingSink)?.written.value ?? 0)
             },
-            ringBlockedSeconds: Double(rings.reduce(0) { $0 + $1.writer.blockedNanoseconds }) / 1e9,
+            ringBlockedSeconds: Double(rings.reduce(0) { $0 + $1.edge.blockedNanoseconds }) / 1e9,
             peakMemoryBytes: RunSummary.peakResidentBytes())
         summary.windows = nodes.compactMap { node in
             let windows = node.instances.compactMap { $0 as? WindowOperator }
@@ -132,7 +133,7 @@ public final class ExecutionPlan {
         guard !closed else { return }
         closed = true
         for node in nodes {
-            node.source?.close()
+            node.source?.source.close()
             for instance in node.instances { instance.close() }
         }
         // A run that did not complete leaves the batch in flight uncommitted (its source replays it).

@@ -1,5 +1,6 @@
 // PlanDescription: renders a plan for people (text) or Graphviz (dot): tasks, chains, rings and ports.
 import RivuletCore
+import RivuletExecution
 
 extension ExecutionPlan {
     /// Tasks with their fused chains, the rings between tasks, and every node's ports and schemas.
@@ -9,15 +10,15 @@ extension ExecutionPlan {
         for task in tasks {
             let head: String
             switch task.head {
-            case .source(let source, _, let batchSize, _, _): head = "source \(source.name) (batches of \(batchSize))"
-            case .rings(let inputs): head = "\(inputs.count) input ring(s)"
+            case .source(let source): head = "source \(source.source.name) (batches of \(source.batchSize))"
+            case .inputs(let gate): head = "\(gate.channels.count) input ring(s)"
             }
-            let chain = task.nodes.map(\.name).joined(separator: " → ")
+            let chain = task.steps.map(\.name).joined(separator: " → ")
             out += "  task \(task.id) [\(task.name)]: \(head)\(chain.isEmpty ? "" : " → \(chain)")\n"
         }
         if !rings.isEmpty {
             out += "\nrings (SPSC, capacity in batches):\n"
-            for ring in rings { out += "  \(ring.writer.name)  [\(ring.capacity)]\n" }
+            for ring in rings { out += "  \(ring.edge.name)  [\(ring.capacity)]\n" }
         }
         out += "\nnodes:\n"
         for node in nodes {

@@ -1,5 +1,6 @@
 // PlannedNode: one node of the planned topology: its role, instances, ports, schemas and tasks.
 import RivuletCore
+import RivuletExecution
 import RivuletManifest
 
 /// A manifest node after planning: how many instances it has, what each port carries, which task runs
@@ -19,20 +20,16 @@ public final class PlannedNode {
     public internal(set) var outputSchemas: [String: Schema] = [:]
     /// One per instance.
     public internal(set) var instances: [StreamOperator] = []
-    /// For each instance, its output ports by name (sources have none: they use `sourceReceivers`).
+    /// For each instance, its output ports by name (sources have none: their task's head has the edges).
     var outputsByInstance: [[String: OutputPort]] = []
-    /// Source only: receivers of the source's batches.
-    var sourceReceivers: [(StreamOperator, Int)] = []
-    var source: RecordSource?
-    /// Source only: how its records are timestamped and its watermarks generated.
-    var timeAssigner: TimestampAssigner?
-    var sourceBatchSize = 1024
+    /// A source: what its task reads, how its records are timestamped, where they go. Nil for other nodes.
+    var source: SourceHead?
     /// For each instance, what it received (sources: empty; their task counts what they read).
     public internal(set) var metrics: [InstanceMetrics] = []
     /// For each instance, the task that runs it.
     public internal(set) var taskIDs: [Int] = []
-    /// For each instance, ring writers and partitioners its outputs feed (finished after it).
-    var attachedWriters: [[StreamOperator]] = []
+    /// For each instance, the edges to other tasks its outputs feed (they carry the end of the stream after it).
+    var outgoingEdges: [[Edge]] = []
     var deadLetterRoutes: [DeadLetterRoute] = []
     /// A parallel node partitions its input by this field's value (window `key_by`); nil: by record key.
     var partitionField: Int?
@@ -45,7 +42,7 @@ public final class PlannedNode {
         self.parallelism = parallelism
         self.location = location
         self.kind = kind
-        attachedWriters = Array(repeating: [], count: parallelism)
+        outgoingEdges = Array(repeating: [], count: parallelism)
     }
 }
 
@@ -54,5 +51,5 @@ public struct PlannedRing {
     public let from: String
     public let to: String
     public let capacity: Int
-    public let writer: RingWriter
+    public let edge: RingEdge
 }

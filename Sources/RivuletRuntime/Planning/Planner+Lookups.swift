@@ -1,6 +1,7 @@
 // Planner+Lookups: planning a Redis lookup operator: the key field, the added fields, cache, password, TLS, client.
 import Foundation
 import RivuletCore
+import RivuletExecution
 import RivuletLookup
 import RivuletManifest
 

@@ -2,6 +2,7 @@
 import CRivulet
 import Foundation
 import RivuletCore
+import RivuletExecution
 import RivuletManifest
 import RivuletPlugins
 
@@ -45,12 +46,12 @@ extension Planner {
         if let override = options.generatorOverride {
             return try planGenerated(spec, override, replacing: source, node: node, plan)
         }
-        node.source = source
-        node.timeAssigner = try timeAssigner(spec, schema: source.schema, plan)
-        node.sourceBatchSize = spec.batchSize
+        let deadLetters = DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)
+        node.source = SourceHead(source: source, time: try timeAssigner(spec, schema: source.schema, plan), batchSize: spec.batchSize,
+                                 deadLetters: deadLetters)
         node.outputPorts = ["out"]
         node.outputSchemas["out"] = source.schema
-        node.deadLetterRoutes = [DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)]
+        node.deadLetterRoutes = [deadLetters]
         return node
     }
 
@@ -83,18 +84,17 @@ extension Planner {
         }
         let generated = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
                                     kind: "generated in place of \(node.kind): \(override.events) records, \(override.keys) keys\(override.rate.map { String(format: ", %.0f records/s", $0) } ?? "")")
-        generated.source = generator
+        let time: TimestampAssigner
         switch spec.time?.kind {
-        case .logAppend?, .processing?: generated.timeAssigner = try timeAssigner(spec, schema: generator.schema, plan)
+        case .logAppend?, .processing?: time = try timeAssigner(spec, schema: generator.schema, plan)
         default:
-            generated.timeAssigner = TimestampAssigner(
-                origin: .recordTimestamp,
-                bound: spec.time?.maxOutOfOrder ?? 0, idleTimeout: spec.time?.idleTimeout)
+            time = TimestampAssigner(origin: .recordTimestamp, bound: spec.time?.maxOutOfOrder ?? 0, idleTimeout: spec.time?.idleTimeout)
         }
-        generated.sourceBatchSize = spec.batchSize
+        let deadLetters = DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)
+        generated.source = SourceHead(source: generator, time: time, batchSize: spec.batchSize, deadLetters: deadLetters)
         generated.outputPorts = ["out"]
         generated.outputSchemas["out"] = generator.schema
-        generated.deadLetterRoutes = [DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)]
+        generated.deadLetterRoutes = [deadLetters]
         if let latency = options.latency {
             while latency.schedules.count <= index { latency.schedules.append(nil) }
             latency.schedules[index] = schedule

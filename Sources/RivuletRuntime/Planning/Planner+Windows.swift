@@ -1,5 +1,6 @@
 // Planner+Windows: planning a window operator: its key, its aggregates (built-in or a plugin's), its ports.
 import RivuletCore
+import RivuletExecution
 import RivuletManifest
 import RivuletPlugins
 import RivuletWindows

@@ -1,6 +1,7 @@
 // Planner: turns a validated manifest into an ExecutionPlan: plugins loaded, instances created, tasks and rings.
 import Foundation
 import RivuletCore
+import RivuletExecution
 import RivuletManifest
 import RivuletPlugins
 
@@ -40,7 +41,7 @@ public struct Planner {
         assignTasks(plan)
         try attachStores(plan)
         try wire(plan)
-        collectTaskNodes(plan)
+        collectTaskSteps(plan)
         return plan
     }
 

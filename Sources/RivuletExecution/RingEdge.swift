@@ -1,10 +1,10 @@
-// RingWriter: the receiving end of an output port that pushes batches and control events into a ring.
+// RingEdge: an edge between two tasks: every batch, watermark and the end of the stream becomes a ring element.
 import RivuletCore
 
-/// Sends what an operator emits to another task: each batch, watermark and the end of the stream becomes
-/// one ring element. Blocks (with backoff) while the ring is full — that is the backpressure — and gives up
-/// only when the run is cancelled. Time spent blocked is counted.
-public final class RingWriter: StreamOperator {
+/// The producer end of an SPSC ring whose consumer end is an `InputChannel` of another task. Blocks (with
+/// backoff) while the ring is full — that is the backpressure — and gives up only when the run is
+/// cancelled. Time spent blocked and records pushed are counted (readable from any thread).
+public final class RingEdge: Edge {
     public let name: String
     public let ring: SPSCRing<StreamElement>
     let cancellation: Cancellation
@@ -21,7 +21,10 @@ public final class RingWriter: StreamOperator {
         self.cancellation = cancellation
     }
 
-    func send(_ element: StreamElement) throws {
+    /// A batch crosses threads: never exclusive (the consumer cannot rewrite it in place).
+    public var isFused: Bool { false }
+
+    func push(_ element: StreamElement) throws {
         if ring.push(element) { return }
         let started = Clock.monotonicNanoseconds()
         var backoff = Backoff()
@@ -32,20 +35,18 @@ public final class RingWriter: StreamOperator {
         blocked.add(Int64(Clock.monotonicNanoseconds() - started))
     }
 
-    public func process(_ batch: RecordBatch, port: Int) throws {
-        try send(.batch(batch))
+    public func send(_ batch: RecordBatch) throws {
+        try push(.batch(batch))
         recordsPushed.add(Int64(batch.count))
     }
 
-    public func advanceWatermark(to watermark: Int64) throws {
+    public func sendWatermark(_ watermark: Int64) throws {
         guard watermark > lastWatermark else { return }
         lastWatermark = watermark
-        try send(.watermark(watermark))
+        try push(.watermark(watermark))
     }
 
-    public func finish() throws {
-        try send(.endOfStream)
+    public func sendEndOfStream() throws {
+        try push(.endOfStream)
     }
-
-    public func close() {}
 }

@@ -1,5 +1,6 @@
 // DeadLetterRoute: sends one operator's failed records to its `errors` port if wired, else to the run's sink.
 import CRivulet
+import RivuletCore
 
 /// Routes the records an operator could not process. When the manifest connects the operator's `errors`
 /// port, failed records of input 0 go there with two more fields, `_error_node` and `_error_reason`;

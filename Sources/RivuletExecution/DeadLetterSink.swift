@@ -1,5 +1,6 @@
 // DeadLetterSink: where records that failed (to decode, or in an operator) go, with the reason.
 import CRivulet
+import RivuletCore
 import Foundation
 
 /// Receives failed records. Shared by every task, so implementations are thread-safe.

@@ -1,12 +1,13 @@
 // OutputPort: collects what an operator emits on one port into batches and hands them downstream.
 import CRivulet
+import RivuletCore
 
 /// One output port of an operator instance: the batch being filled and the receivers it goes to.
 ///
 /// Records are appended (copied, or forwarded by reference) during a callback; `flush()` hands the batch
-/// to every receiver — a fused downstream operator (a function call), a ring to another task, or a
-/// key partitioner — and starts a new one. A full batch is flushed at once. Fan-out receivers share the
-/// same immutable batch. Used by one thread (its task's).
+/// to every edge the port is connected to (`BatchHandoff`: fused, ring or partitioned — the port does not
+/// care which) and starts a new one. A full batch is flushed at once. Fan-out edges share the same
+/// immutable batch. Used by one thread (its task's).
 ///
 /// Unsafe state: the batch being filled is held as a manually retained reference (+1 while it is in
 /// `state.current`, released when flushed or at deinit) in memory behind a `let` pointer, so the
@@ -15,8 +16,8 @@ public final class OutputPort {
     public let name: String
     public private(set) var schema: Schema
     public let batchCapacity: Int
-    /// Where flushed batches go: each receiver with the input port it is connected to.
-    public private(set) var receivers: [(operator: StreamOperator, port: Int)] = []
+    /// Where flushed batches go.
+    public private(set) var edges: [Edge] = []
 
     @usableFromInline struct State {
         @usableFromInline var current: Unmanaged<RecordBatch>?
@@ -59,11 +60,12 @@ public final class OutputPort {
         self.schema = schema
     }
 
-    public func connect(_ receiver: StreamOperator, port: Int) {
-        receivers.append((receiver, port))
+    /// Sends what the port flushes along `edge` too (while planning).
+    public func connect(_ edge: Edge) {
+        edges.append(edge)
     }
 
-    public var isConnected: Bool { !receivers.isEmpty }
+    public var isConnected: Bool { !edges.isEmpty }
 
     /// Calls `body` with a batch that has room for one more record (flushing a full one first).
     @inlinable
@@ -186,35 +188,27 @@ public final class OutputPort {
     /// batch, right away (after anything pending). The caller guarantees the schema is the port's.
     public func emitWhole(_ batch: RecordBatch) throws {
         try flush()
-        batch.setExclusive(false)
+        BatchHandoff.passOn(batch)
         capWatermarks(batch, from: 0)
         state.pointee.recordsOut += batch.count
         state.pointee.current = Unmanaged.passRetained(batch)
         try flush()
     }
 
-    /// Hands the pending batch, if any, to every receiver.
+    /// Hands the pending batch, if any, to every edge.
     public func flush() throws {
         guard let pending = state.pointee.current else { return }
         state.pointee.current = nil
         let batch = pending.takeRetainedValue()
-        if batch.isEmpty || receivers.isEmpty { return }
+        if batch.isEmpty || edges.isEmpty { return }
         recordsFlushed.add(Int64(batch.count))
-        // This port is the batch's only holder: a single fused receiver may rewrite it in place.
-        if receivers.count == 1 && receivers[0].operator.acceptsExclusiveBatches {
-            batch.setExclusive(true)
-            // Cleared only if still set: a receiver that passed this very batch on (rewritten in place)
-            // cleared it before publishing it, and nothing may write to it after that.
-            defer { if batch.isExclusive { batch.setExclusive(false) } }
-            try receivers[0].operator.process(batch, port: receivers[0].port)
-            return
-        }
-        for r in receivers { try r.operator.process(batch, port: r.port) }
+        // This port is the batch's only holder (it just forgot it).
+        try BatchHandoff.deliver(batch, to: edges)
     }
 
-    /// Passes a watermark to every receiver (after flushing, so it follows the records in order).
+    /// Passes a watermark along every edge (after flushing, so it follows the records in order).
     public func advanceWatermark(to watermark: Int64) throws {
         try flush()
-        for r in receivers { try r.operator.advanceWatermark(to: watermark) }
+        for edge in edges { try edge.sendWatermark(watermark) }
     }
 }

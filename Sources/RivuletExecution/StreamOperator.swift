@@ -1,4 +1,5 @@
 // StreamOperator: what every node that consumes batches implements: plugin, FFI and built-in operators, sinks.
+import RivuletCore
 
 /// A consumer of record batches on numbered input ports. Called by one thread at a time (its task's).
 public protocol StreamOperator: AnyObject {
@@ -20,10 +21,6 @@ public protocol StreamOperator: AnyObject {
     func finish() throws
     /// Releases resources (destroy plugin instances, close files). Called once, after finish or on failure.
     func close()
-    /// Whether batches handed to it may be marked exclusive (`RecordBatch.setExclusive`): true for an
-    /// operator called directly in its upstream's thread (a fused edge); never for ring writers or
-    /// partitioners, which pass batches on.
-    var acceptsExclusiveBatches: Bool { get }
 }
 
 extension StreamOperator {
@@ -34,8 +31,6 @@ extension StreamOperator {
     public func advanceProcessingTime(to now: Int64) throws {}
 
     public func start() throws {}
-
-    public var acceptsExclusiveBatches: Bool { false }
 }
 
 /// A failure that stops the run: a plugin returned RV_FATAL, a sink cannot write, a limit was exceeded.

@@ -1,0 +1,127 @@
+// ExecutionTask: one thread's work: a source or an input gate, and the chain of operators fused to it.
+import Foundation
+import RivuletCore
+
+/// A unit of execution, run on its own thread. Its head is either a source or an `InputGate` (the rings
+/// from other tasks into one operator instance); every other operator of the task is reached through
+/// fused edges (operator chaining). `steps` lists everything the task must finish at the end of input.
+/// Sendable because the plan hands each task to exactly one thread, which alone touches it until joined.
+public final class ExecutionTask: @unchecked Sendable {
+    public enum Head {
+        case source(SourceHead)
+        case inputs(InputGate)
+    }
+
+    public let id: Int
+    public let name: String
+    public private(set) var head: Head
+    /// In topological order: every operator instance of the task, each followed by its edges to other tasks.
+    public private(set) var steps: [TaskStep] = []
+    /// The operator instances the task runs (for processing-time ticks).
+    private var operators: [StreamOperator] = []
+    /// Records a source task produced (for progress and the summary).
+    public let recordsIn = MetricsCounter(name: "records_in")
+    /// A source task's event-time watermark in ms (Int64.min before the first).
+    public let watermark = MetricsCounter(name: "watermark", initialValue: .min)
+
+    public init(id: Int, name: String, head: Head) {
+        self.id = id
+        self.name = name
+        self.head = head
+    }
+
+    /// Adds the next operator instance of the task, in topological order (while planning).
+    public func append(_ instance: StreamOperator) {
+        steps.append(.finish(instance))
+        operators.append(instance)
+    }
+
+    /// Adds an edge to another task, finished after the operator that feeds it (while planning).
+    public func append(outgoing edge: Edge) {
+        steps.append(.endStream(edge))
+    }
+
+    /// Connects the source head to an edge (while planning).
+    public func connectSource(to edge: Edge) {
+        guard case .source(var head) = head else { preconditionFailure("task \(name) has no source") }
+        head.edges.append(edge)
+        self.head = .source(head)
+    }
+
+    /// Runs the task to the end of its input; throws the first failure.
+    public func run(cancellation: Cancellation) throws {
+        switch head {
+        case .source(let head):
+            try runSource(head, cancellation)
+        case .inputs(let gate):
+            try runInputs(gate, cancellation)
+        }
+        for step in steps {
+            if cancellation.isCancelled { throw RunCancelled() }
+            switch step {
+            case .finish(let op): try op.finish()
+            case .endStream(let edge): try edge.sendEndOfStream()
+            }
+        }
+    }
+
+    /// Reads batches, stamps their time (records whose time cannot be read are dead-lettered), hands them
+    /// to the source's edges, then passes the source's watermark on.
+    private func runSource(_ head: SourceHead, _ cancellation: Cancellation) throws {
+        let (source, time, deadLetters) = (head.source, head.time, head.deadLetters)
+        var more = true
+        var stopping = false
+        var watermark = Int64.min
+        while more {
+            if cancellation.isCancelled { throw RunCancelled() }
+            // A graceful stop: the input ends here; what the source already read still flows on.
+            if cancellation.isStopRequested { stopping = true }
+            let batch = RecordBatch(schema: source.schema, capacity: head.batchSize)
+            let rejectedBefore = deadLetters.counter.value
+            more = stopping ? try source.fillBuffered(batch, deadLetters: deadLetters) : try source.fill(batch, deadLetters: deadLetters)
+            let rejected: [(index: Int, reason: String)]
+            do { rejected = try time.stamp(batch) } catch { throw OperatorFailure(node: source.name, message: error.message) }
+            for (index, reason) in rejected {
+                let offset = batch.record(at: index).pointee.offset
+                try deadLetters.send(batch.record(at: index), schema: batch.schema, reason: "\(source.describe(offset: offset)): \(reason)")
+            }
+            batch.remove(sortedIndexes: rejected.map(\.index))
+            // Records in = decoded records + input the source could not decode (dead-lettered).
+            recordsIn.add(Int64(batch.count) + deadLetters.counter.value - rejectedBefore)
+            // The source made this batch and holds it alone.
+            if !batch.isEmpty { try BatchHandoff.deliver(batch, to: head.edges) }
+            time.observeClock()
+            if time.watermark > watermark {
+                watermark = time.watermark
+                self.watermark.set(watermark)
+                for edge in head.edges { try edge.sendWatermark(watermark) }
+            }
+            try tickProcessingTime()
+        }
+    }
+
+    private var lastTick = Int64.min
+
+    /// Fires processing-time timers of every operator of the task, at most once per millisecond.
+    private func tickProcessingTime() throws {
+        let now = Clock.nowMilliseconds()
+        guard now != lastTick else { return }
+        lastTick = now
+        for op in operators { try op.advanceProcessingTime(to: now) }
+    }
+
+    /// Polls the gate's channels until every one has ended, backing off while none has anything.
+    private func runInputs(_ gate: InputGate, _ cancellation: Cancellation) throws {
+        var backoff = Backoff()
+        while gate.isOpen {
+            let progressed = try gate.poll()
+            try tickProcessingTime()
+            if progressed {
+                backoff.reset()
+            } else {
+                if cancellation.isCancelled { throw RunCancelled() }
+                backoff.wait()
+            }
+        }
+    }
+}
