@@ -13,14 +13,16 @@ public class JoinOperator: StreamOperator {
     public let lateLeft: OutputPort
     public let lateRight: OutputPort
     /// Where records a join cannot use go (a table update without a key), with the reason.
-    public var deadLetters: DeadLetterRoute?
+    public let deadLetters: DeadLetterRoute
     let sync: TimeSync
     private var propagated = Int64.min
     /// The time of the record being handled (the merged order's clock).
     var now = Int64.min
 
-    init(name: String, outputSchema: Schema, left: Schema, right: Schema, rightFirstOnTies: Bool, batchCapacity: Int) {
+    init(name: String, outputSchema: Schema, left: Schema, right: Schema, rightFirstOnTies: Bool, batchCapacity: Int,
+         deadLetters: DeadLetterRoute) {
         self.name = name
+        self.deadLetters = deadLetters
         out = OutputPort(name: "out", schema: outputSchema, batchCapacity: batchCapacity)
         lateLeft = OutputPort(name: "late_left", schema: left, batchCapacity: batchCapacity)
         lateRight = OutputPort(name: "late_right", schema: right, batchCapacity: batchCapacity)

@@ -1,6 +1,7 @@
 // StreamStreamJoin: records of two streams with the same key whose times are at most `within` apart.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 
 /// In event-time order (left first on equal times), a record is paired with every buffered record of the
 /// other side with the same key and |Δt| ≤ `within` (pairs in the other side's arrival order), then
@@ -32,7 +33,7 @@ public final class StreamStreamJoin: JoinOperator {
     public private(set) var pairs = 0
 
     public init(name: String, kind: JoinKind, left: Schema, right: Schema, leftKey: Int, rightKey: Int,
-                within: Int64, grace: Int64, batchCapacity: Int)
+                within: Int64, grace: Int64, batchCapacity: Int, deadLetters: DeadLetterRoute)
     {
         self.kind = kind
         self.within = within
@@ -40,7 +41,7 @@ public final class StreamStreamJoin: JoinOperator {
         keys = [leftKey, rightKey]
         counts = [left.count, right.count]
         let joined = JoinOperator.joinedSchema(left: left, right: right, skip: [])
-        super.init(name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity)
+        super.init(name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity, deadLetters: deadLetters)
     }
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {

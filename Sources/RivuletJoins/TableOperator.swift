@@ -21,13 +21,14 @@ public final class TableOperator: StreamOperator {
     /// Where the table lives: in memory (1 GB budget) unless the manifest names a store (`store:`).
     public var store: KeyValueStore
     /// Where updates without a key go, with the reason.
-    public var deadLetters: DeadLetterRoute?
+    public let deadLetters: DeadLetterRoute
     private var row: [UInt8] = []
     private var values: [UInt8] = []
     public private(set) var changes = 0
 
-    public init(name: String, schema: Schema, key: Int, timeField: Int?, batchCapacity: Int) {
+    public init(name: String, schema: Schema, key: Int, timeField: Int?, batchCapacity: Int, deadLetters: DeadLetterRoute) {
         self.name = name
+        self.deadLetters = deadLetters
         self.key = key
         allFields = Array(0..<schema.count)
         valueFields = allFields.filter { $0 != key && $0 != timeField }
@@ -39,7 +40,7 @@ public final class TableOperator: StreamOperator {
         for j in 0..<batch.count {
             let record = batch.record(at: j)
             guard let k = RowCodec.key(record, field: key) else {
-                try deadLetters?.send(record, schema: batch.schema, reason: "table update without a key (\(batch.schema.fields[key].name) is empty)")
+                try deadLetters.send(record, schema: batch.schema, reason: "table update without a key (\(batch.schema.fields[key].name) is empty)")
                 continue
             }
             let old = try k.withUnsafeBytes { try store.get($0).map { Array($0) } }

@@ -1,6 +1,7 @@
 // TableTableJoin: two tables joined (left table's foreign key → right table's key), emitted as a changelog.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 
 /// Both inputs are changelogs materialized as tables (upserts by key, tombstones delete). The left
 /// table's rows point at the right table through `left_fk` (the left key itself for a primary-key join).
@@ -30,7 +31,7 @@ public final class TableTableJoin: JoinOperator {
     /// `leftTime`/`rightTime`: each table's event-time field, if any: the time of an update, not a value
     /// (left out of the output and of the tombstone test).
     public init(name: String, kind: JoinKind, left: Schema, right: Schema, leftPK: Int, leftFK: Int, rightKey: Int,
-                leftTime: Int?, rightTime: Int?, batchCapacity: Int)
+                leftTime: Int?, rightTime: Int?, batchCapacity: Int, deadLetters: DeadLetterRoute)
     {
         self.kind = kind
         self.leftPK = leftPK
@@ -42,13 +43,13 @@ public final class TableTableJoin: JoinOperator {
         for f in leftFields { leftOut.append(left.fields[f]) }
         let joined = JoinOperator.joinedSchema(left: leftOut, right: right, skip: Set([rightKey] + (rightTime.map { [$0] } ?? [])))
         rightFields = joined.rightFields
-        super.init(name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity)
+        super.init(name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity, deadLetters: deadLetters)
     }
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
         if port == 0 {
             guard let pk = RowCodec.key(record, field: leftPK) else {
-                try deadLetters?.send(record, schema: batch.schema, reason: "left table update without a key")
+                try deadLetters.send(record, schema: batch.schema, reason: "left table update without a key")
                 return
             }
             let old = leftRows[pk]
@@ -65,7 +66,7 @@ public final class TableTableJoin: JoinOperator {
             try refresh(pk)
         } else {
             guard let key = RowCodec.key(record, field: rightKey) else {
-                try deadLetters?.send(record, schema: batch.schema, reason: "right table update without a key")
+                try deadLetters.send(record, schema: batch.schema, reason: "right table update without a key")
                 return
             }
             if RowCodec.isTombstone(record, fields: rightFields) {

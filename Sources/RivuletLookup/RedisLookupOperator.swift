@@ -21,7 +21,7 @@ public final class RedisLookupOperator: StreamOperator {
 
     public let name: String
     public let out: OutputPort
-    public var deadLetters: DeadLetterRoute?
+    public let deadLetters: DeadLetterRoute
     let client: RedisClient
     let keyField: Int
     let prefix: [UInt8]
@@ -37,9 +37,10 @@ public final class RedisLookupOperator: StreamOperator {
 
     public init(name: String, client: RedisClient, inputSchema: Schema, keyField: Int, prefix: String, command: Command,
                 fields: [(name: String, type: FieldType)], cache: LRUCache, batchLimit: Int, onError: OnError,
-                dropMissing: Bool, batchCapacity: Int)
+                dropMissing: Bool, batchCapacity: Int, deadLetters: DeadLetterRoute)
     {
         self.name = name
+        self.deadLetters = deadLetters
         self.client = client
         self.inputSchema = inputSchema
         self.keyField = keyField
@@ -140,7 +141,7 @@ public final class RedisLookupOperator: StreamOperator {
             }
             if let reason = failures[key] {
                 stats.failedRecords += 1
-                try deadLetters?.send(batch.record(at: j), schema: inputSchema,
+                try deadLetters.send(batch.record(at: j), schema: inputSchema,
                                       reason: "lookup of \(String(decoding: key, as: UTF8.self)) failed: \(reason)")
                 continue
             }
@@ -163,7 +164,7 @@ public final class RedisLookupOperator: StreamOperator {
             out.didAppend()
         }
         try out.flush()
-        try deadLetters?.errorsPort?.flush()
+        try deadLetters.errorsPort?.flush()
     }
 
     static func keyBytes(_ record: UnsafePointer<rv_record>, field: Int) -> [UInt8]? {

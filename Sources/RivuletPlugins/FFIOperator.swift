@@ -19,7 +19,7 @@ public final class FFIOperator: StreamOperator {
     public let name: String
     public let function: FFIFunction
     public let output: OutputPort
-    public var deadLetters: DeadLetterRoute?
+    public let deadLetters: DeadLetterRoute
     let arguments: [Argument]
     let inputSchema: Schema
     let outputField: Int
@@ -28,8 +28,9 @@ public final class FFIOperator: StreamOperator {
 
     public init(
         name: String, function: FFIFunction, arguments: [Argument], outputFieldName: String, inputSchema: Schema,
-        batchCapacity: Int
+        batchCapacity: Int, deadLetters: DeadLetterRoute
     ) throws {
+        self.deadLetters = deadLetters
         guard arguments.count == function.arguments.count else {
             throw OperatorFailure(node: name, message: "\(function.symbol) takes \(function.arguments.count) argument(s), \(arguments.count) given")
         }
@@ -95,7 +96,7 @@ public final class FFIOperator: StreamOperator {
             }
         }
         try output.flush()
-        try deadLetters?.errorsPort?.flush()
+        try deadLetters.errorsPort?.flush()
     }
 
     /// Writes each C argument into its 8-byte slot; returns why not, when a field cannot be used.
@@ -150,7 +151,6 @@ public final class FFIOperator: StreamOperator {
     }
 
     private func send(_ batch: RecordBatch, _ index: Int, reason: String) throws {
-        guard let deadLetters else { throw OperatorFailure(node: name, message: reason) }
         try deadLetters.send(batch.record(at: index), schema: batch.schema, reason: reason)
     }
 

@@ -21,7 +21,7 @@ public final class PluginOperator: StreamOperator {
     public let plugin: LoadedPlugin
     public let info: OperatorInfo
     public let context: PluginContext
-    public var deadLetters: DeadLetterRoute?
+    public let deadLetters: DeadLetterRoute
     public var maxRetries = 5
     private var instance: UnsafeMutableRawPointer?
     private var created = false
@@ -32,9 +32,10 @@ public final class PluginOperator: StreamOperator {
     /// are bound to their backing stores later, by `attach(stores:)`, before the first batch.
     public init(
         name: String, plugin: LoadedPlugin, info: OperatorInfo, config: [(key: String, value: String)],
-        inputSchemas: [Schema], batchCapacity: Int, stores: [String] = []
+        inputSchemas: [Schema], batchCapacity: Int, stores: [String] = [], deadLetters: DeadLetterRoute
     ) throws {
         self.name = name
+        self.deadLetters = deadLetters
         self.plugin = plugin
         self.info = info
         context = PluginContext(nodeName: name)
@@ -125,15 +126,12 @@ public final class PluginOperator: StreamOperator {
     }
 
     private func deadLetter(_ batch: RecordBatch, _ index: Int, port: Int, reason: String) throws {
-        guard let deadLetters else {
-            throw OperatorFailure(node: name, message: "record \(index) failed and no dead-letter route is set: \(reason)")
-        }
         try deadLetters.send(batch.record(at: index), schema: batch.schema, reason: reason)
     }
 
     private func flushOutputs() throws {
         for port in context.outputs { try port.flush() }
-        try deadLetters?.errorsPort?.flush()
+        try deadLetters.errorsPort?.flush()
         // The record batch is done: its state changes become durable together (write batch, changelog).
         for handle in context.stores.values { try handle.store?.commit() }
     }

@@ -29,7 +29,7 @@ public final class WindowOperator: StreamOperator {
     public let out: OutputPort
     public let late: OutputPort
     /// Where late records go when `late` is not connected.
-    public var deadLetters: DeadLetterRoute?
+    public let deadLetters: DeadLetterRoute
     let inputSchema: Schema
 
     let keys = KeyTable()
@@ -67,9 +67,11 @@ public final class WindowOperator: StreamOperator {
     public var openEntries: Int { slab.inUse }
 
     public init(name: String, kind: WindowKind, grace: Int64, mode: EmitMode, keyField: Int?, keyName: String?,
-                inputSchema: Schema, aggregates: [(name: String, aggregate: WindowAggregate)], batchCapacity: Int)
+                inputSchema: Schema, aggregates: [(name: String, aggregate: WindowAggregate)], batchCapacity: Int,
+                deadLetters: DeadLetterRoute)
     {
         self.name = name
+        self.deadLetters = deadLetters
         self.kind = kind
         self.grace = grace
         self.mode = mode
@@ -329,7 +331,7 @@ public final class WindowOperator: StreamOperator {
         lateRecords += 1
         if late.isConnected {
             try late.forward(from: batch, index: j)
-        } else if let deadLetters {
+        } else {
             let t = batch.record(at: j).pointee.timestamp
             try deadLetters.send(batch.record(at: j), schema: inputSchema,
                                  reason: "late record (event time \(t)): its window ending at \(windowEnd) closed at watermark \(watermark) (grace \(grace) ms)")

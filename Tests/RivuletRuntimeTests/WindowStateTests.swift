@@ -1,6 +1,7 @@
 // WindowStateTests: a window operator driven directly: state is freed once the watermark closes it.
 import CRivulet
 import RivuletCore
+import RivuletExecution
 import RivuletManifest
 import RivuletWindows
 import Testing
@@ -23,7 +24,8 @@ import Testing
 
     static func window(_ kind: WindowKind) -> WindowOperator {
         WindowOperator(name: "w", kind: kind, grace: 0, mode: .final, keyField: 0, keyName: "k", inputSchema: schema,
-                       aggregates: [("n", CountAggregate())], batchCapacity: 64)
+                       aggregates: [("n", CountAggregate())], batchCapacity: 64,
+                       deadLetters: DeadLetterRoute(node: "w", sink: CollectedDeadLetters(), errorsPort: nil, inputSchema: schema))
     }
 
     @Test(arguments: [WindowKind.sliding(size: 10), .session(gap: 10), .tumbling(size: 10), .hopping(size: 10, advance: 5)])

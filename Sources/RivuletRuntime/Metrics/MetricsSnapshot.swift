@@ -1,7 +1,6 @@
 // MetricsSnapshot: the counters of a running plan read at one instant, for `rivulet bench` and Prometheus.
 import Foundation
 import RivuletCore
-import RivuletPlugins
 
 /// Every runtime counter of a plan at one instant (each read is atomic; the set is not one atomic cut).
 /// Taken from any thread while the plan runs, and after it finished (then exact).
@@ -79,7 +78,7 @@ extension ExecutionPlan {
                     instances.append(.init(
                         node: node.name, role: node.role, index: i, recordsIn: metrics?.recordsIn.value ?? 0, recordsOut: out,
                         errors: errors, watermark: metrics?.watermark.value ?? .min,
-                        pluginCounters: (instance as? PluginOperator)?.context.counters.snapshot() ?? []))
+                        pluginCounters: (instance as? CounterReporting)?.counterSnapshot() ?? []))
                 }
             }
         }

@@ -6,7 +6,6 @@ import RivuletLookup
 import RivuletManifest
 import RivuletPlugins
 import RivuletState
-import RivuletWindows
 
 /// The result of planning. `run()` starts one thread per task, waits for all of them, and returns a
 /// summary; the first failure cancels every task and is thrown after all threads have stopped.
@@ -102,12 +101,12 @@ public final class ExecutionPlan {
             ringBlockedSeconds: Double(rings.reduce(0) { $0 + $1.edge.blockedNanoseconds }) / 1e9,
             peakMemoryBytes: RunSummary.peakResidentBytes())
         summary.windows = nodes.compactMap { node in
-            let windows = node.instances.compactMap { $0 as? WindowOperator }
+            let windows = node.instances.compactMap { $0 as? WindowReporting }
             guard !windows.isEmpty else { return nil }
             return (node.name, windows.reduce(0) { $0 + $1.windowsFired }, windows.reduce(0) { $0 + $1.lateRecords })
         }
         summary.lookups = nodes.compactMap { node in
-            let ops = node.instances.compactMap { $0 as? RedisLookupOperator }
+            let ops = node.instances.compactMap { $0 as? LookupReporting }
             guard !ops.isEmpty else { return nil }
             let trips = ops.reduce(0) { $0 + $1.stats.roundTrips }
             let nanos = ops.reduce(UInt64(0)) { $0 + $1.stats.roundTripNanoseconds }

@@ -1,9 +1,7 @@
 // Planner+Stores: creating each operator instance's state stores and attaching them (memory, RocksDB, changelog).
 import Foundation
 import RivuletCore
-import RivuletJoins
 import RivuletManifest
-import RivuletPlugins
 import RivuletState
 
 extension Planner {
@@ -22,7 +20,7 @@ extension Planner {
             }
             guard let node = plan.nodesByName[spec.name] else { continue }
             for (i, instance) in node.instances.enumerated() {
-                guard instance is PluginOperator || instance is StreamTableJoin || instance is TableOperator else {
+                guard let user = instance as? StoreUsing else {
                     throw PlanError(spec.location, "operator '\(spec.name)' lists stores, but only plugin operators, tables and stream_table joins use stores")
                 }
                 var stores: [String: KeyValueStore] = [:]
@@ -48,9 +46,7 @@ extension Planner {
                         throw PlanError(storeSpec.location, "\(error)")
                     }
                 }
-                if let op = instance as? PluginOperator { op.attach(stores: stores) }
-                if let join = instance as? StreamTableJoin, let table = stores.values.first { join.table = table }
-                if let table = instance as? TableOperator, let store = stores.values.first { table.store = store }
+                try user.attach(stores: stores)
             }
         }
     }

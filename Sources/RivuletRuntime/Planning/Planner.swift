@@ -6,7 +6,7 @@ import RivuletManifest
 import RivuletPlugins
 
 /// Builds an `ExecutionPlan` in four steps: load every plugin; visit nodes in topological order, creating
-/// instances (which fixes every port's schema); assign instances to tasks, fusing a node into its
+/// instances through the factory of each node's kind (which fixes every port's schema); assign instances to tasks, fusing a node into its
 /// upstream's task when both run one instance and it has exactly one input (operator chaining); wire each
 /// edge as a function call inside a task or a ring (key-partitioned for parallel consumers) between tasks.
 public struct Planner {
@@ -23,15 +23,19 @@ public struct Planner {
         let plan = ExecutionPlan(manifest: manifest, options: options)
         plan.deadLetters = try makeDeadLetterSink()
         try loadPlugins(into: plan)
+        let context = PlanningContext(manifest: manifest, options: options, plan: plan)
         for name in manifest.topologicalOrder() {
             let node: PlannedNode
             switch manifest.role(of: name) {
-            case .source: node = try planSource(manifest.sources.first { $0.name == name }!, plan)
+            case .source:
+                node = try SourceFactory().plan(manifest.sources.first { $0.name == name }!, in: context)
             case .operator:
                 let spec = manifest.operators.first { $0.name == name }!
-                node = try planOperator(spec, plan)
+                node = try spec.kind.factory.plan(spec, inputs: inputSchemas(of: name, plan), in: context)
                 node.chains = spec.chain
-            case .sink: node = try planSink(manifest.sinks.first { $0.name == name }!, plan)
+            case .sink:
+                let spec = manifest.sinks.first { $0.name == name }!
+                node = try SinkFactory().plan(spec, inputs: inputSchemas(of: name, plan), in: context)
             case nil: continue
             }
             plan.nodes.append(node)
@@ -90,7 +94,7 @@ public struct Planner {
     }
 
     /// The schemas arriving on each input port of `name`, from its upstream nodes (already planned).
-    func inputSchemas(of name: String, location: SourceLocation, _ plan: ExecutionPlan) throws -> [String: Schema] {
+    func inputSchemas(of name: String, _ plan: ExecutionPlan) throws -> [String: Schema] {
         var schemas: [String: Schema] = [:]
         var firstEdge: [String: EdgeSpec] = [:]
         for edge in manifest.edges where edge.to.node == name {

@@ -1,4 +1,4 @@
-// Planner+Nodes: planning each kind of node: sources, plugin and FFI operators, sinks.
+// SourceFactory: planning a source node: its connector (file, stdin, generator), its time, its task's head.
 import CRivulet
 import Foundation
 import RivuletCore
@@ -6,8 +6,11 @@ import RivuletExecution
 import RivuletManifest
 import RivuletPlugins
 
-extension Planner {
-    func planSource(_ spec: SourceSpec, _ plan: ExecutionPlan) throws -> PlannedNode {
+/// Plans a source: the connector that reads it, how its records are timestamped, and the `SourceHead` of
+/// the task that will run it (a benchmark's generator may stand in for it: `RunOptions.generatorOverride`).
+struct SourceFactory {
+    func plan(_ spec: SourceSpec, in context: PlanningContext) throws -> PlannedNode {
+        let (manifest, options, plan) = (context.manifest, context.options, context.plan)
         let node: PlannedNode
         let timeText: String = switch spec.time?.kind {
         case .event(let field, let format)?: ", event time \(field) (\(format.rawValue))"
@@ -44,7 +47,7 @@ extension Planner {
             source = try textSource(spec, reader: LineReader(descriptor: 0, name: "stdin", csvDelimiter: spec.format == .csv ? spec.delimiter : nil))
         }
         if let override = options.generatorOverride {
-            return try planGenerated(spec, override, replacing: source, node: node, plan)
+            return try planGenerated(spec, override, replacing: source, node: node, context)
         }
         let deadLetters = DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)
         node.source = SourceHead(source: source, time: try timeAssigner(spec, schema: source.schema, plan), batchSize: spec.batchSize,
@@ -59,7 +62,8 @@ extension Planner {
     /// records carry their event time in `rv_record.timestamp` (so a time extractor is not needed), with
     /// the declared out-of-orderness bound; log-append and processing time stay as declared.
     private func planGenerated(_ spec: SourceSpec, _ override: GeneratorOverride, replacing original: RecordSource,
-                               node: PlannedNode, _ plan: ExecutionPlan) throws -> PlannedNode {
+                               node: PlannedNode, _ context: PlanningContext) throws -> PlannedNode {
+        let (manifest, options, plan) = (context.manifest, context.options, context.plan)
         original.close()
         let index = manifest.sources.firstIndex { $0.name == spec.name } ?? 0
         let seed = override.seed &+ UInt64(index)
@@ -190,165 +194,5 @@ extension Planner {
             return TextSource(name: spec.name, reader: reader, schema: schema,
                               decoder: CSVDecoder(schema: schema, delimiter: spec.delimiter, keyField: keyIndex(schema)))
         }
-    }
-
-    func planOperator(_ spec: OperatorSpec, _ plan: ExecutionPlan) throws -> PlannedNode {
-        let inputs = try inputSchemas(of: spec.name, location: spec.location, plan)
-        switch spec.kind {
-        case let .plugin(pluginName, operatorName):
-            guard let plugin = plan.plugins[pluginName] else { throw PlanError(spec.location, "plugin '\(pluginName)' is not loaded") }
-            guard let info = plugin.operatorInfo(named: operatorName) else {
-                throw PlanError(spec.location, "plugin '\(pluginName)' (\(plugin.path)) has no operator '\(operatorName)'; it has: \(plugin.operators.map(\.name).joined(separator: ", "))")
-            }
-            for port in inputs.keys where !info.inputs.contains(port) {
-                let edge = manifest.edges.first { $0.to.node == spec.name && $0.to.port == port }
-                throw PlanError(edge?.location ?? spec.location, "operator '\(spec.name)' (\(operatorName)) has no input port '\(port)' (ports: \(info.inputs.joined(separator: ", ")))")
-            }
-            let node = PlannedNode(name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
-                                   kind: "\(plugin.name)/\(operatorName)")
-            node.inputPorts = info.inputs
-            node.inputSchemas = inputs
-            node.outputPorts = info.outputs + ["errors"]
-            let inputList = info.inputs.map { inputs[$0] ?? Schema() }
-            for i in 0..<spec.parallelism {
-                let instance: PluginOperator
-                do {
-                    instance = try PluginOperator(
-                        name: spec.parallelism > 1 ? "\(spec.name)#\(i)" : spec.name, plugin: plugin, info: info,
-                        config: PluginConfig.entries(spec.config, json: spec.configJSON), inputSchemas: inputList, batchCapacity: options.batchSize,
-                        stores: spec.stores)
-                } catch {
-                    throw PlanError(spec.location, "\(error)")
-                }
-                var ports: [String: OutputPort] = [:]
-                for port in instance.outputs { ports[port.name] = port }
-                instance.deadLetters = addInstance(instance, ports: ports, to: node, input: inputList.first ?? Schema(), plan)
-            }
-            for port in node.outputsByInstance[0].values { node.outputSchemas[port.name] = port.schema }
-            node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: inputList.first ?? Schema())
-            return node
-        case .function(let f):
-            return try planFunction(spec, f, inputs, plan)
-        case .window(let w):
-            return try planWindow(spec, w, inputs, plan)
-        case .join(let j):
-            return try planJoin(spec, j, inputs, plan)
-        case .lookup(let l):
-            return try planLookup(spec, l, inputs, plan)
-        case .table(let t):
-            return try planTable(spec, t, inputs, plan)
-        }
-    }
-
-    private func planFunction(_ spec: OperatorSpec, _ f: FunctionSpec, _ inputs: [String: Schema], _ plan: ExecutionPlan) throws -> PlannedNode {
-        if let bad = inputs.keys.first(where: { $0 != "in" }) {
-            throw PlanError(spec.location, "function operator '\(spec.name)' has one input port, 'in', not '\(bad)'")
-        }
-        let input = inputs["in"] ?? Schema()
-        let arguments: [FFIOperator.Argument] = try f.arguments.map { a in
-            switch a {
-            case .field(let name):
-                guard let i = input.index(of: name) else {
-                    throw PlanError(spec.location, "'\(spec.name)': argument field '\(name)' is not in its input (fields: \(input))")
-                }
-                return .field(i)
-            case .integer(let v): return .integer(v)
-            case .double(let v): return .double(v)
-            }
-        }
-        let node = PlannedNode(name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
-                               kind: "ffi \(f.symbol)(\(f.args.map(\.rawValue).joined(separator: ", "))) -> \(f.returns.rawValue) from \(f.library)")
-        node.inputPorts = ["in"]
-        node.inputSchemas = inputs
-        node.outputPorts = ["out", "errors"]
-        for _ in 0..<spec.parallelism {
-            let op: FFIOperator
-            do {
-                let function = try FFIFunction(
-                    library: f.library, symbol: f.symbol, arguments: f.args.map { FFIValueType(rawValue: $0.rawValue)! },
-                    returns: FFIValueType(rawValue: f.returns.rawValue)!)
-                op = try FFIOperator(name: spec.name, function: function, arguments: arguments, outputFieldName: f.output,
-                                     inputSchema: input, batchCapacity: options.batchSize)
-            } catch {
-                throw PlanError(spec.location, "\(error)")
-            }
-            op.deadLetters = addInstance(op, ports: ["out": op.output], to: node, input: input, plan)
-        }
-        node.outputSchemas["out"] = (node.instances[0] as! FFIOperator).output.schema
-        node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: input)
-        return node
-    }
-
-    /// Adds an instance of `node` with its output `ports` and its dead-letter route (whose `errors`
-    /// port joins the ports when the manifest wires it); returns the route for the instance to use.
-    func addInstance(_ instance: StreamOperator, ports: [String: OutputPort], to node: PlannedNode, input: Schema,
-                     _ plan: ExecutionPlan) -> DeadLetterRoute
-    {
-        let route = makeRoute(node.name, input, plan)
-        var ports = ports
-        if let errors = route.errorsPort { ports["errors"] = errors }
-        node.instances.append(instance)
-        node.outputsByInstance.append(ports)
-        node.deadLetterRoutes.append(route)
-        return route
-    }
-
-    /// The dead-letter route of one instance: its `errors` port when the manifest wires it, else the run's sink.
-    func makeRoute(_ name: String, _ input: Schema, _ plan: ExecutionPlan) -> DeadLetterRoute {
-        let wired = manifest.edges.contains { $0.from.node == name && $0.from.port == "errors" }
-        let port = wired ? OutputPort(name: "errors", schema: DeadLetterRoute.errorsSchema(for: input), batchCapacity: options.batchSize) : nil
-        return DeadLetterRoute(node: name, sink: plan.deadLetters, errorsPort: port, inputSchema: input)
-    }
-
-    func planSink(_ spec: SinkSpec, _ plan: ExecutionPlan) throws -> PlannedNode {
-        let inputs = try inputSchemas(of: spec.name, location: spec.location, plan)
-        let schema = inputs["in"] ?? Schema()
-        var fields: [Int]? = nil
-        if let names = spec.fields {
-            fields = try names.map { n in
-                guard let i = schema.index(of: n) else {
-                    throw PlanError(spec.location, "sink '\(spec.name)': field '\(n)' is not in its input (fields: \(schema))")
-                }
-                return i
-            }
-        }
-        let sink: StreamOperator
-        let kind: String
-        switch spec.kind {
-        case .null:
-            sink = NullSink(name: spec.name)
-            kind = "null"
-        case .file, .stdout:
-            let open: () throws -> ByteWriter
-            if case .file(let path) = spec.kind {
-                let folder = (path as NSString).deletingLastPathComponent
-                guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder) else {
-                    throw PlanError(spec.location, "sink '\(spec.name)': folder \(folder) does not exist")
-                }
-                open = { try ByteWriter(path: path) }
-                kind = "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))"
-            } else {
-                open = { ByteWriter(descriptor: 1, name: "stdout") }
-                kind = "stdout (\(spec.format.rawValue))"
-            }
-            let encoder: RecordEncoder = switch spec.format {
-            case .csv: CSVEncoder(schema: schema, fields: fields, header: spec.header, delimiter: spec.delimiter, ops: spec.ops)
-            case .jsonl: JSONLinesEncoder(schema: schema, fields: fields, ops: spec.ops)
-            case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter, ops: spec.ops)
-            }
-            sink = EncodingSink(name: spec.name, open: open, encoder: encoder)
-        }
-        let node = PlannedNode(name: spec.name, role: .sink, parallelism: 1, location: spec.location, kind: kind)
-        node.inputPorts = ["in"]
-        node.inputSchemas = inputs
-        if let latency = options.latency, let counted = sink as? StreamOperator & CountingSink {
-            let probe = LatencyProbe(counted, recorder: latency)
-            latency.probes.append(probe)
-            node.instances = [probe]
-        } else {
-            node.instances = [sink]
-        }
-        node.outputsByInstance = [[:]]
-        return node
     }
 }

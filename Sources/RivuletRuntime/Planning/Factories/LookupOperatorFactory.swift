@@ -1,12 +1,16 @@
-// Planner+Lookups: planning a Redis lookup operator: the key field, the added fields, cache, password, TLS, client.
+// LookupOperatorFactory: planning a Redis lookup operator: the key field, the added fields, cache, password, TLS, client.
 import Foundation
 import RivuletCore
 import RivuletExecution
 import RivuletLookup
 import RivuletManifest
 
-extension Planner {
-    func planLookup(_ spec: OperatorSpec, _ lookup: LookupSpec, _ inputs: [String: Schema], _ plan: ExecutionPlan) throws -> PlannedNode {
+/// Plans a `lookup:` operator: the key field, the fields it adds, its cache, and the Redis client of each
+/// instance (password and TLS files are read now).
+struct LookupOperatorFactory: OperatorFactory {
+    let lookup: LookupSpec
+
+    func plan(_ spec: OperatorSpec, inputs: [String: Schema], in context: PlanningContext) throws -> PlannedNode {
         if let bad = inputs.keys.first(where: { $0 != "in" }) {
             throw PlanError(spec.location, "lookup operator '\(spec.name)' has one input port, 'in', not '\(bad)'")
         }
@@ -26,7 +30,9 @@ extension Planner {
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
         node.outputPorts = ["out", "errors"]
+        var output = Schema()
         for _ in 0..<spec.parallelism {
+            let route = context.deadLetterRoute(for: spec.name, input: input)
             let op = RedisLookupOperator(
                 name: spec.name, client: RedisClient(host: lookup.host, port: Int32(lookup.port), timeoutMilliseconds: Int(lookup.timeout),
                                                        credentials: credentials, tls: tls),
@@ -34,10 +40,11 @@ extension Planner {
                 fields: lookup.fields.map { ($0.name, FieldType(name: $0.type.rawValue)!) },
                 cache: LRUCache(maxEntries: lookup.cacheEntries, maxBytes: lookup.cacheBytes, ttl: lookup.cacheTTL),
                 batchLimit: lookup.batch, onError: lookup.onError == .fail ? .fail : .deadLetter, dropMissing: lookup.onMissing == .drop,
-                batchCapacity: options.batchSize)
-            op.deadLetters = addInstance(op, ports: ["out": op.out], to: node, input: input, plan)
+                batchCapacity: context.options.batchSize, deadLetters: route)
+            context.add(op, ports: ["out": op.out], route: route, to: node)
+            output = op.out.schema
         }
-        node.outputSchemas["out"] = (node.instances[0] as! RedisLookupOperator).out.schema
+        node.outputSchemas["out"] = output
         node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: input)
         return node
     }
@@ -73,3 +80,5 @@ extension Planner {
         }
     }
 }
+
+extension RedisLookupOperator: LookupReporting {}

@@ -1,12 +1,17 @@
-// Planner+Windows: planning a window operator: its key, its aggregates (built-in or a plugin's), its ports.
+// WindowOperatorFactory: planning a window operator: its key, its aggregates (built-in or a plugin's), its ports.
 import RivuletCore
 import RivuletExecution
 import RivuletManifest
 import RivuletPlugins
 import RivuletWindows
 
-extension Planner {
-    func planWindow(_ spec: OperatorSpec, _ window: WindowSpec, _ inputs: [String: Schema], _ plan: ExecutionPlan) throws -> PlannedNode {
+/// Plans a `window:` operator: the key it groups by (and partitions by, when parallel), each aggregate
+/// (built in, or a plugin's), one instance per parallel slot.
+struct WindowOperatorFactory: OperatorFactory {
+    let window: WindowSpec
+
+    func plan(_ spec: OperatorSpec, inputs: [String: Schema], in context: PlanningContext) throws -> PlannedNode {
+        let plan = context.plan
         if let bad = inputs.keys.first(where: { $0 != "in" }) {
             throw PlanError(spec.location, "window operator '\(spec.name)' has one input port, 'in', not '\(bad)'")
         }
@@ -36,17 +41,20 @@ extension Planner {
         node.inputSchemas = inputs
         node.outputPorts = ["out", "late", "errors"]
         node.partitionField = keyField
+        var output = Schema()
         for _ in 0..<spec.parallelism {
+            let route = context.deadLetterRoute(for: spec.name, input: input)
             let aggregates = try window.aggregates.map { a -> (name: String, aggregate: WindowAggregate) in
                 (a.output, try aggregate(a, spec: spec, input: input, plan: plan, field: field))
             }
             let op = WindowOperator(name: spec.name, kind: window.kind, grace: window.grace, mode: window.emit, keyField: keyField,
-                                    keyName: window.keyBy, inputSchema: input, aggregates: aggregates, batchCapacity: options.batchSize)
-            op.stampsResultPositions = options.latency != nil
-            op.deadLetters = addInstance(op, ports: ["out": op.out, "late": op.late], to: node, input: input, plan)
+                                    keyName: window.keyBy, inputSchema: input, aggregates: aggregates, batchCapacity: context.options.batchSize,
+                                    deadLetters: route)
+            op.stampsResultPositions = context.options.latency != nil
+            context.add(op, ports: ["out": op.out, "late": op.late], route: route, to: node)
+            output = op.out.schema
         }
-        let first = node.instances[0] as! WindowOperator
-        node.outputSchemas["out"] = first.out.schema
+        node.outputSchemas["out"] = output
         node.outputSchemas["late"] = input
         node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: input)
         return node
@@ -95,3 +103,5 @@ extension Planner {
         }
     }
 }
+
+extension WindowOperator: WindowReporting {}

@@ -1,0 +1,61 @@
+// SinkFactory: planning a sink node: where records are written (file, stdout, nowhere) and how they are encoded.
+import Foundation
+import RivuletCore
+import RivuletExecution
+import RivuletManifest
+
+/// Plans a sink: its encoder (csv, jsonl, lines; the fields it keeps) and its output, opened when the
+/// first batch arrives. With latency measurement on, the sink is wrapped in a probe.
+struct SinkFactory {
+    func plan(_ spec: SinkSpec, inputs: [String: Schema], in context: PlanningContext) throws -> PlannedNode {
+        let options = context.options
+        let schema = inputs["in"] ?? Schema()
+        var fields: [Int]? = nil
+        if let names = spec.fields {
+            fields = try names.map { n in
+                guard let i = schema.index(of: n) else {
+                    throw PlanError(spec.location, "sink '\(spec.name)': field '\(n)' is not in its input (fields: \(schema))")
+                }
+                return i
+            }
+        }
+        let sink: StreamOperator
+        let kind: String
+        switch spec.kind {
+        case .null:
+            sink = NullSink(name: spec.name)
+            kind = "null"
+        case .file, .stdout:
+            let open: () throws -> ByteWriter
+            if case .file(let path) = spec.kind {
+                let folder = (path as NSString).deletingLastPathComponent
+                guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder) else {
+                    throw PlanError(spec.location, "sink '\(spec.name)': folder \(folder) does not exist")
+                }
+                open = { try ByteWriter(path: path) }
+                kind = "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))"
+            } else {
+                open = { ByteWriter(descriptor: 1, name: "stdout") }
+                kind = "stdout (\(spec.format.rawValue))"
+            }
+            let encoder: RecordEncoder = switch spec.format {
+            case .csv: CSVEncoder(schema: schema, fields: fields, header: spec.header, delimiter: spec.delimiter, ops: spec.ops)
+            case .jsonl: JSONLinesEncoder(schema: schema, fields: fields, ops: spec.ops)
+            case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter, ops: spec.ops)
+            }
+            sink = EncodingSink(name: spec.name, open: open, encoder: encoder)
+        }
+        let node = PlannedNode(name: spec.name, role: .sink, parallelism: 1, location: spec.location, kind: kind)
+        node.inputPorts = ["in"]
+        node.inputSchemas = inputs
+        if let latency = options.latency, let counted = sink as? StreamOperator & CountingSink {
+            let probe = LatencyProbe(counted, recorder: latency)
+            latency.probes.append(probe)
+            node.instances = [probe]
+        } else {
+            node.instances = [sink]
+        }
+        node.outputsByInstance = [[:]]
+        return node
+    }
+}
