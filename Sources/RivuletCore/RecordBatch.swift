@@ -29,6 +29,7 @@ public final class RecordBatch: @unchecked Sendable {
         @usableFromInline var lastParent: UnsafeRawPointer?
         /// Set by the batch's only holder (a port or source handing it to a single fused consumer) for the
         /// duration of that call: the consumer may then rewrite the records in place (`rewriteInPlace`).
+        /// The rule and its invariants: `BatchHandoff` (RivuletExecution), the only code that sets it.
         @usableFromInline var exclusive: Bool
         /// Whether some record's fields are in this batch's own row block (rows are laid out there with a
         /// stride of `fieldCount`, record j's at row ≥ j); false while every record is a forwarded one,
@@ -180,7 +181,7 @@ public final class RecordBatch: @unchecked Sendable {
     @inlinable public var isExclusive: Bool { header.pointee.exclusive }
 
     /// Marks the batch as handed to a single consumer that may rewrite it (true) or not any more (false).
-    /// Only the batch's sole holder calls this, around that one call.
+    /// Called only by `BatchHandoff` (RivuletExecution), which states when that is safe.
     @inlinable public func setExclusive(_ exclusive: Bool) { header.pointee.exclusive = exclusive }
 
     /// Whether `rewriteInPlace` can take rows of `width` fields: the batch is exclusive, holds records,
@@ -197,7 +198,7 @@ public final class RecordBatch: @unchecked Sendable {
     /// `rows` may point anywhere. Caller: checked `canRewriteInPlace(width:)`.
     ///
     /// Why it is safe: only a batch's sole holder marks it exclusive, around a call to a single fused
-    /// consumer, so no other batch, thread or buffer can read these records while they change. New row i
+    /// consumer (`BatchHandoff`), so no other batch, thread or buffer can read these records while they change. New row i
     /// is written at `i·width` of the own row block. Records whose fields are in that block have them at
     /// row r(j) ≥ j with a stride of `fieldCount` (appends put record j at row j; removing records only
     /// moves them down), so with `width ≤ fieldCount` new row i ends at `(i+1)·width ≤ (i+1)·fieldCount`,
