@@ -41,12 +41,15 @@ let package = Package(
             // Records, batches, codecs and readers are touched by one thread each (rings hand them over);
             // dynamic exclusivity checks on their per-line state cost more than the checks could catch.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // The one 64-bit FNV-1a (key partitioning, the memory store's slots, the window key table). No
+        // dependencies: the state layer hashes keys without taking in the record model.
+        .target(name: "RivuletHashing"),
         .target(name: "RivuletManifest", dependencies: ["Yams"]),
         .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletWindows", "RivuletState"]),
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.
-        .target(name: "RivuletState", dependencies: ["CRocksDB"]),
+        .target(name: "RivuletState", dependencies: ["CRocksDB", "RivuletHashing"]),
         // hiredis, and OpenSSL for TLS connections to Redis (Debian 12's hiredis 0.14 has no TLS of its own).
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev", "libssl-dev"])]),
         // External lookups (Redis through hiredis) with a local LRU + TTL cache.
@@ -58,12 +61,12 @@ let package = Package(
         // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
         .target(
             name: "RivuletWindows",
-            dependencies: [cRivulet, "RivuletCore", "RivuletManifest", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            dependencies: [cRivulet, "RivuletCore", "RivuletManifest", "RivuletHashing", .product(name: "Histogram", package: "hdrhistogram-swift"),
                            .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "RivuletRuntime",
-            dependencies: [cRivulet, "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup",
+            dependencies: [cRivulet, "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup", "RivuletHashing",
                            .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "Atomics", package: "swift-atomics")]),
         // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML.
         .target(name: "RivuletBench", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "Histogram", package: "hdrhistogram-swift")]),

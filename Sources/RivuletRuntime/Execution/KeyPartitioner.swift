@@ -1,6 +1,7 @@
 // KeyPartitioner: splits each batch by key hash across the rings of a parallel operator's instances.
 import CRivulet
 import RivuletCore
+import RivuletHashing
 
 /// Routes every record to instance `hash(key) mod n` of a parallel downstream operator, so all records of
 /// a key meet the same instance (and its state). Records without a key are spread round-robin.
@@ -27,13 +28,7 @@ public final class KeyPartitioner: StreamOperator {
     /// FNV-1a, 64-bit: stable across runs and machines, so a key always lands on the same instance.
     @inlinable
     public static func hash(_ bytes: UnsafePointer<UInt8>?, count: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        guard let bytes else { return h }
-        for i in 0..<count {
-            h ^= UInt64(bytes[i])
-            h = h &* 0x100_0000_01b3
-        }
-        return h
+        FNV1a.hash(bytes, count: count)
     }
 
     public func process(_ batch: RecordBatch, port: Int) throws {
