@@ -45,7 +45,7 @@ let package = Package(
         // dependencies: the state layer hashes keys without taking in the record model.
         .target(name: "RivuletHashing"),
         .target(name: "RivuletManifest", dependencies: ["Yams"]),
-        .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletWindows", "RivuletState"]),
+        .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletState"]),
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.
@@ -68,7 +68,8 @@ let package = Package(
             name: "RivuletRuntime",
             dependencies: [cRivulet, "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup", "RivuletHashing",
                            .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "Atomics", package: "swift-atomics")]),
-        // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML.
+        // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML. Also the Swift
+        // side of `rivulet bench ring` (SwiftRingTransfer), shared with the benchmark suite.
         .target(name: "RivuletBench", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // `rivulet run --metrics-port`: the plan's counters through swift-metrics, served as Prometheus text on loopback.
         .target(name: "RivuletPrometheus", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -86,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "RivuletBenchmarks",
             dependencies: [
-                "RivuletRuntime", "RivuletManifest", "RivuletCore", "RivuletState", "CSPSCBaseline",
+                "RivuletRuntime", "RivuletManifest", "RivuletCore", "RivuletState", "RivuletBench", "CSPSCBaseline",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/RivuletBenchmarks",
