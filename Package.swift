@@ -44,7 +44,9 @@ let package = Package(
         // The one 64-bit FNV-1a (key partitioning, the memory store's slots, the window key table). No
         // dependencies: the state layer hashes keys without taking in the record model.
         .target(name: "RivuletHashing"),
-        .target(name: "RivuletManifest", dependencies: ["Yams"]),
+        // The manifest model and its checks. It speaks the engine's schema vocabulary (RivuletCore's FieldType);
+        // no engine module depends on it: the planner (RivuletRuntime) translates its specs into operators.
+        .target(name: "RivuletManifest", dependencies: ["Yams", "RivuletCore"]),
         .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletState"]),
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
@@ -61,7 +63,7 @@ let package = Package(
         // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
         .target(
             name: "RivuletWindows",
-            dependencies: [cRivulet, "RivuletCore", "RivuletManifest", "RivuletHashing", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            dependencies: [cRivulet, "RivuletCore", "RivuletHashing", .product(name: "Histogram", package: "hdrhistogram-swift"),
                            .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
@@ -94,7 +96,8 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Tests.
         .target(name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"], path: "Tests/RivuletTestSupport"),
-        .testTarget(name: "RivuletCoreTests", dependencies: [cRivulet, "RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),
+        .testTarget(name: "RivuletCoreTests", dependencies: [cRivulet, "RivuletCore", "RivuletTestSupport", "CSPSCBaseline",
+                                                          .product(name: "RivuletPluginKit", package: "RivuletPluginKit")]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
         .testTarget(name: "RivuletBenchTests", dependencies: ["RivuletBench", "RivuletPrometheus", "RivuletRuntime", "RivuletTestSupport", "RivuletCore", "RivuletManifest"]),
         .testTarget(name: "RivuletPluginsTests", dependencies: [cRivulet, "RivuletPlugins", "RivuletTestSupport"]),

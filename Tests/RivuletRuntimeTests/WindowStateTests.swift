@@ -1,7 +1,6 @@
 // WindowStateTests: a window operator driven directly: state is freed once the watermark closes it.
 import CRivulet
 import RivuletCore
-import RivuletManifest
 import RivuletWindows
 import Testing
 

@@ -21,7 +21,7 @@ extension Planner {
         let rightTime = eventTimeField(feeding: spec.name, port: "right").flatMap { right.index(of: $0) }
         let leftKey = try field(join.leftKey, left, "left")
         let rightKey = try field(join.rightKey, right, "right")
-        let kind = JoinKind(rawValue: join.emit.rawValue)!
+        let kind = JoinKind(join.emit)
         let op: JoinOperator
         let text: String
         switch join.kind {
