@@ -43,13 +43,18 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // The execution layer: operators and their output ports, the edges between them (fused, ring,
         // partitioned), the exclusive-batch rule, input gates with their watermark valve, and the task loop.
-        .target(name: "RivuletExecution", dependencies: [cRivulet, "RivuletCore", .product(name: "Atomics", package: "swift-atomics")]),
-        .target(name: "RivuletManifest", dependencies: ["Yams"]),
-        .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletExecution", "RivuletWindows", "RivuletState"]),
+        .target(name: "RivuletExecution", dependencies: [cRivulet, "RivuletCore", "RivuletHashing", .product(name: "Atomics", package: "swift-atomics")]),
+        // The one 64-bit FNV-1a (key partitioning, the memory store's slots, the window key table). No
+        // dependencies: the state layer hashes keys without taking in the record model.
+        .target(name: "RivuletHashing"),
+        // The manifest model and its checks. It speaks the engine's schema vocabulary (RivuletCore's FieldType);
+        // no engine module depends on it: the planner (RivuletRuntime) translates its specs into operators.
+        .target(name: "RivuletManifest", dependencies: ["Yams", "RivuletCore"]),
+        .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletExecution", "RivuletState"]),
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.
-        .target(name: "RivuletState", dependencies: ["CRocksDB"]),
+        .target(name: "RivuletState", dependencies: ["CRocksDB", "RivuletHashing"]),
         // hiredis, and OpenSSL for TLS connections to Redis (Debian 12's hiredis 0.14 has no TLS of its own).
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev", "libssl-dev"])]),
         // External lookups (Redis through hiredis) with a local LRU + TTL cache.
@@ -61,14 +66,15 @@ let package = Package(
         // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
         .target(
             name: "RivuletWindows",
-            dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletManifest", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletHashing", .product(name: "Histogram", package: "hdrhistogram-swift"),
                            .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "RivuletRuntime",
-            dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup",
+            dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup", "RivuletHashing",
                            .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "Atomics", package: "swift-atomics")]),
-        // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML.
+        // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML. Also the Swift
+        // side of `rivulet bench ring` (SwiftRingTransfer), shared with the benchmark suite.
         .target(name: "RivuletBench", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // `rivulet run --metrics-port`: the plan's counters through swift-metrics, served as Prometheus text on loopback.
         .target(name: "RivuletPrometheus", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -86,14 +92,15 @@ let package = Package(
         .executableTarget(
             name: "RivuletBenchmarks",
             dependencies: [
-                "RivuletRuntime", "RivuletManifest", "RivuletCore", "RivuletState", "CSPSCBaseline",
+                "RivuletRuntime", "RivuletManifest", "RivuletCore", "RivuletState", "RivuletBench", "CSPSCBaseline",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/RivuletBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Tests.
         .target(name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletExecution", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"], path: "Tests/RivuletTestSupport"),
-        .testTarget(name: "RivuletCoreTests", dependencies: [cRivulet, "RivuletCore", "RivuletTestSupport", "CSPSCBaseline"]),
+        .testTarget(name: "RivuletCoreTests", dependencies: [cRivulet, "RivuletCore", "RivuletTestSupport", "CSPSCBaseline",
+                                                          .product(name: "RivuletPluginKit", package: "RivuletPluginKit")]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
         .testTarget(name: "RivuletBenchTests", dependencies: ["RivuletBench", "RivuletPrometheus", "RivuletRuntime", "RivuletTestSupport", "RivuletCore", "RivuletManifest"]),
         .testTarget(name: "RivuletPluginsTests", dependencies: [cRivulet, "RivuletPlugins", "RivuletTestSupport"]),

@@ -1,7 +1,7 @@
 // RingBenchmarks: the Swift SPSCRing against the C SPSC queue with cached indices, in the same iteration.
 import Benchmark
 import CSPSCBaseline
-import RivuletCore
+import RivuletBench
 
 /// Each iteration moves Int values between two threads: 512,000 through the C queue, then 1,024,000
 /// (1,000 "batches" of 1,024) through the Swift ring as the measured region, then 512,000 through the C

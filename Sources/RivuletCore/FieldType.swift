@@ -26,9 +26,12 @@ public enum FieldType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
-    /// Parses a manifest type name; nil when unknown.
+    /// The types a schema may declare (every case but `.null`), in the order messages list them.
+    public static var declarable: [FieldType] { allCases.filter { $0 != .null } }
+
+    /// Parses a manifest type name; nil when unknown (and for `null`, never a declared type).
     public init?(name: String) {
-        guard let match = FieldType.allCases.first(where: { $0.description == name && $0 != .null }) else {
+        guard let match = FieldType.declarable.first(where: { $0.description == name }) else {
             return nil
         }
         self = match

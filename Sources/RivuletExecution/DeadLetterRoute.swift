@@ -39,8 +39,8 @@ public final class DeadLetterRoute {
         let i = batch.appendEmpty(timestamp: r.timestamp, partition: r.partition, offset: r.offset)
         for f in 0..<schema.count {
             let value = r.fields[f]
-            if FieldType(rawValue: value.type)?.isBytesLike == true {
-                batch.setBytesField(i, f, type: FieldType(rawValue: value.type)!, value.value.ptr, count: Int(value.len))
+            if let type = FieldType(rawValue: value.type), type.isBytesLike {
+                batch.setBytesField(i, f, type: type, value.value.ptr, count: Int(value.len))
             } else {
                 batch.setField(i, f, value)
             }

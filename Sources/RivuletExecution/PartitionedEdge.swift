@@ -1,6 +1,7 @@
 // PartitionedEdge: an edge to a parallel operator: each batch is split by key hash over its instances' rings.
 import CRivulet
 import RivuletCore
+import RivuletHashing
 
 /// Routes every record to instance `hash(key) mod n` of a parallel downstream operator, so all records of
 /// a key meet the same instance (and its state). Records without a key are spread round-robin, or all go
@@ -29,13 +30,7 @@ public final class PartitionedEdge: Edge {
     /// FNV-1a, 64-bit: stable across runs and machines, so a key always lands on the same instance.
     @inlinable
     public static func hash(_ bytes: UnsafePointer<UInt8>?, count: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        guard let bytes else { return h }
-        for i in 0..<count {
-            h ^= UInt64(bytes[i])
-            h = h &* 0x100_0000_01b3
-        }
-        return h
+        FNV1a.hash(bytes, count: count)
     }
 
     /// The instance record `r` goes to.
@@ -43,7 +38,8 @@ public final class PartitionedEdge: Edge {
         let n = rings.count
         if let field {
             var f = r.fields[field]
-            let h = FieldType(rawValue: f.type)?.isBytesLike == true
+            let isBytes = FieldType(rawValue: f.type).map(\.isBytesLike) ?? false
+            let h = isBytes
                 ? Self.hash(f.value.ptr, count: Int(f.len))
                 : withUnsafeBytes(of: &f.value.i64) { Self.hash($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 8) }
             return Int(h % UInt64(n))

@@ -110,8 +110,8 @@ public class JoinOperator: StreamOperator {
     static func copyFields(_ record: UnsafePointer<rv_record>, count: Int, into batch: RecordBatch, index: Int, first: Int) {
         for f in 0..<count {
             let v = record.pointee.fields[f]
-            if v.type == FieldType.string.rawValue || v.type == FieldType.bytes.rawValue {
-                batch.setBytesField(index, first + f, type: FieldType(rawValue: v.type)!, v.value.ptr, count: Int(v.len))
+            if let type = FieldType(rawValue: v.type), type.isBytesLike {
+                batch.setBytesField(index, first + f, type: type, v.value.ptr, count: Int(v.len))
             } else {
                 batch.setField(index, first + f, v)
             }

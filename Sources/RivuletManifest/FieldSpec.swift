@@ -1,10 +1,11 @@
 // FieldSpec: one declared field of a source's schema.
+import RivuletCore
 
 /// A field of a schema, in declaration order: its name and type.
 public struct FieldSpec: Sendable, Hashable {
     /// The field's name (the schema mapping's key).
     public var name: String
-    /// The field's type.
+    /// The field's type: the engine's own `FieldType` (RivuletCore), never `.null`.
     public var type: FieldType
     /// Where the field's name is written.
     public var location: SourceLocation

@@ -25,7 +25,7 @@ extension ManifestDecoder {
         if let node = m["fields"] {
             if case .mapping(let pairs, _) = node, !pairs.isEmpty {
                 for pair in pairs {
-                    if let type = choice(pair.value, "field type", detail: " for field '\(pair.key)'", as: FieldType.self) {
+                    if let type = fieldType(pair.value, field: pair.key) {
                         fields.append(FieldSpec(name: pair.key, type: type, location: pair.keyLocation))
                     }
                 }

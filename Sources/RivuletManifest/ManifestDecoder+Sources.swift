@@ -81,7 +81,7 @@ extension ManifestDecoder {
             return nil
         }
         let fields = pairs.compactMap { pair in
-            choice(pair.value, "field type", detail: " for field '\(pair.key)'", as: FieldType.self).map {
+            fieldType(pair.value, field: pair.key).map {
                 FieldSpec(name: pair.key, type: $0, location: pair.keyLocation)
             }
         }

@@ -1,4 +1,5 @@
 // ManifestDecoder+Values: typed reads of YAML nodes that record a located error instead of stopping.
+import RivuletCore
 
 extension ManifestDecoder {
     /// Records an error at `location`.
@@ -119,6 +120,18 @@ extension ManifestDecoder {
             return nil
         }
         return value
+    }
+
+    /// A declared field's type (`i64`, `f64`, `bool`, `string`, `bytes`, `timestamp`):
+    /// "unknown field type 'x' for field 'f' (expected one of: …)".
+    mutating func fieldType(_ node: YAMLNode?, field: String) -> FieldType? {
+        guard let node, let text = string(node, "field type") else { return nil }
+        guard let type = FieldType(name: text) else {
+            let expected = FieldType.declarable.map(\.description).joined(separator: ", ")
+            error(node.location, "unknown field type '\(text)' for field '\(field)' (expected one of: \(expected))")
+            return nil
+        }
+        return type
     }
 
     /// One of `choices`: "unknown `what` 'x' (expected one of: …)".

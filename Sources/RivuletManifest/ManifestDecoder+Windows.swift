@@ -17,7 +17,7 @@ extension ManifestDecoder {
         let advance = duration(m["advance"], .windowAdvance)
         let gap = duration(m["gap"], .sessionGap)
         let grace = duration(m["grace"], .grace) ?? 0
-        let emit = choice(m["emit"], "emit mode", as: EmitMode.self) ?? .final
+        let emit = choice(m["emit"], "emit mode", as: WindowSpec.Emit.self) ?? .final
         let keyBy = string(m["key_by"], "key_by")
         let needs: [String] = switch type {
         case "hopping": ["size", "advance"]
@@ -49,7 +49,7 @@ extension ManifestDecoder {
         } else {
             error(m.location, "window operator '\(name)' needs 'aggregates': a mapping of output fields to aggregates such as count() or sum(amount)")
         }
-        let kind: WindowKind? = switch type {
+        let kind: WindowSpec.Kind? = switch type {
         case "tumbling": size.map { .tumbling(size: $0) }
         case "hopping": size.flatMap { s in advance.map { .hopping(size: s, advance: $0) } }
         case "sliding": size.map { .sliding(size: $0) }

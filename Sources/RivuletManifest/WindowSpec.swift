@@ -3,15 +3,34 @@
 /// A window operator: groups records by `keyBy` (or all together), assigns them to windows by event time,
 /// and emits one record per key and window with the aggregates' results.
 public struct WindowSpec: Sendable, Hashable {
-    public var kind: WindowKind
+    /// `window:` and its sizes (ms): which windows a record belongs to. The planner turns it into the
+    /// window operator's `WindowKind` (RivuletWindows); this module does not depend on the operators.
+    public enum Kind: Sendable, Hashable {
+        /// `window: tumbling`, `size`.
+        case tumbling(size: Int64)
+        /// `window: hopping`, `size` and `advance` (size a whole multiple of advance).
+        case hopping(size: Int64, advance: Int64)
+        /// `window: sliding`, `size`.
+        case sliding(size: Int64)
+        /// `window: session`, `gap`.
+        case session(gap: Int64)
+    }
+
+    /// `emit:`: once per window when it closes (`final`, the default) or on every change (`update`). The
+    /// planner turns it into the window operator's `EmitMode` (RivuletWindows).
+    public enum Emit: String, Sendable, Hashable, CaseIterable {
+        case final, update
+    }
+
+    public var kind: Kind
     /// Allowed lateness (ms): a window closes when the watermark reaches end − 1 + grace.
     public var grace: Int64
-    public var emit: EmitMode
+    public var emit: Emit
     /// The field records are grouped by; nil groups all records together.
     public var keyBy: String?
     public var aggregates: [AggregateSpec]
 
-    public init(kind: WindowKind, grace: Int64, emit: EmitMode, keyBy: String?, aggregates: [AggregateSpec]) {
+    public init(kind: Kind, grace: Int64, emit: Emit, keyBy: String?, aggregates: [AggregateSpec]) {
         self.kind = kind
         self.grace = grace
         self.emit = emit

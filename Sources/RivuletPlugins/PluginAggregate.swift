@@ -1,15 +1,16 @@
-// PluginAggregate: a plugin's rv_aggregate_def (init/add/merge/result, optional retract) as a window aggregate.
+// PluginAggregate: a plugin's rv_aggregate_def (init/add/merge/result, optional retract) driven by the host.
 import CRivulet
 import RivuletCore
 import RivuletExecution
-import RivuletWindows
 
-/// Adapts a plugin aggregate to the host's windows: the host owns the accumulator bytes (`acc_size`,
+/// Calls a plugin aggregate for the host's windows: the host owns the accumulator bytes (`acc_size`,
 /// 16-byte aligned, zeroed, then `init`), passes the aggregated field to `add`, folds accumulators with
 /// `merge` (sessions, sliding windows) and reads `result`. A callback that does not return RV_OK stops
 /// the run with the plugin's reported message (an aggregate has no per-record dead-letter path: its state
-/// would be wrong).
-public final class PluginAggregate: WindowAggregate {
+/// would be wrong). Its methods are `WindowAggregate`'s; RivuletRuntime, which composes plugins and windows,
+/// declares the conformance (`PluginAggregate+WindowAggregate.swift`), so this module does not depend on
+/// RivuletWindows.
+public final class PluginAggregate {
     let plugin: LoadedPlugin
     let def: rv_aggregate_def
     let name: String

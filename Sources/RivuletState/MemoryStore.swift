@@ -1,5 +1,6 @@
 // MemoryStore: an in-memory store with a byte budget; exceeding it is an error naming the store.
 import Foundation
+import RivuletHashing
 
 /// A hash map of keys to values plus a lazily sorted key list for scans. Its size is counted as the
 /// bytes of keys and values plus `entryOverhead` per entry; a write that would take it past `budget`
@@ -37,9 +38,7 @@ public final class MemoryStore: KeyValueStore {
 
     @inline(__always)
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in key { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h
+        FNV1a.hash(key)
     }
 
     @inline(__always)

@@ -1,6 +1,7 @@
 // KeyTable: interns group keys (typed bytes) to dense ids, so per-key state lives in plain arrays.
 import Foundation
 import RivuletCore
+import RivuletHashing
 
 /// Maps each distinct key — the bytes of the `key_by` field plus its type — to a dense id, and back to its
 /// bytes for output. Open addressing with linear probing over a power-of-two table of ids; key bytes live
@@ -56,10 +57,7 @@ final class KeyTable {
 
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>?, _ n: Int, _ type: UInt32) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(type)
-        if let p {
-            for i in 0..<n { h = (h ^ UInt64(p[i])) &* 0x100_0000_01b3 }
-        }
+        let h = FNV1a.hash(p, count: n, basis: FNV1a.offsetBasis ^ UInt64(type))
         return h ^ (h >> 29)
     }
 

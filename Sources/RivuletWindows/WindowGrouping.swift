@@ -45,8 +45,8 @@ struct WindowGrouping {
         guard field != nil else { return }
         let bytes = keys.bytes(of: id)
         let type = keys.type(of: id)
-        if type == FieldType.string.rawValue || type == FieldType.bytes.rawValue {
-            batch.setBytesField(index, 0, type: FieldType(rawValue: type)!, bytes.baseAddress, count: bytes.count)
+        if let bytesType = FieldType(rawValue: type), bytesType.isBytesLike {
+            batch.setBytesField(index, 0, type: bytesType, bytes.baseAddress, count: bytes.count)
             batch.setKey(index, fromField: 0)
         } else if type != FieldType.null.rawValue, bytes.count == 8 {
             var f = rv_field()

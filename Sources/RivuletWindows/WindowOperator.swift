@@ -2,7 +2,6 @@
 import CRivulet
 import RivuletCore
 import RivuletExecution
-import RivuletManifest
 
 /// Groups records by key into tumbling, hopping, sliding or session windows by event time, folds them
 /// into aggregates, and emits one record per key and window: `[key,] window_start, window_end, results…`
@@ -315,8 +314,8 @@ public final class WindowOperator: StreamOperator {
         let acc = slab.pointer(e)
         for (a, aggregate) in aggregates.enumerated() {
             let r = try aggregate.result(acc + offsets[a])
-            if r.type == FieldType.string.rawValue || r.type == FieldType.bytes.rawValue {
-                batch.setBytesField(i, f + a, type: FieldType(rawValue: r.type)!, r.value.ptr, count: Int(r.len))
+            if let type = FieldType(rawValue: r.type), type.isBytesLike {
+                batch.setBytesField(i, f + a, type: type, r.value.ptr, count: Int(r.len))
             } else {
                 batch.setField(i, f + a, r)
             }

@@ -2,7 +2,6 @@
 import CRivulet
 import RivuletCore
 import RivuletExecution
-import RivuletManifest
 import RivuletWindows
 import Testing
 

@@ -36,8 +36,8 @@ struct FunctionOperatorFactory: OperatorFactory {
             let op: FFIOperator
             do {
                 let function = try FFIFunction(
-                    library: f.library, symbol: f.symbol, arguments: f.args.map { FFIValueType(rawValue: $0.rawValue)! },
-                    returns: FFIValueType(rawValue: f.returns.rawValue)!)
+                    library: f.library, symbol: f.symbol, arguments: f.args.map { FFIValueType($0) },
+                    returns: FFIValueType(f.returns))
                 op = try FFIOperator(name: spec.name, function: function, arguments: arguments, outputFieldName: f.output,
                                      inputSchema: input, batchCapacity: context.options.batchSize, deadLetters: route)
             } catch {

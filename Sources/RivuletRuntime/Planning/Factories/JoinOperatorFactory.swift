@@ -27,7 +27,7 @@ struct JoinOperatorFactory: OperatorFactory {
         let rightTime = context.eventTimeField(feeding: spec.name, port: "right").flatMap { right.index(of: $0) }
         let leftKey = try field(join.leftKey, left, "left")
         let rightKey = try field(join.rightKey, right, "right")
-        let kind = JoinKind(rawValue: join.emit.rawValue)!
+        let kind = JoinKind(join.emit)
         let route = context.deadLetterRoute(for: spec.name, input: left)
         let op: JoinOperator
         let text: String

@@ -37,7 +37,7 @@ struct LookupOperatorFactory: OperatorFactory {
                 name: spec.name, client: RedisClient(host: lookup.host, port: Int32(lookup.port), timeoutMilliseconds: Int(lookup.timeout),
                                                        credentials: credentials, tls: tls),
                 inputSchema: input, keyField: keyField, prefix: lookup.keyPrefix, command: lookup.command == .hash ? .hash : .string,
-                fields: lookup.fields.map { ($0.name, FieldType(name: $0.type.rawValue)!) },
+                fields: lookup.fields.map { ($0.name, $0.type) },
                 cache: LRUCache(maxEntries: lookup.cacheEntries, maxBytes: lookup.cacheBytes, ttl: lookup.cacheTTL),
                 batchLimit: lookup.batch, onError: lookup.onError == .fail ? .fail : .deadLetter, dropMissing: lookup.onMissing == .drop,
                 batchCapacity: context.options.batchSize, deadLetters: route)

@@ -30,7 +30,7 @@ struct SourceFactory {
         case .file where options.generatorOverride != nil && spec.schema != nil:
             // A benchmark's generator replaces the file: its declared fields are all it needs.
             node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location, kind: "file (not read)")
-            source = DeclaredShape(name: spec.name, schema: Schema(spec.schema!.map { FieldDefinition(name: $0.name, type: FieldType(name: $0.type.rawValue)!) }))
+            source = DeclaredShape(name: spec.name, schema: Schema(spec.schema!.map { FieldDefinition(name: $0.name, type: $0.type) }))
         case .file(let path):
             node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
                                kind: "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))\(time)")
@@ -80,7 +80,7 @@ struct SourceFactory {
             }
             var timeField: (index: Int, encoding: TimestampAssigner.Encoding)?
             if case let .event(field, format)? = spec.time?.kind, let i = schema.index(of: field) {
-                timeField = (i, TimestampAssigner.Encoding(rawValue: format.rawValue)!)
+                timeField = (i, TimestampAssigner.Encoding(format))
             }
             let g = SchemaGenerator(name: spec.name, schema: schema, count: override.events, seed: seed, keys: override.keys,
                                     rate: override.rate, partition: Int32(index), timeField: timeField)
@@ -120,7 +120,7 @@ struct SourceFactory {
             guard let index = schema.index(of: field) else {
                 throw PlanError(time.location, "source '\(spec.name)': time field '\(field)' is not one of its fields (\(schema))")
             }
-            return TimestampAssigner(origin: .field(index: index, name: field, encoding: TimestampAssigner.Encoding(rawValue: format.rawValue)!),
+            return TimestampAssigner(origin: .field(index: index, name: field, encoding: TimestampAssigner.Encoding(format)),
                                      bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
         case let .extractor(pluginName, function, arguments):
             guard let plugin = plan.plugins[pluginName] else { throw PlanError(time.location, "plugin '\(pluginName)' is not loaded") }
@@ -159,7 +159,7 @@ struct SourceFactory {
     /// A text source: the schema is declared, or (CSV with a header and no schema) every header column as
     /// a string; the header line is read here, once.
     private func textSource(_ spec: SourceSpec, reader: LineReader) throws -> RecordSource {
-        let declared = spec.schema.map { Schema($0.map { FieldDefinition(name: $0.name, type: FieldType(name: $0.type.rawValue)!) }) }
+        let declared = spec.schema.map { Schema($0.map { FieldDefinition(name: $0.name, type: $0.type) }) }
         let keyIndex = { (schema: Schema) in spec.key.flatMap { schema.index(of: $0) } }
         switch spec.format {
         case .lines:

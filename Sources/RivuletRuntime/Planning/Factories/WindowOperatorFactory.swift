@@ -47,7 +47,7 @@ struct WindowOperatorFactory: OperatorFactory {
             let aggregates = try window.aggregates.map { a -> (name: String, aggregate: WindowAggregate) in
                 (a.output, try aggregate(a, spec: spec, input: input, plan: plan, field: field))
             }
-            let op = WindowOperator(name: spec.name, kind: window.kind, grace: window.grace, mode: window.emit, keyField: keyField,
+            let op = WindowOperator(name: spec.name, kind: WindowKind(window.kind), grace: window.grace, mode: EmitMode(window.emit), keyField: keyField,
                                     keyName: window.keyBy, inputSchema: input, aggregates: aggregates, batchCapacity: context.options.batchSize,
                                     deadLetters: route)
             op.stampsResultPositions = context.options.latency != nil

@@ -1,5 +1,6 @@
 // SwiftRingTransfer: the Swift side of the ring benchmark (`rivulet bench ring`, Benchmarks/RivuletBenchmarks).
 import Foundation
+import RivuletCore
 
 /// Moves `count` values 0..<count from a producer thread to the calling thread through an `SPSCRing` and
 /// returns their sum: the same work as the C baseline `spsc_baseline_transfer`, which it is measured against.

@@ -11,7 +11,7 @@ public enum WindowKind: Sendable, Hashable {
     /// Per key, runs of records less than `gap` apart; a session ends at its last record + gap.
     case session(gap: Int64)
 
-    /// The manifest's name of the kind.
+    /// The kind's name (`tumbling`, `hopping`, `sliding`, `session`), as manifests and messages write it.
     public var name: String {
         switch self {
         case .tumbling: "tumbling"
