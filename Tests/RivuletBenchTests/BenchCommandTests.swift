@@ -5,16 +5,26 @@ import RivuletTestSupport
 import Testing
 
 @Suite struct BenchCommandTests {
-    /// Runs the built `rivulet` with `arguments`; returns its status, stdout and stderr.
+    /// Runs the built `rivulet` with `arguments`; returns its status, stdout and stderr. `whileRunning`
+    /// gets the process and its stderr pipe while it runs (to read its first line, then signal it).
     static func rivulet(_ arguments: [String], whileRunning: ((Process, Pipe) throws -> Void)? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        guard let whileRunning else {
+            let r = try RivuletProcess.run(arguments, deadline: 300)
+            return (r.status, r.stdout, r.stderr)
+        }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
+        process.executableURL = URL(fileURLWithPath: RivuletProcess.binary)
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        try whileRunning?(process, err)
+        defer {
+            try? out.fileHandleForReading.close()
+            try? err.fileHandleForReading.close()
+        }
+        try whileRunning(process, err)
+        // stdout is read to its end first: the run writes little to either pipe while it is watched.
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

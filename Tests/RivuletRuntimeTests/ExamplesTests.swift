@@ -23,20 +23,8 @@ import Testing
 
     /// Runs `rivulet` with `arguments` (and `input` on stdin); returns its exit status, stderr and stdout.
     static func rivulet(_ arguments: [String], input: String? = nil) throws -> (status: Int32, stderr: String, stdout: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
-        process.arguments = arguments
-        let err = Pipe(), out = Pipe(), inPipe = Pipe()
-        process.standardError = err
-        process.standardOutput = out
-        process.standardInput = inPipe
-        try process.run()
-        inPipe.fileHandleForWriting.write(Data((input ?? "").utf8))
-        try inPipe.fileHandleForWriting.close()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stderr, stdout)
+        let r = try RivuletProcess.run(arguments, deadline: 300, input: input)
+        return (r.status, r.stderr, r.stdout)
     }
 
     @Test func thereAreExamples() {
