@@ -62,12 +62,12 @@ struct RunCommand: ParsableCommand {
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a manifest and its plugins without running anything (outputs are not touched).")
+        abstract: "Check a manifest and its plugins without running anything (nothing is written: no output, no store, no changelog).")
 
     @OptionGroup var options: ManifestOptions
 
     func run() throws {
-        let plan = try options.plan()
+        let plan = try options.plan { run, _ in run.openStores = false }
         print("\(options.manifest): ok (\(plan.nodes.count) nodes, \(plan.tasks.count) tasks, \(plan.rings.count) rings)")
         plan.close()
     }
@@ -86,7 +86,7 @@ struct DescribeCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let plan = try options.plan()
+        let plan = try options.plan { run, _ in run.openStores = false }
         print(format == .dot ? plan.describeDot() : plan.describeText(), terminator: "")
         plan.close()
     }

@@ -108,19 +108,9 @@ import Testing
 
     /// Runs the real binary on `manifest` with `RIVULET_HOST_ABI_MINOR` set (nil: the current host).
     static func rivulet(_ manifestPath: String, hostMinor: String?) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
-        process.arguments = ["run", "--quiet", manifestPath, "--plugin-path", try folder()]
-        var environment = ProcessInfo.processInfo.environment
-        environment["RIVULET_HOST_ABI_MINOR"] = hostMinor
-        process.environment = environment
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stderr)
+        let r = try RivuletProcess.run(["run", "--quiet", manifestPath, "--plugin-path", try folder()], deadline: 300,
+                                       environment: hostMinor.map { ["RIVULET_HOST_ABI_MINOR": $0] })
+        return (r.status, r.stderr)
     }
 
     /// The fixture declares min_host_minor 0 and uses last_error (1.2) and emit_derived_batch (1.1) only

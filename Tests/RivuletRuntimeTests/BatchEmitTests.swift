@@ -117,19 +117,8 @@ import Testing
 
     /// Runs the real binary with `RIVULET_HOST_ABI_MINOR` set (the host then offers a 1.0 table).
     static func rivulet(_ arguments: [String], hostMinor: String?) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["RIVULET_HOST_ABI_MINOR"] = hostMinor
-        process.environment = environment
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stderr)
+        let r = try RivuletProcess.run(arguments, deadline: 300, environment: hostMinor.map { ["RIVULET_HOST_ABI_MINOR": $0] })
+        return (r.status, r.stderr)
     }
 
     /// The shipped plugins declare min_host_minor 0 and use `emit_derived_batch` (1.1) only when the host

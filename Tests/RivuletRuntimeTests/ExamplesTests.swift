@@ -23,20 +23,8 @@ import Testing
 
     /// Runs `rivulet` with `arguments` (and `input` on stdin); returns its exit status, stderr and stdout.
     static func rivulet(_ arguments: [String], input: String? = nil) throws -> (status: Int32, stderr: String, stdout: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.productsDirectory + "/rivulet")
-        process.arguments = arguments
-        let err = Pipe(), out = Pipe(), inPipe = Pipe()
-        process.standardError = err
-        process.standardOutput = out
-        process.standardInput = inPipe
-        try process.run()
-        inPipe.fileHandleForWriting.write(Data((input ?? "").utf8))
-        try inPipe.fileHandleForWriting.close()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stderr, stdout)
+        let r = try RivuletProcess.run(arguments, deadline: 300, input: input)
+        return (r.status, r.stderr, r.stdout)
     }
 
     @Test func thereAreExamples() {
@@ -151,7 +139,7 @@ import Testing
 
 @Suite struct StreamingTests {
     /// Starts `rivulet run` on `manifest` with a pipe as stdin, writes `input` and keeps the pipe open,
-    /// reads stdout until `enough` says so (a watchdog ends a hung run after 10 s), and reports whether
+    /// reads stdout until `enough` says so (a watchdog ends a hung run after 60 s), and reports whether
     /// the run was still going then, i.e. the output did not wait for the end of input. Then closes stdin.
     static func whilePipeIsOpen(_ manifest: String, input: String, until enough: (Data) -> Bool) throws -> (output: String, stillRunning: Bool, status: Int32) {
         let scratch = Fixtures.temporaryDirectory("rivulet-streaming")
@@ -166,7 +154,7 @@ import Testing
         try process.run()
         stdin.fileHandleForWriting.write(Data(input.utf8))
         nonisolated(unsafe) let watched = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { if watched.isRunning { watched.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if watched.isRunning { watched.terminate() } }
         var received = Data()
         while !enough(received) {
             let chunk = stdout.fileHandleForReading.availableData

@@ -89,6 +89,31 @@ import Testing
         #expect(Fixtures.read(folder + "/out.csv") == "a,3\nb,1\n", "counts continue from the first process")
     }
 
+    /// `validate` and `describe` plan the manifest but never run it: no RocksDB database, changelog or
+    /// state folder is created, no output or dead-letter file, and an existing changelog is not replayed.
+    @Test func validateAndDescribeWriteNothing() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-validate")
+        let manifest = Self.manifest("rocksdb", changelog: true) + "\ndead_letters: { type: file, path: dead.jsonl }\n"
+        Fixtures.write(manifest, to: folder + "/m.yaml")
+        Fixtures.write(Self.input, to: folder + "/in.csv")
+        let before = try FileManager.default.subpathsOfDirectory(atPath: folder).sorted()
+        for command in [["validate"], ["describe"], ["describe", "--format", "dot"]] {
+            let r = try RivuletProcess.run(command + [folder + "/m.yaml", "--plugin-path", try Self.storesFolder()])
+            #expect(r.status == 0 && !r.signaled, "\(command): \(r.ending): \(r.stderr)")
+            #expect(try FileManager.default.subpathsOfDirectory(atPath: folder).sorted() == before, "\(command) wrote into the folder")
+        }
+        // A run makes the state; validating after it leaves the changelog and the database as they are.
+        #expect(try RivuletProcess.run(["run", "--quiet", folder + "/m.yaml", "--plugin-path", try Self.storesFolder()]).status == 0)
+        let changelog = folder + "/state/changelog/counts.log"
+        let logged = try #require(FileManager.default.contents(atPath: changelog))
+        let afterRun = try FileManager.default.subpathsOfDirectory(atPath: folder).sorted()
+        let r = try RivuletProcess.run(["validate", folder + "/m.yaml", "--plugin-path", try Self.storesFolder()])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stderr.contains("restor"), "validate replays no changelog: \(r.stderr)")
+        #expect(FileManager.default.contents(atPath: changelog) == logged)
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: folder).sorted() == afterRun)
+    }
+
     @Test func rocksDBFilesAreOnDiskAndReopenedByASecondProcess() throws {
         let folder = Fixtures.temporaryDirectory("rivulet-rocksdb")
         let manifest = Self.manifest("rocksdb")

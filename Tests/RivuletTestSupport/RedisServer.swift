@@ -42,16 +42,17 @@ public final class RedisServer: @unchecked Sendable {
                 lastError = error
                 continue
             }
-            // Ready when it answers PING (within 2 s).
-            for _ in 0..<100 {
-                if !p.isRunning { break }
-                if (try? Self.cli(cli, ["PING"])) == "PONG" {
-                    self.port = port
-                    self.process = p
-                    cliArguments = cli
-                    return
-                }
-                usleep(20_000)
+            // Ready when it answers PING; a server that exits (its port was taken) is retried on another.
+            var ready = false
+            waitUntil(timeout: 60, interval: 0.02) {
+                ready = p.isRunning && (try? Self.cli(cli, ["PING"])) == "PONG"
+                return ready || !p.isRunning
+            }
+            if ready {
+                self.port = port
+                self.process = p
+                cliArguments = cli
+                return
             }
             if p.isRunning { kill(p.processIdentifier, SIGKILL) }
             p.waitUntilExit()
@@ -88,6 +89,7 @@ public final class RedisServer: @unchecked Sendable {
         p.standardError = FileHandle.nullDevice
         try p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
+        try? out.fileHandleForReading.close()
         p.waitUntilExit()
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -8,7 +8,9 @@ extension Planner {
     /// Gives every instance of an operator with `stores:` its own store of each: a memory store, or a
     /// column family in the RocksDB database of the instance's task (`<state_directory>/rocksdb/<task>`),
     /// wrapped in a changelog (`<state_directory>/changelog/<store>[#i].log`) when asked — restored from
-    /// it first if the store is empty. Runs after tasks are assigned (a database per task).
+    /// it first if the store is empty. Runs after tasks are assigned (a database per task). With
+    /// `options.openStores` false (a plan only checked), a RocksDB store is a memory store instead and no
+    /// store gets its changelog: nothing is created on disk and nothing is replayed.
     func attachStores(_ plan: ExecutionPlan) throws {
         var owner: [String: String] = [:]
         for spec in manifest.operators where !spec.stores.isEmpty {
@@ -32,10 +34,12 @@ extension Planner {
                         switch storeSpec.backend {
                         case .memory(let budget):
                             store = MemoryStore(name: instanceName, budget: budget)
+                        case .rocksdb where !options.openStores:
+                            store = MemoryStore(name: instanceName, budget: .max)
                         case .rocksdb:
                             store = try RocksDBStore(name: instanceName, instance: try plan.rocksDB(task: node.taskIDs[i], directory: manifest.stateDirectory))
                         }
-                        if storeSpec.changelog {
+                        if storeSpec.changelog && options.openStores {
                             store = try LoggedStore(store, changelog: "\(manifest.stateDirectory)/changelog/\(instanceName).log",
                                                     progress: { FileHandle.standardError.write(Data(("rivulet: " + $0 + "\n").utf8)) })
                         }

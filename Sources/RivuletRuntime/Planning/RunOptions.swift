@@ -12,6 +12,10 @@ public struct RunOptions: Sendable {
     public var generatorOverride: GeneratorOverride? = nil
     /// Benchmarks: record end-to-end latency of generated records at every sink.
     public var latency: LatencyRecorder? = nil
+    /// false: a plan that is checked, never run (`rivulet validate`, `describe`) — a RocksDB store is a
+    /// throwaway memory store and no store gets its changelog, so planning creates no RocksDB database,
+    /// changelog or state folder and replays nothing. Such a plan must not be run.
+    public var openStores: Bool = true
 
     public init(batchSize: Int = 1024, ringCapacity: Int = 64, pluginSearchPaths: [String]? = nil) {
         self.batchSize = batchSize

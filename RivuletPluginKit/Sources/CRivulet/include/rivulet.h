@@ -236,8 +236,12 @@ typedef struct rv_host_api {
 
     /* ---- 1.0: configuration (valid during create) ---- */
 
-    /* The operator's configuration value for `key` as a NUL-terminated string (numbers and booleans in
-     * their YAML spelling), or NULL when absent. Owned by the host, valid until destroy. */
+    /* The operator's configuration value for `key` as a NUL-terminated string, or NULL when absent. Scalars
+     * in their YAML spelling; nested mappings under dotted keys ("rates.USD"), each mapping's own key
+     * listing its children comma-separated ("rates" -> "USD,GBP"); lists of scalars joined with ','; items
+     * of lists holding mappings or lists under their index ("routes.0.to"). The empty key "" returns the
+     * whole configuration as one JSON object, structure and scalar types kept (hosts before this reading
+     * answer NULL). Owned by the host, valid until destroy. */
     const char *(*config_get)(rv_context *ctx, const char *key);
 
     /* The user_data of the definition (operator, aggregate or function) this context was made for. Valid
@@ -293,10 +297,13 @@ typedef struct rv_host_api {
     rv_status (*emit_derived)(rv_context *ctx, uint32_t port, const rv_batch *batch, uint64_t index,
                               const rv_field *fields, uint32_t field_count);
 
-    /* ---- 1.0: state stores (declared in the manifest; valid in every callback after create) ---- */
+    /* ---- 1.0: state stores (declared in the manifest) ---- */
 
     /* Opens the store named `name` that the manifest attaches to this operator; NULL when there is none
-     * (last_error lists the attached stores). */
+     * (last_error lists the attached stores). Valid in create and every later callback; the handle is
+     * valid until destroy. A store opened in create is bound to its backing store before the first
+     * batch: store_get, store_put and store_delete in create itself answer RV_INVALID and the scans NULL
+     * (last_error says so). The other store services work in every callback after create. */
     rv_store *(*store_open)(rv_context *ctx, const char *name);
     /* Looks a key up. On RV_OK, value and value_len are host-owned until the next call on this store;
      * RV_NOT_FOUND when absent. */

@@ -1,9 +1,11 @@
-/* rv_std_c.h — the standard C operators shipped with Rivulet (mask, filter, scale). */
+/* rv_std_c.h — the standard C plugin shipped with Rivulet: operators mask, filter, scale; aggregate spread;
+ * function dmy_time. */
 #ifndef RV_STD_C_H
 #define RV_STD_C_H
 #include "rivulet.h"
 
-/* The library's entry: lists the operators `mask`, `filter` and `scale`. */
+/* The library's entry: lists the operators `mask`, `filter` and `scale`, the aggregate `spread` and the
+ * function `dmy_time`. */
 RV_EXPORT const rv_plugin_descriptor *rivulet_plugin_v1(void);
 
 #endif
