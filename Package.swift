@@ -31,16 +31,13 @@ let package = Package(
     ],
     targets: [
         // Host-internal C helpers for the hottest record loops (not part of the plugin ABI).
-        .target(name: "CRivuletHost", dependencies: [cRivulet], cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CRivuletHost", dependencies: [cRivulet]),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         // A C SPSC queue: the baseline the Swift ring buffer is measured against.
         .target(name: "CSPSCBaseline"),
         .target(
             name: "RivuletCore",
-            dependencies: [cRivulet, "CRivuletHost", .product(name: "Atomics", package: "swift-atomics")],
-            // Records, batches, codecs and readers are touched by one thread each (rings hand them over);
-            // dynamic exclusivity checks on their per-line state cost more than the checks could catch.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+            dependencies: [cRivulet, "CRivuletHost", .product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "RivuletManifest", dependencies: ["Yams"]),
         .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletWindows", "RivuletState"]),
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
@@ -54,13 +51,11 @@ let package = Package(
         // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.
         .target(name: "RivuletJoins", dependencies: [cRivulet, "RivuletCore", "RivuletState",
                                                      .product(name: "HeapModule", package: "swift-collections")]),
-        // Host-driven event-time windows and their aggregates. Its per-record state lives in raw buffers
-        // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
+        // Host-driven event-time windows and their aggregates.
         .target(
             name: "RivuletWindows",
             dependencies: [cRivulet, "RivuletCore", "RivuletManifest", .product(name: "Histogram", package: "hdrhistogram-swift"),
-                           .product(name: "HeapModule", package: "swift-collections")],
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+                           .product(name: "HeapModule", package: "swift-collections")]),
         .target(
             name: "RivuletRuntime",
             dependencies: [cRivulet, "RivuletCore", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup",

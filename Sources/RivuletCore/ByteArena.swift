@@ -14,7 +14,7 @@ public struct ByteArena {
 
     /// Chunks to free; touched only when a chunk is added and at release.
     @usableFromInline final class Chunks {
-        @usableFromInline var list: [UnsafeMutableRawPointer] = []
+        @exclusivity(unchecked) @usableFromInline var list: [UnsafeMutableRawPointer] = []
         @usableFromInline init() {}
     }
 

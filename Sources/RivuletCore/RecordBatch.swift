@@ -12,9 +12,9 @@ import CRivuletHost
 /// - Complexity: one allocation for the records, one for the field rows, one per 64 KiB of bytes.
 public final class RecordBatch: @unchecked Sendable {
     /// The schema every record of the batch follows (changed only by `rewriteInPlace`).
-    public private(set) var schema: Schema
+    @exclusivity(unchecked) public private(set) var schema: Schema
     public let capacity: Int
-    public private(set) var fieldCount: Int
+    @exclusivity(unchecked) public private(set) var fieldCount: Int
     /// Fields per record the row block was allocated for.
     @usableFromInline let rowWidth: Int
     /// The number of records appended so far.
@@ -38,7 +38,7 @@ public final class RecordBatch: @unchecked Sendable {
 
     /// Batches this one's forwarded or derived records point into; kept alive as long as this batch.
     @usableFromInline final class Parents {
-        @usableFromInline var list: [RecordBatch] = []
+        @exclusivity(unchecked) @usableFromInline var list: [RecordBatch] = []
         @usableFromInline init() {}
     }
 
@@ -205,16 +205,19 @@ public final class RecordBatch: @unchecked Sendable {
     /// and never overwritten earlier. A batch whose records are all forwarded uses none of its rows.
     public func rewriteInPlace(schema newSchema: Schema, rows: UnsafeMutablePointer<rv_field>, width: Int, bytesResolved: Bool = false) {
         precondition(canRewriteInPlace(width: width) && newSchema.count == width, "not an in-place rewrite")
-        for i in 0..<count {
-            let source = rows + i * width
-            if !bytesResolved {
+        if bytesResolved {
+            // The same loop in C (the maps' path: a row copy and two stores per record).
+            rv_host_rewrite_rows(records, fieldRows, rows, UInt32(width), count)
+        } else {
+            for i in 0..<count {
+                let source = rows + i * width
                 let valid = shareOrCopyBytes(source, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
                 precondition(valid, "a row to rewrite in place has a NULL pointer with a length")
+                let row = fieldRows + i * width
+                row.update(from: source, count: width)
+                records[i].fields = UnsafePointer(row)
+                records[i].field_count = UInt32(width)
             }
-            let row = fieldRows + i * width
-            row.update(from: source, count: width)
-            records[i].fields = UnsafePointer(row)
-            records[i].field_count = UInt32(width)
         }
         schema = newSchema
         fieldCount = width

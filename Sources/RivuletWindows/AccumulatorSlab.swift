@@ -3,10 +3,10 @@
 /// `capacity` slots; an index is valid from `allocate()` until `free(_:)`.
 final class AccumulatorSlab {
     let stride: Int
-    private(set) var base: UnsafeMutableRawPointer
-    private var capacity: Int
-    private var used = 0
-    private var freeList: [Int32] = []
+    @exclusivity(unchecked) private(set) var base: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var used = 0
+    @exclusivity(unchecked) private var freeList: [Int32] = []
 
     init(stride: Int) {
         self.stride = max(16, (stride + 15) & ~15)

@@ -13,24 +13,24 @@ import RivuletCore
 /// freed in deinit; every id used is below `count` (checked where written); a removed id has length -1
 /// until it is reused.
 final class KeyTable {
-    private var slots: UnsafeMutablePointer<Int32>
-    private var mask: Int
+    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var mask: Int
     /// Ids handed out so far (live and removed): the per-key arrays of the users span `0..<count`.
-    private(set) var count = 0
+    @exclusivity(unchecked) private(set) var count = 0
     /// Ids of removed keys, reused first.
-    private var freeIds: [Int32] = []
+    @exclusivity(unchecked) private var freeIds: [Int32] = []
     /// Bytes in `bytes` that belong to removed keys.
-    private var deadBytes = 0
+    @exclusivity(unchecked) private var deadBytes = 0
     /// Keys present now.
     var liveCount: Int { count - freeIds.count }
-    private var hashes: UnsafeMutablePointer<UInt64>
-    private var offsets: UnsafeMutablePointer<Int>
-    private var lengths: UnsafeMutablePointer<Int32>
-    private var types: UnsafeMutablePointer<UInt32>
-    private var capacity: Int
-    private var bytes: UnsafeMutablePointer<UInt8>
-    private var bytesUsed = 0
-    private var bytesCapacity: Int
+    @exclusivity(unchecked) private var hashes: UnsafeMutablePointer<UInt64>
+    @exclusivity(unchecked) private var offsets: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var lengths: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var types: UnsafeMutablePointer<UInt32>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var bytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var bytesUsed = 0
+    @exclusivity(unchecked) private var bytesCapacity: Int
 
     init() {
         mask = 1023

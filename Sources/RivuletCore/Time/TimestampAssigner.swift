@@ -44,8 +44,8 @@ public final class TimestampAssigner {
     /// After this long without input, the source's consumers treat it as idle (ms); nil: never.
     public let idleTimeout: Int64?
     /// The largest timestamp stamped so far.
-    public private(set) var maxTimestamp = Int64.min
-    private var clock: Int64 = 0
+    @exclusivity(unchecked) public private(set) var maxTimestamp = Int64.min
+    @exclusivity(unchecked) private var clock: Int64 = 0
 
     public init(origin: Origin, bound: Int64, idleTimeout: Int64? = nil) {
         self.origin = origin

@@ -11,8 +11,8 @@ import RivuletCore
 public final class PercentileAggregate: WindowAggregate {
     let field: Int
     let percentile: Double
-    private var histograms: [Histogram<UInt32>?] = []
-    private var free: [Int] = []
+    @exclusivity(unchecked) private var histograms: [Histogram<UInt32>?] = []
+    @exclusivity(unchecked) private var free: [Int] = []
 
     public init(field: Int, percentile: Double) {
         self.field = field
