@@ -11,7 +11,8 @@ import CRivuletHost
 /// `parents` for as long as this one lives, so no bytes are copied on the filter path.
 /// - Complexity: one allocation for the records, one for the field rows, one per 64 KiB of bytes.
 public final class RecordBatch: @unchecked Sendable {
-    /// The schema every record of the batch follows (changed only by `rewriteInPlace`).
+    /// The schema every record of the batch follows (changed only by `rewriteInPlace`). Like `fieldCount`,
+    /// written only while one thread builds or rewrites the batch: no dynamic exclusivity checks.
     @exclusivity(unchecked) public private(set) var schema: Schema
     public let capacity: Int
     @exclusivity(unchecked) public private(set) var fieldCount: Int
@@ -37,6 +38,7 @@ public final class RecordBatch: @unchecked Sendable {
     }
 
     /// Batches this one's forwarded or derived records point into; kept alive as long as this batch.
+    /// (Appended to by the building thread only: no dynamic exclusivity checks.)
     @usableFromInline final class Parents {
         @exclusivity(unchecked) @usableFromInline var list: [RecordBatch] = []
         @usableFromInline init() {}

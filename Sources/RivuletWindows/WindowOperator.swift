@@ -28,11 +28,13 @@ public final class WindowOperator: StreamOperator {
     public let out: OutputPort
     public let late: OutputPort
     /// Where late records go when `late` is not connected.
-    @exclusivity(unchecked) public var deadLetters: DeadLetterRoute?
+    public var deadLetters: DeadLetterRoute?
     let inputSchema: Schema
 
     let keys = KeyTable()
     let slab: AccumulatorSlab
+    // The `@exclusivity(unchecked)` properties are per-record state, used by the operator's thread only:
+    // they skip the runtime's dynamic exclusivity checks (about 75 instructions each, per access) (docs/ARCHITECTURE.md, "Hot state").
     @exclusivity(unchecked) var entries: [WindowEntry] = []
     @exclusivity(unchecked) var queue = FireQueue()
     /// The operator's event-time watermark.

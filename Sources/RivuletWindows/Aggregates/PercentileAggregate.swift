@@ -11,6 +11,7 @@ import RivuletCore
 public final class PercentileAggregate: WindowAggregate {
     let field: Int
     let percentile: Double
+    // Side tables touched per record by the operator's thread only: no dynamic exclusivity checks.
     @exclusivity(unchecked) private var histograms: [Histogram<UInt32>?] = []
     @exclusivity(unchecked) private var free: [Int] = []
 

@@ -11,6 +11,7 @@ public final class TopAggregate: WindowAggregate {
     let count: Int
     let integer: Bool
     /// Per label: the exact integer sum (integer measures) and the double sum (float measures).
+    // Side tables touched per record by the operator's thread only: no dynamic exclusivity checks.
     @exclusivity(unchecked) private var tables: [[[UInt8]: (integer: Int64, double: Double)]?] = []
     @exclusivity(unchecked) private var free: [Int] = []
     @exclusivity(unchecked) private var text: [UInt8] = []
