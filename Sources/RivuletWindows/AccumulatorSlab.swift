@@ -1,7 +1,7 @@
 // AccumulatorSlab: fixed-size accumulator slots for every live window, in one growing 16-byte-aligned block.
 /// Slots of `stride` bytes addressed by index; freed slots are reused. Unsafe code: `base` is owned, holds
 /// `capacity` slots; an index is valid from `allocate()` until `free(_:)`. Used by its operator's thread only:
-/// its fields are `@exclusivity(unchecked)`, without the runtime's dynamic exclusivity checks (about 75 instructions each, per access).
+/// its fields are `@exclusivity(unchecked)` (no dynamic exclusivity checks, ~75 instructions per access).
 final class AccumulatorSlab {
     let stride: Int
     @exclusivity(unchecked) private(set) var base: UnsafeMutableRawPointer

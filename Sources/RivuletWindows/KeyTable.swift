@@ -11,8 +11,8 @@ import RivuletCore
 ///
 /// Unsafe code: `slots`, `hashes`, `offsets`, `lengths` and `bytes` are raw buffers owned by this table,
 /// freed in deinit; every id used is below `count` (checked where written); a removed id has length -1
-/// until it is reused. Used by its operator's thread only: its fields are `@exclusivity(unchecked)`, without
-/// the runtime's dynamic exclusivity checks (about 75 instructions each, per access).
+/// until it is reused. Used by its operator's thread only: its fields are `@exclusivity(unchecked)` (no dynamic
+/// exclusivity checks, ~75 instructions per access).
 final class KeyTable {
     @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) private var mask: Int

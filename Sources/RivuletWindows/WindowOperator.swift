@@ -33,8 +33,8 @@ public final class WindowOperator: StreamOperator {
 
     let keys = KeyTable()
     let slab: AccumulatorSlab
-    // The `@exclusivity(unchecked)` properties are per-record state, used by the operator's thread only:
-    // they skip the runtime's dynamic exclusivity checks (about 75 instructions each, per access) (docs/ARCHITECTURE.md, "Hot state").
+    // The `@exclusivity(unchecked)` properties are per-record state, used by the operator's thread only: they
+    // skip the runtime's dynamic exclusivity checks, ~75 instructions per access (docs/ARCHITECTURE.md).
     @exclusivity(unchecked) var entries: [WindowEntry] = []
     @exclusivity(unchecked) var queue = FireQueue()
     /// The operator's event-time watermark.

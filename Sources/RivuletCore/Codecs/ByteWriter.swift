@@ -7,7 +7,7 @@ public final class ByteWriter {
     public let path: String
     private let fd: Int32
     private let ownsDescriptor: Bool
-    // Touched per field by the writer's thread only: no dynamic exclusivity checks (about 75 instructions each).
+    // Touched per field by the writer's thread only: no dynamic exclusivity checks (~75 instructions each).
     @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
     private let capacity: Int
     @exclusivity(unchecked) private var used = 0

@@ -21,7 +21,7 @@ public final class LineReader {
     private let fd: Int32
     private let ownsDescriptor: Bool
     // The `@exclusivity(unchecked)` properties are per-line state, used by the source's thread only: they
-    // skip the runtime's dynamic exclusivity checks (about 75 instructions each, per access) (docs/ARCHITECTURE.md, "Hot state").
+    // skip the runtime's dynamic exclusivity checks, ~75 instructions per access (docs/ARCHITECTURE.md).
     @exclusivity(unchecked) private var buffer: UnsafeMutableRawPointer
     @exclusivity(unchecked) private var capacity: Int
     @exclusivity(unchecked) private var start = 0
