@@ -31,16 +31,13 @@ let package = Package(
     ],
     targets: [
         // Host-internal C helpers for the hottest record loops (not part of the plugin ABI).
-        .target(name: "CRivuletHost", dependencies: [cRivulet], cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CRivuletHost", dependencies: [cRivulet]),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         // A C SPSC queue: the baseline the Swift ring buffer is measured against.
         .target(name: "CSPSCBaseline"),
         .target(
             name: "RivuletCore",
-            dependencies: [cRivulet, "CRivuletHost", .product(name: "Atomics", package: "swift-atomics")],
-            // Records, batches, codecs and readers are touched by one thread each (rings hand them over);
-            // dynamic exclusivity checks on their per-line state cost more than the checks could catch.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+            dependencies: [cRivulet, "CRivuletHost", .product(name: "Atomics", package: "swift-atomics")]),
         // The execution layer: operators and their output ports, the edges between them (fused, ring,
         // partitioned), the exclusive-batch rule, input gates with their watermark valve, and the task loop.
         .target(name: "RivuletExecution", dependencies: [cRivulet, "RivuletCore", "RivuletHashing", .product(name: "Atomics", package: "swift-atomics")]),
@@ -62,13 +59,11 @@ let package = Package(
         // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.
         .target(name: "RivuletJoins", dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletState",
                                                      .product(name: "HeapModule", package: "swift-collections")]),
-        // Host-driven event-time windows and their aggregates. Its per-record state lives in raw buffers
-        // and plain arrays touched by one thread: dynamic exclusivity checks cost more than the work here.
+        // Host-driven event-time windows and their aggregates.
         .target(
             name: "RivuletWindows",
             dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletHashing", .product(name: "Histogram", package: "hdrhistogram-swift"),
-                           .product(name: "HeapModule", package: "swift-collections")],
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+                           .product(name: "HeapModule", package: "swift-collections")]),
         .target(
             name: "RivuletRuntime",
             dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup", "RivuletHashing",

@@ -12,9 +12,9 @@ public struct ByteArena {
         @usableFromInline var remaining: Int
     }
 
-    /// Chunks to free; touched only when a chunk is added and at release.
+    /// Chunks to free; touched only when a chunk is added and at release (by one thread: unchecked).
     @usableFromInline final class Chunks {
-        @usableFromInline var list: [UnsafeMutableRawPointer] = []
+        @exclusivity(unchecked) @usableFromInline var list: [UnsafeMutableRawPointer] = []
         @usableFromInline init() {}
     }
 

@@ -11,10 +11,11 @@ import CRivuletHost
 /// `parents` for as long as this one lives, so no bytes are copied on the filter path.
 /// - Complexity: one allocation for the records, one for the field rows, one per 64 KiB of bytes.
 public final class RecordBatch: @unchecked Sendable {
-    /// The schema every record of the batch follows (changed only by `rewriteInPlace`).
-    public private(set) var schema: Schema
+    /// The schema every record of the batch follows (changed only by `rewriteInPlace`). Like `fieldCount`,
+    /// written only while one thread builds or rewrites the batch: no dynamic exclusivity checks.
+    @exclusivity(unchecked) public private(set) var schema: Schema
     public let capacity: Int
-    public private(set) var fieldCount: Int
+    @exclusivity(unchecked) public private(set) var fieldCount: Int
     /// Fields per record the row block was allocated for.
     @usableFromInline let rowWidth: Int
     /// The number of records appended so far.
@@ -38,8 +39,9 @@ public final class RecordBatch: @unchecked Sendable {
     }
 
     /// Batches this one's forwarded or derived records point into; kept alive as long as this batch.
+    /// (Appended to by the building thread only: no dynamic exclusivity checks.)
     @usableFromInline final class Parents {
-        @usableFromInline var list: [RecordBatch] = []
+        @exclusivity(unchecked) @usableFromInline var list: [RecordBatch] = []
         @usableFromInline init() {}
     }
 
@@ -206,16 +208,19 @@ public final class RecordBatch: @unchecked Sendable {
     /// and never overwritten earlier. A batch whose records are all forwarded uses none of its rows.
     public func rewriteInPlace(schema newSchema: Schema, rows: UnsafeMutablePointer<rv_field>, width: Int, bytesResolved: Bool = false) {
         precondition(canRewriteInPlace(width: width) && newSchema.count == width, "not an in-place rewrite")
-        for i in 0..<count {
-            let source = rows + i * width
-            if !bytesResolved {
+        if bytesResolved {
+            // The same loop in C (the maps' path: a row copy and two stores per record).
+            rv_host_rewrite_rows(records, fieldRows, rows, UInt32(width), count)
+        } else {
+            for i in 0..<count {
+                let source = rows + i * width
                 let valid = shareOrCopyBytes(source, width, parentFields: records[i].fields, parentCount: Int(records[i].field_count))
                 precondition(valid, "a row to rewrite in place has a NULL pointer with a length")
+                let row = fieldRows + i * width
+                row.update(from: source, count: width)
+                records[i].fields = UnsafePointer(row)
+                records[i].field_count = UInt32(width)
             }
-            let row = fieldRows + i * width
-            row.update(from: source, count: width)
-            records[i].fields = UnsafePointer(row)
-            records[i].field_count = UInt32(width)
         }
         schema = newSchema
         fieldCount = width

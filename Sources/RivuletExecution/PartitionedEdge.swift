@@ -15,7 +15,8 @@ public final class PartitionedEdge: Edge {
     /// The targets keep state per key (stores): records without a key all go to instance 0, so their
     /// state stays in one place; otherwise they are spread round-robin.
     let keylessToFirst: Bool
-    private var roundRobin = 0
+    /// Touched per key-less record by one thread (the sender's): no dynamic exclusivity check.
+    @exclusivity(unchecked) private var roundRobin = 0
 
     public init(name: String, rings: [RingEdge], field: Int? = nil, keylessToFirst: Bool = false) {
         precondition(!rings.isEmpty, "a partitioned edge feeds at least one ring")

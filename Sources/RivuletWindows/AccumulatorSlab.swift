@@ -1,12 +1,13 @@
 // AccumulatorSlab: fixed-size accumulator slots for every live window, in one growing 16-byte-aligned block.
 /// Slots of `stride` bytes addressed by index; freed slots are reused. Unsafe code: `base` is owned, holds
-/// `capacity` slots; an index is valid from `allocate()` until `free(_:)`.
+/// `capacity` slots; an index is valid from `allocate()` until `free(_:)`. Used by its operator's thread only:
+/// its fields are `@exclusivity(unchecked)` (no dynamic exclusivity checks, ~75 instructions per access).
 final class AccumulatorSlab {
     let stride: Int
-    private(set) var base: UnsafeMutableRawPointer
-    private var capacity: Int
-    private var used = 0
-    private var freeList: [Int32] = []
+    @exclusivity(unchecked) private(set) var base: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var used = 0
+    @exclusivity(unchecked) private var freeList: [Int32] = []
 
     init(stride: Int) {
         self.stride = max(16, (stride + 15) & ~15)

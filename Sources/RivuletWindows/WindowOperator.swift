@@ -33,35 +33,37 @@ public final class WindowOperator: StreamOperator {
 
     let keys = KeyTable()
     let slab: AccumulatorSlab
-    var entries: [WindowEntry] = []
-    var queue = FireQueue()
+    // The `@exclusivity(unchecked)` properties are per-record state, used by the operator's thread only: they
+    // skip the runtime's dynamic exclusivity checks, ~75 instructions per access (docs/ARCHITECTURE.md).
+    @exclusivity(unchecked) var entries: [WindowEntry] = []
+    @exclusivity(unchecked) var queue = FireQueue()
     /// The operator's event-time watermark.
-    public private(set) var watermark = Int64.min
+    @exclusivity(unchecked) public private(set) var watermark = Int64.min
     /// The last watermark passed downstream.
-    var propagated = Int64.min
+    @exclusivity(unchecked) var propagated = Int64.min
     /// Benchmarks (`rivulet bench` with a latency recorder): results carry the source position of the
     /// record that last raised the watermark or changed a window, so the latency probe measures each
     /// result from the due time of the record that completed (or updated) it. Otherwise results have no
     /// position (partition and offset -1), as new records.
-    public var stampsResultPositions = false
-    var resultPosition: (partition: Int32, offset: Int64) = (-1, -1)
+    @exclusivity(unchecked) public var stampsResultPositions = false
+    @exclusivity(unchecked) var resultPosition: (partition: Int32, offset: Int64) = (-1, -1)
     /// The watermark written on emitted records (the one before the advance that fired them).
-    var emissionWatermark = Int64.min
+    @exclusivity(unchecked) var emissionWatermark = Int64.min
     /// Aligned windows (tumbling, hopping) by key and start; plus the last one used per key (a cache).
-    var aligned: [AlignedWindowID: Int32] = [:]
-    var lastStart: [Int64] = []
-    var lastEntry: [Int32] = []
+    @exclusivity(unchecked) var aligned: [AlignedWindowID: Int32] = [:]
+    @exclusivity(unchecked) var lastStart: [Int64] = []
+    @exclusivity(unchecked) var lastEntry: [Int32] = []
     /// Session windows: the live sessions of each key.
-    var sessions: [[Int32]] = []
+    @exclusivity(unchecked) var sessions: [[Int32]] = []
     /// Sliding windows: each key's panes (records of one distinct time) and windows, by time, ascending.
-    var panes: [[(time: Int64, entry: Int32)]] = []
-    var slidingWindows: [[(time: Int64, entry: Int32)]] = []
+    @exclusivity(unchecked) var panes: [[(time: Int64, entry: Int32)]] = []
+    @exclusivity(unchecked) var slidingWindows: [[(time: Int64, entry: Int32)]] = []
     /// Live windows and panes of each key: a key whose count falls to 0 is forgotten (its id reused), so
     /// memory follows the open windows, not every key ever seen.
-    var keyEntries: [Int32] = []
+    @exclusivity(unchecked) var keyEntries: [Int32] = []
     /// Windows fired and emitted, records routed late.
-    public private(set) var windowsFired = 0
-    public private(set) var lateRecords = 0
+    @exclusivity(unchecked) public private(set) var windowsFired = 0
+    @exclusivity(unchecked) public private(set) var lateRecords = 0
     /// Windows and panes held now (their accumulators): bounded by what the watermark has not closed.
     public var openEntries: Int { slab.inUse }
 

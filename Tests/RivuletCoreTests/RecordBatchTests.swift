@@ -93,6 +93,39 @@ import Testing
         #expect(batch.record(at: 2).pointee.field_count == 1)
     }
 
+    /// The maps' path (bytes already resolved) copies the rows in C: as one block when they lie apart from
+    /// the batch's own rows, row by row in ascending order (as `memmove`) when they overlap them. Either way
+    /// record i ends with row i, in its own row block, and keeps its time and position.
+    @Test func rewriteInPlaceWithResolvedBytesCopiesEveryRow() {
+        let three = Schema(["a", "b", "c"].map { FieldDefinition(name: $0, type: .i64) })
+        let two = Schema(["x", "y"].map { FieldDefinition(name: $0, type: .i64) })
+        for n in [3, 5, 64] {  // 96, 160, 2048 bytes of new rows: whole 64-byte blocks and 16-byte rests
+            for overlapping in [false, true] {
+                let batch = RecordBatch(schema: three, capacity: n)
+                for i in 0..<n {
+                    let r = batch.appendEmpty(timestamp: Int64(i), partition: 0, offset: Int64(i))
+                    for f in 0..<3 { batch.setField(r, f, .integer(Int64(100 * i + f))) }
+                }
+                batch.setExclusive(true)
+                let apart = UnsafeMutablePointer<rv_field>.allocate(capacity: 2 * n)
+                defer { apart.deallocate() }
+                for k in 0..<(2 * n) { apart[k] = .integer(Int64(-k)) }
+                // Overlapping: the new rows start at record 1's old row (the values the row-by-row copy reads).
+                let rows = overlapping ? batch.fieldRows + 3 : apart
+                let expected = (0..<(2 * n)).map { rows[$0].value.i64 }
+                batch.rewriteInPlace(schema: two, rows: rows, width: 2, bytesResolved: true)
+                #expect(batch.fieldCount == 2 && batch.schema.fields.map(\.name) == ["x", "y"])
+                for i in 0..<n {
+                    let record = batch.record(at: i).pointee
+                    #expect(record.field_count == 2 && record.fields == UnsafePointer(batch.fieldRows + 2 * i))
+                    #expect([batch.field(i, 0).value.i64, batch.field(i, 1).value.i64] == [expected[2 * i], expected[2 * i + 1]],
+                            "n \(n), overlapping \(overlapping), record \(i)")
+                    #expect(record.timestamp == Int64(i) && record.offset == Int64(i))
+                }
+            }
+        }
+    }
+
     /// Rows whose string field is NULL with a length: appending derived rows stops at the first such row
     /// (the rows before it are appended), and resolving deferred rows names it. NULL with length 0 is an
     /// empty string, not an error.

@@ -25,4 +25,11 @@ size_t rv_host_append_derived(rv_record *out_records, int64_t *out_watermarks, r
  * that is not one of records[k]'s own fields (same pointer and length), or n when there is none. */
 size_t rv_host_first_foreign_row(const rv_record *records, const rv_field *rows, uint32_t width, size_t start, size_t n);
 
+/* Gives records 0..<n new field rows in the batch's own row block: row i (the `width` fields at rows + i * width)
+ * is copied to own_rows + i * width and record i gets fields = own_rows + i * width, field_count = width.
+ * The rows are copied as one block when the two ranges are apart, else row by row with memmove in
+ * ascending order (what the Swift loop did). RecordBatch.rewriteInPlace's loop once the rows' bytes are
+ * resolved; the caller guarantees what that method documents (the rows fit, nothing else reads the records). */
+void rv_host_rewrite_rows(rv_record *records, rv_field *own_rows, const rv_field *rows, uint32_t width, size_t n);
+
 #endif

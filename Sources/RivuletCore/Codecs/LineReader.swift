@@ -20,18 +20,25 @@ public final class LineReader {
     public let path: String
     private let fd: Int32
     private let ownsDescriptor: Bool
-    private var buffer: UnsafeMutableRawPointer
-    private var capacity: Int
-    private var start = 0
-    private var end = 0
-    private var eof = false
+    // The `@exclusivity(unchecked)` properties are per-line state, used by the source's thread only: they
+    // skip the runtime's dynamic exclusivity checks, ~75 instructions per access (docs/ARCHITECTURE.md).
+    @exclusivity(unchecked) private var buffer: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var end = 0
+    @exclusivity(unchecked) private var eof = false
     /// The CSV delimiter when records are CSV (quotes are then significant), else nil.
     private let csvDelimiter: UInt8?
     private let limits: CSVRecordLimits
     /// 1-based number of the physical line where the record last returned starts.
-    public private(set) var lineNumber = 0
+    public var lineNumber: Int { recordLine }
     /// Why the line last returned was cut (a quote opened in it is never closed), or nil.
-    public private(set) var unclosedQuote: UnclosedQuote?
+    public var unclosedQuote: UnclosedQuote? { recordCut }
+    // The stored values behind the public getters, which sources read per record from another module:
+    // there, direct access to a stored property would come with that module's dynamic exclusivity check.
+    @exclusivity(unchecked) private var recordLine = 0
+    @exclusivity(unchecked) private var recordCut: UnclosedQuote?
+    @exclusivity(unchecked) private var recordLines = 0
 
     /// Why a quoted CSV cell counts as never closed.
     public enum UnclosedQuote: Sendable, Equatable {
@@ -43,7 +50,7 @@ public final class LineReader {
         case malformedClose
     }
     /// Physical lines handed out so far (a multi-line CSV record counts all its lines).
-    private var consumedLines = 0
+    @exclusivity(unchecked) private var consumedLines = 0
     /// Reads a pipe or terminal (stdin): more input may take any time to come.
     public let isStream: Bool
     /// For files: the file's identity when opened and the bytes read since, to see it change under us.
@@ -69,9 +76,9 @@ public final class LineReader {
         var newlines = 0
         var firstNewline = -1
     }
-    private var scan = Scan()
+    @exclusivity(unchecked) private var scan = Scan()
     /// A record end found by `hasBufferedLine`, handed out by the next `next()`.
-    private var pending: Found?
+    @exclusivity(unchecked) private var pending: Found?
 
     private struct Found {
         /// Absolute offsets into `buffer`: the line ends at `lineEnd`, the next starts at `consumed`.
@@ -292,10 +299,10 @@ public final class LineReader {
         let line = UnsafeRawBufferPointer(start: buffer + start, count: last - start)
         lastRecord = (start, found.lines > 1 ? start + scan.firstNewline : -1)
         start = found.consumed
-        lineNumber = consumedLines + 1
+        recordLine = consumedLines + 1
         consumedLines += found.lines
-        lineCount = found.lines
-        unclosedQuote = found.cut
+        recordLines = found.lines
+        recordCut = found.cut
         scan = Scan()
         pending = nil
         return line
@@ -305,21 +312,21 @@ public final class LineReader {
     public var linesConsumed: Int { consumedLines }
 
     /// Physical lines of the record last returned.
-    public private(set) var lineCount = 0
+    public var lineCount: Int { recordLines }
     /// Where the record last returned starts in the buffer, and its first newline (-1: one line).
-    private var lastRecord = (start: 0, firstNewline: -1)
+    @exclusivity(unchecked) private var lastRecord = (start: 0, firstNewline: -1)
 
     /// Takes back the record last returned, when it spans lines, but its first line: that line is
     /// returned (valid until the next `next()`), and the next `next()` reads from the line after it.
     /// For a multi-line CSV record that does not decode: its quotes may pair wrongly (an unclosed quote
     /// closed lines later by a stray one), so only its first line is given up and the rest is read again.
     public func rereadAfterFirstLine() -> UnsafeRawBufferPointer? {
-        guard lineCount > 1, lastRecord.firstNewline >= 0 else { return nil }
+        guard recordLines > 1, lastRecord.firstNewline >= 0 else { return nil }
         var last = lastRecord.firstNewline
         if last > lastRecord.start && buffer.load(fromByteOffset: last - 1, as: UInt8.self) == UInt8(ascii: "\r") { last -= 1 }
         start = lastRecord.firstNewline + 1
-        consumedLines = lineNumber
-        lineCount = 1
+        consumedLines = recordLine
+        recordLines = 1
         scan = Scan()
         pending = nil
         return UnsafeRawBufferPointer(start: buffer + lastRecord.start, count: last - lastRecord.start)

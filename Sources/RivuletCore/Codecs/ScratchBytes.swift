@@ -1,8 +1,9 @@
 // ScratchBytes: a growable byte buffer for unquoted CSV cells.
-/// A growable byte buffer for unquoted CSV cells. Owns its memory (freed in deinit).
+/// A growable byte buffer for unquoted CSV cells. Owns its memory (freed in deinit). Used per byte by its
+/// decoder's thread only: its fields are `@exclusivity(unchecked)` (no dynamic exclusivity checks).
 final class ScratchBytes {
-    private(set) var bytes: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    @exclusivity(unchecked) private(set) var bytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
 
     init() {
         capacity = 256

@@ -43,9 +43,10 @@ public final class TimestampAssigner {
     public let bound: Int64
     /// After this long without input, the source's consumers treat it as idle (ms); nil: never.
     public let idleTimeout: Int64?
-    /// The largest timestamp stamped so far.
-    public private(set) var maxTimestamp = Int64.min
-    private var clock: Int64 = 0
+    /// The largest timestamp stamped so far. (Updated per record by the source's thread only: no dynamic
+    /// exclusivity checks.)
+    @exclusivity(unchecked) public private(set) var maxTimestamp = Int64.min
+    @exclusivity(unchecked) private var clock: Int64 = 0
 
     public init(origin: Origin, bound: Int64, idleTimeout: Int64? = nil) {
         self.origin = origin

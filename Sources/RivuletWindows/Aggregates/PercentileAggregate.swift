@@ -11,8 +11,9 @@ import RivuletCore
 public final class PercentileAggregate: WindowAggregate {
     let field: Int
     let percentile: Double
-    private var histograms: [Histogram<UInt32>?] = []
-    private var free: [Int] = []
+    // Side tables touched per record by the operator's thread only: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var histograms: [Histogram<UInt32>?] = []
+    @exclusivity(unchecked) private var free: [Int] = []
 
     public init(field: Int, percentile: Double) {
         self.field = field

@@ -11,11 +11,12 @@ public final class TopAggregate: WindowAggregate {
     let count: Int
     let integer: Bool
     /// Per label: the exact integer sum (integer measures) and the double sum (float measures).
-    private var tables: [[[UInt8]: (integer: Int64, double: Double)]?] = []
-    private var free: [Int] = []
-    private var text: [UInt8] = []
+    // Side tables touched per record by the operator's thread only: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var tables: [[[UInt8]: (integer: Int64, double: Double)]?] = []
+    @exclusivity(unchecked) private var free: [Int] = []
+    @exclusivity(unchecked) private var text: [UInt8] = []
     /// The last result's bytes, stable until the next `result` (an Array's buffer may not be escaped).
-    private var resultBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 1)
+    @exclusivity(unchecked) private var resultBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 1)
 
     public init(label: Int, measure: Int, measureType: FieldType, count: Int) {
         self.label = label
