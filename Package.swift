@@ -40,7 +40,8 @@ let package = Package(
             dependencies: [cRivulet, "CRivuletHost", .product(name: "Atomics", package: "swift-atomics")]),
         // The execution layer: operators and their output ports, the edges between them (fused, ring,
         // partitioned), the exclusive-batch rule, input gates with their watermark valve, and the task loop.
-        .target(name: "RivuletExecution", dependencies: [cRivulet, "RivuletCore", "RivuletHashing", .product(name: "Atomics", package: "swift-atomics")]),
+        .target(
+            name: "RivuletExecution", dependencies: [cRivulet, "RivuletCore", "RivuletHashing", .product(name: "Atomics", package: "swift-atomics")]),
         // The one 64-bit FNV-1a (key partitioning, the memory store's slots, the window key table). No
         // dependencies: the state layer hashes keys without taking in the record model.
         .target(name: "RivuletHashing"),
@@ -57,23 +58,36 @@ let package = Package(
         // External lookups (Redis through hiredis) with a local LRU + TTL cache.
         .target(name: "RivuletLookup", dependencies: ["CHiredis", cRivulet, "RivuletCore", "RivuletExecution"]),
         // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.
-        .target(name: "RivuletJoins", dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletState",
-                                                     .product(name: "HeapModule", package: "swift-collections")]),
+        .target(
+            name: "RivuletJoins",
+            dependencies: [
+                cRivulet, "RivuletCore", "RivuletExecution", "RivuletState",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
         // Host-driven event-time windows and their aggregates.
         .target(
             name: "RivuletWindows",
-            dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletHashing", .product(name: "Histogram", package: "hdrhistogram-swift"),
-                           .product(name: "HeapModule", package: "swift-collections")]),
+            dependencies: [
+                cRivulet, "RivuletCore", "RivuletExecution", "RivuletHashing", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
         .target(
             name: "RivuletRuntime",
-            dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins", "RivuletLookup", "RivuletHashing",
-                           .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "Atomics", package: "swift-atomics")]),
+            dependencies: [
+                cRivulet, "RivuletCore", "RivuletExecution", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins",
+                "RivuletLookup", "RivuletHashing",
+                .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "Atomics", package: "swift-atomics"),
+            ]),
         // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML. Also the Swift
         // side of `rivulet bench ring` (SwiftRingTransfer), shared with the benchmark suite.
         .target(name: "RivuletBench", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         // `rivulet run --metrics-port`: the plan's counters through swift-metrics, served as Prometheus text on loopback.
-        .target(name: "RivuletPrometheus", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "CoreMetrics", package: "swift-metrics"),
-                                                          .product(name: "Prometheus", package: "swift-prometheus")]),
+        .target(
+            name: "RivuletPrometheus",
+            dependencies: [
+                "RivuletRuntime", "RivuletCore", .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .executableTarget(
             name: "RivuletCLI",
             dependencies: [
@@ -82,7 +96,9 @@ let package = Package(
             ]),
         // Shipped plugins.
         .target(name: "RivuletStdC", dependencies: [cRivulet], path: "plugins/c/rv_std_c"),
-        .target(name: "RivuletStdSwift", dependencies: [.product(name: "RivuletPluginKit", package: "RivuletPluginKit")], path: "plugins/swift/rv_std_swift"),
+        .target(
+            name: "RivuletStdSwift", dependencies: [.product(name: "RivuletPluginKit", package: "RivuletPluginKit")],
+            path: "plugins/swift/rv_std_swift"),
         // `swift package benchmark`: throughput, ratios to C baselines and mallocs per batch, with thresholds.
         .executableTarget(
             name: "RivuletBenchmarks",
@@ -93,17 +109,28 @@ let package = Package(
             path: "Benchmarks/RivuletBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Tests.
-        .target(name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletExecution", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"], path: "Tests/RivuletTestSupport"),
-        .testTarget(name: "RivuletCoreTests", dependencies: [cRivulet, "RivuletCore", "RivuletTestSupport", "CSPSCBaseline",
-                                                          .product(name: "RivuletPluginKit", package: "RivuletPluginKit")]),
+        .target(
+            name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletExecution", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"],
+            path: "Tests/RivuletTestSupport"),
+        .testTarget(
+            name: "RivuletCoreTests",
+            dependencies: [
+                cRivulet, "RivuletCore", "RivuletTestSupport", "CSPSCBaseline",
+                .product(name: "RivuletPluginKit", package: "RivuletPluginKit"),
+            ]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
-        .testTarget(name: "RivuletBenchTests", dependencies: ["RivuletBench", "RivuletPrometheus", "RivuletRuntime", "RivuletTestSupport", "RivuletCore", "RivuletManifest"]),
+        .testTarget(
+            name: "RivuletBenchTests",
+            dependencies: ["RivuletBench", "RivuletPrometheus", "RivuletRuntime", "RivuletTestSupport", "RivuletCore", "RivuletManifest"]),
         .testTarget(name: "RivuletPluginsTests", dependencies: [cRivulet, "RivuletPlugins", "RivuletTestSupport"]),
         // Nothing lost, nothing crashes: the `rivulet` binary and the manifest loader fed out-of-range numbers,
         // hostile YAML, odd plugin files and fuzzed manifests.
         .testTarget(name: "RivuletRobustnessTests", dependencies: ["RivuletManifest", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",
-            dependencies: ["RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "RivuletExecution", cRivulet, "RivuletState", "RivuletJoins", "RivuletLookup"]),
+            dependencies: [
+                "RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "RivuletExecution",
+                cRivulet, "RivuletState", "RivuletJoins", "RivuletLookup",
+            ]),
     ]
 )

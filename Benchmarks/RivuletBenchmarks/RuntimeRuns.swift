@@ -22,14 +22,15 @@ enum RuntimeRuns {
     /// The baseline of the runtime benchmarks: a generator of `records` records (1,000 keys, seed 42,
     /// batches of 1,024) straight into a null sink — what reading alone costs.
     static func generatorOnly(records: Int) throws -> Manifest {
-        try Manifest.parse(yaml: """
-            name: generator-only
-            sources:
-              gen: { type: generator, count: \(records), keys: 1000, seed: 42, batch_size: \(recordsPerBatch) }
-            sinks:
-              out: { type: "null" }
-            edges: [gen -> out]
-            """, file: PackagePaths.benchmarksFolder + "/generator-only.yaml")
+        try Manifest.parse(
+            yaml: """
+                name: generator-only
+                sources:
+                  gen: { type: generator, count: \(records), keys: 1000, seed: 42, batch_size: \(recordsPerBatch) }
+                sinks:
+                  out: { type: "null" }
+                edges: [gen -> out]
+                """, file: PackagePaths.benchmarksFolder + "/generator-only.yaml")
     }
 
     /// Plans and runs `manifest` unmeasured; returns its summary and its records in with their time.

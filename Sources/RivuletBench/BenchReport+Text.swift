@@ -35,8 +35,10 @@ extension BenchReport {
     public var text: String {
         var lines: [String] = []
         lines.append("rivulet bench \(headline)")
-        lines.append(String(format: "warm-up %.1f s, measured %.2f s of %.2f s; batches of %d, rings of %d%@", settings.warmupSeconds,
-                            measuredSeconds, totalSeconds, settings.batchSize, settings.ringCapacity, settings.nullSinks ? ", sinks discarded" : ""))
+        lines.append(
+            String(
+                format: "warm-up %.1f s, measured %.2f s of %.2f s; batches of %d, rings of %d%@", settings.warmupSeconds,
+                measuredSeconds, totalSeconds, settings.batchSize, settings.ringCapacity, settings.nullSinks ? ", sinks discarded" : ""))
         if runs.count > 1 {
             lines.append("runs: " + runs.map { Self.rate($0) }.joined(separator: ", ") + " (the median run is reported)")
         }
@@ -46,34 +48,42 @@ extension BenchReport {
         lines.append(String(format: "memory      %.1f MB peak resident", Double(peakMemoryBytes) / 1_048_576))
         if deadLetters > 0 { lines.append("dead letters \(deadLetters)") }
         if let l = latency {
-            lines.append("latency     p50 \(Self.micros(l.p50))  p90 \(Self.micros(l.p90))  p99 \(Self.micros(l.p99))  p99.9 \(Self.micros(l.p999))  max \(Self.micros(l.max))  (\(l.count) records)")
+            lines.append(
+                "latency     p50 \(Self.micros(l.p50))  p90 \(Self.micros(l.p90))  p99 \(Self.micros(l.p99))  p99.9 \(Self.micros(l.p999))  max \(Self.micros(l.max))  (\(l.count) records)"
+            )
         }
         lines.append("")
         let width = max(20, operators.map { $0.node.count + 4 }.max() ?? 0)
-        lines.append(Self.pad("node", width) + Self.pad("role", 10) + Self.pad("in", 14, right: true) + Self.pad("out", 14, right: true)
-                     + Self.pad("errors", 10, right: true))
+        lines.append(
+            Self.pad("node", width) + Self.pad("role", 10) + Self.pad("in", 14, right: true) + Self.pad("out", 14, right: true)
+                + Self.pad("errors", 10, right: true))
         for o in operators {
             let name = operators.filter { $0.node == o.node }.count > 1 ? "\(o.node)#\(o.instance)" : o.node
-            lines.append(Self.pad(name, width) + Self.pad(o.role, 10) + Self.pad(o.role == "source" ? "" : Self.rate(o.recordsInPerSecond), 14, right: true)
-                         + Self.pad(o.role == "sink" && o.recordsOut == 0 ? "" : Self.rate(o.recordsOutPerSecond), 14, right: true)
-                         + Self.pad("\(o.errors)", 10, right: true))
+            lines.append(
+                Self.pad(name, width) + Self.pad(o.role, 10) + Self.pad(o.role == "source" ? "" : Self.rate(o.recordsInPerSecond), 14, right: true)
+                    + Self.pad(o.role == "sink" && o.recordsOut == 0 ? "" : Self.rate(o.recordsOutPerSecond), 14, right: true)
+                    + Self.pad("\(o.errors)", 10, right: true))
         }
         if !rings.isEmpty {
             lines.append("")
             let w = max(24, rings.map { $0.label.count + 2 }.max() ?? 0)
-            lines.append(Self.pad("ring", w) + Self.pad("records", 14, right: true) + Self.pad("occupancy mean/max", 22, right: true)
-                         + Self.pad("producer blocked", 18, right: true))
+            lines.append(
+                Self.pad("ring", w) + Self.pad("records", 14, right: true) + Self.pad("occupancy mean/max", 22, right: true)
+                    + Self.pad("producer blocked", 18, right: true))
             for r in rings {
-                lines.append(Self.pad(r.label, w) + Self.pad(Self.rate(r.recordsPerSecond), 14, right: true)
-                             + Self.pad(String(format: "%.0f%% / %.0f%%", r.meanOccupancy * 100, r.maxOccupancy * 100), 22, right: true)
-                             + Self.pad(String(format: "%.1f%%", r.blockedFraction * 100), 18, right: true))
+                lines.append(
+                    Self.pad(r.label, w) + Self.pad(Self.rate(r.recordsPerSecond), 14, right: true)
+                        + Self.pad(String(format: "%.0f%% / %.0f%%", r.meanOccupancy * 100, r.maxOccupancy * 100), 22, right: true)
+                        + Self.pad(String(format: "%.1f%%", r.blockedFraction * 100), 18, right: true))
             }
         }
         if !stores.isEmpty {
             lines.append("")
             for s in stores {
-                lines.append(String(format: "store %@ (%@): %lld keys, %.1f MB, %lld commits, mean %.1f µs", s.name, s.owner, s.keys,
-                                    Double(s.bytes) / 1_048_576, s.commits, s.meanCommitMicroseconds))
+                lines.append(
+                    String(
+                        format: "store %@ (%@): %lld keys, %.1f MB, %lld commits, mean %.1f µs", s.name, s.owner, s.keys,
+                        Double(s.bytes) / 1_048_576, s.commits, s.meanCommitMicroseconds))
             }
         }
         for n in notes { lines.append("note: \(n)") }

@@ -17,8 +17,10 @@ public struct BenchReport: Codable, Sendable {
         public var ringCapacity: Int
         public var nullSinks: Bool
 
-        public init(manifest: String, events: Int?, keys: Int?, rate: Double?, warmupSeconds: Double, intervalSeconds: Double,
-                    batchSize: Int, ringCapacity: Int, nullSinks: Bool) {
+        public init(
+            manifest: String, events: Int?, keys: Int?, rate: Double?, warmupSeconds: Double, intervalSeconds: Double,
+            batchSize: Int, ringCapacity: Int, nullSinks: Bool
+        ) {
             self.manifest = manifest
             self.events = events
             self.keys = keys

@@ -33,13 +33,18 @@ public struct BenchRunner {
         var base = samples.first { $0.seconds >= settings.warmupSeconds } ?? samples[0]
         if base.seconds < settings.warmupSeconds || end.seconds - base.seconds < settings.intervalSeconds {
             if settings.warmupSeconds > 0 {
-                notes.append(String(format: "the run (%.2f s) was not longer than the warm-up (%.2f s): measured from the start; give more --events", end.seconds, settings.warmupSeconds))
+                notes.append(
+                    String(
+                        format: "the run (%.2f s) was not longer than the warm-up (%.2f s): measured from the start; give more --events", end.seconds,
+                        settings.warmupSeconds))
             }
             base = samples[0]
         }
         let measured = max(end.seconds - base.seconds, 1e-9)
         if measured < 1 {
-            notes.append(String(format: "only %.2f s were measured after the warm-up: give more --events (or a lower --warmup) for steadier figures", measured))
+            notes.append(
+                String(format: "only %.2f s were measured after the warm-up: give more --events (or a lower --warmup) for steadier figures", measured)
+            )
         }
         let inRecords = end.snapshot.sourceRecords - base.snapshot.sourceRecords
         let outRecords = end.snapshot.sinkRecords - base.snapshot.sinkRecords
@@ -62,17 +67,19 @@ public struct BenchRunner {
                 blockedFraction: min(1, Double(e.blockedNanoseconds - b.blockedNanoseconds) / 1e9 / measured))
         }
         let stores = end.snapshot.stores.map { s in
-            BenchReport.Store(name: s.name, owner: s.owner, keys: s.keys, bytes: s.bytes, commits: s.commits,
-                              meanCommitMicroseconds: s.commits == 0 ? 0 : Double(s.commitNanoseconds) / Double(s.commits) / 1000)
+            BenchReport.Store(
+                name: s.name, owner: s.owner, keys: s.keys, bytes: s.bytes, commits: s.commits,
+                meanCommitMicroseconds: s.commits == 0 ? 0 : Double(s.commitNanoseconds) / Double(s.commits) / 1000)
         }
         var timeline: [BenchReport.Point] = []
         let all = samples + [end]
         for k in 1..<all.count where all[k].seconds > all[k - 1].seconds {
             let dt = all[k].seconds - all[k - 1].seconds
-            timeline.append(.init(
-                seconds: all[k].seconds,
-                recordsInPerSecond: Double(all[k].snapshot.sourceRecords - all[k - 1].snapshot.sourceRecords) / dt,
-                recordsOutPerSecond: Double(all[k].snapshot.sinkRecords - all[k - 1].snapshot.sinkRecords) / dt))
+            timeline.append(
+                .init(
+                    seconds: all[k].seconds,
+                    recordsInPerSecond: Double(all[k].snapshot.sourceRecords - all[k - 1].snapshot.sourceRecords) / dt,
+                    recordsOutPerSecond: Double(all[k].snapshot.sinkRecords - all[k - 1].snapshot.sinkRecords) / dt))
         }
         var latencyReport: BenchReport.Latency?
         if let latency {
@@ -80,7 +87,8 @@ public struct BenchRunner {
             if h.totalCount > 0 {
                 latencyReport = Self.latency(h, unstamped: latency.unstamped)
             } else {
-                notes.append("no latency: no generated record reached a sink after the warm-up (\(latency.unstamped) records carried no generator stamp)")
+                notes.append(
+                    "no latency: no generated record reached a sink after the warm-up (\(latency.unstamped) records carried no generator stamp)")
             }
         } else {
             notes.append("no latency: it is measured for paced generated records only (give --events and --rate)")
@@ -118,14 +126,16 @@ public struct BenchRunner {
 
     static func machine() -> BenchReport.Machine {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown"
         var name = utsname()
         uname(&name)
         func field<T>(_ t: T) -> String {
             withUnsafeBytes(of: t) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         }
-        return .init(cpu: model, cores: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory,
-                     system: "\(field(name.sysname)) \(field(name.release)) \(field(name.machine))")
+        return .init(
+            cpu: model, cores: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory,
+            system: "\(field(name.sysname)) \(field(name.release)) \(field(name.machine))")
     }
 }

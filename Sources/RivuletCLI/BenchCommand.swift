@@ -27,18 +27,21 @@ struct BenchCommand: ParsableCommand {
                 """)
 
         @OptionGroup var options: ManifestOptions
-        @Option(parsing: .unconditional, help: Limit.events.help("Replace every source with a generator of its shape producing this many records"),
-                transform: Limit.events.option)
+        @Option(
+            parsing: .unconditional, help: Limit.events.help("Replace every source with a generator of its shape producing this many records"),
+            transform: Limit.events.option)
         var events: Int?
         @Option(parsing: .unconditional, help: Limit.keys.help("Distinct keys of generated records"), transform: Limit.keys.option)
         var keys: Int = 1000
-        @Option(parsing: .unconditional, help: Limit.rate.help("Pace each generator at this many records/s (measures latency)"),
-                transform: Limit.rate.numberOption)
+        @Option(
+            parsing: .unconditional, help: Limit.rate.help("Pace each generator at this many records/s (measures latency)"),
+            transform: Limit.rate.numberOption)
         var rate: Double?
         @Option(parsing: .unconditional, help: Limit.seed.help("Seed of the generated records"), transform: Limit.seed.unsignedOption)
         var seed: UInt64 = 42
-        @Option(parsing: .unconditional, help: Limit.warmup.help("Seconds excluded from the measurement at the start"),
-                transform: Limit.warmup.numberOption)
+        @Option(
+            parsing: .unconditional, help: Limit.warmup.help("Seconds excluded from the measurement at the start"),
+            transform: Limit.warmup.numberOption)
         var warmup: Double = 1.0
         @Option(parsing: .unconditional, help: Limit.interval.help("Seconds between samples of the counters"), transform: Limit.interval.numberOption)
         var interval: Double = 0.1
@@ -94,19 +97,24 @@ struct BenchCommand: ParsableCommand {
 
     struct Ring: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Move Int64 values between two threads through the Swift SPSCRing and through a C SPSC queue with cached indices, alternating, in the same run.")
+            abstract:
+                "Move Int64 values between two threads through the Swift SPSCRing and through a C SPSC queue with cached indices, alternating, in the same run."
+        )
 
         @Option(parsing: .unconditional, help: Limit.ringCount.help("Values per run"), transform: Limit.ringCount.option)
         var count: Int = 50_000_000
         @Option(parsing: .unconditional, help: Limit.runs.help("Runs of each (median reported)"), transform: Limit.runs.option)
         var runs: Int = 5
-        @Option(parsing: .unconditional, help: Limit.ringBenchCapacity.help("Ring capacity, a power of two"),
-                transform: Limit.ringBenchCapacity.option)
+        @Option(
+            parsing: .unconditional, help: Limit.ringBenchCapacity.help("Ring capacity, a power of two"),
+            transform: Limit.ringBenchCapacity.option)
         var capacity: Int = 4096
 
         func validate() throws {
             // The C baseline indexes its slots with a mask: it is only correct for a power of two.
-            guard capacity & (capacity - 1) == 0 else { throw ValidationError("--capacity must be a power of two (1, 2, 4, … 1048576), got \(capacity)") }
+            guard capacity & (capacity - 1) == 0 else {
+                throw ValidationError("--capacity must be a power of two (1, 2, 4, … 1048576), got \(capacity)")
+            }
         }
 
         func run() throws {
@@ -155,8 +163,10 @@ struct BenchCommand: ParsableCommand {
                 }
             }
             let rate = BenchCommand.median(rates)
-            print(String(format: "%@: %.1f M records/s (median of %d runs, %.2f cores busy)", options.manifest,
-                         rate / 1e6, runs, BenchCommand.median(cpu)))
+            print(
+                String(
+                    format: "%@: %.1f M records/s (median of %d runs, %.2f cores busy)", options.manifest,
+                    rate / 1e6, runs, BenchCommand.median(cpu)))
             if baseline {
                 let c = BenchCommand.median(cRates)
                 print(String(format: "plain C loop, same work: %.1f M records/s; ratio rivulet / C: %.2f", c / 1e6, rate / c))

@@ -8,7 +8,9 @@ struct ManifestOptions: ParsableArguments {
     @Argument(help: "The manifest (YAML) describing the topology.")
     var manifest: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a manifest value: PATH=VALUE, e.g. sources.payments.path=/data/today.csv.", valueName: "PATH=VALUE"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override a manifest value: PATH=VALUE, e.g. sources.payments.path=/data/today.csv.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
     @Option(help: "Extra folders searched for plugins named by library (before the defaults).")
@@ -52,7 +54,8 @@ struct ManifestOptions: ParsableArguments {
 
 enum PluginSearch {
     static func defaults(manifest: String) -> [String] {
-        RivuletRuntimeDefaults.pluginSearchPaths(manifestDirectory: (URL(fileURLWithPath: manifest).standardizedFileURL.deletingLastPathComponent().path))
+        RivuletRuntimeDefaults.pluginSearchPaths(
+            manifestDirectory: (URL(fileURLWithPath: manifest).standardizedFileURL.deletingLastPathComponent().path))
     }
 }
 

@@ -41,8 +41,9 @@ struct PluginsCommand: ParsableCommand {
         var includes: [String] = []
 
         func run() throws {
-            guard let header = include ?? CPluginBuilder.findIncludeDirectory(from: Bundle.main.bundlePath)
-                ?? CPluginBuilder.findIncludeDirectory(from: FileManager.default.currentDirectoryPath)
+            guard
+                let header = include ?? CPluginBuilder.findIncludeDirectory(from: Bundle.main.bundlePath)
+                    ?? CPluginBuilder.findIncludeDirectory(from: FileManager.default.currentDirectoryPath)
             else {
                 printError("rivulet: cannot find rivulet.h; pass --include <folder>")
                 throw ExitCode(ExitStatus.invalid)

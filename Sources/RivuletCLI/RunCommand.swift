@@ -9,16 +9,19 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a topology until its sources end.",
-        discussion: "Exit status: 0 all records processed; 3 completed with dead-lettered records; 1 the run failed; 2 the manifest or a plugin is invalid; 130/143 stopped by SIGINT/SIGTERM (the first one stops gracefully: everything read is processed and written; a second one stops at once).")
+        discussion:
+            "Exit status: 0 all records processed; 3 completed with dead-lettered records; 1 the run failed; 2 the manifest or a plugin is invalid; 130/143 stopped by SIGINT/SIGTERM (the first one stops gracefully: everything read is processed and written; a second one stops at once)."
+    )
 
     @OptionGroup var options: ManifestOptions
 
     @Flag(help: "Print neither the progress line nor the summary.")
     var quiet = false
 
-    @Option(parsing: .unconditional,
-            help: Limit.metricsPort.help("Serve Prometheus metrics at http://127.0.0.1:<port>/metrics while running (0: any free port)"),
-            transform: Limit.metricsPort.option)
+    @Option(
+        parsing: .unconditional,
+        help: Limit.metricsPort.help("Serve Prometheus metrics at http://127.0.0.1:<port>/metrics while running (0: any free port)"),
+        transform: Limit.metricsPort.option)
     var metricsPort: Int?
 
     func run() throws {
@@ -38,11 +41,13 @@ struct RunCommand: ParsableCommand {
         defer { signals.uninstall() }
         let summary: RunSummary
         do {
-            summary = try plan.run(progress: showProgress ? { p in
-                let rate = p.elapsed > 0 ? Double(p.recordsIn) / p.elapsed : 0
-                let line = String(format: "\r%6.1fs  in: %lld  out: %lld  %.0f records/s   ", p.elapsed, p.recordsIn, p.recordsOut, rate)
-                FileHandle.standardError.write(Data(line.utf8))
-            } : nil)
+            summary = try plan.run(
+                progress: showProgress
+                    ? { p in
+                        let rate = p.elapsed > 0 ? Double(p.recordsIn) / p.elapsed : 0
+                        let line = String(format: "\r%6.1fs  in: %lld  out: %lld  %.0f records/s   ", p.elapsed, p.recordsIn, p.recordsOut, rate)
+                        FileHandle.standardError.write(Data(line.utf8))
+                    } : nil)
         } catch {
             if showProgress { printError("") }
             printError("rivulet: run failed: \(error)")

@@ -26,14 +26,18 @@ final class StopSignals: @unchecked Sendable {
                 }
                 let name = StopSignals.name(signo)
                 if count == 1 {
-                    FileHandle.standardError.write(Data("\nrivulet: \(name): stopping — sources end their input here; everything read is processed and written (\(name) again to stop at once)\n".utf8))
+                    FileHandle.standardError.write(
+                        Data(
+                            "\nrivulet: \(name): stopping — sources end their input here; everything read is processed and written (\(name) again to stop at once)\n"
+                                .utf8))
                     plan.requestStop()
                 } else {
                     plan.abort("stopped at once by a second \(name): records in flight were not written and stores were not committed")
                     // A task blocked in a system call (a sink writing to a pipe nobody reads) cannot see the
                     // abort: a second signal must still end the process, so it exits a second later regardless.
                     DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
-                        FileHandle.standardError.write(Data("rivulet: \(name) again: a task is blocked (an output nobody reads?); exiting now\n".utf8))
+                        FileHandle.standardError.write(
+                            Data("rivulet: \(name) again: a task is blocked (an output nobody reads?); exiting now\n".utf8))
                         _exit(128 + signo)
                     }
                 }

@@ -167,8 +167,10 @@ public final class RecordBatch: @unchecked Sendable {
                 indexes, next, n, &needsCopy)
             if needsCopy != 0 {
                 let source = parent.records + offset + (indexes.map { Int($0[next - 1]) } ?? (next - 1))
-                if !shareOrCopyBytes(row0 + (next - 1) * width, width, parentFields: source.pointee.fields,
-                                     parentCount: Int(source.pointee.field_count)) {
+                if !shareOrCopyBytes(
+                    row0 + (next - 1) * width, width, parentFields: source.pointee.fields,
+                    parentCount: Int(source.pointee.field_count))
+                {
                     next -= 1
                     break
                 }
@@ -250,7 +252,9 @@ public final class RecordBatch: @unchecked Sendable {
     /// Returns false when a field is NULL with a non-zero length (never the parent's own): the row is
     /// invalid, and fields before it may already point at copies.
     @inline(__always)
-    private func shareOrCopyBytes(_ row: UnsafeMutablePointer<rv_field>, _ width: Int, parentFields: UnsafePointer<rv_field>?, parentCount: Int) -> Bool {
+    private func shareOrCopyBytes(_ row: UnsafeMutablePointer<rv_field>, _ width: Int, parentFields: UnsafePointer<rv_field>?, parentCount: Int)
+        -> Bool
+    {
         for i in 0..<width {
             let type = row[i].type
             guard type == RV_TYPE_STRING || type == RV_TYPE_BYTES, row[i].len > 0 else { continue }
@@ -258,7 +262,10 @@ public final class RecordBatch: @unchecked Sendable {
             let length = row[i].len
             if let parentFields {
                 if i < parentCount, parentFields[i].value.ptr == bytes, parentFields[i].len == length,
-                   parentFields[i].type == RV_TYPE_STRING || parentFields[i].type == RV_TYPE_BYTES { continue }
+                    parentFields[i].type == RV_TYPE_STRING || parentFields[i].type == RV_TYPE_BYTES
+                {
+                    continue
+                }
                 var shared = false
                 for k in 0..<parentCount where parentFields[k].value.ptr == bytes && parentFields[k].len == length {
                     if parentFields[k].type == RV_TYPE_STRING || parentFields[k].type == RV_TYPE_BYTES {

@@ -1,7 +1,7 @@
 // DeadLetterSink: where records that failed (to decode, or in an operator) go, with the reason.
 import CRivulet
-import RivuletCore
 import Foundation
+import RivuletCore
 
 /// Receives failed records. Shared by every task, so implementations are thread-safe.
 public protocol DeadLetterSink: AnyObject, Sendable {

@@ -14,10 +14,12 @@ import RivuletCore
 /// per-record path costs no exclusivity check and no retain/release.
 public final class OutputPort {
     public let name: String
-    public private(set) var schema: Schema
+    /// Written only while the operator is created, read per batch (by the port's thread only): unchecked.
+    @exclusivity(unchecked) public private(set) var schema: Schema
     public let batchCapacity: Int
     /// Where flushed batches go.
-    public private(set) var edges: [Edge] = []
+    /// Written only while planning, read per batch (by the port's thread only): unchecked.
+    @exclusivity(unchecked) public private(set) var edges: [Edge] = []
 
     @usableFromInline struct State {
         @usableFromInline var current: Unmanaged<RecordBatch>?
@@ -151,8 +153,9 @@ public final class OutputPort {
             next = try withBatch { batch in
                 let n = min(count - next, batch.capacity - batch.count)
                 let start = batch.count
-                let appended = batch.appendDerivedRows(from: parent, offset: offset, indexes: indexes.map { $0 + next },
-                                                       rows: rows + next * fieldCount, count: n)
+                let appended = batch.appendDerivedRows(
+                    from: parent, offset: offset, indexes: indexes.map { $0 + next },
+                    rows: rows + next * fieldCount, count: n)
                 capWatermarks(batch, from: start)
                 complete = appended == n
                 return next + appended

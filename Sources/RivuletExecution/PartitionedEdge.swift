@@ -40,7 +40,8 @@ public final class PartitionedEdge: Edge {
         if let field {
             var f = r.fields[field]
             let isBytes = FieldType(rawValue: f.type).map(\.isBytesLike) ?? false
-            let h = isBytes
+            let h =
+                isBytes
                 ? Self.hash(f.value.ptr, count: Int(f.len))
                 : withUnsafeBytes(of: &f.value.i64) { Self.hash($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 8) }
             return Int(h % UInt64(n))

@@ -19,8 +19,10 @@ public class JoinOperator: StreamOperator {
     /// The time of the record being handled (the merged order's clock).
     var now = Int64.min
 
-    init(name: String, outputSchema: Schema, left: Schema, right: Schema, rightFirstOnTies: Bool, batchCapacity: Int,
-         deadLetters: DeadLetterRoute) {
+    init(
+        name: String, outputSchema: Schema, left: Schema, right: Schema, rightFirstOnTies: Bool, batchCapacity: Int,
+        deadLetters: DeadLetterRoute
+    ) {
         self.name = name
         self.deadLetters = deadLetters
         out = OutputPort(name: "out", schema: outputSchema, batchCapacity: batchCapacity)
@@ -44,9 +46,10 @@ public class JoinOperator: StreamOperator {
 
     public func process(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws {
         let late = port == 0 ? lateLeft : lateRight
-        try sync.accept(batch, port: port, cap: watermarkCap,
-                        late: { try late.forward(from: batch, index: $0) },
-                        release: { try self.release($0) })
+        try sync.accept(
+            batch, port: port, cap: watermarkCap,
+            late: { try late.forward(from: batch, index: $0) },
+            release: { try self.release($0) })
         try commitState()
     }
 

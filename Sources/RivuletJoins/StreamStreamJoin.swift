@@ -32,16 +32,19 @@ public final class StreamStreamJoin: JoinOperator {
     private var buffer: [UInt8] = []
     public private(set) var pairs = 0
 
-    public init(name: String, kind: JoinKind, left: Schema, right: Schema, leftKey: Int, rightKey: Int,
-                within: Int64, grace: Int64, batchCapacity: Int, deadLetters: DeadLetterRoute)
-    {
+    public init(
+        name: String, kind: JoinKind, left: Schema, right: Schema, leftKey: Int, rightKey: Int,
+        within: Int64, grace: Int64, batchCapacity: Int, deadLetters: DeadLetterRoute
+    ) {
         self.kind = kind
         self.within = within
         self.grace = grace
         keys = [leftKey, rightKey]
         counts = [left.count, right.count]
         let joined = JoinOperator.joinedSchema(left: left, right: right, skip: [])
-        super.init(name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity, deadLetters: deadLetters)
+        super.init(
+            name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity,
+            deadLetters: deadLetters)
     }
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {

@@ -23,9 +23,10 @@ public final class StreamTableJoin: JoinOperator {
 
     /// `rightTime`: the table's event-time field, if it has one: the time of an update, not a value of the
     /// table (left out of the output and of the tombstone test).
-    public init(name: String, kind: JoinKind, left: Schema, right: Schema, leftKey: Int, rightKey: Int, rightTime: Int?,
-                batchCapacity: Int, deadLetters: DeadLetterRoute)
-    {
+    public init(
+        name: String, kind: JoinKind, left: Schema, right: Schema, leftKey: Int, rightKey: Int, rightTime: Int?,
+        batchCapacity: Int, deadLetters: DeadLetterRoute
+    ) {
         self.kind = kind
         self.leftKey = leftKey
         self.rightKey = rightKey
@@ -33,13 +34,16 @@ public final class StreamTableJoin: JoinOperator {
         leftCount = left.count
         let joined = JoinOperator.joinedSchema(left: left, right: right, skip: Set([rightKey] + (rightTime.map { [$0] } ?? [])))
         rightFields = joined.rightFields
-        super.init(name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: true, batchCapacity: batchCapacity, deadLetters: deadLetters)
+        super.init(
+            name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: true, batchCapacity: batchCapacity,
+            deadLetters: deadLetters)
     }
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
         if port == 1 {
             guard let key = RowCodec.key(record, field: rightKey) else {
-                try deadLetters.send(record, schema: batch.schema, reason: "table update without a key (\(batch.schema.fields[rightKey].name) is empty)")
+                try deadLetters.send(
+                    record, schema: batch.schema, reason: "table update without a key (\(batch.schema.fields[rightKey].name) is empty)")
                 return
             }
             if RowCodec.isTombstone(record, fields: rightFields) {

@@ -82,7 +82,9 @@ public final class TableOperator: StreamOperator {
         changes += 1
         let output = try out.batchForAppending()
         let source = batch.record(at: index).pointee
-        let i = stampsResultPositions ? output.appendEmpty(timestamp: time, partition: source.partition, offset: source.offset)
+        let i =
+            stampsResultPositions
+            ? output.appendEmpty(timestamp: time, partition: source.partition, offset: source.offset)
             : output.appendEmpty(timestamp: time)
         Self.row(of: stored).withUnsafeBytes { RowCodec.decode($0, count: allFields.count, into: output, index: i, first: 0) }
         output.setKey(i, fromField: key)

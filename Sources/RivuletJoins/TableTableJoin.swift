@@ -30,9 +30,10 @@ public final class TableTableJoin: JoinOperator {
 
     /// `leftTime`/`rightTime`: each table's event-time field, if any: the time of an update, not a value
     /// (left out of the output and of the tombstone test).
-    public init(name: String, kind: JoinKind, left: Schema, right: Schema, leftPK: Int, leftFK: Int, rightKey: Int,
-                leftTime: Int?, rightTime: Int?, batchCapacity: Int, deadLetters: DeadLetterRoute)
-    {
+    public init(
+        name: String, kind: JoinKind, left: Schema, right: Schema, leftPK: Int, leftFK: Int, rightKey: Int,
+        leftTime: Int?, rightTime: Int?, batchCapacity: Int, deadLetters: DeadLetterRoute
+    ) {
         self.kind = kind
         self.leftPK = leftPK
         self.leftFK = leftFK
@@ -43,7 +44,9 @@ public final class TableTableJoin: JoinOperator {
         for f in leftFields { leftOut.append(left.fields[f]) }
         let joined = JoinOperator.joinedSchema(left: leftOut, right: right, skip: Set([rightKey] + (rightTime.map { [$0] } ?? [])))
         rightFields = joined.rightFields
-        super.init(name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity, deadLetters: deadLetters)
+        super.init(
+            name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity,
+            deadLetters: deadLetters)
     }
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
@@ -85,11 +88,12 @@ public final class TableTableJoin: JoinOperator {
     private func refresh(_ pk: [UInt8]) throws {
         let left = leftRows[pk]
         let right = left.flatMap { rightRows[$0.fk] } ?? (leftFK == leftPK ? rightRows[pk] : nil)
-        let now: (left: [UInt8]?, right: [UInt8]?)? = switch kind {
-        case .inner: left != nil && right != nil ? (left?.row, right) : nil
-        case .left: left != nil ? (left?.row, right) : nil
-        case .outer: left != nil || right != nil ? (left?.row, right) : nil
-        }
+        let now: (left: [UInt8]?, right: [UInt8]?)? =
+            switch kind {
+            case .inner: left != nil && right != nil ? (left?.row, right) : nil
+            case .left: left != nil ? (left?.row, right) : nil
+            case .outer: left != nil || right != nil ? (left?.row, right) : nil
+            }
         let before = emitted[pk]
         switch (before, now) {
         case (nil, nil): return

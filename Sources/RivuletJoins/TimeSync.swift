@@ -46,9 +46,10 @@ final class TimeSync {
 
     /// Takes a batch from `port`: late records go to `late`, the rest wait; then releases whatever the
     /// watermark (raised by the records' own, capped by the other input) allows, in order, to `release`.
-    func accept(_ batch: RecordBatch, port: Int, cap: Int64, late: (Int) throws -> Void,
-                release: (Pending) throws -> Void) throws
-    {
+    func accept(
+        _ batch: RecordBatch, port: Int, cap: Int64, late: (Int) throws -> Void,
+        release: (Pending) throws -> Void
+    ) throws {
         for j in 0..<batch.count {
             let own = batch.watermarkBefore(j)
             let t = batch.record(at: j).pointee.timestamp

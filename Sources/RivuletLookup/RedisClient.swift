@@ -176,8 +176,9 @@ public final class RedisClient {
         disconnect()
         guard refused, let failure = error as? LookupError, !failure.isRejection else { return error }
         let reason = failure.message.replacingOccurrences(of: "redis \(address): ", with: "")
-        return LookupError("redis \(address): the server closed the TLS session before its first reply (\(reason)): it refused it "
-            + "(does it require a client certificate? cert_file, key_file)", rejection: true)
+        return LookupError(
+            "redis \(address): the server closed the TLS session before its first reply (\(reason)): it refused it "
+                + "(does it require a client certificate? cert_file, key_file)", rejection: true)
     }
 
     /// The next reply: from hiredis' own socket reads, or over TLS from the bytes fed to its reader.

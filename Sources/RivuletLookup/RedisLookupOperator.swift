@@ -35,10 +35,11 @@ public final class RedisLookupOperator: StreamOperator {
     let dropMissing: Bool
     public private(set) var stats = LookupStats()
 
-    public init(name: String, client: RedisClient, inputSchema: Schema, keyField: Int, prefix: String, command: Command,
-                fields: [(name: String, type: FieldType)], cache: LRUCache, batchLimit: Int, onError: OnError,
-                dropMissing: Bool, batchCapacity: Int, deadLetters: DeadLetterRoute)
-    {
+    public init(
+        name: String, client: RedisClient, inputSchema: Schema, keyField: Int, prefix: String, command: Command,
+        fields: [(name: String, type: FieldType)], cache: LRUCache, batchLimit: Int, onError: OnError,
+        dropMissing: Bool, batchCapacity: Int, deadLetters: DeadLetterRoute
+    ) {
         self.name = name
         self.deadLetters = deadLetters
         self.client = client
@@ -114,11 +115,12 @@ public final class RedisLookupOperator: StreamOperator {
                         }
                         continue
                     }
-                    let found: Found = switch reply {
-                    case .list(let values): values.allSatisfy { $0 == nil } ? nil : values
-                    case .bytes(let value): [value]
-                    default: nil
-                    }
+                    let found: Found =
+                        switch reply {
+                        case .list(let values): values.allSatisfy { $0 == nil } ? nil : values
+                        case .bytes(let value): [value]
+                        default: nil
+                        }
                     results[key] = .some(found)
                     cache.put(key, found.map(Self.encode), now: now)
                 }
@@ -126,7 +128,9 @@ public final class RedisLookupOperator: StreamOperator {
                 throw failure
             } catch {
                 let reason = "\(error)"
-                if onError == .fail || (error as? LookupError)?.isRejection == true { throw OperatorFailure(node: name, message: "lookup failed: \(reason)") }
+                if onError == .fail || (error as? LookupError)?.isRejection == true {
+                    throw OperatorFailure(node: name, message: "lookup failed: \(reason)")
+                }
                 for key in chunk { failures[key] = reason }
             }
         }
@@ -141,8 +145,9 @@ public final class RedisLookupOperator: StreamOperator {
             }
             if let reason = failures[key] {
                 stats.failedRecords += 1
-                try deadLetters.send(batch.record(at: j), schema: inputSchema,
-                                      reason: "lookup of \(String(decoding: key, as: UTF8.self)) failed: \(reason)")
+                try deadLetters.send(
+                    batch.record(at: j), schema: inputSchema,
+                    reason: "lookup of \(String(decoding: key, as: UTF8.self)) failed: \(reason)")
                 continue
             }
             let found = results[key] ?? nil

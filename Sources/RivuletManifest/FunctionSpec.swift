@@ -16,9 +16,10 @@ public struct FunctionSpec: Sendable, Hashable {
     public var output: String
 
     /// Creates a function description.
-    public init(library: String, symbol: String, args: [FFIType], returns: FFIType, arguments: [FunctionArgument],
-                output: String)
-    {
+    public init(
+        library: String, symbol: String, args: [FFIType], returns: FFIType, arguments: [FunctionArgument],
+        output: String
+    ) {
         self.library = library
         self.symbol = symbol
         self.args = args

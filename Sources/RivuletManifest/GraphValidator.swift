@@ -41,7 +41,10 @@ struct GraphValidator {
         var first: [String: NodeDeclaration] = [:]
         for declaration in declarations {
             if let earlier = first[declaration.name] {
-                error(declaration.location, "'\(declaration.name)' is declared twice: as \(earlier.role.withArticle) (line \(earlier.location.line)) and as \(declaration.role.withArticle)")
+                error(
+                    declaration.location,
+                    "'\(declaration.name)' is declared twice: as \(earlier.role.withArticle) (line \(earlier.location.line)) and as \(declaration.role.withArticle)"
+                )
             } else {
                 first[declaration.name] = declaration
             }

@@ -30,9 +30,10 @@ public struct JoinSpec: Sendable, Hashable {
     /// stream_table: the store holding the table (default: in memory).
     public var store: String?
 
-    public init(kind: Kind, emit: Emit, leftKey: String, rightKey: String, leftPrimaryKey: String? = nil,
-                within: Int64? = nil, grace: Int64 = 0, store: String? = nil)
-    {
+    public init(
+        kind: Kind, emit: Emit, leftKey: String, rightKey: String, leftPrimaryKey: String? = nil,
+        within: Int64? = nil, grace: Int64 = 0, store: String? = nil
+    ) {
         self.kind = kind
         self.emit = emit
         self.leftKey = leftKey

@@ -229,7 +229,8 @@ public enum Limit: String, CaseIterable, Sendable {
             return "\(ms)ms"
         case .bytes:
             let bytes = Int64(value)
-            for (suffix, size) in [("TB", Int64(1) << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)] where bytes >= size && bytes % size == 0 {
+            for (suffix, size) in [("TB", Int64(1) << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)] where bytes >= size && bytes % size == 0
+            {
                 return "\(bytes / size)\(suffix)"
             }
             return bytes == 1 ? "1 byte" : "\(bytes) bytes"

@@ -42,10 +42,11 @@ public struct LookupSpec: Sendable, Hashable {
     /// TLS to the server; nil: plain TCP.
     public var tls: LookupTLSSpec?
 
-    public init(host: String, port: Int, key: String, keyPrefix: String, command: Command, fields: [FieldSpec],
-                cacheEntries: Int, cacheBytes: Int, cacheTTL: Int64, batch: Int, timeout: Int64, onError: OnError, onMissing: OnMissing,
-                username: String? = nil, password: PasswordSpec? = nil, tls: LookupTLSSpec? = nil)
-    {
+    public init(
+        host: String, port: Int, key: String, keyPrefix: String, command: Command, fields: [FieldSpec],
+        cacheEntries: Int, cacheBytes: Int, cacheTTL: Int64, batch: Int, timeout: Int64, onError: OnError, onMissing: OnMissing,
+        username: String? = nil, password: PasswordSpec? = nil, tls: LookupTLSSpec? = nil
+    ) {
         self.username = username
         self.password = password
         self.tls = tls

@@ -13,9 +13,10 @@ public struct LookupTLSSpec: Sendable, Hashable {
     /// Where each setting is written, by key (`ca_file`…), for errors found when the files are loaded.
     public var settingLocations: [String: SourceLocation]
 
-    public init(caFile: String?, certFile: String?, keyFile: String?, serverName: String?, location: SourceLocation,
-                settingLocations: [String: SourceLocation] = [:])
-    {
+    public init(
+        caFile: String?, certFile: String?, keyFile: String?, serverName: String?, location: SourceLocation,
+        settingLocations: [String: SourceLocation] = [:]
+    ) {
         self.caFile = caFile
         self.certFile = certFile
         self.keyFile = keyFile

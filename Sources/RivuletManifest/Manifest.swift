@@ -30,9 +30,10 @@ public struct Manifest: Sendable, Hashable {
     public var warnings: [ManifestWarning] = []
 
     /// Creates a manifest from parts (for tests and tools; `load` and `parse` are the validated way).
-    public init(name: String, file: String, directory: String, plugins: [PluginSpec] = [], sources: [SourceSpec] = [],
-                operators: [OperatorSpec] = [], sinks: [SinkSpec] = [], edges: [EdgeSpec] = [], deadLetters: SinkSpec? = nil)
-    {
+    public init(
+        name: String, file: String, directory: String, plugins: [PluginSpec] = [], sources: [SourceSpec] = [],
+        operators: [OperatorSpec] = [], sinks: [SinkSpec] = [], edges: [EdgeSpec] = [], deadLetters: SinkSpec? = nil
+    ) {
         self.name = name
         self.file = file
         self.directory = directory
@@ -98,8 +99,9 @@ public struct Manifest: Sendable, Hashable {
             errors += PathClashCheck.errors([itself] + decoder.files)
         }
         if let manifest {
-            var graph = GraphValidator(declarations: decoder.declarations, edges: manifest.edges,
-                                       mentioned: decoder.notCheckedForConnections, checkConnections: decoder.edgesDecoded)
+            var graph = GraphValidator(
+                declarations: decoder.declarations, edges: manifest.edges,
+                mentioned: decoder.notCheckedForConnections, checkConnections: decoder.edgesDecoded)
             graph.validate()
             errors += graph.errors
         }

@@ -33,14 +33,18 @@ extension ManifestDecoder {
                 error(node.location, "a stream_table join is inner or left (a table row without stream records is not a result)")
             }
             if emit == .outer && kind == .tableTable, let pk = leftPK, pk != leftKey, let node = m["type"] {
-                error(node.location, "an outer table_table join needs a primary-key join (left_key = left_pk): a right row no left row points at has no key of its own")
+                error(
+                    node.location,
+                    "an outer table_table join needs a primary-key join (left_key = left_pk): a right row no left row points at has no key of its own"
+                )
             }
         }
         if let store, let node = m["store"], !storeNames.contains(store) {
             error(node.location, "join '\(name)' uses store '\(store)', which is not declared under stores")
         }
         guard let kind, let leftKey, let rightKey else { return nil }
-        return JoinSpec(kind: kind, emit: emit, leftKey: leftKey, rightKey: rightKey, leftPrimaryKey: leftPK, within: within,
-                        grace: grace, store: store)
+        return JoinSpec(
+            kind: kind, emit: emit, leftKey: leftKey, rightKey: rightKey, leftPrimaryKey: leftPK, within: within,
+            grace: grace, store: store)
     }
 }

@@ -1,9 +1,11 @@
 // ManifestDecoder+Lookups: lookup operators: Redis address, key, fields, cache, batching, errors, AUTH, TLS.
 
 extension ManifestDecoder {
-    static let lookupOperatorKeys = ["lookup", "address", "key", "key_prefix", "command", "fields", "cache", "batch", "timeout",
-                                     "on_error", "on_missing", "parallelism", "chain",
-                                     "username", "password", "password_env", "password_file", "tls"]
+    static let lookupOperatorKeys = [
+        "lookup", "address", "key", "key_prefix", "command", "fields", "cache", "batch", "timeout",
+        "on_error", "on_missing", "parallelism", "chain",
+        "username", "password", "password_env", "password_file", "tls",
+    ]
     static let cacheKeys = ["entries", "bytes", "ttl"]
     static let tlsKeys = ["ca_file", "cert_file", "key_file", "server_name"]
 
@@ -53,27 +55,34 @@ extension ManifestDecoder {
         if let node = m["tls"], let location = m.keyLocation("tls") { tls = tlsSettings(node, name: name, location: location) }
         if tls == nil, !Self.isLoopback(host), let node = m["address"] {
             let what = password == nil ? "its keys and values" : "its password, keys and values"
-            warning(node.location, "lookup '\(name)' connects to \(host):\(port) without TLS: \(what) cross the network in clear text (add tls: { ca_file: … })")
+            warning(
+                node.location,
+                "lookup '\(name)' connects to \(host):\(port) without TLS: \(what) cross the network in clear text (add tls: { ca_file: … })")
         }
         guard let key, !fields.isEmpty else { return nil }
-        return LookupSpec(host: host, port: port, key: key, keyPrefix: keyPrefix, command: command, fields: fields, cacheEntries: entries,
-                          cacheBytes: bytes, cacheTTL: ttl, batch: batch, timeout: timeout, onError: onError, onMissing: onMissing,
-                          username: username, password: password, tls: tls)
+        return LookupSpec(
+            host: host, port: port, key: key, keyPrefix: keyPrefix, command: command, fields: fields, cacheEntries: entries,
+            cacheBytes: bytes, cacheTTL: ttl, batch: batch, timeout: timeout, onError: onError, onMissing: onMissing,
+            username: username, password: password, tls: tls)
     }
 
     /// `username` and where the password is read (`password_env` or `password_file`); an inline
     /// `password` is refused.
     private mutating func credentials(_ m: MappingFields, name: String) -> (String?, PasswordSpec?) {
         if let location = m.keyLocation("password") {
-            error(location, "lookup '\(name)': a password is not written in the manifest (it would be stored and shared with it): "
-                + "name an environment variable (password_env: REDIS_PASSWORD) or a file (password_file: secrets/redis-password)")
+            error(
+                location,
+                "lookup '\(name)': a password is not written in the manifest (it would be stored and shared with it): "
+                    + "name an environment variable (password_env: REDIS_PASSWORD) or a file (password_file: secrets/redis-password)")
         }
         var password: PasswordSpec?
         if let variable = string(m["password_env"], "password_env"), let location = m.keyLocation("password_env") {
             if Self.isEnvironmentName(variable) {
                 password = PasswordSpec(source: .environment(variable), location: location)
             } else {
-                error(m["password_env"]!.location, "password_env must name an environment variable (letters, digits and '_', not starting with a digit), got '\(variable)'")
+                error(
+                    m["password_env"]!.location,
+                    "password_env must name an environment variable (letters, digits and '_', not starting with a digit), got '\(variable)'")
             }
         }
         if let path = string(m["password_file"], "password_file"), let location = m.keyLocation("password_file") {
@@ -97,8 +106,9 @@ extension ManifestDecoder {
         for key in ["ca_file", "cert_file", "key_file"] {
             if let path = string(t[key], key) { files[key] = absolute(path) }
         }
-        var spec = LookupTLSSpec(caFile: files["ca_file"], certFile: files["cert_file"], keyFile: files["key_file"],
-                                 serverName: string(t["server_name"], "server_name"), location: location)
+        var spec = LookupTLSSpec(
+            caFile: files["ca_file"], certFile: files["cert_file"], keyFile: files["key_file"],
+            serverName: string(t["server_name"], "server_name"), location: location)
         for key in Self.tlsKeys { spec.settingLocations[key] = t[key]?.location }
         switch (t.keyLocation("cert_file"), t.keyLocation("key_file")) {
         case (let cert?, nil): error(cert, "tls of '\(name)': a client certificate (cert_file) needs its key_file too")

@@ -19,8 +19,10 @@ extension ManifestDecoder {
         let name = pair.key, what = "operator '\(name)'"
         let value = pair.value
         if value["table"] != nil {
-            guard let m = fields(value, what, allowed: ["table", "store", "chain"], required: ["table"],
-                                 otherKeys: Self.pluginOperatorKeys + Self.joinOperatorKeys, otherContext: "a table operator")
+            guard
+                let m = fields(
+                    value, what, allowed: ["table", "store", "chain"], required: ["table"],
+                    otherKeys: Self.pluginOperatorKeys + Self.joinOperatorKeys, otherContext: "a table operator")
             else { return nil }
             let key = string(m["table"], "table (the key field)")
             let store = string(m["store"], "store")
@@ -29,14 +31,17 @@ extension ManifestDecoder {
             }
             let chain = bool(m["chain"], "chain") ?? true
             guard let key else { return nil }
-            var spec = OperatorSpec(name: name, kind: .table(TableSpec(key: key, store: store)), config: [], parallelism: 1, chain: chain,
-                                    location: pair.keyLocation)
+            var spec = OperatorSpec(
+                name: name, kind: .table(TableSpec(key: key, store: store)), config: [], parallelism: 1, chain: chain,
+                location: pair.keyLocation)
             spec.stores = store.map { [$0] } ?? []
             return spec
         }
         if value["lookup"] != nil {
-            guard let m = fields(value, what, allowed: Self.lookupOperatorKeys, required: ["lookup"],
-                                 otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys + Self.windowOperatorKeys, otherContext: "a lookup operator")
+            guard
+                let m = fields(
+                    value, what, allowed: Self.lookupOperatorKeys, required: ["lookup"],
+                    otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys + Self.windowOperatorKeys, otherContext: "a lookup operator")
             else { return nil }
             let parallelism = integer(m["parallelism"], .parallelism) ?? 1
             let chain = bool(m["chain"], "chain") ?? true
@@ -44,8 +49,10 @@ extension ManifestDecoder {
             return OperatorSpec(name: name, kind: .lookup(lookup), config: [], parallelism: parallelism, chain: chain, location: pair.keyLocation)
         }
         if value["join"] != nil {
-            guard let m = fields(value, what, allowed: Self.joinOperatorKeys, required: ["join"],
-                                 otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys + Self.windowOperatorKeys, otherContext: "a join operator")
+            guard
+                let m = fields(
+                    value, what, allowed: Self.joinOperatorKeys, required: ["join"],
+                    otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys + Self.windowOperatorKeys, otherContext: "a join operator")
             else { return nil }
             let parallelism = integer(m["parallelism"], .parallelism) ?? 1
             let chain = bool(m["chain"], "chain") ?? true
@@ -58,31 +65,38 @@ extension ManifestDecoder {
             return spec
         }
         if value["window"] != nil {
-            guard let m = fields(value, what, allowed: Self.windowOperatorKeys, required: ["window"],
-                                 otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys, otherContext: "a window operator")
+            guard
+                let m = fields(
+                    value, what, allowed: Self.windowOperatorKeys, required: ["window"],
+                    otherKeys: Self.pluginOperatorKeys + Self.functionOperatorKeys, otherContext: "a window operator")
             else { return nil }
             let parallelism = integer(m["parallelism"], .parallelism) ?? 1
             let chain = bool(m["chain"], "chain") ?? true
             guard let window = window(m, name: name) else { return nil }
-            return OperatorSpec(name: name, kind: .window(window), config: [], parallelism: parallelism, chain: chain,
-                                location: pair.keyLocation)
+            return OperatorSpec(
+                name: name, kind: .window(window), config: [], parallelism: parallelism, chain: chain,
+                location: pair.keyLocation)
         }
         let isFunction = value["function"] != nil
         let isPlugin = value["plugin"] != nil || value["operator"] != nil
         let m: MappingFields?
         switch (isFunction, isPlugin) {
         case (true, false):
-            m = fields(value, what, allowed: Self.functionOperatorKeys, required: ["function", "arguments", "output"],
-                       otherKeys: Self.pluginOperatorKeys, otherContext: "a function operator")
+            m = fields(
+                value, what, allowed: Self.functionOperatorKeys, required: ["function", "arguments", "output"],
+                otherKeys: Self.pluginOperatorKeys, otherContext: "a function operator")
         case (false, true):
-            m = fields(value, what, allowed: Self.pluginOperatorKeys, required: ["plugin", "operator"],
-                       otherKeys: Self.functionOperatorKeys, otherContext: "a plugin operator")
+            m = fields(
+                value, what, allowed: Self.pluginOperatorKeys, required: ["plugin", "operator"],
+                otherKeys: Self.functionOperatorKeys, otherContext: "a plugin operator")
         default:
             m = fields(value, what, allowed: Self.pluginOperatorKeys + Self.functionOperatorKeys.dropLast())
             guard let m else { return nil }
-            error(m.location, isFunction
-                ? "\(what) has both 'function' and 'plugin'/'operator': an operator is either plugin + operator, or function + arguments + output"
-                : "\(what) needs either 'plugin' and 'operator', 'function', 'arguments' and 'output', or 'window' and 'aggregates'")
+            error(
+                m.location,
+                isFunction
+                    ? "\(what) has both 'function' and 'plugin'/'operator': an operator is either plugin + operator, or function + arguments + output"
+                    : "\(what) needs either 'plugin' and 'operator', 'function', 'arguments' and 'output', or 'window' and 'aggregates'")
             return nil
         }
         guard let m else { return nil }
@@ -90,8 +104,9 @@ extension ManifestDecoder {
         let chain = bool(m["chain"], "chain") ?? true
         if isFunction {
             guard let function = m["function"].flatMap({ self.function($0, m, operator: name) }) else { return nil }
-            return OperatorSpec(name: name, kind: .function(function), config: [], parallelism: parallelism, chain: chain,
-                                location: pair.keyLocation)
+            return OperatorSpec(
+                name: name, kind: .function(function), config: [], parallelism: parallelism, chain: chain,
+                location: pair.keyLocation)
         }
         let plugin = string(m["plugin"], "plugin")
         let op = string(m["operator"], "operator")
@@ -108,8 +123,9 @@ extension ManifestDecoder {
             }
         }
         guard let plugin, let op else { return nil }
-        var spec = OperatorSpec(name: name, kind: .plugin(plugin: plugin, operator: op), config: config, parallelism: parallelism,
-                                chain: chain, location: pair.keyLocation)
+        var spec = OperatorSpec(
+            name: name, kind: .plugin(plugin: plugin, operator: op), config: config, parallelism: parallelism,
+            chain: chain, location: pair.keyLocation)
         spec.stores = stores
         if let node = m["config"], case .mapping = node { spec.configJSON = ConfigJSON.render(node) }
         return spec
@@ -165,13 +181,18 @@ extension ManifestDecoder {
                 error(itemLocation, "argument \(index + 1) of operator '\(name)' is bytes, so it must be a field name, not the literal \(text)")
             }
             if let args, index < args.count, args[index] == .i32, case .integer(let value) = argument, !Limit.ffiI32Literal.allows(value) {
-                error(itemLocation, "argument \(index + 1) of operator '\(name)' is i32, so its literal must be \(Limit.ffiI32Literal.expectation), got \(text)")
+                error(
+                    itemLocation,
+                    "argument \(index + 1) of operator '\(name)' is i32, so its literal must be \(Limit.ffiI32Literal.expectation), got \(text)")
             }
             result.append(argument)
         }
         if let args, items.count != args.count {
             let types = args.map(\.rawValue).joined(separator: ", ")
-            error(location, "operator '\(name)' passes \(items.count) argument\(items.count == 1 ? "" : "s") but \(symbol ?? "its function") takes \(args.count) (args: [\(types)])")
+            error(
+                location,
+                "operator '\(name)' passes \(items.count) argument\(items.count == 1 ? "" : "s") but \(symbol ?? "its function") takes \(args.count) (args: [\(types)])"
+            )
         }
         return result.count == items.count ? result : nil
     }

@@ -21,8 +21,9 @@ extension ManifestDecoder {
             }
             let config = m["config"].map { self.config($0) } ?? []
             if let path, let node = m["path"] { files.append((what, absolute(path), node.location, false)) }
-            var spec = PluginSpec(name: pair.key, library: library, path: path.map { absolute($0) }, config: config,
-                                  location: pair.keyLocation)
+            var spec = PluginSpec(
+                name: pair.key, library: library, path: path.map { absolute($0) }, config: config,
+                location: pair.keyLocation)
             if let node = m["config"], case .mapping = node { spec.configJSON = ConfigJSON.render(node) }
             result.append(spec)
         }
@@ -57,9 +58,12 @@ extension ManifestDecoder {
                 } else {
                     for (i, item) in items.enumerated() {
                         switch item {
-                        case .scalar(let text, _, let itemLocation): result.append(ConfigEntry(key: "\(key).\(i)", value: text, location: itemLocation))
+                        case .scalar(let text, _, let itemLocation):
+                            result.append(ConfigEntry(key: "\(key).\(i)", value: text, location: itemLocation))
                         case .mapping: result += config(item, prefix: "\(key).\(i).")
-                        case .sequence: result += config(.mapping([YAMLPair(key: "\(i)", keyLocation: item.location, value: item)], item.location), prefix: key + ".")
+                        case .sequence:
+                            result += config(
+                                .mapping([YAMLPair(key: "\(i)", keyLocation: item.location, value: item)], item.location), prefix: key + ".")
                         }
                     }
                 }

@@ -26,8 +26,10 @@ extension ManifestDecoder {
             return text
         }
         let allowed = type.flatMap { Self.sinkKeys[$0] } ?? Self.allSinkKeys
-        guard let m = fields(node, what, allowed: allowed, required: type == "file" ? ["type", "path"] : ["type"],
-                             otherKeys: Self.allSinkKeys, otherContext: "a \(type ?? "") sink")
+        guard
+            let m = fields(
+                node, what, allowed: allowed, required: type == "file" ? ["type", "path"] : ["type"],
+                otherKeys: Self.allSinkKeys, otherContext: "a \(type ?? "") sink")
         else { return nil }
         if type == nil, let typeNode {
             _ = choice(typeNode, "sink type", among: ["file", "stdout", "null"])
@@ -54,7 +56,8 @@ extension ManifestDecoder {
         let fields = stringList(m["fields"], "fields")
         let ops = bool(m["ops"], "ops") ?? false
         guard let kind else { return nil }
-        return SinkSpec(name: name, kind: kind, format: format, header: header, delimiter: delimiter, fields: fields,
-                        ops: ops, location: location)
+        return SinkSpec(
+            name: name, kind: kind, format: format, header: header, delimiter: delimiter, fields: fields,
+            ops: ops, location: location)
     }
 }

@@ -8,7 +8,9 @@ extension ManifestDecoder {
         "generator": ["type", "count", "seed", "keys", "rate", "time", "batch_size"],
     ]
     /// Every key any source accepts.
-    static let allSourceKeys = ["type", "path", "format", "header", "delimiter", "schema", "key", "time", "batch_size", "count", "seed", "keys", "rate"]
+    static let allSourceKeys = [
+        "type", "path", "format", "header", "delimiter", "schema", "key", "time", "batch_size", "count", "seed", "keys", "rate",
+    ]
 
     /// Decodes `sources`: name -> definition.
     mutating func sources(_ node: YAMLNode) -> [SourceSpec] {
@@ -27,8 +29,10 @@ extension ManifestDecoder {
         }
         let allowed = type.flatMap { Self.sourceKeys[$0] } ?? Self.allSourceKeys
         let required = type == "file" ? ["type", "path"] : type == "generator" ? ["type", "count"] : ["type"]
-        guard let m = fields(pair.value, what, allowed: allowed, required: required, otherKeys: Self.allSourceKeys,
-                             otherContext: "a \(type ?? "") source")
+        guard
+            let m = fields(
+                pair.value, what, allowed: allowed, required: required, otherKeys: Self.allSourceKeys,
+                otherContext: "a \(type ?? "") source")
         else { return nil }
         if type == nil, let typeNode {
             _ = choice(typeNode, "source type", among: ["file", "stdin", "generator"])
@@ -39,10 +43,12 @@ extension ManifestDecoder {
             error(keyNode.location, "key '\(key)' is not a field of the schema of \(what) (fields: \(schema.map(\.name).joined(separator: ", ")))")
         }
         let batchSize = integer(m["batch_size"], .batchSize) ?? 1024
-        let generatorSchema = [FieldSpec(name: "key", type: .string, location: pair.keyLocation),
-                               FieldSpec(name: "seq", type: .i64, location: pair.keyLocation),
-                               FieldSpec(name: "value", type: .f64, location: pair.keyLocation),
-                               FieldSpec(name: "ts", type: .i64, location: pair.keyLocation)]
+        let generatorSchema = [
+            FieldSpec(name: "key", type: .string, location: pair.keyLocation),
+            FieldSpec(name: "seq", type: .i64, location: pair.keyLocation),
+            FieldSpec(name: "value", type: .f64, location: pair.keyLocation),
+            FieldSpec(name: "ts", type: .i64, location: pair.keyLocation),
+        ]
         let time = m["time"].flatMap { self.time($0, source: name, schema: type == "generator" ? generatorSchema : schema) }
         if m["time"] != nil && time == nil { return nil }
         let kind: SourceKind?
@@ -69,8 +75,9 @@ extension ManifestDecoder {
         let delimiter = delimiter(m["delimiter"]) ?? UInt8(ascii: ",")
         // A spec holding a default in place of a wrong value is never returned: any error fails the load.
         guard let kind else { return nil }
-        return SourceSpec(name: name, kind: kind, format: format, header: header, delimiter: delimiter, schema: schema,
-                          key: key, time: time, batchSize: batchSize, location: pair.keyLocation)
+        return SourceSpec(
+            name: name, kind: kind, format: format, header: header, delimiter: delimiter, schema: schema,
+            key: key, time: time, batchSize: batchSize, location: pair.keyLocation)
     }
 
     /// A schema: an ordered mapping field -> type, with at least one field.

@@ -22,8 +22,9 @@ extension ManifestDecoder {
                 }
             }
             guard let type else { return nil }
-            return StoreSpec(name: pair.key, backend: type == "memory" ? .memory(budget: budget) : .rocksdb,
-                             changelog: changelog, location: pair.keyLocation)
+            return StoreSpec(
+                name: pair.key, backend: type == "memory" ? .memory(budget: budget) : .rocksdb,
+                changelog: changelog, location: pair.keyLocation)
         }
     }
 }

@@ -31,7 +31,9 @@ extension ManifestDecoder {
         switch type {
         case "event" where m["extractor"] != nil:
             for key in ["field", "format"] {
-                if let location = m.keyLocation(key) { error(location, "'\(key)' does not apply with an extractor (it computes the time from its arguments)") }
+                if let location = m.keyLocation(key) {
+                    error(location, "'\(key)' does not apply with an extractor (it computes the time from its arguments)")
+                }
             }
             let parts = extractor?.split(separator: ".", maxSplits: 1).map(String.init) ?? []
             if let node = m["extractor"], extractor != nil, parts.count != 2 {
@@ -41,7 +43,9 @@ extension ManifestDecoder {
             }
             if m["arguments"] == nil { error(m.location, "an extractor needs 'arguments': the fields passed to it") }
             for a in arguments ?? [] where schema != nil && !schema!.contains(where: { $0.name == a }) {
-                error(m["arguments"]!.location, "argument '\(a)' is not a field of the schema of source '\(name)' (fields: \(schema!.map(\.name).joined(separator: ", ")))")
+                error(
+                    m["arguments"]!.location,
+                    "argument '\(a)' is not a field of the schema of source '\(name)' (fields: \(schema!.map(\.name).joined(separator: ", ")))")
             }
             kind = parts.count == 2 ? arguments.map { .extractor(plugin: parts[0], function: parts[1], arguments: $0) } : nil
         case "event":
@@ -49,7 +53,9 @@ extension ManifestDecoder {
                 error(m.location, "event time needs 'field' (the field holding each record's time) or 'extractor' (a plugin function computing it)")
             }
             if let field, let schema, let node = m["field"], !schema.contains(where: { $0.name == field }) {
-                error(node.location, "time field '\(field)' is not a field of the schema of source '\(name)' (fields: \(schema.map(\.name).joined(separator: ", ")))")
+                error(
+                    node.location,
+                    "time field '\(field)' is not a field of the schema of source '\(name)' (fields: \(schema.map(\.name).joined(separator: ", ")))")
             }
             kind = field.map { .event(field: $0, format: format ?? .epochMilliseconds) }
         case "log_append", "processing":

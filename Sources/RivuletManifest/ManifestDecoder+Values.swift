@@ -15,9 +15,10 @@ extension ManifestDecoder {
     /// The entries of a mapping, after checking its keys. A key outside `allowed` is an error: "does not
     /// apply to `otherContext`" when it is in `otherKeys` (it belongs to another type), else "unknown".
     /// A key of `required` that is missing is an error at the mapping. Nil when `node` is not a mapping.
-    mutating func fields(_ node: YAMLNode, _ what: String, allowed: [String], required: [String] = [],
-                         otherKeys: [String] = [], otherContext: String = "") -> MappingFields?
-    {
+    mutating func fields(
+        _ node: YAMLNode, _ what: String, allowed: [String], required: [String] = [],
+        otherKeys: [String] = [], otherContext: String = ""
+    ) -> MappingFields? {
         guard case .mapping(let pairs, let location) = node else {
             error(node.location, "\(what) must be a mapping, got \(node.got)")
             return nil
@@ -110,9 +111,10 @@ extension ManifestDecoder {
     }
 
     /// One of an enum's raw values: "unknown `what` 'x'`detail` (expected one of: …)".
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ node: YAMLNode?, _ what: String, detail: String = "",
-                                                             as type: T.Type = T.self) -> T? where T.RawValue == String
-    {
+    mutating func choice<T: RawRepresentable & CaseIterable>(
+        _ node: YAMLNode?, _ what: String, detail: String = "",
+        as type: T.Type = T.self
+    ) -> T? where T.RawValue == String {
         guard let node, let text = string(node, what) else { return nil }
         guard let value = T(rawValue: text) else {
             let expected = T.allCases.map(\.rawValue).joined(separator: ", ")

@@ -19,17 +19,19 @@ extension ManifestDecoder {
         let grace = duration(m["grace"], .grace) ?? 0
         let emit = choice(m["emit"], "emit mode", as: WindowSpec.Emit.self) ?? .final
         let keyBy = string(m["key_by"], "key_by")
-        let needs: [String] = switch type {
-        case "hopping": ["size", "advance"]
-        case "session": ["gap"]
-        case nil: []
-        default: ["size"]
-        }
-        let applies: [String] = switch type {
-        case "hopping": ["size", "advance"]
-        case "session": ["gap"]
-        default: ["size"]
-        }
+        let needs: [String] =
+            switch type {
+            case "hopping": ["size", "advance"]
+            case "session": ["gap"]
+            case nil: []
+            default: ["size"]
+            }
+        let applies: [String] =
+            switch type {
+            case "hopping": ["size", "advance"]
+            case "session": ["gap"]
+            default: ["size"]
+            }
         for key in needs where !m.has(key) {
             error(m.location, "a \(type!) window needs '\(key)'")
         }
@@ -40,7 +42,10 @@ extension ManifestDecoder {
             if size % advance != 0 {
                 error(node.location, "a hopping window's size (\(size) ms) must be a whole multiple of its advance (\(advance) ms)")
             } else if !Limit.windowsPerRecord.allows(size / advance) {
-                error(node.location, "a hopping window's size / advance (each record's windows) must be \(Limit.windowsPerRecord.rangeText), got \(size / advance) (size \(size) ms, advance \(advance) ms): raise advance")
+                error(
+                    node.location,
+                    "a hopping window's size / advance (each record's windows) must be \(Limit.windowsPerRecord.rangeText), got \(size / advance) (size \(size) ms, advance \(advance) ms): raise advance"
+                )
             }
         }
         var aggregates: [AggregateSpec] = []
@@ -49,13 +54,14 @@ extension ManifestDecoder {
         } else {
             error(m.location, "window operator '\(name)' needs 'aggregates': a mapping of output fields to aggregates such as count() or sum(amount)")
         }
-        let kind: WindowSpec.Kind? = switch type {
-        case "tumbling": size.map { .tumbling(size: $0) }
-        case "hopping": size.flatMap { s in advance.map { .hopping(size: s, advance: $0) } }
-        case "sliding": size.map { .sliding(size: $0) }
-        case "session": gap.map { .session(gap: $0) }
-        default: nil
-        }
+        let kind: WindowSpec.Kind? =
+            switch type {
+            case "tumbling": size.map { .tumbling(size: $0) }
+            case "hopping": size.flatMap { s in advance.map { .hopping(size: s, advance: $0) } }
+            case "sliding": size.map { .sliding(size: $0) }
+            case "session": gap.map { .session(gap: $0) }
+            default: nil
+            }
         guard let kind, !aggregates.isEmpty else { return nil }
         return WindowSpec(kind: kind, grace: grace, emit: emit, keyBy: keyBy, aggregates: aggregates)
     }
@@ -83,7 +89,8 @@ extension ManifestDecoder {
     private mutating func aggregate(_ text: String, output: String, at location: SourceLocation) -> AggregateSpec? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")") else {
-            let hint = trimmed.contains("(") && !trimmed.contains(")")
+            let hint =
+                trimmed.contains("(") && !trimmed.contains(")")
                 ? " (inside { … } a comma ends the value: quote it, \"\(trimmed), …)\", or use a block mapping)" : ""
             error(location, "aggregate '\(output)' must be written function(arguments), e.g. count() or sum(amount); got '\(text)'\(hint)")
             return nil
@@ -91,11 +98,14 @@ extension ManifestDecoder {
         let callee = trimmed[..<open].trimmingCharacters(in: .whitespaces)
         let inner = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
         let words = inner.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let arguments: [FunctionArgument] = words == [""] ? [] : words.map { word in
-            if let i = NumberSyntax.integer(word) { return .integer(i) }
-            if let d = NumberSyntax.double(word) { return .double(d) }
-            return .field(word)
-        }
+        let arguments: [FunctionArgument] =
+            words == [""]
+            ? []
+            : words.map { word in
+                if let i = NumberSyntax.integer(word) { return .integer(i) }
+                if let d = NumberSyntax.double(word) { return .double(d) }
+                return .field(word)
+            }
         if words != [""], words.contains(where: \.isEmpty) {
             error(location, "aggregate '\(output)': empty argument in '\(text)'")
             return nil
@@ -114,30 +124,34 @@ extension ManifestDecoder {
             return nil
         }
         func isField(_ a: FunctionArgument) -> Bool { !a.isLiteral }
-        let valid: Bool = switch callee {
-        case "count": arguments.isEmpty
-        case "sum", "min", "max", "avg": arguments.count == 1 && isField(arguments[0])
-        case "percentile":
-            arguments.count == 2 && isField(arguments[0]) && {
-                switch arguments[1] {
-                case .integer(let p): Limit.percentile.allows(p)
-                case .double(let p): Limit.percentile.allows(p)
-                case .field: false
-                }
-            }()
-        case "top":
-            arguments.count == 3 && isField(arguments[0]) && isField(arguments[1]) && {
-                if case .integer(let n) = arguments[2] { return Limit.top.allows(n) }
-                return false
-            }()
-        default: false
-        }
-        guard valid else {
-            let bounds = switch callee {
-            case "percentile": " (p \(Limit.percentile.rangeText))"
-            case "top": " (n \(Limit.top.rangeText))"
-            default: ""
+        let valid: Bool =
+            switch callee {
+            case "count": arguments.isEmpty
+            case "sum", "min", "max", "avg": arguments.count == 1 && isField(arguments[0])
+            case "percentile":
+                arguments.count == 2 && isField(arguments[0])
+                    && {
+                        switch arguments[1] {
+                        case .integer(let p): Limit.percentile.allows(p)
+                        case .double(let p): Limit.percentile.allows(p)
+                        case .field: false
+                        }
+                    }()
+            case "top":
+                arguments.count == 3 && isField(arguments[0]) && isField(arguments[1])
+                    && {
+                        if case .integer(let n) = arguments[2] { return Limit.top.allows(n) }
+                        return false
+                    }()
+            default: false
             }
+        guard valid else {
+            let bounds =
+                switch callee {
+                case "percentile": " (p \(Limit.percentile.rangeText))"
+                case "top": " (n \(Limit.top.rangeText))"
+                default: ""
+                }
             error(location, "aggregate '\(output)': \(callee) takes \(usage)\(bounds), got '\(text)'")
             return nil
         }

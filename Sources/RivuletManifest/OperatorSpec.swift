@@ -22,9 +22,10 @@ public struct OperatorSpec: Sendable, Hashable {
     public var location: SourceLocation
 
     /// Creates an operator declaration.
-    public init(name: String, kind: OperatorKind, config: [ConfigEntry] = [], parallelism: Int = 1,
-                chain: Bool = true, location: SourceLocation)
-    {
+    public init(
+        name: String, kind: OperatorKind, config: [ConfigEntry] = [], parallelism: Int = 1,
+        chain: Bool = true, location: SourceLocation
+    ) {
         self.name = name
         self.kind = kind
         self.config = config

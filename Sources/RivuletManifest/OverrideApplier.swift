@@ -16,7 +16,8 @@ struct OverrideApplier {
         var tree = root
         for text in overrides {
             guard let equals = text.firstIndex(of: "=") else {
-                errors.append(ManifestError(Self.location(text), "an override must look like PATH=VALUE (e.g. sources.in.path=data.csv), got '\(text)'"))
+                errors.append(
+                    ManifestError(Self.location(text), "an override must look like PATH=VALUE (e.g. sources.in.path=data.csv), got '\(text)'"))
                 continue
             }
             let path = String(text[..<equals])
@@ -53,9 +54,10 @@ struct OverrideApplier {
     }
 
     /// `node` with the value at `keys` replaced (or added) by `value`.
-    private static func set(_ keys: ArraySlice<String>, in node: YAMLNode, to value: YAMLNode, location: SourceLocation,
-                            walked: [String]) throws(ManifestError) -> YAMLNode
-    {
+    private static func set(
+        _ keys: ArraySlice<String>, in node: YAMLNode, to value: YAMLNode, location: SourceLocation,
+        walked: [String]
+    ) throws(ManifestError) -> YAMLNode {
         guard let key = keys.first else { return value }
         let here = walked.isEmpty ? "at the top level" : "under '\(walked.joined(separator: "."))'"
         let rest = keys.dropFirst()

@@ -29,8 +29,10 @@ enum PathClashCheck {
                 errors.append(ManifestError(use.location, "\(use.what) would overwrite \(file(use, other)), \(whose): write to another file"))
             } else if let writer = same.first(where: { $0 < i }) {
                 let other = uses[writer]
-                errors.append(ManifestError(use.location,
-                                            "\(use.what) writes \(file(use, other)), which \(other.what) also writes (\(place(other))): give each output its own file"))
+                errors.append(
+                    ManifestError(
+                        use.location,
+                        "\(use.what) writes \(file(use, other)), which \(other.what) also writes (\(place(other))): give each output its own file"))
             }
         }
         return errors
@@ -64,7 +66,8 @@ enum PathClashCheck {
         }
         var info = stat()
         if hops < 40, lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK,
-           let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+            let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path)
+        {
             // A dangling link: the file it will create is where it points.
             return canonical(PathResolver.absolute(target, relativeTo: PathResolver.directory(of: path)), hops: hops + 1)
         }

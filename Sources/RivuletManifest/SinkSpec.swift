@@ -22,9 +22,10 @@ public struct SinkSpec: Sendable, Hashable {
     public var location: SourceLocation
 
     /// Creates a sink declaration.
-    public init(name: String, kind: SinkKind, format: DataFormat, header: Bool = true,
-                delimiter: UInt8 = UInt8(ascii: ","), fields: [String]? = nil, ops: Bool = false, location: SourceLocation)
-    {
+    public init(
+        name: String, kind: SinkKind, format: DataFormat, header: Bool = true,
+        delimiter: UInt8 = UInt8(ascii: ","), fields: [String]? = nil, ops: Bool = false, location: SourceLocation
+    ) {
         self.name = name
         self.kind = kind
         self.format = format

@@ -25,10 +25,11 @@ public struct SourceSpec: Sendable, Hashable {
     public var location: SourceLocation
 
     /// Creates a source declaration.
-    public init(name: String, kind: SourceKind, format: DataFormat, header: Bool = true,
-                delimiter: UInt8 = UInt8(ascii: ","), schema: [FieldSpec]? = nil, key: String? = nil,
-                time: TimeSpec? = nil, batchSize: Int = 1024, location: SourceLocation)
-    {
+    public init(
+        name: String, kind: SourceKind, format: DataFormat, header: Bool = true,
+        delimiter: UInt8 = UInt8(ascii: ","), schema: [FieldSpec]? = nil, key: String? = nil,
+        time: TimeSpec? = nil, batchSize: Int = 1024, location: SourceLocation
+    ) {
         self.name = name
         self.kind = kind
         self.format = format

@@ -47,7 +47,9 @@ struct YAMLComposer {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
             let .composer(context, problem, mark, _):
             if problem.hasPrefix("Maximum nesting level reached") {
-                return ManifestError(location(mark), "collections nest more than \(Int(Limit.nestingDepth.maximum)) levels deep here, the most a manifest may: flatten the document")
+                return ManifestError(
+                    location(mark),
+                    "collections nest more than \(Int(Limit.nestingDepth.maximum)) levels deep here, the most a manifest may: flatten the document")
             }
             var message = "invalid YAML: \(problem)"
             if let context, !context.text.isEmpty {
@@ -57,14 +59,16 @@ struct YAMLComposer {
         case let .reader(problem, offset, value, _):
             // Offsets count Characters from the start of the text (e.g. a control character).
             let character = value >= 0 ? " (U+\(String(UInt32(bitPattern: value), radix: 16, uppercase: true)))" : ""
-            let fix = problem.contains("control characters") ? ": remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string" : ""
+            let fix =
+                problem.contains("control characters") ? ": remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string" : ""
             return ManifestError(offset.map { location(ofCharacter: $0, in: yaml) } ?? location(nil), "invalid YAML: \(problem)\(character)\(fix)")
         case let .duplicatedKeysInMapping(duplicates, context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             let noun = duplicates.count == 1 ? "key" : "keys"
             // Yams marks the first occurrence; the mistake is the second one, when it can be found.
             if let key = duplicates.first, let again = secondOccurrence(of: key, after: context.mark, in: yaml) {
-                return ManifestError(again, "invalid YAML: \(noun) \(keys) written twice in the same mapping (first at line \(context.mark.line)): remove one")
+                return ManifestError(
+                    again, "invalid YAML: \(noun) \(keys) written twice in the same mapping (first at line \(context.mark.line)): remove one")
             }
             return ManifestError(location(context.mark), "invalid YAML: \(noun) \(keys) written twice in the same mapping: remove one")
         default:
@@ -115,8 +119,10 @@ struct YAMLComposer {
     private mutating func convert(_ node: Node, depth: Int) throws(ManifestError) -> YAMLNode {
         nodes += 1
         if nodes > Int(Limit.nodes.maximum) {
-            throw ManifestError(location(node.mark),
-                                "the document holds more than \(Int(Limit.nodes.maximum)) nodes (aliases expanded), the most a manifest may hold: shorten it or use fewer aliases")
+            throw ManifestError(
+                location(node.mark),
+                "the document holds more than \(Int(Limit.nodes.maximum)) nodes (aliases expanded), the most a manifest may hold: shorten it or use fewer aliases"
+            )
         }
         switch node {
         case .scalar(let scalar):
@@ -147,8 +153,10 @@ struct YAMLComposer {
 
     private func checkDepth(_ depth: Int, at mark: Mark?) throws(ManifestError) {
         if depth > Int(Limit.nestingDepth.maximum) {
-            throw ManifestError(location(mark),
-                                "collections nest more than \(Int(Limit.nestingDepth.maximum)) levels deep here (aliases expanded), the most a manifest may: flatten the document")
+            throw ManifestError(
+                location(mark),
+                "collections nest more than \(Int(Limit.nestingDepth.maximum)) levels deep here (aliases expanded), the most a manifest may: flatten the document"
+            )
         }
     }
 }

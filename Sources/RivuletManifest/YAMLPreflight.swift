@@ -58,8 +58,10 @@ struct YAMLPreflight {
     /// as indented but not a list entry (a list may sit at its key's column).
     private var blockAnchors: [(name: String, column: Int)] = []
 
-    init(file: String, bytes: [UInt8], maximumDepth: Int = Int(Limit.nestingDepth.maximum),
-         maximumNodes: Int = Int(Limit.nodes.maximum)) {
+    init(
+        file: String, bytes: [UInt8], maximumDepth: Int = Int(Limit.nestingDepth.maximum),
+        maximumNodes: Int = Int(Limit.nodes.maximum)
+    ) {
         self.file = file
         self.bytes = bytes
         self.maximumDepth = maximumDepth
@@ -88,8 +90,10 @@ struct YAMLPreflight {
                 column += 1
             }
         }
-        return ManifestError(SourceLocation(file: file, line: line, column: column),
-                             "the document is longer than \(Limit.format(Limit.documentBytes.maximum, .bytes)) (\(maximum) bytes), the most a manifest may hold: split it or shorten it")
+        return ManifestError(
+            SourceLocation(file: file, line: line, column: column),
+            "the document is longer than \(Limit.format(Limit.documentBytes.maximum, .bytes)) (\(maximum) bytes), the most a manifest may hold: split it or shorten it"
+        )
     }
 
     /// The scan; throws the first bound crossed.
@@ -277,8 +281,10 @@ struct YAMLPreflight {
                     endScalar()
                     return
                 }
-                if c == UInt8(ascii: ":") && (position + 1 == end || isSpace(bytes[position + 1])
-                    || (flowDepth > 0 && isFlowIndicator(bytes[position + 1]))) {
+                if c == UInt8(ascii: ":")
+                    && (position + 1 == end || isSpace(bytes[position + 1])
+                        || (flowDepth > 0 && isFlowIndicator(bytes[position + 1])))
+                {
                     plain = false
                     endScalar()
                     ticks += 2
@@ -393,8 +399,9 @@ struct YAMLPreflight {
     private func name(from start: Int, to end: Int) -> (String, Int) {
         var position = start
         while position < end, case let c = bytes[position],
-              (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z"))
-                || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") {
+            (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z"))
+                || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
+        {
             position += 1
         }
         return (String(decoding: bytes[start..<position], as: UTF8.self), position)
@@ -431,13 +438,16 @@ struct YAMLPreflight {
         expanded += anchor.size
         ticks += anchor.size
         if expanded > maximumNodes {
-            throw ManifestError(location(position),
-                                "aliases expand this document beyond \(maximumNodes) nodes, the most a manifest may hold ('*\(name)' here adds up to \(anchor.size)): use fewer aliases of large anchors")
+            throw ManifestError(
+                location(position),
+                "aliases expand this document beyond \(maximumNodes) nodes, the most a manifest may hold ('*\(name)' here adds up to \(anchor.size)): use fewer aliases of large anchors"
+            )
         }
         let depth = blocks.count + flowDepth + anchor.extraDepth
         if depth > maximumDepth {
-            throw ManifestError(location(position),
-                                "alias '*\(name)' nests this document up to \(depth) levels deep; collections may nest at most \(maximumDepth) levels: flatten it")
+            throw ManifestError(
+                location(position),
+                "alias '*\(name)' nests this document up to \(depth) levels deep; collections may nest at most \(maximumDepth) levels: flatten it")
         }
         remember(depth)
     }
@@ -445,8 +455,9 @@ struct YAMLPreflight {
     /// Notes the current depth (opening a collection), refusing it beyond the limit.
     private mutating func reached(_ depth: Int, at position: Int) throws(ManifestError) {
         if depth > maximumDepth {
-            throw ManifestError(location(position),
-                                "collections nest more than \(maximumDepth) levels deep here, the most a manifest may: flatten the document")
+            throw ManifestError(
+                location(position),
+                "collections nest more than \(maximumDepth) levels deep here, the most a manifest may: flatten the document")
         }
         remember(depth)
     }

@@ -27,8 +27,10 @@ public struct CPluginBuilder: Sendable {
 
     /// The compiler arguments for building `sources` into `output`.
     public func arguments(sources: [String], output: String, extraFlags: [String] = []) -> [String] {
-        ["-std=c11", "-O2", "-Wall", "-Wextra", "-pedantic", "-Werror", "-fPIC", "-fvisibility=hidden", "-shared",
-         "-I", includeDirectory] + extraFlags + sources + ["-o", output]
+        [
+            "-std=c11", "-O2", "-Wall", "-Wextra", "-pedantic", "-Werror", "-fPIC", "-fvisibility=hidden", "-shared",
+            "-I", includeDirectory,
+        ] + extraFlags + sources + ["-o", output]
     }
 
     /// Compiles; throws with the compiler's output when it fails.

@@ -66,7 +66,8 @@ enum DescriptorReader {
             let name = String(cString: namePointer)
             let requiredSize = MemoryLayout<rv_operator_def>.offset(of: \rv_operator_def.process)! + 8
             guard Int(structSize) >= requiredSize else {
-                throw .descriptorMalformed(path: path, reason: "operator '\(name)': struct_size \(structSize) is too small (at least \(requiredSize))")
+                throw .descriptorMalformed(
+                    path: path, reason: "operator '\(name)': struct_size \(structSize) is too small (at least \(requiredSize))")
             }
             guard def.create != nil, def.destroy != nil, def.process != nil else {
                 throw .descriptorMalformed(path: path, reason: "operator '\(name)' lacks create, destroy or process")
@@ -82,20 +83,23 @@ enum DescriptorReader {
             var keys: [ConfigKeyInfo] = []
             if def.config_key_count > 0 {
                 guard let list = def.config_keys else {
-                    throw .descriptorMalformed(path: path, reason: "operator '\(name)': config_key_count is \(def.config_key_count) but config_keys is NULL")
+                    throw .descriptorMalformed(
+                        path: path, reason: "operator '\(name)': config_key_count is \(def.config_key_count) but config_keys is NULL")
                 }
                 for k in 0..<Int(def.config_key_count) {
                     guard let keyName = list[k].name else {
                         throw .descriptorMalformed(path: path, reason: "operator '\(name)': config_keys[\(k)] has no name")
                     }
-                    keys.append(ConfigKeyInfo(
-                        name: String(cString: keyName), description: list[k].description.map { String(cString: $0) } ?? "",
-                        type: list[k].type, required: list[k].required != 0))
+                    keys.append(
+                        ConfigKeyInfo(
+                            name: String(cString: keyName), description: list[k].description.map { String(cString: $0) } ?? "",
+                            type: list[k].type, required: list[k].required != 0))
                 }
             }
-            result.append(OperatorInfo(
-                name: name, description: def.description.map { String(cString: $0) } ?? "", inputs: inputs,
-                outputs: outputs, configKeys: keys, flags: def.flags, definition: UnsafePointer(copy)))
+            result.append(
+                OperatorInfo(
+                    name: name, description: def.description.map { String(cString: $0) } ?? "", inputs: inputs,
+                    outputs: outputs, configKeys: keys, flags: def.flags, definition: UnsafePointer(copy)))
         }
         return result
     }
@@ -133,9 +137,10 @@ enum DescriptorReader {
             guard def.`init` != nil, def.add != nil, def.merge != nil, def.result != nil else {
                 throw .descriptorMalformed(path: path, reason: "aggregate '\(name)' lacks init, add, merge or result")
             }
-            result.append(AggregateInfo(
-                name: name, description: def.description.map { String(cString: $0) } ?? "",
-                accumulatorSize: Int(def.acc_size), definition: UnsafePointer(copy)))
+            result.append(
+                AggregateInfo(
+                    name: name, description: def.description.map { String(cString: $0) } ?? "",
+                    accumulatorSize: Int(def.acc_size), definition: UnsafePointer(copy)))
         }
         return result
     }
@@ -156,9 +161,10 @@ enum DescriptorReader {
                 throw .descriptorMalformed(path: path, reason: "function '\(name)': arg_count is \(def.arg_count) but arg_types is NULL")
             }
             let args = (0..<Int(def.arg_count)).map { def.arg_types[$0] }
-            result.append(FunctionInfo(
-                name: name, description: def.description.map { String(cString: $0) } ?? "", argTypes: args,
-                resultType: def.result_type, definition: UnsafePointer(copy)))
+            result.append(
+                FunctionInfo(
+                    name: name, description: def.description.map { String(cString: $0) } ?? "", argTypes: args,
+                    resultType: def.result_type, definition: UnsafePointer(copy)))
         }
         return result
     }

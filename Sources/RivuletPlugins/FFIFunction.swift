@@ -44,7 +44,10 @@ public final class FFIFunction: @unchecked Sendable {
         if library.contains("/") {
             // A path (not a name dlopen looks up): a FIFO there would block dlopen forever.
             do { try PluginLoader.checkFile(library) } catch {
-                throw FFIError(message: "function \(symbol): cannot open library \(library): \(String(describing: error).replacingOccurrences(of: "plugin \(library): ", with: ""))")
+                throw FFIError(
+                    message:
+                        "function \(symbol): cannot open library \(library): \(String(describing: error).replacingOccurrences(of: "plugin \(library): ", with: ""))"
+                )
             }
         }
         guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else {

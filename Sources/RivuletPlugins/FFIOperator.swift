@@ -53,7 +53,10 @@ public final class FFIOperator: StreamOperator {
         var schema = inputSchema
         if let existing = schema.index(of: outputFieldName) {
             guard schema.fields[existing].type == outputType else {
-                throw OperatorFailure(node: name, message: "output field '\(outputFieldName)' exists as \(schema.fields[existing].type), but \(function.symbol) returns \(outputType)")
+                throw OperatorFailure(
+                    node: name,
+                    message:
+                        "output field '\(outputFieldName)' exists as \(schema.fields[existing].type), but \(function.symbol) returns \(outputType)")
             }
             outputField = existing
         } else {

@@ -19,8 +19,10 @@ extension HostAPI {
             c.hostCallBegins()
             let fast = c.fast.pointee
             guard let outputs = fast.outputs, !needsInput || fast.input != nil else {
-                return c.invalid(needsInput ? "\(service): only valid during process"
-                                            : "\(service): only valid during process, on_watermark, on_timer and flush")
+                return c.invalid(
+                    needsInput
+                        ? "\(service): only valid during process"
+                        : "\(service): only valid during process, on_watermark, on_timer and flush")
             }
             guard Int(port) < fast.outputCount else { return c.invalid("\(service): no output port \(port)") }
             do {
@@ -40,7 +42,8 @@ extension HostAPI {
             HostAPI.emitting(ctx, "emit", port: port, needsInput: false) { c, fast, out in
                 guard let record else { return c.invalid("emit: record is NULL") }
                 guard Int(record.pointee.field_count) == out.schema.count else {
-                    return c.invalid("emit: the record has \(record.pointee.field_count) fields but output port '\(out.name)' has \(out.schema.count)")
+                    return c.invalid(
+                        "emit: the record has \(record.pointee.field_count) fields but output port '\(out.name)' has \(out.schema.count)")
                 }
                 if let bad = SliceCheck.record(record.pointee, schema: out.schema) { return c.invalid("emit: \(bad)") }
                 guard try out.emit(copying: record) else { return c.invalid("emit: the record does not fit output port '\(out.name)'") }
@@ -85,7 +88,9 @@ extension HostAPI {
                     try out.emitDerived(from: $0, index: fast.inputOffset + Int(index), fields: fields, count: Int(fieldCount))
                 }
                 // The count matched: a refused row holds a string or bytes field NULL with a length.
-                guard emitted else { return c.invalid("emit_derived: \(SliceCheck.row(fields, count: Int(fieldCount), schema: out.schema) ?? "invalid row")") }
+                guard emitted else {
+                    return c.invalid("emit_derived: \(SliceCheck.row(fields, count: Int(fieldCount), schema: out.schema) ?? "invalid row")")
+                }
                 return RV_OK
             }
         }
@@ -111,13 +116,15 @@ extension HostAPI {
                 // alone: rewrite that batch in place when process returns (no record copied). A row that
                 // cannot be kept (a NULL pointer with a length) is left to the ordinary way below.
                 if indexes == nil, fast.inputOffset == 0, fast.emissions == 1, fieldCount > 0, !out.hasPendingRecords,
-                   try fast.input!._withUnsafeGuaranteedRef({ $0.count == Int(count) && $0.canRewriteInPlace(width: Int(fieldCount)) }),
-                   c.deferRewrite(port: Int(port), rows: base, count: Int(count), width: Int(fieldCount)) {
+                    try fast.input!._withUnsafeGuaranteedRef({ $0.count == Int(count) && $0.canRewriteInPlace(width: Int(fieldCount)) }),
+                    c.deferRewrite(port: Int(port), rows: base, count: Int(count), width: Int(fieldCount))
+                {
                     return RV_OK
                 }
                 let emitted = try fast.input!._withUnsafeGuaranteedRef {
-                    try out.emitDerived(from: $0, offset: fast.inputOffset, indexes: indexes, rows: base, count: Int(count),
-                                        fieldCount: Int(fieldCount))
+                    try out.emitDerived(
+                        from: $0, offset: fast.inputOffset, indexes: indexes, rows: base, count: Int(count),
+                        fieldCount: Int(fieldCount))
                 }
                 guard emitted == Int(count) else {
                     let bad = SliceCheck.row(base + emitted * Int(fieldCount), count: Int(fieldCount), schema: out.schema) ?? "invalid row"

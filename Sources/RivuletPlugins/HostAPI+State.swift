@@ -17,7 +17,10 @@ extension HostAPI {
             let key = String(cString: name)
             guard let handle = c.stores[key] else {
                 let attached = c.stores.keys.sorted()
-                c.fail(RV_NOT_FOUND, "store_open: no store '\(key)' is attached to this operator (\(attached.isEmpty ? "the manifest lists none in its stores" : "attached: \(attached.joined(separator: ", "))"))")
+                c.fail(
+                    RV_NOT_FOUND,
+                    "store_open: no store '\(key)' is attached to this operator (\(attached.isEmpty ? "the manifest lists none in its stores" : "attached: \(attached.joined(separator: ", "))"))"
+                )
                 return nil
             }
             return handle.opaque
@@ -54,8 +57,9 @@ extension HostAPI {
                     c.fail(RV_INVALID, "store_range: \(bad)")
                     return nil
                 }
-                return try s.scan(from: Array(UnsafeRawBufferPointer(start: from, count: Int(fromLength))),
-                                  to: to.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(toLength))) })
+                return try s.scan(
+                    from: Array(UnsafeRawBufferPointer(start: from, count: Int(fromLength))),
+                    to: to.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(toLength))) })
             }
         }
         api.store_prefix = { ctx, store, prefix, prefixLength in
@@ -114,9 +118,10 @@ extension HostAPI {
 
     /// Shared checks of timer_register and timer_delete: an operator with on_timer, a known domain, a key
     /// that is not NULL with a length.
-    static func timer(_ ctx: OpaquePointer?, _ domain: UInt32, _ time: Int64, _ key: UnsafePointer<UInt8>?, _ length: UInt64,
-                      _ name: String, _ body: (TimerService, [UInt8]) -> Void) -> rv_status
-    {
+    static func timer(
+        _ ctx: OpaquePointer?, _ domain: UInt32, _ time: Int64, _ key: UnsafePointer<UInt8>?, _ length: UInt64,
+        _ name: String, _ body: (TimerService, [UInt8]) -> Void
+    ) -> rv_status {
         guard let context = HostAPI.begin(ctx) else { return RV_INVALID }
         guard context.acceptsTimers else { return context.invalid("\(name): the operator has no on_timer callback") }
         guard TimerService.isValid(domain) else {
@@ -130,14 +135,18 @@ extension HostAPI {
 
     /// A store service: finds the store, runs `body`, turns a StoreError into RV_FATAL with its message
     /// (the run then stops with that error once the callback returns).
-    static func storeCall(_ ctx: OpaquePointer?, _ store: OpaquePointer?, _ name: String,
-                          _ body: (PluginContext, KeyValueStore) throws -> rv_status) -> rv_status {
+    static func storeCall(
+        _ ctx: OpaquePointer?, _ store: OpaquePointer?, _ name: String,
+        _ body: (PluginContext, KeyValueStore) throws -> rv_status
+    ) -> rv_status {
         guard let context = HostAPI.begin(ctx) else { return RV_INVALID }
         guard let handle = StoreHandle.from(store) else {
             return context.invalid("\(name): the store handle is NULL (did store_open fail?)")
         }
         guard let backing = handle.store else {
-            return context.invalid("\(name): store '\(handle.name)' is open but not readable yet: a store opened in create can be read and written from the first process, timer, watermark or flush callback on")
+            return context.invalid(
+                "\(name): store '\(handle.name)' is open but not readable yet: a store opened in create can be read and written from the first process, timer, watermark or flush callback on"
+            )
         }
         do {
             return try body(context, backing)
@@ -148,8 +157,10 @@ extension HostAPI {
     }
 
     /// A scan service: the iterator is retained until iterator_close; NULL (with last_error) on failure.
-    static func scan(_ ctx: OpaquePointer?, _ store: OpaquePointer?, _ name: String,
-                     _ body: (PluginContext, KeyValueStore) throws -> StoreIterator?) -> OpaquePointer? {
+    static func scan(
+        _ ctx: OpaquePointer?, _ store: OpaquePointer?, _ name: String,
+        _ body: (PluginContext, KeyValueStore) throws -> StoreIterator?
+    ) -> OpaquePointer? {
         var result: OpaquePointer? = nil
         _ = storeCall(ctx, store, name) { c, s in
             guard let iterator = try body(c, s) else { return RV_INVALID }

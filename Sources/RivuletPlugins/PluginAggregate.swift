@@ -20,7 +20,11 @@ public final class PluginAggregate {
     public init(plugin: LoadedPlugin, name: String, inputFields: [Int], inputSchema: Schema) throws {
         guard let info = plugin.aggregates.first(where: { $0.name == name }) else {
             let known = plugin.aggregates.map(\.name)
-            throw OperatorFailure(node: plugin.name, message: "plugin '\(plugin.name)' (\(plugin.path)) has no aggregate '\(name)'; it has: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            throw OperatorFailure(
+                node: plugin.name,
+                message:
+                    "plugin '\(plugin.name)' (\(plugin.path)) has no aggregate '\(name)'; it has: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+            )
         }
         guard inputFields.count <= 1 else {
             throw OperatorFailure(node: plugin.name, message: "a plugin aggregate takes at most one field, got \(inputFields.count)")
@@ -34,7 +38,9 @@ public final class PluginAggregate {
         context.configurePorts(inputs: [inputSchema], outputNames: [], batchCapacity: 1)
         if let f = inputField, def.input_type != FieldType.null.rawValue, def.input_type != inputSchema.fields[f].type.rawValue {
             let want = FieldType(rawValue: def.input_type).map { "\($0)" } ?? "type \(def.input_type)"
-            throw OperatorFailure(node: plugin.name, message: "aggregate '\(name)' takes \(want) values, but field '\(inputSchema.fields[f].name)' is \(inputSchema.fields[f].type)")
+            throw OperatorFailure(
+                node: plugin.name,
+                message: "aggregate '\(name)' takes \(want) values, but field '\(inputSchema.fields[f].name)' is \(inputSchema.fields[f].type)")
         }
     }
 
@@ -50,27 +56,29 @@ public final class PluginAggregate {
     }
 
     public func initialize(_ acc: UnsafeMutableRawPointer) throws {
-        context.hostCallBegins() // a new callback: no host error of an earlier one applies
+        context.hostCallBegins()  // a new callback: no host error of an earlier one applies
         try check(def.`init`!(HostAPI.table, context.opaque, acc), "init")
     }
 
     public func add(_ acc: UnsafeMutableRawPointer, _ record: UnsafePointer<rv_record>) throws {
         var value = inputField.map { record.pointee.fields[$0] } ?? rv_field()
-        context.hostCallBegins() // a new callback: no host error of an earlier one applies
+        context.hostCallBegins()  // a new callback: no host error of an earlier one applies
         try check(def.add!(HostAPI.table, context.opaque, acc, &value), "add")
     }
 
     public func merge(_ acc: UnsafeMutableRawPointer, _ other: UnsafeMutableRawPointer) throws {
-        context.hostCallBegins() // a new callback: no host error of an earlier one applies
+        context.hostCallBegins()  // a new callback: no host error of an earlier one applies
         try check(def.merge!(HostAPI.table, context.opaque, acc, other), "merge")
     }
 
     public func result(_ acc: UnsafeMutableRawPointer) throws -> rv_field {
         var out = rv_field()
-        context.hostCallBegins() // a new callback: no host error of an earlier one applies
+        context.hostCallBegins()  // a new callback: no host error of an earlier one applies
         try check(def.result!(HostAPI.table, context.opaque, acc, &out), "result")
         if out.type == RV_TYPE_STRING || out.type == RV_TYPE_BYTES, out.len != 0, out.value.ptr == nil {
-            throw OperatorFailure(node: context.nodeName, message: "aggregate result: the \(out.type == RV_TYPE_STRING ? "string" : "bytes") result is NULL with length \(out.len)")
+            throw OperatorFailure(
+                node: context.nodeName,
+                message: "aggregate result: the \(out.type == RV_TYPE_STRING ? "string" : "bytes") result is NULL with length \(out.len)")
         }
         return out
     }

@@ -118,8 +118,9 @@ public final class PluginContext {
         guard f.pendingPort >= 0, let input = f.input else { return }
         fast.pointee.pendingPort = -1
         _ = try input._withUnsafeGuaranteedRef { batch in
-            try outputs[f.pendingPort].emitDerived(from: batch, offset: 0, indexes: nil, rows: rewriteRows!, count: f.pendingCount,
-                                                  fieldCount: f.pendingWidth)
+            try outputs[f.pendingPort].emitDerived(
+                from: batch, offset: 0, indexes: nil, rows: rewriteRows!, count: f.pendingCount,
+                fieldCount: f.pendingWidth)
         }
     }
 

@@ -17,14 +17,23 @@ public final class PluginFunction {
     public init(plugin: LoadedPlugin, name: String, fields: [Int], inputSchema: Schema) throws {
         guard let info = plugin.functions.first(where: { $0.name == name }) else {
             let known = plugin.functions.map(\.name)
-            throw OperatorFailure(node: plugin.name, message: "plugin '\(plugin.name)' (\(plugin.path)) has no function '\(name)'; it has: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            throw OperatorFailure(
+                node: plugin.name,
+                message:
+                    "plugin '\(plugin.name)' (\(plugin.path)) has no function '\(name)'; it has: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+            )
         }
         guard info.argTypes.count == fields.count else {
             throw OperatorFailure(node: plugin.name, message: "function '\(name)' takes \(info.argTypes.count) argument(s), got \(fields.count)")
         }
-        for (i, f) in fields.enumerated() where info.argTypes[i] != FieldType.null.rawValue && info.argTypes[i] != inputSchema.fields[f].type.rawValue {
+        for (i, f) in fields.enumerated() where info.argTypes[i] != FieldType.null.rawValue && info.argTypes[i] != inputSchema.fields[f].type.rawValue
+        {
             let want = FieldType(rawValue: info.argTypes[i]).map { "\($0)" } ?? "type \(info.argTypes[i])"
-            throw OperatorFailure(node: plugin.name, message: "function '\(name)' takes \(want) as argument \(i + 1), but field '\(inputSchema.fields[f].name)' is \(inputSchema.fields[f].type)")
+            throw OperatorFailure(
+                node: plugin.name,
+                message:
+                    "function '\(name)' takes \(want) as argument \(i + 1), but field '\(inputSchema.fields[f].name)' is \(inputSchema.fields[f].type)"
+            )
         }
         self.plugin = plugin
         def = info.definition.pointee
@@ -57,8 +66,11 @@ public final class PluginFunction {
         guard status == RV_OK else {
             return .failure(CallFailure(message: context.failure(name, status), recordOnly: status == RV_ERROR))
         }
-        if (out.type == RV_TYPE_STRING || out.type == RV_TYPE_BYTES), out.len != 0, out.value.ptr == nil {
-            return .failure(CallFailure(message: "\(name) returned a \(out.type == RV_TYPE_STRING ? "string" : "bytes") result that is NULL with length \(out.len)", recordOnly: false))
+        if out.type == RV_TYPE_STRING || out.type == RV_TYPE_BYTES, out.len != 0, out.value.ptr == nil {
+            return .failure(
+                CallFailure(
+                    message: "\(name) returned a \(out.type == RV_TYPE_STRING ? "string" : "bytes") result that is NULL with length \(out.len)",
+                    recordOnly: false))
         }
         return .success(out)
     }

@@ -213,7 +213,10 @@ public final class PluginOperator: StreamOperator {
 
     /// The failure after `maxRetries` retries in a row.
     private func retryLimit(_ callback: String) -> OperatorFailure {
-        OperatorFailure(node: name, message: "\(callback) still returned RV_RETRY after \(maxRetries) retries: \(context.reported?.message ?? context.hostError ?? "no message")")
+        OperatorFailure(
+            node: name,
+            message:
+                "\(callback) still returned RV_RETRY after \(maxRetries) retries: \(context.reported?.message ?? context.hostError ?? "no message")")
     }
 
     public func close() {
@@ -231,4 +234,3 @@ public final class PluginOperator: StreamOperator {
 
     deinit { close() }
 }
-

@@ -32,7 +32,8 @@ enum SliceCheck {
     static func record(_ r: rv_record, schema: Schema) -> String? {
         if let bad = bytes("key", r.key, r.key_len) ?? bytes("value", r.value, r.value_len)
             ?? bytes("fields", r.fields, UInt64(r.field_count), lengthName: "field_count")
-            ?? bytes("headers", r.headers, UInt64(r.header_count), lengthName: "header_count") {
+            ?? bytes("headers", r.headers, UInt64(r.header_count), lengthName: "header_count")
+        {
             return bad
         }
         if let headers = r.headers {

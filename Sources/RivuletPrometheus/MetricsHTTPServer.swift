@@ -31,9 +31,10 @@ public final class MetricsHTTPServer: @unchecked Sendable {
 
     /// Binds 127.0.0.1:`port` (0: any free port; `port` then tells which) and starts serving.
     /// `maxConnections` ≥ 1; `connectionTimeout` in seconds, > 0.
-    public init(port: Int, maxConnections: Int = defaultMaxConnections, connectionTimeout: Double = defaultConnectionTimeout,
-                body: @escaping () -> [UInt8]) throws
-    {
+    public init(
+        port: Int, maxConnections: Int = defaultMaxConnections, connectionTimeout: Double = defaultConnectionTimeout,
+        body: @escaping () -> [UInt8]
+    ) throws {
         guard (0...65535).contains(port) else { throw MetricsServerError("port must be 0…65535 (0: any free port), got \(port)") }
         guard maxConnections >= 1 else { throw MetricsServerError("the connection limit must be at least 1, got \(maxConnections)") }
         guard connectionTimeout > 0, connectionTimeout.isFinite else {
@@ -103,8 +104,10 @@ public final class MetricsHTTPServer: @unchecked Sendable {
                 return true
             }
             let listening = now >= acceptPausedUntil
-            var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: listening ? listener : -1, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: listening ? listener : -1, events: Int16(POLLIN), revents: 0),
+            ]
             for c in connections {
                 fds.append(pollfd(fd: c.fd, events: Int16(c.step == .writing ? POLLOUT : POLLIN), revents: 0))
             }
@@ -151,7 +154,8 @@ public final class MetricsHTTPServer: @unchecked Sendable {
             Self.setNonBlocking(client)
             if connections.count >= maxConnections {
                 var busy = MetricsConnection(fd: client, deadline: 0)
-                busy.respond(Self.message("503 Service Unavailable", "rivulet: too many connections to the metrics endpoint (at most \(maxConnections))\n"))
+                busy.respond(
+                    Self.message("503 Service Unavailable", "rivulet: too many connections to the metrics endpoint (at most \(maxConnections))\n"))
                 close(client)
                 continue
             }
@@ -170,7 +174,9 @@ public final class MetricsHTTPServer: @unchecked Sendable {
             return Self.message("404 Not Found", "not found: rivulet serves /metrics\n")
         }
         let payload = body()
-        return Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: \(payload.count)\r\nConnection: close\r\n\r\n".utf8) + payload
+        return Array(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: \(payload.count)\r\nConnection: close\r\n\r\n"
+                .utf8) + payload
     }
 
     static func message(_ status: String, _ text: String) -> [UInt8] {

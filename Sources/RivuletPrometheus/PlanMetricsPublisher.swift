@@ -100,7 +100,9 @@ public final class PlanMetricsPublisher: @unchecked Sendable {
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        let cpu =
+            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec)
+            / 1e6
         count("rivulet_process_cpu_seconds_total", [], seconds: cpu)
         gauge("rivulet_process_resident_memory_bytes", [], Double(Self.residentBytes()))
     }

@@ -71,7 +71,10 @@ public final class MemoryStore: KeyValueStore {
         let oldCount = found.map { slotValues[Int($0.slot)].count }
         let delta = value.count - (oldCount ?? -(key.count + Self.entryOverhead))
         if bytes + delta > budget {
-            throw StoreError(store: name, "memory budget of \(Self.format(budget)) exceeded (\(Self.format(bytes)) in \(count) entries, writing \(key.count + value.count) bytes); raise its `budget` or use `type: rocksdb`")
+            throw StoreError(
+                store: name,
+                "memory budget of \(Self.format(budget)) exceeded (\(Self.format(bytes)) in \(count) entries, writing \(key.count + value.count) bytes); raise its `budget` or use `type: rocksdb`"
+            )
         }
         bytes += delta
         if let found {

@@ -47,8 +47,9 @@ public final class RocksDBStore: KeyValueStore {
     }
 
     public func put(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws(StoreError) {
-        rocksdb_writebatch_wi_put_cf(instance.batch, family, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count,
-                                     value.baseAddress?.assumingMemoryBound(to: CChar.self), value.count)
+        rocksdb_writebatch_wi_put_cf(
+            instance.batch, family, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count,
+            value.baseAddress?.assumingMemoryBound(to: CChar.self), value.count)
     }
 
     public func delete(_ key: UnsafeRawBufferPointer) throws(StoreError) {

@@ -67,10 +67,11 @@ public final class WindowOperator: StreamOperator {
     /// Windows and panes held now (their accumulators): bounded by what the watermark has not closed.
     public var openEntries: Int { slab.inUse }
 
-    public init(name: String, kind: WindowKind, grace: Int64, mode: EmitMode, keyField: Int?, keyName: String?,
-                inputSchema: Schema, aggregates: [(name: String, aggregate: WindowAggregate)], batchCapacity: Int,
-                deadLetters: DeadLetterRoute)
-    {
+    public init(
+        name: String, kind: WindowKind, grace: Int64, mode: EmitMode, keyField: Int?, keyName: String?,
+        inputSchema: Schema, aggregates: [(name: String, aggregate: WindowAggregate)], batchCapacity: Int,
+        deadLetters: DeadLetterRoute
+    ) {
         self.name = name
         self.deadLetters = deadLetters
         self.kind = kind
@@ -334,8 +335,9 @@ public final class WindowOperator: StreamOperator {
             try late.forward(from: batch, index: j)
         } else {
             let t = batch.record(at: j).pointee.timestamp
-            try deadLetters.send(batch.record(at: j), schema: inputSchema,
-                                 reason: "late record (event time \(t)): its window ending at \(windowEnd) closed at watermark \(watermark) (grace \(grace) ms)")
+            try deadLetters.send(
+                batch.record(at: j), schema: inputSchema,
+                reason: "late record (event time \(t)): its window ending at \(windowEnd) closed at watermark \(watermark) (grace \(grace) ms)")
         }
     }
 

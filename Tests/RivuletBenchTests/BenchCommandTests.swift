@@ -7,7 +7,9 @@ import Testing
 @Suite struct BenchCommandTests {
     /// Runs the built `rivulet` with `arguments`; returns its status, stdout and stderr. `whileRunning`
     /// gets the process and its stderr pipe while it runs (to read its first line, then signal it).
-    static func rivulet(_ arguments: [String], whileRunning: ((Process, Pipe) throws -> Void)? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func rivulet(_ arguments: [String], whileRunning: ((Process, Pipe) throws -> Void)? = nil) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         guard let whileRunning else {
             let r = try RivuletProcess.run(arguments, deadline: 300)
             return (r.status, r.stdout, r.stderr)
@@ -34,8 +36,10 @@ import Testing
     @Test func benchAnExampleWithGeneratedRecordsAsJSONAndHTML() throws {
         let folder = Fixtures.temporaryDirectory("rivulet-bench")
         let manifest = Fixtures.repositoryRoot + "/examples/tumbling-csv/manifest.yaml"
-        let result = try Self.rivulet(["bench", manifest, "--events", "30000", "--keys", "50", "--rate", "60000", "--warmup", "0.1",
-                                       "--null-sinks", "--json", "--report", folder + "/bench.html"])
+        let result = try Self.rivulet([
+            "bench", manifest, "--events", "30000", "--keys", "50", "--rate", "60000", "--warmup", "0.1",
+            "--null-sinks", "--json", "--report", folder + "/bench.html",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try JSONDecoder().decode(BenchReport.self, from: Data(result.stdout.utf8))
         #expect(report.settings.events == 30_000)
@@ -51,8 +55,10 @@ import Testing
     }
 
     @Test func benchTableOnTheTerminal() throws {
-        let result = try Self.rivulet(["bench", Fixtures.repositoryRoot + "/Benchmarks/pipeline.yaml", "--set", "sources.gen.count=50000",
-                                       "--warmup", "0"])
+        let result = try Self.rivulet([
+            "bench", Fixtures.repositoryRoot + "/Benchmarks/pipeline.yaml", "--set", "sources.gen.count=50000",
+            "--warmup", "0",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("throughput"))
         #expect(result.stdout.contains("keep"))
@@ -69,14 +75,15 @@ import Testing
     /// records, then stopped with SIGINT: the scrape happens while it runs, however slow the machine.
     @Test func runServesMetricsWhileRunning() throws {
         let folder = Fixtures.temporaryDirectory("rivulet-metrics")
-        Fixtures.write("""
-        name: served
-        sources:
-          gen: { type: generator, count: 3000000, rate: 30000 }
-        sinks:
-          out: { type: "null" }
-        edges: [gen -> out]
-        """, to: folder + "/manifest.yaml")
+        Fixtures.write(
+            """
+            name: served
+            sources:
+              gen: { type: generator, count: 3000000, rate: 30000 }
+            sinks:
+              out: { type: "null" }
+            edges: [gen -> out]
+            """, to: folder + "/manifest.yaml")
         var written: Double?
         let result = try Self.rivulet(["run", folder + "/manifest.yaml", "--metrics-port", "0"]) { process, err in
             defer { process.interrupt() }

@@ -7,33 +7,36 @@ import Testing
 
 @Suite struct BenchRunnerTests {
     static let windowManifest = """
-    name: windowed
-    sources:
-      events:
-        type: file
-        path: events.csv
-        schema: { ts_ms: i64, key: string, value: i64 }
-        time: { type: event, field: ts_ms, format: epoch_ms, max_out_of_order: 2s }
-    operators:
-      per_key:
-        window: tumbling
-        size: 10s
-        key_by: key
-        aggregates: { count: count(), sum: sum(value) }
-    sinks:
-      out: { type: file, path: out.csv }
-    edges: [events -> per_key, per_key -> out]
-    """
+        name: windowed
+        sources:
+          events:
+            type: file
+            path: events.csv
+            schema: { ts_ms: i64, key: string, value: i64 }
+            time: { type: event, field: ts_ms, format: epoch_ms, max_out_of_order: 2s }
+        operators:
+          per_key:
+            window: tumbling
+            size: 10s
+            key_by: key
+            aggregates: { count: count(), sum: sum(value) }
+        sinks:
+          out: { type: file, path: out.csv }
+        edges: [events -> per_key, per_key -> out]
+        """
 
     static func settings(events: Int?, rate: Double?, warmup: Double) -> BenchReport.Settings {
-        BenchReport.Settings(manifest: "manifest.yaml", events: events, keys: events == nil ? nil : 10, rate: rate, warmupSeconds: warmup,
-                             intervalSeconds: 0.05, batchSize: 1024, ringCapacity: 64, nullSinks: false)
+        BenchReport.Settings(
+            manifest: "manifest.yaml", events: events, keys: events == nil ? nil : 10, rate: rate, warmupSeconds: warmup,
+            intervalSeconds: 0.05, batchSize: 1024, ringCapacity: 64, nullSinks: false)
     }
 
     /// Plans `manifest` with paced generators in place of its sources and a latency recorder, and runs it
     /// through `BenchRunner`.
-    static func pacedRun(_ runner: TopologyRunner, _ manifest: String, events: Int, keys: Int, rate: Double,
-                         warmup: Double = 0) throws -> (report: BenchReport, latency: LatencyRecorder) {
+    static func pacedRun(
+        _ runner: TopologyRunner, _ manifest: String, events: Int, keys: Int, rate: Double,
+        warmup: Double = 0
+    ) throws -> (report: BenchReport, latency: LatencyRecorder) {
         let latency = LatencyRecorder(warmupNanoseconds: UInt64(warmup * 1e9))
         let plan = try runner.plan(manifest) {
             $0.generatorOverride = GeneratorOverride(events: events, keys: keys, rate: rate)
@@ -76,18 +79,20 @@ import Testing
     /// 16,000 latencies are recorded, each from the record's due time.
     @Test func pacedRunRecordsLatencyAfterTheWarmUp() throws {
         let runner = TopologyRunner()
-        let (report, _) = try Self.pacedRun(runner, """
-        name: paced
-        plugins:
-          s: { library: rv_std_swift }
-        sources:
-          gen: { type: generator, count: 1000, keys: 5 }
-        operators:
-          slim: { plugin: s, operator: project, config: { fields: [key, value] } }
-        sinks:
-          out: { type: "null" }
-        edges: [gen -> slim, slim -> out]
-        """, events: 20_000, keys: 5, rate: 20_000, warmup: 0.2)
+        let (report, _) = try Self.pacedRun(
+            runner,
+            """
+            name: paced
+            plugins:
+              s: { library: rv_std_swift }
+            sources:
+              gen: { type: generator, count: 1000, keys: 5 }
+            operators:
+              slim: { plugin: s, operator: project, config: { fields: [key, value] } }
+            sinks:
+              out: { type: "null" }
+            edges: [gen -> slim, slim -> out]
+            """, events: 20_000, keys: 5, rate: 20_000, warmup: 0.2)
         let l = try #require(report.latency)
         #expect(l.count == 16_000)
         #expect(l.unstamped == 0)
@@ -120,17 +125,19 @@ import Testing
     /// through a left stream–table join give 5,000 results, every one with a latency, none unstamped.
     @Test func joinResultsAreMeasuredFromTheRecordThatProducedThem() throws {
         let runner = TopologyRunner()
-        let (report, latency) = try Self.pacedRun(runner, """
-        name: joined
-        sources:
-          clicks: { type: file, path: clicks.csv, schema: { ts: i64, user: string, page: string }, time: { type: event, field: ts, max_out_of_order: 1s } }
-          profiles: { type: file, path: profiles.csv, schema: { ts: i64, user: string, age: i64 }, time: { type: event, field: ts, max_out_of_order: 1s } }
-        operators:
-          enrich: { join: stream_table, type: left, left_key: user, right_key: user }
-        sinks:
-          out: { type: "null" }
-        edges: [clicks -> enrich.left, profiles -> enrich.right, enrich.out -> out]
-        """, events: 5_000, keys: 50, rate: 50_000)
+        let (report, latency) = try Self.pacedRun(
+            runner,
+            """
+            name: joined
+            sources:
+              clicks: { type: file, path: clicks.csv, schema: { ts: i64, user: string, page: string }, time: { type: event, field: ts, max_out_of_order: 1s } }
+              profiles: { type: file, path: profiles.csv, schema: { ts: i64, user: string, age: i64 }, time: { type: event, field: ts, max_out_of_order: 1s } }
+            operators:
+              enrich: { join: stream_table, type: left, left_key: user, right_key: user }
+            sinks:
+              out: { type: "null" }
+            edges: [clicks -> enrich.left, profiles -> enrich.right, enrich.out -> out]
+            """, events: 5_000, keys: 50, rate: 50_000)
         #expect(report.operators.first { $0.node == "out" }?.recordsIn == 5_000)
         #expect(report.latency?.count == 5_000)
         #expect(latency.unstamped == 0)
@@ -138,14 +145,16 @@ import Testing
 
     @Test func reportRendersAsTextJSONAndSelfContainedHTML() throws {
         let runner = TopologyRunner()
-        let (report, _) = try Self.pacedRun(runner, """
-        name: small
-        sources:
-          gen: { type: generator, count: 1000 }
-        sinks:
-          out: { type: "null" }
-        edges: [gen -> out]
-        """, events: 2_000, keys: 3, rate: 10_000)
+        let (report, _) = try Self.pacedRun(
+            runner,
+            """
+            name: small
+            sources:
+              gen: { type: generator, count: 1000 }
+            sinks:
+              out: { type: "null" }
+            edges: [gen -> out]
+            """, events: 2_000, keys: 3, rate: 10_000)
         let text = report.text
         #expect(text.contains("throughput"))
         #expect(text.contains("latency     p50"))
@@ -167,14 +176,15 @@ import Testing
 
     @Test func runShorterThanTheWarmUpIsMeasuredFromTheStartWithANote() throws {
         let runner = TopologyRunner()
-        let plan = try runner.plan("""
-        name: short
-        sources:
-          gen: { type: generator, count: 500 }
-        sinks:
-          out: { type: "null" }
-        edges: [gen -> out]
-        """)
+        let plan = try runner.plan(
+            """
+            name: short
+            sources:
+              gen: { type: generator, count: 500 }
+            sinks:
+              out: { type: "null" }
+            edges: [gen -> out]
+            """)
         let report = try BenchRunner(settings: Self.settings(events: nil, rate: nil, warmup: 30)).run(plan, latency: nil)
         #expect(report.recordsIn == 500)
         #expect(report.notes.contains { $0.contains("not longer than the warm-up") })

@@ -11,28 +11,28 @@ import Testing
     static func cardPayments(_ runner: TopologyRunner, parallelism: Int = 2) -> String {
         runner.write("payments.csv", Fixtures.read(Fixtures.repositoryRoot + "/examples/card-payments/payments.csv"))
         return """
-        name: metered
-        plugins:
-          std_c: { library: rv_std_c }
-          std_swift: { library: rv_std_swift }
-        sources:
-          payments:
-            type: file
-            path: payments.csv
-            schema: { payment_id: string, ts: timestamp, card: string, amount: f64, currency: string, merchant: string }
-            key: card
-        operators:
-          mask: { plugin: std_c, operator: mask, config: { field: card, keep: 4, luhn: true } }
-          to_eur:
-            plugin: std_swift
-            operator: currency_convert
-            parallelism: \(parallelism)
-            config: { field: amount, currency_field: currency, target: EUR, rates: { EUR: 1.0, USD: 0.92, GBP: 1.17 } }
-        sinks:
-          out: { type: file, path: out.csv, format: csv }
-        edges: [payments -> mask, mask -> to_eur, to_eur -> out]
-        dead_letters: { type: file, path: dead.jsonl }
-        """
+            name: metered
+            plugins:
+              std_c: { library: rv_std_c }
+              std_swift: { library: rv_std_swift }
+            sources:
+              payments:
+                type: file
+                path: payments.csv
+                schema: { payment_id: string, ts: timestamp, card: string, amount: f64, currency: string, merchant: string }
+                key: card
+            operators:
+              mask: { plugin: std_c, operator: mask, config: { field: card, keep: 4, luhn: true } }
+              to_eur:
+                plugin: std_swift
+                operator: currency_convert
+                parallelism: \(parallelism)
+                config: { field: amount, currency_field: currency, target: EUR, rates: { EUR: 1.0, USD: 0.92, GBP: 1.17 } }
+            sinks:
+              out: { type: file, path: out.csv, format: csv }
+            edges: [payments -> mask, mask -> to_eur, to_eur -> out]
+            dead_letters: { type: file, path: dead.jsonl }
+            """
     }
 
     @Test func countersPerInstanceRingAndPluginCounter() throws {
@@ -76,18 +76,19 @@ import Testing
     @Test func watermarksFollowEventTime() throws {
         let runner = TopologyRunner()
         runner.write("in.csv", "ts,key,value\n1000,a,1\n5000,b,2\n3000,a,3\n")
-        let plan = try runner.plan("""
-        name: wm
-        sources:
-          in:
-            type: file
-            path: in.csv
-            schema: { ts: i64, key: string, value: i64 }
-            time: { type: event, field: ts, format: epoch_ms, max_out_of_order: 1s }
-        sinks:
-          out: { type: "null" }
-        edges: [in -> out]
-        """)
+        let plan = try runner.plan(
+            """
+            name: wm
+            sources:
+              in:
+                type: file
+                path: in.csv
+                schema: { ts: i64, key: string, value: i64 }
+                time: { type: event, field: ts, format: epoch_ms, max_out_of_order: 1s }
+            sinks:
+              out: { type: "null" }
+            edges: [in -> out]
+            """)
         _ = try plan.run()
         let s = plan.metricsSnapshot()
         // max event time − bound: 5000 − 1000, at the source and passed on to the sink.
@@ -99,19 +100,20 @@ import Testing
         let runner = TopologyRunner()
         runner.write("profiles.csv", "ts,user_id,age\n1,u1,30\n2,u2,40\n3,u3,50\n4,u2,41\n")
         runner.write("clicks.csv", "ts,user_id,page\n10,u1,a\n11,u2,b\n12,u9,c\n")
-        let plan = try runner.plan("""
-        name: stores
-        stores:
-          profiles_store: { type: memory }
-        sources:
-          clicks: { type: file, path: clicks.csv, schema: { ts: i64, user_id: string, page: string }, time: { type: event, field: ts } }
-          profiles: { type: file, path: profiles.csv, schema: { ts: i64, user_id: string, age: i64 }, time: { type: event, field: ts } }
-        operators:
-          enrich: { join: stream_table, type: left, left_key: user_id, right_key: user_id, store: profiles_store }
-        sinks:
-          out: { type: file, path: out.csv }
-        edges: [clicks -> enrich.left, profiles -> enrich.right, enrich.out -> out]
-        """)
+        let plan = try runner.plan(
+            """
+            name: stores
+            stores:
+              profiles_store: { type: memory }
+            sources:
+              clicks: { type: file, path: clicks.csv, schema: { ts: i64, user_id: string, page: string }, time: { type: event, field: ts } }
+              profiles: { type: file, path: profiles.csv, schema: { ts: i64, user_id: string, age: i64 }, time: { type: event, field: ts } }
+            operators:
+              enrich: { join: stream_table, type: left, left_key: user_id, right_key: user_id, store: profiles_store }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [clicks -> enrich.left, profiles -> enrich.right, enrich.out -> out]
+            """)
         _ = try plan.run()
         let s = plan.metricsSnapshot()
         let store = try #require(s.stores.first)

@@ -65,7 +65,8 @@ import Testing
         #expect(Self.sample(body, #"rivulet_records_in_total{operator="payments",instance="0"}"#) == 8)
         #expect(Self.sample(body, #"rivulet_records_out_total{operator="mask",instance="0"}"#) == 6)
         #expect(Self.sample(body, #"rivulet_errors_total{operator="mask",instance="0"}"#) == 1)
-        let converted = (Self.sample(body, #"rivulet_plugin_counter_total{operator="to_eur",instance="0",counter="converted"}"#) ?? 0)
+        let converted =
+            (Self.sample(body, #"rivulet_plugin_counter_total{operator="to_eur",instance="0",counter="converted"}"#) ?? 0)
             + (Self.sample(body, #"rivulet_plugin_counter_total{operator="to_eur",instance="1",counter="converted"}"#) ?? 0)
         #expect(converted == 4)
         #expect(body.contains("rivulet_ring_occupancy{ring=\"mask.out -> to_eur#0.in\"}"))
@@ -82,14 +83,15 @@ import Testing
     /// the sink's count rise, then stopped: the values rise, and a scrape after the run sees the total.
     @Test func countersMoveWhileARunIsInProgress() throws {
         let runner = TopologyRunner()
-        let plan = try runner.plan("""
-        name: live
-        sources:
-          gen: { type: generator, count: 4000000, rate: 40000, keys: 10 }
-        sinks:
-          out: { type: "null" }
-        edges: [gen -> out]
-        """)
+        let plan = try runner.plan(
+            """
+            name: live
+            sources:
+              gen: { type: generator, count: 4000000, rate: 40000, keys: 10 }
+            sinks:
+              out: { type: "null" }
+            edges: [gen -> out]
+            """)
         let publisher = PlanMetricsPublisher(snapshot: { plan.metricsSnapshot() })
         let server = try MetricsHTTPServer(port: 0, body: publisher.exposition)
         defer { server.stop() }
@@ -180,10 +182,11 @@ import Testing
         close(first)
         // The server notices the close and frees the slot: scrape until answered 200.
         var answered = ""
-        #expect(try waitUntil(interval: 0.01) {
-            answered = try Self.get(server.port, "/metrics").status
-            return answered == "HTTP/1.1 200 OK"
-        }, "last answer: \(answered)")
+        #expect(
+            try waitUntil(interval: 0.01) {
+                answered = try Self.get(server.port, "/metrics").status
+                return answered == "HTTP/1.1 200 OK"
+            }, "last answer: \(answered)")
     }
 
     @Test func badSettingsAreClearErrors() throws {

@@ -118,8 +118,9 @@ import Testing
                 for i in 0..<n {
                     let record = batch.record(at: i).pointee
                     #expect(record.field_count == 2 && record.fields == UnsafePointer(batch.fieldRows + 2 * i))
-                    #expect([batch.field(i, 0).value.i64, batch.field(i, 1).value.i64] == [expected[2 * i], expected[2 * i + 1]],
-                            "n \(n), overlapping \(overlapping), record \(i)")
+                    #expect(
+                        [batch.field(i, 0).value.i64, batch.field(i, 1).value.i64] == [expected[2 * i], expected[2 * i + 1]],
+                        "n \(n), overlapping \(overlapping), record \(i)")
                     #expect(record.timestamp == Int64(i) && record.offset == Int64(i))
                 }
             }

@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct DefaultsAndPathsTests {
     @Test func formatsAreInferredFromExtensions() throws {
-        let manifest = try ManifestCheck.parse("""
+        let manifest = try ManifestCheck.parse(
+            """
             sources:
               a: { type: file, path: x.csv }
               b: { type: file, path: x.JSONL }
@@ -29,7 +30,8 @@ import Testing
     }
 
     @Test func defaults() throws {
-        let manifest = try ManifestCheck.parse("""
+        let manifest = try ManifestCheck.parse(
+            """
             sources:
               s: { type: stdin }
               g: { type: generator, count: 0 }
@@ -42,12 +44,18 @@ import Testing
             edges: [s -> o, g -> o, o -> out]
             """)
         #expect(manifest.name == "m")
-        #expect(manifest.sources[0] == SourceSpec(name: "s", kind: .stdin, format: .lines, header: true, delimiter: UInt8(ascii: ","),
-                                                  schema: nil, key: nil, batchSize: 1024, location: ManifestCheck.at(2, 3)))
+        #expect(
+            manifest.sources[0]
+                == SourceSpec(
+                    name: "s", kind: .stdin, format: .lines, header: true, delimiter: UInt8(ascii: ","),
+                    schema: nil, key: nil, batchSize: 1024, location: ManifestCheck.at(2, 3)))
         #expect(manifest.sources[1].kind == .generator(GeneratorSpec(count: 0, seed: 1, keys: 100, rate: nil)))
         #expect(manifest.operators[0].parallelism == 1 && manifest.operators[0].config.isEmpty)
-        #expect(manifest.sinks[0] == SinkSpec(name: "out", kind: .stdout, format: .jsonl, header: true, delimiter: UInt8(ascii: ","),
-                                              fields: nil, location: ManifestCheck.at(9, 3)))
+        #expect(
+            manifest.sinks[0]
+                == SinkSpec(
+                    name: "out", kind: .stdout, format: .jsonl, header: true, delimiter: UInt8(ascii: ","),
+                    fields: nil, location: ManifestCheck.at(9, 3)))
         #expect(manifest.deadLetters == nil)
     }
 
@@ -112,22 +120,26 @@ import Testing
     }
 
     @Test func generatorAcceptsLargeSeedsAndFractionalRates() throws {
-        let manifest = try ManifestCheck.parse("""
+        let manifest = try ManifestCheck.parse(
+            """
             sources: { g: { type: generator, count: 1_000, seed: 18446744073709551615, keys: 0x10, rate: 0.5 } }
             sinks: { out: { type: null } }
             edges: [g -> out]
             """)
         #expect(manifest.sources[0].kind == .generator(GeneratorSpec(count: 1000, seed: .max, keys: 16, rate: 0.5)))
-        #expect(ManifestCheck.errors("""
-            sources: { g: { type: generator, count: 1, rate: .inf } }
-            sinks: { out: { type: null } }
-            edges: [g -> out]
-            """) == ["1:50: rate must be a number from 0.001 to 1_000_000_000, got '.inf'"])
+        #expect(
+            ManifestCheck.errors(
+                """
+                sources: { g: { type: generator, count: 1, rate: .inf } }
+                sinks: { out: { type: null } }
+                edges: [g -> out]
+                """) == ["1:50: rate must be a number from 0.001 to 1_000_000_000, got '.inf'"])
     }
 
     @Test func nullSinkAcceptsEverySinkKey() throws {
         // So that `--set sinks.out.type=null` switches any sink off.
-        let manifest = try ManifestCheck.parse("""
+        let manifest = try ManifestCheck.parse(
+            """
             sources: { s: { type: stdin } }
             sinks: { out: { type: file, path: out.csv, header: false, fields: [a] } }
             edges: [s -> out]

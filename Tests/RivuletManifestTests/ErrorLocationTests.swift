@@ -6,22 +6,26 @@ import Testing
 @Suite struct ErrorLocationTests {
     @Test func aControlCharacterIsLocatedWhereItIs() {
         // Yams reports these as "reader" errors with an offset, which were all located at 1:1.
-        #expect(ManifestCheck.errors("sources:\n  gen: { type: generator, count: 1 }\nname: ab\u{07}c\n") == [
-            "3:9: invalid YAML: control characters are not allowed (U+7): remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string",
-        ])
-        #expect(ManifestCheck.errors("# é ü\nname: \"é\u{01}\"\n") == [
-            "2:9: invalid YAML: control characters are not allowed (U+1): remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string",
-        ])
-        #expect(ManifestCheck.errors("a: 1\r\nb: \u{1B}\r\n") == [
-            "2:4: invalid YAML: control characters are not allowed (U+1B): remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string",
-        ])
+        #expect(
+            ManifestCheck.errors("sources:\n  gen: { type: generator, count: 1 }\nname: ab\u{07}c\n") == [
+                "3:9: invalid YAML: control characters are not allowed (U+7): remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string"
+            ])
+        #expect(
+            ManifestCheck.errors("# é ü\nname: \"é\u{01}\"\n") == [
+                "2:9: invalid YAML: control characters are not allowed (U+1): remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string"
+            ])
+        #expect(
+            ManifestCheck.errors("a: 1\r\nb: \u{1B}\r\n") == [
+                "2:4: invalid YAML: control characters are not allowed (U+1B): remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string"
+            ])
     }
 
     @Test func aControlCharacterInAnOverrideValueIsLocatedInIt() {
         let base = "sources: { g: { type: generator, count: 1 } }\nsinks: { o: { type: \"null\" } }\nedges: [g -> o]\n"
-        #expect(ManifestCheck.errors(base, ["name=\"ab\u{07}\""]) == [
-            "--set name:1:4: invalid YAML: control characters are not allowed (U+7): remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string",
-        ])
+        #expect(
+            ManifestCheck.errors(base, ["name=\"ab\u{07}\""]) == [
+                "--set name:1:4: invalid YAML: control characters are not allowed (U+7): remove it, or write it as an escape such as \"\\u0007\" in a double-quoted string"
+            ])
     }
 
     /// Syntax errors are located at the mark Yams gives, and a message naming a line and column names

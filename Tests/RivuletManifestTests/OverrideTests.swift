@@ -47,10 +47,11 @@ import Testing
         #expect(manifest.sources[0].header == false)
         #expect(manifest.sources[0].delimiter == UInt8(ascii: ";"))
         // A number stays a number, and a word where a number belongs is an error located at the override.
-        #expect(errors(["operators.mask.parallelism=two", "sources.gen.count=-1"]) == [
-            "--set operators.mask.parallelism: parallelism must be an integer from 1 to 256, got 'two'",
-            "--set sources.gen.count: count must be an integer from 0 to 1_000_000_000_000_000, got '-1'",
-        ])
+        #expect(
+            errors(["operators.mask.parallelism=two", "sources.gen.count=-1"]) == [
+                "--set operators.mask.parallelism: parallelism must be an integer from 1 to 256, got 'two'",
+                "--set sources.gen.count: count must be an integer from 0 to 1_000_000_000_000_000, got '-1'",
+            ])
     }
 
     @Test func quotedAndFlowValues() throws {
@@ -62,9 +63,10 @@ import Testing
             return
         }
         #expect(generator.keys == 12)
-        #expect(errors(["sinks.out.fields=[card, "]) == [
-            "--set sinks.out.fields:2:1: invalid YAML: did not find expected node content (while parsing a flow node at line 2, column 1)",
-        ])
+        #expect(
+            errors(["sinks.out.fields=[card, "]) == [
+                "--set sinks.out.fields:2:1: invalid YAML: did not find expected node content (while parsing a flow node at line 2, column 1)"
+            ])
     }
 
     @Test func addingKeysAndEdges() throws {
@@ -73,44 +75,52 @@ import Testing
         #expect(manifest.edges.count == 4)
         #expect(manifest.operators[0].config.map(\.key) == ["keep", "rate"])
         // Only the last key may be new.
-        #expect(errors(["operators.mask.config.rates.USD=0.9"]) == [
-            "--set operators.mask.config.rates.USD: no key 'rates' under 'operators.mask.config' (have: keep)",
-        ])
+        #expect(
+            errors(["operators.mask.config.rates.USD=0.9"]) == [
+                "--set operators.mask.config.rates.USD: no key 'rates' under 'operators.mask.config' (have: keep)"
+            ])
     }
 
     @Test func badPathsAreNamedAndLocatedAtTheOverride() {
-        #expect(errors(["sources.paymnts.path=/data/x.csv"]) == [
-            "--set sources.paymnts.path: no key 'paymnts' under 'sources' (have: payments, gen)",
-        ])
-        #expect(errors(["sourcs.payments.path=x"]) == [
-            "--set sourcs.payments.path: no key 'sourcs' at the top level (have: plugins, sources, operators, sinks, edges)",
-        ])
-        #expect(errors(["edges.7=a -> b", "edges.first=a -> b"]) == [
-            "--set edges.7: no item '7' under 'edges': 'edges' is a list of 3 (use 0...2, or 3 to add one)",
-            "--set edges.first: no item 'first' under 'edges': 'edges' is a list of 3 (use 0...2, or 3 to add one)",
-        ])
-        #expect(errors(["sources.gen.type.kind=x"]) == [
-            "--set sources.gen.type.kind: 'sources.gen.type' is a single value, so it has no key 'kind'",
-        ])
-        #expect(errors(["sources..path=x", "=x"]) == [
-            "--set sources..path: 'sources..path' is not a dotted path of keys (e.g. operators.mask.parallelism)",
-            "--set : '' is not a dotted path of keys (e.g. operators.mask.parallelism)",
-        ])
+        #expect(
+            errors(["sources.paymnts.path=/data/x.csv"]) == [
+                "--set sources.paymnts.path: no key 'paymnts' under 'sources' (have: payments, gen)"
+            ])
+        #expect(
+            errors(["sourcs.payments.path=x"]) == [
+                "--set sourcs.payments.path: no key 'sourcs' at the top level (have: plugins, sources, operators, sinks, edges)"
+            ])
+        #expect(
+            errors(["edges.7=a -> b", "edges.first=a -> b"]) == [
+                "--set edges.7: no item '7' under 'edges': 'edges' is a list of 3 (use 0...2, or 3 to add one)",
+                "--set edges.first: no item 'first' under 'edges': 'edges' is a list of 3 (use 0...2, or 3 to add one)",
+            ])
+        #expect(
+            errors(["sources.gen.type.kind=x"]) == [
+                "--set sources.gen.type.kind: 'sources.gen.type' is a single value, so it has no key 'kind'"
+            ])
+        #expect(
+            errors(["sources..path=x", "=x"]) == [
+                "--set sources..path: 'sources..path' is not a dotted path of keys (e.g. operators.mask.parallelism)",
+                "--set : '' is not a dotted path of keys (e.g. operators.mask.parallelism)",
+            ])
     }
 
     @Test func overrideWithoutEqualsIsAnError() {
-        #expect(errors(["operators.mask.parallelism"]) == [
-            "--set operators.mask.parallelism: an override must look like PATH=VALUE (e.g. sources.in.path=data.csv), got 'operators.mask.parallelism'",
-        ])
+        #expect(
+            errors(["operators.mask.parallelism"]) == [
+                "--set operators.mask.parallelism: an override must look like PATH=VALUE (e.g. sources.in.path=data.csv), got 'operators.mask.parallelism'"
+            ])
     }
 
     @Test func overrideErrorsComeFirstInTheOrderGivenThenFileErrors() {
-        #expect(ManifestCheck.errors(Self.base + "\nbogus: 1\n", ["nonsense", "sources.gen.count=x", "a.b=c"]) == [
-            "--set nonsense: an override must look like PATH=VALUE (e.g. sources.in.path=data.csv), got 'nonsense'",
-            "--set sources.gen.count: count must be an integer from 0 to 1_000_000_000_000_000, got 'x'",
-            "--set a.b: no key 'a' at the top level (have: plugins, sources, operators, sinks, edges, bogus)",
-            "15:1: unknown key 'bogus' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters)",
-        ])
+        #expect(
+            ManifestCheck.errors(Self.base + "\nbogus: 1\n", ["nonsense", "sources.gen.count=x", "a.b=c"]) == [
+                "--set nonsense: an override must look like PATH=VALUE (e.g. sources.in.path=data.csv), got 'nonsense'",
+                "--set sources.gen.count: count must be an integer from 0 to 1_000_000_000_000_000, got 'x'",
+                "--set a.b: no key 'a' at the top level (have: plugins, sources, operators, sinks, edges, bogus)",
+                "15:1: unknown key 'bogus' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters)",
+            ])
     }
 
     @Test func laterOverridesSeeEarlierOnes() throws {

@@ -47,9 +47,10 @@ import Testing
     func aSinkOnItsSourceIsRefused(_ spelling: String) throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(Self.errors(Self.manifest(sink: spelling), in: folder) == [
-            "4:28: sink 'out' would overwrite \(folder)/in.csv, which source 's' reads (line 2): write to another file",
-        ])
+        #expect(
+            Self.errors(Self.manifest(sink: spelling), in: folder) == [
+                "4:28: sink 'out' would overwrite \(folder)/in.csv, which source 's' reads (line 2): write to another file"
+            ])
         // Nothing was written: the input is intact.
         #expect(try String(contentsOfFile: folder + "/in.csv", encoding: .utf8) == "a,b\n1,2\n")
     }
@@ -60,54 +61,64 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: folder + "/link.csv", withDestinationPath: "in.csv")
         try FileManager.default.linkItem(atPath: folder + "/in.csv", toPath: folder + "/hard.csv")
         try FileManager.default.createSymbolicLink(atPath: folder + "/linked-folder", withDestinationPath: folder + "/sub")
-        #expect(Self.errors(Self.manifest(sink: "link.csv"), in: folder) == [
-            "4:28: sink 'out' would overwrite \(folder)/link.csv (the same file as \(folder)/in.csv), which source 's' reads (line 2): write to another file",
-        ])
-        #expect(Self.errors(Self.manifest(sink: "hard.csv"), in: folder) == [
-            "4:28: sink 'out' would overwrite \(folder)/hard.csv (the same file as \(folder)/in.csv), which source 's' reads (line 2): write to another file",
-        ])
+        #expect(
+            Self.errors(Self.manifest(sink: "link.csv"), in: folder) == [
+                "4:28: sink 'out' would overwrite \(folder)/link.csv (the same file as \(folder)/in.csv), which source 's' reads (line 2): write to another file"
+            ])
+        #expect(
+            Self.errors(Self.manifest(sink: "hard.csv"), in: folder) == [
+                "4:28: sink 'out' would overwrite \(folder)/hard.csv (the same file as \(folder)/in.csv), which source 's' reads (line 2): write to another file"
+            ])
         // Files not created yet: the same folder reached two ways.
-        #expect(Self.errors(Self.manifest(sink: "linked-folder/new.csv", dead: "dead_letters: { type: file, path: sub/new.csv }"), in: folder) == [
-            "7:35: dead_letters writes \(folder)/sub/new.csv (the same file as \(folder)/linked-folder/new.csv), which sink 'out' also writes (line 4): give each output its own file",
-        ])
+        #expect(
+            Self.errors(Self.manifest(sink: "linked-folder/new.csv", dead: "dead_letters: { type: file, path: sub/new.csv }"), in: folder) == [
+                "7:35: dead_letters writes \(folder)/sub/new.csv (the same file as \(folder)/linked-folder/new.csv), which sink 'out' also writes (line 4): give each output its own file"
+            ])
         // A dangling link: the file it will create is where it points.
         try FileManager.default.createSymbolicLink(atPath: folder + "/later.csv", withDestinationPath: "sub/made-later.csv")
-        #expect(Self.errors(Self.manifest(sink: "later.csv", dead: "dead_letters: { type: file, path: sub/made-later.csv }"), in: folder) == [
-            "7:35: dead_letters writes \(folder)/sub/made-later.csv (the same file as \(folder)/later.csv), which sink 'out' also writes (line 4): give each output its own file",
-        ])
+        #expect(
+            Self.errors(Self.manifest(sink: "later.csv", dead: "dead_letters: { type: file, path: sub/made-later.csv }"), in: folder) == [
+                "7:35: dead_letters writes \(folder)/sub/made-later.csv (the same file as \(folder)/later.csv), which sink 'out' also writes (line 4): give each output its own file"
+            ])
     }
 
     @Test func twoSinksOrASinkAndTheDeadLettersOnOneFileAreRefused() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(Self.errors(Self.manifest(sink: "other.csv"), in: folder) == [
-            "5:30: sink 'other' writes \(folder)/other.csv, which sink 'out' also writes (line 4): give each output its own file",
-        ])
-        #expect(Self.errors(Self.manifest(sink: "out.csv", dead: "dead_letters: { type: file, path: ./out.csv }"), in: folder) == [
-            "7:35: dead_letters writes \(folder)/out.csv, which sink 'out' also writes (line 4): give each output its own file",
-        ])
-        #expect(Self.errors(Self.manifest(sink: "out.csv", dead: "dead_letters: { type: file, path: in.csv }"), in: folder) == [
-            "7:35: dead_letters would overwrite \(folder)/in.csv, which source 's' reads (line 2): write to another file",
-        ])
+        #expect(
+            Self.errors(Self.manifest(sink: "other.csv"), in: folder) == [
+                "5:30: sink 'other' writes \(folder)/other.csv, which sink 'out' also writes (line 4): give each output its own file"
+            ])
+        #expect(
+            Self.errors(Self.manifest(sink: "out.csv", dead: "dead_letters: { type: file, path: ./out.csv }"), in: folder) == [
+                "7:35: dead_letters writes \(folder)/out.csv, which sink 'out' also writes (line 4): give each output its own file"
+            ])
+        #expect(
+            Self.errors(Self.manifest(sink: "out.csv", dead: "dead_letters: { type: file, path: in.csv }"), in: folder) == [
+                "7:35: dead_letters would overwrite \(folder)/in.csv, which source 's' reads (line 2): write to another file"
+            ])
     }
 
     @Test func aSinkOnTheManifestItselfIsRefused() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(Self.errors(Self.manifest(sink: "m.yaml"), in: folder) == [
-            "4:28: sink 'out' would overwrite \(folder)/m.yaml, the manifest itself: write to another file",
-        ])
+        #expect(
+            Self.errors(Self.manifest(sink: "m.yaml"), in: folder) == [
+                "4:28: sink 'out' would overwrite \(folder)/m.yaml, the manifest itself: write to another file"
+            ])
     }
 
     @Test func anOverrideThatCreatesAClashIsRefusedAtTheOverride() throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(Self.errors(Self.manifest(sink: "out.csv"), in: folder, ["sinks.other.path=in.csv"]) == [
-            "--set sinks.other.path:1:1: sink 'other' would overwrite \(folder)/in.csv, which source 's' reads (line 2): write to another file",
-        ])
-        #expect(Self.errors(Self.manifest(sink: "out.csv"), in: folder, ["sources.s.path=other.csv"]) == [
-            "5:30: sink 'other' would overwrite \(folder)/other.csv, which source 's' reads (--set sources.s.path): write to another file",
-        ])
+        #expect(
+            Self.errors(Self.manifest(sink: "out.csv"), in: folder, ["sinks.other.path=in.csv"]) == [
+                "--set sinks.other.path:1:1: sink 'other' would overwrite \(folder)/in.csv, which source 's' reads (line 2): write to another file"
+            ])
+        #expect(
+            Self.errors(Self.manifest(sink: "out.csv"), in: folder, ["sources.s.path=other.csv"]) == [
+                "5:30: sink 'other' would overwrite \(folder)/other.csv, which source 's' reads (--set sources.s.path): write to another file"
+            ])
     }
 
     @Test func devicesNullSinksAndDistinctFilesAreFine() throws {

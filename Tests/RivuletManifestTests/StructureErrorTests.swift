@@ -7,138 +7,150 @@ import Testing
     func errors(_ yaml: String) -> [String] { ManifestCheck.errors(yaml) }
 
     @Test func yamlSyntaxErrorIsLocatedWhereYamsFoundIt() {
-        #expect(errors("sources:\n  a: [1, 2\nsinks: {}\n") == [
-            "3:6: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2, column 6)",
-        ])
-        #expect(errors("sources:\n  a: 1\n b: 2\n") == [
-            "3:2: invalid YAML: did not find expected key (while parsing a block mapping at line 1, column 1)",
-        ])
+        #expect(
+            errors("sources:\n  a: [1, 2\nsinks: {}\n") == [
+                "3:6: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2, column 6)"
+            ])
+        #expect(
+            errors("sources:\n  a: 1\n b: 2\n") == [
+                "3:2: invalid YAML: did not find expected key (while parsing a block mapping at line 1, column 1)"
+            ])
     }
 
     @Test func keyWrittenTwiceIsAYamlError() {
-        #expect(errors("sources:\n  x: { type: stdin }\n  x: { type: stdin }\nsinks: { o: { type: stdout } }\nedges: [x -> o]\n") == [
-            "3:3: invalid YAML: key 'x' written twice in the same mapping (first at line 2): remove one",
-        ])
+        #expect(
+            errors("sources:\n  x: { type: stdin }\n  x: { type: stdin }\nsinks: { o: { type: stdout } }\nedges: [x -> o]\n") == [
+                "3:3: invalid YAML: key 'x' written twice in the same mapping (first at line 2): remove one"
+            ])
     }
 
     @Test func topLevelMustBeANonEmptyMapping() {
-        #expect(errors("- a\n- b\n") == [
-            "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, got a list",
-        ])
-        #expect(errors("just text\n") == [
-            "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, got 'just text'",
-        ])
+        #expect(
+            errors("- a\n- b\n") == [
+                "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, got a list"
+            ])
+        #expect(
+            errors("just text\n") == [
+                "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, got 'just text'"
+            ])
         #expect(errors("") == ["1:1: the manifest is empty"])
         #expect(errors("# only a comment\n") == ["1:1: the manifest is empty"])
     }
 
     @Test func unknownKeysAtEveryLevelAndMissingRequiredKeys() {
-        #expect(errors("""
-            plugins:
-              p: { library: x, licence: abc }
-            sources:
-              s: { type: generator, count: 1, colour: red }
-              f: { type: file, schema: { a: i64 } }
-            operators:
-              o:
-                plugin: p
-                operator: x
-                threads: 2
-              g:
-                function: { library: l, symbol: s, args: [], returns: i64, variadic: true }
-                arguments: []
-                output: y
-            sinks:
-              out: { typ: null }
-            edges: [s -> o, f -> o, o -> out, s -> g]
-            extra: 1
-            """) == [
-                "2:20: unknown key 'licence' in plugin 'p' (allowed: library, path, config)",
-                "4:35: unknown key 'colour' in source 's' (allowed: type, count, seed, keys, rate, time, batch_size)",
-                "5:6: missing required key 'path' in source 'f'",
-                "10:5: unknown key 'threads' in operator 'o' (allowed: plugin, operator, config, stores, parallelism, chain)",
-                "12:64: unknown key 'variadic' in the function of operator 'g' (allowed: library, symbol, args, returns)",
-                "16:8: missing required key 'type' in sink 'out'",
-                "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops)",
-                "18:1: unknown key 'extra' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters)",
-            ])
+        #expect(
+            errors(
+                """
+                plugins:
+                  p: { library: x, licence: abc }
+                sources:
+                  s: { type: generator, count: 1, colour: red }
+                  f: { type: file, schema: { a: i64 } }
+                operators:
+                  o:
+                    plugin: p
+                    operator: x
+                    threads: 2
+                  g:
+                    function: { library: l, symbol: s, args: [], returns: i64, variadic: true }
+                    arguments: []
+                    output: y
+                sinks:
+                  out: { typ: null }
+                edges: [s -> o, f -> o, o -> out, s -> g]
+                extra: 1
+                """) == [
+                    "2:20: unknown key 'licence' in plugin 'p' (allowed: library, path, config)",
+                    "4:35: unknown key 'colour' in source 's' (allowed: type, count, seed, keys, rate, time, batch_size)",
+                    "5:6: missing required key 'path' in source 'f'",
+                    "10:5: unknown key 'threads' in operator 'o' (allowed: plugin, operator, config, stores, parallelism, chain)",
+                    "12:64: unknown key 'variadic' in the function of operator 'g' (allowed: library, symbol, args, returns)",
+                    "16:8: missing required key 'type' in sink 'out'",
+                    "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops)",
+                    "18:1: unknown key 'extra' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters)",
+                ])
     }
 
     @Test func missingSectionsAreReportedAtTheTopLevel() {
-        #expect(errors("name: x\n") == [
-            "1:1: missing required key 'sources' in the manifest",
-            "1:1: missing required key 'sinks' in the manifest",
-            "1:1: missing required key 'edges' in the manifest",
-        ])
+        #expect(
+            errors("name: x\n") == [
+                "1:1: missing required key 'sources' in the manifest",
+                "1:1: missing required key 'sinks' in the manifest",
+                "1:1: missing required key 'edges' in the manifest",
+            ])
     }
 
     @Test func keysThatBelongToAnotherTypeAreNamedAsSuch() {
-        #expect(errors("""
-            sources:
-              g: { type: generator, count: 5, path: x.csv }
-              i: { type: stdin, count: 5 }
-            operators:
-              f:
-                function: { library: l, symbol: s, args: [], returns: i64 }
-                arguments: []
-                output: y
-                config: { a: 1 }
-              p: { plugin: q, operator: x, output: y }
-            plugins:
-              q: { library: q }
-            sinks:
-              out: { type: stdout, path: o.txt }
-            edges: [g -> f, i -> p, f -> out, p -> out]
-            """) == [
-                "2:35: key 'path' does not apply to a generator source (allowed: type, count, seed, keys, rate, time, batch_size)",
-                "3:21: key 'count' does not apply to a stdin source (allowed: type, format, header, delimiter, schema, key, time, batch_size)",
-                "9:5: key 'config' does not apply to a function operator (allowed: function, arguments, output, parallelism, chain)",
-                "10:32: key 'output' does not apply to a plugin operator (allowed: plugin, operator, config, stores, parallelism, chain)",
-                "14:24: key 'path' does not apply to a stdout sink (allowed: type, format, header, delimiter, fields, ops)",
-            ])
+        #expect(
+            errors(
+                """
+                sources:
+                  g: { type: generator, count: 5, path: x.csv }
+                  i: { type: stdin, count: 5 }
+                operators:
+                  f:
+                    function: { library: l, symbol: s, args: [], returns: i64 }
+                    arguments: []
+                    output: y
+                    config: { a: 1 }
+                  p: { plugin: q, operator: x, output: y }
+                plugins:
+                  q: { library: q }
+                sinks:
+                  out: { type: stdout, path: o.txt }
+                edges: [g -> f, i -> p, f -> out, p -> out]
+                """) == [
+                    "2:35: key 'path' does not apply to a generator source (allowed: type, count, seed, keys, rate, time, batch_size)",
+                    "3:21: key 'count' does not apply to a stdin source (allowed: type, format, header, delimiter, schema, key, time, batch_size)",
+                    "9:5: key 'config' does not apply to a function operator (allowed: function, arguments, output, parallelism, chain)",
+                    "10:32: key 'output' does not apply to a plugin operator (allowed: plugin, operator, config, stores, parallelism, chain)",
+                    "14:24: key 'path' does not apply to a stdout sink (allowed: type, format, header, delimiter, fields, ops)",
+                ])
     }
 
     @Test func wrongTypesAndUnknownValues() {
-        #expect(errors("""
-            sources:
-              s:
-                type: file
-                path: a.csv
-                delimiter: ";;"
-                header: maybe
-                schema: { a: f65, b: i64 }
-                batch_size: 0
-              g: { type: generator, count: -1, seed: -3, keys: 0, rate: fast }
-              t: { type: socket }
-            operators:
-              o: { plugin: p, operator: x, parallelism: two }
-              f:
-                function: { library: l, symbol: s, args: [u8, i64], returns: f128 }
-                arguments: [1, 2]
-                output: [y]
-            plugins:
-              p: { library: lib }
-            sinks:
-              out: { type: file, path: o.txt, format: xml, header: 1, fields: card }
-            edges: [s -> o, g -> o, t -> f, o -> out, f -> out]
-            """) == [
-                "5:16: delimiter must be exactly one character, got ';;'",
-                "6:13: header must be true or false, got 'maybe'",
-                "7:18: unknown field type 'f65' for field 'a' (expected one of: i64, f64, bool, string, bytes, timestamp)",
-                "8:17: batch_size must be an integer from 1 to 65536, got '0'",
-                "9:32: count must be an integer from 0 to 1_000_000_000_000_000, got '-1'",
-                "9:42: seed must be an integer from 0 to 18446744073709551615, got '-3'",
-                "9:52: keys must be an integer from 1 to 1_000_000, got '0'",
-                "9:61: rate must be a number from 0.001 to 1_000_000_000, got 'fast'",
-                "10:14: unknown source type 'socket' (expected one of: file, stdin, generator)",
-                "12:45: parallelism must be an integer from 1 to 256, got 'two'",
-                "14:47: unknown FFI type 'u8' (expected one of: i32, i64, f32, f64, bytes)",
-                "14:66: unknown FFI type 'f128' (expected one of: i32, i64, f32, f64, bytes)",
-                "16:13: output must be a string, got a list",
-                "20:43: unknown format 'xml' (expected one of: csv, jsonl, lines)",
-                "20:56: header must be true or false, got '1'",
-                "20:67: fields must be a non-empty list, got 'card'",
-            ])
+        #expect(
+            errors(
+                """
+                sources:
+                  s:
+                    type: file
+                    path: a.csv
+                    delimiter: ";;"
+                    header: maybe
+                    schema: { a: f65, b: i64 }
+                    batch_size: 0
+                  g: { type: generator, count: -1, seed: -3, keys: 0, rate: fast }
+                  t: { type: socket }
+                operators:
+                  o: { plugin: p, operator: x, parallelism: two }
+                  f:
+                    function: { library: l, symbol: s, args: [u8, i64], returns: f128 }
+                    arguments: [1, 2]
+                    output: [y]
+                plugins:
+                  p: { library: lib }
+                sinks:
+                  out: { type: file, path: o.txt, format: xml, header: 1, fields: card }
+                edges: [s -> o, g -> o, t -> f, o -> out, f -> out]
+                """) == [
+                    "5:16: delimiter must be exactly one character, got ';;'",
+                    "6:13: header must be true or false, got 'maybe'",
+                    "7:18: unknown field type 'f65' for field 'a' (expected one of: i64, f64, bool, string, bytes, timestamp)",
+                    "8:17: batch_size must be an integer from 1 to 65536, got '0'",
+                    "9:32: count must be an integer from 0 to 1_000_000_000_000_000, got '-1'",
+                    "9:42: seed must be an integer from 0 to 18446744073709551615, got '-3'",
+                    "9:52: keys must be an integer from 1 to 1_000_000, got '0'",
+                    "9:61: rate must be a number from 0.001 to 1_000_000_000, got 'fast'",
+                    "10:14: unknown source type 'socket' (expected one of: file, stdin, generator)",
+                    "12:45: parallelism must be an integer from 1 to 256, got 'two'",
+                    "14:47: unknown FFI type 'u8' (expected one of: i32, i64, f32, f64, bytes)",
+                    "14:66: unknown FFI type 'f128' (expected one of: i32, i64, f32, f64, bytes)",
+                    "16:13: output must be a string, got a list",
+                    "20:43: unknown format 'xml' (expected one of: csv, jsonl, lines)",
+                    "20:56: header must be true or false, got '1'",
+                    "20:67: fields must be a non-empty list, got 'card'",
+                ])
     }
 
     @Test func delimiterMustBeOneSingleByteCharacterThatIsNotAQuote() throws {
@@ -153,39 +165,44 @@ import Testing
     }
 
     @Test func sectionsMustBeMappingsOfNodes() {
-        #expect(errors("sources: [a, b]\nsinks:\n  out: file\nedges: {}\n") == [
-            "1:10: sources must be a mapping of names to definitions, got a list",
-            "3:8: sink 'out' must be a mapping, got 'file'",
-            "4:8: edges must be a list of \"FROM -> TO\" strings, got a mapping",
-        ])
-        #expect(errors("sources:\nsinks: { o: { type: stdout } }\nedges: []\n") == [
-            "1:9: sources must be a mapping of names to definitions, got nothing",
-            "2:10: sink 'o' has no input: add an edge '… -> o'",
-        ])
+        #expect(
+            errors("sources: [a, b]\nsinks:\n  out: file\nedges: {}\n") == [
+                "1:10: sources must be a mapping of names to definitions, got a list",
+                "3:8: sink 'out' must be a mapping, got 'file'",
+                "4:8: edges must be a list of \"FROM -> TO\" strings, got a mapping",
+            ])
+        #expect(
+            errors("sources:\nsinks: { o: { type: stdout } }\nedges: []\n") == [
+                "1:9: sources must be a mapping of names to definitions, got nothing",
+                "2:10: sink 'o' has no input: add an edge '… -> o'",
+            ])
     }
 
     @Test func nodeNamesMustBeUsableInEdges() {
-        #expect(errors("sources:\n  a.b: { type: stdin }\nsinks:\n  o: { type: stdout }\nedges: [a.b -> o]\n") == [
-            "2:3: source name 'a.b' is not valid: use letters, digits, '_' and '-'",
-            "5:9: edge 'a.b -> o.in': no node named 'a'",
-        ])
+        #expect(
+            errors("sources:\n  a.b: { type: stdin }\nsinks:\n  o: { type: stdout }\nedges: [a.b -> o]\n") == [
+                "2:3: source name 'a.b' is not valid: use letters, digits, '_' and '-'",
+                "5:9: edge 'a.b -> o.in': no node named 'a'",
+            ])
     }
 
     @Test func schemaAndConfigShapes() {
-        #expect(errors("""
-            plugins:
-              p: { library: p, config: [a, b] }
-            sources:
-              s: { type: stdin, schema: {} }
-            operators:
-              o: { plugin: p, operator: x, config: { list: [a, { b: 1 }], "": 2 } }
-            sinks:
-              out: { type: stdout }
-            edges: [s -> o, o -> out]
-            """) == [
-                "2:28: config must be a mapping, got a list",
-                "4:29: schema must be a mapping of field names to types, got an empty mapping",
-                "6:63: config keys must not be empty",
-            ])
+        #expect(
+            errors(
+                """
+                plugins:
+                  p: { library: p, config: [a, b] }
+                sources:
+                  s: { type: stdin, schema: {} }
+                operators:
+                  o: { plugin: p, operator: x, config: { list: [a, { b: 1 }], "": 2 } }
+                sinks:
+                  out: { type: stdout }
+                edges: [s -> o, o -> out]
+                """) == [
+                    "2:28: config must be a mapping, got a list",
+                    "4:29: schema must be a mapping of field names to types, got an empty mapping",
+                    "6:63: config keys must not be empty",
+                ])
     }
 }

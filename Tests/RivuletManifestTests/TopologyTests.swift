@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct TopologyTests {
     @Test func topologicalOrderPutsSourcesFirstAndFollowsDeclarationOrder() throws {
-        let manifest = try ManifestCheck.parse("""
+        let manifest = try ManifestCheck.parse(
+            """
             plugins: { p: { library: p } }
             sources:
               late: { type: stdin }
@@ -31,7 +32,8 @@ import Testing
     }
 
     @Test func orderIsUpstreamFirstEvenWhenDeclaredLater() throws {
-        let manifest = try ManifestCheck.parse("""
+        let manifest = try ManifestCheck.parse(
+            """
             plugins: { p: { library: p } }
             sources: { s: { type: stdin } }
             operators:
@@ -45,7 +47,8 @@ import Testing
     }
 
     @Test func roleOfEachNode() throws {
-        let manifest = try ManifestCheck.parse("""
+        let manifest = try ManifestCheck.parse(
+            """
             plugins: { p: { library: p } }
             sources: { s: { type: stdin } }
             operators: { o: { plugin: p, operator: x } }
@@ -60,13 +63,15 @@ import Testing
     }
 
     @Test func cycleDetectionMessage() {
-        #expect(ManifestCheck.errors("""
-            plugins: { p: { library: p } }
-            sources: { s: { type: stdin } }
-            operators: { a: { plugin: p, operator: x }, b: { plugin: p, operator: x } }
-            sinks: { k: { type: stdout } }
-            edges: [s -> a, a -> b, b.retry -> a, b -> k]
-            """) == ["5:25: cycle: a -> b -> a"])
+        #expect(
+            ManifestCheck.errors(
+                """
+                plugins: { p: { library: p } }
+                sources: { s: { type: stdin } }
+                operators: { a: { plugin: p, operator: x }, b: { plugin: p, operator: x } }
+                sinks: { k: { type: stdout } }
+                edges: [s -> a, a -> b, b.retry -> a, b -> k]
+                """) == ["5:25: cycle: a -> b -> a"])
     }
 
     @Test func handBuiltManifestWithACycleLeavesTheCycleOut() {
@@ -77,8 +82,10 @@ import Testing
         let manifest = Manifest(
             name: "x", file: "/x.yaml", directory: "/",
             sources: [SourceSpec(name: "s", kind: .stdin, format: .lines, location: here)],
-            operators: [OperatorSpec(name: "a", kind: .plugin(plugin: "p", operator: "x"), location: here),
-                        OperatorSpec(name: "b", kind: .plugin(plugin: "p", operator: "x"), location: here)],
+            operators: [
+                OperatorSpec(name: "a", kind: .plugin(plugin: "p", operator: "x"), location: here),
+                OperatorSpec(name: "b", kind: .plugin(plugin: "p", operator: "x"), location: here),
+            ],
             sinks: [SinkSpec(name: "k", kind: .stdout, format: .jsonl, location: here)],
             edges: [edge("s", "a"), edge("a", "b"), edge("b", "a"), edge("s", "k")])
         #expect(manifest.topologicalOrder() == ["s", "k"])

@@ -25,22 +25,27 @@ import Testing
     }
 
     @Test func aWindowOperatorAndItsSourceTime() throws {
-        let m = try ManifestCheck.parse(manifest("""
-            window: hopping
-            size: 5m
-            advance: 1m
-            grace: 1.5s
-            emit: update
-            key_by: k
-            chain: false
-            aggregates:
-              n: count()
-              p: percentile(v, 99.9)
-              top: "top(k, v, 3)"
-            
-            """))
-        #expect(m.sources[0].time == TimeSpec(kind: .event(field: "ts", format: .epochMilliseconds), maxOutOfOrder: 2000,
-                                              idleTimeout: nil, location: ManifestCheck.at(6, 11)))
+        let m = try ManifestCheck.parse(
+            manifest(
+                """
+                window: hopping
+                size: 5m
+                advance: 1m
+                grace: 1.5s
+                emit: update
+                key_by: k
+                chain: false
+                aggregates:
+                  n: count()
+                  p: percentile(v, 99.9)
+                  top: "top(k, v, 3)"
+
+                """))
+        #expect(
+            m.sources[0].time
+                == TimeSpec(
+                    kind: .event(field: "ts", format: .epochMilliseconds), maxOutOfOrder: 2000,
+                    idleTimeout: nil, location: ManifestCheck.at(6, 11)))
         guard case .window(let w) = m.operators[0].kind else {
             Issue.record("not a window operator")
             return
@@ -69,66 +74,84 @@ import Testing
     }
 
     @Test func windowErrorsNameTheLine() {
-        #expect(errors(manifest("window: rolling\nsize: 10s\naggregates: { n: count() }")) == [
-            "9:13: unknown window type 'rolling' (expected one of: tumbling, hopping, sliding, session)",
-        ])
-        #expect(errors(manifest("window: hopping\nsize: 10s\naggregates: { n: count() }")) == [
-            "9:5: a hopping window needs 'advance'",
-        ])
-        #expect(errors(manifest("window: hopping\nsize: 10s\nadvance: 3s\naggregates: { n: count() }")) == [
-            "11:14: a hopping window's size (10000 ms) must be a whole multiple of its advance (3000 ms)",
-        ])
-        #expect(errors(manifest("window: session\ngap: 5m\nsize: 10s\naggregates: { n: count() }")) == [
-            "11:5: 'size' does not apply to a session window",
-        ])
-        #expect(errors(manifest("window: tumbling\nsize: ten seconds\naggregates: { n: count() }")) == [
-            "10:11: size must be a duration from 1ms to 100 years (such as 500ms, 10s, 5m, 1h, or a number of milliseconds), got 'ten seconds'",
-        ])
-        #expect(errors(manifest("window: tumbling\nsize: 10s")) == [
-            "9:5: window operator 'w' needs 'aggregates': a mapping of output fields to aggregates such as count() or sum(amount)",
-        ])
-        #expect(errors(manifest("window: tumbling\nsize: 10s\nemit: sometimes\naggregates: { n: count() }")) == [
-            "11:11: unknown emit mode 'sometimes' (expected one of: final, update)",
-        ])
+        #expect(
+            errors(manifest("window: rolling\nsize: 10s\naggregates: { n: count() }")) == [
+                "9:13: unknown window type 'rolling' (expected one of: tumbling, hopping, sliding, session)"
+            ])
+        #expect(
+            errors(manifest("window: hopping\nsize: 10s\naggregates: { n: count() }")) == [
+                "9:5: a hopping window needs 'advance'"
+            ])
+        #expect(
+            errors(manifest("window: hopping\nsize: 10s\nadvance: 3s\naggregates: { n: count() }")) == [
+                "11:14: a hopping window's size (10000 ms) must be a whole multiple of its advance (3000 ms)"
+            ])
+        #expect(
+            errors(manifest("window: session\ngap: 5m\nsize: 10s\naggregates: { n: count() }")) == [
+                "11:5: 'size' does not apply to a session window"
+            ])
+        #expect(
+            errors(manifest("window: tumbling\nsize: ten seconds\naggregates: { n: count() }")) == [
+                "10:11: size must be a duration from 1ms to 100 years (such as 500ms, 10s, 5m, 1h, or a number of milliseconds), got 'ten seconds'"
+            ])
+        #expect(
+            errors(manifest("window: tumbling\nsize: 10s")) == [
+                "9:5: window operator 'w' needs 'aggregates': a mapping of output fields to aggregates such as count() or sum(amount)"
+            ])
+        #expect(
+            errors(manifest("window: tumbling\nsize: 10s\nemit: sometimes\naggregates: { n: count() }")) == [
+                "11:11: unknown emit mode 'sometimes' (expected one of: final, update)"
+            ])
     }
 
     @Test func aggregateErrorsNameTheAggregate() {
-        #expect(errors(manifest("window: tumbling\nsize: 10s\naggregates: { n: median(v) }")) == [
-            "11:22: unknown aggregate 'median' (built-in: avg, count, max, min, percentile, sum, top; a plugin's: plugin.name(…))",
-        ])
-        #expect(errors(manifest("window: tumbling\nsize: 10s\naggregates: { p: percentile(v, 99) }")) == [
-            "11:22: aggregate 'p' must be written function(arguments), e.g. count() or sum(amount); got 'percentile(v' (inside { … } a comma ends the value: quote it, \"percentile(v, …)\", or use a block mapping)",
-            "11:40: aggregate '99)' must be a string, got nothing",
-        ])
-        #expect(errors(manifest("window: tumbling\nsize: 10s\naggregates: { p: 'percentile(v, 120)' }")) == [
-            "11:22: aggregate 'p': percentile takes percentile(field, p) (p greater than 0 and at most 100), got 'percentile(v, 120)'",
-        ])
-        #expect(errors(manifest("window: tumbling\nsize: 10s\naggregates: { s: sum }")) == [
-            "11:22: aggregate 's' must be written function(arguments), e.g. count() or sum(amount); got 'sum'",
-        ])
-        #expect(errors(manifest("window: tumbling\nsize: 10s\nkey_by: k\naggregates: { k: count() }")) == [
-            "12:19: aggregate output 'k' clashes with the window's own field 'k'",
-        ])
-        #expect(errors(manifest("window: tumbling\nsize: 10s\naggregates: { x: stats.spread(v) }")) == [
-            "11:22: aggregate 'x' uses plugin 'stats', which is not declared under plugins",
-        ])
+        #expect(
+            errors(manifest("window: tumbling\nsize: 10s\naggregates: { n: median(v) }")) == [
+                "11:22: unknown aggregate 'median' (built-in: avg, count, max, min, percentile, sum, top; a plugin's: plugin.name(…))"
+            ])
+        #expect(
+            errors(manifest("window: tumbling\nsize: 10s\naggregates: { p: percentile(v, 99) }")) == [
+                "11:22: aggregate 'p' must be written function(arguments), e.g. count() or sum(amount); got 'percentile(v' (inside { … } a comma ends the value: quote it, \"percentile(v, …)\", or use a block mapping)",
+                "11:40: aggregate '99)' must be a string, got nothing",
+            ])
+        #expect(
+            errors(manifest("window: tumbling\nsize: 10s\naggregates: { p: 'percentile(v, 120)' }")) == [
+                "11:22: aggregate 'p': percentile takes percentile(field, p) (p greater than 0 and at most 100), got 'percentile(v, 120)'"
+            ])
+        #expect(
+            errors(manifest("window: tumbling\nsize: 10s\naggregates: { s: sum }")) == [
+                "11:22: aggregate 's' must be written function(arguments), e.g. count() or sum(amount); got 'sum'"
+            ])
+        #expect(
+            errors(manifest("window: tumbling\nsize: 10s\nkey_by: k\naggregates: { k: count() }")) == [
+                "12:19: aggregate output 'k' clashes with the window's own field 'k'"
+            ])
+        #expect(
+            errors(manifest("window: tumbling\nsize: 10s\naggregates: { x: stats.spread(v) }")) == [
+                "11:22: aggregate 'x' uses plugin 'stats', which is not declared under plugins"
+            ])
     }
 
     @Test func timeErrorsNameTheLine() {
-        #expect(errors(manifest(time: "{ type: event }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
-            "6:11: event time needs 'field' (the field holding each record's time) or 'extractor' (a plugin function computing it)",
-        ])
-        #expect(errors(manifest(time: "{ type: event, field: when }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
-            "6:33: time field 'when' is not a field of the schema of source 's' (fields: ts, k, v)",
-        ])
-        #expect(errors(manifest(time: "{ type: processing, field: ts }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
-            "6:31: 'field' applies to event time only, not to processing time",
-        ])
-        #expect(errors(manifest(time: "{ type: event, field: ts, format: iso }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
-            "6:45: unknown time format 'iso' (expected one of: epoch_s, epoch_ms, epoch_us, rfc3339)",
-        ])
-        #expect(errors(manifest(time: "{ type: wall }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
-            "6:19: unknown time type 'wall' (expected one of: event, log_append, processing)",
-        ])
+        #expect(
+            errors(manifest(time: "{ type: event }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
+                "6:11: event time needs 'field' (the field holding each record's time) or 'extractor' (a plugin function computing it)"
+            ])
+        #expect(
+            errors(manifest(time: "{ type: event, field: when }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
+                "6:33: time field 'when' is not a field of the schema of source 's' (fields: ts, k, v)"
+            ])
+        #expect(
+            errors(manifest(time: "{ type: processing, field: ts }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
+                "6:31: 'field' applies to event time only, not to processing time"
+            ])
+        #expect(
+            errors(manifest(time: "{ type: event, field: ts, format: iso }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
+                "6:45: unknown time format 'iso' (expected one of: epoch_s, epoch_ms, epoch_us, rfc3339)"
+            ])
+        #expect(
+            errors(manifest(time: "{ type: wall }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
+                "6:19: unknown time type 'wall' (expected one of: event, log_append, processing)"
+            ])
     }
 }

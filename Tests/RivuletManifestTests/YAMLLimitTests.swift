@@ -21,7 +21,10 @@ import Testing
 
     @Test func billionLaughsIsRefusedAtTheAliasThatGoesTooFar() {
         let (errors, seconds) = Self.timed(Self.bomb(levels: 9))
-        #expect(errors == ["5:22: aliases expand this document beyond 100000 nodes, the most a manifest may hold ('*a3' here adds up to 20502): use fewer aliases of large anchors"])
+        #expect(
+            errors == [
+                "5:22: aliases expand this document beyond 100000 nodes, the most a manifest may hold ('*a3' here adds up to 20502): use fewer aliases of large anchors"
+            ])
         #expect(seconds < 2)
     }
 
@@ -32,7 +35,8 @@ import Testing
     }
 
     @Test func aliasesWithinTheLimitStillWork() throws {
-        let manifest = try ManifestCheck.parse("""
+        let manifest = try ManifestCheck.parse(
+            """
             sources:
               a: &gen { type: generator, count: 10, keys: &k 5 }
               b: *gen
@@ -81,7 +85,8 @@ import Testing
     @Test func anchorsFarFromTheirUsesAreMeasuredByTheirNode() {
         let filler = (0..<3000).map { "    k\($0): [v, \($0)]" }.joined(separator: "\n")
         let uses = Array(repeating: "*f, *b, *s, *l", count: 400).joined(separator: ", ")
-        let yaml = "x:\n  flow: &f { type: generator, count: 10 }\n  block: &b\n    type: generator\n    count: 10\n"
+        let yaml =
+            "x:\n  flow: &f { type: generator, count: 10 }\n  block: &b\n    type: generator\n    count: 10\n"
             + "  scalar: &s 10\n  list: &l\n  - 1\n  - 2\n  filler:\n" + filler + "\ny: [" + uses + "]\n"
         let (errors, seconds) = Self.timed(yaml)
         #expect(errors.allSatisfy { $0.contains("unknown key") || $0.contains("missing required key") }, "\(errors)")
@@ -89,18 +94,30 @@ import Testing
     }
 
     @Test(arguments: [
-        ("flow brackets", "sources: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n",
-         "1:73: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"),
-        ("flow mappings", "sources: " + String(repeating: "{a: ", count: 70) + "1" + String(repeating: "}", count: 70) + "\n",
-         "1:262: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"),
-        ("compact lists", "sources:\n" + String(repeating: "- ", count: 5000) + "x\n",
-         "2:127: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"),
-        ("indentation", (0..<200).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " x\n",
-         "65:65: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"),
-        ("lists under keys", (0..<100).map { String(repeating: " ", count: $0 * 2) + "- k\($0):" }.joined(separator: "\n") + " x\n",
-         "33:65: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"),
-        ("alias chain", "a0: &a0 [x]\n" + (1..<30_000).map { "a\($0): &a\($0) [*a\($0 - 1)]" }.joined(separator: "\n") + "\n",
-         "64:12: alias '*a62' nests this document up to 65 levels deep; collections may nest at most 64 levels: flatten it"),
+        (
+            "flow brackets", "sources: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n",
+            "1:73: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"
+        ),
+        (
+            "flow mappings", "sources: " + String(repeating: "{a: ", count: 70) + "1" + String(repeating: "}", count: 70) + "\n",
+            "1:262: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"
+        ),
+        (
+            "compact lists", "sources:\n" + String(repeating: "- ", count: 5000) + "x\n",
+            "2:127: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"
+        ),
+        (
+            "indentation", (0..<200).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " x\n",
+            "65:65: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"
+        ),
+        (
+            "lists under keys", (0..<100).map { String(repeating: " ", count: $0 * 2) + "- k\($0):" }.joined(separator: "\n") + " x\n",
+            "33:65: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"
+        ),
+        (
+            "alias chain", "a0: &a0 [x]\n" + (1..<30_000).map { "a\($0): &a\($0) [*a\($0 - 1)]" }.joined(separator: "\n") + "\n",
+            "64:12: alias '*a62' nests this document up to 65 levels deep; collections may nest at most 64 levels: flatten it"
+        ),
     ])
     func deepNestingIsRefusedWhereItGoesTooDeep(_ name: String, _ yaml: String, _ expected: String) {
         let (errors, seconds) = Self.timed(yaml)
@@ -110,17 +127,19 @@ import Testing
 
     @Test func sixtyFourLevelsAreAllowed() {
         let yaml = "sources: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "\n"
-        #expect(ManifestCheck.errors(yaml) == [
-            "1:1: missing required key 'sinks' in the manifest", "1:1: missing required key 'edges' in the manifest",
-            "1:10: sources must be a mapping of names to definitions, got a list",
-        ])
+        #expect(
+            ManifestCheck.errors(yaml) == [
+                "1:1: missing required key 'sinks' in the manifest", "1:1: missing required key 'edges' in the manifest",
+                "1:10: sources must be a mapping of names to definitions, got a list",
+            ])
     }
 
     @Test func aDocumentLongerThanTheLimitIsRefusedWhereItCrossesIt() throws {
         let line = "# " + String(repeating: "x", count: 97) + "\n"  // 100 bytes
-        #expect(ManifestCheck.errors(String(repeating: line, count: 11_000)) == [
-            "10486:77: the document is longer than 1MB (1048576 bytes), the most a manifest may hold: split it or shorten it",
-        ])
+        #expect(
+            ManifestCheck.errors(String(repeating: line, count: 11_000)) == [
+                "10486:77: the document is longer than 1MB (1048576 bytes), the most a manifest may hold: split it or shorten it"
+            ])
         // From a file, only the first megabyte (and one byte) is read.
         let folder = NSTemporaryDirectory() + "rivulet-yaml-limits-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -130,16 +149,21 @@ import Testing
             _ = try Manifest.load(path: folder + "/big.yaml")
             Issue.record("expected an error")
         } catch {
-            #expect(error.description == "\(folder)/big.yaml:10486:77: error: the document is longer than 1MB (1048576 bytes), the most a manifest may hold: split it or shorten it")
+            #expect(
+                error.description
+                    == "\(folder)/big.yaml:10486:77: error: the document is longer than 1MB (1048576 bytes), the most a manifest may hold: split it or shorten it"
+            )
         }
     }
 
     @Test func aHugeFlatDocumentIsRefusedByCountingNodes() {
-        let yaml = "sources: { g: { type: generator, count: 1 } }\nsinks: { o: { type: \"null\" } }\nedges: [g -> o]\nx: ["
+        let yaml =
+            "sources: { g: { type: generator, count: 1 } }\nsinks: { o: { type: \"null\" } }\nedges: [g -> o]\nx: ["
             + Array(repeating: "1", count: 120_000).joined(separator: ",") + "]\n"
-        #expect(ManifestCheck.errors(yaml) == [
-            "4:199965: the document holds more than 100000 nodes (aliases expanded), the most a manifest may hold: shorten it or use fewer aliases",
-        ])
+        #expect(
+            ManifestCheck.errors(yaml) == [
+                "4:199965: the document holds more than 100000 nodes (aliases expanded), the most a manifest may hold: shorten it or use fewer aliases"
+            ])
     }
 
     /// Text that looks like nesting or aliases but is not (quoted, in comments, block scalars, plain
@@ -147,7 +171,8 @@ import Testing
     @Test func lookalikesAreNotCounted() throws {
         let brackets = String(repeating: "[", count: 200)
         let stars = (0..<2000).map { _ in "*a" }.joined(separator: " ")
-        let manifest = try ManifestCheck.parse("""
+        let manifest = try ManifestCheck.parse(
+            """
             name: "\(brackets) \(stars)"   # \(brackets) &a \(stars)
             plugins:
               std:
@@ -176,8 +201,9 @@ import Testing
     /// Overrides' values are YAML too, and bounded the same way.
     @Test func overrideValuesAreBounded() {
         let base = "sources: { g: { type: generator, count: 1 } }\nsinks: { o: { type: \"null\" } }\nedges: [g -> o]\n"
-        #expect(ManifestCheck.errors(base, ["name=" + String(repeating: "[", count: 100) + String(repeating: "]", count: 100)]) == [
-            "--set name:1:65: collections nest more than 64 levels deep here, the most a manifest may: flatten the document",
-        ])
+        #expect(
+            ManifestCheck.errors(base, ["name=" + String(repeating: "[", count: 100) + String(repeating: "]", count: 100)]) == [
+                "--set name:1:65: collections nest more than 64 levels deep here, the most a manifest may: flatten the document"
+            ])
     }
 }

@@ -23,8 +23,10 @@ import Testing
         Fixtures.write(text, to: source)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [compiler, standard, "-Wall", "-Wextra", "-pedantic", "-Werror", "-Wpadded", "-I",
-                             Fixtures.includeDirectory, "-c", source, "-o", "\(dir)/use.o"]
+        process.arguments = [
+            compiler, standard, "-Wall", "-Wextra", "-pedantic", "-Werror", "-Wpadded", "-I",
+            Fixtures.includeDirectory, "-c", source, "-o", "\(dir)/use.o",
+        ]
         let pipe = Pipe()
         process.standardError = pipe
         try process.run()
@@ -46,7 +48,9 @@ import Testing
     /// Plugins written for 1.0/1.1 set the descriptor's `.abi_minor`; new ones `.min_host_minor`. Both
     /// designated initializers compile with the strict flags plugins are built with.
     @Test func bothNamesOfTheDescriptorsMinorCompile() throws {
-        let (status, output) = try compile("cc", "-std=c11", "c", """
+        let (status, output) = try compile(
+            "cc", "-std=c11", "c",
+            """
             #include "rivulet.h"
             static const rv_plugin_descriptor old_style = {.struct_size = sizeof old_style, .abi_major = RV_ABI_MAJOR, .abi_minor = 0, .name = "old"};
             static const rv_plugin_descriptor new_style = {.struct_size = sizeof new_style, .abi_major = RV_ABI_MAJOR, .min_host_minor = 2, .name = "new"};

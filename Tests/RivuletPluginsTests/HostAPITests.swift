@@ -48,9 +48,15 @@ import Testing
         ("emit_field", "emit_field,RV_INVALID,emit: field 1 ('status') is NULL with length 1\n"),
         ("emit_derived", "emit_derived,RV_INVALID,emit_derived: field 2 ('error') is NULL with length 4\n"),
         // Row 0 is emitted, row 1 (a NULL with a length) and after are not.
-        ("emit_derived_batch", "derived,0,-\nemit_derived_batch,RV_INVALID,\"emit_derived_batch: row 1, field 0 ('call') is NULL with length 2 (the rows before it were emitted)\"\n"),
+        (
+            "emit_derived_batch",
+            "derived,0,-\nemit_derived_batch,RV_INVALID,\"emit_derived_batch: row 1, field 0 ('call') is NULL with length 2 (the rows before it were emitted)\"\n"
+        ),
         // The same over the whole batch (indexes NULL, the first emission: an in-place rewrite candidate).
-        ("emit_derived_batch_all", "derived,0,-\nemit_derived_batch_all,RV_INVALID,\"emit_derived_batch: row 1, field 0 ('call') is NULL with length 2 (the rows before it were emitted)\"\n"),
+        (
+            "emit_derived_batch_all",
+            "derived,0,-\nemit_derived_batch_all,RV_INVALID,\"emit_derived_batch: row 1, field 0 ('call') is NULL with length 2 (the rows before it were emitted)\"\n"
+        ),
         ("forward_selected", "forward_selected,RV_INVALID,forward_selected: indexes is NULL with count 2\n"),
         ("store_get", "store_get,RV_INVALID,store_get: key is NULL with length 3\n"),
         // Nothing was stored: neither under the empty key nor under k; RV_NOT_FOUND is an answer (no error).
@@ -108,22 +114,24 @@ import Testing
 
     /// Runs the real binary on `manifest` with `RIVULET_HOST_ABI_MINOR` set (nil: the current host).
     static func rivulet(_ manifestPath: String, hostMinor: String?) throws -> (status: Int32, stderr: String) {
-        let r = try RivuletProcess.run(["run", "--quiet", manifestPath, "--plugin-path", try folder()], deadline: 300,
-                                       environment: hostMinor.map { ["RIVULET_HOST_ABI_MINOR": $0] })
+        let r = try RivuletProcess.run(
+            ["run", "--quiet", manifestPath, "--plugin-path", try folder()], deadline: 300,
+            environment: hostMinor.map { ["RIVULET_HOST_ABI_MINOR": $0] })
         return (r.status, r.stderr)
     }
 
     /// The fixture declares min_host_minor 0 and uses last_error (1.2) and emit_derived_batch (1.1) only
     /// after RV_HAS: on emulated 1.0 and 1.1 hosts it loads, gets the same statuses, and sees no slot its
     /// host lacks.
-    @Test(arguments: [
-        (nil, "emit_key", "emit_key,RV_INVALID,emit: key is NULL with length 5\n"),
-        ("2", "emit_key", "emit_key,RV_INVALID,emit: key is NULL with length 5\n"),
-        ("1", "emit_key", "emit_key,RV_INVALID,(no last_error)\n"),
-        ("0", "emit_key", "emit_key,RV_INVALID,(no last_error)\n"),
-        ("1", "emit_derived_batch", "derived,0,-\nemit_derived_batch,RV_INVALID,(no last_error)\n"),
-        ("0", "emit_derived_batch", "emit_derived_batch,-,(no emit_derived_batch)\n"),
-    ] as [(String?, String, String)])
+    @Test(
+        arguments: [
+            (nil, "emit_key", "emit_key,RV_INVALID,emit: key is NULL with length 5\n"),
+            ("2", "emit_key", "emit_key,RV_INVALID,emit: key is NULL with length 5\n"),
+            ("1", "emit_key", "emit_key,RV_INVALID,(no last_error)\n"),
+            ("0", "emit_key", "emit_key,RV_INVALID,(no last_error)\n"),
+            ("1", "emit_derived_batch", "derived,0,-\nemit_derived_batch,RV_INVALID,(no last_error)\n"),
+            ("0", "emit_derived_batch", "emit_derived_batch,-,(no emit_derived_batch)\n"),
+        ] as [(String?, String, String)])
     func olderHostsOfferNoLastError(hostMinor: String?, call: String, rows: String) throws {
         let t = TopologyRunner()
         t.write("in.csv", Self.input)

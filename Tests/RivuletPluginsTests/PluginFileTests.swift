@@ -32,8 +32,9 @@ import Testing
         let folder = Fixtures.temporaryDirectory("rivulet-plugin-fifo")
         #expect(mkfifo(folder + "/libpipe.so", 0o644) == 0)
         let message = Self.loadMessage(folder + "/libpipe.so")
-        #expect(message == "plugin \(folder)/libpipe.so: is a FIFO (named pipe), not a shared library file: give the path of a lib<name>.so file",
-                "loading a FIFO \(message == nil ? "hung" : "said: \(message!)")")
+        #expect(
+            message == "plugin \(folder)/libpipe.so: is a FIFO (named pipe), not a shared library file: give the path of a lib<name>.so file",
+            "loading a FIFO \(message == nil ? "hung" : "said: \(message!)")")
     }
 
     @Test func aFolderIsNamedAsSuch() {
@@ -42,7 +43,9 @@ import Testing
     }
 
     @Test func aCharacterDeviceIsNamedAsSuch() {
-        #expect(Self.loadMessage("/dev/zero") == "plugin /dev/zero: is a character device, not a shared library file: give the path of a lib<name>.so file")
+        #expect(
+            Self.loadMessage("/dev/zero")
+                == "plugin /dev/zero: is a character device, not a shared library file: give the path of a lib<name>.so file")
     }
 
     @Test func aMissingFileAndAnEmptyPath() {

@@ -46,14 +46,20 @@ import Testing
         let path = try Fixtures.plugin("wrong_major")
         let error = loadError(path)
         #expect(error == .abiIncompatible(path: path, pluginMajor: 2, pluginMinHostMinor: 0, hostMajor: 1, hostMinor: 2))
-        #expect(error?.description == "plugin \(path): built for Rivulet ABI 2.0, but this host speaks ABI 1.2 (major versions differ); rebuild the plugin against this rivulet.h")
+        #expect(
+            error?.description
+                == "plugin \(path): built for Rivulet ABI 2.0, but this host speaks ABI 1.2 (major versions differ); rebuild the plugin against this rivulet.h"
+        )
     }
 
     @Test func aPluginNeedingANewerMinorIsRefused() throws {
         let path = try Fixtures.plugin("newer_minor")
         let error = loadError(path)
         #expect(error == .abiIncompatible(path: path, pluginMajor: 1, pluginMinHostMinor: 99, hostMajor: 1, hostMinor: 2))
-        #expect(error?.description == "plugin \(path): needs a host of Rivulet ABI 1.99 or newer (its min_host_minor is 99), but this host offers ABI 1.2; upgrade rivulet, or build the plugin with a min_host_minor of 2 or less")
+        #expect(
+            error?.description
+                == "plugin \(path): needs a host of Rivulet ABI 1.99 or newer (its min_host_minor is 99), but this host offers ABI 1.2; upgrade rivulet, or build the plugin with a min_host_minor of 2 or less"
+        )
     }
 
     @Test func failedLoadsUnmapTheLibrary() throws {
@@ -123,6 +129,9 @@ import Testing
         #expect(plugin.aggregates.map(\.name) == ["geomean"])
         #expect(plugin.aggregates.first?.accumulatorSize == 16)
         #expect(plugin.operatorInfo(named: "currency_convert")?.inputs == ["in"])
-        #expect(plugin.operatorInfo(named: "currency_convert")?.configKeys.filter(\.required).map(\.name) == ["field", "currency_field", "rates", "target"])
+        #expect(
+            plugin.operatorInfo(named: "currency_convert")?.configKeys.filter(\.required).map(\.name) == [
+                "field", "currency_field", "rates", "target",
+            ])
     }
 }

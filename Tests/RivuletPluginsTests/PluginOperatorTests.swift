@@ -11,7 +11,8 @@ import Testing
     static func run(_ config: String) throws -> String {
         let t = TopologyRunner()
         t.write("in.csv", "ts\n10\n20\n")
-        _ = try t.run("""
+        _ = try t.run(
+            """
             plugins: { cs: { library: callback_status } }
             sources:
               s: { type: file, path: in.csv, schema: { ts: i64 }, time: { type: event, field: ts } }
@@ -43,7 +44,10 @@ import Testing
     /// without one, the host's last_error.
     @Test(arguments: [
         ("in: on_timer, status: retry", "t: on_timer still returned RV_RETRY after 5 retries: ticker: on_timer failed (attempt 6)"),
-        ("in: on_timer, status: error", "t: on_timer returned RV_ERROR: ticker: on_timer failed (attempt 1) (no record to dead-letter outside process)"),
+        (
+            "in: on_timer, status: error",
+            "t: on_timer returned RV_ERROR: ticker: on_timer failed (attempt 1) (no record to dead-letter outside process)"
+        ),
         ("in: flush, status: silent", "t: flush returned RV_ERROR without a message (no record to dead-letter outside process)"),
         ("in: on_watermark, status: fatal", "t: on_watermark returned RV_FATAL: ticker: on_watermark failed (attempt 1)"),
         ("in: flush, status: unsupported", "t: flush returned RV_UNSUPPORTED: ticker: flush failed (attempt 1)"),

@@ -7,7 +7,8 @@ import Testing
     /// A manifest every command accepts: a generator into a null sink.
     static let manifest: String = {
         let folder = Fixtures.temporaryDirectory("rivulet-cli-limits")
-        Fixtures.write("""
+        Fixtures.write(
+            """
             sources:
               gen: { type: generator, count: 10 }
             sinks:
@@ -19,8 +20,10 @@ import Testing
 
     /// (command line before the option, option, values out of range, the range the message must give).
     static let cases: [(command: [String], option: String, values: [String], range: String)] = [
-        (["validate", manifest], "--batch-size", ["0", "-1", "65537", "1000000000000", "9223372036854775807", "99999999999999999999", "many"],
-         "an integer from 1 to 65536"),
+        (
+            ["validate", manifest], "--batch-size", ["0", "-1", "65537", "1000000000000", "9223372036854775807", "99999999999999999999", "many"],
+            "an integer from 1 to 65536"
+        ),
         (["validate", manifest], "--ring-capacity", ["0", "-3", "65537", "1099511627776"], "an integer from 1 to 65536"),
         (["describe", manifest], "--batch-size", ["0"], "an integer from 1 to 65536"),
         (["run", manifest], "--batch-size", ["1000000000000"], "an integer from 1 to 65536"),
@@ -82,7 +85,8 @@ import Testing
     /// `parallelism: 1000000` used to plan a million instances (gigabytes) before anything was checked.
     @Test func hugeParallelismIsRefusedAtOnce() throws {
         let folder = Fixtures.temporaryDirectory("rivulet-cli-parallelism")
-        Fixtures.write("""
+        Fixtures.write(
+            """
             plugins:
               std: { library: rv_std_c }
             sources:

@@ -67,7 +67,8 @@ import Testing
                 return "at 1:1 where nothing starts: \(error)"
             }
             if let match = error.message.range(of: #"line (\d+)"#, options: .regularExpression),
-               error.message[match] != "line 1" {
+                error.message[match] != "line 1"
+            {
                 return "at 1:1 but the message names \(error.message[match]): \(error)"
             }
         }
@@ -102,7 +103,9 @@ import Testing
                 refused += 1
                 if error.errors.isEmpty { problems.append("seed \(seed): thrown without errors") }
                 for e in error.errors {
-                    if let problem = Self.misplacement(e, text: text, file: path, overrides: overrides) { problems.append("seed \(seed): \(problem)") }
+                    if let problem = Self.misplacement(e, text: text, file: path, overrides: overrides) {
+                        problems.append("seed \(seed): \(problem)")
+                    }
                 }
             }
             let seconds = Date().timeIntervalSince(began)
@@ -111,7 +114,8 @@ import Testing
             if seed % 1000 == 0 && Self.residentBytes > 1 << 30 { problems.append("seed \(seed): \(Self.residentBytes >> 20) MB resident") }
             if problems.count >= 20 { break }
         }
-        let summary = "\(loaded) loaded, \(refused) refused in \(Int(Date().timeIntervalSince(start))) s; slowest: seed \(slowest.seed), \(slowest.seconds) s"
+        let summary =
+            "\(loaded) loaded, \(refused) refused in \(Int(Date().timeIntervalSince(start))) s; slowest: seed \(slowest.seed), \(slowest.seconds) s"
         #expect(problems.isEmpty, "\(summary)\n\(problems.joined(separator: "\n"))")
         // The mutations must reach both outcomes, or the test proves little.
         #expect(loaded > Self.inProcessCases / 100 && refused > Self.inProcessCases / 2, "\(summary)")

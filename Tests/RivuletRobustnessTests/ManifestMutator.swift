@@ -87,10 +87,15 @@ struct ManifestMutator {
         case 6:  // re-indent a line
             guard !lines.isEmpty else { return s }
             let i = below(lines.count)
-            if below(2) == 0 { lines[i] = String(repeating: " ", count: 1 + below(4)) + lines[i] } else { lines[i] = String(lines[i].drop { $0 == " " }.prefix(1000)) }
+            if below(2) == 0 {
+                lines[i] = String(repeating: " ", count: 1 + below(4)) + lines[i]
+            } else {
+                lines[i] = String(lines[i].drop { $0 == " " }.prefix(1000))
+            }
             return joined()
         case 7:  // a word swapped for another word of the document (names, fields, paths)
-            let words = text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." || $0 == "/") }).map(String.init)
+            let words = text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." || $0 == "/") }).map(
+                String.init)
             guard words.count > 1 else { return s }
             let from = pick(words), to = pick(words)
             guard let range = text.range(of: from) else { return s }

@@ -9,7 +9,8 @@ import Testing
         let folder = Fixtures.temporaryDirectory("rivulet-plugin-files")
         #expect(mkfifo(folder + "/libpipe.so", 0o644) == 0)
         try? FileManager.default.createDirectory(atPath: folder + "/libdir.so", withIntermediateDirectories: false)
-        Fixtures.write("""
+        Fixtures.write(
+            """
             plugins:
               p: { path: \(plugin) }
             sources:

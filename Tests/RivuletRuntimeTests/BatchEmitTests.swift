@@ -62,22 +62,23 @@ import Testing
     @Test func batchesReadByTwoConsumersAreNotRewrittenInPlace() throws {
         let t = TopologyRunner()
         t.write("in.csv", Self.input(3000))
-        _ = try t.run("""
-        name: fan-out
-        plugins:
-          c: { library: rv_std_c }
-          s: { library: rv_std_swift }
-        sources:
-          in: { type: file, path: in.csv, schema: { id: i64, n: i64, tag: string } }
-        operators:
-          slim: { plugin: s, operator: project, config: { fields: [tag, n] } }
-          scaled: { plugin: c, operator: scale, config: { field: n, multiply: 3, add: 1 } }
-        sinks:
-          raw: { type: file, path: raw.csv }
-          projected: { type: file, path: projected.csv }
-          out: { type: file, path: out.csv }
-        edges: [in -> slim, in -> raw, slim -> scaled, slim -> projected, scaled -> out]
-        """)
+        _ = try t.run(
+            """
+            name: fan-out
+            plugins:
+              c: { library: rv_std_c }
+              s: { library: rv_std_swift }
+            sources:
+              in: { type: file, path: in.csv, schema: { id: i64, n: i64, tag: string } }
+            operators:
+              slim: { plugin: s, operator: project, config: { fields: [tag, n] } }
+              scaled: { plugin: c, operator: scale, config: { field: n, multiply: 3, add: 1 } }
+            sinks:
+              raw: { type: file, path: raw.csv }
+              projected: { type: file, path: projected.csv }
+              out: { type: file, path: out.csv }
+            edges: [in -> slim, in -> raw, slim -> scaled, slim -> projected, scaled -> out]
+            """)
         #expect(t.read("raw.csv") == Self.input(3000))
         #expect(t.read("projected.csv") == "tag,n\n" + (0..<3000).map { "t\($0),\($0 * 10)\n" }.joined())
         #expect(t.read("out.csv") == "tag,n\n" + (0..<3000).map { "t\($0),\($0 * 30 + 1)\n" }.joined())
@@ -128,20 +129,22 @@ import Testing
     @Test func shippedPluginsRunOnEveryHostMinor() throws {
         let t = TopologyRunner()
         t.write("in.csv", Self.input(2500))
-        t.write("manifest.yaml", """
-        name: fallback
-        plugins:
-          c: { library: rv_std_c }
-          s: { library: rv_std_swift }
-        sources:
-          in: { type: file, path: in.csv, schema: { id: i64, n: i64, tag: string } }
-        operators:
-          slim: { plugin: s, operator: project, config: { fields: [tag, n] } }
-          scaled: { plugin: c, operator: scale, config: { field: n, multiply: 3, add: 1 } }
-        sinks:
-          out: { type: file, path: out.csv }
-        edges: [in -> slim, slim -> scaled, scaled -> out]
-        """)
+        t.write(
+            "manifest.yaml",
+            """
+            name: fallback
+            plugins:
+              c: { library: rv_std_c }
+              s: { library: rv_std_swift }
+            sources:
+              in: { type: file, path: in.csv, schema: { id: i64, n: i64, tag: string } }
+            operators:
+              slim: { plugin: s, operator: project, config: { fields: [tag, n] } }
+              scaled: { plugin: c, operator: scale, config: { field: n, multiply: 3, add: 1 } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [in -> slim, slim -> scaled, scaled -> out]
+            """)
         let expected = "tag,n\n" + (0..<2500).map { "t\($0),\($0 * 30 + 1)\n" }.joined()
         for minor in [nil, "2", "1", "0"] {
             try? FileManager.default.removeItem(atPath: t.path("out.csv"))
@@ -153,7 +156,9 @@ import Testing
         let fx = try Fixtures.plugin("batch_emit")
         let refused = try Self.rivulet(["plugins", "inspect", fx], hostMinor: "0")
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("needs a host of Rivulet ABI 1.1 or newer (its min_host_minor is 1), but this host offers ABI 1.0"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("needs a host of Rivulet ABI 1.1 or newer (its min_host_minor is 1), but this host offers ABI 1.0"),
+            "\(refused.stderr)")
         let accepted = try Self.rivulet(["plugins", "inspect", fx], hostMinor: "1")
         #expect(accepted.status == 0, "\(accepted.stderr)")
     }

@@ -35,8 +35,10 @@ import Testing
     /// Collects dead letters in memory.
     final class Collector: DeadLetterSink, @unchecked Sendable {
         var raws: [[UInt8]] = []
-        func deadLetter(node: String, reason: String, record: UnsafePointer<rv_record>?, schema: Schema,
-                        raw: UnsafeRawBufferPointer?) throws {
+        func deadLetter(
+            node: String, reason: String, record: UnsafePointer<rv_record>?, schema: Schema,
+            raw: UnsafeRawBufferPointer?
+        ) throws {
             raws.append(raw.map { Array($0) } ?? [])
         }
         var count: Int { raws.count }
@@ -46,7 +48,8 @@ import Testing
     /// A good record's name: letters first (so a quoted cell never starts with a delimiter or a quote,
     /// which would make an unclosed quote before it ambiguous), then anything CSV must quote.
     static func name(_ g: inout Generator, csv: Bool) -> [UInt8] {
-        let tail: [[UInt8]] = [[0x61], [0x62], [0x20], [0x2C], [0x22], [0xC3, 0xA9], [0x5C], [0x7B], [0x3A]]
+        let tail: [[UInt8]] =
+            [[0x61], [0x62], [0x20], [0x2C], [0x22], [0xC3, 0xA9], [0x5C], [0x7B], [0x3A]]
             + (csv ? [[0x0A], [0x0D, 0x0A]] : [])
         var out: [UInt8] = [UInt8(ascii: "a") + UInt8(g.below(26))]
         for _ in 0..<g.below(12) { out += tail[g.below(tail.count)] }
@@ -74,7 +77,8 @@ import Testing
 
     /// One physical line of garbage built from the bytes that matter to the format (never a newline).
     static func badLine(_ g: inout Generator, csv: Bool) -> [UInt8] {
-        let alphabet: [UInt8] = csv
+        let alphabet: [UInt8] =
+            csv
             ? Array("\"\",,a1 -\r".utf8) + [0xFF, 0xC3]
             : Array("{}[]\":,\\ aenu0123-.tr".utf8) + [0xFF, 0x0D]
         return (0..<g.below(40)).map { _ in alphabet[g.below(alphabet.count)] }

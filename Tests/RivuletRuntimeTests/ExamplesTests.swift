@@ -93,7 +93,8 @@ import Testing
 
     @Test func invalidManifestExitsTwoWithLocation() throws {
         let scratch = Fixtures.temporaryDirectory("rivulet-invalid")
-        Fixtures.write("sources:\n  s: { type: generator, count: 1 }\nsinks:\n  out: { type: null }\nedges:\n  - s -> nowhere\n", to: scratch + "/m.yaml")
+        Fixtures.write(
+            "sources:\n  s: { type: generator, count: 1 }\nsinks:\n  out: { type: null }\nedges:\n  - s -> nowhere\n", to: scratch + "/m.yaml")
         let result = try Self.rivulet(["run", scratch + "/m.yaml"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(scratch)/m.yaml:6:"))
@@ -101,16 +102,21 @@ import Testing
 
     @Test func stdinCSVToStdoutJSONLines() throws {
         let scratch = Fixtures.temporaryDirectory("rivulet-stdin")
-        Fixtures.write("""
+        Fixtures.write(
+            """
             sources:
               in: { type: stdin, format: csv, schema: { name: string, score: i64, ratio: f64, ok: bool } }
             sinks:
               out: { type: stdout }
             edges: [in -> out]
             """, to: scratch + "/m.yaml")
-        let result = try Self.rivulet(["run", "--quiet", scratch + "/m.yaml"], input: "name,score,ratio,ok\n\"Ann, \"\"A\"\"\",3,0.5,true\nBob,,1e3,no\n")
+        let result = try Self.rivulet(
+            ["run", "--quiet", scratch + "/m.yaml"], input: "name,score,ratio,ok\n\"Ann, \"\"A\"\"\",3,0.5,true\nBob,,1e3,no\n")
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "{\"name\":\"Ann, \\\"A\\\"\",\"score\":3,\"ratio\":0.5,\"ok\":true}\n{\"name\":\"Bob\",\"score\":null,\"ratio\":1000.0,\"ok\":false}\n")
+        #expect(
+            result.stdout
+                == "{\"name\":\"Ann, \\\"A\\\"\",\"score\":3,\"ratio\":0.5,\"ok\":true}\n{\"name\":\"Bob\",\"score\":null,\"ratio\":1000.0,\"ok\":false}\n"
+        )
     }
 
     @Test func pluginsInspectListsOperatorsPortsAndConfig() throws {
@@ -129,8 +135,10 @@ import Testing
     @Test func pluginsBuildCompilesACPluginWithPlainCC() throws {
         let scratch = Fixtures.temporaryDirectory("rivulet-build")
         let dir = Fixtures.repositoryRoot + "/plugins/c/rv_std_c"
-        let result = try Self.rivulet(["plugins", "build", "\(dir)/mask.c", "\(dir)/filter.c", "\(dir)/scale.c", "\(dir)/spread.c", "\(dir)/date_time.c", "\(dir)/plugin.c",
-                                       "-I", "\(dir)/include", "--include", Fixtures.includeDirectory, "-o", "\(scratch)/libmine.so"])
+        let result = try Self.rivulet([
+            "plugins", "build", "\(dir)/mask.c", "\(dir)/filter.c", "\(dir)/scale.c", "\(dir)/spread.c", "\(dir)/date_time.c", "\(dir)/plugin.c",
+            "-I", "\(dir)/include", "--include", Fixtures.includeDirectory, "-o", "\(scratch)/libmine.so",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let inspect = try Self.rivulet(["plugins", "inspect", "\(scratch)/libmine.so"])
         #expect(inspect.stdout.contains("operator mask"))
@@ -141,7 +149,9 @@ import Testing
     /// Starts `rivulet run` on `manifest` with a pipe as stdin, writes `input` and keeps the pipe open,
     /// reads stdout until `enough` says so (a watchdog ends a hung run after 60 s), and reports whether
     /// the run was still going then, i.e. the output did not wait for the end of input. Then closes stdin.
-    static func whilePipeIsOpen(_ manifest: String, input: String, until enough: (Data) -> Bool) throws -> (output: String, stillRunning: Bool, status: Int32) {
+    static func whilePipeIsOpen(_ manifest: String, input: String, until enough: (Data) -> Bool) throws -> (
+        output: String, stillRunning: Bool, status: Int32
+    ) {
         let scratch = Fixtures.temporaryDirectory("rivulet-streaming")
         Fixtures.write(manifest, to: scratch + "/m.yaml")
         let process = Process()
@@ -170,7 +180,8 @@ import Testing
     /// A pipe into `rivulet run` that stays open: the records written so far come out at once, without
     /// waiting for a full batch or the end of input.
     @Test func recordsFromAnOpenPipeFlowThroughImmediately() throws {
-        let run = try Self.whilePipeIsOpen("""
+        let run = try Self.whilePipeIsOpen(
+            """
             sources:
               in: { type: stdin, format: csv, header: false, schema: { n: i64 } }
             sinks:
@@ -185,7 +196,8 @@ import Testing
     /// Processing-time windows close on the clock: with stdin still open and nothing more arriving, the
     /// window of the two records written is emitted within about a second.
     @Test func processingTimeWindowsCloseOnTheClock() throws {
-        let run = try Self.whilePipeIsOpen("""
+        let run = try Self.whilePipeIsOpen(
+            """
             sources:
               in: { type: stdin, format: csv, header: false, schema: { n: i64 }, time: { type: processing } }
             operators:

@@ -2,10 +2,11 @@
 import CRivulet
 import Foundation
 import RivuletCore
-@testable import RivuletExecution
-@testable import RivuletRuntime
 import RivuletTestSupport
 import Testing
+
+@testable import RivuletExecution
+@testable import RivuletRuntime
 
 /// Dead letters kept in memory: the reasons, in order.
 final class CollectedDeadLetters: DeadLetterSink, @unchecked Sendable {
@@ -132,7 +133,8 @@ final class ObservingOperator: StreamOperator {
     @Test func everyInstanceHasADeadLetterRouteAndLateRecordsReachIt() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,k,v\n100,a,1\n5000,a,2\n10,a,4\n")
-        let plan = try t.plan("""
+        let plan = try t.plan(
+            """
             sources:
               events:
                 type: file

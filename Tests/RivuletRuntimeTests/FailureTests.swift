@@ -42,11 +42,12 @@ import Testing
         let flaky = (try Fixtures.plugin("flaky") as NSString).deletingLastPathComponent
         let summary = try t.run(manifest(), extraPluginPaths: [flaky])
         #expect(t.read("out.csv") == "id,status\n1,ok\n3,ok\n5,ok\n")
-        #expect(t.read("dead.jsonl") == """
-            {"node":"check","reason":"flaky: status is bad","record":{"id":2,"status":"bad"}}
-            {"node":"check","reason":"flaky: status is bad","record":{"id":4,"status":"bad"}}
+        #expect(
+            t.read("dead.jsonl") == """
+                {"node":"check","reason":"flaky: status is bad","record":{"id":2,"status":"bad"}}
+                {"node":"check","reason":"flaky: status is bad","record":{"id":4,"status":"bad"}}
 
-            """)
+                """)
         #expect(summary.deadLetters == 2)
     }
 
@@ -55,12 +56,13 @@ import Testing
         t.write("orders.csv", Self.orders)
         let flaky = (try Fixtures.plugin("flaky") as NSString).deletingLastPathComponent
         let summary = try t.run(manifest(errorsEdge: true), extraPluginPaths: [flaky])
-        #expect(t.read("rejects.csv") == """
-            id,status,_error_node,_error_reason
-            2,bad,check,flaky: status is bad
-            4,bad,check,flaky: status is bad
+        #expect(
+            t.read("rejects.csv") == """
+                id,status,_error_node,_error_reason
+                2,bad,check,flaky: status is bad
+                4,bad,check,flaky: status is bad
 
-            """)
+                """)
         #expect(!FileManager.default.fileExists(atPath: t.path("dead.jsonl")), "nothing reached the run's dead letters")
         #expect(summary.deadLetters == 2)
     }
@@ -110,7 +112,8 @@ import Testing
     @Test func unknownOperatorIsLocated() throws {
         let t = TopologyRunner()
         #expect {
-            try t.plan("""
+            try t.plan(
+                """
                 plugins:
                   c: { library: rv_std_c }
                 sources:
@@ -132,7 +135,8 @@ import Testing
     @Test func unknownPortIsLocatedAtTheEdge() throws {
         let t = TopologyRunner()
         #expect {
-            try t.plan("""
+            try t.plan(
+                """
                 plugins:
                   c: { library: rv_std_c }
                 sources:
@@ -146,14 +150,16 @@ import Testing
                   - f.rejectd -> out
                 """)
         } throws: { error in
-            "\(error)".hasPrefix("\(t.path("manifest.yaml")):11:") && "\(error)".contains("'f' has no output port 'rejectd' (ports: out, rejected, errors)")
+            "\(error)".hasPrefix("\(t.path("manifest.yaml")):11:")
+                && "\(error)".contains("'f' has no output port 'rejectd' (ports: out, rejected, errors)")
         }
     }
 
     @Test func missingPluginAndBadFunctionAreLocated() throws {
         let t = TopologyRunner()
         #expect {
-            try t.plan("""
+            try t.plan(
+                """
                 plugins:
                   nope: { library: does_not_exist }
                 sources:
@@ -167,7 +173,8 @@ import Testing
             "\(error)".hasPrefix("\(t.path("manifest.yaml")):2:") && "\(error)".contains("plugin libdoes_not_exist.so: not found (searched:")
         }
         #expect {
-            try t.plan("""
+            try t.plan(
+                """
                 sources:
                   gen: { type: generator, count: 1 }
                 operators:

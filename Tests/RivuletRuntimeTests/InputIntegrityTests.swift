@@ -29,20 +29,23 @@ import Testing
     @Test(arguments: [true, false])
     func aStrayQuoteInsideACellIsAnOrdinaryCharacter(header: Bool) throws {
         let t = TopologyRunner()
-        t.write("payments.csv", (header ? Self.header : "") + """
-            p-1,1,4111,12.5,EUR,Bob"s Diner
-            p-2,2,4222,13.5,EUR,Alice's
-            p-3,3,4333,14.5,EUR,"Quoted, with comma"
+        t.write(
+            "payments.csv",
+            (header ? Self.header : "") + """
+                p-1,1,4111,12.5,EUR,Bob"s Diner
+                p-2,2,4222,13.5,EUR,Alice's
+                p-3,3,4333,14.5,EUR,"Quoted, with comma"
 
-            """)
+                """)
         let summary = try t.run(passThrough(header: header))
-        #expect(t.read("out.csv") == """
-            payment_id,ts,card,amount,currency,merchant
-            p-1,1,4111,12.5,EUR,"Bob""s Diner"
-            p-2,2,4222,13.5,EUR,Alice's
-            p-3,3,4333,14.5,EUR,"Quoted, with comma"
+        #expect(
+            t.read("out.csv") == """
+                payment_id,ts,card,amount,currency,merchant
+                p-1,1,4111,12.5,EUR,"Bob""s Diner"
+                p-2,2,4222,13.5,EUR,Alice's
+                p-3,3,4333,14.5,EUR,"Quoted, with comma"
 
-            """)
+                """)
         #expect(summary.recordsOut == 3)
         #expect(summary.deadLetters == 0)
     }
@@ -50,28 +53,32 @@ import Testing
     @Test(arguments: [true, false])
     func anUnclosedQuoteDeadLettersItsLineAndReadingResumesOnTheNext(header: Bool) throws {
         let t = TopologyRunner()
-        t.write("payments.csv", (header ? Self.header : "") + """
-            p-1,1,4111,12.5,EUR,"Bob's Diner
-            p-2,2,4222,13.5,EUR,Alice's
-            p-3,3,4333,14.5,EUR,"multi
-            line"
-            p-4,4,4444,15.5,EUR,"never closed
+        t.write(
+            "payments.csv",
+            (header ? Self.header : "") + """
+                p-1,1,4111,12.5,EUR,"Bob's Diner
+                p-2,2,4222,13.5,EUR,Alice's
+                p-3,3,4333,14.5,EUR,"multi
+                line"
+                p-4,4,4444,15.5,EUR,"never closed
 
-            """)
+                """)
         let summary = try t.run(passThrough(header: header))
-        #expect(t.read("out.csv") == """
-            payment_id,ts,card,amount,currency,merchant
-            p-2,2,4222,13.5,EUR,Alice's
-            p-3,3,4333,14.5,EUR,"multi
-            line"
+        #expect(
+            t.read("out.csv") == """
+                payment_id,ts,card,amount,currency,merchant
+                p-2,2,4222,13.5,EUR,Alice's
+                p-3,3,4333,14.5,EUR,"multi
+                line"
 
-            """)
+                """)
         let first = header ? 2 : 1
-        #expect(t.read("dead.jsonl") == """
-            {"node":"payments","reason":"payments.csv:\(first): a quoted cell opened on this line is not closed (a later quote is followed by neither a delimiter nor the line end); reading resumes on the next line","raw":"p-1,1,4111,12.5,EUR,\\"Bob's Diner"}
-            {"node":"payments","reason":"payments.csv:\(first + 4): a quoted cell opened on this line is not closed before the end of the input; reading resumes on the next line","raw":"p-4,4,4444,15.5,EUR,\\"never closed"}
+        #expect(
+            t.read("dead.jsonl") == """
+                {"node":"payments","reason":"payments.csv:\(first): a quoted cell opened on this line is not closed (a later quote is followed by neither a delimiter nor the line end); reading resumes on the next line","raw":"p-1,1,4111,12.5,EUR,\\"Bob's Diner"}
+                {"node":"payments","reason":"payments.csv:\(first + 4): a quoted cell opened on this line is not closed before the end of the input; reading resumes on the next line","raw":"p-4,4,4444,15.5,EUR,\\"never closed"}
 
-            """)
+                """)
         #expect(summary.deadLetters == 2)
     }
 
@@ -79,26 +86,30 @@ import Testing
         let t = TopologyRunner()
         // Line 2's quote is closed by the stray quote of line 4 ("12\","): one record of lines 2–4 with 7
         // cells. Only line 2 is dead-lettered; lines 3 and 4 are read again.
-        t.write("payments.csv", Self.header + """
-            p-1,1,4111,12.5,EUR,"Bob's Diner
-            p-2,2,4222,13.5,EUR,ok
-            p-3,3,4333,14.5,EUR,12",x
-            p-4,4,4444,15.5,EUR,fine
+        t.write(
+            "payments.csv",
+            Self.header + """
+                p-1,1,4111,12.5,EUR,"Bob's Diner
+                p-2,2,4222,13.5,EUR,ok
+                p-3,3,4333,14.5,EUR,12",x
+                p-4,4,4444,15.5,EUR,fine
 
-            """)
+                """)
         let summary = try t.run(passThrough())
-        #expect(t.read("out.csv") == """
-            payment_id,ts,card,amount,currency,merchant
-            p-2,2,4222,13.5,EUR,ok
-            p-4,4,4444,15.5,EUR,fine
+        #expect(
+            t.read("out.csv") == """
+                payment_id,ts,card,amount,currency,merchant
+                p-2,2,4222,13.5,EUR,ok
+                p-4,4,4444,15.5,EUR,fine
 
-            """)
+                """)
         #expect(summary.deadLetters == 2)
-        #expect(t.read("dead.jsonl") == """
-            {"node":"payments","reason":"payments.csv:2: expected 6 columns, found 7 (in a record spanning lines 2–4; only its first line is dead-lettered, reading resumes on the next line)","raw":"p-1,1,4111,12.5,EUR,\\"Bob's Diner"}
-            {"node":"payments","reason":"payments.csv:4: expected 6 columns, found 7","raw":"p-3,3,4333,14.5,EUR,12\\",x"}
+        #expect(
+            t.read("dead.jsonl") == """
+                {"node":"payments","reason":"payments.csv:2: expected 6 columns, found 7 (in a record spanning lines 2–4; only its first line is dead-lettered, reading resumes on the next line)","raw":"p-1,1,4111,12.5,EUR,\\"Bob's Diner"}
+                {"node":"payments","reason":"payments.csv:4: expected 6 columns, found 7","raw":"p-3,3,4333,14.5,EUR,12\\",x"}
 
-            """)
+                """)
     }
 
     @Test func aQuoteOpenForMoreThanTheLineLimitIsCut() throws {
@@ -109,18 +120,23 @@ import Testing
         let summary = try t.run(passThrough())
         #expect(summary.recordsOut == 1_500, "every line after the unclosed quote is a record")
         #expect(summary.deadLetters == 1)
-        #expect(t.read("dead.jsonl").contains("payments.csv:2: a quoted cell opened on this line is not closed within 1000 lines or 1048576 bytes; reading resumes on the next line"))
+        #expect(
+            t.read("dead.jsonl").contains(
+                "payments.csv:2: a quoted cell opened on this line is not closed within 1000 lines or 1048576 bytes; reading resumes on the next line"
+            ))
         #expect(t.read("out.csv").hasSuffix("p-1500,1500,4000,1.0,EUR,m1500\n"))
     }
 
     @Test func textAfterAClosingQuoteAndExtraCellsAreDeadLettered() throws {
         let t = TopologyRunner()
-        t.write("payments.csv", Self.header + """
-            p-1,1,4111,12.5,EUR,"Bob"s Diner
-            p-2,2,4222,13.5,EUR,ok,extra
-            p-3,3,4333,14.5,EUR,fine
+        t.write(
+            "payments.csv",
+            Self.header + """
+                p-1,1,4111,12.5,EUR,"Bob"s Diner
+                p-2,2,4222,13.5,EUR,ok,extra
+                p-3,3,4333,14.5,EUR,fine
 
-            """)
+                """)
         for header in [true, false] {
             if !header { t.write("payments.csv", String(t.read("payments.csv").dropFirst(Self.header.count))) }
             let summary = try t.run(passThrough(header: header))
@@ -143,8 +159,9 @@ import Testing
         FileManager.default.createFile(atPath: t.path("payments.csv"), contents: Data(bytes))
         _ = try t.run(passThrough(format: "jsonl"))
         let out = try Data(contentsOf: URL(fileURLWithPath: t.path("out.jsonl")))
-        #expect(Array(out) == Array(#"{"payment_id":"p-1","ts":1,"card":"4111","amount":12.5,"currency":"EUR","merchant":"caf"#.utf8)
-            + [0xE9] + Array("\"}\n".utf8))
+        #expect(
+            Array(out) == Array(#"{"payment_id":"p-1","ts":1,"card":"4111","amount":12.5,"currency":"EUR","merchant":"caf"#.utf8)
+                + [0xE9] + Array("\"}\n".utf8))
         let dead = t.read("dead.jsonl")
         #expect(dead.contains(#""raw_base64":"\#(Data(badLine).base64EncodedString())""#))
     }

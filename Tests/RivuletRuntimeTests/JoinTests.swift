@@ -7,13 +7,15 @@ import Testing
 @Suite struct JoinTests {
     /// Runs a join of `left.csv` and `right.csv` (times in `ts`, bound `bound`) with the join body `join`;
     /// returns (out, late_left, late_right) as CSV.
-    static func run(left: String, leftSchema: String, right: String, rightSchema: String, join: String, fields: String? = nil,
-                    ops: Bool = false, bound: Int = 0, batchSize: Int = 1024, ringCapacity: Int = 64) throws -> (String, String, String)
-    {
+    static func run(
+        left: String, leftSchema: String, right: String, rightSchema: String, join: String, fields: String? = nil,
+        ops: Bool = false, bound: Int = 0, batchSize: Int = 1024, ringCapacity: Int = 64
+    ) throws -> (String, String, String) {
         let t = TopologyRunner()
         t.write("left.csv", left)
         t.write("right.csv", right)
-        _ = try t.run("""
+        _ = try t.run(
+            """
             sources:
               l: { type: file, path: left.csv, schema: \(leftSchema), time: { type: event, field: ts, max_out_of_order: \(bound) }, batch_size: \(batchSize) }
               r: { type: file, path: right.csv, schema: \(rightSchema), time: { type: event, field: ts, max_out_of_order: \(bound) }, batch_size: \(batchSize) }
@@ -42,7 +44,10 @@ import Testing
                 join: "{ join: stream_table, type: \(join), left_key: user_id, right_key: user_id }",
                 bound: 5000, batchSize: batchSize, ringCapacity: ringCapacity)
             if join == "left" {
-                #expect(out == "ts,user_id,page,age,gender\n1000,u1,/a,30,f\n2000,u2,/b,40,m\n5000,u1,/c,31,f\n5000,u3,/d,,\n9000,u1,/e,31,f\n9500,u2,/f,,\n")
+                #expect(
+                    out
+                        == "ts,user_id,page,age,gender\n1000,u1,/a,30,f\n2000,u2,/b,40,m\n5000,u1,/c,31,f\n5000,u3,/d,,\n9000,u1,/e,31,f\n9500,u2,/f,,\n"
+                )
             } else {
                 #expect(out == "ts,user_id,page,age,gender\n1000,u1,/a,30,f\n2000,u2,/b,40,m\n5000,u1,/c,31,f\n9000,u1,/e,31,f\n")
             }
@@ -61,39 +66,41 @@ import Testing
             join: "{ join: table_table, type: inner, left_key: customer_id, left_pk: order_id, right_key: customer_id }",
             ops: true, batchSize: batchSize, ringCapacity: ringCapacity)
         // c1 renamed at 30; o1 moves to c2 at 40; c2 deleted at 50 (both its orders lose their row).
-        #expect(inner == """
-            op,order_id,customer_id,amount,name
-            +I,o1,c1,5,Ann
-            +I,o2,c2,7,Bob
-            -U,o1,c1,5,Ann
-            +U,o1,c1,5,Anna
-            -U,o1,c1,5,Anna
-            +U,o1,c2,5,Bob
-            -D,o1,c2,5,Bob
-            -D,o2,c2,7,Bob
+        #expect(
+            inner == """
+                op,order_id,customer_id,amount,name
+                +I,o1,c1,5,Ann
+                +I,o2,c2,7,Bob
+                -U,o1,c1,5,Ann
+                +U,o1,c1,5,Anna
+                -U,o1,c1,5,Anna
+                +U,o1,c2,5,Bob
+                -D,o1,c2,5,Bob
+                -D,o2,c2,7,Bob
 
-            """)
+                """)
         let (left, _, _) = try Self.run(
             left: Self.orders, leftSchema: schemas.0, right: Self.customers, rightSchema: schemas.1,
             join: "{ join: table_table, type: left, left_key: customer_id, left_pk: order_id, right_key: customer_id }",
             ops: true, batchSize: batchSize, ringCapacity: ringCapacity)
         // o3 points at a customer that does not exist; o2 is deleted at 60 (its tombstone).
-        #expect(left == """
-            op,order_id,customer_id,amount,name
-            +I,o1,c1,5,Ann
-            +I,o2,c2,7,Bob
-            -U,o1,c1,5,Ann
-            +U,o1,c1,5,Anna
-            -U,o1,c1,5,Anna
-            +U,o1,c2,5,Bob
-            +I,o3,c9,1,
-            -U,o1,c2,5,Bob
-            +U,o1,c2,5,
-            -U,o2,c2,7,Bob
-            +U,o2,c2,7,
-            -D,o2,c2,7,
+        #expect(
+            left == """
+                op,order_id,customer_id,amount,name
+                +I,o1,c1,5,Ann
+                +I,o2,c2,7,Bob
+                -U,o1,c1,5,Ann
+                +U,o1,c1,5,Anna
+                -U,o1,c1,5,Anna
+                +U,o1,c2,5,Bob
+                +I,o3,c9,1,
+                -U,o1,c2,5,Bob
+                +U,o1,c2,5,
+                -U,o2,c2,7,Bob
+                +U,o2,c2,7,
+                -D,o2,c2,7,
 
-            """)
+                """)
     }
 
     @Test func tableTablePrimaryKeyOuterJoin() throws {
@@ -110,10 +117,12 @@ import Testing
     @Test(arguments: [(1024, 64), (1, 1)])
     func streamStreamJoinPairsWithinTheWindow(batchSize: Int, ringCapacity: Int) throws {
         func run(_ type: String) throws -> String {
-            try Self.run(left: Self.impressions, leftSchema: "{ ts: i64, ad: string, campaign: string }",
-                         right: Self.adClicks, rightSchema: "{ ts: i64, ad: string, user: string }",
-                         join: "{ join: stream_stream, type: \(type), left_key: ad, right_key: ad, within: 10 }",
-                         batchSize: batchSize, ringCapacity: ringCapacity).0
+            try Self.run(
+                left: Self.impressions, leftSchema: "{ ts: i64, ad: string, campaign: string }",
+                right: Self.adClicks, rightSchema: "{ ts: i64, ad: string, user: string }",
+                join: "{ join: stream_stream, type: \(type), left_key: ad, right_key: ad, within: 10 }",
+                batchSize: batchSize, ringCapacity: ringCapacity
+            ).0
         }
         let pairs = "ts,ad,campaign,right_ts,right_ad,user\n0,a1,X,3,a1,u1\n0,a1,X,8,a1,u2\n5,a2,Y,12,a2,u3\n"
         #expect(try run("inner") == pairs)
@@ -154,16 +163,17 @@ import Testing
         let t = TopologyRunner()
         t.write("in.csv", "ts,id,name,score\n1,a,Ann,1\n2,b,Bob,2\n3,a,Ann,5\n4,b,,\n5,c,,\n6,b,Bo,7\n7,a,Ann,5\n")
         _ = try t.run(Self.manifest())
-        #expect(t.read("out.csv") == """
-            op,ts,id,name,score
-            +I,1,a,Ann,1
-            +I,2,b,Bob,2
-            -U,1,a,Ann,1
-            +U,3,a,Ann,5
-            -D,2,b,Bob,2
-            +I,6,b,Bo,7
+        #expect(
+            t.read("out.csv") == """
+                op,ts,id,name,score
+                +I,1,a,Ann,1
+                +I,2,b,Bob,2
+                -U,1,a,Ann,1
+                +U,3,a,Ann,5
+                -D,2,b,Bob,2
+                +I,6,b,Bo,7
 
-            """)
+                """)
     }
 
     @Test func aTableInARocksDBStoreKeepsItsRowsAcrossRuns() throws {
@@ -181,12 +191,15 @@ import Testing
     /// Join results feed a window: none of them may look late to it (the join tells downstream a
     /// watermark no later than what it can still emit), outer rows held for `within` included.
     @Test func joinResultsAreOnTimeForAWindowDownstream() throws {
-        for join in ["{ join: stream_table, type: left, left_key: k, right_key: k }",
-                     "{ join: stream_stream, type: outer, left_key: k, right_key: k, within: 3 }"] {
+        for join in [
+            "{ join: stream_table, type: left, left_key: k, right_key: k }",
+            "{ join: stream_stream, type: outer, left_key: k, right_key: k, within: 3 }",
+        ] {
             let t = TopologyRunner()
             t.write("left.csv", "ts,k,v\n" + (1...20).map { "\($0 * 1000),k\($0 % 3),\($0)\n" }.joined())
             t.write("right.csv", "ts,k,w\n0,k0,a\n0,k1,b\n9000,k7,z\n")
-            let summary = try t.run("""
+            let summary = try t.run(
+                """
                 sources:
                   l: { type: file, path: left.csv, schema: { ts: i64, k: string, v: i64 }, time: { type: event, field: ts }, batch_size: 4 }
                   r: { type: file, path: right.csv, schema: { ts: i64, k: string, w: string }, time: { type: event, field: ts } }

@@ -3,9 +3,10 @@ import CRivulet
 import RivuletCore
 import RivuletExecution
 import RivuletRuntime
+import Testing
+
 @testable import RivuletState
 @testable import RivuletWindows
-import Testing
 
 /// The values below were computed by an independent FNV-1a (64-bit) and checked against the code before
 /// the hashes moved into one module; a change here moves keys to other instances of a parallel operator.

@@ -90,7 +90,8 @@ import Testing
         #expect {
             try t.plan(manifest)
         } throws: {
-            "\($0)" == "\(t.path("manifest.yaml")):7:5: error: 'profile': password_env names RIVULET_TEST_NEVER_SET_\(getpid()), which is not set in the environment"
+            "\($0)"
+                == "\(t.path("manifest.yaml")):7:5: error: 'profile': password_env names RIVULET_TEST_NEVER_SET_\(getpid()), which is not set in the environment"
         }
     }
 
@@ -98,7 +99,8 @@ import Testing
 
     /// `AUTH enricher <password>`: a Redis 6 ACL user allowed HMGET on profile:* only (not even PING).
     @Test func anACLUserWithItsPasswordEnrichesEveryRecord() throws {
-        let redis = try RedisServer(password: "admin-password", arguments: ["--user", "enricher", "on", ">enricher-password", "~profile:*", "+hmget"])
+        let redis = try RedisServer(
+            password: "admin-password", arguments: ["--user", "enricher", "on", ">enricher-password", "~profile:*", "+hmget"])
         try Self.seed(redis)
         let variable = Self.environmentVariable("enricher-password")
         defer { unsetenv(variable) }
@@ -120,9 +122,11 @@ import Testing
         -> (TopologyRunner, read: Int64, deadLetters: Int64)
     {
         let t = TopologyRunner()
-        let manifest = LookupTests.manifest(redis, input: LookupTests.slowInput, cache: "{ entries: 0 }", batch: 1,
-                                            settings: "username: enricher\npassword_env: \(variable)")
-            .replacingOccurrences(of: "key: user_id", with: "key: key")
+        let manifest = LookupTests.manifest(
+            redis, input: LookupTests.slowInput, cache: "{ entries: 0 }", batch: 1,
+            settings: "username: enricher\npassword_env: \(variable)"
+        )
+        .replacingOccurrences(of: "key: user_id", with: "key: key")
         var changedAt: Int64?
         let deadline = Deadline(seconds: 60)
         let plan = try t.plan(manifest)
@@ -213,14 +217,17 @@ import Testing
         let (t2, misnamed) = Self.topology(redis, "tls: { ca_file: \(certificates.caFile), server_name: redis.example.org }")
         #expect {
             try t2.run(misnamed)
-        } throws: { "\($0)" == "profile: redis \(redis.address): TLS handshake failed: the server's certificate was not accepted (hostname mismatch)" }
+        } throws: {
+            "\($0)" == "profile: redis \(redis.address): TLS handshake failed: the server's certificate was not accepted (hostname mismatch)"
+        }
     }
 
     @Test(tls) func aClientCertificateIsPresentedWhenTheServerRequiresOne() throws {
         let certificates = try TestCertificates()
         let redis = try RedisServer(tls: certificates, requireClientCertificates: true)
         try Self.seed(redis)
-        let (t, manifest) = Self.topology(redis, "tls: { ca_file: \(certificates.caFile), cert_file: \(certificates.clientCertificate), key_file: \(certificates.clientKey) }")
+        let (t, manifest) = Self.topology(
+            redis, "tls: { ca_file: \(certificates.caFile), cert_file: \(certificates.clientCertificate), key_file: \(certificates.clientKey) }")
         _ = try t.run(manifest)
         #expect(t.read("out.csv") == Self.enriched)
         let (t2, withoutCertificate) = Self.topology(redis, "tls: { ca_file: \(certificates.caFile) }")
@@ -239,9 +246,11 @@ import Testing
         let certificates = try TestCertificates()
         let redis = try RedisServer(tls: certificates)
         let t = TopologyRunner()
-        let manifest = LookupTests.manifest(redis, input: LookupTests.slowInput, cache: "{ entries: 0 }", batch: 1,
-                                            settings: "tls: { ca_file: \(certificates.caFile) }")
-            .replacingOccurrences(of: "key: user_id", with: "key: key")
+        let manifest = LookupTests.manifest(
+            redis, input: LookupTests.slowInput, cache: "{ entries: 0 }", batch: 1,
+            settings: "tls: { ca_file: \(certificates.caFile) }"
+        )
+        .replacingOccurrences(of: "key: user_id", with: "key: key")
         let summary = try LookupTests.runStoppingTheServer(t, manifest, redis)
         let written = t.read("out.csv").split(separator: "\n").count
         #expect(written >= 10, "lookups succeeded before the stop")

@@ -6,16 +6,18 @@ import RivuletTestSupport
 import Testing
 
 @Suite(.serialized) struct LookupTests {
-    static func manifest(_ redis: RedisServer, input: String, cache: String = "{ entries: 1000, ttl: 1m }", onError: String = "dead_letter",
-                         batch: Int = 256, settings: String = "") -> String
-    {
+    static func manifest(
+        _ redis: RedisServer, input: String, cache: String = "{ entries: 1000, ttl: 1m }", onError: String = "dead_letter",
+        batch: Int = 256, settings: String = ""
+    ) -> String {
         manifest(address: redis.address, input: input, cache: cache, onError: onError, batch: batch, settings: settings)
     }
 
     /// `settings`: more lines of the lookup operator (password_env, tls…), indented under it.
-    static func manifest(address: String, input: String, cache: String = "{ entries: 1000, ttl: 1m }", onError: String = "dead_letter",
-                         batch: Int = 256, settings: String = "") -> String
-    {
+    static func manifest(
+        address: String, input: String, cache: String = "{ entries: 1000, ttl: 1m }", onError: String = "dead_letter",
+        batch: Int = 256, settings: String = ""
+    ) -> String {
         """
         sources:
           s: \(input)

@@ -37,24 +37,28 @@ import Testing
     @Test func scalesI64AndF64FieldsAndPassesNullsUnchanged() throws {
         let t = TopologyRunner()
         t.write("readings.csv", Self.readings)
-        let summary = try t.run(Self.manifest("""
-              ints: { plugin: c, operator: scale, config: { field: n, multiply: 3, add: -2 } }
-              floats: { plugin: c, operator: scale, config: { field: x, multiply: 0.5, add: 1 } }
-            """, edges: """
-              - readings -> ints
-              - ints -> floats
-              - floats -> out
-            """))
+        let summary = try t.run(
+            Self.manifest(
+                """
+                  ints: { plugin: c, operator: scale, config: { field: n, multiply: 3, add: -2 } }
+                  floats: { plugin: c, operator: scale, config: { field: x, multiply: 0.5, add: 1 } }
+                """,
+                edges: """
+                      - readings -> ints
+                      - ints -> floats
+                      - floats -> out
+                    """))
         // i64 arithmetic wraps: (2^63 − 1)·3 − 2 and (−2^63)·3 − 2, modulo 2^64.
-        #expect(t.read("out.csv") == """
-            n,x,label
-            1,1.75,a
-            ,2.0,b
-            -14,,c
-            9223372036854775803,1.125,d
-            9223372036854775806,-3.0,e
+        #expect(
+            t.read("out.csv") == """
+                n,x,label
+                1,1.75,a
+                ,2.0,b
+                -14,,c
+                9223372036854775803,1.125,d
+                9223372036854775806,-3.0,e
 
-            """)
+                """)
         #expect(summary.recordsIn == 5)
         #expect(summary.recordsOut == 5)
         #expect(summary.deadLetters == 0)
@@ -63,23 +67,27 @@ import Testing
     @Test func multiplyDefaultsToOneAndAddToZero() throws {
         let t = TopologyRunner()
         t.write("readings.csv", Self.readings)
-        _ = try t.run(Self.manifest("""
-              same: { plugin: c, operator: scale, config: { field: n } }
-              shifted: { plugin: c, operator: scale, config: { field: x, add: 10 } }
-            """, edges: """
-              - readings -> same
-              - same -> shifted
-              - shifted -> out
-            """))
-        #expect(t.read("out.csv") == """
-            n,x,label
-            1,11.5,a
-            ,12.0,b
-            -4,,c
-            9223372036854775807,10.25,d
-            -9223372036854775808,2.0,e
+        _ = try t.run(
+            Self.manifest(
+                """
+                  same: { plugin: c, operator: scale, config: { field: n } }
+                  shifted: { plugin: c, operator: scale, config: { field: x, add: 10 } }
+                """,
+                edges: """
+                      - readings -> same
+                      - same -> shifted
+                      - shifted -> out
+                    """))
+        #expect(
+            t.read("out.csv") == """
+                n,x,label
+                1,11.5,a
+                ,12.0,b
+                -4,,c
+                9223372036854775807,10.25,d
+                -9223372036854775808,2.0,e
 
-            """)
+                """)
     }
 
     /// Plans `config` on the readings and returns the planning error's text (nil when planning succeeded).
@@ -87,10 +95,13 @@ import Testing
         let t = TopologyRunner()
         t.write("readings.csv", Self.readings)
         do {
-            _ = try t.plan(Self.manifest("  s: { plugin: c, operator: scale, config: \(config) }", edges: """
-                  - readings -> s
-                  - s -> out
-                """))
+            _ = try t.plan(
+                Self.manifest(
+                    "  s: { plugin: c, operator: scale, config: \(config) }",
+                    edges: """
+                          - readings -> s
+                          - s -> out
+                        """))
             return nil
         } catch {
             return "\(error)"

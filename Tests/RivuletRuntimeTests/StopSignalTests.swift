@@ -58,8 +58,9 @@ import Testing
         #expect(Fixtures.read(folder + "/out.csv") == "a,1\nb,1\na,2\nab,1\na,3\n")
         #expect(Fixtures.read(folder + "/dump.csv") == "a,3\nab,1\n", "the store's end-of-input scan ran")
         // The store was committed: a second run's counts continue from it.
-        let again = try ExamplesTests.rivulet(["run", "--quiet", folder + "/m.yaml", "--plugin-path", try StoreTests.storesFolder()],
-                                              input: "a,inc\n")
+        let again = try ExamplesTests.rivulet(
+            ["run", "--quiet", folder + "/m.yaml", "--plugin-path", try StoreTests.storesFolder()],
+            input: "a,inc\n")
         #expect(again.status == 0, "\(again.stderr)")
         #expect(Fixtures.read(folder + "/out.csv") == "a,4\n")
     }
@@ -77,7 +78,8 @@ import Testing
     /// is dead-lettered with the bytes read of it); with what is left in the pipe that is the whole input.
     @Test func aStopLosesNothingAlreadyTakenFromAPipe() throws {
         let folder = Fixtures.temporaryDirectory("rivulet-signal")
-        Fixtures.write("""
+        Fixtures.write(
+            """
             sources:
               s: { type: stdin, format: csv, header: false, schema: { n: i64, k: string } }
             sinks:
@@ -126,15 +128,17 @@ import Testing
             #expect((object["reason"] as! String).contains("the run was stopped inside this line"))
             partial = object["raw"] as! String
         }
-        #expect(written + partial + String(decoding: rest, as: UTF8.self) == input,
-                "out.csv (\(written.count) bytes) + the partial line + the unread rest is the input")
+        #expect(
+            written + partial + String(decoding: rest, as: UTF8.self) == input,
+            "out.csv (\(written.count) bytes) + the partial line + the unread rest is the input")
     }
 
     /// A sink blocked writing to a pipe nobody reads cannot see a stop: the second signal still ends the
     /// process (130), a second later at most.
     @Test func aSecondSignalEndsARunWhoseSinkIsBlocked() throws {
         let folder = Fixtures.temporaryDirectory("rivulet-signal")
-        Fixtures.write("""
+        Fixtures.write(
+            """
             sources:
               g: { type: generator, count: 1000000000 }
             sinks:

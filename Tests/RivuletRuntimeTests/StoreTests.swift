@@ -48,7 +48,9 @@ import Testing
         #expect {
             try t.run(Self.manifest("memory", scan: "prefix: a, read_in_create: true"), extraPluginPaths: [try Self.storesFolder()])
         } throws: {
-            "\($0)".contains("c: create returned RV_INVALID: store_get: store 'counts' is open but not readable yet: a store opened in create can be read and written from the first process, timer, watermark or flush callback on")
+            "\($0)".contains(
+                "c: create returned RV_INVALID: store_get: store 'counts' is open but not readable yet: a store opened in create can be read and written from the first process, timer, watermark or flush callback on"
+            )
         }
         #expect {
             try t.run(Self.manifest("rocksdb", scan: "prefix: a, store: nope"), extraPluginPaths: [try Self.storesFolder()])
@@ -61,7 +63,9 @@ import Testing
         let manifest = Self.manifest("memory").replacingOccurrences(of: "{ type: memory, changelog: false }", with: "{ type: memory, budget: 1KB }")
         #expect {
             try t.run(manifest, extraPluginPaths: [try Self.storesFolder()])
-        } throws: { "\($0)".contains("store 'counts': memory budget of 1024 bytes exceeded") && "\($0)".contains("raise its `budget` or use `type: rocksdb`") }
+        } throws: {
+            "\($0)".contains("store 'counts': memory budget of 1024 bytes exceeded") && "\($0)".contains("raise its `budget` or use `type: rocksdb`")
+        }
     }
 
     /// Runs the counter in a new `rivulet` process over `input`; returns its exit status and stderr.
@@ -198,7 +202,9 @@ import Testing
 @Suite struct MemoryStoreTests {
     @Test func keysDeletedAndPutAgainAreScannedOnce() throws {
         let store = MemoryStore(name: "m", budget: 1 << 20)
-        func put(_ k: String, _ v: String) throws { try Array(k.utf8).withUnsafeBytes { key in try Array(v.utf8).withUnsafeBytes { try store.put(key, $0) } } }
+        func put(_ k: String, _ v: String) throws {
+            try Array(k.utf8).withUnsafeBytes { key in try Array(v.utf8).withUnsafeBytes { try store.put(key, $0) } }
+        }
         func delete(_ k: String) throws { try Array(k.utf8).withUnsafeBytes { try store.delete($0) } }
         try put("b", "1")
         try put("a", "1")
@@ -221,7 +227,8 @@ import Testing
         var input = "k,action\n"
         for i in 0..<300 { input += "key\(i % 7),inc\n" }
         t.write("in.csv", input)
-        _ = try t.run("""
+        _ = try t.run(
+            """
             plugins: { st: { library: stores } }
             stores: { counts: { type: memory } }
             sources:

@@ -48,10 +48,12 @@ import Testing
             Fixtures.write("import RivuletPluginKit\n" + source, to: scratch + "/client.swift")
             let debug = probe.folder + "/.build/debug"
             do {
-                _ = try SwiftPluginPackage.swiftc(["-typecheck", "-I", debug + "/Modules",
-                                                   "-Xcc", "-fmodule-map-file=\(debug)/CRivulet.build/module.modulemap",
-                                                   "-Xcc", "-I\(Fixtures.repositoryRoot)/RivuletPluginKit/Sources/CRivulet/include",
-                                                   scratch + "/client.swift"])
+                _ = try SwiftPluginPackage.swiftc([
+                    "-typecheck", "-I", debug + "/Modules",
+                    "-Xcc", "-fmodule-map-file=\(debug)/CRivulet.build/module.modulemap",
+                    "-Xcc", "-I\(Fixtures.repositoryRoot)/RivuletPluginKit/Sources/CRivulet/include",
+                    scratch + "/client.swift",
+                ])
                 return (true, "")
             } catch let failure as SwiftBuildFailure {
                 return (false, failure.output)

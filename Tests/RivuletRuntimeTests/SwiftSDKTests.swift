@@ -47,7 +47,9 @@ import Testing
         #expect {
             try t.run(Self.tally(backend, scan: "{ prefix: a }, open_also: nope", stateDirectory: "state4"), extraPluginPaths: try Self.paths())
         } throws: {
-            "\($0)".contains("tally: host service store_open('nope') answered RV_NOT_FOUND (5): store_open: no store 'nope' is attached to this operator (attached: counts)")
+            "\($0)".contains(
+                "tally: host service store_open('nope') answered RV_NOT_FOUND (5): store_open: no store 'nope' is attached to this operator (attached: counts)"
+            )
         }
     }
 
@@ -56,8 +58,10 @@ import Testing
     /// fails create naming the value's path.
     @Test func routesFromAListOfMappingsWithSelectionVectors() throws {
         let t = TopologyRunner()
-        t.write("in.jsonl", [("1", "\"x\""), ("2", "\"y\""), ("3", "\"z\""), ("4", "null"), ("5", "\"y\""), ("6", "\"x\"")]
-            .map { "{\"id\":\($0.0),\"k\":\($0.1)}\n" }.joined())
+        t.write(
+            "in.jsonl",
+            [("1", "\"x\""), ("2", "\"y\""), ("3", "\"z\""), ("4", "null"), ("5", "\"y\""), ("6", "\"x\"")]
+                .map { "{\"id\":\($0.0),\"k\":\($0.1)}\n" }.joined())
         func manifest(_ secondPort: String) -> String {
             """
             plugins: { p: { library: sdk_probe } }
@@ -86,7 +90,8 @@ import Testing
     @Test func filtersWithAPredicate() throws {
         let t = TopologyRunner()
         t.write("in.jsonl", "{\"id\":1,\"k\":\"a\"}\n{\"id\":2,\"k\":\"b\"}\n{\"id\":3,\"k\":\"c\"}\n{\"id\":4,\"k\":null}\n{\"id\":5,\"k\":\"a\"}\n")
-        let summary = try t.run("""
+        let summary = try t.run(
+            """
             plugins: { p: { library: sdk_probe } }
             sources:
               s: { type: file, path: in.jsonl, schema: { id: i64, k: string } }
@@ -131,7 +136,8 @@ import Testing
 
         t.write("manifest.yaml", Self.enrich(config))
         try FileManager.default.removeItem(atPath: t.path("out.csv"))
-        let old = try BatchEmitTests.rivulet(["run", "--quiet", t.path("manifest.yaml"), "--plugin-path", try SwiftSDKPackageTests.folder()], hostMinor: "0")
+        let old = try BatchEmitTests.rivulet(
+            ["run", "--quiet", t.path("manifest.yaml"), "--plugin-path", try SwiftSDKPackageTests.folder()], hostMinor: "0")
         #expect(old.status == 3, "one dead letter: \(old.stderr)")
         #expect(t.read("out.csv") == expected)
     }
@@ -154,7 +160,8 @@ import Testing
     @Test func timersWatermarksAndNewRecords() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,k\n0,a\n5,b\n8,a\n3,a\n40,c\n")
-        let plan = try t.plan("""
+        let plan = try t.plan(
+            """
             plugins: { p: { library: sdk_probe } }
             sources:
               s: { type: file, path: in.csv, schema: { ts: i64, k: string }, key: k, time: { type: event, field: ts } }
@@ -176,7 +183,8 @@ import Testing
     @Test func aggregatesAndExtractorFunctions() throws {
         let t = TopologyRunner()
         t.write("in.csv", "secs,k,x\n0.5,a,2\n1.2,a,7\n3.0,a,4\n12.0,a,1\n-1,a,5\n")
-        let summary = try t.run("""
+        let summary = try t.run(
+            """
             plugins: { p: { library: sdk_probe } }
             sources:
               s:
@@ -219,10 +227,12 @@ import Testing
         let example = Fixtures.repositoryRoot + "/examples/duplicate-deliveries"
         let t = TopologyRunner()
         t.write("deliveries.csv", Fixtures.read(example + "/deliveries.csv"))
-        let plan = try t.plan(Fixtures.read(example + "/manifest.yaml"), overrides: [
-            "sources.deliveries.batch_size=\(batchSize)", "sinks.unique.path=unique.csv", "sinks.duplicates.path=duplicates.csv",
-            "dead_letters.path=dead.jsonl",
-        ])
+        let plan = try t.plan(
+            Fixtures.read(example + "/manifest.yaml"),
+            overrides: [
+                "sources.deliveries.batch_size=\(batchSize)", "sinks.unique.path=unique.csv", "sinks.duplicates.path=duplicates.csv",
+                "dead_letters.path=dead.jsonl",
+            ])
         _ = try plan.run()
         #expect(t.read("unique.csv") == Fixtures.read(example + "/expected-unique.csv"))
         #expect(t.read("duplicates.csv") == Fixtures.read(example + "/expected-duplicates.csv"))

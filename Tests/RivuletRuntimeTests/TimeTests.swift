@@ -12,7 +12,8 @@ import Testing
     func eventTimeTimersFireInOrderWhenTheWatermarkPassesThem(batchSize: Int) throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,k\n10,a\n5,b\n7,c\n30,a\n")
-        _ = try t.run("""
+        _ = try t.run(
+            """
             plugins: { timers: { library: timers } }
             sources:
               s:
@@ -35,7 +36,8 @@ import Testing
     @Test func processingTimeTimersFireOnTheClock() throws {
         let t = TopologyRunner()
         let before = Int64(Date().timeIntervalSince1970 * 1000)
-        _ = try t.run("""
+        _ = try t.run(
+            """
             plugins: { timers: { library: timers } }
             sources:
               g: { type: generator, count: 4, rate: 10, keys: 1 }
@@ -56,7 +58,8 @@ import Testing
         let t = TopologyRunner()
         t.write("in.csv", "ts,k\n1,a\n")
         #expect {
-            try t.run("""
+            try t.run(
+                """
                 plugins: { timers: { library: timers } }
                 sources:
                   s: { type: file, path: in.csv, schema: { ts: i64, k: string } }
@@ -72,7 +75,8 @@ import Testing
     @Test func aPluginAggregateRunsInSessionWindows() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,k,x\n0,a,5\n5,a,-2\n24,a,1.5\n14,a,9\n100,b,3\n")
-        _ = try t.run("""
+        _ = try t.run(
+            """
             plugins: { std: { library: rv_std_c } }
             sources:
               s:
@@ -98,7 +102,8 @@ import Testing
         let t = TopologyRunner()
         t.write("in.csv", "ts,x\n1,2\n")
         #expect {
-            try t.run("""
+            try t.run(
+                """
                 plugins: { std: { library: rv_std_c } }
                 sources:
                   s: { type: file, path: in.csv, schema: { ts: i64, x: f64 } }
@@ -177,7 +182,8 @@ import Testing
             let t = TopologyRunner()
             t.write("fast.csv", "ts,k\n100,a\n200,a\n300,a\n")
             t.write("slow.csv", "ts,k\n1,b\n2,b\n")
-            _ = try t.run("""
+            _ = try t.run(
+                """
                 sources:
                   fast: { type: file, path: fast.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, batch_size: 1 }
                   slow: { type: file, path: slow.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, batch_size: 1 }
@@ -197,7 +203,8 @@ import Testing
         let t = TopologyRunner()
         t.write("in.csv", "k\na\na\nb\n")
         let before = Int64(Date().timeIntervalSince1970 * 1000)
-        _ = try t.run("""
+        _ = try t.run(
+            """
             sources:
               s: { type: file, path: in.csv, schema: { k: string }, time: { type: processing } }
             operators:
@@ -219,7 +226,8 @@ import Testing
         // Timeout 10: a's timer moves from 10 to 18 when a@8 arrives; b's is 15; c@40 raises the watermark
         // to 40, firing b@15 then a@18; c's fires at the end (the final watermark).
         t.write("in.csv", "ts,k\n0,a\n5,b\n8,a\n3,a\n40,c\n")
-        _ = try t.run("""
+        _ = try t.run(
+            """
             plugins: { sw: { library: rv_std_swift } }
             sources:
               s: { type: file, path: in.csv, schema: { ts: i64, k: string }, key: k, time: { type: event, field: ts } }
@@ -239,7 +247,8 @@ import Testing
     @Test func cAndSwiftAggregatesInOneSessionWindow() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,k,x\n0,a,2\n5,a,-1\n24,a,8\n14,a,4\n100,b,3\n")
-        _ = try t.run("""
+        _ = try t.run(
+            """
             plugins:
               std: { library: rv_std_c }
               sw: { library: rv_std_swift }
@@ -275,7 +284,8 @@ import Testing
     @Test func processingTimeRecordsAreNeverLate() throws {
         let t = TopologyRunner()
         t.write("in.csv", "k\n" + String(repeating: "a\n", count: 300_000))
-        let summary = try t.run("""
+        let summary = try t.run(
+            """
             sources:
               s: { type: file, path: in.csv, schema: { k: string }, time: { type: processing }, batch_size: 64 }
             operators:
@@ -319,7 +329,8 @@ import Testing
     }
 
     @Test func aQuotedCellSpanningLinesDoesNotHoldBackEarlierRecords() throws {
-        let run = try StreamingTests.whilePipeIsOpen("""
+        let run = try StreamingTests.whilePipeIsOpen(
+            """
             sources:
               in: { type: stdin, format: csv, header: false, schema: { n: i64, s: string } }
             sinks:

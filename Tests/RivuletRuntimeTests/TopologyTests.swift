@@ -18,7 +18,8 @@ import Testing
     @Test func cFilterSwiftProjectAndFFICall() throws {
         let t = TopologyRunner()
         t.write("trades.csv", Self.trades)
-        let summary = try t.run("""
+        let summary = try t.run(
+            """
             plugins:
               c: { library: rv_std_c }
               s: { library: rv_std_swift }
@@ -50,18 +51,20 @@ import Testing
               - slim -> out
               - big.rejected -> small
             """)
-        #expect(t.read("out.csv") == """
-            price_sq,symbol,qty
-            110.25,ACME,100
-            121.0,ACME,7
-            5.0625,BOLT,4000
+        #expect(
+            t.read("out.csv") == """
+                price_sq,symbol,qty
+                110.25,ACME,100
+                121.0,ACME,7
+                5.0625,BOLT,4000
 
-            """)
-        #expect(t.read("small.jsonl") == """
-            {"symbol":"INIT","price":99.0,"qty":3,"venue":"Y"}
-            {"symbol":"INIT","price":101.5,"qty":1,"venue":"X"}
+                """)
+        #expect(
+            t.read("small.jsonl") == """
+                {"symbol":"INIT","price":99.0,"qty":3,"venue":"Y"}
+                {"symbol":"INIT","price":101.5,"qty":1,"venue":"X"}
 
-            """)
+                """)
         #expect(summary.recordsIn == 5)
         #expect(summary.recordsOut == 5)
         #expect(summary.deadLetters == 0)
@@ -72,7 +75,8 @@ import Testing
     @Test func ffiOperatorsPassEveryArgumentType() throws {
         let t = TopologyRunner()
         t.write("in.csv", "name,x,n\nabc,1.5,-3\nxyz,6.25,7\nnone,,2\n")
-        let summary = try t.run("""
+        let summary = try t.run(
+            """
             sources:
               rows: { type: file, path: in.csv, schema: { name: string, x: f64, n: i64 } }
             operators:
@@ -97,13 +101,16 @@ import Testing
             edges: [rows -> scaled, scaled -> root, root -> magnitude, magnitude -> crc, crc -> out]
             dead_letters: { type: file, path: dead.jsonl }
             """)
-        #expect(t.read("out.csv") == """
-            name,x,n,scaled,root,crc
-            abc,1.5,3,0.1875,1.2247449159622192,891568578
-            xyz,6.25,7,800.0,2.5,3951999591
+        #expect(
+            t.read("out.csv") == """
+                name,x,n,scaled,root,crc
+                abc,1.5,3,0.1875,1.2247449159622192,891568578
+                xyz,6.25,7,800.0,2.5,3951999591
 
-            """)
-        #expect(t.read("dead.jsonl") == #"{"node":"scaled","reason":"argument 1 of ldexp: field 'x' is NULL","record":{"name":"none","x":null,"n":2}}"# + "\n")
+                """)
+        #expect(
+            t.read("dead.jsonl") == #"{"node":"scaled","reason":"argument 1 of ldexp: field 'x' is NULL","record":{"name":"none","x":null,"n":2}}"#
+                + "\n")
         #expect(summary.deadLetters == 1)
     }
 
@@ -112,7 +119,8 @@ import Testing
         let t = TopologyRunner()
         t.write("log.txt", "first line\n\nthird, with comma\n")
         t.write("events.jsonl", #"{"id": 1, "tag": "a", "extra": {"x": [1]}}"# + "\n" + #"{"tag": "b\u00e9", "id": 2}"# + "\n" + "not json\n")
-        let summary = try t.run("""
+        let summary = try t.run(
+            """
             sources:
               log: { type: file, path: log.txt }
               events: { type: file, path: events.jsonl, schema: { id: i64, tag: string } }
@@ -124,7 +132,8 @@ import Testing
             """)
         #expect(t.read("copy.txt") == "first line\n\nthird, with comma\n")
         #expect(t.read("events.csv") == "id,tag\n1,a\n2,bé\n")
-        #expect(t.read("dead.jsonl") == #"{"node":"events","reason":"events.jsonl:3: invalid JSON at column 1: expected '{'","raw":"not json"}"# + "\n")
+        #expect(
+            t.read("dead.jsonl") == #"{"node":"events","reason":"events.jsonl:3: invalid JSON at column 1: expected '{'","raw":"not json"}"# + "\n")
         #expect(summary.recordsIn == 6)
         #expect(summary.deadLetters == 1)
     }
@@ -134,7 +143,8 @@ import Testing
     @Test func parallelOperatorMatchesSerial() throws {
         func run(parallelism: Int) throws -> [String] {
             let t = TopologyRunner()
-            let summary = try t.run("""
+            let summary = try t.run(
+                """
                 plugins:
                   c: { library: rv_std_c }
                   s: { library: rv_std_swift }
@@ -170,7 +180,8 @@ import Testing
 
     @Test func describeShowsFusedChainsAndRings() throws {
         let t = TopologyRunner()
-        let plan = try t.plan("""
+        let plan = try t.plan(
+            """
             plugins:
               c: { library: rv_std_c }
             sources:

@@ -71,10 +71,12 @@ import Testing
         let scratch = Fixtures.temporaryDirectory("rivulet-tumbling-1m")
         let input = Self.generate(count: 1_000_000)
         Fixtures.write(input, to: scratch + "/events.csv")
-        let manifest = try Manifest.load(path: Fixtures.repositoryRoot + "/examples/tumbling-csv/manifest.yaml", overrides: [
-            "sources.events.path=\(scratch)/events.csv", "sinks.output.path=\(scratch)/out.csv",
-            "sinks.late.path=\(scratch)/late.csv", "dead_letters.path=\(scratch)/dead.jsonl",
-        ])
+        let manifest = try Manifest.load(
+            path: Fixtures.repositoryRoot + "/examples/tumbling-csv/manifest.yaml",
+            overrides: [
+                "sources.events.path=\(scratch)/events.csv", "sinks.output.path=\(scratch)/out.csv",
+                "sinks.late.path=\(scratch)/late.csv", "dead_letters.path=\(scratch)/dead.jsonl",
+            ])
         let summary = try Planner(manifest: manifest, options: RunOptions(pluginSearchPaths: [])).plan().run()
         let expected = Self.reference(input)
         #expect(expected.late > 0, "the input exercises late records")

@@ -25,9 +25,11 @@ import Testing
         Shape(sourceBatch: 1, operatorBatch: 2, ring: 1, chain: true, parallelism: 3),
     ]
 
-    static let manifests = ["page-views/manifest.yaml", "sensor-late-events/manifest.yaml", "sensor-late-events/manifest-update.yaml",
-                            "user-sessions/manifest.yaml", "best-sellers/manifest.yaml", "tumbling-csv/manifest.yaml",
-                            "click-enrichment/manifest.yaml", "orders-customers/manifest.yaml", "ad-impressions-clicks/manifest-outer.yaml"]
+    static let manifests = [
+        "page-views/manifest.yaml", "sensor-late-events/manifest.yaml", "sensor-late-events/manifest-update.yaml",
+        "user-sessions/manifest.yaml", "best-sellers/manifest.yaml", "tumbling-csv/manifest.yaml",
+        "click-enrichment/manifest.yaml", "orders-customers/manifest.yaml", "ad-impressions-clicks/manifest-outer.yaml",
+    ]
 
     /// Lines of a CSV output, for comparing runs whose instances interleave their output: the header stays
     /// first, the rest is sorted (each instance keeps its own order; instances race each other).
@@ -67,7 +69,8 @@ import Testing
                 #expect(got == expected, "\(manifestPath) sink \(sink.name) with \(shape)")
             } else {
                 let header = sink.header
-                #expect(Self.multiset(got, header: header) == Self.multiset(expected, header: header), "\(manifestPath) sink \(sink.name) with \(shape)")
+                #expect(
+                    Self.multiset(got, header: header) == Self.multiset(expected, header: header), "\(manifestPath) sink \(sink.name) with \(shape)")
             }
         }
     }

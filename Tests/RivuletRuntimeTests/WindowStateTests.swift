@@ -22,9 +22,10 @@ import Testing
     }
 
     static func window(_ kind: WindowKind) -> WindowOperator {
-        WindowOperator(name: "w", kind: kind, grace: 0, mode: .final, keyField: 0, keyName: "k", inputSchema: schema,
-                       aggregates: [("n", CountAggregate())], batchCapacity: 64,
-                       deadLetters: DeadLetterRoute(node: "w", sink: CollectedDeadLetters(), errorsPort: nil, inputSchema: schema))
+        WindowOperator(
+            name: "w", kind: kind, grace: 0, mode: .final, keyField: 0, keyName: "k", inputSchema: schema,
+            aggregates: [("n", CountAggregate())], batchCapacity: 64,
+            deadLetters: DeadLetterRoute(node: "w", sink: CollectedDeadLetters(), errorsPort: nil, inputSchema: schema))
     }
 
     @Test(arguments: [WindowKind.sliding(size: 10), .session(gap: 10), .tumbling(size: 10), .hopping(size: 10, advance: 5)])
@@ -37,10 +38,11 @@ import Testing
         try w.advanceWatermark(to: 1000)
         // Only z's state is left: its window (hopping: its two windows; sliding: its pane, which outlives
         // its window [991, 1001), already fired at 1000, until no later window can include it).
-        let expected = switch kind {
-        case .hopping: 2
-        default: 1
-        }
+        let expected =
+            switch kind {
+            case .hopping: 2
+            default: 1
+            }
         #expect(w.openEntries == expected)
         try w.finish()
         #expect(w.openEntries == 0)

@@ -11,7 +11,8 @@ import Testing
     static func run(_ input: String, bound: Int, _ window: String, ops: Bool = false, batchSize: Int = 1024) throws -> (String, String) {
         let t = TopologyRunner()
         t.write("in.csv", input)
-        _ = try t.run("""
+        _ = try t.run(
+            """
             sources:
               events:
                 type: file
@@ -36,49 +37,54 @@ import Testing
     func tumblingFiresWhenTheWatermarkReachesEndMinusOne(batchSize: Int) throws {
         // ts 1 [W=-inf], 12 [W=-1], 8 [W=10: fires a[0,10) first, so 8 is late], 11 b [W=10], 9 b [late],
         // 21 [W=10], 19 b [W=19: fires [10,20) for a and b, so 19 is late]; the end fires a[20,30).
-        let (out, late) = try Self.run("ts,k,v\n1,a,1\n12,a,2\n8,a,4\n11,b,8\n9,b,16\n21,a,32\n19,b,64\n", bound: 2,
-                                       "window: tumbling\nsize: 10", batchSize: batchSize)
+        let (out, late) = try Self.run(
+            "ts,k,v\n1,a,1\n12,a,2\n8,a,4\n11,b,8\n9,b,16\n21,a,32\n19,b,64\n", bound: 2,
+            "window: tumbling\nsize: 10", batchSize: batchSize)
         #expect(out == "k,window_start,window_end,count,sum\na,0,10,1,1\na,10,20,1,2\nb,10,20,1,8\na,20,30,1,32\n")
         #expect(late == "ts,k,v\n8,a,4\n9,b,16\n19,b,64\n")
     }
 
     @Test func hoppingAddsToEveryOpenWindowAndIsLateOnlyWhenAllHaveFired() throws {
         // Windows of 10 every 5. 6 [W=12] misses [0,10) (fired at W=12) but still joins [5,15): not late.
-        let (out, late) = try Self.run("ts,k,v\n3,a,1\n7,a,2\n12,a,4\n6,a,8\n20,a,16\n", bound: 0,
-                                       "window: hopping\nsize: 10\nadvance: 5")
-        #expect(out == """
-            k,window_start,window_end,count,sum
-            a,-5,5,1,1
-            a,0,10,2,3
-            a,5,15,3,14
-            a,10,20,1,4
-            a,15,25,1,16
-            a,20,30,1,16
+        let (out, late) = try Self.run(
+            "ts,k,v\n3,a,1\n7,a,2\n12,a,4\n6,a,8\n20,a,16\n", bound: 0,
+            "window: hopping\nsize: 10\nadvance: 5")
+        #expect(
+            out == """
+                k,window_start,window_end,count,sum
+                a,-5,5,1,1
+                a,0,10,2,3
+                a,5,15,3,14
+                a,10,20,1,4
+                a,15,25,1,16
+                a,20,30,1,16
 
-            """)
+                """)
         #expect(late == "ts,k,v\n")
     }
 
     @Test func hoppingInUpdateModeUpdatesEachWindowInOrder() throws {
         // 7 [W=3] updates [0,10) then opens [5,15); 6 [W=12] misses the fired [0,10) and updates [5,15).
-        let (out, _) = try Self.run("ts,k,v\n3,a,1\n7,a,2\n12,a,4\n6,a,8\n20,a,16\n", bound: 0,
-                                    "window: hopping\nsize: 10\nadvance: 5\nemit: update", ops: true)
-        #expect(out == """
-            op,k,window_start,window_end,count,sum
-            +I,a,-5,5,1,1
-            +I,a,0,10,1,1
-            -U,a,0,10,1,1
-            +U,a,0,10,2,3
-            +I,a,5,15,1,2
-            -U,a,5,15,1,2
-            +U,a,5,15,2,6
-            +I,a,10,20,1,4
-            -U,a,5,15,2,6
-            +U,a,5,15,3,14
-            +I,a,15,25,1,16
-            +I,a,20,30,1,16
+        let (out, _) = try Self.run(
+            "ts,k,v\n3,a,1\n7,a,2\n12,a,4\n6,a,8\n20,a,16\n", bound: 0,
+            "window: hopping\nsize: 10\nadvance: 5\nemit: update", ops: true)
+        #expect(
+            out == """
+                op,k,window_start,window_end,count,sum
+                +I,a,-5,5,1,1
+                +I,a,0,10,1,1
+                -U,a,0,10,1,1
+                +U,a,0,10,2,3
+                +I,a,5,15,1,2
+                -U,a,5,15,1,2
+                +U,a,5,15,2,6
+                +I,a,10,20,1,4
+                -U,a,5,15,2,6
+                +U,a,5,15,3,14
+                +I,a,15,25,1,16
+                +I,a,20,30,1,16
 
-            """)
+                """)
     }
 
     static let sessions = "ts,k,v\n0,a,1\n5,a,2\n24,a,4\n14,a,8\n100,a,16\n50,a,32\n3,b,64\n"
@@ -93,18 +99,19 @@ import Testing
 
     @Test func sessionsInUpdateModeRetractWhatTheyReplace() throws {
         let (out, _) = try Self.run(Self.sessions, bound: 20, "window: session\ngap: 10\nemit: update", ops: true)
-        #expect(out == """
-            op,k,window_start,window_end,count,sum
-            +I,a,0,10,1,1
-            -D,a,0,10,1,1
-            +I,a,0,15,2,3
-            +I,a,24,34,1,4
-            -D,a,0,15,2,3
-            -D,a,24,34,1,4
-            +I,a,0,34,4,15
-            +I,a,100,110,1,16
+        #expect(
+            out == """
+                op,k,window_start,window_end,count,sum
+                +I,a,0,10,1,1
+                -D,a,0,10,1,1
+                +I,a,0,15,2,3
+                +I,a,24,34,1,4
+                -D,a,0,15,2,3
+                -D,a,24,34,1,4
+                +I,a,0,34,4,15
+                +I,a,100,110,1,16
 
-            """)
+                """)
     }
 
     static let sliding = "ts,k,v\n1,a,1\n5,a,2\n3,a,4\n20,a,8\n2,a,16\n"
@@ -119,22 +126,24 @@ import Testing
 
     @Test func slidingInUpdateMode() throws {
         let (out, _) = try Self.run(Self.sliding, bound: 5, "window: sliding\nsize: 10\nemit: update", ops: true)
-        #expect(out == """
-            op,k,window_start,window_end,count,sum
-            +I,a,-8,2,1,1
-            +I,a,-4,6,2,3
-            +I,a,-6,4,2,5
-            -U,a,-4,6,2,3
-            +U,a,-4,6,3,7
-            +I,a,11,21,1,8
+        #expect(
+            out == """
+                op,k,window_start,window_end,count,sum
+                +I,a,-8,2,1,1
+                +I,a,-4,6,2,3
+                +I,a,-6,4,2,5
+                -U,a,-4,6,2,3
+                +U,a,-4,6,3,7
+                +I,a,11,21,1,8
 
-            """)
+                """)
     }
 
     @Test func graceKeepsAWindowOpenForLateRecords() throws {
         // Same input as the tumbling case with grace 5: [0,10) now closes at W >= 14, so 8 and 9 count.
-        let (out, late) = try Self.run("ts,k,v\n1,a,1\n12,a,2\n8,a,4\n11,b,8\n9,b,16\n21,a,32\n19,b,64\n", bound: 2,
-                                       "window: tumbling\nsize: 10\ngrace: 5")
+        let (out, late) = try Self.run(
+            "ts,k,v\n1,a,1\n12,a,2\n8,a,4\n11,b,8\n9,b,16\n21,a,32\n19,b,64\n", bound: 2,
+            "window: tumbling\nsize: 10\ngrace: 5")
         #expect(out == "k,window_start,window_end,count,sum\na,0,10,2,5\nb,0,10,1,16\na,10,20,1,2\nb,10,20,2,72\na,20,30,1,32\n")
         #expect(late == "ts,k,v\n")
     }
@@ -142,7 +151,8 @@ import Testing
     @Test func lateRecordsWithoutALatePortAreDeadLettered() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,k,v\n1,a,1\n12,a,2\n8,a,4\n")
-        let summary = try t.run("""
+        let summary = try t.run(
+            """
             sources:
               events:
                 type: file
@@ -166,7 +176,8 @@ import Testing
     @Test func unreadableEventTimesAreDeadLetteredWithFileAndLine() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,k\n2026-03-01T09:00:00Z,a\nyesterday,a\n2026-03-01T09:00:01.5+01:00,b\n,a\n")
-        let summary = try t.run("""
+        let summary = try t.run(
+            """
             sources:
               events:
                 type: file
@@ -191,7 +202,8 @@ import Testing
     @Test func builtInAggregatesOverOneWindow() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,p,x,f\n1,apple,5,1.5\n2,pear,3,\n3,apple,2,2.5\n4,fig,3,0.5\n5,pear,0,4.0\n")
-        _ = try t.run("""
+        _ = try t.run(
+            """
             sources:
               s:
                 type: file
@@ -224,7 +236,8 @@ import Testing
     @Test func numericKeysComeOutInNumericOrder() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,k\n1,256\n2,-5\n3,1\n4,-300\n")
-        _ = try t.run("""
+        _ = try t.run(
+            """
             sources:
               s: { type: file, path: in.csv, schema: { ts: i64, k: i64 }, time: { type: event, field: ts } }
             operators:
@@ -239,7 +252,8 @@ import Testing
     @Test func timesOutOfRangeAreDeadLetteredNotACrash() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,k\n-9223372036854775808,a\n9999999999999999999,a\n9223372036854775807,a\n5,a\n")
-        let summary = try t.run("""
+        let summary = try t.run(
+            """
             sources:
               s: { type: file, path: in.csv, schema: { ts: string, k: string }, time: { type: event, field: ts } }
             operators:
@@ -262,7 +276,8 @@ import Testing
             let t = TopologyRunner()
             t.write("fast.csv", "ts,k\n100,a\n200,a\n300,a\n")
             t.write("slow.csv", "ts,k\n1,b\n2,b\n")
-            _ = try t.run("""
+            _ = try t.run(
+                """
                 plugins: { c: { library: rv_std_c } }
                 sources:
                   fast: { type: file, path: fast.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, batch_size: 1 }
@@ -283,7 +298,8 @@ import Testing
     @Test func aPluginFunctionExtractsEventTime() throws {
         let t = TopologyRunner()
         t.write("in.csv", "when,k\n01/03/2026 09:00:05,a\n01/03/2026 09:59:59,a\nsoon,a\n01/03/2026 10:00:00,a\n")
-        let summary = try t.run("""
+        let summary = try t.run(
+            """
             plugins: { std: { library: rv_std_c } }
             sources:
               s:

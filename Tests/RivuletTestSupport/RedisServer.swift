@@ -19,9 +19,11 @@ public final class RedisServer: @unchecked Sendable {
             var serverArguments = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--logfile", log]
             var cli = ["-p", "\(port)"]
             if let tls {
-                serverArguments += ["--port", "0", "--tls-port", "\(port)", "--tls-cert-file", tls.serverCertificate,
-                                    "--tls-key-file", tls.serverKey, "--tls-ca-cert-file", tls.caFile,
-                                    "--tls-auth-clients", requireClientCertificates ? "yes" : "no"]
+                serverArguments += [
+                    "--port", "0", "--tls-port", "\(port)", "--tls-cert-file", tls.serverCertificate,
+                    "--tls-key-file", tls.serverKey, "--tls-ca-cert-file", tls.caFile,
+                    "--tls-auth-clients", requireClientCertificates ? "yes" : "no",
+                ]
                 cli += ["--tls", "--cacert", tls.caFile, "--cert", tls.clientCertificate, "--key", tls.clientKey]
             } else {
                 serverArguments += ["--port", "\(port)"]
@@ -60,7 +62,10 @@ public final class RedisServer: @unchecked Sendable {
             lastError = NSError(domain: "RedisServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "redis-server did not start: \(tail)"])
             if tail.contains("Bad directive") || tail.contains("Failed to configure TLS") { break }  // a setting it refuses: retrying cannot help
         }
-        throw lastError ?? NSError(domain: "RedisServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "redis-server did not start (is it installed? apt-get install redis-server)"])
+        throw lastError
+            ?? NSError(
+                domain: "RedisServer", code: 1,
+                userInfo: [NSLocalizedDescriptionKey: "redis-server did not start (is it installed? apt-get install redis-server)"])
     }
 
     deinit { stop() }

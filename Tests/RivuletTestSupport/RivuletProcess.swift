@@ -26,8 +26,10 @@ public struct RivuletProcess: Sendable {
     }
 
     /// Runs `rivulet arguments` with `input` on stdin (nothing: /dev/null); kills it after `deadline` seconds.
-    public static func run(_ arguments: [String], deadline: Double = 30, input: String? = nil,
-                           environment: [String: String]? = nil) throws -> RivuletProcess {
+    public static func run(
+        _ arguments: [String], deadline: Double = 30, input: String? = nil,
+        environment: [String: String]? = nil
+    ) throws -> RivuletProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

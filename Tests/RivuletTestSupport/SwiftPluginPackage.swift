@@ -42,11 +42,13 @@ public struct SwiftPluginPackage: Sendable {
             }
             var pins: [String] = []
             if let data = FileManager.default.contents(atPath: folder + "/Package.resolved"),
-               let resolved = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                let resolved = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            {
                 pins = (resolved["pins"] as? [[String: Any]] ?? []).compactMap { $0["identity"] as? String }
             }
-            let result = SwiftPluginPackage(folder: folder, library: "\(folder)/.build/debug/lib\(product).so",
-                                            resolvedPackages: identities(root["dependencies"]), fetched: fetched, pins: pins)
+            let result = SwiftPluginPackage(
+                folder: folder, library: "\(folder)/.build/debug/lib\(product).so",
+                resolvedPackages: identities(root["dependencies"]), fetched: fetched, pins: pins)
             built[name] = result
             return result
         }

@@ -17,15 +17,21 @@ public struct TestCertificates: Sendable {
         folder = Fixtures.temporaryDirectory("rivulet-tls")
         let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         for ca in ["ca", "other-ca"] {
-            try Self.openssl(["req", "-x509"] + key + ["-keyout", "\(ca).key", "-out", "\(ca).crt", "-days", "2", "-subj", "/CN=Rivulet test \(ca)",
-                                                      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], in: folder)
+            try Self.openssl(
+                ["req", "-x509"] + key + [
+                    "-keyout", "\(ca).key", "-out", "\(ca).crt", "-days", "2", "-subj", "/CN=Rivulet test \(ca)",
+                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                ], in: folder)
         }
         Fixtures.write("subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n", to: folder + "/server.ext")
         Fixtures.write("extendedKeyUsage=clientAuth\n", to: folder + "/client.ext")
         for (name, subject) in [("server", "/CN=localhost"), ("client", "/CN=rivulet-client")] {
             try Self.openssl(["req", "-new"] + key + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject], in: folder)
-            try Self.openssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                              "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext"], in: folder)
+            try Self.openssl(
+                [
+                    "x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                    "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext",
+                ], in: folder)
         }
     }
 
@@ -41,8 +47,9 @@ public struct TestCertificates: Sendable {
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
-            throw NSError(domain: "TestCertificates", code: Int(p.terminationStatus),
-                          userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments.joined(separator: " ")) failed: \(text)"])
+            throw NSError(
+                domain: "TestCertificates", code: Int(p.terminationStatus),
+                userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments.joined(separator: " ")) failed: \(text)"])
         }
     }
 }

@@ -24,20 +24,26 @@ public struct TopologyRunner {
 
     /// Plans the manifest text (written as manifest.yaml) with `extraPluginPaths` searched first.
     /// `adjust` may change the run options (benchmark settings) before planning.
-    public func plan(_ manifest: String, overrides: [String] = [], extraPluginPaths: [String] = [], batchSize: Int = 1024,
-                     ringCapacity: Int = 64, adjust: (inout RunOptions) -> Void = { _ in }) throws -> ExecutionPlan {
+    public func plan(
+        _ manifest: String, overrides: [String] = [], extraPluginPaths: [String] = [], batchSize: Int = 1024,
+        ringCapacity: Int = 64, adjust: (inout RunOptions) -> Void = { _ in }
+    ) throws -> ExecutionPlan {
         write("manifest.yaml", manifest)
         let loaded = try Manifest.load(path: path("manifest.yaml"), overrides: overrides)
-        var options = RunOptions(batchSize: batchSize, ringCapacity: ringCapacity,
-                                 pluginSearchPaths: extraPluginPaths + [Fixtures.productsDirectory])
+        var options = RunOptions(
+            batchSize: batchSize, ringCapacity: ringCapacity,
+            pluginSearchPaths: extraPluginPaths + [Fixtures.productsDirectory])
         adjust(&options)
         return try Planner(manifest: loaded, options: options).plan()
     }
 
-    public func run(_ manifest: String, overrides: [String] = [], extraPluginPaths: [String] = [], batchSize: Int = 1024,
-                    ringCapacity: Int = 64) throws -> RunSummary {
-        let plan = try plan(manifest, overrides: overrides, extraPluginPaths: extraPluginPaths, batchSize: batchSize,
-                            ringCapacity: ringCapacity)
+    public func run(
+        _ manifest: String, overrides: [String] = [], extraPluginPaths: [String] = [], batchSize: Int = 1024,
+        ringCapacity: Int = 64
+    ) throws -> RunSummary {
+        let plan = try plan(
+            manifest, overrides: overrides, extraPluginPaths: extraPluginPaths, batchSize: batchSize,
+            ringCapacity: ringCapacity)
         return try plan.run()
     }
 }

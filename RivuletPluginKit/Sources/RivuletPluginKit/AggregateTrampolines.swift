@@ -35,14 +35,15 @@ enum AggregateTrampolines {
         return RV_OK
     }
 
-    static let result: @convention(c) (UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeRawPointer?, UnsafeMutablePointer<rv_field>?) -> rv_status = {
-        api, ctx, acc, out in
-        guard let factory = factory(api, ctx), let acc, let out else { return RV_FATAL }
-        guard let f = factory.result(acc).scalarField else {
-            api?.pointee.report_error(ctx, RV_FATAL, -1, "a Swift aggregate cannot return a string or bytes")
-            return RV_FATAL
+    static let result: @convention(c) (UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeRawPointer?, UnsafeMutablePointer<rv_field>?) -> rv_status =
+        {
+            api, ctx, acc, out in
+            guard let factory = factory(api, ctx), let acc, let out else { return RV_FATAL }
+            guard let f = factory.result(acc).scalarField else {
+                api?.pointee.report_error(ctx, RV_FATAL, -1, "a Swift aggregate cannot return a string or bytes")
+                return RV_FATAL
+            }
+            out.pointee = f
+            return RV_OK
         }
-        out.pointee = f
-        return RV_OK
-    }
 }

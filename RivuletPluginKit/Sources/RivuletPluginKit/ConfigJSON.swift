@@ -135,7 +135,9 @@ struct ConfigJSON {
         let start = i
         var integral = true
         while i < bytes.count, let c = Optional(bytes[i]),
-              (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || [UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(c) {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+                || [UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(c)
+        {
             if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { integral = false }
             i += 1
         }

@@ -22,8 +22,10 @@ struct EmitScratch {
     /// A new scratch area (free it with `destroy`).
     static func make() -> UnsafeMutablePointer<EmitScratch> {
         let p = UnsafeMutablePointer<EmitScratch>.allocate(capacity: 1)
-        p.initialize(to: EmitScratch(currentBatch: nil, rows: .allocate(capacity: 64), rowCapacity: 64,
-                                     indexes: .allocate(capacity: 64), indexCapacity: 64, arena: ByteArena()))
+        p.initialize(
+            to: EmitScratch(
+                currentBatch: nil, rows: .allocate(capacity: 64), rowCapacity: 64,
+                indexes: .allocate(capacity: 64), indexCapacity: 64, arena: ByteArena()))
         return p
     }
 

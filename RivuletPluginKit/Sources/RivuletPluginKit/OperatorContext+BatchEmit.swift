@@ -86,12 +86,15 @@ extension OperatorContext {
     }
 
     /// One `emit_derived_batch` (or, on a 1.0 host, one `emit_derived` per row).
-    private func send(_ batch: Batch, port: Int, rows: UnsafeMutablePointer<rv_field>, selected: UnsafeMutablePointer<UInt32>?,
-                      count: Int, width: Int) throws {
+    private func send(
+        _ batch: Batch, port: Int, rows: UnsafeMutablePointer<rv_field>, selected: UnsafeMutablePointer<UInt32>?,
+        count: Int, width: Int
+    ) throws {
         guard count > 0 else { return }
         if hostEmitsBatches {
-            try check(api.pointee.emit_derived_batch(ctx, UInt32(port), batch.raw, selected, rows, UInt64(count), UInt32(width)),
-                      "emit_derived_batch")
+            try check(
+                api.pointee.emit_derived_batch(ctx, UInt32(port), batch.raw, selected, rows, UInt64(count), UInt32(width)),
+                "emit_derived_batch")
             return
         }
         for k in 0..<count {

@@ -16,9 +16,10 @@ extension OperatorContext {
             if let json = api.pointee.config_get(ctx, "") {
                 parsed = try ConfigJSON.parse(String(cString: json))
             } else {
-                parsed = ConfigMap(entries: declaredKeys.compactMap { key in
-                    config(key.name).map { (key.name, ConfigValue.string($0)) }
-                })
+                parsed = ConfigMap(
+                    entries: declaredKeys.compactMap { key in
+                        config(key.name).map { (key.name, ConfigValue.string($0)) }
+                    })
             }
             parsedConfiguration = parsed
             return parsed

@@ -61,8 +61,9 @@ extension OperatorContext {
         let row = OutputRow(fields: scratch.pointee.reserveRows(max(width, 1)), count: width, scratch: scratch)
         row.start(from: record)
         try fill(row)
-        try check(api.pointee.emit_derived(ctx, UInt32(port), currentBatch, UInt64(record.index), row.fields, UInt32(width)),
-                  "emit_derived")
+        try check(
+            api.pointee.emit_derived(ctx, UInt32(port), currentBatch, UInt64(record.index), row.fields, UInt32(width)),
+            "emit_derived")
     }
 
     /// Emits `record` with some fields set, to output `port` whose schema has `fieldCount` fields (a
@@ -85,8 +86,10 @@ extension OperatorContext {
     /// aggregating `process` — to output `port`, with key `key`, event time `timestamp`, `op`, no source
     /// position, and the row `fill` sets (it starts all NULL; `fieldCount` defaults to the port's). The
     /// host copies everything during the call; nothing is allocated once the scratch memory has grown.
-    public func emit(key: some Collection<UInt8>, timestamp: Int64, op: RecordOp = .insert, port: Int = 0, fieldCount: Int? = nil,
-                     _ fill: (OutputRow) throws -> Void) throws {
+    public func emit(
+        key: some Collection<UInt8>, timestamp: Int64, op: RecordOp = .insert, port: Int = 0, fieldCount: Int? = nil,
+        _ fill: (OutputRow) throws -> Void
+    ) throws {
         let width = fieldCount ?? outputFieldCount(port: port)
         scratch.pointee.arena.reset()
         let row = OutputRow(fields: scratch.pointee.reserveRows(max(width, 1)), count: width, scratch: scratch)

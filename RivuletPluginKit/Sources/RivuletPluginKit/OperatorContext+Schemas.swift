@@ -1,5 +1,6 @@
 // OperatorContext+Schemas: input fields by name and type, and the schemas of the output ports.
 internal import CRivulet
+
 #if canImport(Glibc)
 import Glibc
 #endif

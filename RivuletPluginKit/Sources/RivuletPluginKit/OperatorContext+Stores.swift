@@ -8,7 +8,9 @@ extension OperatorContext {
     /// then stops the run saying which stores are.
     public func store(_ name: String) throws -> Store {
         if let s = stores[name] { return s }
-        guard let handle = api.pointee.store_open(ctx, name) else { throw HostStatus(status: RV_NOT_FOUND, service: "store_open('\(name)')", api: api, ctx: ctx) }
+        guard let handle = api.pointee.store_open(ctx, name) else {
+            throw HostStatus(status: RV_NOT_FOUND, service: "store_open('\(name)')", api: api, ctx: ctx)
+        }
         let s = Store(api: api, ctx: ctx, handle: handle, name: name)
         stores[name] = s
         return s

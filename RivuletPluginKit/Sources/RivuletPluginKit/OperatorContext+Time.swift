@@ -12,7 +12,9 @@ extension OperatorContext {
     /// registering it twice is one timer. Event-time timers fire as the watermark passes them (all of
     /// them at the end of input); processing-time ones on the host clock.
     public func registerTimer(_ domain: TimeDomain, at time: Int64, key: some Collection<UInt8>) throws {
-        try withBytes(of: key) { try check(api.pointee.timer_register(ctx, domain.rawValue, time, $0.baseAddress, UInt64($0.count)), "timer_register") }
+        try withBytes(of: key) {
+            try check(api.pointee.timer_register(ctx, domain.rawValue, time, $0.baseAddress, UInt64($0.count)), "timer_register")
+        }
     }
 
     /// A timer without a key.

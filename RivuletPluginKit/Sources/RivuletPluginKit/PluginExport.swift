@@ -1,6 +1,7 @@
 // PluginExport: builds the C descriptor of a Swift plugin library from its operator, aggregate and function types.
 internal import CRivulet
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif

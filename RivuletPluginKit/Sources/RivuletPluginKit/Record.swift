@@ -1,5 +1,6 @@
 // Record: a borrowed view of one record: key, raw value, time, op, position and typed fields by index.
 internal import CRivulet
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -24,8 +24,9 @@ public final class StoreScan: Sequence, IteratorProtocol {
             close()
             return nil
         }
-        return StoreEntry(key: Array(UnsafeRawBufferPointer(start: key, count: Int(keyLength))),
-                          value: Array(UnsafeRawBufferPointer(start: value, count: Int(valueLength))))
+        return StoreEntry(
+            key: Array(UnsafeRawBufferPointer(start: key, count: Int(keyLength))),
+            value: Array(UnsafeRawBufferPointer(start: value, count: Int(valueLength))))
     }
 
     /// Closes the host iterator now (later `next()` calls return nil).

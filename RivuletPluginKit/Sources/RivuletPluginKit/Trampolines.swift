@@ -4,20 +4,21 @@ internal import CRivulet
 /// C entry points of Swift operators. Each converts Swift errors into rivulet.h status codes and
 /// reports their message; no error or exception ever crosses into the host.
 enum Trampolines {
-    static let create: @convention(c) (
-        UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
-    ) -> rv_status = { api, ctx, out in
-        guard let api, let ctx, let out, let data = api.pointee.user_data(ctx) else { return RV_FATAL }
-        let factory = Unmanaged<OperatorFactory>.fromOpaque(data).takeUnretainedValue()
-        let context = OperatorContext(api: api, ctx: ctx, outputCount: factory.type.outputs.count, declaredKeys: factory.type.configKeys)
-        do {
-            let op = try factory.type.init(context: context)
-            out.pointee = Unmanaged.passRetained(InstanceBox(op: op, context: context)).toOpaque()
-            return RV_OK
-        } catch {
-            return report(error, api, ctx)
+    static let create:
+        @convention(c) (
+            UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+        ) -> rv_status = { api, ctx, out in
+            guard let api, let ctx, let out, let data = api.pointee.user_data(ctx) else { return RV_FATAL }
+            let factory = Unmanaged<OperatorFactory>.fromOpaque(data).takeUnretainedValue()
+            let context = OperatorContext(api: api, ctx: ctx, outputCount: factory.type.outputs.count, declaredKeys: factory.type.configKeys)
+            do {
+                let op = try factory.type.init(context: context)
+                out.pointee = Unmanaged.passRetained(InstanceBox(op: op, context: context)).toOpaque()
+                return RV_OK
+            } catch {
+                return report(error, api, ctx)
+            }
         }
-    }
 
     static let destroy: @convention(c) (UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?) -> Void = {
         _, _, instance in
@@ -25,20 +26,21 @@ enum Trampolines {
         Unmanaged<InstanceBox>.fromOpaque(instance).release()
     }
 
-    static let process: @convention(c) (
-        UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?, UInt32, UnsafePointer<rv_batch>?
-    ) -> rv_status = { api, ctx, instance, port, batch in
-        guard let api, let ctx, let instance, let batch else { return RV_FATAL }
-        let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
-        box.context.currentBatch = batch
-        defer { box.context.currentBatch = nil }
-        do {
-            try box.op.process(Batch(raw: batch), port: Int(port), context: box.context)
-            return RV_OK
-        } catch {
-            return report(error, api, ctx)
+    static let process:
+        @convention(c) (
+            UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?, UInt32, UnsafePointer<rv_batch>?
+        ) -> rv_status = { api, ctx, instance, port, batch in
+            guard let api, let ctx, let instance, let batch else { return RV_FATAL }
+            let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+            box.context.currentBatch = batch
+            defer { box.context.currentBatch = nil }
+            do {
+                try box.op.process(Batch(raw: batch), port: Int(port), context: box.context)
+                return RV_OK
+            } catch {
+                return report(error, api, ctx)
+            }
         }
-    }
 
     static let flush: @convention(c) (UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?) -> rv_status = {
         api, ctx, instance in
@@ -52,19 +54,20 @@ enum Trampolines {
         }
     }
 
-    static let onTimer: @convention(c) (
-        UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?, UInt32, Int64, UnsafePointer<UInt8>?, UInt64
-    ) -> rv_status = { api, ctx, instance, domain, time, key, length in
-        guard let api, let ctx, let instance else { return RV_FATAL }
-        let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
-        let bytes = key.map { Array(UnsafeBufferPointer(start: $0, count: Int(length))) } ?? []
-        do {
-            try box.op.onTimer(TimeDomain(rawValue: domain) ?? .event, time: time, key: bytes, context: box.context)
-            return RV_OK
-        } catch {
-            return report(error, api, ctx)
+    static let onTimer:
+        @convention(c) (
+            UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?, UInt32, Int64, UnsafePointer<UInt8>?, UInt64
+        ) -> rv_status = { api, ctx, instance, domain, time, key, length in
+            guard let api, let ctx, let instance else { return RV_FATAL }
+            let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+            let bytes = key.map { Array(UnsafeBufferPointer(start: $0, count: Int(length))) } ?? []
+            do {
+                try box.op.onTimer(TimeDomain(rawValue: domain) ?? .event, time: time, key: bytes, context: box.context)
+                return RV_OK
+            } catch {
+                return report(error, api, ctx)
+            }
         }
-    }
 
     static let onWatermark: @convention(c) (UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?, Int64) -> rv_status = {
         api, ctx, instance, watermark in

@@ -14,4 +14,3 @@ final class ColumnPlan {
 
     deinit { plan.deallocate() }
 }
-

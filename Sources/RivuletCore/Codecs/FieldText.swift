@@ -88,7 +88,7 @@ public enum FieldText {
         let chunk = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
         // Every byte 0x30...0x39: high nibble 3, and adding 6 does not carry out of the low nibble.
         guard chunk & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030,
-              (chunk &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
+            (chunk &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030
         else { return nil }
         var v = chunk &- 0x3030_3030_3030_3030
         v = (v &* 10 &+ (v >> 8)) & 0x00FF_00FF_00FF_00FF

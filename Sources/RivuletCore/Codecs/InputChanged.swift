@@ -26,11 +26,12 @@ public struct InputChanged: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        let what = replaced
+        let what =
+            replaced
             ? "was replaced (its path names another file now) while it was read"
             : rewritten
-            ? "was rewritten in place while it was read (its first bytes changed)"
-            : "shrank from at least \(bytesRead) to \(sizeNow) bytes while it was read (truncated or rewritten in place)"
+                ? "was rewritten in place while it was read (its first bytes changed)"
+                : "shrank from at least \(bytesRead) to \(sizeNow) bytes while it was read (truncated or rewritten in place)"
         return "\(path): the input \(what); stopped after line \(lines): a file source's input may grow while it is read, never change"
     }
 }

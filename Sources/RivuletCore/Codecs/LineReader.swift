@@ -96,8 +96,10 @@ public final class LineReader {
 
     /// Opens `path`; messages name it `displayName` (e.g. relative to the manifest) when given.
     /// `csvDelimiter` makes quotes significant (CSV records may span lines).
-    public init(path: String, displayName: String? = nil, csvDelimiter: UInt8? = nil,
-                limits: CSVRecordLimits = .standard, bufferSize: Int = 1 << 20) throws {
+    public init(
+        path: String, displayName: String? = nil, csvDelimiter: UInt8? = nil,
+        limits: CSVRecordLimits = .standard, bufferSize: Int = 1 << 20
+    ) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw IOFailure(path: displayName ?? path, operation: "open", errno: errno) }
         self.fd = fd
@@ -116,8 +118,10 @@ public final class LineReader {
         }
     }
 
-    public init(descriptor: Int32, name: String, csvDelimiter: UInt8? = nil, limits: CSVRecordLimits = .standard,
-                bufferSize: Int = 1 << 16) {
+    public init(
+        descriptor: Int32, name: String, csvDelimiter: UInt8? = nil, limits: CSVRecordLimits = .standard,
+        bufferSize: Int = 1 << 16
+    ) {
         fd = descriptor
         path = name
         ownsDescriptor = false
@@ -360,7 +364,8 @@ public final class LineReader {
                 // A UTF-8 byte order mark (spreadsheets write one) is not part of the first line.
                 if n >= 3 && buffer.load(fromByteOffset: end, as: UInt8.self) == 0xEF
                     && buffer.load(fromByteOffset: end + 1, as: UInt8.self) == 0xBB
-                    && buffer.load(fromByteOffset: end + 2, as: UInt8.self) == 0xBF {
+                    && buffer.load(fromByteOffset: end + 2, as: UInt8.self) == 0xBF
+                {
                     start += 3
                 }
             }
@@ -379,23 +384,26 @@ public final class LineReader {
         guard fstat(fd, &s) == 0, (s.st_mode & S_IFMT) == S_IFREG else { return }
         let size = Int64(s.st_size)
         if size < bytesRead || (atEnd && size < largestSize) {
-            throw InputChanged(path: path, bytesRead: max(bytesRead, largestSize), sizeNow: size, lines: consumedLines,
-                               replaced: false)
+            throw InputChanged(
+                path: path, bytesRead: max(bytesRead, largestSize), sizeNow: size, lines: consumedLines,
+                replaced: false)
         }
         largestSize = max(largestSize, size)
         if !prefix.isEmpty {
             var now = [UInt8](repeating: 0, count: prefix.count)
             let got = now.withUnsafeMutableBytes { pread(fd, $0.baseAddress, prefix.count, 0) }
             if got != prefix.count || now != prefix {
-                throw InputChanged(path: path, bytesRead: bytesRead, sizeNow: size, lines: consumedLines,
-                                   replaced: false, rewritten: true)
+                throw InputChanged(
+                    path: path, bytesRead: bytesRead, sizeNow: size, lines: consumedLines,
+                    replaced: false, rewritten: true)
             }
         }
         if atEnd, let realPath {
             var now = stat()
             if stat(realPath, &now) != 0 || UInt64(now.st_dev) != identity.device || UInt64(now.st_ino) != identity.inode {
-                throw InputChanged(path: path, bytesRead: bytesRead, sizeNow: Int64(s.st_size), lines: consumedLines,
-                                   replaced: true)
+                throw InputChanged(
+                    path: path, bytesRead: bytesRead, sizeNow: Int64(s.st_size), lines: consumedLines,
+                    replaced: true)
             }
         }
     }

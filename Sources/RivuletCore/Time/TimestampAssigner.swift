@@ -145,11 +145,12 @@ public final class TimestampAssigner {
         case FieldType.f64.rawValue:
             let v = f.value.f64
             guard v.isFinite else { return nil }
-            let ms: Double = switch encoding {
-            case .epochSeconds: v * 1000
-            case .epochMicroseconds: v / 1000
-            default: v
-            }
+            let ms: Double =
+                switch encoding {
+                case .epochSeconds: v * 1000
+                case .epochMicroseconds: v / 1000
+                default: v
+                }
             guard abs(ms) < 9e15 else { return nil }
             return Int64(ms.rounded(.down))
         case FieldType.string.rawValue, FieldType.bytes.rawValue:

@@ -24,8 +24,10 @@ public final class SchemaGenerator: RecordSource {
     private let keyBook: GeneratedKeys
 
     /// `timeField`: the event-time field and its encoding (`epoch_ms`, `epoch_us`, `epoch_s`), if numeric.
-    public init(name: String, schema: Schema, count: Int, seed: UInt64, keys: Int, rate: Double?, partition: Int32,
-                timeField: (index: Int, encoding: TimestampAssigner.Encoding)?) {
+    public init(
+        name: String, schema: Schema, count: Int, seed: UInt64, keys: Int, rate: Double?, partition: Int32,
+        timeField: (index: Int, encoding: TimestampAssigner.Encoding)?
+    ) {
         self.name = name
         self.schema = schema
         self.count = count

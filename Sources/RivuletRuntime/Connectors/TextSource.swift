@@ -49,7 +49,8 @@ public final class TextSource: RecordSource {
                     // Its first bytes were read, the rest was not: kept as a dead letter, never dropped.
                     stoppedInsideALine = true
                     try deadLetters.sendRaw(
-                        partial, reason: "\(reader.path):\(reader.linesConsumed + 1): the run was stopped inside "
+                        partial,
+                        reason: "\(reader.path):\(reader.linesConsumed + 1): the run was stopped inside "
                             + "this line; the \(partial.count) bytes read of it are kept here, the rest was not read")
                 }
                 return false
@@ -66,13 +67,15 @@ public final class TextSource: RecordSource {
     private func take(_ line: UnsafeRawBufferPointer, into batch: RecordBatch, deadLetters: DeadLetterRoute) throws {
         if let why = reader.unclosedQuote {
             // Only the line where the quote opened is dead-lettered; the lines after it are read again.
-            let how = switch why {
-            case .limit: "within \(limits.maxLines) lines or \(limits.maxBytes) bytes"
-            case .endOfInput: "before the end of the input"
-            case .malformedClose: "(a later quote is followed by neither a delimiter nor the line end)"
-            }
+            let how =
+                switch why {
+                case .limit: "within \(limits.maxLines) lines or \(limits.maxBytes) bytes"
+                case .endOfInput: "before the end of the input"
+                case .malformedClose: "(a later quote is followed by neither a delimiter nor the line end)"
+                }
             try deadLetters.sendRaw(
-                line, reason: "\(reader.path):\(reader.lineNumber): a quoted cell opened on this line is not closed \(how); "
+                line,
+                reason: "\(reader.path):\(reader.lineNumber): a quoted cell opened on this line is not closed \(how); "
                     + "reading resumes on the next line")
             return
         }

@@ -39,15 +39,18 @@ public struct RunSummary: Sendable {
     public var text: String {
         var lines = [
             String(format: "records in: %lld  out: %lld  dead-lettered: %lld", recordsIn, recordsOut, deadLetters),
-            String(format: "elapsed: %.3f s  rate: %.0f records/s  cpu: %.3f s  peak memory: %.1f MB",
-                   elapsedSeconds, recordsPerSecond, cpuSeconds, Double(peakMemoryBytes) / 1_048_576),
+            String(
+                format: "elapsed: %.3f s  rate: %.0f records/s  cpu: %.3f s  peak memory: %.1f MB",
+                elapsedSeconds, recordsPerSecond, cpuSeconds, Double(peakMemoryBytes) / 1_048_576),
         ]
         for (name, records) in sinks { lines.append("sink \(name): \(records) records") }
         for (name, fired, late) in windows { lines.append("window \(name): \(fired) windows, \(late) late records") }
         for l in lookups {
             let rate = l.hits + l.misses == 0 ? 0 : 100 * Double(l.hits) / Double(l.hits + l.misses)
-            lines.append(String(format: "lookup %@: %d hits, %d misses (%.1f%% hits), %d round trips (mean %.3f ms), %d failed records",
-                                l.name, l.hits, l.misses, rate, l.roundTrips, l.meanMilliseconds, l.failed))
+            lines.append(
+                String(
+                    format: "lookup %@: %d hits, %d misses (%.1f%% hits), %d round trips (mean %.3f ms), %d failed records",
+                    l.name, l.hits, l.misses, rate, l.roundTrips, l.meanMilliseconds, l.failed))
         }
         if deadLetters > 0 { lines.append("dead letters written to \(deadLetterDestination)") }
         return lines.joined(separator: "\n")

@@ -62,8 +62,10 @@ extension ExecutionPlan {
                 let task = tasks[node.taskIDs[0]]
                 let read = task.recordsIn.value
                 let rejected = node.deadLetterRoutes.first?.counter.value ?? 0
-                instances.append(.init(node: node.name, role: .source, index: 0, recordsIn: read, recordsOut: read - rejected,
-                                       errors: rejected, watermark: task.watermark.value, pluginCounters: []))
+                instances.append(
+                    .init(
+                        node: node.name, role: .source, index: 0, recordsIn: read, recordsOut: read - rejected,
+                        errors: rejected, watermark: task.watermark.value, pluginCounters: []))
             case .operator, .sink:
                 for (i, instance) in node.instances.enumerated() {
                     let metrics = i < node.metrics.count ? node.metrics[i] : nil
@@ -75,22 +77,25 @@ extension ExecutionPlan {
                             .filter { $0.key != "errors" }.values.reduce(0) { $0 + $1.recordsFlushed.value }
                     }
                     let errors = i < node.deadLetterRoutes.count ? node.deadLetterRoutes[i].counter.value : 0
-                    instances.append(.init(
-                        node: node.name, role: node.role, index: i, recordsIn: metrics?.recordsIn.value ?? 0, recordsOut: out,
-                        errors: errors, watermark: metrics?.watermark.value ?? .min,
-                        pluginCounters: (instance as? CounterReporting)?.counterSnapshot() ?? []))
+                    instances.append(
+                        .init(
+                            node: node.name, role: node.role, index: i, recordsIn: metrics?.recordsIn.value ?? 0, recordsOut: out,
+                            errors: errors, watermark: metrics?.watermark.value ?? .min,
+                            pluginCounters: (instance as? CounterReporting)?.counterSnapshot() ?? []))
                 }
             }
         }
         return MetricsSnapshot(
             takenAt: Clock.monotonicNanoseconds(), instances: instances,
             rings: rings.map { r in
-                .init(label: r.edge.name, capacity: r.capacity, occupancy: max(0, r.edge.ring.occupancy), records: r.edge.recordsPushed.value,
-                      blockedNanoseconds: r.edge.blocked.value)
+                .init(
+                    label: r.edge.name, capacity: r.capacity, occupancy: max(0, r.edge.ring.occupancy), records: r.edge.recordsPushed.value,
+                    blockedNanoseconds: r.edge.blocked.value)
             },
             stores: stores.map { s in
-                .init(name: s.name, owner: s.owner, keys: s.keys.value, bytes: s.bytes.value, commits: s.commits.value,
-                      commitNanoseconds: s.commitNanoseconds.value)
+                .init(
+                    name: s.name, owner: s.owner, keys: s.keys.value, bytes: s.bytes.value, commits: s.commits.value,
+                    commitNanoseconds: s.commitNanoseconds.value)
             })
     }
 }

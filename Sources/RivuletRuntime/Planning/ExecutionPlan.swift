@@ -110,8 +110,10 @@ public final class ExecutionPlan {
             guard !ops.isEmpty else { return nil }
             let trips = ops.reduce(0) { $0 + $1.stats.roundTrips }
             let nanos = ops.reduce(UInt64(0)) { $0 + $1.stats.roundTripNanoseconds }
-            return (node.name, ops.reduce(0) { $0 + $1.stats.hits }, ops.reduce(0) { $0 + $1.stats.misses }, trips,
-                    trips == 0 ? 0 : Double(nanos) / Double(trips) / 1e6, ops.reduce(0) { $0 + $1.stats.failedRecords })
+            return (
+                node.name, ops.reduce(0) { $0 + $1.stats.hits }, ops.reduce(0) { $0 + $1.stats.misses }, trips,
+                trips == 0 ? 0 : Double(nanos) / Double(trips) / 1e6, ops.reduce(0) { $0 + $1.stats.failedRecords }
+            )
         }
         return summary
     }

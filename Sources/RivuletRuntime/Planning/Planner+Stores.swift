@@ -16,14 +16,16 @@ extension Planner {
         for spec in manifest.operators where !spec.stores.isEmpty {
             for name in spec.stores {
                 if let other = owner[name] {
-                    throw PlanError(spec.location, "store '\(name)' is listed by operators '\(other)' and '\(spec.name)': a store belongs to one operator")
+                    throw PlanError(
+                        spec.location, "store '\(name)' is listed by operators '\(other)' and '\(spec.name)': a store belongs to one operator")
                 }
                 owner[name] = spec.name
             }
             guard let node = plan.nodesByName[spec.name] else { continue }
             for (i, instance) in node.instances.enumerated() {
                 guard let user = instance as? StoreUsing else {
-                    throw PlanError(spec.location, "operator '\(spec.name)' lists stores, but only plugin operators, tables and stream_table joins use stores")
+                    throw PlanError(
+                        spec.location, "operator '\(spec.name)' lists stores, but only plugin operators, tables and stream_table joins use stores")
                 }
                 var stores: [String: KeyValueStore] = [:]
                 for name in spec.stores {
@@ -37,11 +39,13 @@ extension Planner {
                         case .rocksdb where !options.openStores:
                             store = MemoryStore(name: instanceName, budget: .max)
                         case .rocksdb:
-                            store = try RocksDBStore(name: instanceName, instance: try plan.rocksDB(task: node.taskIDs[i], directory: manifest.stateDirectory))
+                            store = try RocksDBStore(
+                                name: instanceName, instance: try plan.rocksDB(task: node.taskIDs[i], directory: manifest.stateDirectory))
                         }
                         if storeSpec.changelog && options.openStores {
-                            store = try LoggedStore(store, changelog: "\(manifest.stateDirectory)/changelog/\(instanceName).log",
-                                                    progress: { FileHandle.standardError.write(Data(("rivulet: " + $0 + "\n").utf8)) })
+                            store = try LoggedStore(
+                                store, changelog: "\(manifest.stateDirectory)/changelog/\(instanceName).log",
+                                progress: { FileHandle.standardError.write(Data(("rivulet: " + $0 + "\n").utf8)) })
                         }
                         let metered = MeteredStore(store, owner: node.parallelism > 1 ? "\(spec.name)#\(i)" : spec.name)
                         stores[name] = metered

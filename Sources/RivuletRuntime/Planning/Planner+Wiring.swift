@@ -18,8 +18,10 @@ extension Planner {
                 node.taskIDs = upstream.taskIDs
             } else {
                 node.taskIDs = node.instances.indices.map { i in
-                    plan.newTask(name: node.parallelism > 1 ? "\(node.name)#\(i)" : node.name,
-                                 head: .inputs(InputGate(target: node.instances[i], metrics: node.metrics[i]))).id
+                    plan.newTask(
+                        name: node.parallelism > 1 ? "\(node.name)#\(i)" : node.name,
+                        head: .inputs(InputGate(target: node.instances[i], metrics: node.metrics[i]))
+                    ).id
                 }
             }
         }
@@ -37,22 +39,26 @@ extension Planner {
             for u in 0..<from.parallelism {
                 let sending: Edge
                 if fused {
-                    sending = FusedEdge(name: "\(edge.from.node).\(edge.from.port) -> \(edge.to.node).\(edge.to.port)",
-                                        target: to.instances[0], port: port, metrics: to.metrics[0])
+                    sending = FusedEdge(
+                        name: "\(edge.from.node).\(edge.from.port) -> \(edge.to.node).\(edge.to.port)",
+                        target: to.instances[0], port: port, metrics: to.metrics[0])
                 } else {
                     var rings: [RingEdge] = []
                     for d in 0..<to.parallelism {
                         let ring = SPSCRing<StreamElement>(capacity: options.ringCapacity)
-                        let label = "\(edge.from.node)\(from.parallelism > 1 ? "#\(u)" : "").\(edge.from.port) -> \(edge.to.node)\(to.parallelism > 1 ? "#\(d)" : "").\(edge.to.port)"
+                        let label =
+                            "\(edge.from.node)\(from.parallelism > 1 ? "#\(u)" : "").\(edge.from.port) -> \(edge.to.node)\(to.parallelism > 1 ? "#\(d)" : "").\(edge.to.port)"
                         let ringEdge = RingEdge(name: label, ring: ring, cancellation: plan.cancellation)
                         plan.rings.append(PlannedRing(from: edge.from.node, to: edge.to.node, capacity: options.ringCapacity, edge: ringEdge))
                         guard case .inputs(let gate) = plan.tasks[to.taskIDs[d]].head else { preconditionFailure("\(to.name) is fed by rings") }
                         gate.add(InputChannel(ring: ring, port: port, name: label, idleTimeout: idleTimeout(upstreamOf: edge.from.node, &idleMemo)))
                         rings.append(ringEdge)
                     }
-                    sending = to.parallelism > 1
-                        ? PartitionedEdge(name: "\(edge.from.node) -> \(edge.to.node) by key", rings: rings, field: to.partitionField,
-                                          keylessToFirst: !(manifest.operators.first { $0.name == to.name }?.stores.isEmpty ?? true))
+                    sending =
+                        to.parallelism > 1
+                        ? PartitionedEdge(
+                            name: "\(edge.from.node) -> \(edge.to.node) by key", rings: rings, field: to.partitionField,
+                            keylessToFirst: !(manifest.operators.first { $0.name == to.name }?.stores.isEmpty ?? true))
                         : rings[0]
                     from.outgoingEdges[u].append(sending)
                 }

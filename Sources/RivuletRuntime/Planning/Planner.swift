@@ -53,7 +53,9 @@ public struct Planner {
     /// the command line, for callers of this API that did not go through it.
     private func checkOptions() throws {
         var problems: [String] = []
-        if !Limit.batchSize.allows(Int64(options.batchSize)) { problems.append(Limit.batchSize.message(got: "\(options.batchSize)", name: "batch size")) }
+        if !Limit.batchSize.allows(Int64(options.batchSize)) {
+            problems.append(Limit.batchSize.message(got: "\(options.batchSize)", name: "batch size"))
+        }
         if !Limit.ringCapacity.allows(Int64(options.ringCapacity)) {
             problems.append(Limit.ringCapacity.message(got: "\(options.ringCapacity)", name: "ring capacity"))
         }
@@ -99,10 +101,16 @@ public struct Planner {
         var firstEdge: [String: EdgeSpec] = [:]
         for edge in manifest.edges where edge.to.node == name {
             guard let upstream = plan.nodesByName[edge.from.node], let schema = upstream.outputSchemas[edge.from.port] else {
-                throw PlanError(edge.location, "edge \(edge.from.node).\(edge.from.port) -> \(edge.to.node).\(edge.to.port): '\(edge.from.node)' has no output port '\(edge.from.port)' (ports: \(plan.nodesByName[edge.from.node]?.outputPorts.joined(separator: ", ") ?? "none"))")
+                throw PlanError(
+                    edge.location,
+                    "edge \(edge.from.node).\(edge.from.port) -> \(edge.to.node).\(edge.to.port): '\(edge.from.node)' has no output port '\(edge.from.port)' (ports: \(plan.nodesByName[edge.from.node]?.outputPorts.joined(separator: ", ") ?? "none"))"
+                )
             }
             if let existing = schemas[edge.to.port], existing != schema {
-                throw PlanError(edge.location, "input '\(name).\(edge.to.port)' receives records of two shapes: [\(existing)] from line \(firstEdge[edge.to.port]!.location.line) and [\(schema)] here")
+                throw PlanError(
+                    edge.location,
+                    "input '\(name).\(edge.to.port)' receives records of two shapes: [\(existing)] from line \(firstEdge[edge.to.port]!.location.line) and [\(schema)] here"
+                )
             }
             schemas[edge.to.port] = schema
             firstEdge[edge.to.port] = edge

@@ -28,7 +28,8 @@ public final class SumAggregate: WindowAggregate {
     public func add(_ acc: UnsafeMutableRawPointer, _ record: UnsafePointer<rv_record>) {
         let f = record.pointee.fields[field]
         if integer {
-            guard f.type == FieldType.i64.rawValue || f.type == FieldType.timestamp.rawValue || (countsBooleans && f.type == FieldType.bool.rawValue) else { return }
+            guard f.type == FieldType.i64.rawValue || f.type == FieldType.timestamp.rawValue || (countsBooleans && f.type == FieldType.bool.rawValue)
+            else { return }
             acc.storeBytes(of: acc.load(as: Int64.self) &+ f.value.i64, as: Int64.self)
         } else {
             guard let v = NumericValue.double(record, field) else { return }
@@ -43,8 +44,9 @@ public final class SumAggregate: WindowAggregate {
         } else {
             acc.storeBytes(of: acc.load(as: Double.self) + other.load(as: Double.self), as: Double.self)
         }
-        acc.storeBytes(of: acc.load(fromByteOffset: 8, as: Int64.self) + other.load(fromByteOffset: 8, as: Int64.self),
-                       toByteOffset: 8, as: Int64.self)
+        acc.storeBytes(
+            of: acc.load(fromByteOffset: 8, as: Int64.self) + other.load(fromByteOffset: 8, as: Int64.self),
+            toByteOffset: 8, as: Int64.self)
     }
 
     public func result(_ acc: UnsafeMutableRawPointer) -> rv_field {

@@ -51,7 +51,8 @@ public final class TopAggregate: WindowAggregate {
         default: return
         }
         let f = record.pointee.fields[label]
-        let key: [UInt8] = FieldType(rawValue: f.type)?.isBytesLike == true
+        let key: [UInt8] =
+            FieldType(rawValue: f.type)?.isBytesLike == true
             ? Array(UnsafeRawBufferPointer(start: f.value.ptr, count: Int(f.len)))
             : Array(FieldText.render(f).utf8)
         let table = Int(acc.load(as: Int64.self))

@@ -14,7 +14,8 @@ final class Project: RivuletOperator {
 
     init(context: OperatorContext) throws {
         let config = try context.configuration
-        let names: [String] = config["fields"]?.list != nil
+        let names: [String] =
+            config["fields"]?.list != nil
             ? try config.required("fields")
             : try config.required("fields", as: String.self).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let input = context.inputFields()

@@ -25,8 +25,9 @@ struct FunctionOperatorFactory: OperatorFactory {
             case .double(let v): return .double(v)
             }
         }
-        let node = PlannedNode(name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
-                               kind: "ffi \(f.symbol)(\(f.args.map(\.rawValue).joined(separator: ", "))) -> \(f.returns.rawValue) from \(f.library)")
+        let node = PlannedNode(
+            name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
+            kind: "ffi \(f.symbol)(\(f.args.map(\.rawValue).joined(separator: ", "))) -> \(f.returns.rawValue) from \(f.library)")
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
         node.outputPorts = ["out", "errors"]
@@ -38,8 +39,9 @@ struct FunctionOperatorFactory: OperatorFactory {
                 let function = try FFIFunction(
                     library: f.library, symbol: f.symbol, arguments: f.args.map { FFIValueType($0) },
                     returns: FFIValueType(f.returns))
-                op = try FFIOperator(name: spec.name, function: function, arguments: arguments, outputFieldName: f.output,
-                                     inputSchema: input, batchCapacity: context.options.batchSize, deadLetters: route)
+                op = try FFIOperator(
+                    name: spec.name, function: function, arguments: arguments, outputFieldName: f.output,
+                    inputSchema: input, batchCapacity: context.options.batchSize, deadLetters: route)
             } catch {
                 throw PlanError(spec.location, "\(error)")
             }

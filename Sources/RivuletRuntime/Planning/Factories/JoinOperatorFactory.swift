@@ -33,17 +33,20 @@ struct JoinOperatorFactory: OperatorFactory {
         let text: String
         switch join.kind {
         case .streamTable:
-            op = StreamTableJoin(name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
-                                 rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route)
+            op = StreamTableJoin(
+                name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
+                rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route)
             text = "\(join.emit.rawValue) stream–table join on \(join.leftKey) = \(join.rightKey)"
         case .tableTable:
             let pk = try field(join.leftPrimaryKey ?? join.leftKey, left, "left")
-            op = TableTableJoin(name: spec.name, kind: kind, left: left, right: right, leftPK: pk, leftFK: leftKey, rightKey: rightKey,
-                                leftTime: leftTime, rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route)
+            op = TableTableJoin(
+                name: spec.name, kind: kind, left: left, right: right, leftPK: pk, leftFK: leftKey, rightKey: rightKey,
+                leftTime: leftTime, rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route)
             text = "\(join.emit.rawValue) table–table join on \(join.leftKey) = \(join.rightKey)"
         case .streamStream:
-            op = StreamStreamJoin(name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
-                                  within: join.within ?? 0, grace: join.grace, batchCapacity: options.batchSize, deadLetters: route)
+            op = StreamStreamJoin(
+                name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
+                within: join.within ?? 0, grace: join.grace, batchCapacity: options.batchSize, deadLetters: route)
             text = "\(join.emit.rawValue) stream–stream join on \(join.leftKey) = \(join.rightKey) within \(join.within ?? 0) ms"
         }
         op.stampsResultPositions = options.latency != nil

@@ -24,9 +24,10 @@ struct LookupOperatorFactory: OperatorFactory {
         let credentials = try lookup.password.map { RedisCredentials(username: lookup.username, password: try Self.password($0, spec.name)) }
         let tls = try lookup.tls.map { try Self.tlsContext($0, spec.name) }
         let security = [tls == nil ? nil : "tls", credentials == nil ? nil : "auth"].compactMap { $0 }
-        let node = PlannedNode(name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
-                               kind: "redis lookup \(lookup.host):\(lookup.port)\(security.isEmpty ? "" : " (" + security.joined(separator: ", ") + ")") "
-                                   + "\(lookup.command.rawValue) \(lookup.keyPrefix)<\(lookup.key)>")
+        let node = PlannedNode(
+            name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
+            kind: "redis lookup \(lookup.host):\(lookup.port)\(security.isEmpty ? "" : " (" + security.joined(separator: ", ") + ")") "
+                + "\(lookup.command.rawValue) \(lookup.keyPrefix)<\(lookup.key)>")
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
         node.outputPorts = ["out", "errors"]
@@ -34,8 +35,10 @@ struct LookupOperatorFactory: OperatorFactory {
         for _ in 0..<spec.parallelism {
             let route = context.deadLetterRoute(for: spec.name, input: input)
             let op = RedisLookupOperator(
-                name: spec.name, client: RedisClient(host: lookup.host, port: Int32(lookup.port), timeoutMilliseconds: Int(lookup.timeout),
-                                                       credentials: credentials, tls: tls),
+                name: spec.name,
+                client: RedisClient(
+                    host: lookup.host, port: Int32(lookup.port), timeoutMilliseconds: Int(lookup.timeout),
+                    credentials: credentials, tls: tls),
                 inputSchema: input, keyField: keyField, prefix: lookup.keyPrefix, command: lookup.command == .hash ? .hash : .string,
                 fields: lookup.fields.map { ($0.name, $0.type) },
                 cache: LRUCache(maxEntries: lookup.cacheEntries, maxBytes: lookup.cacheBytes, ttl: lookup.cacheTTL),

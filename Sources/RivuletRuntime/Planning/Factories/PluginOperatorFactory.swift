@@ -16,14 +16,20 @@ struct PluginOperatorFactory: OperatorFactory {
         let pluginName = plugin
         guard let plugin = plan.plugins[pluginName] else { throw PlanError(spec.location, "plugin '\(pluginName)' is not loaded") }
         guard let info = plugin.operatorInfo(named: operatorName) else {
-            throw PlanError(spec.location, "plugin '\(pluginName)' (\(plugin.path)) has no operator '\(operatorName)'; it has: \(plugin.operators.map(\.name).joined(separator: ", "))")
+            throw PlanError(
+                spec.location,
+                "plugin '\(pluginName)' (\(plugin.path)) has no operator '\(operatorName)'; it has: \(plugin.operators.map(\.name).joined(separator: ", "))"
+            )
         }
         for port in inputs.keys where !info.inputs.contains(port) {
             let edge = manifest.edges.first { $0.to.node == spec.name && $0.to.port == port }
-            throw PlanError(edge?.location ?? spec.location, "operator '\(spec.name)' (\(operatorName)) has no input port '\(port)' (ports: \(info.inputs.joined(separator: ", ")))")
+            throw PlanError(
+                edge?.location ?? spec.location,
+                "operator '\(spec.name)' (\(operatorName)) has no input port '\(port)' (ports: \(info.inputs.joined(separator: ", ")))")
         }
-        let node = PlannedNode(name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
-                               kind: "\(plugin.name)/\(operatorName)")
+        let node = PlannedNode(
+            name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
+            kind: "\(plugin.name)/\(operatorName)")
         node.inputPorts = info.inputs
         node.inputSchemas = inputs
         node.outputPorts = info.outputs + ["errors"]

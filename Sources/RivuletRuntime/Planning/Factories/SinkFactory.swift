@@ -38,11 +38,12 @@ struct SinkFactory {
                 open = { ByteWriter(descriptor: 1, name: "stdout") }
                 kind = "stdout (\(spec.format.rawValue))"
             }
-            let encoder: RecordEncoder = switch spec.format {
-            case .csv: CSVEncoder(schema: schema, fields: fields, header: spec.header, delimiter: spec.delimiter, ops: spec.ops)
-            case .jsonl: JSONLinesEncoder(schema: schema, fields: fields, ops: spec.ops)
-            case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter, ops: spec.ops)
-            }
+            let encoder: RecordEncoder =
+                switch spec.format {
+                case .csv: CSVEncoder(schema: schema, fields: fields, header: spec.header, delimiter: spec.delimiter, ops: spec.ops)
+                case .jsonl: JSONLinesEncoder(schema: schema, fields: fields, ops: spec.ops)
+                case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter, ops: spec.ops)
+                }
             sink = EncodingSink(name: spec.name, open: open, encoder: encoder)
         }
         let node = PlannedNode(name: spec.name, role: .sink, parallelism: 1, location: spec.location, kind: kind)

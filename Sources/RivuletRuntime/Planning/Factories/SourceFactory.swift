@@ -12,28 +12,31 @@ struct SourceFactory {
     func plan(_ spec: SourceSpec, in context: PlanningContext) throws -> PlannedNode {
         let (manifest, options, plan) = (context.manifest, context.options, context.plan)
         let node: PlannedNode
-        let timeText: String = switch spec.time?.kind {
-        case .event(let field, let format)?: ", event time \(field) (\(format.rawValue))"
-        case .extractor(let plugin, let function, let arguments)?: ", event time \(plugin).\(function)(\(arguments.joined(separator: ", ")))"
-        case .logAppend?: ", log-append time"
-        case .processing?: ", processing time"
-        case nil: ""
-        }
+        let timeText: String =
+            switch spec.time?.kind {
+            case .event(let field, let format)?: ", event time \(field) (\(format.rawValue))"
+            case .extractor(let plugin, let function, let arguments)?: ", event time \(plugin).\(function)(\(arguments.joined(separator: ", ")))"
+            case .logAppend?: ", log-append time"
+            case .processing?: ", processing time"
+            case nil: ""
+            }
         let boundText = spec.time.map { ", watermark max − \($0.maxOutOfOrder) ms\($0.idleTimeout.map { ", idle after \($0) ms" } ?? "")" } ?? ""
         let time = timeText + boundText
         let source: RecordSource
         switch spec.kind {
         case .generator(let g):
-            node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
-                               kind: "generator (\(g.count) records, \(g.keys) keys)\(time)")
+            node = PlannedNode(
+                name: spec.name, role: .source, parallelism: 1, location: spec.location,
+                kind: "generator (\(g.count) records, \(g.keys) keys)\(time)")
             source = GeneratorSource(name: spec.name, count: g.count, seed: g.seed, keys: g.keys, rate: g.rate)
         case .file where options.generatorOverride != nil && spec.schema != nil:
             // A benchmark's generator replaces the file: its declared fields are all it needs.
             node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location, kind: "file (not read)")
             source = DeclaredShape(name: spec.name, schema: Schema(spec.schema!.map { FieldDefinition(name: $0.name, type: $0.type) }))
         case .file(let path):
-            node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
-                               kind: "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))\(time)")
+            node = PlannedNode(
+                name: spec.name, role: .source, parallelism: 1, location: spec.location,
+                kind: "file \((path as NSString).lastPathComponent) (\(spec.format.rawValue))\(time)")
             let reader: LineReader
             let prefix = manifest.directory.hasSuffix("/") ? manifest.directory : manifest.directory + "/"
             let display = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
@@ -42,16 +45,18 @@ struct SourceFactory {
             }
             source = try textSource(spec, reader: reader)
         case .stdin:
-            node = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
-                               kind: "stdin (\(spec.format.rawValue))\(time)")
+            node = PlannedNode(
+                name: spec.name, role: .source, parallelism: 1, location: spec.location,
+                kind: "stdin (\(spec.format.rawValue))\(time)")
             source = try textSource(spec, reader: LineReader(descriptor: 0, name: "stdin", csvDelimiter: spec.format == .csv ? spec.delimiter : nil))
         }
         if let override = options.generatorOverride {
             return try planGenerated(spec, override, replacing: source, node: node, context)
         }
         let deadLetters = DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)
-        node.source = SourceHead(source: source, time: try timeAssigner(spec, schema: source.schema, plan), batchSize: spec.batchSize,
-                                 deadLetters: deadLetters)
+        node.source = SourceHead(
+            source: source, time: try timeAssigner(spec, schema: source.schema, plan), batchSize: spec.batchSize,
+            deadLetters: deadLetters)
         node.outputPorts = ["out"]
         node.outputSchemas["out"] = source.schema
         node.deadLetterRoutes = [deadLetters]
@@ -61,8 +66,10 @@ struct SourceFactory {
     /// A benchmark's stand-in for `spec`: a generator of the same shape (see `GeneratorOverride`), whose
     /// records carry their event time in `rv_record.timestamp` (so a time extractor is not needed), with
     /// the declared out-of-orderness bound; log-append and processing time stay as declared.
-    private func planGenerated(_ spec: SourceSpec, _ override: GeneratorOverride, replacing original: RecordSource,
-                               node: PlannedNode, _ context: PlanningContext) throws -> PlannedNode {
+    private func planGenerated(
+        _ spec: SourceSpec, _ override: GeneratorOverride, replacing original: RecordSource,
+        node: PlannedNode, _ context: PlanningContext
+    ) throws -> PlannedNode {
         let (manifest, options, plan) = (context.manifest, context.options, context.plan)
         original.close()
         let index = manifest.sources.firstIndex { $0.name == spec.name } ?? 0
@@ -70,24 +77,30 @@ struct SourceFactory {
         let generator: RecordSource
         let schedule: PacingSchedule
         if case .generator = spec.kind {
-            let g = GeneratorSource(name: spec.name, count: override.events, seed: seed, keys: override.keys, rate: override.rate,
-                                    partition: Int32(index))
+            let g = GeneratorSource(
+                name: spec.name, count: override.events, seed: seed, keys: override.keys, rate: override.rate,
+                partition: Int32(index))
             (generator, schedule) = (g, g.schedule)
         } else {
             let schema = original.schema
             guard !schema.isEmpty else {
-                throw PlanError(spec.location, "source '\(spec.name)': cannot generate records for a source without fields (format lines); give it a schema")
+                throw PlanError(
+                    spec.location, "source '\(spec.name)': cannot generate records for a source without fields (format lines); give it a schema")
             }
             var timeField: (index: Int, encoding: TimestampAssigner.Encoding)?
             if case let .event(field, format)? = spec.time?.kind, let i = schema.index(of: field) {
                 timeField = (i, TimestampAssigner.Encoding(format))
             }
-            let g = SchemaGenerator(name: spec.name, schema: schema, count: override.events, seed: seed, keys: override.keys,
-                                    rate: override.rate, partition: Int32(index), timeField: timeField)
+            let g = SchemaGenerator(
+                name: spec.name, schema: schema, count: override.events, seed: seed, keys: override.keys,
+                rate: override.rate, partition: Int32(index), timeField: timeField)
             (generator, schedule) = (g, g.schedule)
         }
-        let generated = PlannedNode(name: spec.name, role: .source, parallelism: 1, location: spec.location,
-                                    kind: "generated in place of \(node.kind): \(override.events) records, \(override.keys) keys\(override.rate.map { String(format: ", %.0f records/s", $0) } ?? "")")
+        let generated = PlannedNode(
+            name: spec.name, role: .source, parallelism: 1, location: spec.location,
+            kind:
+                "generated in place of \(node.kind): \(override.events) records, \(override.keys) keys\(override.rate.map { String(format: ", %.0f records/s", $0) } ?? "")"
+        )
         let time: TimestampAssigner
         switch spec.time?.kind {
         case .logAppend?, .processing?: time = try timeAssigner(spec, schema: generator.schema, plan)
@@ -120,8 +133,9 @@ struct SourceFactory {
             guard let index = schema.index(of: field) else {
                 throw PlanError(time.location, "source '\(spec.name)': time field '\(field)' is not one of its fields (\(schema))")
             }
-            return TimestampAssigner(origin: .field(index: index, name: field, encoding: TimestampAssigner.Encoding(format)),
-                                     bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
+            return TimestampAssigner(
+                origin: .field(index: index, name: field, encoding: TimestampAssigner.Encoding(format)),
+                bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
         case let .extractor(pluginName, function, arguments):
             guard let plugin = plan.plugins[pluginName] else { throw PlanError(time.location, "plugin '\(pluginName)' is not loaded") }
             let fields = try arguments.map { a in
@@ -147,8 +161,9 @@ struct SourceFactory {
                     return .failure(.init("returned no time (a NULL or non-numeric value)"))
                 }
             }
-            return TimestampAssigner(origin: .computed(name: "\(pluginName).\(function)", extract: extract),
-                                     bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
+            return TimestampAssigner(
+                origin: .computed(name: "\(pluginName).\(function)", extract: extract),
+                bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
         case .logAppend:
             return TimestampAssigner(origin: .logAppend, bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
         case .processing:
@@ -191,8 +206,9 @@ struct SourceFactory {
             guard let schema = declared else {
                 throw PlanError(spec.location, "source '\(spec.name)': a CSV source without a header needs a schema")
             }
-            return TextSource(name: spec.name, reader: reader, schema: schema,
-                              decoder: CSVDecoder(schema: schema, delimiter: spec.delimiter, keyField: keyIndex(schema)))
+            return TextSource(
+                name: spec.name, reader: reader, schema: schema,
+                decoder: CSVDecoder(schema: schema, delimiter: spec.delimiter, keyField: keyIndex(schema)))
         }
     }
 }

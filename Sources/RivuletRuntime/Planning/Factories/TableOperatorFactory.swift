@@ -19,11 +19,13 @@ struct TableOperatorFactory: OperatorFactory {
         }
         let time = context.eventTimeField(feeding: spec.name, port: "in").flatMap { input.index(of: $0) }
         let route = context.deadLetterRoute(for: spec.name, input: input)
-        let op = TableOperator(name: spec.name, schema: input, key: key, timeField: time, batchCapacity: context.options.batchSize,
-                               deadLetters: route)
+        let op = TableOperator(
+            name: spec.name, schema: input, key: key, timeField: time, batchCapacity: context.options.batchSize,
+            deadLetters: route)
         op.stampsResultPositions = context.options.latency != nil
-        let node = PlannedNode(name: spec.name, role: .operator, parallelism: 1, location: spec.location,
-                               kind: "table keyed by \(table.key) (its changes out)")
+        let node = PlannedNode(
+            name: spec.name, role: .operator, parallelism: 1, location: spec.location,
+            kind: "table keyed by \(table.key) (its changes out)")
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
         node.outputPorts = ["out"]

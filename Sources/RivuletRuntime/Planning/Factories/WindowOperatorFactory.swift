@@ -21,22 +21,28 @@ struct WindowOperatorFactory: OperatorFactory {
                 throw PlanError(location, "'\(spec.name)': field '\(name)' is not in its input (fields: \(input))")
             }
             if numeric, ![.i64, .f64, .timestamp, .bool].contains(input.fields[i].type) {
-                throw PlanError(location, "'\(spec.name)': field '\(name)' is \(input.fields[i].type), not a number; declare it i64 or f64 in the source's schema")
+                throw PlanError(
+                    location, "'\(spec.name)': field '\(name)' is \(input.fields[i].type), not a number; declare it i64 or f64 in the source's schema"
+                )
             }
             return i
         }
         let keyField = try window.keyBy.map { try field($0, spec.location) }
         if keyField == nil && spec.parallelism > 1 {
-            throw PlanError(spec.location, "window operator '\(spec.name)' groups all records together (no key_by), so it cannot run with parallelism \(spec.parallelism)")
+            throw PlanError(
+                spec.location,
+                "window operator '\(spec.name)' groups all records together (no key_by), so it cannot run with parallelism \(spec.parallelism)")
         }
-        let kindText: String = switch window.kind {
-        case .tumbling(let size): "tumbling \(size) ms"
-        case .hopping(let size, let advance): "hopping \(size) ms every \(advance) ms"
-        case .sliding(let size): "sliding \(size) ms"
-        case .session(let gap): "session gap \(gap) ms"
-        }
-        let node = PlannedNode(name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
-                               kind: "window \(kindText), grace \(window.grace) ms, emit \(window.emit.rawValue)\(window.keyBy.map { " by \($0)" } ?? "")")
+        let kindText: String =
+            switch window.kind {
+            case .tumbling(let size): "tumbling \(size) ms"
+            case .hopping(let size, let advance): "hopping \(size) ms every \(advance) ms"
+            case .sliding(let size): "sliding \(size) ms"
+            case .session(let gap): "session gap \(gap) ms"
+            }
+        let node = PlannedNode(
+            name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
+            kind: "window \(kindText), grace \(window.grace) ms, emit \(window.emit.rawValue)\(window.keyBy.map { " by \($0)" } ?? "")")
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
         node.outputPorts = ["out", "late", "errors"]
@@ -47,9 +53,10 @@ struct WindowOperatorFactory: OperatorFactory {
             let aggregates = try window.aggregates.map { a -> (name: String, aggregate: WindowAggregate) in
                 (a.output, try aggregate(a, spec: spec, input: input, plan: plan, field: field))
             }
-            let op = WindowOperator(name: spec.name, kind: WindowKind(window.kind), grace: window.grace, mode: EmitMode(window.emit), keyField: keyField,
-                                    keyName: window.keyBy, inputSchema: input, aggregates: aggregates, batchCapacity: context.options.batchSize,
-                                    deadLetters: route)
+            let op = WindowOperator(
+                name: spec.name, kind: WindowKind(window.kind), grace: window.grace, mode: EmitMode(window.emit), keyField: keyField,
+                keyName: window.keyBy, inputSchema: input, aggregates: aggregates, batchCapacity: context.options.batchSize,
+                deadLetters: route)
             op.stampsResultPositions = context.options.latency != nil
             context.add(op, ports: ["out": op.out, "late": op.late], route: route, to: node)
             output = op.out.schema
@@ -60,9 +67,10 @@ struct WindowOperatorFactory: OperatorFactory {
         return node
     }
 
-    private func aggregate(_ a: AggregateSpec, spec: OperatorSpec, input: Schema, plan: ExecutionPlan,
-                           field: (String, SourceLocation, Bool) throws -> Int) throws -> WindowAggregate
-    {
+    private func aggregate(
+        _ a: AggregateSpec, spec: OperatorSpec, input: Schema, plan: ExecutionPlan,
+        field: (String, SourceLocation, Bool) throws -> Int
+    ) throws -> WindowAggregate {
         let fields = a.arguments.compactMap { if case .field(let f) = $0 { f } else { nil } }
         if let pluginName = a.plugin {
             guard let plugin = plan.plugins[pluginName] else { throw PlanError(a.location, "plugin '\(pluginName)' is not loaded") }
@@ -87,11 +95,12 @@ struct WindowOperatorFactory: OperatorFactory {
             return AverageAggregate(field: i, type: input.fields[i].type)
         case "percentile":
             let i = try field(fields[0], a.location, true)
-            let p: Double = switch a.arguments[1] {
-            case .integer(let v): Double(v)
-            case .double(let v): v
-            case .field: 0
-            }
+            let p: Double =
+                switch a.arguments[1] {
+                case .integer(let v): Double(v)
+                case .double(let v): v
+                case .field: 0
+                }
             return PercentileAggregate(field: i, percentile: p)
         case "top":
             let label = try field(fields[0], a.location, false)

@@ -10,6 +10,6 @@ let package = Package(
     products: [.library(name: "sdk_probe", type: .dynamic, targets: ["SDKProbe"])],
     dependencies: [.package(path: "../../../../RivuletPluginKit")],
     targets: [
-        .target(name: "SDKProbe", dependencies: [.product(name: "RivuletPluginKit", package: "RivuletPluginKit")]),
+        .target(name: "SDKProbe", dependencies: [.product(name: "RivuletPluginKit", package: "RivuletPluginKit")])
     ]
 )
