@@ -38,5 +38,5 @@ public enum FieldType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     /// Whether values of this type are held as bytes (`ptr` + `len`) rather than inline.
-    public var isBytesLike: Bool { self == .string || self == .bytes }
+    @inlinable public var isBytesLike: Bool { self == .string || self == .bytes }
 }

@@ -35,27 +35,28 @@ public final class PartitionedEdge: Edge {
     }
 
     /// The instance record `r` goes to.
-    func instance(for r: rv_record) -> Int {
-        let n = rings.count
+    @inline(__always)
+    func instance(for r: UnsafePointer<rv_record>, of n: Int) -> Int {
         if let field {
-            var f = r.fields[field]
-            let isBytes = FieldType(rawValue: f.type).map(\.isBytesLike) ?? false
-            let h =
-                isBytes
-                ? Self.hash(f.value.ptr, count: Int(f.len))
-                : withUnsafeBytes(of: &f.value.i64) { Self.hash($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 8) }
-            return Int(h % UInt64(n))
+            let f = r.pointee.fields[field]
+            if f.type == FieldType.string.rawValue || f.type == FieldType.bytes.rawValue {
+                return Int(Self.hash(f.value.ptr, count: Int(f.len)) % UInt64(n))
+            }
+            var value = f.value.i64
+            return Int(withUnsafeBytes(of: &value) { Self.hash($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 8) } % UInt64(n))
         }
-        if r.key_len > 0 { return Int(Self.hash(r.key, count: Int(r.key_len)) % UInt64(n)) }
+        if r.pointee.key_len > 0 { return Int(Self.hash(r.pointee.key, count: Int(r.pointee.key_len)) % UInt64(n)) }
         if keylessToFirst { return 0 }
-        defer { roundRobin = (roundRobin + 1) % n }
-        return roundRobin
+        let next = roundRobin
+        roundRobin = next + 1 == n ? 0 : next + 1
+        return next
     }
 
     public func send(_ batch: RecordBatch) throws {
-        var parts = [RecordBatch?](repeating: nil, count: rings.count)
+        let n = rings.count
+        var parts = [RecordBatch?](repeating: nil, count: n)
         for i in 0..<batch.count {
-            let target = instance(for: batch.record(at: i).pointee)
+            let target = instance(for: batch.record(at: i), of: n)
             if parts[target] == nil { parts[target] = RecordBatch(schema: batch.schema, capacity: batch.count) }
             parts[target]!.appendForwarded(from: batch, index: i)
         }

@@ -113,8 +113,9 @@ public class JoinOperator: StreamOperator {
     static func copyFields(_ record: UnsafePointer<rv_record>, count: Int, into batch: RecordBatch, index: Int, first: Int) {
         for f in 0..<count {
             let v = record.pointee.fields[f]
-            if let type = FieldType(rawValue: v.type), type.isBytesLike {
-                batch.setBytesField(index, first + f, type: type, v.value.ptr, count: Int(v.len))
+            // Raw codes compared directly: this runs per field of every joined record.
+            if v.type == FieldType.string.rawValue || v.type == FieldType.bytes.rawValue {
+                batch.setBytesField(index, first + f, type: v.type == FieldType.string.rawValue ? .string : .bytes, v.value.ptr, count: Int(v.len))
             } else {
                 batch.setField(index, first + f, v)
             }

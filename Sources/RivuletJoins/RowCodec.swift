@@ -41,8 +41,9 @@ public enum RowCodec {
             let type = UInt32(bytes[at])
             let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 1, as: UInt32.self)))
             at += 5
-            if let bytesType = FieldType(rawValue: type), bytesType.isBytesLike {
-                batch.setBytesField(index, first + i, type: bytesType, bytes.baseAddress! + at, count: length)
+            if type == FieldType.string.rawValue || type == FieldType.bytes.rawValue {
+                batch.setBytesField(
+                    index, first + i, type: type == FieldType.string.rawValue ? .string : .bytes, bytes.baseAddress! + at, count: length)
             } else if type == FieldType.null.rawValue {
                 batch.setField(index, first + i, rv_field())
             } else {
