@@ -11,6 +11,12 @@ public protocol DeadLetterSink: AnyObject, Sendable {
     /// How many records were dead-lettered so far.
     var count: Int { get }
     func flush() throws
+    /// Where dead letters go, for the run summary ("dead-letters.jsonl", "stderr"); empty if nowhere to name.
+    var destination: String { get }
+}
+
+extension DeadLetterSink {
+    public var destination: String { "" }
 }
 
 /// Writes dead letters as JSON lines: `{"node":…,"reason":…,"record":{…}}` (or `"raw":…` for input that

@@ -156,6 +156,7 @@ final class ObservingOperator: StreamOperator {
         for node in plan.nodes where node.role == .operator { #expect(node.deadLetterRoutes.count == node.instances.count) }
         let summary = try plan.run()
         #expect(summary.deadLetters == 1)
+        #expect(summary.deadLetterDestination == t.path("dead.jsonl"), "the summary names where dead letters went")
         #expect(t.read("dead.jsonl").contains("late record (event time 10)"))
         #expect(t.read("out.csv") == "k,window_start,window_end,count\na,0,1000,1\na,5000,6000,1\n")
     }

@@ -94,7 +94,7 @@ public final class ExecutionPlan {
             elapsedSeconds: Double(Clock.monotonicNanoseconds() - started) / 1e9,
             cpuSeconds: RunSummary.cpuSeconds() - cpuStarted,
             recordsIn: recordsIn, recordsOut: recordsOut, deadLetters: deadLettered,
-            deadLetterDestination: (deadLetters as? JSONDeadLetterWriter)?.destination ?? "",
+            deadLetterDestination: deadLetters.destination,
             sinks: nodes.filter { $0.role == .sink }.map { node in
                 (node.name, (node.instances[0] as? CountingSink)?.written.value ?? 0)
             },
