@@ -41,18 +41,22 @@ let package = Package(
         // The execution layer: operators and their output ports, the edges between them (fused, ring,
         // partitioned), the exclusive-batch rule, input gates with their watermark valve, and the task loop.
         .target(
-            name: "RivuletExecution", dependencies: [cRivulet, "RivuletCore", "RivuletHashing", .product(name: "Atomics", package: "swift-atomics")]),
+            name: "RivuletExecution",
+            dependencies: [cRivulet, "RivuletCore", "RivuletHashing", "RivuletSnapshot", .product(name: "Atomics", package: "swift-atomics")]),
+        // Checkpoint state bytes: the writer and reader every snapshot uses, and an operator's snapshot
+        // file with its keyed entries by key group (so state restores into another parallelism).
+        .target(name: "RivuletSnapshot", dependencies: ["RivuletHashing"]),
         // The one 64-bit FNV-1a (key partitioning, the memory store's slots, the window key table). No
         // dependencies: the state layer hashes keys without taking in the record model.
         .target(name: "RivuletHashing"),
         // The manifest model and its checks. It speaks the engine's schema vocabulary (RivuletCore's FieldType);
         // no engine module depends on it: the planner (RivuletRuntime) translates its specs into operators.
         .target(name: "RivuletManifest", dependencies: ["Yams", "RivuletCore"]),
-        .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletExecution", "RivuletState"]),
+        .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletExecution", "RivuletState", "RivuletSnapshot"]),
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.
-        .target(name: "RivuletState", dependencies: ["CRocksDB", "RivuletHashing"]),
+        .target(name: "RivuletState", dependencies: ["CRocksDB", "RivuletHashing", "RivuletSnapshot"]),
         // hiredis, and OpenSSL for TLS connections to Redis (Debian 12's hiredis 0.14 has no TLS of its own).
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev", "libssl-dev"])]),
         // External lookups (Redis through hiredis) with a local LRU + TTL cache.
@@ -61,21 +65,21 @@ let package = Package(
         .target(
             name: "RivuletJoins",
             dependencies: [
-                cRivulet, "RivuletCore", "RivuletExecution", "RivuletState",
+                cRivulet, "RivuletCore", "RivuletExecution", "RivuletState", "RivuletSnapshot",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]),
         // Host-driven event-time windows and their aggregates.
         .target(
             name: "RivuletWindows",
             dependencies: [
-                cRivulet, "RivuletCore", "RivuletExecution", "RivuletHashing", .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "HeapModule", package: "swift-collections"),
+                cRivulet, "RivuletCore", "RivuletExecution", "RivuletHashing", "RivuletSnapshot",
+                .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "HeapModule", package: "swift-collections"),
             ]),
         .target(
             name: "RivuletRuntime",
             dependencies: [
                 cRivulet, "RivuletCore", "RivuletExecution", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins",
-                "RivuletLookup", "RivuletHashing",
+                "RivuletLookup", "RivuletHashing", "RivuletSnapshot",
                 .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "Atomics", package: "swift-atomics"),
             ]),
         // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML. Also the Swift

@@ -20,4 +20,7 @@ public protocol Edge: AnyObject {
     /// The sender has finished: nothing more comes. A fused edge does nothing (its task finishes the
     /// consumer itself, after the sender); a ring edge tells the consumer's task.
     func sendEndOfStream() throws
+    /// Checkpoint `id`'s barrier: everything sent before it belongs to the checkpoint. A fused edge does
+    /// nothing (its task saves the whole chain at once); a ring edge passes it to the consumer's task.
+    func sendBarrier(_ id: UInt64) throws
 }

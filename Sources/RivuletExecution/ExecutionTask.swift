@@ -17,8 +17,17 @@ public final class ExecutionTask: @unchecked Sendable {
     public private(set) var head: Head
     /// In topological order: every operator instance of the task, each followed by its edges to other tasks.
     public private(set) var steps: [TaskStep] = []
-    /// The operator instances the task runs (for processing-time ticks).
-    private var operators: [StreamOperator] = []
+    /// The operator instances the task runs, in topological order (processing-time ticks, checkpoints).
+    public private(set) var operators: [StreamOperator] = []
+    /// Where checkpoint barriers are reported (nil: the run takes no checkpoints). Set while planning.
+    public var barrierHandler: BarrierHandler?
+    /// The last checkpoint whose barrier passed this task.
+    private var lastBarrier: UInt64 = 0
+    /// Whether the task finished every step (readable from any thread once its thread has ended).
+    public private(set) var hasFinished = false
+    /// Set before the run when the task finished in the checkpoint it restores from: it does not run again;
+    /// it only tells the tasks it feeds that its streams have ended.
+    public var finishedBeforeRestore = false
     /// Records a source task produced (for progress and the summary).
     public let recordsIn = MetricsCounter(name: "records_in")
     /// A source task's event-time watermark in ms (Int64.min before the first).
@@ -50,10 +59,16 @@ public final class ExecutionTask: @unchecked Sendable {
 
     /// Runs the task to the end of its input; throws the first failure.
     public func run(cancellation: Cancellation) throws {
+        if finishedBeforeRestore {
+            for case .endStream(let edge) in steps { try edge.sendEndOfStream() }
+            finish()
+            return
+        }
         switch head {
         case .source(let head):
             try runSource(head, cancellation)
         case .inputs(let gate):
+            gate.onAligned = { [unowned self] id in try self.checkpoint(id) }
             try runInputs(gate, cancellation)
         }
         for step in steps {
@@ -63,6 +78,21 @@ public final class ExecutionTask: @unchecked Sendable {
             case .endStream(let edge): try edge.sendEndOfStream()
             }
         }
+        finish()
+    }
+
+    private func finish() {
+        hasFinished = true
+        barrierHandler?.finished(self)
+    }
+
+    /// Checkpoint `id`'s barrier reached the task (injected, or aligned on every input): the handler saves
+    /// the state of every operator of the task, then the barrier goes on along every edge leaving it.
+    private func checkpoint(_ id: UInt64) throws {
+        guard id > lastBarrier, let handler = barrierHandler else { return }
+        lastBarrier = id
+        handler.snapshot(self, checkpoint: id)
+        for case .endStream(let edge) in steps { try edge.sendBarrier(id) }
     }
 
     /// Reads batches, stamps their time (records whose time cannot be read are dead-lettered), hands them
@@ -74,6 +104,8 @@ public final class ExecutionTask: @unchecked Sendable {
         var watermark = Int64.min
         while more {
             if cancellation.isCancelled { throw RunCancelled() }
+            // A checkpoint starts here: the source's position is after the last batch handed out.
+            if let handler = barrierHandler, let id = handler.barrierToInject(after: lastBarrier) { try checkpoint(id) }
             // A graceful stop: the input ends here; what the source already read still flows on.
             if cancellation.isStopRequested { stopping = true }
             let batch = RecordBatch(schema: source.schema, capacity: head.batchSize)

@@ -30,4 +30,6 @@ public final class FusedEdge: Edge {
     }
 
     public func sendEndOfStream() throws {}
+
+    public func sendBarrier(_ id: UInt64) throws {}
 }

@@ -3,8 +3,10 @@ import CRivulet
 import RivuletCore
 import RivuletHashing
 
-/// Routes every record to instance `hash(key) mod n` of a parallel downstream operator, so all records of
-/// a key meet the same instance (and its state). Records without a key are spread round-robin, or all go
+/// Routes every record to the instance of a parallel downstream operator that owns the key's key group
+/// (`KeyGroups`: `hash(key) mod maxParallelism`, then contiguous ranges of groups per instance), so all
+/// records of a key meet the same instance and its state — and a checkpoint's keyed state, saved per key
+/// group, restores onto the instance that will receive the key's records, whatever the parallelism. Records without a key are spread round-robin, or all go
 /// to instance 0 when the instances keep state per key. Sub-batches forward records by reference: no
 /// bytes are copied. Watermarks and the end of stream go to every instance.
 public final class PartitionedEdge: Edge {
@@ -15,15 +17,17 @@ public final class PartitionedEdge: Edge {
     /// The targets keep state per key (stores): records without a key all go to instance 0, so their
     /// state stays in one place; otherwise they are spread round-robin.
     let keylessToFirst: Bool
+    let keyGroups: KeyGroups
     /// Touched per key-less record by one thread (the sender's): no dynamic exclusivity check.
     @exclusivity(unchecked) private var roundRobin = 0
 
-    public init(name: String, rings: [RingEdge], field: Int? = nil, keylessToFirst: Bool = false) {
+    public init(name: String, rings: [RingEdge], field: Int? = nil, keylessToFirst: Bool = false, keyGroups: KeyGroups = KeyGroups()) {
         precondition(!rings.isEmpty, "a partitioned edge feeds at least one ring")
         self.name = name
         self.rings = rings
         self.field = field
         self.keylessToFirst = keylessToFirst
+        self.keyGroups = keyGroups
     }
 
     public var isFused: Bool { false }
@@ -34,18 +38,27 @@ public final class PartitionedEdge: Edge {
         FNV1a.hash(bytes, count: count)
     }
 
-    /// The instance record `r` goes to.
-    @inline(__always)
-    func instance(for r: UnsafePointer<rv_record>, of n: Int) -> Int {
+    /// The hash records are partitioned by: of field `field`'s value (a string's bytes, or the 8 bytes of
+    /// any other value), else of the record key; nil for a record without a key. Operators that save
+    /// keyed state compute its key group from this same hash (`KeyGroups.group(ofHash:)`).
+    @inlinable @inline(__always)
+    public static func keyHash(of r: UnsafePointer<rv_record>, field: Int?) -> UInt64? {
         if let field {
             let f = r.pointee.fields[field]
             if f.type == FieldType.string.rawValue || f.type == FieldType.bytes.rawValue {
-                return Int(Self.hash(f.value.ptr, count: Int(f.len)) % UInt64(n))
+                return hash(f.value.ptr, count: Int(f.len))
             }
             var value = f.value.i64
-            return Int(withUnsafeBytes(of: &value) { Self.hash($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 8) } % UInt64(n))
+            return withUnsafeBytes(of: &value) { hash($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 8) }
         }
-        if r.pointee.key_len > 0 { return Int(Self.hash(r.pointee.key, count: Int(r.pointee.key_len)) % UInt64(n)) }
+        if r.pointee.key_len > 0 { return hash(r.pointee.key, count: Int(r.pointee.key_len)) }
+        return nil
+    }
+
+    /// The instance record `r` goes to.
+    @inline(__always)
+    func instance(for r: UnsafePointer<rv_record>, of n: Int) -> Int {
+        if let hash = Self.keyHash(of: r, field: field) { return keyGroups.instance(ofHash: hash, parallelism: n) }
         if keylessToFirst { return 0 }
         let next = roundRobin
         roundRobin = next + 1 == n ? 0 : next + 1
@@ -71,5 +84,9 @@ public final class PartitionedEdge: Edge {
 
     public func sendEndOfStream() throws {
         for ring in rings { try ring.sendEndOfStream() }
+    }
+
+    public func sendBarrier(_ id: UInt64) throws {
+        for ring in rings { try ring.sendBarrier(id) }
     }
 }

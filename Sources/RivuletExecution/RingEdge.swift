@@ -49,4 +49,8 @@ public final class RingEdge: Edge {
     public func sendEndOfStream() throws {
         try push(.endOfStream)
     }
+
+    public func sendBarrier(_ id: UInt64) throws {
+        try push(.barrier(id))
+    }
 }
