@@ -16,6 +16,9 @@ public struct RunOptions: Sendable {
     /// throwaway memory store and no store gets its changelog, so planning creates no RocksDB database,
     /// changelog or state folder and replays nothing. Such a plan must not be run.
     public var openStores: Bool = true
+    /// The checkpoint the run starts from (nil: a fresh start). Operators, sources, sinks and stores are
+    /// restored from it while planning.
+    public var restore: RestorePoint? = nil
 
     public init(batchSize: Int = 1024, ringCapacity: Int = 64, pluginSearchPaths: [String]? = nil) {
         self.batchSize = batchSize
