@@ -24,8 +24,23 @@ struct RunCommand: ParsableCommand {
         transform: Limit.metricsPort.option)
     var metricsPort: Int?
 
+    @Option(help: "Resume from this checkpoint folder (chk-N) instead of the newest complete one in the manifest's checkpoint dir.")
+    var fromCheckpoint: String?
+
+    @Flag(help: "Restore a checkpoint even if it holds state of nodes the manifest no longer has (that state is dropped).")
+    var allowNonRestoredState = false
+
     func run() throws {
-        let plan = try options.plan()
+        let plan = try options.plan { run, _ in
+            if let fromCheckpoint { run.resume = .checkpoint(path: fromCheckpoint) }
+            run.allowNonRestoredState = allowNonRestoredState
+        }
+        if let restored = plan.restored {
+            printError(
+                "rivulet: resuming from checkpoint \(restored.id) (\(restored.path)): \(restored.sources) source positions, "
+                    + "\(restored.operators) operators with state, \(restored.keyedEntries) keyed entries, \(restored.bytes) bytes"
+                    + (restored.final ? "; that checkpoint is the run's final one: its output is complete" : ""))
+        }
         var server: MetricsHTTPServer?
         if let metricsPort {
             let publisher = PlanMetricsPublisher(snapshot: { plan.metricsSnapshot() })
@@ -56,6 +71,12 @@ struct RunCommand: ParsableCommand {
         }
         if showProgress { printError("") }
         if !quiet { printError(summary.text) }
+        if let signo = signals.first, let savepoint = summary.savepoint {
+            printError(
+                "rivulet: stopped by \(StopSignals.name(signo)) with savepoint \(savepoint.id): \(savepoint.path) "
+                    + "(output committed up to it; resume with: rivulet run \(options.manifest) --from-checkpoint \(savepoint.path))")
+            return
+        }
         if let signo = signals.first {
             printError("rivulet: stopped by \(StopSignals.name(signo)): every record read was processed and written")
             throw ExitCode(ExitStatus.signalled(signo))

@@ -27,6 +27,17 @@ public final class Cancellation: @unchecked Sendable {
     public func requestStop() { stop.store(true, ordering: .releasing) }
 
     public var isStopRequested: Bool { stop.load(ordering: .acquiring) }
+
+    /// Stops every task at once without a failure: the run was saved by a checkpoint (stop with
+    /// savepoint) and what is in flight after it is dropped, to be replayed by the run that resumes it.
+    public func halt() {
+        halted.store(true, ordering: .releasing)
+        flag.store(true, ordering: .releasing)
+    }
+
+    private let halted = ManagedAtomic<Bool>(false)
+
+    public var isHalted: Bool { halted.load(ordering: .acquiring) }
 }
 
 /// The run was stopped at once (a second interrupt): nothing in flight is written, stores are not committed.

@@ -18,6 +18,7 @@ public enum Limit: String, CaseIterable, Sendable {
     case ringCapacity, metricsPort, events, warmup, interval, runs, ringCount, ringBenchCapacity
     // The YAML document.
     case documentBytes, nestingDepth, nodes
+    case checkpointInterval, checkpointTimeout, checkpointRetain, maxParallelism
 
     /// How a value is written and shown.
     public enum Unit: Sendable {
@@ -71,6 +72,10 @@ public enum Limit: String, CaseIterable, Sendable {
         case .documentBytes: ["manifest size"]
         case .nestingDepth: ["nesting depth"]
         case .nodes: ["YAML nodes"]
+        case .checkpointInterval: ["checkpoint.interval"]
+        case .checkpointTimeout: ["checkpoint.timeout"]
+        case .checkpointRetain: ["checkpoint.retain"]
+        case .maxParallelism: ["max_parallelism"]
         }
     }
 
@@ -81,7 +86,8 @@ public enum Limit: String, CaseIterable, Sendable {
     public var unit: Unit {
         switch self {
         case .rate, .percentile: .number
-        case .maxOutOfOrder, .idleTimeout, .windowSize, .windowAdvance, .sessionGap, .grace, .within, .cacheTTL, .lookupTimeout:
+        case .maxOutOfOrder, .idleTimeout, .windowSize, .windowAdvance, .sessionGap, .grace, .within, .cacheTTL, .lookupTimeout,
+            .checkpointInterval, .checkpointTimeout:
             .milliseconds
         case .storeBudget, .cacheBytes, .documentBytes: .bytes
         case .warmup, .interval: .seconds
@@ -94,6 +100,7 @@ public enum Limit: String, CaseIterable, Sendable {
         switch self {
         case .count, .seed, .maxOutOfOrder, .grace, .within, .percentile, .cacheEntries, .metricsPort, .warmup: 0
         case .rate, .interval: 0.001
+        case .checkpointInterval: 10
         case .ffiI32Literal: Double(Int32.min)
         case .documentBytes, .nestingDepth, .nodes: 0
         default: 1
@@ -130,6 +137,9 @@ public enum Limit: String, CaseIterable, Sendable {
         case .documentBytes: 1_048_576
         case .nestingDepth: 64
         case .nodes: 100_000
+        case .checkpointInterval, .checkpointTimeout: 86_400_000
+        case .checkpointRetain: 1_000
+        case .maxParallelism: 32_768
         }
     }
 

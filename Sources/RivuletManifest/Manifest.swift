@@ -26,6 +26,10 @@ public struct Manifest: Sendable, Hashable {
     public var stores: [StoreSpec] = []
     /// Where RocksDB stores and changelogs live (default: `state` beside the manifest).
     public var stateDirectory: String = ""
+    /// Aligned checkpoints (nil: none are taken).
+    public var checkpoint: CheckpointSpec?
+    /// Key groups of keyed state: the most instances any operator may ever run (default 128, as Flink's).
+    public var maxParallelism: Int = 128
     /// What loading found allowed but unwise (the CLI prints them on stderr; they stop nothing).
     public var warnings: [ManifestWarning] = []
 

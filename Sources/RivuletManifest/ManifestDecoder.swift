@@ -5,7 +5,9 @@
 /// next value. Relative paths are resolved against the manifest's folder.
 struct ManifestDecoder {
     /// The top-level keys a manifest may have.
-    static let topLevelKeys = ["name", "plugins", "stores", "state_directory", "sources", "operators", "sinks", "edges", "dead_letters"]
+    static let topLevelKeys = [
+        "name", "plugins", "stores", "state_directory", "sources", "operators", "sinks", "edges", "dead_letters", "checkpoint", "max_parallelism",
+    ]
 
     /// The manifest's absolute folder, for relative paths.
     let directory: String
@@ -51,6 +53,18 @@ struct ManifestDecoder {
         manifest.operators = top["operators"].map { operators($0) } ?? []
         manifest.sinks = top["sinks"].map { sinks($0) } ?? []
         if let node = top["edges"] { manifest.edges = edges(node) }
+        if let node = top["checkpoint"], let location = top.keyLocation("checkpoint") {
+            manifest.checkpoint = checkpoint(node, location: location)
+        }
+        if let node = top["max_parallelism"] {
+            manifest.maxParallelism = integer(node, .maxParallelism) ?? manifest.maxParallelism
+        }
+        for op in manifest.operators where op.parallelism > manifest.maxParallelism {
+            error(
+                op.location,
+                "operator '\(op.name)' has parallelism \(op.parallelism), more than max_parallelism \(manifest.maxParallelism) "
+                    + "(keyed state is split into max_parallelism key groups): raise max_parallelism or lower the parallelism")
+        }
         if let node = top["dead_letters"], let location = top.keyLocation("dead_letters") {
             manifest.deadLetters = sink(node, name: "dead_letters", location: location, what: "dead_letters")
         }

@@ -37,6 +37,9 @@ struct OverrideApplier {
         return tree
     }
 
+    /// Top-level sections an override may create when the manifest has none (every key in them optional).
+    static let sectionsCreatedOnDemand: Set<String> = ["checkpoint"]
+
     /// The pseudo-location of the override of `path`.
     static func location(_ path: String) -> SourceLocation {
         SourceLocation(file: "--set \(path)", line: 1, column: 1)
@@ -67,6 +70,10 @@ struct OverrideApplier {
                 pairs[index].value = try set(rest, in: pairs[index].value, to: value, location: location, walked: walked + [key])
             } else if rest.isEmpty {
                 pairs.append(YAMLPair(key: key, keyLocation: location, value: value))
+            } else if walked.isEmpty && Self.sectionsCreatedOnDemand.contains(key) {
+                // `--set checkpoint.interval=100ms` turns checkpointing on in a manifest without the section.
+                let section = try set(rest, in: .mapping([], location), to: value, location: location, walked: [key])
+                pairs.append(YAMLPair(key: key, keyLocation: location, value: section))
             } else {
                 let have = pairs.isEmpty ? "it is empty" : "have: \(pairs.map(\.key).joined(separator: ", "))"
                 throw ManifestError(location, "no key '\(key)' \(here) (\(have))")

@@ -312,6 +312,38 @@ public final class LineReader {
         return line
     }
 
+    /// Where the input stands after the record last returned: the byte offset of the next unread byte and
+    /// the physical lines handed out. A checkpoint saves it; `seek` returns to it.
+    public var position: (offset: Int64, lines: Int) { (bytesRead - Int64(end - start), consumedLines) }
+
+    /// Continues at a `position` of this file: the next record starts at byte `offset`, numbered as line
+    /// `lines + 1`. Files only. Throws when the file is now shorter than `offset` (it was cut or replaced).
+    public func seek(to offset: Int64, lines: Int) throws {
+        precondition(realPath != nil, "only a file can be read again")
+        var s = stat()
+        guard fstat(fd, &s) == 0 else { throw IOFailure(path: path, operation: "stat", errno: errno) }
+        guard Int64(s.st_size) >= offset else {
+            throw InputChanged(path: path, bytesRead: offset, sizeNow: Int64(s.st_size), lines: lines, replaced: false)
+        }
+        guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else { throw IOFailure(path: path, operation: "seek", errno: errno) }
+        start = 0
+        end = 0
+        eof = false
+        scan = Scan()
+        pending = nil
+        bytesRead = offset
+        consumedLines = lines
+        recordLine = lines
+        largestSize = max(largestSize, Int64(s.st_size))
+        atInputStart = offset == 0
+        if offset > 0 && prefix.isEmpty {
+            // The first bytes, for the check that the file is not rewritten under us.
+            var first = [UInt8](repeating: 0, count: Int(min(4096, s.st_size)))
+            let got = first.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+            if got == first.count { prefix = first }
+        }
+    }
+
     /// Physical lines handed out so far (the next line read is number `linesConsumed + 1`).
     public var linesConsumed: Int { consumedLines }
 

@@ -58,6 +58,10 @@ public final class TimestampAssigner {
         }
     }
 
+    /// Continues from a checkpoint: the largest timestamp stamped before it (so records replayed after it
+    /// are judged late exactly as in a run that never stopped).
+    public func restore(maxTimestamp: Int64) { self.maxTimestamp = maxTimestamp }
+
     /// The source's watermark now: every record after this point is expected at or after it, or is late.
     @inlinable
     public var watermark: Int64 { maxTimestamp == .min ? .min : maxTimestamp - bound - clockSlack }

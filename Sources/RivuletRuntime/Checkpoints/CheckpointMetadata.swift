@@ -38,6 +38,8 @@ public struct CheckpointMetadata: Codable, Sendable, Equatable {
         public var name: String
         public var role: String
         public var parallelism: Int
+        /// Every task of the node had finished: it does not run again after a restore.
+        public var finished: Bool
     }
 
     public struct Task: Codable, Sendable, Equatable {

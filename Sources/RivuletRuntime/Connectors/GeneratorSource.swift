@@ -3,12 +3,13 @@ import CRivulet
 import Foundation
 import RivuletCore
 import RivuletExecution
+import RivuletSnapshot
 
 /// Produces `count` records `{key: string, seq: i64, value: i64, ts: timestamp}`: `key` is `key-<n>` with n
 /// drawn from `keys` distinct values, `value` in 0..<1000, `seq` counts from 0, and `ts` starts at
 /// 2024-01-01T00:00:00Z and advances 1 ms per record. The same seed gives the same records, always.
 /// With a `rate` (records per second) it paces itself against the clock; without one it runs flat out.
-public final class GeneratorSource: RecordSource {
+public final class GeneratorSource: CheckpointedSource {
     public static let schema = Schema([
         FieldDefinition(name: "key", type: .string), FieldDefinition(name: "seq", type: .i64),
         FieldDefinition(name: "value", type: .i64), FieldDefinition(name: "ts", type: .timestamp),
@@ -53,6 +54,21 @@ public final class GeneratorSource: RecordSource {
             produced += 1
         }
         return produced < count
+    }
+
+    // MARK: checkpoints
+
+    /// The same records follow from the same count and random state.
+    public var isReplayable: Bool { true }
+
+    public func snapshotPosition(into writer: inout SnapshotWriter) throws {
+        writer.write(produced)
+        writer.write(random.rawState)
+    }
+
+    public func restorePosition(from reader: inout SnapshotReader) throws {
+        produced = try reader.readInt(in: 0...count, "the records produced")
+        random = SplitMix64(rawState: try reader.readUInt64())
     }
 
     public func close() {}

@@ -59,6 +59,10 @@ struct SplitMix64 {
 
     init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
 
+    /// The generator's whole state (checkpoints save it), and a generator resumed from it.
+    var rawState: UInt64 { state }
+    init(rawState: UInt64) { state = rawState }
+
     @inline(__always)
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

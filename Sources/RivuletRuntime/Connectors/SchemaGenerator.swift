@@ -3,6 +3,7 @@ import CRivulet
 import Foundation
 import RivuletCore
 import RivuletExecution
+import RivuletSnapshot
 
 /// Stands in for a manifest's source in a benchmark: `count` records with that source's fields, so the
 /// rest of the topology runs unchanged. Record n (offset n, partition = the source's index) gets event
@@ -10,7 +11,7 @@ import RivuletExecution
 /// number). Field values come from one deterministic draw per record: every string field is `key-<k>`
 /// with k among `keys` values (the record key too), integers are in 0..<1000, floats in [0, 1000) with
 /// two decimals, booleans alternate at random. Paced like `GeneratorSource`.
-public final class SchemaGenerator: RecordSource {
+public final class SchemaGenerator: CheckpointedSource {
     public let name: String
     public let schema: Schema
     public let schedule: PacingSchedule
@@ -83,6 +84,21 @@ public final class SchemaGenerator: RecordSource {
             produced += 1
         }
         return produced < count
+    }
+
+    // MARK: checkpoints
+
+    /// The same records follow from the same count and random state.
+    public var isReplayable: Bool { true }
+
+    public func snapshotPosition(into writer: inout SnapshotWriter) throws {
+        writer.write(produced)
+        writer.write(random.rawState)
+    }
+
+    public func restorePosition(from reader: inout SnapshotReader) throws {
+        produced = try reader.readInt(in: 0...count, "the records produced")
+        random = SplitMix64(rawState: try reader.readUInt64())
     }
 
     public func close() {}

@@ -2,10 +2,11 @@
 import Foundation
 import RivuletCore
 import RivuletExecution
+import RivuletSnapshot
 
 /// A source reading text records: one per line (a CSV record may span lines inside quotes). Lines that do
 /// not decode are dead-lettered with `file:line` and the reason; the rest flow on.
-public final class TextSource: RecordSource {
+public final class TextSource: CheckpointedSource {
     public let name: String
     public let schema: Schema
     let reader: LineReader
@@ -104,4 +105,23 @@ public final class TextSource: RecordSource {
     public func close() {}
 
     public func describe(offset: Int64) -> String { "\(reader.path):\(offset)" }
+
+    // MARK: checkpoints
+
+    /// A file can be read again from a byte offset; stdin cannot.
+    public var isReplayable: Bool { !reader.isStream }
+
+    public func snapshotPosition(into writer: inout SnapshotWriter) throws {
+        let position = reader.position
+        writer.write(position.offset)
+        writer.write(position.lines)
+    }
+
+    public func restorePosition(from reader: inout SnapshotReader) throws {
+        let offset = try reader.readInt64()
+        let lines = try reader.readInt(in: 0...Int.max, "the lines read")
+        guard offset >= 0 else { throw SnapshotCorrupt(reader.name, "a negative byte offset \(offset)") }
+        guard isReplayable else { return }
+        try self.reader.seek(to: offset, lines: lines)
+    }
 }

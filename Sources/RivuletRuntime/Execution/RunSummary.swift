@@ -17,6 +17,9 @@ public struct RunSummary: Sendable {
     /// Total time producers waited on full rings (backpressure).
     public let ringBlockedSeconds: Double
     public let peakMemoryBytes: Int
+    /// Checkpoints completed during the run (the final one included), and the savepoint a stop took.
+    public var checkpointsCompleted: Int64 = 0
+    public var savepoint: (id: UInt64, path: String)?
 
     public var recordsPerSecond: Double { elapsedSeconds > 0 ? Double(recordsIn) / elapsedSeconds : 0 }
 
@@ -52,6 +55,7 @@ public struct RunSummary: Sendable {
                     format: "lookup %@: %d hits, %d misses (%.1f%% hits), %d round trips (mean %.3f ms), %d failed records",
                     l.name, l.hits, l.misses, rate, l.roundTrips, l.meanMilliseconds, l.failed))
         }
+        if checkpointsCompleted > 0 { lines.append("checkpoints: \(checkpointsCompleted) completed") }
         if deadLetters > 0 { lines.append("dead letters written to \(deadLetterDestination)") }
         return lines.joined(separator: "\n")
     }

@@ -22,6 +22,10 @@ public final class ExecutionPlan {
     var rocksDBs: [Int: RocksDBInstance] = [:]
     public internal(set) var deadLetters: DeadLetterSink = JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"))
     let cancellation = Cancellation()
+    /// Takes the run's checkpoints (nil: the manifest has no `checkpoint:`).
+    var coordinator: CheckpointCoordinator?
+    /// The checkpoint the plan was restored from, and how much it held.
+    public internal(set) var restored: CheckpointRestorer.Summary?
     private var closed = false
     /// Whether `run` finished every task without a failure (close then commits state; otherwise not).
     private var completed = false
@@ -74,12 +78,19 @@ public final class ExecutionPlan {
             thread.stackSize = 8 << 20
             thread.start()
         }
-        if let progress {
-            while done.wait(timeout: .now() + progressInterval) == .timedOut {
+        var lastProgress = Clock.monotonicNanoseconds()
+        while true {
+            // With checkpoints, the coordinator's turn comes every millisecond; otherwise only progress.
+            let wait = coordinator == nil ? (progress == nil ? 3600 : progressInterval) : 0.001
+            if done.wait(timeout: .now() + wait) == .success { break }
+            if let coordinator {
+                coordinator.tick()
+                if coordinator.savepoint != nil && !cancellation.isHalted { cancellation.halt() }
+            }
+            if let progress, Double(Clock.monotonicNanoseconds() - lastProgress) / 1e9 >= progressInterval {
+                lastProgress = Clock.monotonicNanoseconds()
                 progress(RunProgress(elapsed: Double(Clock.monotonicNanoseconds() - started) / 1e9, recordsIn: recordsIn, recordsOut: recordsOut))
             }
-        } else {
-            done.wait()
         }
         // Dead letters reach their file before state is committed: a run whose dead letters cannot be
         // written did not complete, and its stores are not committed.
@@ -87,7 +98,11 @@ public final class ExecutionPlan {
         if failure == nil {
             do { try deadLetters.flush() } catch { failure = error }
         }
-        completed = failure == nil
+        // A bounded run ends with a final checkpoint, whose commit makes the whole output visible.
+        if failure == nil, !cancellation.isHalted, let coordinator {
+            do { try coordinator.finalCheckpoint() } catch { failure = error }
+        }
+        completed = failure == nil && !cancellation.isHalted
         close()
         if let failure { throw failure }
         var summary = RunSummary(
@@ -100,6 +115,8 @@ public final class ExecutionPlan {
             },
             ringBlockedSeconds: Double(rings.reduce(0) { $0 + $1.edge.blockedNanoseconds }) / 1e9,
             peakMemoryBytes: RunSummary.peakResidentBytes())
+        summary.savepoint = coordinator?.savepoint
+        summary.checkpointsCompleted = coordinator?.completed.value ?? 0
         summary.windows = nodes.compactMap { node in
             let windows = node.instances.compactMap { $0 as? WindowReporting }
             guard !windows.isEmpty else { return nil }
@@ -121,7 +138,9 @@ public final class ExecutionPlan {
     /// Stops the run gracefully (safe from any thread, e.g. a signal handler's queue): every source ends
     /// its input before its next batch, and the run completes as at the end of input — windows fire, sinks
     /// flush, stores commit, `run` returns its summary.
-    public func requestStop() { cancellation.requestStop() }
+    public func requestStop() {
+        if let coordinator { coordinator.requestSavepoint() } else { cancellation.requestStop() }
+    }
 
     /// Whether `requestStop` was called.
     public var isStopRequested: Bool { cancellation.isStopRequested }

@@ -11,7 +11,7 @@ import RivuletPlugins
 /// edge as a function call inside a task or a ring (key-partitioned for parallel consumers) between tasks.
 public struct Planner {
     public let manifest: Manifest
-    public let options: RunOptions
+    public private(set) var options: RunOptions
 
     public init(manifest: Manifest, options: RunOptions = RunOptions()) {
         self.manifest = manifest
@@ -20,6 +20,23 @@ public struct Planner {
 
     public func plan() throws -> ExecutionPlan {
         try checkOptions()
+        var planner = self
+        planner.options.restore = try planner.restorePoint()
+        return try planner.build()
+    }
+
+    /// The checkpoint a run of a checkpointed manifest resumes from (none for a plan only checked).
+    private func restorePoint() throws -> RestorePoint? {
+        if let chosen = options.restore { return chosen }
+        guard let spec = manifest.checkpoint, options.openStores else { return nil }
+        switch options.resume {
+        case .fresh: return nil
+        case .checkpoint(let path): return try CheckpointStorage.load(path)
+        case .latest: return CheckpointStorage(directory: spec.directory, retain: spec.retain).latest(report: options.report)
+        }
+    }
+
+    private func build() throws -> ExecutionPlan {
         let plan = ExecutionPlan(manifest: manifest, options: options)
         plan.deadLetters = try makeDeadLetterSink()
         try loadPlugins(into: plan)
@@ -46,6 +63,16 @@ public struct Planner {
         try attachStores(plan)
         try wire(plan)
         collectTaskSteps(plan)
+        if let spec = manifest.checkpoint, options.openStores {
+            let coordinator = CheckpointCoordinator(
+                plan: plan, storage: CheckpointStorage(directory: spec.directory, retain: spec.retain), interval: spec.interval,
+                timeout: spec.timeout, report: options.report)
+            plan.coordinator = coordinator
+            for task in plan.tasks { task.barrierHandler = coordinator }
+        }
+        if let point = options.restore {
+            plan.restored = try CheckpointRestorer(plan: plan, point: point, allowNonRestoredState: options.allowNonRestoredState).restore()
+        }
         return plan
     }
 

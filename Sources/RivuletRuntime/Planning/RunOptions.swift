@@ -1,4 +1,5 @@
-// RunOptions: how a plan is built and run: batch size, ring capacity, plugin search path.
+// RunOptions: how a plan is built and run: batch size, ring capacity, plugin search path, checkpoint resume.
+import Foundation
 
 /// Settings of a run that do not belong in the manifest.
 public struct RunOptions: Sendable {
@@ -17,8 +18,23 @@ public struct RunOptions: Sendable {
     /// changelog or state folder and replays nothing. Such a plan must not be run.
     public var openStores: Bool = true
     /// The checkpoint the run starts from (nil: a fresh start). Operators, sources, sinks and stores are
-    /// restored from it while planning.
+    /// restored from it while planning. Set by the planner from `resume` when the manifest checkpoints.
     public var restore: RestorePoint? = nil
+    /// Where a checkpointed run resumes from: the newest complete checkpoint in its folder (the default),
+    /// a given checkpoint folder (`--from-checkpoint`), or nowhere.
+    public var resume: Resume = .latest
+    /// Restore a checkpoint that holds state of nodes the manifest no longer has (dropping that state).
+    public var allowNonRestoredState = false
+    /// Where checkpoint messages go (which checkpoint a run resumes, a checkpoint that failed).
+    public var report: @Sendable (String) -> Void = { message in
+        FileHandle.standardError.write(Data(("rivulet: " + message + "\n").utf8))
+    }
+
+    public enum Resume: Sendable {
+        case latest
+        case fresh
+        case checkpoint(path: String)
+    }
 
     public init(batchSize: Int = 1024, ringCapacity: Int = 64, pluginSearchPaths: [String]? = nil) {
         self.batchSize = batchSize

@@ -44,7 +44,12 @@ struct SinkFactory {
                 case .jsonl: JSONLinesEncoder(schema: schema, fields: fields, ops: spec.ops)
                 case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter, ops: spec.ops)
                 }
-            sink = EncodingSink(name: spec.name, open: open, encoder: encoder)
+            if case .file(let path) = spec.kind, let checkpoint = context.manifest.checkpoint, options.openStores {
+                // A checkpointed run commits file output in two phases: visible only once a checkpoint covers it.
+                sink = TwoPhaseFileSink(name: spec.name, path: path, staging: "\(checkpoint.directory)/staged/\(spec.name)", encoder: encoder)
+            } else {
+                sink = EncodingSink(name: spec.name, open: open, encoder: encoder)
+            }
         }
         let node = PlannedNode(name: spec.name, role: .sink, parallelism: 1, location: spec.location, kind: kind)
         node.inputPorts = ["in"]

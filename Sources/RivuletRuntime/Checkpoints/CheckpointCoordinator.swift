@@ -1,0 +1,225 @@
+// CheckpointCoordinator: triggers aligned checkpoints, collects every task's acknowledgement, completes and commits them.
+import Foundation
+import RivuletCore
+import RivuletExecution
+import RivuletHashing
+
+/// Flink's checkpoint coordinator, in one process. Every `interval` it starts checkpoint n (one at a
+/// time): source tasks inject barrier n before their next batch (`barrierToInject`), every task saves
+/// its state when the barrier has arrived on all its inputs (`snapshot`), and a task that has finished
+/// is saved by whoever sees it finished. When every task has acknowledged, the checkpoint is made
+/// durable (`CheckpointStorage.complete`) and only then are the two-phase-commit sinks told to commit.
+/// A checkpoint that fails (a full disk) or takes longer than `timeout` is abandoned with a message;
+/// the run goes on and the next one starts. `tick` runs on the plan's thread; the rest on task threads.
+final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
+    let storage: CheckpointStorage
+    let interval: Int64
+    let timeout: Int64
+    private unowned let plan: ExecutionPlan
+    private let writer: TaskStateWriter
+    private let report: @Sendable (String) -> Void
+    private let lock = NSLock()
+    private var pending: Pending?
+    private var finishedTasks: Set<Int> = []
+    private var nextID: UInt64
+    private var lastStart = Clock.monotonicNanoseconds()
+    private var savepointRequested = false
+    /// Counters read by metrics and the progress line (any thread).
+    let completed = MetricsCounter(name: "checkpoints_completed")
+    let failed = MetricsCounter(name: "checkpoints_failed")
+    let lastCompletedID = MetricsCounter(name: "checkpoint_last_id")
+    let lastDurationMilliseconds = MetricsCounter(name: "checkpoint_duration_ms")
+    let lastSizeBytes = MetricsCounter(name: "checkpoint_size_bytes")
+    /// The savepoint taken at a stop request, once complete.
+    private(set) var savepoint: (id: UInt64, path: String)?
+
+    private struct Pending {
+        let id: UInt64
+        let directory: String
+        let started: UInt64
+        var awaiting: Set<Int>
+        var owners: [String: String] = [:]
+        /// Tasks saved after they had finished (they do not run again after a restore).
+        var finished: Set<Int> = []
+        var failure: String?
+        let savepoint: Bool
+    }
+
+    init(plan: ExecutionPlan, storage: CheckpointStorage, interval: Int64, timeout: Int64, report: @escaping @Sendable (String) -> Void) {
+        self.plan = plan
+        self.storage = storage
+        self.interval = interval
+        self.timeout = timeout
+        self.report = report
+        writer = TaskStateWriter(plan: plan)
+        nextID = storage.nextID()
+    }
+
+    // MARK: task threads
+
+    func barrierToInject(after last: UInt64) -> UInt64? {
+        lock.withLock {
+            guard let pending, pending.id > last else { return nil }
+            return pending.id
+        }
+    }
+
+    func snapshot(_ task: ExecutionTask, checkpoint id: UInt64) {
+        guard let directory = lock.withLock({ pending?.id == id ? pending?.directory : nil }) else { return }
+        let result = Result { try writer.write(task, checkpoint: id, into: directory, plan: plan) }
+        lock.withLock { acknowledge(task, id, result, finished: false) }
+    }
+
+    func finished(_ task: ExecutionTask) {
+        lock.withLock {
+            finishedTasks.insert(task.id)
+            // A checkpoint waiting for this task will never see its barrier pass it: save it as finished.
+            guard let pending, pending.awaiting.contains(task.id) else { return }
+            let result = Result { try writer.write(task, checkpoint: pending.id, into: pending.directory, plan: plan) }
+            acknowledge(task, pending.id, result, finished: true)
+        }
+    }
+
+    /// Records task `task`'s part of checkpoint `id` (under the lock).
+    private func acknowledge(_ task: ExecutionTask, _ id: UInt64, _ result: Result<[String: String], Error>, finished: Bool) {
+        guard pending?.id == id else { return }
+        pending!.awaiting.remove(task.id)
+        switch result {
+        case .success(let owners):
+            pending!.owners.merge(owners) { a, _ in a }
+            if finished { pending!.finished.insert(task.id) }
+        case .failure(let error):
+            if pending!.failure == nil { pending!.failure = "\(error)" }
+        }
+    }
+
+    // MARK: the plan's thread
+
+    /// A stop request: take a savepoint now; `tick` reports it done through `savepoint`.
+    func requestSavepoint() { lock.withLock { savepointRequested = true } }
+
+    /// Starts a checkpoint when one is due, completes one every task acknowledged, abandons one that
+    /// failed or timed out. Throws only when a savepoint cannot be taken.
+    func tick() {
+        let now = Clock.monotonicNanoseconds()
+        lock.lock()
+        if let p = pending {
+            if p.awaiting.isEmpty {
+                let done = p
+                pending = nil
+                lock.unlock()
+                finish(done)
+                return
+            }
+            if Int64(now - p.started) / 1_000_000 > timeout {
+                pending = nil
+                lock.unlock()
+                abandon(p, reason: "not complete after \(timeout) ms (tasks still to acknowledge: \(p.awaiting.count))")
+                return
+            }
+            lock.unlock()
+            return
+        }
+        let due = Int64(now - lastStart) / 1_000_000 >= interval
+        let savepoint = savepointRequested && self.savepoint == nil
+        lock.unlock()
+        if due || savepoint { start(savepoint: savepoint) }
+    }
+
+    /// Starts checkpoint `nextID`: finished tasks are saved at once, the others when the barrier reaches them.
+    private func start(savepoint: Bool) {
+        lastStart = Clock.monotonicNanoseconds()
+        let id = nextID
+        nextID += 1
+        let directory: String
+        do { directory = try storage.begin(id) } catch {
+            failed.add(1)
+            report("checkpoint \(id) failed: \(error)")
+            return
+        }
+        lock.withLock {
+            pending = Pending(
+                id: id, directory: directory, started: lastStart, awaiting: Set(plan.tasks.map(\.id)), savepoint: savepoint)
+            for task in plan.tasks where finishedTasks.contains(task.id) {
+                let result = Result { try writer.write(task, checkpoint: id, into: directory, plan: plan) }
+                acknowledge(task, id, result, finished: true)
+            }
+        }
+    }
+
+    /// The run's last checkpoint, after every task has finished: it holds nothing left to process, and
+    /// its commit makes the whole output visible. Waits for a checkpoint in flight first.
+    func finalCheckpoint() throws {
+        while lock.withLock({ pending != nil }) {
+            tick()
+            if lock.withLock({ pending != nil }) { Thread.sleep(forTimeInterval: 0.001) }
+        }
+        start(savepoint: false)
+        guard
+            let p = lock.withLock({ () -> Pending? in
+                defer { pending = nil }
+                return pending
+            })
+        else { throw CheckpointFailure("the final checkpoint could not start (see above)") }
+        guard p.awaiting.isEmpty else { preconditionFailure("every task has finished") }
+        if let failure = p.failure {
+            storage.abandon(p.id)
+            throw CheckpointFailure("the final checkpoint \(p.id) failed, so the output was not committed: \(failure)")
+        }
+        try complete(p, final: true)
+    }
+
+    private func finish(_ p: Pending) {
+        if let failure = p.failure {
+            abandon(p, reason: failure)
+            return
+        }
+        do {
+            try complete(p, final: false)
+        } catch {
+            failed.add(1)
+            report("checkpoint \(p.id) failed: \(error)")
+        }
+    }
+
+    private func abandon(_ p: Pending, reason: String) {
+        storage.abandon(p.id)
+        failed.add(1)
+        report("checkpoint \(p.id) failed: \(reason); the run goes on, the next checkpoint starts at the interval")
+    }
+
+    /// Makes `p` durable, then commits the sinks (a failed commit fails the run: the output would be stale).
+    private func complete(_ p: Pending, final: Bool) throws {
+        let metadata = try storage.complete(p.id, metadata: metadata(for: p, final: final), owners: p.owners)
+        let elapsed = Int64(Clock.monotonicNanoseconds() - p.started) / 1_000_000
+        lastDurationMilliseconds.set(elapsed)
+        lastSizeBytes.set(metadata.files.reduce(0) { $0 + $1.size })
+        lastCompletedID.set(Int64(p.id))
+        completed.add(1)
+        for node in plan.nodes {
+            for case let sink as CheckpointCommitting in node.instances { try sink.commit(checkpoint: p.id) }
+        }
+        if p.savepoint { savepoint = (p.id, storage.completePath(p.id)) }
+    }
+
+    private func metadata(for p: Pending, final: Bool) -> CheckpointMetadata {
+        let now = Clock.nowMilliseconds()
+        let finishedNodes = Set(
+            plan.nodes.filter { node in node.taskIDs.allSatisfy { p.finished.contains($0) } }.map(\.name))
+        return CheckpointMetadata(
+            id: p.id, time: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(now) / 1000)), timeMilliseconds: now,
+            manifestHash: CheckpointCoordinator.manifestHash(plan.manifest.file), manifest: plan.manifest.file,
+            final: final, savepoint: p.savepoint, maxParallelism: plan.manifest.maxParallelism,
+            plugins: plan.plugins.map { .init(name: $0.key, version: $0.value.version) }.sorted { $0.name < $1.name },
+            nodes: plan.nodes.map {
+                .init(name: $0.name, role: $0.role.rawValue, parallelism: $0.parallelism, finished: finishedNodes.contains($0.name))
+            },
+            tasks: plan.tasks.map { .init(name: $0.name, finished: p.finished.contains($0.id)) }, files: [])
+    }
+
+    /// FNV-1a of the manifest file's bytes, in hex ("" when unreadable).
+    static func manifestHash(_ path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "" }
+        return String(data.withUnsafeBytes { FNV1a.hash($0) }, radix: 16)
+    }
+}

@@ -1,0 +1,171 @@
+// CheckpointStorage: the checkpoint folder: chk-N.inprogress written and fsynced, renamed to chk-N, verified, pruned.
+import Foundation
+import RivuletHashing
+
+/// Lays out checkpoints in `directory`: checkpoint n is written into `chk-n.inprogress/`, every file
+/// fsynced, then `_metadata` (sizes and checksums of every file) written and fsynced, and the folder
+/// renamed to `chk-n/` (and the parent fsynced): a `chk-n/` folder is complete by construction, and
+/// whatever a crash leaves behind is an `.inprogress` folder, ignored and removed. The newest `retain`
+/// complete checkpoints are kept. Reading verifies every file against `_metadata`: a newest checkpoint
+/// that does not verify is reported and the one before it is used.
+public struct CheckpointStorage: Sendable {
+    public let directory: String
+    public let retain: Int
+
+    public init(directory: String, retain: Int) {
+        self.directory = directory
+        self.retain = retain
+    }
+
+    public static let metadataFile = "_metadata"
+
+    public func completePath(_ id: UInt64) -> String { "\(directory)/chk-\(id)" }
+    public func inProgressPath(_ id: UInt64) -> String { "\(directory)/chk-\(id).inprogress" }
+
+    /// Ids of the complete checkpoints (`chk-N/` folders), newest first.
+    public func completeIDs() -> [UInt64] {
+        ids(suffix: "").sorted(by: >)
+    }
+
+    /// The id after every checkpoint ever started here (complete or not), so ids never repeat.
+    public func nextID() -> UInt64 {
+        (ids(suffix: "") + ids(suffix: ".inprogress")).max().map { $0 + 1 } ?? 1
+    }
+
+    private func ids(suffix: String) -> [UInt64] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.compactMap { name in
+            guard name.hasPrefix("chk-"), name.hasSuffix(suffix) else { return nil }
+            let digits = name.dropFirst(4).dropLast(suffix.count)
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+            return UInt64(digits)
+        }
+    }
+
+    /// Creates `chk-id.inprogress/` (empty), removing what a crash may have left there.
+    public func begin(_ id: UInt64) throws -> String {
+        let path = inProgressPath(id)
+        try? FileManager.default.removeItem(atPath: path)
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw CheckpointFailure("cannot create \(path): \(error.localizedDescription)")
+        }
+        return path
+    }
+
+    /// Makes checkpoint `id` durable and complete: fsyncs every file, writes `_metadata` with their sizes
+    /// and checksums (`files` lists the node each file belongs to), renames the folder, prunes old ones.
+    public func complete(_ id: UInt64, metadata: CheckpointMetadata, owners: [String: String]) throws -> CheckpointMetadata {
+        let path = inProgressPath(id)
+        var metadata = metadata
+        metadata.files = try FileSync.files(under: path).map { relative in
+            let full = "\(path)/\(relative)"
+            let size = try FileSync.fsyncFile(full)
+            let checksum = relative.hasSuffix(".sst") ? nil : try Self.checksum(ofFile: full)
+            return CheckpointMetadata.File(path: relative, size: size, checksum: checksum, node: owners[relative])
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(metadata) } catch { throw CheckpointFailure("cannot encode the metadata: \(error)") }
+        try FileSync.write(data, to: "\(path)/\(Self.metadataFile)")
+        try FileSync.fsyncDirectories(under: path)
+        let final = completePath(id)
+        try? FileManager.default.removeItem(atPath: final)
+        guard rename(path, final) == 0 else {
+            throw CheckpointFailure("cannot rename \(path) to \(final): \(String(cString: strerror(errno)))")
+        }
+        try FileSync.fsyncDirectory(directory)
+        prune(keepingNewest: retain)
+        return metadata
+    }
+
+    /// Removes an abandoned checkpoint's folder.
+    public func abandon(_ id: UInt64) {
+        try? FileManager.default.removeItem(atPath: inProgressPath(id))
+    }
+
+    /// Removes complete checkpoints beyond the newest `count`, and every in-progress folder older than
+    /// the newest complete checkpoint.
+    func prune(keepingNewest count: Int) {
+        let complete = completeIDs()
+        for id in complete.dropFirst(count) { try? FileManager.default.removeItem(atPath: completePath(id)) }
+        if let newest = complete.first {
+            for id in ids(suffix: ".inprogress") where id < newest { abandon(id) }
+        }
+    }
+
+    /// The newest complete checkpoint whose files all verify; each newer one that does not is reported
+    /// through `report` and skipped. Nil when there is none.
+    public func latest(report: (String) -> Void) -> RestorePoint? {
+        for id in completeIDs() {
+            do {
+                return try load(completePath(id))
+            } catch {
+                report("checkpoint \(id) is not usable (\(error)); trying the one before it")
+            }
+        }
+        return nil
+    }
+
+    /// The checkpoint in folder `path`, verified: every file of `_metadata` present with its size and checksum.
+    public func load(_ path: String) throws -> RestorePoint {
+        try Self.load(path)
+    }
+
+    public static func load(_ path: String) throws -> RestorePoint {
+        let metadataPath = "\(path)/\(metadataFile)"
+        guard let data = FileManager.default.contents(atPath: metadataPath) else {
+            throw CheckpointFailure("\(metadataPath) is missing or unreadable")
+        }
+        let metadata: CheckpointMetadata
+        do { metadata = try JSONDecoder().decode(CheckpointMetadata.self, from: data) } catch {
+            throw CheckpointFailure("\(metadataPath) is not valid checkpoint metadata (torn or damaged): \(error)")
+        }
+        guard metadata.format == CheckpointMetadata.formatVersion else {
+            throw CheckpointFailure("\(metadataPath) has format \(metadata.format); this build reads format \(CheckpointMetadata.formatVersion)")
+        }
+        for file in metadata.files {
+            let full = "\(path)/\(file.path)"
+            var s = stat()
+            guard stat(full, &s) == 0 else { throw CheckpointFailure("\(full) is missing") }
+            guard Int64(s.st_size) == file.size else {
+                throw CheckpointFailure("\(full) has \(s.st_size) bytes, the metadata says \(file.size)")
+            }
+            if let expected = file.checksum {
+                let actual = try checksum(ofFile: full)
+                guard actual == expected else { throw CheckpointFailure("\(full) does not match its checksum (damaged)") }
+            }
+        }
+        return RestorePoint(directory: path, metadata: metadata)
+    }
+
+    /// FNV-1a 64 of a file's bytes, in hex.
+    public static func checksum(ofFile path: String) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CheckpointFailure("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        var hash = FNV1a.offsetBasis
+        while true {
+            let n = read(fd, buffer.baseAddress, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CheckpointFailure("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            hash = FNV1a.hash(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), basis: hash)
+        }
+        return String(hash, radix: 16)
+    }
+}
+
+/// A checkpoint could not be written or read; the message says which file and why.
+public struct CheckpointFailure: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,77 @@
+// FileSync: durable file operations for checkpoints: write and fsync files, fsync folders, list a tree.
+import Foundation
+
+/// The few POSIX steps that make a checkpoint survive a crash or power loss: file contents fsynced
+/// before the metadata that names them, folders fsynced so the names themselves are durable. Every
+/// failure (a full disk, an I/O error) throws `CheckpointFailure` naming the path.
+enum FileSync {
+    /// Writes `bytes` to a new file at `path` and fsyncs it.
+    static func write(_ bytes: some DataProtocol, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("create", path) }
+        defer { close(fd) }
+        var data = Data(bytes)
+        let ok = data.withUnsafeMutableBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
+        }
+        guard ok else { throw failure("write", path) }
+        guard fsync(fd) == 0 else { throw failure("fsync", path) }
+    }
+
+    /// Fsyncs the file at `path`; returns its size.
+    static func fsyncFile(_ path: String) throws -> Int64 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("open", path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw failure("fsync", path) }
+        var s = stat()
+        guard fstat(fd, &s) == 0 else { throw failure("stat", path) }
+        return Int64(s.st_size)
+    }
+
+    /// Fsyncs a folder (its entries' names become durable).
+    static func fsyncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("open", path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw failure("fsync", path) }
+    }
+
+    /// Fsyncs `root` and every folder under it.
+    static func fsyncDirectories(under root: String) throws {
+        try fsyncDirectory(root)
+        for relative in try entries(under: root) where isDirectory("\(root)/\(relative)") {
+            try fsyncDirectory("\(root)/\(relative)")
+        }
+    }
+
+    /// Every regular file under `root`, relative to it, sorted.
+    static func files(under root: String) throws -> [String] {
+        try entries(under: root).filter { !isDirectory("\(root)/\($0)") }.sorted()
+    }
+
+    private static func entries(under root: String) throws -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else {
+            throw CheckpointFailure("cannot list \(root)")
+        }
+        return walker.compactMap { $0 as? String }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var s = stat()
+        return lstat(path, &s) == 0 && (s.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    private static func failure(_ operation: String, _ path: String) -> CheckpointFailure {
+        CheckpointFailure("cannot \(operation) \(path): \(String(cString: strerror(errno)))")
+    }
+}

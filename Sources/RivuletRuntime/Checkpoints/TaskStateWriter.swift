@@ -1,0 +1,74 @@
+// TaskStateWriter: writes one task's state into a checkpoint folder: its source position, operators and stores.
+import Foundation
+import RivuletCore
+import RivuletExecution
+import RivuletSnapshot
+
+/// Knows where each operator instance and source lives in a checkpoint folder, and writes a task's part:
+/// - `sources/<node>.position`: replayable flag, the source's position, its largest timestamp;
+/// - `operators/<node>#<i>.state`: an `OperatorSnapshot` of instance i of every `CheckpointedOperator`;
+/// - the task's stores (`ExecutionPlan.snapshotStores`).
+/// Returns the files written with the node each belongs to.
+struct TaskStateWriter {
+    /// Node name and instance index of every operator instance, by identity.
+    let instances: [ObjectIdentifier: (node: String, index: Int)]
+    /// The source node of each source task.
+    let sources: [Int: String]
+
+    init(plan: ExecutionPlan) {
+        var instances: [ObjectIdentifier: (node: String, index: Int)] = [:]
+        var sources: [Int: String] = [:]
+        for node in plan.nodes {
+            if node.source != nil { sources[node.taskIDs[0]] = node.name }
+            for (i, instance) in node.instances.enumerated() { instances[ObjectIdentifier(instance)] = (node.name, i) }
+        }
+        self.instances = instances
+        self.sources = sources
+    }
+
+    static func sourceFile(_ node: String) -> String { "sources/\(node).position" }
+    static func operatorFile(_ node: String, _ instance: Int) -> String { "operators/\(node)#\(instance).state" }
+
+    func write(_ task: ExecutionTask, checkpoint id: UInt64, into directory: String, plan: ExecutionPlan) throws -> [String: String] {
+        var owners: [String: String] = [:]
+        if case .source(let head) = task.head, let node = sources[task.id] {
+            var w = SnapshotWriter()
+            if let source = head.source as? CheckpointedSource, source.isReplayable {
+                w.write(true)
+                var position = SnapshotWriter()
+                try source.snapshotPosition(into: &position)
+                w.write(bytes: position.bytes)
+            } else {
+                w.write(false)
+                w.write(bytes: [])
+            }
+            w.write(head.time.maxTimestamp)
+            let file = Self.sourceFile(node)
+            try save(w.bytes, directory, file)
+            owners[file] = node
+        }
+        for op in task.operators {
+            guard let checkpointed = op as? CheckpointedOperator, let (node, index) = instances[ObjectIdentifier(op)] else { continue }
+            var snapshot = OperatorSnapshot()
+            do {
+                try checkpointed.snapshotState(into: &snapshot, checkpoint: id)
+            } catch {
+                throw CheckpointFailure("\(node)\(index > 0 ? "#\(index)" : ""): cannot save its state: \(error)")
+            }
+            let file = Self.operatorFile(node, index)
+            try save(snapshot.encoded(), directory, file)
+            owners[file] = node
+        }
+        _ = try plan.snapshotStores(ofTask: task.id, into: directory)
+        return owners
+    }
+
+    private func save(_ bytes: [UInt8], _ directory: String, _ relative: String) throws {
+        let path = "\(directory)/\(relative)"
+        let folder = (path as NSString).deletingLastPathComponent
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw CheckpointFailure("cannot create \(folder): \(error.localizedDescription)")
+        }
+        try FileSync.write(bytes, to: path)
+    }
+}
