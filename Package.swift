@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "RivuletJoins",
             dependencies: [
-                cRivulet, "RivuletCore", "RivuletExecution", "RivuletState", "RivuletSnapshot",
+                cRivulet, "RivuletCore", "RivuletExecution", "RivuletState", "RivuletSnapshot", "RivuletHashing",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]),
         // Host-driven event-time windows and their aggregates.
@@ -134,7 +134,7 @@ let package = Package(
             name: "RivuletRuntimeTests",
             dependencies: [
                 "RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "RivuletExecution",
-                cRivulet, "RivuletState", "RivuletJoins", "RivuletLookup",
+                cRivulet, "RivuletState", "RivuletJoins", "RivuletLookup", "RivuletSnapshot", "RivuletHashing",
             ]),
     ]
 )

@@ -2,11 +2,14 @@
 import CRivulet
 import RivuletCore
 import RivuletExecution
+import RivuletHashing
+import RivuletSnapshot
 
 /// The base of the host's joins. Input port 0 is `left`, 1 is `right`; outputs `out`, `late_left`,
 /// `late_right`. Records of both inputs reach `handle` in event-time order (`TimeSync`), so a join's
 /// results do not depend on how its inputs interleave; records late for their own input leave through
 /// the late ports unchanged. Subclasses implement `handle` and, for outer results, `finishState`.
+/// Checkpoints: `JoinCheckpoint.swift`.
 public class JoinOperator: StreamOperator {
     public let name: String
     public let out: OutputPort
@@ -15,16 +18,25 @@ public class JoinOperator: StreamOperator {
     /// Where records a join cannot use go (a table update without a key), with the reason.
     public let deadLetters: DeadLetterRoute
     let sync: TimeSync
-    private var propagated = Int64.min
+    /// The watermark told downstream.
+    var propagated = Int64.min
     /// The time of the record being handled (the merged order's clock).
     var now = Int64.min
+    /// Per input port, the field its records are partitioned by — the join key (`left_key`, `right_key`):
+    /// the key group of keyed state is that of `PartitionedEdge.keyHash(of:field:)` of this field.
+    let keyFields: [Int]
+    let keyGroups: KeyGroups
+    /// Whether `finish` ran (a checkpoint taken after it restores an operator that must not emit again).
+    var finished = false
 
     init(
         name: String, outputSchema: Schema, left: Schema, right: Schema, rightFirstOnTies: Bool, batchCapacity: Int,
-        deadLetters: DeadLetterRoute
+        deadLetters: DeadLetterRoute, keyFields: [Int], keyGroups: KeyGroups
     ) {
         self.name = name
         self.deadLetters = deadLetters
+        self.keyFields = keyFields
+        self.keyGroups = keyGroups
         out = OutputPort(name: "out", schema: outputSchema, batchCapacity: batchCapacity)
         lateLeft = OutputPort(name: "late_left", schema: left, batchCapacity: batchCapacity)
         lateRight = OutputPort(name: "late_right", schema: right, batchCapacity: batchCapacity)
@@ -88,16 +100,47 @@ public class JoinOperator: StreamOperator {
     func heldBack() -> Int64 { .max }
 
     public func finish() throws {
-        try sync.advance(to: .max) { try self.release($0) }
-        now = .max
-        try finishState()
-        try commitState()
+        // Restored from a checkpoint taken after the end of input: what finishing emits was emitted then.
+        if !finished {
+            try sync.advance(to: .max) { try self.release($0) }
+            now = .max
+            try finishState()
+            try commitState()
+            finished = true
+        }
         try out.flush()
         try lateLeft.flush()
         try lateRight.flush()
     }
 
     public func close() {}
+
+    /// Records buffered until the watermark passes them (not yet handled).
+    public var bufferedRecords: Int { sync.pendingCount }
+
+    // MARK: Checkpoint hooks (the format and the rest: JoinCheckpoint.swift)
+
+    /// Which join a snapshot is of (a snapshot restores only into the same kind).
+    var snapshotKind: UInt8 { 0 }
+
+    /// Writes the join's own instance-wide state (counters, sequences) at the end of the operator state.
+    func saveInstanceState(into writer: inout SnapshotWriter) {}
+
+    /// Reads what `saveInstanceState` wrote, once per old instance; counters are added to this instance's
+    /// only when `keepCounters` (each old instance's counters go to exactly one new instance).
+    func restoreInstanceState(from reader: inout SnapshotReader, keepCounters: Bool) throws {}
+
+    /// Adds the join's per-key state as keyed entries, each starting with a tag byte other than
+    /// `JoinCheckpoint.waitingTag`.
+    func saveKeyedState(into snapshot: inout OperatorSnapshot) throws {}
+
+    /// Restores one keyed entry written by `saveKeyedState` (its tag already read) of key group `group`.
+    func restoreKeyed(tag: UInt8, group: Int, from reader: inout SnapshotReader) throws {
+        throw SnapshotCorrupt(reader.name, "unknown keyed entry \(tag) for \(name)")
+    }
+
+    /// Every keyed entry was restored: rebuild what is derived from them (indexes, expiry order).
+    func didRestoreKeyedState() throws {}
 
     /// Starts an output record at time `time` (fields set by the caller), then `out.didAppend()`.
     func newOutput(time: Int64, op: UInt32 = RV_OP_INSERT) throws -> (RecordBatch, Int) {

@@ -56,6 +56,25 @@ public enum RowCodec {
         }
     }
 
+    /// Whether `bytes` holds exactly `count` fields laid out as `encode` writes them: known types, numbers
+    /// of 8 bytes, NULLs of none, every length within the bytes. Checked on rows read back from a checkpoint
+    /// (`decode` trusts its input), so a damaged one is refused instead of read out of bounds.
+    public static func isValid(_ bytes: UnsafeRawBufferPointer, count: Int) -> Bool {
+        var at = 0
+        for _ in 0..<count {
+            guard bytes.count - at >= 5, let type = FieldType(rawValue: UInt32(bytes[at])) else { return false }
+            let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 1, as: UInt32.self)))
+            at += 5
+            switch type {
+            case .string, .bytes: guard length <= bytes.count - at else { return false }
+            case .null: guard length == 0 else { return false }
+            default: guard length == 8, bytes.count - at >= 8 else { return false }
+            }
+            at += length
+        }
+        return at == bytes.count
+    }
+
     /// Calls `body` with the key bytes of field `field` in place (no copy), or returns nil without
     /// calling it when the key is NULL or empty — the same key as `key(_:field:)`.
     @inline(__always)

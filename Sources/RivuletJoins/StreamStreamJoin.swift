@@ -2,13 +2,16 @@
 import CRivulet
 import RivuletCore
 import RivuletExecution
+import RivuletHashing
+import RivuletSnapshot
 
 /// In event-time order (left first on equal times), a record is paired with every buffered record of the
 /// other side with the same key and |Δt| ≤ `within` (pairs in the other side's arrival order), then
 /// buffered itself. A buffered record expires when the merged clock passes its time + within + grace;
 /// left and outer joins then emit it unmatched, with NULLs for the other side (outer: both sides). The end
 /// of input emits what is still unmatched. Output: left fields, then right fields; its time is the later
-/// of the two (or the unmatched record's).
+/// of the two (or the unmatched record's). Checkpoints save the held records of both sides per key (keyed
+/// by the join key), the records waiting for the watermark and the count of pairs.
 public final class StreamStreamJoin: JoinOperator {
     struct Held {
         let time: Int64
@@ -34,7 +37,7 @@ public final class StreamStreamJoin: JoinOperator {
 
     public init(
         name: String, kind: JoinKind, left: Schema, right: Schema, leftKey: Int, rightKey: Int,
-        within: Int64, grace: Int64, batchCapacity: Int, deadLetters: DeadLetterRoute
+        within: Int64, grace: Int64, batchCapacity: Int, deadLetters: DeadLetterRoute, keyGroups: KeyGroups = KeyGroups()
     ) {
         self.kind = kind
         self.within = within
@@ -44,7 +47,7 @@ public final class StreamStreamJoin: JoinOperator {
         let joined = JoinOperator.joinedSchema(left: left, right: right, skip: [])
         super.init(
             name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity,
-            deadLetters: deadLetters)
+            deadLetters: deadLetters, keyFields: [leftKey, rightKey], keyGroups: keyGroups)
     }
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
@@ -135,5 +138,80 @@ public final class StreamStreamJoin: JoinOperator {
             h.row.withUnsafeBytes { RowCodec.decode($0, count: counts[1], into: out, index: i, first: counts[0]) }
         }
         self.out.didAppend()
+    }
+
+    // MARK: Checkpoints
+
+    /// The keyed entry of one key's held records on one side.
+    static let heldTag: UInt8 = 1
+
+    override var snapshotKind: UInt8 { JoinCheckpoint.streamStream }
+
+    override func saveInstanceState(into writer: inout SnapshotWriter) {
+        writer.write(pairs)
+        writer.write(sequence)
+    }
+
+    override func restoreInstanceState(from reader: inout SnapshotReader, keepCounters: Bool) throws {
+        let savedPairs = try reader.readInt(in: 0...Int.max, "the count of pairs")
+        let savedSequence = try reader.readInt(in: 0...Int.max, "the next held record's sequence")
+        if keepCounters { pairs += savedPairs }
+        // Sequences tell apart a key's held records, which all come from one old instance.
+        sequence = max(sequence, savedSequence)
+    }
+
+    /// Per side and key, its held records in arrival order (the order it pairs them in), each with its
+    /// time, sequence, whether it found a partner, and its row. The expiry queue is rebuilt from them.
+    override func saveKeyedState(into snapshot: inout OperatorSnapshot) throws {
+        for side in 0...1 {
+            for (key, list) in held[side] {
+                snapshot.addKeyed(group: JoinCheckpoint.group(ofKey: key, keyGroups)) { w in
+                    w.write(Self.heldTag)
+                    w.write(UInt8(side))
+                    w.write(bytes: key)
+                    w.write(list.count)
+                    for h in list {
+                        w.write(h.time)
+                        w.write(h.sequence)
+                        w.write(h.matched)
+                        w.write(bytes: h.row)
+                    }
+                }
+            }
+        }
+    }
+
+    override func restoreKeyed(tag: UInt8, group: Int, from reader: inout SnapshotReader) throws {
+        guard tag == Self.heldTag else { return try super.restoreKeyed(tag: tag, group: group, from: &reader) }
+        let side = Int(try reader.readUInt8())
+        guard side == 0 || side == 1 else { throw SnapshotCorrupt(reader.name, "held records of side \(side)") }
+        let key = try JoinCheckpoint.readKey(&reader)
+        try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)
+        // Each held record takes at least 21 bytes: a larger count is corrupt (and must not size an array).
+        let count = try reader.readInt(in: 1...max(1, reader.remaining / 21), "the count of a key's held records")
+        var list: [Held] = []
+        list.reserveCapacity(count)
+        for _ in 0..<count {
+            let time = try reader.readInt64()
+            let sequence = try reader.readInt(in: 0...Int.max, "a held record's sequence")
+            let matched = try reader.readBool()
+            let row = try JoinCheckpoint.readRow(&reader, count: counts[side], "a held record")
+            list.append(Held(time: time, row: row, key: key, sequence: sequence, matched: matched))
+        }
+        held[side][key, default: []].append(contentsOf: list)
+    }
+
+    /// The expiry queue of each side: its held records in arrival order. Times only grow along one
+    /// instance's arrivals, so (time, sequence) order is that order — and merges several old instances'.
+    override func didRestoreKeyedState() throws {
+        for side in 0...1 {
+            var all: [(time: Int64, key: [UInt8], sequence: Int)] = []
+            for (key, list) in held[side] {
+                for h in list { all.append((h.time, key, h.sequence)) }
+            }
+            all.sort { a, b in a.time != b.time ? a.time < b.time : a.sequence < b.sequence }
+            expiries[side] = all.map { ($0.time &+ within &+ grace, $0.key, $0.sequence) }
+            expiryStart[side] = 0
+        }
     }
 }

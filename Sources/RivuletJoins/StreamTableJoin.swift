@@ -2,6 +2,8 @@
 import CRivulet
 import RivuletCore
 import RivuletExecution
+import RivuletHashing
+import RivuletSnapshot
 import RivuletState
 
 /// Left input: the stream; right input: the table's changelog (upsert by key; a tombstone — every value
@@ -9,6 +11,8 @@ import RivuletState
 /// each stream record is joined with the table's current value for `left_key`: inner drops records
 /// without one, left emits them with NULL table fields. The table lives in a state store (memory or
 /// RocksDB). Output: the stream's fields, then the table's fields but its key and its time field.
+/// Checkpoints save the records waiting for the watermark and the counters; the table is in its store,
+/// which is checkpointed with the stores.
 public final class StreamTableJoin: JoinOperator {
     let kind: JoinKind
     let leftKey: Int
@@ -22,10 +26,11 @@ public final class StreamTableJoin: JoinOperator {
     public private(set) var unmatched = 0
 
     /// `rightTime`: the table's event-time field, if it has one: the time of an update, not a value of the
-    /// table (left out of the output and of the tombstone test).
+    /// table (left out of the output and of the tombstone test). `keyGroups`: how keyed state is split
+    /// into key groups in checkpoints (the join keys' hashes).
     public init(
         name: String, kind: JoinKind, left: Schema, right: Schema, leftKey: Int, rightKey: Int, rightTime: Int?,
-        batchCapacity: Int, deadLetters: DeadLetterRoute
+        batchCapacity: Int, deadLetters: DeadLetterRoute, keyGroups: KeyGroups = KeyGroups()
     ) {
         self.kind = kind
         self.leftKey = leftKey
@@ -36,7 +41,7 @@ public final class StreamTableJoin: JoinOperator {
         rightFields = joined.rightFields
         super.init(
             name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: true, batchCapacity: batchCapacity,
-            deadLetters: deadLetters)
+            deadLetters: deadLetters, keyFields: [leftKey, rightKey], keyGroups: keyGroups)
     }
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
@@ -70,5 +75,23 @@ public final class StreamTableJoin: JoinOperator {
 
     override func commitState() throws {
         try table.commit()
+    }
+
+    // MARK: Checkpoints
+
+    override var snapshotKind: UInt8 { JoinCheckpoint.streamTable }
+
+    override func saveInstanceState(into writer: inout SnapshotWriter) {
+        writer.write(matched)
+        writer.write(unmatched)
+    }
+
+    override func restoreInstanceState(from reader: inout SnapshotReader, keepCounters: Bool) throws {
+        let m = try reader.readInt(in: 0...Int.max, "the count of matched records")
+        let u = try reader.readInt(in: 0...Int.max, "the count of unmatched records")
+        if keepCounters {
+            matched += m
+            unmatched += u
+        }
     }
 }

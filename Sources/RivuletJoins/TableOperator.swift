@@ -103,4 +103,7 @@ public final class TableOperator: StreamOperator {
     }
 
     public func close() {}
+
+    /// Checkpoints (`JoinCheckpoint.swift`): the count of changes a restored instance goes on from.
+    func restoreChanges(_ count: Int) { changes = count }
 }

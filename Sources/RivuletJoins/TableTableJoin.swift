@@ -2,6 +2,8 @@
 import CRivulet
 import RivuletCore
 import RivuletExecution
+import RivuletHashing
+import RivuletSnapshot
 
 /// Both inputs are changelogs materialized as tables (upserts by key, tombstones delete). The left
 /// table's rows point at the right table through `left_fk` (the left key itself for a primary-key join).
@@ -10,6 +12,8 @@ import RivuletExecution
 /// outer (primary-key joins only): either side — and compared with what was last emitted for it: `+I` a
 /// new row, `-U`/`+U` a changed one, `-D` a row that no longer exists. Output: the left fields, then the
 /// right ones but its key (neither table's time field). Rows are keyed and ordered by the left key.
+/// Checkpoints save both tables' rows and what was last emitted per row, keyed by the join key (a left
+/// row by its foreign key), and the records waiting for the watermark.
 public final class TableTableJoin: JoinOperator {
     let kind: JoinKind
     let leftPK: Int
@@ -27,12 +31,17 @@ public final class TableTableJoin: JoinOperator {
     private var emitted: [[UInt8]: (left: [UInt8]?, right: [UInt8]?)] = [:]
     private var buffer: [UInt8] = []
     let leftFields: [Int]
+    /// What a left row without a foreign key points at: nothing (no right key is these bytes).
+    static let noForeignKey: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0x00]
+    /// Left rows without a foreign key → the key group of the NULL or empty value they were partitioned by
+    /// (checkpoints; the bytes of `noForeignKey` do not tell).
+    private var noForeignKeyGroups: [[UInt8]: Int] = [:]
 
     /// `leftTime`/`rightTime`: each table's event-time field, if any: the time of an update, not a value
     /// (left out of the output and of the tombstone test).
     public init(
         name: String, kind: JoinKind, left: Schema, right: Schema, leftPK: Int, leftFK: Int, rightKey: Int,
-        leftTime: Int?, rightTime: Int?, batchCapacity: Int, deadLetters: DeadLetterRoute
+        leftTime: Int?, rightTime: Int?, batchCapacity: Int, deadLetters: DeadLetterRoute, keyGroups: KeyGroups = KeyGroups()
     ) {
         self.kind = kind
         self.leftPK = leftPK
@@ -46,7 +55,7 @@ public final class TableTableJoin: JoinOperator {
         rightFields = joined.rightFields
         super.init(
             name: name, outputSchema: joined.schema, left: left, right: right, rightFirstOnTies: false, batchCapacity: batchCapacity,
-            deadLetters: deadLetters)
+            deadLetters: deadLetters, keyFields: [leftFK, rightKey], keyGroups: keyGroups)
     }
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
@@ -56,13 +65,22 @@ public final class TableTableJoin: JoinOperator {
                 return
             }
             let old = leftRows[pk]
-            if let old { referencing[old.fk]?.remove(pk) }
+            if let old {
+                referencing[old.fk]?.remove(pk)
+                if old.fk == Self.noForeignKey { noForeignKeyGroups[pk] = nil }
+            }
             if RowCodec.isTombstone(record, fields: leftFields.filter { $0 != leftPK }) {
                 leftRows[pk] = nil
             } else {
                 RowCodec.encode(record, fields: leftFields, into: &buffer)
-                // A row without a foreign key points at nothing (it never matches a right row).
-                let fk = RowCodec.key(record, field: leftFK) ?? [0xFF, 0xFF, 0xFF, 0xFF, 0x00]
+                let fk: [UInt8]
+                if let key = RowCodec.key(record, field: leftFK) {
+                    fk = key
+                } else {
+                    // A row without a foreign key points at nothing (it never matches a right row).
+                    fk = Self.noForeignKey
+                    noForeignKeyGroups[pk] = keyGroups.group(ofHash: PartitionedEdge.keyHash(of: record, field: leftFK) ?? 0)
+                }
                 leftRows[pk] = (buffer, fk)
                 referencing[fk, default: []].insert(pk)
             }
@@ -116,5 +134,93 @@ public final class TableTableJoin: JoinOperator {
         // Keyed by the left key, so a parallel consumer gets every change of a row on one instance.
         if let pkOut = leftFields.firstIndex(of: leftPK), row.left != nil { out.setKey(i, fromField: pkOut) }
         self.out.didAppend()
+    }
+
+    // MARK: Checkpoints
+
+    /// Keyed entries: a left row (pk, row, foreign key — without one, its key group, u16 — and what was last
+    /// emitted for it), a right row (key, row), and what was last emitted for an outer row with no left row
+    /// (keyed by the right key). Emitted: present (bool), then its left and right rows, each optional.
+    static let leftTag: UInt8 = 1
+    static let rightTag: UInt8 = 2
+    static let emittedTag: UInt8 = 3
+
+    override var snapshotKind: UInt8 { JoinCheckpoint.tableTable }
+
+    override func saveKeyedState(into snapshot: inout OperatorSnapshot) throws {
+        for (pk, left) in leftRows {
+            let group =
+                left.fk == Self.noForeignKey ? noForeignKeyGroups[pk] ?? 0 : JoinCheckpoint.group(ofKey: left.fk, keyGroups)
+            snapshot.addKeyed(group: group) { w in
+                w.write(Self.leftTag)
+                w.write(bytes: pk)
+                w.write(bytes: left.row)
+                w.write(bytes: left.fk)
+                // Without a foreign key, the group is not the key's hash: saved to check the entry's.
+                if left.fk == Self.noForeignKey { w.write(UInt16(group)) }
+                Self.write(emitted: emitted[pk], to: &w)
+            }
+        }
+        for (key, row) in rightRows {
+            snapshot.addKeyed(group: JoinCheckpoint.group(ofKey: key, keyGroups)) { w in
+                w.write(Self.rightTag)
+                w.write(bytes: key)
+                w.write(bytes: row)
+            }
+        }
+        for (key, row) in emitted where leftRows[key] == nil {
+            snapshot.addKeyed(group: JoinCheckpoint.group(ofKey: key, keyGroups)) { w in
+                w.write(Self.emittedTag)
+                w.write(bytes: key)
+                Self.write(emitted: row, to: &w)
+            }
+        }
+    }
+
+    private static func write(emitted row: (left: [UInt8]?, right: [UInt8]?)?, to w: inout SnapshotWriter) {
+        w.write(row != nil)
+        guard let row else { return }
+        JoinCheckpoint.write(optionalRow: row.left, to: &w)
+        JoinCheckpoint.write(optionalRow: row.right, to: &w)
+    }
+
+    private func readEmitted(_ reader: inout SnapshotReader) throws -> (left: [UInt8]?, right: [UInt8]?) {
+        let left = try JoinCheckpoint.readOptionalRow(&reader, count: leftCount, "an emitted left row")
+        let right = try JoinCheckpoint.readOptionalRow(&reader, count: rightFields.count, "an emitted right row")
+        return (left, right)
+    }
+
+    override func restoreKeyed(tag: UInt8, group: Int, from reader: inout SnapshotReader) throws {
+        switch tag {
+        case Self.leftTag:
+            let pk = try JoinCheckpoint.readKey(&reader)
+            let row = try JoinCheckpoint.readRow(&reader, count: leftCount, "a left row")
+            let fk = try JoinCheckpoint.readKey(&reader)
+            if fk == Self.noForeignKey {
+                try JoinCheckpoint.expect(group: group, Int(try reader.readUInt16()), in: reader.name)
+                noForeignKeyGroups[pk] = group
+            } else {
+                try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: fk, keyGroups), in: reader.name)
+            }
+            leftRows[pk] = (row, fk)
+            if try reader.readBool() { emitted[pk] = try readEmitted(&reader) }
+        case Self.rightTag:
+            let key = try JoinCheckpoint.readKey(&reader)
+            try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)
+            rightRows[key] = try JoinCheckpoint.readRow(&reader, count: rightFields.count, "a right row")
+        case Self.emittedTag:
+            let key = try JoinCheckpoint.readKey(&reader)
+            try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)
+            guard try reader.readBool() else { throw SnapshotCorrupt(reader.name, "an emitted row entry without a row") }
+            emitted[key] = try readEmitted(&reader)
+        default:
+            try super.restoreKeyed(tag: tag, group: group, from: &reader)
+        }
+    }
+
+    /// Which left rows point at each right key: derived from the left rows.
+    override func didRestoreKeyedState() throws {
+        referencing = [:]
+        for (pk, left) in leftRows { referencing[left.fk, default: []].insert(pk) }
     }
 }

@@ -78,4 +78,20 @@ final class TimeSync {
     }
 
     private func push(_ p: Pending) { heap.insert(p) }
+
+    // MARK: Checkpoints
+
+    /// The records waiting, in no particular order (the heap's own): their order is (time, priority,
+    /// sequence), a total order, so restoring them in any order releases them as they would have been.
+    var waiting: [Pending] { heap.unordered }
+
+    /// The sequence the next record will get.
+    var nextSequence: Int { sequence }
+
+    /// Puts back what a checkpoint saved (`waiting` rebuilt on fresh batches), before any record arrives.
+    func restore(watermark: Int64, nextSequence: Int, waiting: [Pending]) {
+        self.watermark = watermark
+        sequence = nextSequence
+        heap = Heap(waiting)
+    }
 }
