@@ -45,9 +45,9 @@ import Testing
         }
         let reference = try RivuletProcess.run(args(clean), deadline: 300)
         #expect(reference.status == 0 && !reference.signaled, "\(reference.ending): \(reference.stderr)")
-        // Kill moments spread so that the kills cover the whole run: each attempt lives up to about twice
+        // Kill moments spread so that the kills cover the whole run: each attempt lives up to about 1.2 times
         // its share of the failure-free run time, plus start-up.
-        let maxDelay = 0.05 + reference.seconds * 2.5 / Double(kills)
+        let maxDelay = 0.05 + reference.seconds * 1.2 / Double(kills)
         let attempts = try CrashLoop.run(kills: kills, seed: seed, maxDelay: maxDelay) { _ in args(crashed) }
         let last = attempts.last!.process
         // The kills must land mid-run: most attempts resume a checkpoint that is not the final one.
@@ -65,5 +65,88 @@ import Testing
 
     @Test func aPassThroughSurvivesTwentyKills() throws {
         try Self.crashAndCompare(Self.passThrough, input: Self.events(300_000), kills: 20, seed: 1, outputs: ["out.csv"])
+    }
+
+    /// A folder with the pass-through manifest and input, and its failure-free output.
+    static func prepared(_ label: String, lines: Int = 300_000, manifest: String = passThrough) throws -> (folder: String, expected: String) {
+        let clean = Fixtures.temporaryDirectory("rivulet-eo-ref")
+        let folder = Fixtures.temporaryDirectory(label)
+        let input = events(lines)
+        for f in [clean, folder] {
+            Fixtures.write(manifest, to: f + "/m.yaml")
+            Fixtures.write(input, to: f + "/events.csv")
+        }
+        let reference = try RivuletProcess.run(["run", clean + "/m.yaml", "--quiet"], deadline: 300)
+        #expect(reference.status == 0, "\(reference.stderr)")
+        return (folder, Fixtures.read(clean + "/out.csv"))
+    }
+
+    static func checkpointArguments(_ folder: String, interval: String = "20ms") -> [String] {
+        ["--quiet", "--set", "checkpoint.interval=\(interval)", "--set", "checkpoint.dir=\(folder)/chk"]
+    }
+
+    @Test func aStopTakesASavepointAndTheRunResumesFromIt() throws {
+        let (folder, expected) = try Self.prepared("rivulet-eo-savepoint", lines: 1_000_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RivuletProcess.binary)
+        process.arguments = ["run", folder + "/m.yaml"] + Self.checkpointArguments(folder)
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Stop once the run is under way: its first checkpoint is complete.
+        #expect(waitUntil(timeout: 120) { FileManager.default.fileExists(atPath: folder + "/chk/chk-1/_metadata") || !process.isRunning })
+        kill(process.processIdentifier, SIGTERM)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        let savepoint = try #require(stderr.firstMatch(of: #/with savepoint (\d+): (\S+) /#), "\(stderr)")
+        let path = String(savepoint.2)
+        #expect(FileManager.default.fileExists(atPath: path + "/_metadata"))
+        let partial = Fixtures.read(folder + "/out.csv")
+        #expect(partial.count < expected.count && expected.hasPrefix(partial), "the output so far is a prefix of the whole")
+        let resumed = try RivuletProcess.run(
+            ["run", folder + "/m.yaml", "--from-checkpoint", path] + Self.checkpointArguments(folder), deadline: 300)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resuming from checkpoint \(savepoint.1)"), "\(resumed.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv") == expected)
+    }
+
+    @Test func aDamagedNewestCheckpointIsReportedAndThePreviousOneUsed() throws {
+        let (folder, expected) = try Self.prepared("rivulet-eo-corrupt")
+        let first = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder, interval: "10ms"), deadline: 300)
+        #expect(first.status == 0, "\(first.stderr)")
+        let ids = try FileManager.default.contentsOfDirectory(atPath: folder + "/chk").compactMap { name -> Int? in
+            name.hasPrefix("chk-") ? Int(name.dropFirst(4)) : nil
+        }.sorted()
+        try #require(ids.count >= 2, "retain 3 keeps the newest complete checkpoints: \(ids)")
+        let newest = ids.last!, previous = ids[ids.count - 2]
+        // Damage the newest: one byte of its source position changes (same size, wrong checksum).
+        let position = folder + "/chk/chk-\(newest)/sources/events.position"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: position)))
+        bytes[bytes.count - 1] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: position))
+        let again = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder, interval: "10ms"), deadline: 300)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("checkpoint \(newest) is not usable"), "\(again.stderr)")
+        #expect(again.stderr.contains("does not match its checksum"), "\(again.stderr)")
+        #expect(again.stderr.contains("resuming from checkpoint \(previous)"), "\(again.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv") == expected)
+    }
+
+    @Test func stateOfANodeNoLongerInTheManifestIsRefusedUnlessAllowed() throws {
+        let (folder, _) = try Self.prepared("rivulet-eo-changed", lines: 1_000)
+        let first = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder), deadline: 300)
+        #expect(first.status == 0, "\(first.stderr)")
+        Fixtures.write(
+            Self.passThrough.replacingOccurrences(of: "out:", with: "renamed:").replacingOccurrences(of: "-> out]", with: "-> renamed]"),
+            to: folder + "/m.yaml")
+        let refused = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder), deadline: 300)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("holds state of 'out', which the manifest no longer has"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--allow-non-restored-state"))
+        let allowed = try RivuletProcess.run(
+            ["run", folder + "/m.yaml", "--allow-non-restored-state"] + Self.checkpointArguments(folder), deadline: 300)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
     }
 }

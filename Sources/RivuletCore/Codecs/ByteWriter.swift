@@ -21,9 +21,9 @@ public final class ByteWriter {
         buffer = .allocate(capacity: capacity)
     }
 
-    /// Creates or truncates the file at `path`.
-    public init(path: String, capacity: Int = 64 * 1024) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Creates or truncates the file at `path` (`append`: creates it or writes after what it holds).
+    public init(path: String, append: Bool = false, capacity: Int = 64 * 1024) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IOFailure(path: path, operation: "open for writing", errno: errno) }
         self.fd = fd
         self.path = path

@@ -14,16 +14,24 @@ struct TaskStateWriter {
     let instances: [ObjectIdentifier: (node: String, index: Int)]
     /// The source node of each source task.
     let sources: [Int: String]
+    /// Every instance's output ports: flushed before it is saved, so what it emitted before the barrier
+    /// reaches its consumers (fused ones are saved after it; ring edges carry it ahead of the barrier).
+    let ports: [ObjectIdentifier: [OutputPort]]
 
     init(plan: ExecutionPlan) {
         var instances: [ObjectIdentifier: (node: String, index: Int)] = [:]
         var sources: [Int: String] = [:]
+        var ports: [ObjectIdentifier: [OutputPort]] = [:]
         for node in plan.nodes {
             if node.source != nil { sources[node.taskIDs[0]] = node.name }
-            for (i, instance) in node.instances.enumerated() { instances[ObjectIdentifier(instance)] = (node.name, i) }
+            for (i, instance) in node.instances.enumerated() {
+                instances[ObjectIdentifier(instance)] = (node.name, i)
+                if i < node.outputsByInstance.count { ports[ObjectIdentifier(instance)] = Array(node.outputsByInstance[i].values) }
+            }
         }
         self.instances = instances
         self.sources = sources
+        self.ports = ports
     }
 
     static func sourceFile(_ node: String) -> String { "sources/\(node).position" }
@@ -48,6 +56,9 @@ struct TaskStateWriter {
             owners[file] = node
         }
         for op in task.operators {
+            for port in ports[ObjectIdentifier(op)] ?? [] {
+                do { try port.flush() } catch { throw CheckpointFailure("\(op.name): cannot pass on its output before the barrier: \(error)") }
+            }
             guard let checkpointed = op as? CheckpointedOperator, let (node, index) = instances[ObjectIdentifier(op)] else { continue }
             var snapshot = OperatorSnapshot()
             do {

@@ -100,7 +100,10 @@ public struct Planner {
         }
         switch spec.kind {
         case .file(let path):
-            return JSONDeadLetterWriter(destination: path, open: { try ByteWriter(path: path) })
+            // A run resumed from a checkpoint keeps the dead letters of the runs before it (at least once:
+            // records dead-lettered after the checkpoint are dead-lettered again when replayed).
+            let append = options.restore != nil
+            return JSONDeadLetterWriter(destination: path, open: { try ByteWriter(path: path, append: append) })
         case .stdout:
             return JSONDeadLetterWriter(writer: ByteWriter(descriptor: 1, name: "stdout"))
         case .null:
