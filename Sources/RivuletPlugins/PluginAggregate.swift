@@ -46,6 +46,8 @@ public final class PluginAggregate {
 
     public var resultType: FieldType { FieldType(rawValue: def.result_type) ?? .null }
     public var size: Int { (Int(def.acc_size) + 7) & ~7 }
+    /// The plugin's `acc_size`: the bytes of an accumulator that are its state (plain bytes, no pointers).
+    public var accumulatorSize: Int { Int(def.acc_size) }
 
     /// Any status but RV_OK stops the run: "aggregate add returned RV_FATAL: <reason>".
     private func check(_ status: rv_status, _ callback: String) throws {

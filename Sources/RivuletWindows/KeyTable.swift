@@ -195,11 +195,13 @@ final class KeyTable {
 
     func type(of id: Int32) -> UInt32 { types[Int(id)] }
 
-    /// Byte-wise order of two keys (shorter first on a common prefix).
+    /// Byte-wise order of two keys (shorter first on a common prefix; equal bytes — NULL and "" — by type),
+    /// a total order of distinct keys.
     func precedes(_ a: Int32, _ b: Int32) -> Bool {
         let x = bytes(of: a), y = bytes(of: b)
         let n = min(x.count, y.count)
         let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
-        return c != 0 ? c < 0 : x.count < y.count
+        if c != 0 { return c < 0 }
+        return x.count != y.count ? x.count < y.count : types[Int(a)] < types[Int(b)]
     }
 }

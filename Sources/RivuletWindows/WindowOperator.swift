@@ -2,6 +2,7 @@
 import CRivulet
 import RivuletCore
 import RivuletExecution
+import RivuletHashing
 
 /// Groups records by key into tumbling, hopping, sliding or session windows by event time, folds them
 /// into aggregates, and emits one record per key and window: `[key,] window_start, window_end, results…`
@@ -14,6 +15,9 @@ import RivuletExecution
 /// connected, the dead letters) — never silently dropped. `emit: final` emits each window once when it
 /// fires; `emit: update` emits on every change (`+I`, then `-U`/`+U` pairs; `-D` for sessions merged away)
 /// and nothing when the window closes. The end of input fires every open window.
+///
+/// A checkpoint saves its open windows per key, in the key's key group, and its watermark and counters
+/// (`WindowOperator+Checkpoint.swift`, docs/WINDOWS.md "Checkpoints").
 public final class WindowOperator: StreamOperator {
     public let name: String
     let kind: WindowKind
@@ -30,6 +34,8 @@ public final class WindowOperator: StreamOperator {
     /// Where late records go when `late` is not connected.
     public let deadLetters: DeadLetterRoute
     let inputSchema: Schema
+    /// How keys map to key groups, for the keyed state of checkpoints (the routing of partitioned edges).
+    public let keyGroups: KeyGroups
 
     let keys = KeyTable()
     let slab: AccumulatorSlab
@@ -38,7 +44,7 @@ public final class WindowOperator: StreamOperator {
     @exclusivity(unchecked) var entries: [WindowEntry] = []
     @exclusivity(unchecked) var queue = FireQueue()
     /// The operator's event-time watermark.
-    @exclusivity(unchecked) public private(set) var watermark = Int64.min
+    @exclusivity(unchecked) public internal(set) var watermark = Int64.min
     /// The last watermark passed downstream.
     @exclusivity(unchecked) var propagated = Int64.min
     /// Benchmarks (`rivulet bench` with a latency recorder): results carry the source position of the
@@ -62,17 +68,18 @@ public final class WindowOperator: StreamOperator {
     /// memory follows the open windows, not every key ever seen.
     @exclusivity(unchecked) var keyEntries: [Int32] = []
     /// Windows fired and emitted, records routed late.
-    @exclusivity(unchecked) public private(set) var windowsFired = 0
-    @exclusivity(unchecked) public private(set) var lateRecords = 0
+    @exclusivity(unchecked) public internal(set) var windowsFired = 0
+    @exclusivity(unchecked) public internal(set) var lateRecords = 0
     /// Windows and panes held now (their accumulators): bounded by what the watermark has not closed.
     public var openEntries: Int { slab.inUse }
 
     public init(
         name: String, kind: WindowKind, grace: Int64, mode: EmitMode, keyField: Int?, keyName: String?,
         inputSchema: Schema, aggregates: [(name: String, aggregate: WindowAggregate)], batchCapacity: Int,
-        deadLetters: DeadLetterRoute
+        deadLetters: DeadLetterRoute, keyGroups: KeyGroups = KeyGroups()
     ) {
         self.name = name
+        self.keyGroups = keyGroups
         self.deadLetters = deadLetters
         self.kind = kind
         self.grace = grace
@@ -160,7 +167,10 @@ public final class WindowOperator: StreamOperator {
             let x = entries[Int(a)], y = entries[Int(b)]
             if x.end != y.end { return x.end < y.end }
             if x.start != y.start { return x.start < y.start }
-            return keys.precedes(x.key, y.key)
+            if x.key != y.key { return keys.precedes(x.key, y.key) }
+            // One key's pane and window alike (sliding, size 1): a total order all the same, so the
+            // order does not depend on the queue's (a restored queue is built anew).
+            return !x.isPane && y.isPane
         }
         for e in due {
             if entries[Int(e)].isPane {

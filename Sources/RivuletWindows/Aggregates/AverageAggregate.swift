@@ -1,6 +1,7 @@
 // AverageAggregate: `avg(field)`: the mean of a numeric field as a double; NULLs skipped.
 import CRivulet
 import RivuletCore
+import RivuletSnapshot
 
 /// The arithmetic mean. Its accumulator is a `SumAggregate`'s (the sum — exact Int64 for integer fields,
 /// Double for floats — and the count of non-NULL values); the result is sum / count, NULL for none.
@@ -22,5 +23,13 @@ public final class AverageAggregate: WindowAggregate {
         guard n > 0 else { return rv_field() }
         let total = sum.integer ? Double(acc.load(as: Int64.self)) : acc.load(as: Double.self)
         return .double(total / Double(n))
+    }
+
+    public func snapshot(_ acc: UnsafeMutableRawPointer, into writer: inout SnapshotWriter) {
+        AccumulatorWords.save(acc, words: 2, into: &writer)
+    }
+
+    public func restore(_ acc: UnsafeMutableRawPointer, from reader: inout SnapshotReader) throws {
+        try AccumulatorWords.load(acc, words: 2, from: &reader)
     }
 }

@@ -1,6 +1,7 @@
 // CountAggregate: `count()`: the number of records in the window.
 import CRivulet
 import RivuletCore
+import RivuletSnapshot
 
 /// Counts records. Accumulator: one Int64.
 public final class CountAggregate: WindowAggregate {
@@ -16,4 +17,10 @@ public final class CountAggregate: WindowAggregate {
         acc.storeBytes(of: acc.load(as: Int64.self) &+ other.load(as: Int64.self), as: Int64.self)
     }
     public func result(_ acc: UnsafeMutableRawPointer) -> rv_field { .integer(acc.load(as: Int64.self)) }
+    public func snapshot(_ acc: UnsafeMutableRawPointer, into writer: inout SnapshotWriter) {
+        AccumulatorWords.save(acc, words: 1, into: &writer)
+    }
+    public func restore(_ acc: UnsafeMutableRawPointer, from reader: inout SnapshotReader) throws {
+        try AccumulatorWords.load(acc, words: 1, from: &reader)
+    }
 }

@@ -1,6 +1,7 @@
 // ExtremumAggregate: `min(field)` and `max(field)`, keeping the field's numeric type; NULLs skipped.
 import CRivulet
 import RivuletCore
+import RivuletSnapshot
 
 /// The smallest or largest value of a numeric field. Accumulator: the value (Int64 or Double bits) and a
 /// has-value flag.
@@ -53,5 +54,13 @@ public final class ExtremumAggregate: WindowAggregate {
         f.type = type.rawValue
         f.value.i64 = acc.load(as: Int64.self)
         return f
+    }
+
+    public func snapshot(_ acc: UnsafeMutableRawPointer, into writer: inout SnapshotWriter) {
+        AccumulatorWords.save(acc, words: 2, into: &writer)
+    }
+
+    public func restore(_ acc: UnsafeMutableRawPointer, from reader: inout SnapshotReader) throws {
+        try AccumulatorWords.load(acc, words: 2, from: &reader)
     }
 }

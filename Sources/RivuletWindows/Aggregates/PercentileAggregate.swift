@@ -2,12 +2,17 @@
 import CRivulet
 import Histogram
 import RivuletCore
+import RivuletSnapshot
 
 /// The p-th percentile of a non-negative numeric field (floats truncated, negatives count as 0), estimated
 /// with an HdrHistogram of 2 significant digits: values below 256 are exact, larger ones are reported as
 /// the highest value of their bucket, at most 1/128 (0.78%) above the true nearest-rank value, and never
 /// above the largest value recorded. Accumulator: the index of a histogram in a side table (histograms
 /// hold arrays, which cannot live in plain accumulator bytes); released when the window is.
+///
+/// Checkpoints save a histogram as its largest and smallest recorded values and, per non-empty bucket, a
+/// value of the bucket and its count: recording those again rebuilds the same buckets, total, minimum and
+/// maximum — all that results and merges read.
 public final class PercentileAggregate: WindowAggregate {
     let field: Int
     let percentile: Double
@@ -58,5 +63,44 @@ public final class PercentileAggregate: WindowAggregate {
         let index = Int(acc.load(as: Int64.self))
         histograms[index] = nil
         free.append(index)
+    }
+
+    /// The histogram as: non-empty buckets (u32), largest value, smallest value (0 when a 0 was
+    /// recorded), then per bucket a value in it (never below the smallest) and its count (u32).
+    public func snapshot(_ acc: UnsafeMutableRawPointer, into writer: inout SnapshotWriter) {
+        let h = histograms[Int(acc.load(as: Int64.self))]!
+        let smallest = h.min
+        var buckets: [(value: UInt64, count: UInt32)] = []
+        if h.totalCount > 0 {
+            for v in h.recordedValues() { buckets.append((Swift.max(h.lowestEquivalentForValue(v.value), smallest), v.count)) }
+        }
+        writer.write(UInt32(buckets.count))
+        writer.write(h.maxRecorded)
+        writer.write(smallest)
+        for b in buckets {
+            writer.write(b.value)
+            writer.write(b.count)
+        }
+    }
+
+    /// Records each bucket's value with its count into the fresh histogram `initialize` made, then the
+    /// largest value with count 0 (which sets the maximum exactly and adds nothing).
+    public func restore(_ acc: UnsafeMutableRawPointer, from reader: inout SnapshotReader) throws {
+        let index = Int(acc.load(as: Int64.self))
+        let count = Int(try reader.readUInt32())
+        guard count <= reader.remaining / 12 else { throw SnapshotCorrupt(reader.name, "a histogram of \(count) buckets runs past the end") }
+        let largest = try reader.readUInt64()
+        let smallest = try reader.readUInt64()
+        guard count == 0 || smallest <= largest else { throw SnapshotCorrupt(reader.name, "a histogram's smallest value is above its largest") }
+        var h = histograms[index]!
+        histograms[index] = nil  // one reference while recording: no copy of its counts
+        for _ in 0..<count {
+            let value = try reader.readUInt64()
+            let n = try reader.readUInt32()
+            guard value >= smallest, value <= largest else { throw SnapshotCorrupt(reader.name, "a histogram bucket lies outside its range") }
+            h.record(value, count: n)
+        }
+        if count > 0 { h.record(largest, count: 0) }
+        histograms[index] = h
     }
 }

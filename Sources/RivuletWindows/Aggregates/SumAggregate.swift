@@ -1,6 +1,7 @@
 // SumAggregate: `sum(field)`: exact Int64 sums of integer fields, Double sums of float fields; NULLs skipped.
 import CRivulet
 import RivuletCore
+import RivuletSnapshot
 
 /// Sums a field. Accumulator: the sum (Int64 or Double bits) and the count of non-NULL values; the result
 /// is NULL when every value was NULL (as SQL's SUM).
@@ -52,5 +53,13 @@ public final class SumAggregate: WindowAggregate {
     public func result(_ acc: UnsafeMutableRawPointer) -> rv_field {
         if acc.load(fromByteOffset: 8, as: Int64.self) == 0 { return rv_field() }
         return integer ? .integer(acc.load(as: Int64.self)) : .double(acc.load(as: Double.self))
+    }
+
+    public func snapshot(_ acc: UnsafeMutableRawPointer, into writer: inout SnapshotWriter) {
+        AccumulatorWords.save(acc, words: 2, into: &writer)
+    }
+
+    public func restore(_ acc: UnsafeMutableRawPointer, from reader: inout SnapshotReader) throws {
+        try AccumulatorWords.load(acc, words: 2, from: &reader)
     }
 }

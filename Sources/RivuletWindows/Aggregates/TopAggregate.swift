@@ -1,6 +1,7 @@
 // TopAggregate: `top(label, measure, n)`: the n labels with the largest summed measure, as one string.
 import CRivulet
 import RivuletCore
+import RivuletSnapshot
 
 /// Sums `measure` per distinct `label` within the window and reports the `n` largest as
 /// `label=sum;label=sum;…` (largest first, ties by label in byte order). Accumulator: the index of a
@@ -100,5 +101,33 @@ public final class TopAggregate: WindowAggregate {
         let index = Int(acc.load(as: Int64.self))
         tables[index] = nil
         free.append(index)
+    }
+
+    /// The label table as: labels (u32), then per label (in byte order) its bytes, integer sum and double sum.
+    public func snapshot(_ acc: UnsafeMutableRawPointer, into writer: inout SnapshotWriter) {
+        let table = tables[Int(acc.load(as: Int64.self))]!
+        writer.write(UInt32(table.count))
+        for (label, sums) in table.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            writer.write(bytes: label)
+            writer.write(sums.integer)
+            writer.write(sums.double)
+        }
+    }
+
+    public func restore(_ acc: UnsafeMutableRawPointer, from reader: inout SnapshotReader) throws {
+        let index = Int(acc.load(as: Int64.self))
+        let count = Int(try reader.readUInt32())
+        guard count <= reader.remaining / 20 else { throw SnapshotCorrupt(reader.name, "a label table of \(count) labels runs past the end") }
+        var table: [[UInt8]: (integer: Int64, double: Double)] = [:]
+        table.reserveCapacity(count)
+        for _ in 0..<count {
+            let label = try reader.readBytes()
+            let integer = try reader.readInt64()
+            let double = try reader.readDouble()
+            guard table.updateValue((integer, double), forKey: label) == nil else {
+                throw SnapshotCorrupt(reader.name, "a label table names a label twice")
+            }
+        }
+        tables[index] = table
     }
 }

@@ -1,6 +1,7 @@
 // WindowAggregate: what a window operator needs from an aggregate: a fixed-size accumulator and its operations.
 import CRivulet
 import RivuletCore
+import RivuletSnapshot
 
 /// An aggregate over the records of one key and window. The operator keeps one accumulator of `size`
 /// bytes (16-byte aligned, zeroed before `initialize`) per key and window; the aggregate folds records
@@ -20,10 +21,38 @@ public protocol WindowAggregate: AnyObject {
     func result(_ acc: UnsafeMutableRawPointer) throws -> rv_field
     /// Frees anything the accumulator refers to (side tables). The bytes are reused afterwards.
     func release(_ acc: UnsafeMutableRawPointer)
+    /// Checkpoints: writes everything the accumulator holds — its bytes, or what they refer to (a
+    /// histogram, a label table) — so that `restore` rebuilds a copy that goes on exactly as it would have.
+    /// Called between batches only; it must not change the accumulator.
+    func snapshot(_ acc: UnsafeMutableRawPointer, into writer: inout SnapshotWriter) throws
+    /// Checkpoints: reads back what `snapshot` wrote into `acc`, an accumulator just `initialize`d. Bad
+    /// bytes throw `SnapshotCorrupt`, never crash.
+    func restore(_ acc: UnsafeMutableRawPointer, from reader: inout SnapshotReader) throws
 }
 
 extension WindowAggregate {
     public func release(_ acc: UnsafeMutableRawPointer) {}
+}
+
+/// Accumulators that are plain 64-bit words (count, sum, avg, min/max): saved as little-endian words in
+/// one bulk copy.
+enum AccumulatorWords {
+    static func save(_ acc: UnsafeMutableRawPointer, words: Int, into writer: inout SnapshotWriter) {
+        #if _endian(little)
+        writer.append(raw: UnsafeRawBufferPointer(start: acc, count: words * 8))
+        #else
+        for i in 0..<words { writer.write(acc.load(fromByteOffset: i * 8, as: UInt64.self)) }
+        #endif
+    }
+
+    static func load(_ acc: UnsafeMutableRawPointer, words: Int, from reader: inout SnapshotReader) throws {
+        try reader.withRaw(count: words * 8, "an accumulator") { raw in
+            for i in 0..<words {
+                acc.storeBytes(
+                    of: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)), toByteOffset: i * 8, as: UInt64.self)
+            }
+        }
+    }
 }
 
 /// A numeric field value as Int64 or Double, following the field's declared type.

@@ -1,6 +1,7 @@
 // WindowOperatorFactory: planning a window operator: its key, its aggregates (built-in or a plugin's), its ports.
 import RivuletCore
 import RivuletExecution
+import RivuletHashing
 import RivuletManifest
 import RivuletPlugins
 import RivuletWindows
@@ -56,7 +57,9 @@ struct WindowOperatorFactory: OperatorFactory {
             let op = WindowOperator(
                 name: spec.name, kind: WindowKind(window.kind), grace: window.grace, mode: EmitMode(window.emit), keyField: keyField,
                 keyName: window.keyBy, inputSchema: input, aggregates: aggregates, batchCapacity: context.options.batchSize,
-                deadLetters: route)
+                deadLetters: route,
+                // The key groups its partitioned input routes by (Planner+Wiring: the default, for now).
+                keyGroups: KeyGroups())
             op.stampsResultPositions = context.options.latency != nil
             context.add(op, ports: ["out": op.out, "late": op.late], route: route, to: node)
             output = op.out.schema
