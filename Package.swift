@@ -52,7 +52,9 @@ let package = Package(
         // The manifest model and its checks. It speaks the engine's schema vocabulary (RivuletCore's FieldType);
         // no engine module depends on it: the planner (RivuletRuntime) translates its specs into operators.
         .target(name: "RivuletManifest", dependencies: ["Yams", "RivuletCore"]),
-        .target(name: "RivuletPlugins", dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletExecution", "RivuletState", "RivuletSnapshot"]),
+        .target(
+            name: "RivuletPlugins",
+            dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletExecution", "RivuletState", "RivuletSnapshot", "RivuletHashing"]),
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.

@@ -23,9 +23,15 @@ public final class PluginOperator: StreamOperator {
     public let context: PluginContext
     public let deadLetters: DeadLetterRoute
     public var maxRetries = 5
-    private var instance: UnsafeMutableRawPointer?
+    var instance: UnsafeMutableRawPointer?
     private var created = false
-    private var def: rv_operator_def { info.definition.pointee }
+    var def: rv_operator_def { info.definition.pointee }
+    /// Bytes of the plugin's own state in the last snapshot taken or restored (nil: none yet): whether the
+    /// instance can be rescaled (`isRescalable`).
+    var ownStateBytes: Int?
+    /// The version of the plugin that wrote the state this instance was restored from (nil: not restored).
+    /// Recorded for messages and for a later host service; the plugin's `restore` receives the bytes only.
+    public internal(set) var restoredFromVersion: String?
 
     /// Creates the instance: the plugin reads its config and may reshape its output schemas. `stores` are
     /// the names of the stores the manifest attaches (`stores:`): create may open them (`store_open`); they
@@ -190,7 +196,7 @@ public final class PluginOperator: StreamOperator {
     /// Calls a callback without records (on_watermark, on_timer, flush): RV_RETRY calls it again with the
     /// same arguments after a pause, up to `maxRetries` times in a row; any other status but RV_OK stops
     /// the run — RV_ERROR included, as there is no record to dead-letter.
-    private func call(_ callback: String, _ body: () -> rv_status) throws {
+    func call(_ callback: String, _ body: () -> rv_status) throws {
         var retries = 0
         while true {
             context.clearErrors()
@@ -212,7 +218,7 @@ public final class PluginOperator: StreamOperator {
     }
 
     /// The failure after `maxRetries` retries in a row.
-    private func retryLimit(_ callback: String) -> OperatorFailure {
+    func retryLimit(_ callback: String) -> OperatorFailure {
         OperatorFailure(
             node: name,
             message:

@@ -36,6 +36,9 @@ final class TimerService {
         registered[Int(domain)].remove(Timer(time: time, key: key))
     }
 
+    /// Every registered timer of `domain`, in (time, key) order (checkpoints).
+    func all(_ domain: UInt32) -> [Timer] { registered[Int(domain)].sorted() }
+
     /// The earliest timer of `domain` that is still registered, if its time is at or before `now`; it is
     /// removed. Call repeatedly: a callback may register new timers that are due too.
     func popDue(_ domain: UInt32, upTo now: Int64) -> Timer? {

@@ -83,6 +83,15 @@ public struct DecodedOperatorSnapshot: Sendable {
     }
 
     public var keyedEntryCount: Int { entries.count }
+
+    /// Calls `body` with every keyed entry, whatever its key group, in the order written (a reader of the
+    /// file as a whole, e.g. a store's snapshot, which recomputes groups from its keys).
+    public func forEachKeyed(_ body: (_ group: Int, _ entry: inout SnapshotReader) throws -> Void) rethrows {
+        for (group, range) in entries {
+            var reader = SnapshotReader(Array(bytes[range]), name: name)
+            try body(group, &reader)
+        }
+    }
 }
 
 /// What an operator instance restores from: the snapshots the instances of the checkpointed run wrote,
@@ -108,13 +117,17 @@ public struct OperatorRestore: Sendable {
         let mine = snapshots.count == parallelism ? [snapshots[instance]] : snapshots
         self.snapshots = mine
         operatorStates = mine.map { SnapshotReader($0.operatorState, name: $0.name) }
-        owned = keyGroups.groups(ofInstance: instance, parallelism: parallelism)
+        // With the same parallelism the instance gets back everything it saved, whatever the groups of its
+        // keys (state kept under a key that is not the record key, e.g. a timer of a keyless record, which
+        // instance 0 receives): only a rescaled restore splits entries by group.
+        owned = snapshots.count == parallelism ? 0..<keyGroups.maxParallelism : keyGroups.groups(ofInstance: instance, parallelism: parallelism)
     }
 
     /// Whether the checkpoint was taken with another parallelism.
     public var isRescaled: Bool { previousParallelism != parallelism }
 
-    /// Calls `body` with each keyed entry of a key group this instance owns, in the order written.
+    /// Calls `body` with each keyed entry of a key group this instance owns (with the same parallelism: every
+    /// entry of its own snapshot), in the order written.
     public func forEachKeyed(_ body: (_ group: Int, _ entry: inout SnapshotReader) throws -> Void) throws {
         for snapshot in snapshots {
             for (group, range) in snapshot.entries where owned.contains(group) {

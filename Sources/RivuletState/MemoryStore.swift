@@ -158,6 +158,18 @@ public final class MemoryStore: KeyValueStore {
     public func commit() throws(StoreError) {}
     public func close() {}
 
+    /// Calls `body` with every entry, in slot order (the same for the same sequence of writes; not key
+    /// order). For checkpoints: no sorting, no copy of the keys.
+    public func forEachEntry(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
+        var free = [Bool](repeating: false, count: slotKeys.count)
+        for s in freeSlots { free[Int(s)] = true }
+        for s in slotKeys.indices where !free[s] {
+            try slotKeys[s].withUnsafeBytes { key in
+                try slotValues[s].withUnsafeBytes { value in try body(key, value) }
+            }
+        }
+    }
+
     static func format(_ bytes: Int) -> String {
         bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / 1_048_576) : "\(bytes) bytes"
     }

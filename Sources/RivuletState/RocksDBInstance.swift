@@ -16,8 +16,8 @@ public final class RocksDBInstance {
     let readOptions: OpaquePointer
     let writeOptions: OpaquePointer
     let batch: OpaquePointer
-    private var families: [String: OpaquePointer] = [:]
-    private var closed = false
+    var families: [String: OpaquePointer] = [:]
+    var closed = false
     /// Scans open on this database: the write batch under them must not be cleared, so commits wait.
     var openIterators = 0
     private var commitPending = false
@@ -104,10 +104,9 @@ public final class RocksDBInstance {
         rocksdb_write_writebatch_wi(db, writeOptions, batch, &err)
         if let e = err {
             defer { free(e) }
-            let stores = families.keys.filter { $0 != "default" }.sorted().map { "'\($0)'" }.joined(separator: ", ")
             let error = StoreError(
-                store: families.count == 2 ? families.keys.first { $0 != "default" }! : path,
-                "RocksDB at \(path)\(families.count > 2 ? " (stores \(stores))" : ""): write failed: \(String(cString: e)); "
+                store: storeLabel,
+                "RocksDB at \(path)\(storesInParentheses): write failed: \(String(cString: e)); "
                     + "the changes of the batch in flight were not written, everything committed before is intact")
             failure = error
             throw error
@@ -116,7 +115,16 @@ public final class RocksDBInstance {
     }
 
     /// The first failed write, after which the database is not written again.
-    private var failure: StoreError?
+    var failure: StoreError?
+
+    /// For messages: the database's one store, or its path when it holds several.
+    var storeLabel: String { families.count == 2 ? families.keys.first { $0 != "default" }! : path }
+
+    /// For messages: ` (stores 'a', 'b')` when the database holds several stores, else nothing.
+    var storesInParentheses: String {
+        guard families.count > 2 else { return "" }
+        return " (stores \(families.keys.filter { $0 != "default" }.sorted().map { "'\($0)'" }.joined(separator: ", ")))"
+    }
 
     /// A scan closed: run a commit it held back.
     func iteratorClosed() {

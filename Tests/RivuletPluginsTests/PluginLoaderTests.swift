@@ -114,7 +114,7 @@ import Testing
     @Test func standardCPluginBuiltWithPlainCC() throws {
         let plugin = try loader.load(path: try Fixtures.standardCPlugin())
         #expect(plugin.name == "rv_std_c")
-        #expect(plugin.operators.map(\.name) == ["mask", "filter", "scale"])
+        #expect(plugin.operators.map(\.name) == ["mask", "filter", "scale", "running_total"])
         #expect(plugin.operatorInfo(named: "filter")?.outputs == ["out", "rejected"])
         #expect(plugin.operatorInfo(named: "mask")?.configKeys.map(\.name) == ["field", "keep", "luhn"])
         #expect(plugin.operatorInfo(named: "mask")?.configKeys.first?.required == true)

@@ -136,7 +136,8 @@ import Testing
         let scratch = Fixtures.temporaryDirectory("rivulet-build")
         let dir = Fixtures.repositoryRoot + "/plugins/c/rv_std_c"
         let result = try Self.rivulet([
-            "plugins", "build", "\(dir)/mask.c", "\(dir)/filter.c", "\(dir)/scale.c", "\(dir)/spread.c", "\(dir)/date_time.c", "\(dir)/plugin.c",
+            "plugins", "build", "\(dir)/mask.c", "\(dir)/filter.c", "\(dir)/scale.c", "\(dir)/running_total.c", "\(dir)/spread.c",
+            "\(dir)/date_time.c", "\(dir)/plugin.c",
             "-I", "\(dir)/include", "--include", Fixtures.includeDirectory, "-o", "\(scratch)/libmine.so",
         ])
         #expect(result.status == 0, "\(result.stderr)")

@@ -49,7 +49,8 @@ public enum Fixtures {
             let dir = "\(repositoryRoot)/plugins/c/rv_std_c"
             let output = "\(buildFolder)/librv_std_c.so"
             try CPluginBuilder(includeDirectory: includeDirectory).build(
-                sources: ["mask.c", "filter.c", "scale.c", "spread.c", "date_time.c", "plugin.c"].map { "\(dir)/\($0)" }, output: output,
+                sources: ["mask.c", "filter.c", "scale.c", "running_total.c", "spread.c", "date_time.c", "plugin.c"].map { "\(dir)/\($0)" },
+                output: output,
                 extraFlags: ["-I", "\(dir)/include"])
             built["rv_std_c"] = output
             return output

@@ -138,6 +138,9 @@ public enum PluginExport {
         def.flush = Trampolines.flush
         def.on_timer = Trampolines.onTimer
         def.on_watermark = Trampolines.onWatermark
+        // Always set: the host decides by the bytes written whether an instance has state of its own.
+        def.snapshot = Trampolines.snapshot
+        def.restore = Trampolines.restore
         let p = UnsafeMutablePointer<rv_operator_def>.allocate(capacity: 1)
         p.initialize(to: def)
         return p

@@ -32,6 +32,15 @@ public protocol RivuletOperator: AnyObject {
     func onWatermark(_ watermark: Int64, context: OperatorContext) throws
     /// Every input has ended (after the last event-time timers fired): emit what is still held.
     func flush(context: OperatorContext) throws
+    /// Checkpoints: the state this instance keeps in its own properties, as bytes — or nil (the default)
+    /// when it keeps none there. Stores and timers are saved by the host: leave them out. Called between
+    /// batches; emit nothing here. Returning bytes makes the checkpoint impossible to restore at another
+    /// parallelism (the host cannot split them by key), so keep per-key state in stores.
+    func snapshot(context: OperatorContext) throws -> [UInt8]?
+    /// Restores what `snapshot` returned, on a new instance (after `init`, before its first batch). Called
+    /// only for a checkpoint where `snapshot` returned bytes; the default throws, so that a `snapshot`
+    /// without a `restore` fails the restore instead of losing the state.
+    func restore(_ state: [UInt8], context: OperatorContext) throws
 }
 
 extension RivuletOperator {
@@ -43,4 +52,9 @@ extension RivuletOperator {
     public func flush(context: OperatorContext) throws {}
     public func onTimer(_ domain: TimeDomain, time: Int64, key: [UInt8], context: OperatorContext) throws {}
     public func onWatermark(_ watermark: Int64, context: OperatorContext) throws {}
+    public func snapshot(context: OperatorContext) throws -> [UInt8]? { nil }
+    public func restore(_ state: [UInt8], context: OperatorContext) throws {
+        throw PluginFailure(
+            "\(Self.name): the checkpoint holds \(state.count) bytes of this operator's own state, but it does not implement restore(_:context:)")
+    }
 }

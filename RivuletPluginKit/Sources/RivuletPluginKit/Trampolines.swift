@@ -81,6 +81,39 @@ enum Trampolines {
         }
     }
 
+    /// Checkpoints: the operator's own state (`RivuletOperator.snapshot`), handed to the host's `write`.
+    /// Writes nothing when the operator keeps no state of its own (nil or empty), so the host can tell.
+    static let snapshot:
+        @convention(c) (
+            UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?,
+            (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, UInt64) -> Void)?, UnsafeMutableRawPointer?
+        ) -> rv_status = { api, ctx, instance, write, sink in
+            guard let api, let ctx, let instance, let write else { return RV_FATAL }
+            let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+            do {
+                guard let state = try box.op.snapshot(context: box.context), !state.isEmpty else { return RV_OK }
+                state.withUnsafeBufferPointer { write(sink, $0.baseAddress, UInt64($0.count)) }
+                return RV_OK
+            } catch {
+                return report(error, api, ctx)
+            }
+        }
+
+    /// Checkpoints: gives the operator back the bytes its `snapshot` returned.
+    static let restore:
+        @convention(c) (UnsafePointer<rv_host_api>?, OpaquePointer?, UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, UInt64) -> rv_status = {
+            api, ctx, instance, bytes, length in
+            guard let api, let ctx, let instance else { return RV_FATAL }
+            let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+            let state = bytes.map { Array(UnsafeBufferPointer(start: $0, count: Int(length))) } ?? []
+            do {
+                try box.op.restore(state, context: box.context)
+                return RV_OK
+            } catch {
+                return report(error, api, ctx)
+            }
+        }
+
     /// Reports `error` to the host and returns the status that matches it: `RecordError` → RV_ERROR (a
     /// dead letter), `RetryLater` → RV_RETRY, `HostStatus` → the service's status, unreported (the host's
     /// message then names it and its `last_error`), anything else → RV_FATAL with the error's description.

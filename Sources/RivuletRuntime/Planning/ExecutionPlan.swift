@@ -20,6 +20,8 @@ public final class ExecutionPlan {
     /// Every state store attached to an operator instance, and the RocksDB databases (one per task).
     public internal(set) var stores: [MeteredStore] = []
     var rocksDBs: [Int: RocksDBInstance] = [:]
+    /// Every store instance with its task and backing, for checkpoints (`snapshotStores`).
+    var attachedStores: [AttachedStore] = []
     public internal(set) var deadLetters: DeadLetterSink = JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"))
     let cancellation = Cancellation()
     /// Takes the run's checkpoints (nil: the manifest has no `checkpoint:`).

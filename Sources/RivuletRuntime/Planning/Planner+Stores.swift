@@ -1,4 +1,4 @@
-// Planner+Stores: creating each operator instance's state stores and attaching them (memory, RocksDB, changelog).
+// Planner+Stores: creating each operator instance's state stores and attaching them (memory, RocksDB, changelog), restored from a checkpoint when asked.
 import Foundation
 import RivuletCore
 import RivuletManifest
@@ -11,6 +11,12 @@ extension Planner {
     /// it first if the store is empty. Runs after tasks are assigned (a database per task). With
     /// `options.openStores` false (a plan only checked), a RocksDB store is a memory store instead and no
     /// store gets its changelog: nothing is created on disk and nothing is replayed.
+    ///
+    /// With `options.restore`, a store the checkpoint holds (its operator is in the checkpoint, with the
+    /// store's files) is put back as the checkpoint saved it — at the same parallelism or another one —
+    /// and its changelog is cut back to the checkpoint instead of replayed (`StoreRestorer`). A changelog
+    /// written at another parallelism, with no checkpoint to restore the store from, is refused
+    /// (`StoreChangelogs.checkParallelism`).
     func attachStores(_ plan: ExecutionPlan) throws {
         var owner: [String: String] = [:]
         for spec in manifest.operators where !spec.stores.isEmpty {
@@ -22,40 +28,120 @@ extension Planner {
                 owner[name] = spec.name
             }
             guard let node = plan.nodesByName[spec.name] else { continue }
-            for (i, instance) in node.instances.enumerated() {
-                guard let user = instance as? StoreUsing else {
-                    throw PlanError(
-                        spec.location, "operator '\(spec.name)' lists stores, but only plugin operators, tables and stream_table joins use stores")
-                }
-                var stores: [String: KeyValueStore] = [:]
+            if !node.instances.allSatisfy({ $0 is StoreUsing }) {
+                throw PlanError(
+                    spec.location, "operator '\(spec.name)' lists stores, but only plugin operators, tables and stream_table joins use stores")
+            }
+        }
+        let restorer: StoreRestorer?
+        do {
+            restorer = try options.restore.flatMap { options.openStores ? try StoreRestorer(point: $0) : nil }
+        } catch {
+            throw PlanError(nil, "\(error)")
+        }
+        defer { restorer?.close() }
+        // What the checkpoint holds of each store, and the tasks whose database it replaces whole.
+        var sources: [String: StoreSource] = [:]
+        if let restorer {
+            var rocksDBStores: [(task: Int, liveFolder: String, instanceName: String, instance: Int, parallelism: Int, source: StoreSource?)] = []
+            for spec in manifest.operators where !spec.stores.isEmpty {
+                guard let node = plan.nodesByName[spec.name] else { continue }
                 for name in spec.stores {
                     let storeSpec = manifest.stores.first { $0.name == name }!
-                    let instanceName = node.parallelism > 1 ? "\(name)#\(i)" : name
                     do {
-                        var store: KeyValueStore
-                        switch storeSpec.backend {
-                        case .memory(let budget):
-                            store = MemoryStore(name: instanceName, budget: budget)
-                        case .rocksdb where !options.openStores:
-                            store = MemoryStore(name: instanceName, budget: .max)
-                        case .rocksdb:
-                            store = try RocksDBStore(
-                                name: instanceName, instance: try plan.rocksDB(task: node.taskIDs[i], directory: manifest.stateDirectory))
+                        sources[name] = try restorer.source(node: spec.name, store: name)
+                        guard case .rocksdb = storeSpec.backend else { continue }
+                        for i in node.instances.indices {
+                            rocksDBStores.append(
+                                (
+                                    node.taskIDs[i], "\(manifest.stateDirectory)/rocksdb/\(plan.rocksDBFolderName(task: node.taskIDs[i]))",
+                                    Self.instanceName(name, i, node.parallelism), i, node.parallelism, sources[name]
+                                ))
                         }
-                        if storeSpec.changelog && options.openStores {
-                            store = try LoggedStore(
-                                store, changelog: "\(manifest.stateDirectory)/changelog/\(instanceName).log",
-                                progress: { FileHandle.standardError.write(Data(("rivulet: " + $0 + "\n").utf8)) })
-                        }
-                        let metered = MeteredStore(store, owner: node.parallelism > 1 ? "\(spec.name)#\(i)" : spec.name)
-                        stores[name] = metered
-                        plan.stores.append(metered)
                     } catch {
                         throw PlanError(storeSpec.location, "\(error)")
                     }
                 }
-                try user.attach(stores: stores)
             }
+            do {
+                try restorer.installDatabases(rocksDBStores)
+            } catch {
+                throw PlanError(nil, "\(error)")
+            }
+        }
+        for spec in manifest.operators where !spec.stores.isEmpty {
+            guard let node = plan.nodesByName[spec.name] else { continue }
+            var attached: [[String: KeyValueStore]] = node.instances.map { _ in [:] }
+            for name in spec.stores {
+                let storeSpec = manifest.stores.first { $0.name == name }!
+                do {
+                    try attach(name, storeSpec, of: node, restoringFrom: sources[name], restorer, plan) { i, store in attached[i][name] = store }
+                } catch {
+                    throw PlanError(storeSpec.location, "\(error)")
+                }
+            }
+            for (i, instance) in node.instances.enumerated() { try (instance as! StoreUsing).attach(stores: attached[i]) }
+        }
+    }
+
+    /// The name of instance `i` of store `name` at `parallelism`: `name`, or `name#i` above 1.
+    static func instanceName(_ name: String, _ i: Int, _ parallelism: Int) -> String { parallelism > 1 ? "\(name)#\(i)" : name }
+
+    /// Creates store `name` for every instance of `node` (restored from `source` if given), wraps it in its
+    /// changelog and metering, records it in the plan, and hands each instance's to `deliver`.
+    private func attach(
+        _ name: String, _ storeSpec: StoreSpec, of node: PlannedNode, restoringFrom source: StoreSource?, _ restorer: StoreRestorer?,
+        _ plan: ExecutionPlan, deliver: (Int, KeyValueStore) -> Void
+    ) throws {
+        let n = node.parallelism
+        var backings: [KeyValueStore] = []
+        for i in 0..<n {
+            let instanceName = Self.instanceName(name, i, n)
+            switch storeSpec.backend {
+            case .memory(let budget):
+                backings.append(MemoryStore(name: instanceName, budget: budget))
+            case .rocksdb where !options.openStores:
+                backings.append(MemoryStore(name: instanceName, budget: .max))
+            case .rocksdb:
+                let db = try plan.rocksDB(task: node.taskIDs[i], directory: manifest.stateDirectory)
+                // Restored (but not installed whole): what the live family holds is newer than the checkpoint.
+                if source != nil && !(restorer?.installedTasks.contains(node.taskIDs[i]) ?? false) { try db.dropFamily(instanceName) }
+                backings.append(try RocksDBStore(name: instanceName, instance: db))
+            }
+        }
+        if let source, let restorer {
+            try restorer.load(source, into: backings, tasks: node.taskIDs)
+        }
+        let changelogs = "\(manifest.stateDirectory)/changelog"
+        if storeSpec.changelog && options.openStores {
+            if source != nil {
+                try StoreChangelogs.removeStale(of: name, parallelism: n, in: changelogs)
+            } else {
+                try StoreChangelogs.checkParallelism(of: name, operator: node.name, parallelism: n, in: changelogs)
+            }
+        }
+        for i in 0..<n {
+            var store = backings[i]
+            var logged: LoggedStore?
+            if storeSpec.changelog && options.openStores {
+                let start: ChangelogStart
+                if let source {
+                    start = source.previousParallelism == n ? source.snapshots[i].header.changelog.map { .truncate(to: $0) } ?? .rewrite : .rewrite
+                } else {
+                    start = .replayIfEmpty
+                }
+                logged = try LoggedStore(
+                    store, changelog: "\(changelogs)/\(store.name).log", start: start,
+                    progress: { FileHandle.standardError.write(Data(("rivulet: " + $0 + "\n").utf8)) })
+                store = logged!
+            }
+            let metered = MeteredStore(store, owner: n > 1 ? "\(node.name)#\(i)" : node.name)
+            plan.stores.append(metered)
+            plan.attachedStores.append(
+                AttachedStore(
+                    node: node.name, store: name, instanceName: backings[i].name, task: node.taskIDs[i], backing: backings[i], logged: logged,
+                    metered: metered))
+            deliver(i, metered)
         }
     }
 }
@@ -64,8 +150,7 @@ extension ExecutionPlan {
     /// The RocksDB database of task `id`, opened on first use.
     func rocksDB(task id: Int, directory: String) throws(StoreError) -> RocksDBInstance {
         if let db = rocksDBs[id] { return db }
-        let name = tasks[id].name.replacingOccurrences(of: "/", with: "_")
-        let db = try RocksDBInstance(path: "\(directory)/rocksdb/\(name)")
+        let db = try RocksDBInstance(path: "\(directory)/rocksdb/\(rocksDBFolderName(task: id))")
         rocksDBs[id] = db
         return db
     }

@@ -6,6 +6,7 @@
 extern const rv_operator_def rv_std_mask;
 extern const rv_operator_def rv_std_filter;
 extern const rv_operator_def rv_std_scale;
+extern const rv_operator_def rv_std_running_total;
 extern const rv_aggregate_def rv_std_spread;
 extern const rv_function_def rv_std_dmy_time;
 

@@ -35,8 +35,10 @@
  * LIFECYCLE. dlopen → rivulet_plugin_v1() → version check → descriptor->init (once per loaded library)
  * → for each instance: create → { process | on_watermark | on_timer }* → flush (end of input) → destroy
  * → descriptor->fini (once) → dlclose. The host unloads a library only after every instance of it has been
- * destroyed. snapshot, restore and an aggregate's retract are called from the version that implements
- * them (checkpoints, sliding retractions): no host calls them yet.
+ * destroyed. At a checkpoint, snapshot is called between two callbacks of the sequence above; a run
+ * restored from a checkpoint calls restore after create, before anything else (docs/ABI.md,
+ * "Checkpoints"). An aggregate's retract is called from the version that implements it (sliding
+ * retractions): no host calls it yet.
  *
  * A plugin runs inside the host process: its crash is the host's crash. Load only plugins you trust.
  */
@@ -430,9 +432,16 @@ typedef struct rv_operator_def {
                           int64_t time, const uint8_t *key, uint64_t key_len);
     /* Every input has ended: emit what is still held. Optional. */
     rv_status (*flush)(const rv_host_api *api, rv_context *ctx, void *instance);
-    /* Called from the version that implements them (checkpoints): no host calls them yet. For operators
-     * that keep state of their own rather than in host stores: write it through `write` (the host copies
-     * it) and read it back in restore. Optional (NULL: the operator's state is all in host stores). */
+    /* Checkpoints (docs/ABI.md, "Checkpoints"), for an operator that keeps state of its own rather than
+     * in host stores. snapshot: between batches, write that state through `write(sink, bytes, len)` (the
+     * host copies the bytes; any number of calls, none when the instance holds no state of its own);
+     * emit nothing. restore: on a new instance, after create and before its first batch, read back what
+     * snapshot wrote — called only when it wrote bytes. Stores and timers are saved by the host, not
+     * here. The host records the plugin's name and version with the bytes. Bytes of the plugin's own
+     * cannot be split by key: such a checkpoint restores at the same parallelism only. RV_RETRY calls
+     * snapshot again from scratch (what it wrote is dropped) or restore again; any other status but
+     * RV_OK fails the checkpoint (snapshot) or the restore. Optional (NULL: the operator's state is all
+     * in host stores and timers). */
     rv_status (*snapshot)(const rv_host_api *api, rv_context *ctx, void *instance,
                           void (*write)(void *sink, const uint8_t *bytes, uint64_t len), void *sink);
     rv_status (*restore)(const rv_host_api *api, rv_context *ctx, void *instance, const uint8_t *bytes,

@@ -6,7 +6,7 @@ import RivuletPluginKit
 public func rivuletPluginV1() -> UnsafeRawPointer {
     PluginExport.descriptor(
         name: "sdk_probe", version: "0.1.0", summary: "Exercises every service of the Swift SDK",
-        operators: [Tally.self, Route.self, Keep.self, Enrich.self, Ticker.self],
+        operators: [Tally.self, Route.self, Keep.self, Enrich.self, Ticker.self, Sum.self],
         aggregates: [Span.self], functions: [SecondsToMillis.self],
         initialize: { library in
             // The plugin-wide config, structured: `refuse: { because: … }` refuses the library.
