@@ -28,7 +28,9 @@ public struct Manifest: Sendable, Hashable {
     public var stateDirectory: String = ""
     /// Aligned checkpoints (nil: none are taken).
     public var checkpoint: CheckpointSpec?
-    /// Key groups of keyed state: the most instances any operator may ever run (default 128, as Flink's).
+    /// Key groups of keyed state: the most instances any operator may ever run. Default as Flink's: 128,
+    /// or 1.5 × the largest parallelism rounded up to a power of two when that is more. Keep it fixed
+    /// across restarts: checkpoints restore only into the same number of key groups.
     public var maxParallelism: Int = 128
     /// What loading found allowed but unwise (the CLI prints them on stderr; they stop nothing).
     public var warnings: [ManifestWarning] = []

@@ -56,6 +56,9 @@ struct ManifestDecoder {
         if let node = top["checkpoint"], let location = top.keyLocation("checkpoint") {
             manifest.checkpoint = checkpoint(node, location: location)
         }
+        // Flink's default: at least 128 key groups, and 1.5 × the largest parallelism rounded up to a power of two.
+        let widest = manifest.operators.map(\.parallelism).max() ?? 1
+        manifest.maxParallelism = max(128, 1 << (64 - UInt64(max(1, widest + widest / 2) - 1).leadingZeroBitCount))
         if let node = top["max_parallelism"] {
             manifest.maxParallelism = integer(node, .maxParallelism) ?? manifest.maxParallelism
         }

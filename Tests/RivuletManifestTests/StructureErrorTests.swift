@@ -27,11 +27,11 @@ import Testing
     @Test func topLevelMustBeANonEmptyMapping() {
         #expect(
             errors("- a\n- b\n") == [
-                "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, got a list"
+                "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, got a list"
             ])
         #expect(
             errors("just text\n") == [
-                "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, got 'just text'"
+                "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, got 'just text'"
             ])
         #expect(errors("") == ["1:1: the manifest is empty"])
         #expect(errors("# only a comment\n") == ["1:1: the manifest is empty"])
@@ -67,7 +67,7 @@ import Testing
                     "12:64: unknown key 'variadic' in the function of operator 'g' (allowed: library, symbol, args, returns)",
                     "16:8: missing required key 'type' in sink 'out'",
                     "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops)",
-                    "18:1: unknown key 'extra' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters)",
+                    "18:1: unknown key 'extra' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism)",
                 ])
     }
 

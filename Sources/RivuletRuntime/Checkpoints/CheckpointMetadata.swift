@@ -38,8 +38,23 @@ public struct CheckpointMetadata: Codable, Sendable, Equatable {
         public var name: String
         public var role: String
         public var parallelism: Int
-        /// Every task of the node had finished: it does not run again after a restore.
+        /// Every task of the node had finished: it does not run again after a restore (absent: false).
         public var finished: Bool
+
+        public init(name: String, role: String, parallelism: Int, finished: Bool) {
+            self.name = name
+            self.role = role
+            self.parallelism = parallelism
+            self.finished = finished
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            role = try c.decode(String.self, forKey: .role)
+            parallelism = try c.decode(Int.self, forKey: .parallelism)
+            finished = try c.decodeIfPresent(Bool.self, forKey: .finished) ?? false
+        }
     }
 
     public struct Task: Codable, Sendable, Equatable {
