@@ -94,6 +94,9 @@ extension Planner {
         _ plan: ExecutionPlan, deliver: (Int, KeyValueStore) -> Void
     ) throws {
         let n = node.parallelism
+        // A checkpointed run's state is its checkpoint; the state folder is only the working copy. With no
+        // checkpoint to restore, every store starts empty, whatever an earlier (perhaps killed) run left.
+        let startsEmpty = manifest.checkpoint != nil && options.openStores && source == nil
         var backings: [KeyValueStore] = []
         for i in 0..<n {
             let instanceName = Self.instanceName(name, i, n)
@@ -105,7 +108,9 @@ extension Planner {
             case .rocksdb:
                 let db = try plan.rocksDB(task: node.taskIDs[i], directory: manifest.stateDirectory)
                 // Restored (but not installed whole): what the live family holds is newer than the checkpoint.
-                if source != nil && !(restorer?.installedTasks.contains(node.taskIDs[i]) ?? false) { try db.dropFamily(instanceName) }
+                if startsEmpty || (source != nil && !(restorer?.installedTasks.contains(node.taskIDs[i]) ?? false)) {
+                    try db.dropFamily(instanceName)
+                }
                 backings.append(try RocksDBStore(name: instanceName, instance: db))
             }
         }
@@ -114,7 +119,7 @@ extension Planner {
         }
         let changelogs = "\(manifest.stateDirectory)/changelog"
         if storeSpec.changelog && options.openStores {
-            if source != nil {
+            if source != nil || startsEmpty {
                 try StoreChangelogs.removeStale(of: name, parallelism: n, in: changelogs)
             } else {
                 try StoreChangelogs.checkParallelism(of: name, operator: node.name, parallelism: n, in: changelogs)
@@ -128,7 +133,7 @@ extension Planner {
                 if let source {
                     start = source.previousParallelism == n ? source.snapshots[i].header.changelog.map { .truncate(to: $0) } ?? .rewrite : .rewrite
                 } else {
-                    start = .replayIfEmpty
+                    start = startsEmpty ? .rewrite : .replayIfEmpty
                 }
                 logged = try LoggedStore(
                     store, changelog: "\(changelogs)/\(store.name).log", start: start,
