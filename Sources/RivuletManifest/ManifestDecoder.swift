@@ -71,6 +71,7 @@ struct ManifestDecoder {
         if let node = top["dead_letters"], let location = top.keyLocation("dead_letters") {
             manifest.deadLetters = sink(node, name: "dead_letters", location: location, what: "dead_letters")
         }
+        if manifest.checkpoint != nil { warnAboutGuarantees(manifest) }
         return manifest
     }
 
