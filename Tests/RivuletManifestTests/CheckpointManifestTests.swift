@@ -32,10 +32,16 @@ import Testing
     @Test func numbersAreRangeChecked() {
         #expect(
             ManifestCheck.errors(Self.stdinToStdout + "\ncheckpoint: { interval: 5ms }\n")
-                == ["7:25: checkpoint.interval must be a duration from 10ms to 1d (such as 500ms, 10s, 5m, 1h, or a number of milliseconds), got '5ms'"])
-        #expect(ManifestCheck.errors(Self.stdinToStdout + "\ncheckpoint: { retain: 0 }\n").first?.contains("checkpoint.retain must be an integer from 1 to 1000") == true)
+                == [
+                    "7:25: checkpoint.interval must be a duration from 10ms to 1d (such as 500ms, 10s, 5m, 1h, or a number of milliseconds), got '5ms'"
+                ])
+        #expect(
+            ManifestCheck.errors(Self.stdinToStdout + "\ncheckpoint: { retain: 0 }\n").first?.contains(
+                "checkpoint.retain must be an integer from 1 to 1000") == true)
         #expect(ManifestCheck.errors(Self.stdinToStdout + "\ncheckpoint: { every: 1s }\n").first?.contains("unknown key 'every'") == true)
-        #expect(ManifestCheck.errors(Self.stdinToStdout + "\nmax_parallelism: 0\n").first?.contains("max_parallelism must be an integer from 1 to 32768") == true)
+        #expect(
+            ManifestCheck.errors(Self.stdinToStdout + "\nmax_parallelism: 0\n").first?.contains("max_parallelism must be an integer from 1 to 32768")
+                == true)
     }
 
     @Test func maxParallelismDefaultsAsFlinksAndBoundsEveryOperator() throws {

@@ -149,4 +149,56 @@ import Testing
             ["run", folder + "/m.yaml", "--allow-non-restored-state"] + Self.checkpointArguments(folder), deadline: 300)
         #expect(allowed.status == 0, "\(allowed.stderr)")
     }
+
+    /// A window holding one key per record: its state outgrows a 2 MB disk after a few checkpoints.
+    static let manyKeys = """
+        sources:
+          events:
+            type: file
+            path: events.csv
+            format: csv
+            header: false
+            batch_size: 256
+            schema: { ts: i64, key: string, value: i64 }
+            time: { type: event, field: ts, format: epoch_ms, max_out_of_order: 2s }
+        operators:
+          w: { window: tumbling, size: 1h, key_by: key, aggregates: { n: count(), total: sum(value) } }
+        sinks:
+          out: { type: file, path: out.csv }
+        edges: [events -> w, w.out -> out]
+        """
+
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func aFullDiskFailsTheCheckpointAndKeepsTheEarlierOnes() throws {
+        let lines = (0..<80_000).map { "\(1_700_000_000_000 + $0),key-\($0),\($0 % 97)" }.joined(separator: "\n") + "\n"
+        let clean = Fixtures.temporaryDirectory("rivulet-eo-full-ref")
+        let folder = Fixtures.temporaryDirectory("rivulet-eo-full")
+        for f in [clean, folder] {
+            Fixtures.write(Self.manyKeys, to: f + "/m.yaml")
+            Fixtures.write(lines, to: f + "/events.csv")
+        }
+        let reference = try RivuletProcess.run(["run", clean + "/m.yaml", "--quiet"], deadline: 300)
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let disk = folder + "/disk"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        try #require(try DiskFullTests.sh("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", disk]) == 0)
+        defer { _ = try? DiskFullTests.sh("/bin/umount", [disk]) }
+        let args = ["run", folder + "/m.yaml", "--quiet", "--set", "checkpoint.interval=10ms", "--set", "checkpoint.dir=\(disk)/chk"]
+        let full = try RivuletProcess.run(args, deadline: 300)
+        #expect(full.stderr.contains("No space left on device"), "\(full.stderr)")
+        #expect(full.stderr.contains("the run goes on"), "a checkpoint fails, not the run: \(full.stderr)")
+        #expect(!full.signaled, "no crash: \(full.ending)")
+        // At the end the output's staged part (or the final checkpoint) cannot be written either: the run
+        // fails, naming it, and commits nothing.
+        #expect(full.status == 1, "\(full.stderr)")
+        #expect(full.stderr.contains("run failed:") && full.stderr.contains("disk/chk/"), "\(full.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv").isEmpty, "no window fired before the end: nothing was committed")
+        // Earlier checkpoints are intact; with room again, the run resumes from the newest and completes.
+        try #require(try DiskFullTests.sh("/bin/mount", ["-o", "remount,size=256m", disk]) == 0)
+        let again = try RivuletProcess.run(args, deadline: 300)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("resuming from checkpoint"), "\(again.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv") == Fixtures.read(clean + "/out.csv"))
+        #expect(Fixtures.read(folder + "/out.csv").split(separator: "\n").count == 80_001)
+    }
 }
