@@ -208,7 +208,8 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             plan.nodes.filter { node in node.taskIDs.allSatisfy { p.finished.contains($0) } }.map(\.name))
         return CheckpointMetadata(
             id: p.id, time: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(now) / 1000)), timeMilliseconds: now,
-            manifestHash: CheckpointCoordinator.manifestHash(plan.manifest.file), manifest: plan.manifest.file,
+            manifestHash: CheckpointCoordinator.manifestHash(plan.manifest.file),
+            manifest: URL(fileURLWithPath: plan.manifest.file).standardizedFileURL.path,
             final: final, savepoint: p.savepoint, maxParallelism: plan.manifest.maxParallelism,
             plugins: plan.plugins.map { .init(name: $0.key, version: $0.value.version) }.sorted { $0.name < $1.name },
             nodes: plan.nodes.map {

@@ -13,7 +13,7 @@ public struct CheckpointMetadata: Codable, Sendable, Equatable {
     public var timeMilliseconds: Int64
     /// FNV-1a of the manifest's text (hex): a restore into a changed manifest is reported.
     public var manifestHash: String
-    /// The manifest's file when the checkpoint was taken (for messages).
+    /// The manifest's file when the checkpoint was taken, absolute (for messages and `rivulet checkpoints inspect`).
     public var manifest: String
     /// Taken at the end of a bounded run, or by a stop with savepoint: nothing remains to process.
     public var final: Bool

@@ -32,6 +32,11 @@ public struct CheckpointStorage: Sendable {
         (ids(suffix: "") + ids(suffix: ".inprogress")).max().map { $0 + 1 } ?? 1
     }
 
+    /// Ids of the `chk-N.inprogress/` folders (checkpoints being written, or left by a crash), newest first.
+    public func inProgressIDs() -> [UInt64] {
+        ids(suffix: ".inprogress").sorted(by: >)
+    }
+
     private func ids(suffix: String) -> [UInt64] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.compactMap { name in
@@ -39,6 +44,17 @@ public struct CheckpointStorage: Sendable {
             let digits = name.dropFirst(4).dropLast(suffix.count)
             guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
             return UInt64(digits)
+        }
+    }
+
+    /// Every checkpoint folder here — complete ones verified, `.inprogress` ones as they are — newest
+    /// first (for one id, the complete folder before an in-progress one). Empty when the folder does not
+    /// exist or holds none.
+    public func list() -> [CheckpointSummary] {
+        let folders = completeIDs().map { (id: $0, inProgress: false) } + inProgressIDs().map { (id: $0, inProgress: true) }
+        return folders.sorted { $0.id != $1.id ? $0.id > $1.id : !$0.inProgress }.map { folder in
+            CheckpointSummary(
+                id: folder.id, path: folder.inProgress ? inProgressPath(folder.id) : completePath(folder.id), inProgress: folder.inProgress)
         }
     }
 
@@ -115,30 +131,9 @@ public struct CheckpointStorage: Sendable {
     }
 
     public static func load(_ path: String) throws -> RestorePoint {
-        let metadataPath = "\(path)/\(metadataFile)"
-        guard let data = FileManager.default.contents(atPath: metadataPath) else {
-            throw CheckpointFailure("\(metadataPath) is missing or unreadable")
-        }
-        let metadata: CheckpointMetadata
-        do { metadata = try JSONDecoder().decode(CheckpointMetadata.self, from: data) } catch {
-            throw CheckpointFailure("\(metadataPath) is not valid checkpoint metadata (torn or damaged): \(error)")
-        }
-        guard metadata.format == CheckpointMetadata.formatVersion else {
-            throw CheckpointFailure("\(metadataPath) has format \(metadata.format); this build reads format \(CheckpointMetadata.formatVersion)")
-        }
-        for file in metadata.files {
-            let full = "\(path)/\(file.path)"
-            var s = stat()
-            guard stat(full, &s) == 0 else { throw CheckpointFailure("\(full) is missing") }
-            guard Int64(s.st_size) == file.size else {
-                throw CheckpointFailure("\(full) has \(s.st_size) bytes, the metadata says \(file.size)")
-            }
-            if let expected = file.checksum {
-                let actual = try checksum(ofFile: full)
-                guard actual == expected else { throw CheckpointFailure("\(full) does not match its checksum (damaged)") }
-            }
-        }
-        return RestorePoint(directory: path, metadata: metadata)
+        let verification = CheckpointVerification.verify(path)
+        if let problem = verification.problems.first { throw CheckpointFailure("\(path)/\(problem)") }
+        return RestorePoint(directory: path, metadata: verification.metadata!)
     }
 
     /// FNV-1a 64 of a file's bytes, in hex.
