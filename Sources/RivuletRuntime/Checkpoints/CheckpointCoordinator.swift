@@ -24,6 +24,7 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     private var nextID: UInt64
     private var lastStart = Clock.monotonicNanoseconds()
     private var savepointRequested = false
+    private var savepointFailed = false
     /// Counters read by metrics and the progress line (any thread).
     let completed = MetricsCounter(name: "checkpoints_completed")
     let failed = MetricsCounter(name: "checkpoints_failed")
@@ -121,7 +122,8 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             return
         }
         let due = Int64(now - lastStart) / 1_000_000 >= interval
-        let savepoint = savepointRequested && self.savepoint == nil
+        // A savepoint starts at once; one that failed is tried again at the interval.
+        let savepoint = savepointRequested && self.savepoint == nil && (!savepointFailed || due)
         lock.unlock()
         if due || savepoint { start(savepoint: savepoint) }
     }
@@ -134,6 +136,7 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         let directory: String
         do { directory = try storage.begin(id) } catch {
             failed.add(1)
+            if savepoint { savepointFailed = true }
             report("checkpoint \(id) failed: \(error)")
             return
         }
@@ -178,6 +181,7 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             try complete(p, final: false)
         } catch {
             failed.add(1)
+            if p.savepoint { savepointFailed = true }
             report("checkpoint \(p.id) failed: \(error)")
         }
     }
@@ -185,6 +189,7 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     private func abandon(_ p: Pending, reason: String) {
         storage.abandon(p.id)
         failed.add(1)
+        if p.savepoint { savepointFailed = true }
         report("checkpoint \(p.id) failed: \(reason); the run goes on, the next checkpoint starts at the interval")
     }
 
