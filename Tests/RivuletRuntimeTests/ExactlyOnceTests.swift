@@ -201,4 +201,17 @@ import Testing
         #expect(Fixtures.read(folder + "/out.csv") == Fixtures.read(clean + "/out.csv"))
         #expect(Fixtures.read(folder + "/out.csv").split(separator: "\n").count == 80_001)
     }
+
+    @Test func aGeneratorResumesItsSequence() throws {
+        let manifest = """
+            sources:
+              gen: { type: generator, count: 300000, seed: 9, keys: 50, batch_size: 100 }
+            operators:
+              w: { window: tumbling, size: 5s, key_by: key, aggregates: { n: count(), total: sum(value) } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [gen -> w, w.out -> out]
+            """
+        try Self.crashAndCompare(manifest, input: "", kills: 8, seed: 3, outputs: ["out.csv"])
+    }
 }

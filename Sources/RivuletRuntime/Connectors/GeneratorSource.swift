@@ -69,6 +69,7 @@ public final class GeneratorSource: CheckpointedSource {
     public func restorePosition(from reader: inout SnapshotReader) throws {
         produced = try reader.readInt(in: 0...count, "the records produced")
         random = SplitMix64(rawState: try reader.readUInt64())
+        schedule.resume(at: produced)
     }
 
     public func close() {}

@@ -26,6 +26,15 @@ public final class PacingSchedule: Sendable {
         return start.load(ordering: .acquiring)
     }
 
+    /// A generator restored from a checkpoint after `produced` records: the schedule goes on from there
+    /// now (as if it had started `produced / rate` seconds ago), not from the original start.
+    func resume(at produced: Int) {
+        guard let rate else { return }
+        let now = Clock.monotonicNanoseconds()
+        let behind = UInt64(min(Double(produced) * 1e9 / rate, 1e18))
+        start.store(now > behind ? now - behind : 1, ordering: .releasing)
+    }
+
     /// The monotonic time (ns) record `offset` is due, or nil when unpaced or not started.
     @inline(__always)
     public func due(offset: Int64) -> UInt64? {

@@ -99,6 +99,7 @@ public final class SchemaGenerator: CheckpointedSource {
     public func restorePosition(from reader: inout SnapshotReader) throws {
         produced = try reader.readInt(in: 0...count, "the records produced")
         random = SplitMix64(rawState: try reader.readUInt64())
+        schedule.resume(at: produced)
     }
 
     public func close() {}
