@@ -31,6 +31,13 @@ enum JoinCheckpoint {
     static let streamStream: UInt8 = 3
     static let table: UInt8 = 4
 
+    /// "stream_table left" for a join's snapshot kind (its join << 4 | its type's code).
+    static func describe(_ code: UInt8) -> String {
+        let join = [streamTable: "stream_table", tableTable: "table_table", streamStream: "stream_stream"][code >> 4] ?? "unknown (\(code >> 4))"
+        let type = JoinKind.allCases.first { $0.checkpointCode == code & 0xF }?.rawValue ?? "unknown (\(code & 0xF))"
+        return "\(join) \(type)"
+    }
+
     /// The key group of a key held as its bytes (`RowCodec.key`): the same as the key group of the records
     /// it came from, since `PartitionedEdge.keyHash` hashes the same bytes (a string's, or a number's 8).
     static func group(ofKey key: [UInt8], _ keyGroups: KeyGroups) -> Int {
@@ -111,7 +118,10 @@ extension JoinOperator: CheckpointedOperator {
             }
             let kind = try reader.readUInt8()
             guard kind == snapshotKind else {
-                throw SnapshotCorrupt(reader.name, "a snapshot of another kind of join (\(kind), not \(snapshotKind))")
+                throw SnapshotCorrupt(
+                    reader.name,
+                    "a snapshot of another join (\(JoinCheckpoint.describe(kind))); this one is \(JoinCheckpoint.describe(snapshotKind)): "
+                        + "a join restores only into the same join and type")
             }
             let wasFinished = try reader.readBool()
             let savedPropagated = try reader.readInt64()

@@ -145,7 +145,7 @@ public final class StreamStreamJoin: JoinOperator {
     /// The keyed entry of one key's held records on one side.
     static let heldTag: UInt8 = 1
 
-    override var snapshotKind: UInt8 { JoinCheckpoint.streamStream }
+    override var snapshotKind: UInt8 { JoinCheckpoint.streamStream << 4 | kind.checkpointCode }
 
     override func saveInstanceState(into writer: inout SnapshotWriter) {
         writer.write(pairs)

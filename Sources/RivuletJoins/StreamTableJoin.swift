@@ -79,7 +79,7 @@ public final class StreamTableJoin: JoinOperator {
 
     // MARK: Checkpoints
 
-    override var snapshotKind: UInt8 { JoinCheckpoint.streamTable }
+    override var snapshotKind: UInt8 { JoinCheckpoint.streamTable << 4 | kind.checkpointCode }
 
     override func saveInstanceState(into writer: inout SnapshotWriter) {
         writer.write(matched)

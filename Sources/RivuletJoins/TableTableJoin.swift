@@ -145,7 +145,7 @@ public final class TableTableJoin: JoinOperator {
     static let rightTag: UInt8 = 2
     static let emittedTag: UInt8 = 3
 
-    override var snapshotKind: UInt8 { JoinCheckpoint.tableTable }
+    override var snapshotKind: UInt8 { JoinCheckpoint.tableTable << 4 | kind.checkpointCode }
 
     override func saveKeyedState(into snapshot: inout OperatorSnapshot) throws {
         for (pk, left) in leftRows {

@@ -134,20 +134,89 @@ import Testing
         #expect(Fixtures.read(folder + "/out.csv") == expected)
     }
 
-    @Test func stateOfANodeNoLongerInTheManifestIsRefusedUnlessAllowed() throws {
+    @Test func aChangedManifestIsResumedOnlyWhenAskedAndStateOfARemovedNodeOnlyWhenAllowed() throws {
         let (folder, _) = try Self.prepared("rivulet-eo-changed", lines: 1_000)
         let first = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder), deadline: 300)
         #expect(first.status == 0, "\(first.stderr)")
+        let chk = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/chk").filter { $0.hasPrefix("chk-") }.max())
         Fixtures.write(
             Self.passThrough.replacingOccurrences(of: "out:", with: "renamed:").replacingOccurrences(of: "-> out]", with: "-> renamed]"),
             to: folder + "/m.yaml")
-        let refused = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder), deadline: 300)
+        let notOnItsOwn = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder), deadline: 300)
+        #expect(notOnItsOwn.status != 0)
+        #expect(notOnItsOwn.stderr.contains("m.yaml before it was changed"), "\(notOnItsOwn.stderr)")
+        #expect(notOnItsOwn.stderr.contains("--from-checkpoint"), "\(notOnItsOwn.stderr)")
+        let from = ["--from-checkpoint", "\(folder)/chk/\(chk)"]
+        let refused = try RivuletProcess.run(["run", folder + "/m.yaml"] + from + Self.checkpointArguments(folder), deadline: 300)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("holds state of 'out', which the manifest no longer has"), "\(refused.stderr)")
         #expect(refused.stderr.contains("--allow-non-restored-state"))
         let allowed = try RivuletProcess.run(
-            ["run", folder + "/m.yaml", "--allow-non-restored-state"] + Self.checkpointArguments(folder), deadline: 300)
+            ["run", folder + "/m.yaml", "--allow-non-restored-state"] + from + Self.checkpointArguments(folder), deadline: 300)
         #expect(allowed.status == 0, "\(allowed.stderr)")
+    }
+
+    /// Resuming an older checkpoint abandons the newer ones: they are set aside, so a crash of the resumed
+    /// run and a plain restart continue the resumed line, to the failure-free output.
+    @Test func anOlderCheckpointResumedSetsTheNewerOnesAside() throws {
+        let (folder, expected) = try Self.prepared("rivulet-eo-rollback")
+        let first = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder, interval: "10ms"), deadline: 300)
+        #expect(first.status == 0, "\(first.stderr)")
+        let ids = try FileManager.default.contentsOfDirectory(atPath: folder + "/chk").compactMap { n -> Int? in
+            n.hasPrefix("chk-") ? Int(n.dropFirst(4)) : nil
+        }.sorted()
+        try #require(ids.count >= 2)
+        let older = ids[0]
+        // Resume the oldest kept, and kill it at once; then restart plainly.
+        _ = try RivuletProcess.run(
+            ["run", folder + "/m.yaml", "--from-checkpoint", "\(folder)/chk/chk-\(older)"] + Self.checkpointArguments(folder, interval: "10ms"),
+            deadline: 0.3)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder + "/chk")
+        for newer in ids.dropFirst() { #expect(names.contains("chk-\(newer).abandoned"), "\(names)") }
+        let restart = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder, interval: "10ms"), deadline: 300)
+        #expect(restart.status == 0, "\(restart.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv") == expected)
+    }
+
+    @Test func noUsableCheckpointIsAnErrorNotAFreshStart() throws {
+        let (folder, _) = try Self.prepared("rivulet-eo-none", lines: 1_000)
+        let first = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder), deadline: 300)
+        #expect(first.status == 0, "\(first.stderr)")
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder + "/chk") where name.hasPrefix("chk-") {
+            try FileManager.default.removeItem(atPath: "\(folder)/chk/\(name)/_metadata")
+        }
+        let before = Fixtures.read(folder + "/out.csv")
+        let again = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder), deadline: 300)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("is usable (see above)"), "\(again.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv") == before, "the output was not truncated")
+    }
+
+    @Test func savepointsOutliveRetain() throws {
+        let (folder, expected) = try Self.prepared("rivulet-eo-retain", lines: 1_000_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RivuletProcess.binary)
+        process.arguments = ["run", folder + "/m.yaml"] + Self.checkpointArguments(folder) + ["--set", "checkpoint.retain=1"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        #expect(waitUntil(timeout: 120) { FileManager.default.fileExists(atPath: folder + "/chk/chk-1/_metadata") || !process.isRunning })
+        kill(process.processIdentifier, SIGTERM)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let savepoint = try #require(stderr.firstMatch(of: #/with savepoint (\d+): (\S+) /#), "\(stderr)")
+        let resumed = try RivuletProcess.run(
+            ["run", folder + "/m.yaml", "--from-checkpoint", String(savepoint.2)] + Self.checkpointArguments(folder) + [
+                "--set", "checkpoint.retain=1",
+            ],
+            deadline: 300)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv") == expected)
+        #expect(FileManager.default.fileExists(atPath: String(savepoint.2) + "/_metadata"), "retain 1 kept the savepoint")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder + "/chk").filter { $0.hasPrefix("chk-") && !$0.contains(".") }
+        #expect(names.count == 2, "the savepoint and the newest checkpoint: \(names)")
+        #expect(!names.contains { $0.hasSuffix(".inprogress") })
     }
 
     /// A window holding one key per record: its state outgrows a 2 MB disk after a few checkpoints.

@@ -121,6 +121,11 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             lock.unlock()
             return
         }
+        // After a savepoint the run is stopping: nothing more is started.
+        guard savepoint == nil else {
+            lock.unlock()
+            return
+        }
         let due = Int64(now - lastStart) / 1_000_000 >= interval
         // A savepoint starts at once; one that failed is tried again at the interval.
         let savepoint = savepointRequested && self.savepoint == nil && (!savepointFailed || due)

@@ -62,12 +62,13 @@ public struct CheckpointStorage: Sendable {
     public func begin(_ id: UInt64) throws -> String {
         let path = inProgressPath(id)
         try? FileManager.default.removeItem(atPath: path)
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw CheckpointFailure("cannot create \(path): \(error.localizedDescription)")
-        }
+        try FileSync.createDirectories(path)
         return path
+    }
+
+    /// Creates the checkpoint folder if missing and checks it can be written (before a run starts).
+    public func prepare() throws {
+        do { try FileSync.createDirectories(directory) } catch { throw CheckpointFailure("checkpoint.dir: \(error)") }
     }
 
     /// Makes checkpoint `id` durable and complete: fsyncs every file, writes `_metadata` with their sizes
@@ -104,25 +105,55 @@ public struct CheckpointStorage: Sendable {
 
     /// Removes complete checkpoints beyond the newest `count`, and every in-progress folder older than
     /// the newest complete checkpoint.
+    /// Savepoints belong to the user: they are never removed here.
     func prune(keepingNewest count: Int) {
         let complete = completeIDs()
-        for id in complete.dropFirst(count) { try? FileManager.default.removeItem(atPath: completePath(id)) }
+        for id in complete.dropFirst(count) where !isSavepoint(id) { try? FileManager.default.removeItem(atPath: completePath(id)) }
         if let newest = complete.first {
             for id in ids(suffix: ".inprogress") where id < newest { abandon(id) }
         }
     }
 
+    /// Whether complete checkpoint `id` is a savepoint (taken by a stop), per its metadata.
+    func isSavepoint(_ id: UInt64) -> Bool {
+        guard let data = FileManager.default.contents(atPath: "\(completePath(id))/\(Self.metadataFile)"),
+            let metadata = try? JSONDecoder().decode(CheckpointMetadata.self, from: data)
+        else { return false }
+        return metadata.savepoint
+    }
+
     /// The newest complete checkpoint whose files all verify; each newer one that does not is reported
-    /// through `report` and skipped. Nil when there is none.
-    public func latest(report: (String) -> Void) -> RestorePoint? {
-        for id in completeIDs() {
+    /// through `report` and skipped. Nil when the folder holds no complete checkpoint; throws when it holds
+    /// some and none is usable (starting afresh then would silently throw away the state they held).
+    public func latest(report: (String) -> Void) throws -> RestorePoint? {
+        let ids = completeIDs()
+        for id in ids {
             do {
                 return try load(completePath(id))
             } catch {
-                report("checkpoint \(id) is not usable (\(error)); trying the one before it")
+                report("checkpoint \(id) is not usable (\(error))\(id == ids.last ? "" : "; trying the one before it")")
             }
         }
+        guard ids.isEmpty else {
+            throw CheckpointFailure(
+                "none of the \(ids.count) complete checkpoints in \(directory) is usable (see above): resume one explicitly with "
+                    + "--from-checkpoint, or remove them (or the folder) to start afresh")
+        }
         return nil
+    }
+
+    /// Complete checkpoints newer than `id` belong to a line of the run abandoned by restoring `id`: they
+    /// are renamed `chk-N.abandoned` (no longer resumed, never pruned) so a later restart does not pick
+    /// them. Returns their ids.
+    public func setAside(newerThan id: UInt64) -> [UInt64] {
+        var moved: [UInt64] = []
+        for newer in completeIDs() where newer > id {
+            let target = completePath(newer) + ".abandoned"
+            try? FileManager.default.removeItem(atPath: target)
+            if rename(completePath(newer), target) == 0 { moved.append(newer) }
+        }
+        if !moved.isEmpty { try? FileSync.fsyncDirectory(directory) }
+        return moved.sorted()
     }
 
     /// The checkpoint in folder `path`, verified: every file of `_metadata` present with its size and checksum.
@@ -131,6 +162,13 @@ public struct CheckpointStorage: Sendable {
     }
 
     public static func load(_ path: String) throws -> RestorePoint {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CheckpointFailure("\(path): no such checkpoint folder")
+        }
+        guard !path.hasSuffix(".inprogress") && !path.hasSuffix(".inprogress/") else {
+            throw CheckpointFailure("\(path) is a checkpoint that never completed: it cannot be restored")
+        }
         let verification = CheckpointVerification.verify(path)
         if let problem = verification.problems.first { throw CheckpointFailure("\(path)/\(problem)") }
         return RestorePoint(directory: path, metadata: verification.metadata!)

@@ -27,6 +27,19 @@ enum FileSync {
         guard fsync(fd) == 0 else { throw failure("fsync", path) }
     }
 
+    /// Creates folder `path` and the folders above it that are missing; the error names the folder that
+    /// could not be made and why (`Permission denied`, `No such file or directory` under /proc…).
+    static func createDirectories(_ path: String) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw failure("create the folder", current) }
+        }
+        var s = stat()
+        guard stat(path, &s) == 0, (s.st_mode & S_IFMT) == S_IFDIR else { throw CheckpointFailure("\(path) is not a folder") }
+        guard access(path, W_OK | X_OK) == 0 else { throw failure("write into", path) }
+    }
+
     /// Fsyncs the file at `path`; returns its size.
     static func fsyncFile(_ path: String) throws -> Int64 {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

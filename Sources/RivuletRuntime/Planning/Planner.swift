@@ -25,15 +25,43 @@ public struct Planner {
         return try planner.build()
     }
 
-    /// The checkpoint a run of a checkpointed manifest resumes from (none for a plan only checked).
+    /// The checkpoint a run of a checkpointed manifest resumes from (none for a plan only checked). The
+    /// newest one is resumed only when it was taken by this manifest, unchanged: another manifest's (or
+    /// this one's before an edit) is restored only when asked for by `--from-checkpoint`.
     private func restorePoint() throws -> RestorePoint? {
         if let chosen = options.restore { return chosen }
         guard let spec = manifest.checkpoint, options.openStores else { return nil }
+        let storage = CheckpointStorage(directory: spec.directory, retain: spec.retain)
+        try storage.prepare()
         switch options.resume {
-        case .fresh: return nil
-        case .checkpoint(let path): return try CheckpointStorage.load(path)
-        case .latest: return CheckpointStorage(directory: spec.directory, retain: spec.retain).latest(report: options.report)
+        case .fresh:
+            return nil
+        case .checkpoint(let path):
+            let point = try CheckpointStorage.load(path)
+            if let change = manifestChange(point) {
+                options.report(
+                    "checkpoint \(point.metadata.id) was taken by \(change); its state is restored into \(manifest.file), operators matched by name")
+            }
+            return point
+        case .latest:
+            guard let point = try storage.latest(report: options.report) else { return nil }
+            if let change = manifestChange(point) {
+                throw CheckpointFailure(
+                    "checkpoint \(point.metadata.id) in \(spec.directory) was taken by \(change): a run resumes on its own only "
+                        + "checkpoints of its own manifest, unchanged. To restore it into this manifest (operators are matched by name), "
+                        + "run with --from-checkpoint \(point.directory); to start afresh, remove \(spec.directory)")
+            }
+            return point
         }
+    }
+
+    /// How the manifest of `point` differs from this one ("a run of other.yaml", "m.yaml before it was
+    /// changed"), or nil when it is the same file with the same text.
+    private func manifestChange(_ point: RestorePoint) -> String? {
+        let taken = point.metadata.manifest
+        if taken != manifest.file { return "a run of \(taken)" }
+        if point.metadata.manifestHash != CheckpointCoordinator.manifestHash(manifest.file) { return "\(taken) before it was changed" }
+        return nil
     }
 
     private func build() throws -> ExecutionPlan {
@@ -72,6 +100,15 @@ public struct Planner {
         }
         if let point = options.restore {
             plan.restored = try CheckpointRestorer(plan: plan, point: point, allowNonRestoredState: options.allowNonRestoredState).restore()
+            // Checkpoints newer than the one restored belong to the line of the run it abandons.
+            if let spec = manifest.checkpoint, options.openStores {
+                let moved = CheckpointStorage(directory: spec.directory, retain: spec.retain).setAside(newerThan: point.metadata.id)
+                if !moved.isEmpty {
+                    options.report(
+                        "checkpoints \(moved.map(String.init).joined(separator: ", ")) are newer than checkpoint \(point.metadata.id), which this "
+                            + "run resumes: set aside as chk-N.abandoned in \(spec.directory), so that no restart picks them")
+                }
+            }
         }
         return plan
     }
