@@ -31,6 +31,8 @@ struct RunCommand: ParsableCommand {
     var allowNonRestoredState = false
 
     func run() throws {
+        let signals = StopSignals()
+        defer { signals.uninstall() }
         let plan = try options.plan { run, _ in
             if let fromCheckpoint { run.resume = .checkpoint(path: fromCheckpoint) }
             run.allowNonRestoredState = allowNonRestoredState
@@ -52,8 +54,7 @@ struct RunCommand: ParsableCommand {
         }
         defer { server?.stop() }
         let showProgress = !quiet && isatty(2) != 0
-        let signals = StopSignals(plan: plan)
-        defer { signals.uninstall() }
+        signals.attach(plan)
         let summary: RunSummary
         do {
             summary = try plan.run(
@@ -93,6 +94,8 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var options: ManifestOptions
 
     func run() throws {
+        let signals = StopSignals()
+        defer { signals.uninstall() }
         let plan = try options.plan { run, _ in run.openStores = false }
         print("\(options.manifest): ok (\(plan.nodes.count) nodes, \(plan.tasks.count) tasks, \(plan.rings.count) rings)")
         plan.close()
@@ -112,6 +115,8 @@ struct DescribeCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
+        let signals = StopSignals()
+        defer { signals.uninstall() }
         let plan = try options.plan { run, _ in run.openStores = false }
         print(format == .dot ? plan.describeDot() : plan.describeText(), terminator: "")
         plan.close()

@@ -144,6 +144,9 @@ public final class ExecutionPlan {
         if let coordinator { coordinator.requestSavepoint() } else { cancellation.requestStop() }
     }
 
+    /// Whether the run takes checkpoints (a stop then takes a savepoint).
+    public var takesCheckpoints: Bool { coordinator != nil }
+
     /// Whether `requestStop` was called.
     public var isStopRequested: Bool { cancellation.isStopRequested }
 
