@@ -127,7 +127,10 @@ let package = Package(
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
         .testTarget(
             name: "RivuletBenchTests",
-            dependencies: ["RivuletBench", "RivuletPrometheus", "RivuletRuntime", "RivuletTestSupport", "RivuletCore", "RivuletManifest"]),
+            dependencies: [
+                "RivuletBench", "RivuletPrometheus", "RivuletRuntime", "RivuletTestSupport", "RivuletCore", "RivuletManifest",
+                "RivuletExecution",
+            ]),
         .testTarget(name: "RivuletPluginsTests", dependencies: [cRivulet, "RivuletPlugins", "RivuletTestSupport"]),
         // Nothing lost, nothing crashes: the `rivulet` binary and the manifest loader fed out-of-range numbers,
         // hostile YAML, odd plugin files and fuzzed manifests.

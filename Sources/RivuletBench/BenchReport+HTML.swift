@@ -35,6 +35,17 @@ extension BenchReport {
         } else {
             latencyBlock = "<h2>End-to-end latency</h2><p>Not measured in this run.</p>"
         }
+        var checkpointBlock = ""
+        if let c = checkpoints, c.completed + c.failed > 0 {
+            checkpointBlock = """
+                <h2>Checkpoints</h2>
+                <table><tr><th>completed</th><th>failed</th><th>last id</th><th>last duration</th><th>last size</th><th>mean duration</th><th>max duration</th><th>alignment (all tasks)</th></tr>
+                <tr><td class=n>\(c.completed)</td><td class=n>\(c.failed)</td><td class=n>\(c.lastID.map { "\($0)" } ?? "")</td>\
+                <td class=n>\(String(format: "%.1f ms", c.lastDurationMilliseconds))</td><td class=n>\(Self.bytes(c.lastSizeBytes))</td>\
+                <td class=n>\(String(format: "%.1f ms", c.meanDurationMilliseconds))</td><td class=n>\(String(format: "%.1f ms", c.maxDurationMilliseconds))</td>\
+                <td class=n>\(String(format: "%.1f ms", c.alignmentMilliseconds))</td></tr></table>
+                """
+        }
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>rivulet bench: \(Self.escape(settings.manifest))</title>
@@ -56,6 +67,7 @@ extension BenchReport {
             <h2>Throughput over time</h2>
             \(throughputChart())
             \(latencyBlock)
+            \(checkpointBlock)
             <h2>Operators</h2>
             <table><tr><th>node</th><th>role</th><th>in</th><th>out</th><th>errors</th></tr>
             \(rows)</table>

@@ -31,6 +31,26 @@ extension BenchReport {
         return what
     }
 
+    /// A size in bytes as `512 B`, `12.3 KB`, `4.5 MB` or `1.20 GB` (powers of 1024).
+    static func bytes(_ n: Int64) -> String {
+        let v = Double(n)
+        return v >= 1_073_741_824
+            ? String(format: "%.2f GB", v / 1_073_741_824)
+            : v >= 1_048_576 ? String(format: "%.1f MB", v / 1_048_576) : v >= 1024 ? String(format: "%.1f KB", v / 1024) : "\(n) B"
+    }
+
+    /// The checkpoints line of the terminal table (nil when the run took none).
+    var checkpointLine: String? {
+        guard let c = checkpoints, c.completed + c.failed > 0 else { return nil }
+        var line = "checkpoints \(c.completed) completed, \(c.failed) failed"
+        if let id = c.lastID {
+            line += String(
+                format: "; last #%llu: %.1f ms, %@; mean %.1f ms, max %.1f ms; alignment %.1f ms in all", id, c.lastDurationMilliseconds,
+                Self.bytes(c.lastSizeBytes), c.meanDurationMilliseconds, c.maxDurationMilliseconds, c.alignmentMilliseconds)
+        }
+        return line
+    }
+
     /// The terminal table.
     public var text: String {
         var lines: [String] = []
@@ -52,6 +72,7 @@ extension BenchReport {
                 "latency     p50 \(Self.micros(l.p50))  p90 \(Self.micros(l.p90))  p99 \(Self.micros(l.p99))  p99.9 \(Self.micros(l.p999))  max \(Self.micros(l.max))  (\(l.count) records)"
             )
         }
+        if let c = checkpointLine { lines.append(c) }
         lines.append("")
         let width = max(20, operators.map { $0.node.count + 4 }.max() ?? 0)
         lines.append(

@@ -93,6 +93,20 @@ public struct BenchReport: Codable, Sendable {
         public var buckets: [Bucket]
     }
 
+    /// The checkpoints taken during the whole run (warm-up and the run's final checkpoint included).
+    public struct Checkpoints: Codable, Sendable {
+        public var completed: Int64
+        public var failed: Int64
+        /// The newest completed checkpoint, its duration (start to durable) and the bytes of its files.
+        public var lastID: UInt64?
+        public var lastDurationMilliseconds: Double
+        public var lastSizeBytes: Int64
+        public var meanDurationMilliseconds: Double
+        public var maxDurationMilliseconds: Double
+        /// Time input channels were held back for barrier alignment, summed over every task.
+        public var alignmentMilliseconds: Double
+    }
+
     /// A sample: seconds since the start, and the rates over the interval that ended then.
     public struct Point: Codable, Sendable {
         public var seconds: Double
@@ -116,6 +130,8 @@ public struct BenchReport: Codable, Sendable {
     public var rings: [Ring]
     public var stores: [Store]
     public var latency: Latency?
+    /// Nil when the run took no checkpoints (no `checkpoint.interval`/`checkpoint.dir`).
+    public var checkpoints: Checkpoints?
     public var timeline: [Point]
     /// Throughput of every run when several were made (the report is the median one's).
     public var runs: [Double]

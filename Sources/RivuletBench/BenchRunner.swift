@@ -93,11 +93,17 @@ public struct BenchRunner {
         } else {
             notes.append("no latency: it is measured for paced generated records only (give --events and --rate)")
         }
+        let checkpoints = end.snapshot.checkpoints.map { c in
+            BenchReport.Checkpoints(
+                completed: c.completed, failed: c.failed, lastID: c.lastCompletedID, lastDurationMilliseconds: c.lastDurationMilliseconds,
+                lastSizeBytes: c.lastSizeBytes, meanDurationMilliseconds: c.completed == 0 ? 0 : c.totalDurationMilliseconds / Double(c.completed),
+                maxDurationMilliseconds: c.maxDurationMilliseconds, alignmentMilliseconds: Double(c.alignmentNanoseconds) / 1e6)
+        }
         return BenchReport(
             settings: settings, machine: Self.machine(), totalSeconds: end.seconds, measuredSeconds: measured,
             recordsIn: inRecords, recordsInPerSecond: Double(inRecords) / measured, recordsOutPerSecond: Double(outRecords) / measured,
             cpuSeconds: end.cpu - base.cpu, peakMemoryBytes: summary.peakMemoryBytes, deadLetters: summary.deadLetters,
-            operators: operators, rings: rings, stores: stores, latency: latencyReport, timeline: timeline,
+            operators: operators, rings: rings, stores: stores, latency: latencyReport, checkpoints: checkpoints, timeline: timeline,
             runs: [Double(inRecords) / measured], notes: notes)
     }
 

@@ -23,7 +23,9 @@ struct BenchCommand: ParsableCommand {
             abstract: "Run a manifest (or generators in place of its sources) and report throughput per operator and ring, latency, CPU and memory.",
             discussion: """
                 `rivulet bench <manifest>` is this command. Rates exclude the warm-up. Latency is measured for paced generated \
-                records (--events and --rate): from each record's due time to the sink that receives it.
+                records (--events and --rate): from each record's due time to the sink that receives it. With checkpoints on \
+                (--set checkpoint.interval=1s --set checkpoint.dir=DIR) every run starts fresh (it never resumes from DIR) \
+                and the report shows their count, duration, size and alignment time.
                 """)
 
         @OptionGroup var options: ManifestOptions
@@ -63,6 +65,9 @@ struct BenchCommand: ParsableCommand {
                 let plan = try options.plan { runOptions, manifest in
                     if let events { runOptions.generatorOverride = GeneratorOverride(events: events, keys: keys, rate: rate, seed: seed) }
                     runOptions.latency = latency
+                    // Every run is measured from the start: a checkpointed manifest does not resume from the
+                    // checkpoint folder (a previous run's final checkpoint would leave nothing to do).
+                    runOptions.resume = .fresh
                     if nullSinks { for i in manifest.sinks.indices { manifest.sinks[i].kind = .null } }
                 }
                 let settings = BenchReport.Settings(

@@ -61,7 +61,11 @@ struct RunCommand: ParsableCommand {
                 progress: showProgress
                     ? { p in
                         let rate = p.elapsed > 0 ? Double(p.recordsIn) / p.elapsed : 0
-                        let line = String(format: "\r%6.1fs  in: %lld  out: %lld  %.0f records/s   ", p.elapsed, p.recordsIn, p.recordsOut, rate)
+                        var line = String(format: "\r%6.1fs  in: %lld  out: %lld  %.0f records/s", p.elapsed, p.recordsIn, p.recordsOut, rate)
+                        if let id = p.lastCheckpointID, let age = p.lastCheckpointAge {
+                            line += String(format: "  chk %llu (%.1fs ago)", id, age)
+                        }
+                        line += "   "
                         FileHandle.standardError.write(Data(line.utf8))
                     } : nil)
         } catch {

@@ -16,9 +16,13 @@ import RivuletRuntime
 /// - `rivulet_ring_occupancy`, `rivulet_ring_capacity`, `rivulet_ring_records_total`,
 ///   `rivulet_ring_blocked_seconds_total` {ring}: backpressure
 /// - `rivulet_store_keys`, `rivulet_store_bytes`, `rivulet_store_commits_total`,
-///   `rivulet_store_commit_seconds_total` {store, operator}: state (a commit per record batch is the
-///   durability point until checkpoints exist)
+///   `rivulet_store_commit_seconds_total` {store, operator}: state (a commit per record batch; with
+///   checkpoints, every checkpoint commits too)
 /// - `rivulet_plugin_counter_total` {operator, instance, counter}: what plugins count through the host API
+/// - with checkpoints on: `rivulet_checkpoints_completed_total`, `rivulet_checkpoints_failed_total`,
+///   `rivulet_checkpoint_last_id`, `rivulet_checkpoint_last_duration_seconds`,
+///   `rivulet_checkpoint_last_size_bytes`, `rivulet_checkpoint_last_completed_timestamp_seconds`,
+///   `rivulet_checkpoint_duration_seconds_total`, and `rivulet_checkpoint_alignment_seconds_total` {task}
 /// - `rivulet_process_cpu_seconds_total`, `rivulet_process_resident_memory_bytes`
 /// Thread-safe: scrapes are serialized by a lock.
 public final class PlanMetricsPublisher: @unchecked Sendable {
@@ -97,6 +101,20 @@ public final class PlanMetricsPublisher: @unchecked Sendable {
             gauge("rivulet_store_bytes", d, Double(st.bytes))
             count("rivulet_store_commits_total", d, st.commits)
             count("rivulet_store_commit_seconds_total", d, seconds: Double(st.commitNanoseconds) / 1e9)
+        }
+        if let c = s.checkpoints {
+            count("rivulet_checkpoints_completed_total", [], c.completed)
+            count("rivulet_checkpoints_failed_total", [], c.failed)
+            count("rivulet_checkpoint_duration_seconds_total", [], seconds: c.totalDurationMilliseconds / 1000)
+            if let id = c.lastCompletedID {
+                gauge("rivulet_checkpoint_last_id", [], Double(id))
+                gauge("rivulet_checkpoint_last_duration_seconds", [], c.lastDurationMilliseconds / 1000)
+                gauge("rivulet_checkpoint_last_size_bytes", [], Double(c.lastSizeBytes))
+                gauge("rivulet_checkpoint_last_completed_timestamp_seconds", [], Double(c.lastCompletedAtEpochMilliseconds ?? 0) / 1000)
+            }
+            for a in c.alignment {
+                count("rivulet_checkpoint_alignment_seconds_total", [("task", a.task)], seconds: Double(a.nanoseconds) / 1e9)
+            }
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

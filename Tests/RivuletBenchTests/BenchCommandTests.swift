@@ -54,6 +54,50 @@ import Testing
         #expect(html.contains("<svg") && html.contains("rivulet bench"))
     }
 
+    /// `rivulet bench` of a checkpointed manifest (checkpoints switched on with `--set` alone), paced so that
+    /// latency probes wrap the two-phase-commit file sink: the JSON report has the checkpoints, the output
+    /// is committed whole, and a second run into the same checkpoint folder starts fresh instead of resuming
+    /// the first run's final checkpoint.
+    @Test func benchWithCheckpointsReportsThemAndStartsFresh() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-bench-checkpoints")
+        Fixtures.write(
+            """
+            name: bench-checkpoints
+            sources:
+              events:
+                type: file
+                path: events.csv
+                schema: { ts_ms: i64, key: string, value: i64 }
+                time: { type: event, field: ts_ms, format: epoch_ms, max_out_of_order: 2s }
+            operators:
+              per_key:
+                window: tumbling
+                size: 10s
+                key_by: key
+                chain: false
+                aggregates: { count: count() }
+            sinks:
+              out: { type: file, path: out.csv, header: false }
+            edges: [events -> per_key, per_key -> out]
+            """, to: folder + "/manifest.yaml")
+        for run in 1...2 {
+            let result = try Self.rivulet([
+                "bench", folder + "/manifest.yaml", "--events", "30000", "--keys", "10", "--rate", "60000", "--warmup", "0.1", "--json",
+                "--set", "checkpoint.interval=50ms", "--set", "checkpoint.dir=\(folder)/chk",
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stderr.contains("resuming"), "\(result.stderr)")
+            let report = try JSONDecoder().decode(BenchReport.self, from: Data(result.stdout.utf8))
+            #expect(report.operators.first { $0.role == "source" }?.recordsIn == 30_000, "run \(run)")
+            let checkpoints = try #require(report.checkpoints, "run \(run)")
+            #expect(checkpoints.completed >= 2 && checkpoints.failed == 0, "run \(run)")
+            #expect(checkpoints.lastSizeBytes > 0 && checkpoints.lastDurationMilliseconds >= 0)
+            // 30,000 records 1 ms apart: three 10 s windows per key, all 30,000 counted in the committed output.
+            let rows = Fixtures.read(folder + "/out.csv").split(separator: "\n").map { $0.split(separator: ",") }
+            #expect(rows.count == 30 && rows.reduce(0) { $0 + Int($1[3])! } == 30_000, "run \(run)")
+        }
+    }
+
     @Test func benchTableOnTheTerminal() throws {
         let result = try Self.rivulet([
             "bench", Fixtures.repositoryRoot + "/Benchmarks/pipeline.yaml", "--set", "sources.gen.count=50000",

@@ -1,6 +1,7 @@
 // BenchRunnerTests: generators in place of sources, latency at the sinks, and the report in every format.
 import Foundation
 import RivuletBench
+import RivuletExecution
 import RivuletRuntime
 import RivuletTestSupport
 import Testing
@@ -188,5 +189,53 @@ import Testing
         let report = try BenchRunner(settings: Self.settings(events: nil, rate: nil, warmup: 30)).run(plan, latency: nil)
         #expect(report.recordsIn == 500)
         #expect(report.notes.contains { $0.contains("not longer than the warm-up") })
+    }
+
+    /// A benchmark run with checkpoints and latency on: the probe around the two-phase-commit file sink
+    /// takes part in checkpoints (it is one), so the sink's staged output is saved and committed — the
+    /// output is whole — and the report carries the checkpoints.
+    @Test func aLatencyProbeForwardsCheckpointsToATwoPhaseCommitSink() throws {
+        let runner = TopologyRunner()
+        runner.write("events.csv", "ts_ms,key,value\n")
+        let latency = LatencyRecorder(warmupNanoseconds: 0)
+        let plan = try runner.plan(Self.windowManifest, overrides: ["checkpoint.interval=20ms", "checkpoint.dir=\(runner.folder)/chk"]) {
+            $0.generatorOverride = GeneratorOverride(events: 25_000, keys: 10, rate: 50_000, seed: 7)
+            $0.latency = latency
+        }
+        let sink = try #require(plan.nodesByName["out"]?.instances.first)
+        #expect(sink is LatencyProbe && sink is CheckpointCommitting)
+        let report = try BenchRunner(settings: Self.settings(events: 25_000, rate: 50_000, warmup: 0)).run(plan, latency: latency)
+        let rows = runner.read("out.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        #expect(rows.count == 30)
+        #expect(rows.reduce(0) { $0 + Int($1[3])! } == 25_000)
+        #expect(latency.merged().totalCount > 0)
+        let checkpoints = try #require(report.checkpoints)
+        // Paced over 0.5 s with a checkpoint every 20 ms, and the run's final one.
+        #expect(checkpoints.completed >= 2 && checkpoints.failed == 0)
+        #expect(checkpoints.lastID == UInt64(checkpoints.completed) && checkpoints.lastSizeBytes > 0)
+        #expect(checkpoints.maxDurationMilliseconds >= checkpoints.meanDurationMilliseconds)
+        let newest = try #require(CheckpointStorage(directory: runner.folder + "/chk", retain: 3).latest { _ in })
+        #expect(newest.metadata.final && newest.has("operators/out#0.state"))
+        #expect(report.text.contains("checkpoints \(checkpoints.completed) completed, 0 failed; last #\(checkpoints.completed)"))
+        #expect(report.html.contains("<h2>Checkpoints</h2>"))
+        let decoded = try JSONDecoder().decode(BenchReport.self, from: JSONEncoder().encode(report))
+        #expect(decoded.checkpoints?.completed == checkpoints.completed)
+    }
+
+    /// Without checkpoints the report has none, and the text and HTML say nothing of them.
+    @Test func noCheckpointsNoCheckpointReport() throws {
+        let runner = TopologyRunner()
+        let plan = try runner.plan(
+            """
+            name: plain
+            sources:
+              gen: { type: generator, count: 5000 }
+            sinks:
+              out: { type: "null" }
+            edges: [gen -> out]
+            """)
+        let report = try BenchRunner(settings: Self.settings(events: nil, rate: nil, warmup: 0)).run(plan, latency: nil)
+        #expect(report.checkpoints == nil)
+        #expect(!report.text.contains("checkpoints") && !report.html.contains("Checkpoints"))
     }
 }

@@ -109,6 +109,77 @@ import Testing
         #expect(total == Double(summary.recordsOut) && total! >= scraped.last!)
     }
 
+    /// A checkpointed run (every 50 ms) is scraped while it runs until two checkpoints are complete: the
+    /// checkpoint metrics are there with plausible values, and the progress callback sees the newest id.
+    @Test func checkpointMetricsWhileACheckpointedRunIsInProgress() throws {
+        let runner = TopologyRunner()
+        let plan = try runner.plan(
+            """
+            name: checkpointed
+            sources:
+              gen: { type: generator, count: 4000000, rate: 40000, keys: 10 }
+            operators:
+              counts:
+                window: tumbling
+                size: 1s
+                key_by: key
+                chain: false
+                aggregates: { n: count() }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [gen -> counts, counts -> out]
+            """, overrides: ["checkpoint.interval=50ms", "checkpoint.dir=\(runner.folder)/chk"])
+        let publisher = PlanMetricsPublisher(snapshot: { plan.metricsSnapshot() })
+        let server = try MetricsHTTPServer(port: 0, body: publisher.exposition)
+        defer { server.stop() }
+        var body = ""
+        var progressIDs: [UInt64] = []
+        let deadline = Deadline(seconds: 60)
+        let started = Date().timeIntervalSince1970
+        _ = try plan.run(progressInterval: 0.05) { p in
+            if let id = p.lastCheckpointID {
+                progressIDs.append(id)
+                #expect(p.lastCheckpointAge != nil && p.lastCheckpointAge! >= 0 && p.lastCheckpointAge! < 60)
+            }
+            guard !plan.isStopRequested else { return }
+            if let b = try? Self.get(server.port, "/metrics").body, (Self.sample(b, "rivulet_checkpoint_last_id") ?? 0) >= 2 {
+                body = b
+                plan.requestStop()
+            } else if deadline.hasPassed {
+                plan.requestStop()
+            }
+        }
+        try #require(!body.isEmpty, "no scrape saw checkpoint 2 complete")
+        #expect(body.contains("# TYPE rivulet_checkpoints_completed_total counter"))
+        #expect((Self.sample(body, "rivulet_checkpoints_completed_total") ?? 0) >= 2)
+        #expect(Self.sample(body, "rivulet_checkpoints_failed_total") == 0)
+        #expect((Self.sample(body, "rivulet_checkpoint_last_size_bytes") ?? 0) > 0)
+        let duration = try #require(Self.sample(body, "rivulet_checkpoint_last_duration_seconds"))
+        #expect(duration >= 0 && duration < 60)
+        #expect((Self.sample(body, "rivulet_checkpoint_duration_seconds_total") ?? -1) >= duration)
+        let completedAt = try #require(Self.sample(body, "rivulet_checkpoint_last_completed_timestamp_seconds"))
+        #expect(completedAt >= started - 1 && completedAt <= Date().timeIntervalSince1970 + 1)
+        // The window's task is fed by a ring: its alignment time is exported (a single input never waits long).
+        let alignment = body.split(separator: "\n").filter { $0.hasPrefix("rivulet_checkpoint_alignment_seconds_total{task=") }
+        #expect(alignment.count == 1, "\(body)")
+        #expect(!progressIDs.isEmpty && progressIDs == progressIDs.sorted() && progressIDs.allSatisfy { $0 >= 1 })
+        // After the run (its savepoint included), the snapshot holds the same counters.
+        let checkpoints = try #require(plan.metricsSnapshot().checkpoints)
+        #expect(checkpoints.completed >= 3 && checkpoints.failed == 0)
+        #expect(checkpoints.lastCompletedID == UInt64(checkpoints.completed))
+        #expect(checkpoints.maxDurationMilliseconds >= checkpoints.lastDurationMilliseconds)
+    }
+
+    /// A run without checkpoints exports none of the checkpoint metrics.
+    @Test func noCheckpointMetricsWithoutCheckpoints() throws {
+        let runner = TopologyRunner()
+        let plan = try runner.plan(MetricsSnapshotTests.cardPayments(runner))
+        _ = try plan.run()
+        #expect(plan.metricsSnapshot().checkpoints == nil)
+        let body = String(decoding: PlanMetricsPublisher(snapshot: { plan.metricsSnapshot() }).exposition(), as: UTF8.self)
+        #expect(!body.contains("rivulet_checkpoint"))
+    }
+
     /// Whether the server has closed `fd` (end of input ready to read), waiting at most `seconds`.
     static func closedByServer(_ fd: Int32, within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

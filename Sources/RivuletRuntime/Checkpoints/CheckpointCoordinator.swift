@@ -25,12 +25,19 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     private var lastStart = Clock.monotonicNanoseconds()
     private var savepointRequested = false
     private var savepointFailed = false
-    /// Counters read by metrics and the progress line (any thread).
+    /// Counters read by metrics and the progress line (any thread; `metricsSnapshot().checkpoints`).
     let completed = MetricsCounter(name: "checkpoints_completed")
     let failed = MetricsCounter(name: "checkpoints_failed")
+    /// The newest completed checkpoint (0: none yet), when it completed (monotonic ns, and ms since the
+    /// epoch), how long it took from its start to durable (µs), and the bytes of its files.
     let lastCompletedID = MetricsCounter(name: "checkpoint_last_id")
-    let lastDurationMilliseconds = MetricsCounter(name: "checkpoint_duration_ms")
+    let lastCompletedAtNanoseconds = MetricsCounter(name: "checkpoint_last_completed_ns")
+    let lastCompletedAtMilliseconds = MetricsCounter(name: "checkpoint_last_completed_epoch_ms")
+    let lastDurationMicroseconds = MetricsCounter(name: "checkpoint_duration_us")
     let lastSizeBytes = MetricsCounter(name: "checkpoint_size_bytes")
+    /// The durations of every completed checkpoint summed, and the longest (µs).
+    let totalDurationMicroseconds = MetricsCounter(name: "checkpoint_duration_us_total")
+    let maxDurationMicroseconds = MetricsCounter(name: "checkpoint_duration_us_max")
     /// The savepoint taken at a stop request, once complete.
     private(set) var savepoint: (id: UInt64, path: String)?
 
@@ -201,9 +208,14 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     /// Makes `p` durable, then commits the sinks (a failed commit fails the run: the output would be stale).
     private func complete(_ p: Pending, final: Bool) throws {
         let metadata = try storage.complete(p.id, metadata: metadata(for: p, final: final), owners: p.owners)
-        let elapsed = Int64(Clock.monotonicNanoseconds() - p.started) / 1_000_000
-        lastDurationMilliseconds.set(elapsed)
+        let now = Clock.monotonicNanoseconds()
+        let elapsed = Int64(now - p.started) / 1000
+        lastDurationMicroseconds.set(elapsed)
+        totalDurationMicroseconds.add(elapsed)
+        if elapsed > maxDurationMicroseconds.value { maxDurationMicroseconds.set(elapsed) }
         lastSizeBytes.set(metadata.files.reduce(0) { $0 + $1.size })
+        lastCompletedAtNanoseconds.set(Int64(now))
+        lastCompletedAtMilliseconds.set(metadata.timeMilliseconds)
         lastCompletedID.set(Int64(p.id))
         completed.add(1)
         for node in plan.nodes {

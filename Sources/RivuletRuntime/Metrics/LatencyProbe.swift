@@ -2,13 +2,16 @@
 import Histogram
 import RivuletCore
 import RivuletExecution
+import RivuletSnapshot
 
 /// Wraps a sink in a benchmark run: for every record that came from a paced generator (its `partition`
 /// names the generator, its `offset` the record's number), records `now − due` in microseconds into an
 /// HdrHistogram, then hands the batch to the sink. One clock read per batch: the records of a batch
 /// arrive together. Window results carry the position of the record that completed their window, join
 /// results their stream record's. Records that no paced generator stamped are counted as unstamped. Used by the sink's thread only; read after the run.
-public final class LatencyProbe: StreamOperator, CountingSink {
+/// Everything else goes straight to the sink; a sink that takes part in checkpoints (the two-phase-commit
+/// file sink of a checkpointed run) is wrapped by a subclass that forwards those calls too (`wrapping`).
+public class LatencyProbe: StreamOperator, CountingSink {
     let inner: StreamOperator & CountingSink
     let recorder: LatencyRecorder
     /// Latency in µs (3 significant digits, up to an hour).
@@ -18,6 +21,18 @@ public final class LatencyProbe: StreamOperator, CountingSink {
     init(_ inner: StreamOperator & CountingSink, recorder: LatencyRecorder) {
         self.inner = inner
         self.recorder = recorder
+    }
+
+    /// A probe around `sink`: one that is itself a `CheckpointCommitting` (or `CheckpointedOperator`)
+    /// forwarding to the sink when the sink is one, so the checkpoint coordinator still saves and commits it.
+    static func wrapping(_ sink: StreamOperator & CountingSink, recorder: LatencyRecorder) -> LatencyProbe {
+        if let committing = sink as? CheckpointCommitting & CountingSink {
+            return CommittingLatencyProbe(committing, recorder: recorder)
+        }
+        if let checkpointed = sink as? CheckpointedOperator & CountingSink {
+            return CheckpointedLatencyProbe(checkpointed, recorder: recorder)
+        }
+        return LatencyProbe(sink, recorder: recorder)
     }
 
     public var name: String { inner.name }
@@ -40,9 +55,47 @@ public final class LatencyProbe: StreamOperator, CountingSink {
         try inner.process(batch, port: port)
     }
 
+    public func start() throws { try inner.start() }
     public func advanceWatermark(to watermark: Int64) throws { try inner.advanceWatermark(to: watermark) }
+    public func advanceProcessingTime(to now: Int64) throws { try inner.advanceProcessingTime(to: now) }
     public func finish() throws { try inner.finish() }
     public func close() { inner.close() }
+}
+
+/// A latency probe around a sink with checkpointed state: its state is the sink's.
+final class CheckpointedLatencyProbe: LatencyProbe, CheckpointedOperator {
+    private let checkpointed: CheckpointedOperator
+
+    init(_ sink: CheckpointedOperator & CountingSink, recorder: LatencyRecorder) {
+        checkpointed = sink
+        super.init(sink, recorder: recorder)
+    }
+
+    func snapshotState(into snapshot: inout OperatorSnapshot, checkpoint: UInt64) throws {
+        try checkpointed.snapshotState(into: &snapshot, checkpoint: checkpoint)
+    }
+
+    func restoreState(from restore: OperatorRestore) throws { try checkpointed.restoreState(from: restore) }
+    var isRescalable: Bool { checkpointed.isRescalable }
+}
+
+/// A latency probe around a two-phase-commit sink: its state is the sink's, and so are its commits.
+final class CommittingLatencyProbe: LatencyProbe, CheckpointCommitting {
+    private let committing: CheckpointCommitting
+
+    init(_ sink: CheckpointCommitting & CountingSink, recorder: LatencyRecorder) {
+        committing = sink
+        super.init(sink, recorder: recorder)
+    }
+
+    func snapshotState(into snapshot: inout OperatorSnapshot, checkpoint: UInt64) throws {
+        try committing.snapshotState(into: &snapshot, checkpoint: checkpoint)
+    }
+
+    func restoreState(from restore: OperatorRestore) throws { try committing.restoreState(from: restore) }
+    var isRescalable: Bool { committing.isRescalable }
+    func commit(checkpoint id: UInt64) throws { try committing.commit(checkpoint: id) }
+    var isTransactional: Bool { committing.isTransactional }
 }
 
 /// The latency side of a benchmark run: the schedule of each generator (by source index) and a probe per

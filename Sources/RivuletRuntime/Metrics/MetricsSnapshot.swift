@@ -40,11 +40,44 @@ public struct MetricsSnapshot: Sendable {
         public let commitNanoseconds: Int64
     }
 
+    /// The run's checkpoints so far (the run's final checkpoint included once it is taken).
+    public struct Checkpoints: Sendable {
+        public let completed: Int64
+        /// Abandoned: a task failed to save its state, the disk was full, or the timeout passed.
+        public let failed: Int64
+        /// The newest completed checkpoint's id (nil before the first).
+        public let lastCompletedID: UInt64?
+        /// When it completed: monotonic ns (for its age) and ms since the epoch.
+        public let lastCompletedAt: UInt64?
+        public let lastCompletedAtEpochMilliseconds: Int64?
+        /// From its start (the coordinator triggering it) until it was durable, in ms.
+        public let lastDurationMilliseconds: Double
+        /// The bytes of its files (`_metadata` excluded; RocksDB SST files hard-linked from the live
+        /// database, or from the checkpoint before, count in full).
+        public let lastSizeBytes: Int64
+        /// Every completed checkpoint's duration summed, and the longest, in ms.
+        public let totalDurationMilliseconds: Double
+        public let maxDurationMilliseconds: Double
+        /// Time input channels were held back waiting for barriers on other channels (barrier alignment),
+        /// per task fed by rings (one with a single input never waits), summed over the run, in ns.
+        public let alignment: [(task: String, nanoseconds: Int64)]
+
+        /// Alignment summed over every task, in ns.
+        public var alignmentNanoseconds: Int64 { alignment.reduce(0) { $0 + $1.nanoseconds } }
+
+        /// Seconds since the newest checkpoint completed, at monotonic time `now` (nil before the first).
+        public func lastCompletedAge(at now: UInt64) -> Double? {
+            lastCompletedAt.map { now > $0 ? Double(now - $0) / 1e9 : 0 }
+        }
+    }
+
     /// Monotonic time of the snapshot (ns).
     public let takenAt: UInt64
     public let instances: [Instance]
     public let rings: [Ring]
     public let stores: [Store]
+    /// Nil when the run takes no checkpoints.
+    public let checkpoints: Checkpoints?
 
     /// Records read by every source.
     public var sourceRecords: Int64 { instances.filter { $0.role == .source }.reduce(0) { $0 + $1.recordsIn } }
@@ -96,6 +129,24 @@ extension ExecutionPlan {
                 .init(
                     name: s.name, owner: s.owner, keys: s.keys.value, bytes: s.bytes.value, commits: s.commits.value,
                     commitNanoseconds: s.commitNanoseconds.value)
+            },
+            checkpoints: checkpointMetrics())
+    }
+
+    /// The coordinator's counters and every input gate's alignment time (nil without checkpoints).
+    func checkpointMetrics() -> MetricsSnapshot.Checkpoints? {
+        guard let c = coordinator else { return nil }
+        let id = c.lastCompletedID.value
+        return .init(
+            completed: c.completed.value, failed: c.failed.value, lastCompletedID: id > 0 ? UInt64(id) : nil,
+            lastCompletedAt: id > 0 ? UInt64(c.lastCompletedAtNanoseconds.value) : nil,
+            lastCompletedAtEpochMilliseconds: id > 0 ? c.lastCompletedAtMilliseconds.value : nil,
+            lastDurationMilliseconds: Double(c.lastDurationMicroseconds.value) / 1000, lastSizeBytes: c.lastSizeBytes.value,
+            totalDurationMilliseconds: Double(c.totalDurationMicroseconds.value) / 1000,
+            maxDurationMilliseconds: Double(c.maxDurationMicroseconds.value) / 1000,
+            alignment: tasks.compactMap { task in
+                guard case .inputs(let gate) = task.head else { return nil }
+                return (task.name, gate.alignmentNanoseconds.value)
             })
     }
 }

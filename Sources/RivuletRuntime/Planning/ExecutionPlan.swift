@@ -91,7 +91,7 @@ public final class ExecutionPlan {
             }
             if let progress, Double(Clock.monotonicNanoseconds() - lastProgress) / 1e9 >= progressInterval {
                 lastProgress = Clock.monotonicNanoseconds()
-                progress(RunProgress(elapsed: Double(Clock.monotonicNanoseconds() - started) / 1e9, recordsIn: recordsIn, recordsOut: recordsOut))
+                progress(progressNow(started: started))
             }
         }
         // Dead letters reach their file before state is committed: a run whose dead letters cannot be
@@ -174,4 +174,22 @@ public struct RunProgress: Sendable {
     public let elapsed: Double
     public let recordsIn: Int64
     public let recordsOut: Int64
+    /// The newest completed checkpoint and how many seconds ago it completed (nil: none yet, or the run
+    /// takes no checkpoints).
+    public var lastCheckpointID: UInt64? = nil
+    public var lastCheckpointAge: Double? = nil
+}
+
+extension ExecutionPlan {
+    /// The progress of a run that began at monotonic time `started`.
+    func progressNow(started: UInt64) -> RunProgress {
+        let now = Clock.monotonicNanoseconds()
+        var p = RunProgress(elapsed: Double(now - started) / 1e9, recordsIn: recordsIn, recordsOut: recordsOut)
+        if let c = coordinator, c.lastCompletedID.value > 0 {
+            let at = UInt64(c.lastCompletedAtNanoseconds.value)
+            p.lastCheckpointID = UInt64(c.lastCompletedID.value)
+            p.lastCheckpointAge = now > at ? Double(now - at) / 1e9 : 0
+        }
+        return p
+    }
 }

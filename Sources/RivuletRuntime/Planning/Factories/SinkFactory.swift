@@ -5,7 +5,8 @@ import RivuletExecution
 import RivuletManifest
 
 /// Plans a sink: its encoder (csv, jsonl, lines; the fields it keeps) and its output, opened when the
-/// first batch arrives. With latency measurement on, the sink is wrapped in a probe.
+/// first batch arrives. With latency measurement on, the sink is wrapped in a probe (which forwards
+/// checkpoints to a two-phase-commit sink).
 struct SinkFactory {
     func plan(_ spec: SinkSpec, inputs: [String: Schema], in context: PlanningContext) throws -> PlannedNode {
         let options = context.options
@@ -55,7 +56,7 @@ struct SinkFactory {
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
         if let latency = options.latency, let counted = sink as? StreamOperator & CountingSink {
-            let probe = LatencyProbe(counted, recorder: latency)
+            let probe = LatencyProbe.wrapping(counted, recorder: latency)
             latency.probes.append(probe)
             node.instances = [probe]
         } else {
