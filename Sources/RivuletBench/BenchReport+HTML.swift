@@ -44,6 +44,10 @@ extension BenchReport {
                 <td class=n>\(String(format: "%.1f ms", c.lastDurationMilliseconds))</td><td class=n>\(Self.bytes(c.lastSizeBytes))</td>\
                 <td class=n>\(String(format: "%.1f ms", c.meanDurationMilliseconds))</td><td class=n>\(String(format: "%.1f ms", c.maxDurationMilliseconds))</td>\
                 <td class=n>\(String(format: "%.1f ms", c.alignmentMilliseconds))</td></tr></table>
+                <table><tr><th>checkpoint</th><th>duration</th><th>size</th><th>files</th></tr>
+                \(c.taken.suffix(50).map { t in
+                    "<tr><td>\(t.id)\(t.final ? " (final)" : "")</td><td class=n>\(String(format: "%.1f ms", t.durationMilliseconds))</td><td class=n>\(Self.bytes(t.sizeBytes))</td><td class=n>\(t.files)</td></tr>"
+                }.joined(separator: "\n"))</table>
                 """
         }
         return """

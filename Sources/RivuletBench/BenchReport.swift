@@ -105,6 +105,17 @@ public struct BenchReport: Codable, Sendable {
         public var maxDurationMilliseconds: Double
         /// Time input channels were held back for barrier alignment, summed over every task.
         public var alignmentMilliseconds: Double
+        /// Every completed checkpoint (the newest 1,000), oldest first.
+        public var taken: [Taken]
+
+        public struct Taken: Codable, Sendable {
+            public var id: UInt64
+            public var durationMilliseconds: Double
+            public var sizeBytes: Int64
+            public var files: Int
+            /// The run's final checkpoint (or a stop's savepoint).
+            public var final: Bool
+        }
     }
 
     /// A sample: seconds since the start, and the rates over the interval that ended then.

@@ -97,7 +97,12 @@ public struct BenchRunner {
             BenchReport.Checkpoints(
                 completed: c.completed, failed: c.failed, lastID: c.lastCompletedID, lastDurationMilliseconds: c.lastDurationMilliseconds,
                 lastSizeBytes: c.lastSizeBytes, meanDurationMilliseconds: c.completed == 0 ? 0 : c.totalDurationMilliseconds / Double(c.completed),
-                maxDurationMilliseconds: c.maxDurationMilliseconds, alignmentMilliseconds: Double(c.alignmentNanoseconds) / 1e6)
+                maxDurationMilliseconds: c.maxDurationMilliseconds, alignmentMilliseconds: Double(c.alignmentNanoseconds) / 1e6,
+                taken: plan.completedCheckpoints.map {
+                    .init(
+                        id: $0.id, durationMilliseconds: $0.durationMilliseconds, sizeBytes: $0.sizeBytes, files: $0.files,
+                        final: $0.final || $0.savepoint)
+                })
         }
         return BenchReport(
             settings: settings, machine: Self.machine(), totalSeconds: end.seconds, measuredSeconds: measured,

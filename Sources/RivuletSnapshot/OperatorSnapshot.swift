@@ -15,33 +15,48 @@ public struct OperatorSnapshot: Sendable {
     public var operatorState = SnapshotWriter()
     private var keyed = SnapshotWriter()
     public private(set) var keyedEntries = 0
-    private var entry = SnapshotWriter()
 
     public init() {}
 
-    /// Adds the state of one key, written by `body`, in key group `group`.
+    /// Adds the state of one key, written by `body` (which only appends), in key group `group`. The entry
+    /// is written in place, its length patched in after it: no buffer of its own per key.
     public mutating func addKeyed(group: Int, _ body: (inout SnapshotWriter) throws -> Void) rethrows {
         precondition(group >= 0 && group < KeyGroups.largestMaxParallelism, "key group out of range")
-        entry = SnapshotWriter()
-        try body(&entry)
+        let start = keyed.bytes.count
         keyed.write(UInt16(group))
-        keyed.write(bytes: entry.bytes)
+        keyed.write(UInt32(0))
+        do { try body(&keyed) } catch {
+            keyed.truncate(to: start)
+            throw error
+        }
+        let length = keyed.bytes.count - start - 6
+        precondition(length <= Int(UInt32.max), "a keyed entry of \(length) bytes (at most 4 GiB)")
+        keyed.patch(UInt32(length), at: start + 2)
         keyedEntries += 1
     }
+
+    /// Makes room for about `bytes` of keyed entries (before adding many).
+    public mutating func reserveKeyed(bytes: Int) { keyed.reserve(additional: bytes) }
 
     /// Whether nothing at all was saved.
     public var isEmpty: Bool { operatorState.bytes.isEmpty && keyedEntries == 0 }
 
     /// The file's bytes.
     public func encoded() -> [UInt8] {
-        var out = SnapshotWriter(reservingCapacity: 32 + operatorState.bytes.count + keyed.bytes.count)
+        let (head, body) = encodedParts()
+        return head + body
+    }
+
+    /// The file's bytes in two parts, to be written one after the other: the header with the operator
+    /// state, then the keyed entries as they were built (not copied: a large state is written from where
+    /// it was encoded).
+    public func encodedParts() -> (head: [UInt8], keyed: [UInt8]) {
+        var out = SnapshotWriter(reservingCapacity: 32 + operatorState.bytes.count)
         out.append(raw: UnsafeRawBufferPointer(start: Self.magic, count: 4))
         out.write(Self.version)
         out.write(bytes: operatorState.bytes)
         out.write(UInt64(keyedEntries))
-        var all = out.bytes
-        all.append(contentsOf: keyed.bytes)
-        return all
+        return (out.bytes, keyed.bytes)
     }
 }
 

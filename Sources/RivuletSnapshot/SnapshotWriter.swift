@@ -44,6 +44,18 @@ public struct SnapshotWriter: Sendable {
     /// Bytes as they are, with no length (the reader must know how many).
     public mutating func append(raw value: UnsafeRawBufferPointer) { bytes.append(contentsOf: value) }
 
+    /// Makes room for `count` more bytes at once (call once before many small writes, not per write:
+    /// an array's reserve does not grow geometrically).
+    public mutating func reserve(additional count: Int) { bytes.reserveCapacity(bytes.count + count) }
+
+    /// Overwrites the u32 at `offset` (a length written as a placeholder before what it measures).
+    mutating func patch(_ value: UInt32, at offset: Int) {
+        for i in 0..<4 { bytes[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(i))) }
+    }
+
+    /// Drops everything from `count` bytes on.
+    mutating func truncate(to count: Int) { bytes.removeSubrange(count...) }
+
     private mutating func appendLittleEndian(_ value: UInt64, width: Int) {
         for i in 0..<width { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
     }

@@ -55,6 +55,8 @@ extension WindowOperator: CheckpointedOperator {
             order[next[k]] = Int32(i)
             next[k] += 1
         }
+        // Room for every entry at once (plain accumulators, keys of up to 20 bytes; appends grow it if not).
+        snapshot.reserveKeyed(bytes: keyCount * 36 + order.count * (17 + slab.stride))
         for k in 0..<keyCount where first[k + 1] > first[k] {
             let range = first[k]..<first[k + 1]
             if range.count > 1 {
@@ -68,8 +70,6 @@ extension WindowOperator: CheckpointedOperator {
             let key = Int32(k)
             let keyBytes = keys.bytes(of: key)
             try snapshot.addKeyed(group: keyGroups.group(ofHash: routingHash(of: key))) { w in
-                // One allocation of the entry's size (plain accumulators; side tables may grow it).
-                w = SnapshotWriter(reservingCapacity: 12 + keyBytes.count + range.count * (17 + slab.stride))
                 w.write(keys.type(of: key))
                 w.write(bytes: UnsafeRawBufferPointer(keyBytes))
                 w.write(UInt32(range.count))

@@ -11,6 +11,8 @@ import RivuletHashing
 /// durable (`CheckpointStorage.complete`) and only then are the two-phase-commit sinks told to commit.
 /// A checkpoint that fails (a full disk) or takes longer than `timeout` is abandoned with a message;
 /// the run goes on and the next one starts. `tick` runs on the plan's thread; the rest on task threads.
+/// The plan's thread sleeps between ticks: `tick` says how long it may, and `wakeup` is signalled when
+/// it has something to do sooner (every task acknowledged, a savepoint requested).
 final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     let storage: CheckpointStorage
     let interval: Int64
@@ -25,6 +27,10 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     private var lastStart = Clock.monotonicNanoseconds()
     private var savepointRequested = false
     private var savepointFailed = false
+    /// The newest checkpoint started, readable without the lock: source tasks check it before every batch.
+    private let startedID = MetricsCounter(name: "checkpoint_started_id")
+    /// Signalled when the plan's thread should tick before the time the last `tick` returned.
+    let wakeup: DispatchSemaphore
     /// Counters read by metrics and the progress line (any thread; `metricsSnapshot().checkpoints`).
     let completed = MetricsCounter(name: "checkpoints_completed")
     let failed = MetricsCounter(name: "checkpoints_failed")
@@ -40,6 +46,9 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     let maxDurationMicroseconds = MetricsCounter(name: "checkpoint_duration_us_max")
     /// The savepoint taken at a stop request, once complete.
     private(set) var savepoint: (id: UInt64, path: String)?
+    /// The newest `historyLimit` completed checkpoints, oldest first (under `lock`; `completedCheckpoints`).
+    private var history: [CompletedCheckpoint] = []
+    static let historyLimit = 1000
 
     private struct Pending {
         let id: UInt64
@@ -53,8 +62,12 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         let savepoint: Bool
     }
 
-    init(plan: ExecutionPlan, storage: CheckpointStorage, interval: Int64, timeout: Int64, report: @escaping @Sendable (String) -> Void) {
+    init(
+        plan: ExecutionPlan, storage: CheckpointStorage, interval: Int64, timeout: Int64, wakeup: DispatchSemaphore,
+        report: @escaping @Sendable (String) -> Void
+    ) {
         self.plan = plan
+        self.wakeup = wakeup
         self.storage = storage
         self.interval = interval
         self.timeout = timeout
@@ -66,7 +79,9 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     // MARK: task threads
 
     func barrierToInject(after last: UInt64) -> UInt64? {
-        lock.withLock {
+        // Before every batch of every source: one atomic load, the lock only once a newer checkpoint started.
+        guard UInt64(startedID.value) > last else { return nil }
+        return lock.withLock {
             guard let pending, pending.id > last else { return nil }
             return pending.id
         }
@@ -99,16 +114,22 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         case .failure(let error):
             if pending!.failure == nil { pending!.failure = "\(error)" }
         }
+        if pending!.awaiting.isEmpty { wakeup.signal() }
     }
 
     // MARK: the plan's thread
 
     /// A stop request: take a savepoint now; `tick` reports it done through `savepoint`.
-    func requestSavepoint() { lock.withLock { savepointRequested = true } }
+    func requestSavepoint() {
+        lock.withLock { savepointRequested = true }
+        wakeup.signal()
+    }
 
     /// Starts a checkpoint when one is due, completes one every task acknowledged, abandons one that
-    /// failed or timed out. Throws only when a savepoint cannot be taken.
-    func tick() {
+    /// failed or timed out. Returns the seconds until the next tick is needed unless `wakeup` is signalled
+    /// first: until the next checkpoint is due, or until the one in progress times out.
+    @discardableResult
+    func tick() -> Double {
         let now = Clock.monotonicNanoseconds()
         lock.lock()
         if let p = pending {
@@ -117,27 +138,31 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
                 pending = nil
                 lock.unlock()
                 finish(done)
-                return
+                return 0
             }
             if Int64(now - p.started) / 1_000_000 > timeout {
                 pending = nil
                 lock.unlock()
                 abandon(p, reason: "not complete after \(timeout) ms (tasks still to acknowledge: \(p.awaiting.count))")
-                return
+                return 0
             }
             lock.unlock()
-            return
+            return max(0.001, Double(timeout) / 1000 - Double(now - p.started) / 1e9)
         }
         // After a savepoint the run is stopping: nothing more is started.
         guard savepoint == nil else {
             lock.unlock()
-            return
+            return 0.01
         }
         let due = Int64(now - lastStart) / 1_000_000 >= interval
         // A savepoint starts at once; one that failed is tried again at the interval.
         let savepoint = savepointRequested && self.savepoint == nil && (!savepointFailed || due)
         lock.unlock()
-        if due || savepoint { start(savepoint: savepoint) }
+        if due || savepoint {
+            start(savepoint: savepoint)
+            return 0
+        }
+        return max(0.001, Double(interval) / 1000 - Double(now - lastStart) / 1e9)
     }
 
     /// Starts checkpoint `nextID`: finished tasks are saved at once, the others when the barrier reaches them.
@@ -155,6 +180,7 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         lock.withLock {
             pending = Pending(
                 id: id, directory: directory, started: lastStart, awaiting: Set(plan.tasks.map(\.id)), savepoint: savepoint)
+            startedID.set(Int64(id))
             for task in plan.tasks where finishedTasks.contains(task.id) {
                 let result = Result { try writer.write(task, checkpoint: id, into: directory, plan: plan) }
                 acknowledge(task, id, result, finished: true)
@@ -166,7 +192,7 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     /// its commit makes the whole output visible. Waits for a checkpoint in flight first.
     func finalCheckpoint() throws {
         while lock.withLock({ pending != nil }) {
-            tick()
+            _ = tick()
             if lock.withLock({ pending != nil }) { Thread.sleep(forTimeInterval: 0.001) }
         }
         start(savepoint: false)
@@ -218,6 +244,13 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         lastCompletedAtMilliseconds.set(metadata.timeMilliseconds)
         lastCompletedID.set(Int64(p.id))
         completed.add(1)
+        lock.withLock {
+            if history.count == Self.historyLimit { history.removeFirst() }
+            history.append(
+                CompletedCheckpoint(
+                    id: p.id, durationMilliseconds: Double(elapsed) / 1000, sizeBytes: lastSizeBytes.value, files: metadata.files.count,
+                    final: final, savepoint: p.savepoint))
+        }
         for node in plan.nodes {
             for case let sink as CheckpointCommitting in node.instances { try sink.commit(checkpoint: p.id) }
         }
@@ -240,9 +273,25 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             tasks: plan.tasks.map { .init(name: $0.name, finished: p.finished.contains($0.id)) }, files: [])
     }
 
+    /// The newest completed checkpoints (up to `historyLimit`), oldest first. Any thread.
+    var completedCheckpoints: [CompletedCheckpoint] { lock.withLock { history } }
+
     /// FNV-1a of the manifest file's bytes, in hex ("" when unreadable).
     static func manifestHash(_ path: String) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "" }
         return String(data.withUnsafeBytes { FNV1a.hash($0) }, radix: 16)
     }
+}
+
+/// One completed checkpoint, as `rivulet bench` lists them.
+public struct CompletedCheckpoint: Sendable {
+    public let id: UInt64
+    /// From the coordinator triggering it to its folder complete and durable.
+    public let durationMilliseconds: Double
+    /// The bytes of its files (`_metadata` excluded), and how many there are.
+    public let sizeBytes: Int64
+    public let files: Int
+    /// The run's final checkpoint, or a stop's savepoint.
+    public let final: Bool
+    public let savepoint: Bool
 }

@@ -6,25 +6,30 @@ import Foundation
 /// failure (a full disk, an I/O error) throws `CheckpointFailure` naming the path.
 enum FileSync {
     /// Writes `bytes` to a new file at `path` and fsyncs it.
-    static func write(_ bytes: some DataProtocol, to path: String) throws {
+    static func write(_ bytes: Data, to path: String) throws {
+        try bytes.withUnsafeBytes { try write(parts: [$0], to: path, sync: true) }
+    }
+
+    /// Writes `parts` one after the other to a new file at `path` (from where they are: no copy), and
+    /// fsyncs it if `sync`. A file inside a checkpoint folder need not be synced when written:
+    /// `CheckpointStorage.complete` fsyncs every file of the folder before its `_metadata` — on the
+    /// coordinator's thread, while the task that wrote the file goes on processing.
+    static func write(parts: [UnsafeRawBufferPointer], to path: String, sync: Bool) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("create", path) }
         defer { close(fd) }
-        var data = Data(bytes)
-        let ok = data.withUnsafeMutableBytes { raw -> Bool in
+        for raw in parts where raw.count > 0 {
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    return false
+                    throw failure("write", path)
                 }
                 offset += n
             }
-            return true
         }
-        guard ok else { throw failure("write", path) }
-        guard fsync(fd) == 0 else { throw failure("fsync", path) }
+        if sync { guard fsync(fd) == 0 else { throw failure("fsync", path) } }
     }
 
     /// Creates folder `path` and the folders above it that are missing; the error names the folder that

@@ -52,7 +52,7 @@ struct TaskStateWriter {
             }
             w.write(head.time.maxTimestamp)
             let file = Self.sourceFile(node)
-            try save(w.bytes, directory, file)
+            try save([w.bytes], directory, file)
             owners[file] = node
         }
         for op in task.operators {
@@ -67,19 +67,30 @@ struct TaskStateWriter {
                 throw CheckpointFailure("\(node)\(index > 0 ? "#\(index)" : ""): cannot save its state: \(error)")
             }
             let file = Self.operatorFile(node, index)
-            try save(snapshot.encoded(), directory, file)
+            let encoded = snapshot.encodedParts()
+            try save([encoded.head, encoded.keyed], directory, file)
             owners[file] = node
         }
         _ = try plan.snapshotStores(ofTask: task.id, into: directory)
         return owners
     }
 
-    private func save(_ bytes: [UInt8], _ directory: String, _ relative: String) throws {
+    /// Writes `parts` into the file `relative`, unsynced: the coordinator fsyncs every file of the
+    /// checkpoint when it completes it, off this task's thread.
+    private func save(_ parts: [[UInt8]], _ directory: String, _ relative: String) throws {
         let path = "\(directory)/\(relative)"
         let folder = (path as NSString).deletingLastPathComponent
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw CheckpointFailure("cannot create \(folder): \(error.localizedDescription)")
         }
-        try FileSync.write(bytes, to: path)
+        try Self.withBuffers(parts[...]) { try FileSync.write(parts: $0, to: path, sync: false) }
+    }
+
+    /// Calls `body` with a raw view of every array in `arrays`, in order.
+    private static func withBuffers<R>(
+        _ arrays: ArraySlice<[UInt8]>, _ views: [UnsafeRawBufferPointer] = [], _ body: ([UnsafeRawBufferPointer]) throws -> R
+    ) rethrows -> R {
+        guard let first = arrays.first else { return try body(views) }
+        return try first.withUnsafeBytes { try withBuffers(arrays.dropFirst(), views + [$0], body) }
     }
 }

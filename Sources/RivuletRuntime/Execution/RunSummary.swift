@@ -19,6 +19,8 @@ public struct RunSummary: Sendable {
     public let peakMemoryBytes: Int
     /// Checkpoints completed during the run (the final one included), and the savepoint a stop took.
     public var checkpointsCompleted: Int64 = 0
+    /// The newest completed checkpoint (its duration and size), if any.
+    public var lastCheckpoint: CompletedCheckpoint?
     public var savepoint: (id: UInt64, path: String)?
 
     public var recordsPerSecond: Double { elapsedSeconds > 0 ? Double(recordsIn) / elapsedSeconds : 0 }
@@ -55,7 +57,13 @@ public struct RunSummary: Sendable {
                     format: "lookup %@: %d hits, %d misses (%.1f%% hits), %d round trips (mean %.3f ms), %d failed records",
                     l.name, l.hits, l.misses, rate, l.roundTrips, l.meanMilliseconds, l.failed))
         }
-        if checkpointsCompleted > 0 { lines.append("checkpoints: \(checkpointsCompleted) completed") }
+        if checkpointsCompleted > 0 {
+            var line = "checkpoints: \(checkpointsCompleted) completed"
+            if let c = lastCheckpoint {
+                line += String(format: "; last #%llu: %.1f ms, %lld bytes in %d files", c.id, c.durationMilliseconds, c.sizeBytes, c.files)
+            }
+            lines.append(line)
+        }
         if deadLetters > 0 { lines.append("dead letters written to \(deadLetterDestination)") }
         return lines.joined(separator: "\n")
     }

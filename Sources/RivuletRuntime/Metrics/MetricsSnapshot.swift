@@ -133,6 +133,9 @@ extension ExecutionPlan {
             checkpoints: checkpointMetrics())
     }
 
+    /// The newest completed checkpoints (up to 1,000), oldest first; empty without checkpoints. Any thread.
+    public var completedCheckpoints: [CompletedCheckpoint] { coordinator?.completedCheckpoints ?? [] }
+
     /// The coordinator's counters and every input gate's alignment time (nil without checkpoints).
     func checkpointMetrics() -> MetricsSnapshot.Checkpoints? {
         guard let c = coordinator else { return nil }

@@ -24,6 +24,8 @@ public final class ExecutionPlan {
     var attachedStores: [AttachedStore] = []
     public internal(set) var deadLetters: DeadLetterSink = JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"))
     let cancellation = Cancellation()
+    /// Wakes the plan's thread in `run`: a task thread ended, or the checkpoint coordinator needs a tick.
+    let wakeup = DispatchSemaphore(value: 0)
     /// Takes the run's checkpoints (nil: the manifest has no `checkpoint:`).
     var coordinator: CheckpointCoordinator?
     /// The checkpoint the plan was restored from, and how much it held.
@@ -72,21 +74,27 @@ public final class ExecutionPlan {
         let done = DispatchGroup()
         for task in tasks {
             done.enter()
-            let thread = Thread { [cancellation] in
+            let thread = Thread { [cancellation, wakeup] in
                 do { try task.run(cancellation: cancellation) } catch is RunCancelled {} catch { cancellation.fail(error) }
                 done.leave()
+                wakeup.signal()
             }
             thread.name = "rivulet-task-\(task.id)-\(task.name)"
             thread.stackSize = 8 << 20
             thread.start()
         }
         var lastProgress = Clock.monotonicNanoseconds()
+        var coordinatorWait = 0.0
         while true {
-            // With checkpoints, the coordinator's turn comes every millisecond; otherwise only progress.
-            let wait = coordinator == nil ? (progress == nil ? 3600 : progressInterval) : 0.001
-            if done.wait(timeout: .now() + wait) == .success { break }
+            // Sleeps until the next progress report or coordinator tick is due, or until woken: a task
+            // thread ended, every task acknowledged a checkpoint, a stop requested a savepoint (no waking
+            // every millisecond, which would preempt busy task threads).
+            var wait = progress == nil ? 3600 : max(0, progressInterval - Double(Clock.monotonicNanoseconds() - lastProgress) / 1e9)
+            if coordinator != nil { wait = min(wait, coordinatorWait) }
+            _ = wakeup.wait(timeout: .now() + wait)
+            if done.wait(timeout: .now()) == .success { break }
             if let coordinator {
-                coordinator.tick()
+                coordinatorWait = coordinator.tick()
                 if coordinator.savepoint != nil && !cancellation.isHalted { cancellation.halt() }
             }
             if let progress, Double(Clock.monotonicNanoseconds() - lastProgress) / 1e9 >= progressInterval {
@@ -119,6 +127,7 @@ public final class ExecutionPlan {
             peakMemoryBytes: RunSummary.peakResidentBytes())
         summary.savepoint = coordinator?.savepoint
         summary.checkpointsCompleted = coordinator?.completed.value ?? 0
+        summary.lastCheckpoint = coordinator?.completedCheckpoints.last
         summary.windows = nodes.compactMap { node in
             let windows = node.instances.compactMap { $0 as? WindowReporting }
             guard !windows.isEmpty else { return nil }

@@ -94,7 +94,7 @@ public struct Planner {
         if let spec = manifest.checkpoint, options.openStores {
             let coordinator = CheckpointCoordinator(
                 plan: plan, storage: CheckpointStorage(directory: spec.directory, retain: spec.retain), interval: spec.interval,
-                timeout: spec.timeout, report: options.report)
+                timeout: spec.timeout, wakeup: plan.wakeup, report: options.report)
             plan.coordinator = coordinator
             for task in plan.tasks { task.barrierHandler = coordinator }
         }
