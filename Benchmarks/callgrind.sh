@@ -7,6 +7,9 @@
 #                                             (default: all); RIVULET_CG_OUT=folder (default /tmp/rivulet-cg)
 #   RIVULET_BUILD=/other/checkout/.build/release bash Benchmarks/callgrind.sh    another build (e.g. an older
 #                                             commit's), with this checkout's manifests
+#   RIVULET_CG_ARGS="--set checkpoint.interval=1s --set checkpoint.dir=/tmp/cg-chk" bash Benchmarks/callgrind.sh tumbling
+#                                             extra arguments for every run (split on spaces; a checkpoint
+#                                             folder must be new or emptied: a run resumes from it)
 #
 # Needs `swift build -c release` and valgrind. valgrind 3.19 cannot read the DWARF 5 debug information of
 # Swift 6.3 binaries ("unhandled dwarf2 abbrev form code 0x1b"), so the binary and plugins are copied and
@@ -42,7 +45,9 @@ for job in "${jobs[@]}"; do
     ffi) args=("$ROOT/Benchmarks/ffi.yaml" --set sources.gen.count=1000000) ;;
     *) echo "error: unknown job '$job'" >&2; exit 2 ;;
     esac
+    # shellcheck disable=SC2206 # split on purpose: RIVULET_CG_ARGS holds several arguments
+    extra=(${RIVULET_CG_ARGS:-})
     SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$OUT/$job.cg" \
-        "$OUT/bin/rivulet" run "${args[@]}" --quiet 2>"$OUT/$job.log" >/dev/null
+        "$OUT/bin/rivulet" run "${args[@]}" "${extra[@]}" --quiet 2>"$OUT/$job.log" >/dev/null
     printf '%-9s %15d instructions\n' "$job" "$(grep -o 'Collected : [0-9]*' "$OUT/$job.log" | awk '{ print $3 }')"
 done
