@@ -85,30 +85,42 @@ import Testing
         ["--quiet", "--set", "checkpoint.interval=\(interval)", "--set", "checkpoint.dir=\(folder)/chk"]
     }
 
-    @Test func aStopTakesASavepointAndTheRunResumesFromIt() throws {
-        let (folder, expected) = try Self.prepared("rivulet-eo-savepoint", lines: 1_000_000)
+    /// Runs `rivulet run` in `folder` with `arguments` until its first checkpoint is complete, then sends
+    /// SIGTERM: the run must exit 0 naming its savepoint. Returns the savepoint's id and folder.
+    static func stopWithSavepoint(_ folder: String, _ arguments: [String]) throws -> (id: String, path: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RivuletProcess.binary)
-        process.arguments = ["run", folder + "/m.yaml"] + Self.checkpointArguments(folder)
+        process.arguments = ["run", folder + "/m.yaml"] + arguments
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        // Stop once the run is under way: its first checkpoint is complete.
         #expect(waitUntil(timeout: 120) { FileManager.default.fileExists(atPath: folder + "/chk/chk-1/_metadata") || !process.isRunning })
         kill(process.processIdentifier, SIGTERM)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(stderr)")
         let savepoint = try #require(stderr.firstMatch(of: #/with savepoint (\d+): (\S+) /#), "\(stderr)")
-        let path = String(savepoint.2)
+        return (String(savepoint.1), String(savepoint.2))
+    }
+
+    /// The ids of the complete checkpoints (`chk-N`) in `folder/chk`, oldest first.
+    static func completeIDs(_ folder: String) throws -> [Int] {
+        try FileManager.default.contentsOfDirectory(atPath: folder + "/chk").compactMap { name in
+            name.hasPrefix("chk-") ? Int(name.dropFirst(4)) : nil
+        }.sorted()
+    }
+
+    @Test func aStopTakesASavepointAndTheRunResumesFromIt() throws {
+        let (folder, expected) = try Self.prepared("rivulet-eo-savepoint", lines: 1_000_000)
+        let (id, path) = try Self.stopWithSavepoint(folder, Self.checkpointArguments(folder))
         #expect(FileManager.default.fileExists(atPath: path + "/_metadata"))
         let partial = Fixtures.read(folder + "/out.csv")
         #expect(partial.count < expected.count && expected.hasPrefix(partial), "the output so far is a prefix of the whole")
         let resumed = try RivuletProcess.run(
             ["run", folder + "/m.yaml", "--from-checkpoint", path] + Self.checkpointArguments(folder), deadline: 300)
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(resumed.stderr.contains("resuming from checkpoint \(savepoint.1)"), "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resuming from checkpoint \(id)"), "\(resumed.stderr)")
         #expect(Fixtures.read(folder + "/out.csv") == expected)
     }
 
@@ -116,9 +128,7 @@ import Testing
         let (folder, expected) = try Self.prepared("rivulet-eo-corrupt")
         let first = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder, interval: "10ms"), deadline: 300)
         #expect(first.status == 0, "\(first.stderr)")
-        let ids = try FileManager.default.contentsOfDirectory(atPath: folder + "/chk").compactMap { name -> Int? in
-            name.hasPrefix("chk-") ? Int(name.dropFirst(4)) : nil
-        }.sorted()
+        let ids = try Self.completeIDs(folder)
         try #require(ids.count >= 2, "retain 3 keeps the newest complete checkpoints: \(ids)")
         let newest = ids.last!, previous = ids[ids.count - 2]
         // Damage the newest: one byte of its source position changes (same size, wrong checksum).
@@ -162,9 +172,7 @@ import Testing
         let (folder, expected) = try Self.prepared("rivulet-eo-rollback")
         let first = try RivuletProcess.run(["run", folder + "/m.yaml"] + Self.checkpointArguments(folder, interval: "10ms"), deadline: 300)
         #expect(first.status == 0, "\(first.stderr)")
-        let ids = try FileManager.default.contentsOfDirectory(atPath: folder + "/chk").compactMap { n -> Int? in
-            n.hasPrefix("chk-") ? Int(n.dropFirst(4)) : nil
-        }.sorted()
+        let ids = try Self.completeIDs(folder)
         try #require(ids.count >= 2)
         let older = ids[0]
         // Resume the oldest kept, and kill it at once; then restart plainly.
@@ -194,26 +202,15 @@ import Testing
 
     @Test func savepointsOutliveRetain() throws {
         let (folder, expected) = try Self.prepared("rivulet-eo-retain", lines: 1_000_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RivuletProcess.binary)
-        process.arguments = ["run", folder + "/m.yaml"] + Self.checkpointArguments(folder) + ["--set", "checkpoint.retain=1"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        #expect(waitUntil(timeout: 120) { FileManager.default.fileExists(atPath: folder + "/chk/chk-1/_metadata") || !process.isRunning })
-        kill(process.processIdentifier, SIGTERM)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let savepoint = try #require(stderr.firstMatch(of: #/with savepoint (\d+): (\S+) /#), "\(stderr)")
+        let (_, path) = try Self.stopWithSavepoint(folder, Self.checkpointArguments(folder) + ["--set", "checkpoint.retain=1"])
         let resumed = try RivuletProcess.run(
-            ["run", folder + "/m.yaml", "--from-checkpoint", String(savepoint.2)] + Self.checkpointArguments(folder) + [
+            ["run", folder + "/m.yaml", "--from-checkpoint", path] + Self.checkpointArguments(folder) + [
                 "--set", "checkpoint.retain=1",
             ],
             deadline: 300)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(Fixtures.read(folder + "/out.csv") == expected)
-        #expect(FileManager.default.fileExists(atPath: String(savepoint.2) + "/_metadata"), "retain 1 kept the savepoint")
+        #expect(FileManager.default.fileExists(atPath: path + "/_metadata"), "retain 1 kept the savepoint")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder + "/chk").filter { $0.hasPrefix("chk-") && !$0.contains(".") }
         #expect(names.count == 2, "the savepoint and the newest checkpoint: \(names)")
         #expect(!names.contains { $0.hasSuffix(".inprogress") })
