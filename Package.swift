@@ -61,6 +61,10 @@ let package = Package(
         .target(name: "RivuletState", dependencies: ["CRocksDB", "RivuletHashing", "RivuletSnapshot"]),
         // hiredis, and OpenSSL for TLS connections to Redis (Debian 12's hiredis 0.14 has no TLS of its own).
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev", "libssl-dev"])]),
+        // Kafka through Debian's librdkafka (with its mock cluster).
+        .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        // Kafka: producer, consumer group member, mock cluster (docs/KAFKA.md).
+        .target(name: "RivuletKafka", dependencies: ["CRdKafka"]),
         // External lookups (Redis through hiredis) with a local LRU + TTL cache.
         .target(name: "RivuletLookup", dependencies: ["CHiredis", cRivulet, "RivuletCore", "RivuletExecution"]),
         // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.

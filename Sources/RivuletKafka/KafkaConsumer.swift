@@ -1,0 +1,119 @@
+// KafkaConsumer: a consumer group member: subscribe, poll records, hear about rebalances, commit offsets.
+import CRdKafka
+
+/// A librdkafka consumer in group `groupID` with cooperative-sticky assignment (partitions move one at a
+/// time; the others keep flowing). Offsets are committed only by `commit` (auto commit is off), so a record
+/// counts as consumed only once what it produced is safe. Used by one thread: rebalance callbacks run
+/// inside `poll` on that thread.
+public final class KafkaConsumer {
+    let handle: OpaquePointer
+    private let rebalance: RebalanceHandler
+    public let groupID: String
+
+    /// `properties` are passed through and may override the defaults set here.
+    public init(properties: KafkaProperties, groupID: String, start: StartPosition) throws(KafkaError) {
+        var all = KafkaProperties([
+            ("group.id", groupID), ("enable.auto.commit", "false"), ("enable.auto.offset.store", "false"),
+            ("partition.assignment.strategy", "cooperative-sticky"),
+            ("auto.offset.reset", start == .latest ? "latest" : "earliest"),
+        ])
+        for (name, value) in properties.entries { all[name] = value }
+        let conf = try all.makeConf()
+        rebalance = RebalanceHandler(start: start)
+        rebalance.install(on: conf)
+        var reason = [CChar](repeating: 0, count: 512)
+        guard let handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &reason, reason.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError("cannot create a Kafka consumer: \(errorText(reason))")
+        }
+        self.handle = handle
+        self.groupID = groupID
+        rd_kafka_poll_set_consumer(handle)
+    }
+
+    deinit {
+        rd_kafka_destroy(handle)
+    }
+
+    /// Who hears about assignments and revocations.
+    public var listener: RebalanceListener? {
+        get { rebalance.listener }
+        set { rebalance.listener = newValue }
+    }
+
+    /// Joins the group for `topics` (a name starting with `^` is a regular expression).
+    public func subscribe(_ topics: [String]) throws(KafkaError) {
+        let list = PartitionList.make(topics.map { (TopicPartition($0, RD_KAFKA_PARTITION_UA), 0) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_subscribe(handle, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("subscribing to \(topics.joined(separator: ", "))", err) }
+    }
+
+    /// Waits up to `timeoutMilliseconds` for the next record and hands it to `body` (valid during the
+    /// call only). Returns false when none came. Errors of the cluster that librdkafka recovers from by
+    /// itself are passed to `warning`; a fatal one is thrown.
+    public func poll(
+        timeoutMilliseconds: Int32, warning: (String) -> Void, _ body: (UnsafePointer<rd_kafka_message_t>) throws -> Void
+    ) throws -> Bool {
+        guard let message = rd_kafka_consumer_poll(handle, timeoutMilliseconds) else {
+            if let failure = rebalance.failure { throw failure }
+            return false
+        }
+        defer { rd_kafka_message_destroy(message) }
+        if let failure = rebalance.failure { throw failure }
+        let err = message.pointee.err
+        if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            try body(message)
+            return true
+        }
+        if err == RD_KAFKA_RESP_ERR__PARTITION_EOF { return false }
+        var reason = [CChar](repeating: 0, count: 512)
+        let fatal = rd_kafka_fatal_error(handle, &reason, reason.count)
+        if fatal != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("Kafka consumer: fatal error: \(errorText(reason))", code: fatal) }
+        let text = message.pointee.payload.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: message.pointee.len), as: UTF8.self) }
+        let topic = message.pointee.rkt.map { " (\(String(cString: rd_kafka_topic_name($0))))" } ?? ""
+        warning("Kafka consumer\(topic): \(text ?? String(cString: rd_kafka_err2str(err)))")
+        return false
+    }
+
+    /// Commits `offsets` (the offset of the next record to read, per partition) for the group, waiting for
+    /// the broker's answer.
+    public func commit(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let list = PartitionList.make(offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_commit(handle, list, 0)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("committing offsets of \(offsets.count) partition(s)", err) }
+        for i in 0..<Int(list.pointee.cnt) where list.pointee.elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            let e = list.pointee.elems[i]
+            throw KafkaError("committing the offset of \(TopicPartition(String(cString: e.topic), e.partition))", e.err)
+        }
+    }
+
+    /// The offsets the group has committed for `partitions` (nil: none).
+    public func committed(_ partitions: [TopicPartition], timeoutMilliseconds: Int32 = 10_000) throws(KafkaError) -> [TopicPartition: Int64] {
+        try RebalanceHandler.committed(handle, partitions, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// The partitions assigned to this member now.
+    public func assignment() -> [TopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return PartitionList.entries(list).map(\.0)
+    }
+
+    /// The low and high watermark offsets of `partition` (the high one: the offset the next record
+    /// written will get), asked of the broker.
+    public func watermarks(_ partition: TopicPartition, timeoutMilliseconds: Int32 = 10_000) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0, high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("asking for the end offsets of \(partition)", err) }
+        return (low, high)
+    }
+
+    /// Leaves the group (revoking every partition through the listener first).
+    public func close() {
+        _ = rd_kafka_consumer_close(handle)
+    }
+}

@@ -1,0 +1,93 @@
+// RebalanceHandler: librdkafka's rebalance callback: assigns (incrementally), positions, tells the listener.
+import CRdKafka
+
+/// The consumer's rebalance callback. On an assignment it sets where partitions without a committed
+/// offset begin (a start timestamp), takes the partitions (incrementally under cooperative-sticky) and
+/// tells the listener; on a revocation it tells the listener first (so offsets can be committed), then
+/// gives the partitions up. Runs inside `rd_kafka_consumer_poll`, on the polling thread.
+final class RebalanceHandler {
+    let start: StartPosition
+    weak var listener: RebalanceListener?
+    /// A failure inside the callback, thrown by the next `poll`.
+    var failure: KafkaError?
+
+    init(start: StartPosition) {
+        self.start = start
+    }
+
+    /// Installs the callback on `conf`, with this object as its opaque (the consumer keeps it alive).
+    func install(on conf: OpaquePointer) {
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
+        rd_kafka_conf_set_rebalance_cb(conf) { handle, err, partitions, opaque in
+            guard let handle, let opaque else { return }
+            Unmanaged<RebalanceHandler>.fromOpaque(opaque).takeUnretainedValue().rebalance(handle, err, partitions)
+        }
+    }
+
+    private func rebalance(_ handle: OpaquePointer, _ err: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+        let partitions = PartitionList.entries(list).map(\.0)
+        switch err {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            if case .timestamp(let time) = start, let list {
+                do { try position(handle, list, at: time) } catch { failure = error }
+            }
+            if cooperative {
+                if let error = rd_kafka_incremental_assign(handle, list) {
+                    failure = KafkaError("taking partitions \(partitions)", consuming: error)
+                    return
+                }
+            } else {
+                let e = rd_kafka_assign(handle, list)
+                if e != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    failure = KafkaError("taking partitions \(partitions)", e)
+                    return
+                }
+            }
+            if !partitions.isEmpty { listener?.partitionsAssigned(partitions) }
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            if !partitions.isEmpty { listener?.partitionsRevoked(partitions, lost: rd_kafka_assignment_lost(handle) != 0) }
+            if cooperative {
+                if let error = rd_kafka_incremental_unassign(handle, list) { failure = KafkaError("giving up partitions", consuming: error) }
+            } else {
+                _ = rd_kafka_assign(handle, nil)
+            }
+        default:
+            failure = KafkaError("consumer group rebalance", err)
+            _ = rd_kafka_assign(handle, nil)
+        }
+    }
+
+    /// Sets the offset of every partition of `list` without a committed offset to the first record at or
+    /// after `time` (the end of the partition if there is none).
+    private func position(_ handle: OpaquePointer, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, at time: Int64) throws(KafkaError) {
+        let partitions = PartitionList.entries(list).map(\.0)
+        let committed = try Self.committed(handle, partitions, timeoutMilliseconds: 10_000)
+        let fresh = partitions.filter { committed[$0] == nil }
+        guard !fresh.isEmpty else { return }
+        let query = PartitionList.make(fresh.map { ($0, time) })
+        defer { rd_kafka_topic_partition_list_destroy(query) }
+        let err = rd_kafka_offsets_for_times(handle, query, 10_000)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("finding the offsets for time \(time) of \(fresh)", err) }
+        var found: [TopicPartition: Int64] = [:]
+        for (tp, offset) in PartitionList.entries(query) { found[tp] = offset < 0 ? Int64(RD_KAFKA_OFFSET_END) : offset }
+        for i in 0..<Int(list.pointee.cnt) {
+            let tp = TopicPartition(String(cString: list.pointee.elems[i].topic), list.pointee.elems[i].partition)
+            if let offset = found[tp] { list.pointee.elems[i].offset = offset }
+        }
+    }
+
+    /// The committed offsets of `partitions` (absent: none committed).
+    static func committed(_ handle: OpaquePointer, _ partitions: [TopicPartition], timeoutMilliseconds: Int32) throws(KafkaError) -> [TopicPartition:
+        Int64]
+    {
+        guard !partitions.isEmpty else { return [:] }
+        let list = PartitionList.make(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_committed(handle, list, timeoutMilliseconds)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("asking for the committed offsets of \(partitions)", err) }
+        var result: [TopicPartition: Int64] = [:]
+        for (tp, offset) in PartitionList.entries(list) where offset >= 0 { result[tp] = offset }
+        return result
+    }
+}

@@ -1,0 +1,10 @@
+// RebalanceListener: told, on the polling thread, when the consumer group gives or takes partitions.
+
+/// Receives the consumer group's decisions, inside `KafkaConsumer.poll` on the polling thread.
+public protocol RebalanceListener: AnyObject {
+    /// `partitions` now belong to this consumer; their first records follow in later polls.
+    func partitionsAssigned(_ partitions: [TopicPartition])
+    /// `partitions` are taken away. Called before they are given up, so offsets can still be committed —
+    /// unless `lost` (the group moved on without this member: commits would be refused).
+    func partitionsRevoked(_ partitions: [TopicPartition], lost: Bool)
+}
