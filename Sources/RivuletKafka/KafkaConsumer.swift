@@ -3,9 +3,10 @@ import CRdKafka
 
 /// A librdkafka consumer in group `groupID` with cooperative-sticky assignment (partitions move one at a
 /// time; the others keep flowing). Offsets are committed only by `commit` (auto commit is off), so a record
-/// counts as consumed only once what it produced is safe. Used by one thread: rebalance callbacks run
-/// inside `poll` on that thread.
-public final class KafkaConsumer {
+/// counts as consumed only once what it produced is safe. One thread polls: rebalance callbacks run
+/// inside `poll` on that thread. librdkafka's handle is thread-safe, so `commit`, `committed` and
+/// `assignment` may be called from another thread meanwhile (hence `@unchecked Sendable`).
+public final class KafkaConsumer: @unchecked Sendable {
     let handle: OpaquePointer
     private let rebalance: RebalanceHandler
     public let groupID: String
@@ -53,7 +54,8 @@ public final class KafkaConsumer {
     /// call only). Returns false when none came. Errors of the cluster that librdkafka recovers from by
     /// itself are passed to `warning`; a fatal one is thrown.
     public func poll(
-        timeoutMilliseconds: Int32, warning: (String) -> Void, _ body: (UnsafePointer<rd_kafka_message_t>) throws -> Void
+        timeoutMilliseconds: Int32, warning: (String) -> Void, endOfPartition: (TopicPartition) -> Void = { _ in },
+        _ body: (UnsafePointer<rd_kafka_message_t>) throws -> Void
     ) throws -> Bool {
         guard let message = rd_kafka_consumer_poll(handle, timeoutMilliseconds) else {
             if let failure = rebalance.failure { throw failure }
@@ -66,7 +68,11 @@ public final class KafkaConsumer {
             try body(message)
             return true
         }
-        if err == RD_KAFKA_RESP_ERR__PARTITION_EOF { return false }
+        if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+            let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
+            endOfPartition(TopicPartition(topic, message.pointee.partition))
+            return false
+        }
         var reason = [CChar](repeating: 0, count: 512)
         let fatal = rd_kafka_fatal_error(handle, &reason, reason.count)
         if fatal != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("Kafka consumer: fatal error: \(errorText(reason))", code: fatal) }

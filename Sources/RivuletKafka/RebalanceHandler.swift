@@ -32,6 +32,13 @@ final class RebalanceHandler {
             if case .timestamp(let time) = start, let list {
                 do { try position(handle, list, at: time) } catch { failure = error }
             }
+            let starts = partitions.isEmpty ? [:] : listener?.partitionsAssigned(partitions) ?? [:]
+            if let list, !starts.isEmpty {
+                for i in 0..<Int(list.pointee.cnt) {
+                    let tp = TopicPartition(String(cString: list.pointee.elems[i].topic), list.pointee.elems[i].partition)
+                    if let offset = starts[tp] { list.pointee.elems[i].offset = offset }
+                }
+            }
             if cooperative {
                 if let error = rd_kafka_incremental_assign(handle, list) {
                     failure = KafkaError("taking partitions \(partitions)", consuming: error)
@@ -44,7 +51,6 @@ final class RebalanceHandler {
                     return
                 }
             }
-            if !partitions.isEmpty { listener?.partitionsAssigned(partitions) }
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             if !partitions.isEmpty { listener?.partitionsRevoked(partitions, lost: rd_kafka_assignment_lost(handle) != 0) }
             if cooperative {

@@ -32,6 +32,11 @@ public struct Manifest: Sendable, Hashable {
     /// or 1.5 × the largest parallelism rounded up to a power of two when that is more. Keep it fixed
     /// across restarts: checkpoints restore only into the same number of key groups.
     public var maxParallelism: Int = 128
+    /// The application's identity on Kafka: the consumer group of its Kafka sources, the prefix of its
+    /// internal topics. Required with a Kafka source.
+    public var applicationID: String?
+    /// The `kafka:` section (nil: none).
+    public var kafka: KafkaSpec?
     /// What loading found allowed but unwise (the CLI prints them on stderr; they stop nothing).
     public var warnings: [ManifestWarning] = []
 

@@ -6,10 +6,15 @@ extension ManifestDecoder {
     static let sinkKeys: [String: [String]] = [
         "file": ["type", "path", "format", "header", "delimiter", "fields", "ops"],
         "stdout": ["type", "format", "header", "delimiter", "fields", "ops"],
-        "null": ["type", "path", "format", "header", "delimiter", "fields", "ops"],
+        "null": [
+            "type", "path", "format", "header", "delimiter", "fields", "ops", "topic", "bootstrap_servers", "key", "header_fields", "properties",
+        ],
+        "kafka": ["type", "topic", "bootstrap_servers", "format", "delimiter", "fields", "ops", "key", "header_fields", "properties"],
     ]
     /// Every key any sink accepts.
-    static let allSinkKeys = ["type", "path", "format", "header", "delimiter", "fields", "ops"]
+    static let allSinkKeys = [
+        "type", "path", "format", "header", "delimiter", "fields", "ops", "topic", "bootstrap_servers", "key", "header_fields", "properties",
+    ]
 
     /// Decodes `sinks`: name -> definition.
     mutating func sinks(_ node: YAMLNode) -> [SinkSpec] {
@@ -28,11 +33,11 @@ extension ManifestDecoder {
         let allowed = type.flatMap { Self.sinkKeys[$0] } ?? Self.allSinkKeys
         guard
             let m = fields(
-                node, what, allowed: allowed, required: type == "file" ? ["type", "path"] : ["type"],
+                node, what, allowed: allowed, required: type == "file" ? ["type", "path"] : type == "kafka" ? ["type", "topic"] : ["type"],
                 otherKeys: Self.allSinkKeys, otherContext: "a \(type ?? "") sink")
         else { return nil }
         if type == nil, let typeNode {
-            _ = choice(typeNode, "sink type", among: ["file", "stdout", "null"])
+            _ = choice(typeNode, "sink type", among: ["file", "stdout", "null", "kafka"])
         }
         let kind: SinkKind?
         var inferred = DataFormat.jsonl
@@ -47,11 +52,16 @@ extension ManifestDecoder {
         case "null":
             _ = string(m["path"], "path")
             kind = .null
+        case "kafka" where name == "dead_letters":
+            error(location, "dead letters cannot go to Kafka yet: write them to a file")
+            kind = nil
+        case "kafka":
+            kind = kafkaSink(m).map { .kafka($0) }
         default:
             kind = nil
         }
         let format = choice(m["format"], "format", as: DataFormat.self) ?? inferred
-        let header = bool(m["header"], "header") ?? true
+        let header = type == "kafka" ? false : bool(m["header"], "header") ?? true
         let delimiter = delimiter(m["delimiter"]) ?? UInt8(ascii: ",")
         let fields = stringList(m["fields"], "fields")
         let ops = bool(m["ops"], "ops") ?? false

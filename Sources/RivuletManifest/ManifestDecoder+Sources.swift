@@ -6,10 +6,15 @@ extension ManifestDecoder {
         "file": ["type", "path", "format", "header", "delimiter", "schema", "key", "time", "batch_size"],
         "stdin": ["type", "format", "header", "delimiter", "schema", "key", "time", "batch_size"],
         "generator": ["type", "count", "seed", "keys", "rate", "time", "batch_size"],
+        "kafka": [
+            "type", "topics", "pattern", "bootstrap_servers", "start", "format", "delimiter", "schema", "key", "key_field", "header_fields",
+            "time", "batch_size", "until", "properties",
+        ],
     ]
     /// Every key any source accepts.
     static let allSourceKeys = [
-        "type", "path", "format", "header", "delimiter", "schema", "key", "time", "batch_size", "count", "seed", "keys", "rate",
+        "type", "path", "format", "header", "delimiter", "schema", "key", "time", "batch_size", "count", "seed", "keys", "rate", "topics",
+        "pattern", "bootstrap_servers", "start", "key_field", "header_fields", "until", "properties",
     ]
 
     /// Decodes `sources`: name -> definition.
@@ -28,16 +33,34 @@ extension ManifestDecoder {
             return text
         }
         let allowed = type.flatMap { Self.sourceKeys[$0] } ?? Self.allSourceKeys
-        let required = type == "file" ? ["type", "path"] : type == "generator" ? ["type", "count"] : ["type"]
+        let required =
+            type == "file" ? ["type", "path"] : type == "generator" ? ["type", "count"] : type == "kafka" ? ["type", "format"] : ["type"]
         guard
             let m = fields(
                 pair.value, what, allowed: allowed, required: required, otherKeys: Self.allSourceKeys,
                 otherContext: "a \(type ?? "") source")
         else { return nil }
         if type == nil, let typeNode {
-            _ = choice(typeNode, "source type", among: ["file", "stdin", "generator"])
+            _ = choice(typeNode, "source type", among: ["file", "stdin", "generator", "kafka"])
         }
-        let schema = m["schema"].flatMap { self.schema($0, of: name) }
+        var schema = m["schema"].flatMap { self.schema($0, of: name) }
+        var kafka: KafkaSourceSpec?
+        if type == "kafka" {
+            kafka = kafkaSource(m, what: what)
+            // The key and header fields are part of the records' schema, after the value's fields.
+            if let k = kafka, k.keyField != nil || !k.headerFields.isEmpty || schema != nil {
+                var fields = schema ?? []
+                for (extra, node) in [(k.keyField, m["key_field"])] + k.headerFields.map({ ($0, m["header_fields"]) }) {
+                    guard let extra, let node else { continue }
+                    if fields.contains(where: { $0.name == extra }) {
+                        error(node.location, "'\(extra)' is already a field of the schema of \(what): the key and header fields are added to it")
+                    } else {
+                        fields.append(FieldSpec(name: extra, type: .string, location: node.location))
+                    }
+                }
+                schema = fields
+            }
+        }
         let key = string(m["key"], "key")
         if let key, let schema, let keyNode = m["key"], !schema.contains(where: { $0.name == key }) {
             error(keyNode.location, "key '\(key)' is not a field of the schema of \(what) (fields: \(schema.map(\.name).joined(separator: ", ")))")
@@ -49,7 +72,9 @@ extension ManifestDecoder {
             FieldSpec(name: "value", type: .f64, location: pair.keyLocation),
             FieldSpec(name: "ts", type: .i64, location: pair.keyLocation),
         ]
-        let time = m["time"].flatMap { self.time($0, source: name, schema: type == "generator" ? generatorSchema : schema) }
+        let time = m["time"].flatMap {
+            self.time($0, source: name, schema: type == "generator" ? generatorSchema : schema, kafka: type == "kafka")
+        }
         if m["time"] != nil && time == nil { return nil }
         let kind: SourceKind?
         var inferred = DataFormat.lines
@@ -67,11 +92,16 @@ extension ManifestDecoder {
             let keys = integer(m["keys"], .keys) ?? 100
             let rate = number(m["rate"], .rate)
             kind = count.map { .generator(GeneratorSpec(count: $0, seed: seed, keys: keys, rate: rate)) }
+        case "kafka":
+            kind = kafka.map { .kafka($0) }
+            if let format = m["format"], format.text != "lines", m["schema"] == nil {
+                error(format.location, "\(what): format \(format.text ?? "") needs a schema (Kafka records have no header line)")
+            }
         default:
             kind = nil
         }
         let format = choice(m["format"], "format", as: DataFormat.self) ?? inferred
-        let header = bool(m["header"], "header") ?? true
+        let header = type == "kafka" ? false : bool(m["header"], "header") ?? true
         let delimiter = delimiter(m["delimiter"]) ?? UInt8(ascii: ",")
         // A spec holding a default in place of a wrong value is never returned: any error fails the load.
         guard let kind else { return nil }

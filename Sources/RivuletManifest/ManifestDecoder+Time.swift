@@ -17,10 +17,13 @@ extension ManifestDecoder {
 
     /// The `time:` of source `name`: `type: event` needs a `field` (and takes a `format`, default
     /// epoch_ms); every type takes `max_out_of_order` (default 0) and `idle_timeout`.
-    mutating func time(_ node: YAMLNode, source name: String, schema: [FieldSpec]?) -> TimeSpec? {
+    mutating func time(_ node: YAMLNode, source name: String, schema: [FieldSpec]?, kafka: Bool = false) -> TimeSpec? {
         let what = "the time of source '\(name)'"
         guard let m = fields(node, what, allowed: Self.timeKeys, required: ["type"]) else { return nil }
-        let type = choice(m["type"], "time type", among: ["event", "log_append", "processing"])
+        let type = choice(m["type"], "time type", among: ["event", "log_append", "processing", "kafka"])
+        if type == "kafka" && !kafka, let node = m["type"] {
+            error(node.location, "time type 'kafka' (the timestamp of each Kafka record) applies to Kafka sources only")
+        }
         let field = string(m["field"], "field")
         let format = choice(m["format"], "time format", as: TimeFormat.self)
         let extractor = string(m["extractor"], "extractor")
@@ -58,13 +61,13 @@ extension ManifestDecoder {
                     "time field '\(field)' is not a field of the schema of source '\(name)' (fields: \(schema.map(\.name).joined(separator: ", ")))")
             }
             kind = field.map { .event(field: $0, format: format ?? .epochMilliseconds) }
-        case "log_append", "processing":
+        case "log_append", "processing", "kafka":
             for key in ["field", "format", "extractor", "arguments"] {
                 if let location = m.keyLocation(key) {
                     error(location, "'\(key)' applies to event time only, not to \(type!) time")
                 }
             }
-            kind = type == "processing" ? .processing : .logAppend
+            kind = type == "processing" ? .processing : type == "kafka" ? .kafka : .logAppend
         default:
             kind = nil
         }

@@ -7,6 +7,7 @@ struct ManifestDecoder {
     /// The top-level keys a manifest may have.
     static let topLevelKeys = [
         "name", "plugins", "stores", "state_directory", "sources", "operators", "sinks", "edges", "dead_letters", "checkpoint", "max_parallelism",
+        "application_id", "kafka",
     ]
 
     /// The manifest's absolute folder, for relative paths.
@@ -49,6 +50,8 @@ struct ManifestDecoder {
         manifest.stores = top["stores"].map { stores($0) } ?? []
         storeNames = manifest.stores.map(\.name)
         manifest.stateDirectory = string(top["state_directory"], "state_directory").map { absolute($0) } ?? absolute("state")
+        if let node = top["kafka"], let location = top.keyLocation("kafka") { manifest.kafka = kafkaSection(node, location: location) }
+        manifest.applicationID = top["application_id"].flatMap { applicationID($0) }
         manifest.sources = top["sources"].map { sources($0) } ?? []
         manifest.operators = top["operators"].map { operators($0) } ?? []
         manifest.sinks = top["sinks"].map { sinks($0) } ?? []
@@ -72,6 +75,7 @@ struct ManifestDecoder {
             manifest.deadLetters = sink(node, name: "dead_letters", location: location, what: "dead_letters")
         }
         if manifest.checkpoint != nil { warnAboutGuarantees(manifest) }
+        checkKafkaNodes(manifest, top: top)
         return manifest
     }
 

@@ -8,4 +8,6 @@ public enum SinkKind: Sendable, Hashable {
     case stdout
     /// Nowhere: records are counted and dropped.
     case null
+    /// A Kafka topic.
+    case kafka(KafkaSinkSpec)
 }

@@ -12,6 +12,9 @@ public struct TimeSpec: Sendable, Hashable {
         case logAppend
         /// Processing time: the host's clock when the record is read.
         case processing
+        /// A Kafka source: the timestamp each Kafka record carries (CreateTime or LogAppendTime, as the
+        /// topic is configured).
+        case kafka
     }
 
     public var kind: Kind

@@ -14,11 +14,12 @@ public final class CSVDecoder: RecordDecoder {
     /// Unquoted cell bytes.
     private let scratch = ScratchBytes()
 
-    /// Positional decoding: column i is field i.
-    public init(schema: Schema, delimiter: UInt8 = UInt8(ascii: ","), keyField: Int? = nil) {
+    /// Positional decoding: column i is field i, for the first `columns` fields (default all; the others
+    /// are filled by the caller: a Kafka record's key and headers).
+    public init(schema: Schema, delimiter: UInt8 = UInt8(ascii: ","), keyField: Int? = nil, columns valueFields: Int? = nil) {
         self.schema = schema
         self.delimiter = delimiter
-        self.columnToField = Array(0..<schema.count)
+        self.columnToField = Array(0..<(valueFields ?? schema.count))
         self.keyField = keyField
         columns = ColumnPlan(columnToField, schema)
     }

@@ -47,11 +47,19 @@ public final class TimestampAssigner {
     /// exclusivity checks.)
     @exclusivity(unchecked) public private(set) var maxTimestamp = Int64.min
     @exclusivity(unchecked) private var clock: Int64 = 0
+    /// Per-partition watermarks (a Kafka source's), or nil: one watermark over every record.
+    public let partitions: PartitionWatermarks?
 
-    public init(origin: Origin, bound: Int64, idleTimeout: Int64? = nil) {
+    /// `perPartition`: the watermark is the minimum over the records' partitions (`PartitionWatermarks`),
+    /// for event time (a field, an extractor, or the time each record carries).
+    public init(origin: Origin, bound: Int64, idleTimeout: Int64? = nil, perPartition: Bool = false) {
         self.origin = origin
         self.bound = max(0, bound)
         self.idleTimeout = idleTimeout
+        switch origin {
+        case .logAppend, .processing: partitions = nil
+        default: partitions = perPartition ? PartitionWatermarks(bound: bound, idleTimeout: idleTimeout) : nil
+        }
         switch origin {
         case .logAppend, .processing: clockSlack = 1
         default: clockSlack = 0
@@ -64,7 +72,10 @@ public final class TimestampAssigner {
 
     /// The source's watermark now: every record after this point is expected at or after it, or is late.
     @inlinable
-    public var watermark: Int64 { maxTimestamp == .min ? .min : maxTimestamp - bound - clockSlack }
+    public var watermark: Int64 {
+        if let partitions { return partitions.watermark }
+        return maxTimestamp == .min ? .min : maxTimestamp - bound - clockSlack
+    }
 
     /// 1 for clock-stamped origins: many records share a millisecond there, and one stamped in the same
     /// millisecond as the watermark must not be late (Flink's `max − B − 1`); 0 for event time, whose
@@ -88,6 +99,10 @@ public final class TimestampAssigner {
     /// (the caller dead-letters and removes them); the others get their timestamp and watermark.
     public func stamp(_ batch: RecordBatch, from start: Int = 0) throws(ExtractionFailure) -> [(index: Int, reason: String)] {
         var rejected: [(index: Int, reason: String)] = []
+        if let partitions {
+            clock = Clock.nowMilliseconds()
+            partitions.refresh(now: clock)
+        }
         switch origin {
         case .logAppend, .processing:
             // Never behind what was stamped before, even if the wall clock steps back.
@@ -100,7 +115,12 @@ public final class TimestampAssigner {
                     rejected.append((i, "event time is out of range: \(t)"))
                     continue
                 }
-                batch.setWatermarkBefore(i, watermark)
+                if let partitions {
+                    batch.setWatermarkBefore(i, partitions.watermark)
+                    partitions.observe(batch.record(at: i).pointee.partition, t, now: clock)
+                } else {
+                    batch.setWatermarkBefore(i, watermark)
+                }
                 if t > maxTimestamp { maxTimestamp = t }
             }
         case let .computed(name, extract):
@@ -129,7 +149,12 @@ public final class TimestampAssigner {
     @inline(__always)
     private func apply(_ batch: RecordBatch, _ i: Int, _ t: Int64) {
         batch.setTimestamp(i, t)
-        batch.setWatermarkBefore(i, watermark)
+        if let partitions {
+            batch.setWatermarkBefore(i, partitions.watermark)
+            partitions.observe(batch.record(at: i).pointee.partition, t, now: clock)
+        } else {
+            batch.setWatermarkBefore(i, watermark)
+        }
         if t > maxTimestamp { maxTimestamp = t }
     }
 

@@ -40,3 +40,17 @@ public protocol CheckpointedSource: RecordSource {
     /// Goes back to a saved position, before the run starts.
     func restorePosition(from reader: inout SnapshotReader) throws
 }
+
+/// A source that tells an external system how far it has read once that is safe: a Kafka source commits
+/// its consumer group's offsets when a checkpoint completes (what was read before it is saved, and the
+/// sinks have committed or flushed its results), and when a run ends without failure.
+public protocol CommittingSource: CheckpointedSource {
+    /// `snapshotPosition` has just saved the position of checkpoint `id` (called right after it).
+    func positionSaved(checkpoint id: UInt64)
+    /// Checkpoint `id` is complete and the sinks have committed: commit its position. Called on the
+    /// coordinator's thread, concurrently with `fill`. A failure is reported, not fatal: the position is
+    /// in the checkpoint, and the next completed checkpoint commits again.
+    func checkpointCompleted(_ id: UInt64) throws
+    /// The run ended without a failure, every sink flushed: commit the position after the last record.
+    func runCompleted() throws
+}

@@ -254,6 +254,12 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         for node in plan.nodes {
             for case let sink as CheckpointCommitting in node.instances { try sink.commit(checkpoint: p.id) }
         }
+        for node in plan.nodes {
+            guard let source = node.source?.source as? CommittingSource else { continue }
+            do { try source.checkpointCompleted(p.id) } catch {
+                report("checkpoint \(p.id): source '\(node.name)' could not commit its position (the next checkpoint will): \(error)")
+            }
+        }
         if p.savepoint { savepoint = (p.id, storage.completePath(p.id)) }
     }
 

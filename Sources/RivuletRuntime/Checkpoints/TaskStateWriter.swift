@@ -45,6 +45,7 @@ struct TaskStateWriter {
                 w.write(true)
                 var position = SnapshotWriter()
                 try source.snapshotPosition(into: &position)
+                (source as? CommittingSource)?.positionSaved(checkpoint: id)
                 w.write(bytes: position.bytes)
             } else {
                 w.write(false)

@@ -2,6 +2,7 @@
 import Histogram
 import RivuletCore
 import RivuletExecution
+import RivuletKafka
 import RivuletSnapshot
 
 /// Wraps a sink in a benchmark run: for every record that came from a paced generator (its `partition`
@@ -126,3 +127,4 @@ public final class LatencyRecorder: @unchecked Sendable {
 public protocol CountingSink: AnyObject {
     var written: MetricsCounter { get }
 }
+extension KafkaSink: CountingSink {}

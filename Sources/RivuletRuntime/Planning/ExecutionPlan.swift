@@ -112,6 +112,12 @@ public final class ExecutionPlan {
         if failure == nil, !cancellation.isHalted, let coordinator {
             do { try coordinator.finalCheckpoint() } catch { failure = error }
         }
+        if failure == nil && !cancellation.isHalted {
+            for node in nodes {
+                guard let source = node.source?.source as? CommittingSource else { continue }
+                do { try source.runCompleted() } catch { failure = error }
+            }
+        }
         completed = failure == nil && !cancellation.isHalted
         close()
         if let failure { throw failure }

@@ -145,6 +145,8 @@ public struct Planner {
             return JSONDeadLetterWriter(writer: ByteWriter(descriptor: 1, name: "stdout"))
         case .null:
             return JSONDeadLetterWriter(destination: "/dev/null", open: { try ByteWriter(path: "/dev/null") })
+        case .kafka:
+            throw PlanError(spec.location, "dead letters cannot go to Kafka yet: write them to a file")
         }
     }
 

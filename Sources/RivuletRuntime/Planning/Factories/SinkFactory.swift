@@ -2,6 +2,7 @@
 import Foundation
 import RivuletCore
 import RivuletExecution
+import RivuletKafka
 import RivuletManifest
 
 /// Plans a sink: its encoder (csv, jsonl, lines; the fields it keeps) and its output, opened when the
@@ -26,6 +27,20 @@ struct SinkFactory {
         case .null:
             sink = NullSink(name: spec.name)
             kind = "null"
+        case .kafka(let k):
+            let field = { (name: String) throws -> Int in
+                guard let i = schema.index(of: name) else {
+                    throw PlanError(spec.location, "sink '\(spec.name)': field '\(name)' is not in its input (fields: \(schema))")
+                }
+                return i
+            }
+            let keyField = try k.keyField.map(field)
+            let headers = try k.headerFields.map { (name: $0, field: try field($0)) }
+            sink = KafkaSink(
+                name: spec.name, topic: k.topic,
+                properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "sink '\(spec.name)'", context.manifest),
+                encoder: encoder(spec, schema, fields, header: false), keyField: keyField, headerFields: headers)
+            kind = "kafka topic \(k.topic) (\(spec.format.rawValue))\(k.keyField.map { ", key \($0)" } ?? "")"
         case .file, .stdout:
             let open: () throws -> ByteWriter
             if case .file(let path) = spec.kind {
@@ -39,12 +54,7 @@ struct SinkFactory {
                 open = { ByteWriter(descriptor: 1, name: "stdout") }
                 kind = "stdout (\(spec.format.rawValue))"
             }
-            let encoder: RecordEncoder =
-                switch spec.format {
-                case .csv: CSVEncoder(schema: schema, fields: fields, header: spec.header, delimiter: spec.delimiter, ops: spec.ops)
-                case .jsonl: JSONLinesEncoder(schema: schema, fields: fields, ops: spec.ops)
-                case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter, ops: spec.ops)
-                }
+            let encoder = encoder(spec, schema, fields, header: spec.header)
             if case .file(let path) = spec.kind, let checkpoint = context.manifest.checkpoint, options.openStores {
                 // A checkpointed run commits file output in two phases: visible only once a checkpoint covers it.
                 sink = TwoPhaseFileSink(name: spec.name, path: path, staging: "\(checkpoint.directory)/staged/\(spec.name)", encoder: encoder)
@@ -64,5 +74,14 @@ struct SinkFactory {
         }
         node.outputsByInstance = [[:]]
         return node
+    }
+
+    /// The sink's encoder: its format over the fields it keeps.
+    private func encoder(_ spec: SinkSpec, _ schema: Schema, _ fields: [Int]?, header: Bool) -> RecordEncoder {
+        switch spec.format {
+        case .csv: CSVEncoder(schema: schema, fields: fields, header: header, delimiter: spec.delimiter, ops: spec.ops)
+        case .jsonl: JSONLinesEncoder(schema: schema, fields: fields, ops: spec.ops)
+        case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter, ops: spec.ops)
+        }
     }
 }

@@ -3,6 +3,7 @@ import CRivulet
 import Foundation
 import RivuletCore
 import RivuletExecution
+import RivuletKafka
 import RivuletManifest
 import RivuletPlugins
 
@@ -17,6 +18,7 @@ struct SourceFactory {
             case .event(let field, let format)?: ", event time \(field) (\(format.rawValue))"
             case .extractor(let plugin, let function, let arguments)?: ", event time \(plugin).\(function)(\(arguments.joined(separator: ", ")))"
             case .logAppend?: ", log-append time"
+            case .kafka?: ", Kafka record time"
             case .processing?: ", processing time"
             case nil: ""
             }
@@ -44,6 +46,13 @@ struct SourceFactory {
                 throw PlanError(spec.location, "source '\(spec.name)': \(error)")
             }
             source = try textSource(spec, reader: reader)
+        case .kafka(let k):
+            let topics = k.pattern.map { "topics matching \($0)" } ?? "topic\(k.topics.count == 1 ? "" : "s") \(k.topics.joined(separator: ", "))"
+            node = PlannedNode(
+                name: spec.name, role: .source, parallelism: 1, location: spec.location,
+                kind: "kafka \(topics) (\(spec.format.rawValue)), group \(manifest.applicationID ?? "?")\(k.untilEnd ? ", until the end" : "")\(time)"
+            )
+            source = try kafkaSource(spec, k, context)
         case .stdin:
             node = PlannedNode(
                 name: spec.name, role: .source, parallelism: 1, location: spec.location,
@@ -54,9 +63,16 @@ struct SourceFactory {
             return try planGenerated(spec, override, replacing: source, node: node, context)
         }
         let deadLetters = DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)
-        node.source = SourceHead(
-            source: source, time: try timeAssigner(spec, schema: source.schema, plan), batchSize: spec.batchSize,
-            deadLetters: deadLetters)
+        let assigner = try timeAssigner(spec, schema: source.schema, plan)
+        if let kafka = source as? KafkaSource, let partitions = assigner.partitions {
+            // The watermark is the minimum over the partitions the group assigns.
+            kafka.onPartitionsChanged = { assigned, revoked in
+                let now = Clock.nowMilliseconds()
+                if !assigned.isEmpty { partitions.assign(assigned, now: now) }
+                if !revoked.isEmpty { partitions.revoke(revoked, now: now) }
+            }
+        }
+        node.source = SourceHead(source: source, time: assigner, batchSize: spec.batchSize, deadLetters: deadLetters)
         node.outputPorts = ["out"]
         node.outputSchemas["out"] = source.schema
         node.deadLetterRoutes = [deadLetters]
@@ -104,6 +120,8 @@ struct SourceFactory {
         let time: TimestampAssigner
         switch spec.time?.kind {
         case .logAppend?, .processing?: time = try timeAssigner(spec, schema: generator.schema, plan)
+        case .kafka?:
+            time = TimestampAssigner(origin: .recordTimestamp, bound: spec.time?.maxOutOfOrder ?? 0, idleTimeout: spec.time?.idleTimeout)
         default:
             time = TimestampAssigner(origin: .recordTimestamp, bound: spec.time?.maxOutOfOrder ?? 0, idleTimeout: spec.time?.idleTimeout)
         }
@@ -121,6 +139,9 @@ struct SourceFactory {
 
     /// The source's time: as declared; by default processing time (generators: event time from `ts`).
     private func timeAssigner(_ spec: SourceSpec, schema: Schema, _ plan: ExecutionPlan) throws -> TimestampAssigner {
+        // A Kafka source's event-time watermark is per partition.
+        let perPartition: Bool
+        if case .kafka = spec.kind { perPartition = true } else { perPartition = false }
         guard let time = spec.time else {
             if case .generator = spec.kind {
                 // The generator stamps each record's timestamp with its `ts` field itself.
@@ -135,7 +156,7 @@ struct SourceFactory {
             }
             return TimestampAssigner(
                 origin: .field(index: index, name: field, encoding: TimestampAssigner.Encoding(format)),
-                bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
+                bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout, perPartition: perPartition)
         case let .extractor(pluginName, function, arguments):
             guard let plugin = plan.plugins[pluginName] else { throw PlanError(time.location, "plugin '\(pluginName)' is not loaded") }
             let fields = try arguments.map { a in
@@ -163,11 +184,13 @@ struct SourceFactory {
             }
             return TimestampAssigner(
                 origin: .computed(name: "\(pluginName).\(function)", extract: extract),
-                bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
+                bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout, perPartition: perPartition)
         case .logAppend:
             return TimestampAssigner(origin: .logAppend, bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
         case .processing:
             return TimestampAssigner(origin: .processing, bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout)
+        case .kafka:
+            return TimestampAssigner(origin: .recordTimestamp, bound: time.maxOutOfOrder, idleTimeout: time.idleTimeout, perPartition: true)
         }
     }
 

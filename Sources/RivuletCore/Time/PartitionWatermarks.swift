@@ -1,0 +1,84 @@
+// PartitionWatermarks: a source's watermark as the minimum over its partitions, idle ones excluded.
+
+/// Flink's per-partition watermarks: each partition (a Kafka partition the source is assigned) keeps
+/// the largest time read from it; the source's watermark is the smallest of them minus the bound, so
+/// partitions read in turn (one far ahead, one behind) do not make the slower one's records late. A
+/// partition assigned but not yet read holds the watermark back, until it has been silent for
+/// `idleTimeout` ms; an idle partition counts again from its next record. The watermark never goes back.
+/// Used by its source's thread only.
+public final class PartitionWatermarks {
+    private struct Entry {
+        var maxTimestamp = Int64.min
+        var lastActive: Int64
+    }
+
+    public let bound: Int64
+    public let idleTimeout: Int64?
+    private var entries: [Int32: Entry] = [:]
+    /// The smallest largest-time over the partitions that count (`Int64.min`: one has read nothing yet).
+    private var lowest = Int64.min
+    /// The watermark: `lowest − bound`, never decreasing.
+    public private(set) var watermark = Int64.min
+
+    public init(bound: Int64, idleTimeout: Int64?) {
+        self.bound = max(0, bound)
+        self.idleTimeout = idleTimeout
+    }
+
+    /// The partitions tracked now.
+    public var partitions: [Int32] { entries.keys.sorted() }
+
+    /// The largest time read from `partition` (nil: not tracked; `Int64.min`: nothing read yet).
+    public func maxTimestamp(of partition: Int32) -> Int64? { entries[partition]?.maxTimestamp }
+
+    /// `partitions` now belong to the source: each holds the watermark back until it is read or idle.
+    /// `maxTimestamps` continues partitions whose largest time is known (a restore).
+    public func assign(_ partitions: [Int32], maxTimestamps: [Int32: Int64] = [:], now: Int64) {
+        for p in partitions where entries[p] == nil {
+            entries[p] = Entry(maxTimestamp: maxTimestamps[p] ?? .min, lastActive: now)
+        }
+        recompute(now: now)
+    }
+
+    /// `partitions` were taken away: they no longer hold the watermark back.
+    public func revoke(_ partitions: [Int32], now: Int64) {
+        for p in partitions { entries[p] = nil }
+        recompute(now: now)
+    }
+
+    /// Partitions silent for `idleTimeout` stop counting (call once per batch, before its records).
+    public func refresh(now: Int64) {
+        if idleTimeout != nil { recompute(now: now) }
+    }
+
+    /// A record of `partition` with time `t` was read at `now` (a partition not assigned explicitly is
+    /// tracked from its first record).
+    @inline(__always)
+    public func observe(_ partition: Int32, _ t: Int64, now: Int64) {
+        guard var entry = entries[partition] else {
+            entries[partition] = Entry(maxTimestamp: t, lastActive: now)
+            recompute(now: now)
+            return
+        }
+        let wasIdle = isIdle(entry, now: now)
+        let old = entry.maxTimestamp
+        entry.lastActive = now
+        if t > old { entry.maxTimestamp = t }
+        entries[partition] = entry
+        if wasIdle || (t > old && old <= lowest) { recompute(now: now) }
+    }
+
+    private func isIdle(_ entry: Entry, now: Int64) -> Bool {
+        guard let idleTimeout else { return false }
+        return now - entry.lastActive >= idleTimeout
+    }
+
+    private func recompute(now: Int64) {
+        var m = Int64.max
+        for entry in entries.values where !isIdle(entry, now: now) { m = min(m, entry.maxTimestamp) }
+        // Every partition idle (or none assigned): the watermark stays where it is.
+        guard m != .max else { return }
+        lowest = m
+        if m != .min && m - bound > watermark { watermark = m - bound }
+    }
+}

@@ -1,0 +1,126 @@
+// KafkaSink: a sink writing each record to a Kafka topic: key, encoded value, headers, event time.
+import CRivulet
+import RivuletCore
+import RivuletExecution
+import RivuletSnapshot
+
+/// Produces one Kafka record per record: the value is the record encoded with the sink's format (one
+/// CSV or JSON line without its newline), the key is `keyField`'s text (or the record's own key), the
+/// `headerFields` go as headers, and the record's event time is the Kafka timestamp. The producer is
+/// idempotent. At every checkpoint and at the end it waits until the brokers have acknowledged every
+/// record (at least once: a checkpoint completes only once its results are in Kafka).
+public final class KafkaSink: CheckpointedOperator {
+    public let name: String
+    public let topic: String
+    private let properties: KafkaProperties
+    private let encoder: RecordEncoder
+    private let keyField: Int?
+    private let headerFields: [(name: String, field: Int)]
+    private var producer: KafkaProducer?
+    private let scratch: ByteWriter
+    /// Records handed to Kafka.
+    public let written = MetricsCounter(name: "records_out")
+
+    public init(
+        name: String, topic: String, properties: KafkaProperties, encoder: RecordEncoder, keyField: Int?, headerFields: [(name: String, field: Int)]
+    ) {
+        self.name = name
+        self.topic = topic
+        self.properties = properties
+        self.encoder = encoder
+        self.keyField = keyField
+        self.headerFields = headerFields
+        scratch = ByteWriter(memory: "sink '\(name)'")
+    }
+
+    /// Connects on the first record (planning alone never connects).
+    private func connected() throws -> KafkaProducer {
+        if let producer { return producer }
+        let p = try KafkaProducer(properties: properties)
+        producer = p
+        return p
+    }
+
+    public func process(_ batch: RecordBatch, port: Int) throws {
+        let producer = try connected()
+        do {
+            for i in 0..<batch.count {
+                let record = batch.record(at: i)
+                try encoder.encode(record, to: scratch)
+                try scratch.takeBuffered { encoded in
+                    // The encoders end each record with a newline: a Kafka record is delimited already.
+                    var value = encoded
+                    if value.last == UInt8(ascii: "\n") { value = UnsafeRawBufferPointer(rebasing: value.dropLast()) }
+                    try withKey(record) { key in
+                        try produce(producer, record, key: key, value: value)
+                    }
+                }
+            }
+        } catch let error as KafkaError {
+            throw OperatorFailure(node: name, message: error.message)
+        }
+        written.add(Int64(batch.count))
+    }
+
+    private func produce(_ producer: KafkaProducer, _ record: UnsafePointer<rv_record>, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer)
+        throws
+    {
+        let t = record.pointee.timestamp
+        guard !headerFields.isEmpty else {
+            try producer.produce(topic: topic, key: key, value: value, timestamp: t > 0 ? t : 0)
+            return
+        }
+        // Header values are the fields' text; NULL fields are left out.
+        var texts: [(String, [UInt8])] = []
+        for (name, field) in headerFields {
+            let f = record.pointee.fields[field]
+            if f.type == FieldType.null.rawValue { continue }
+            texts.append((name, Array(FieldText.render(f).utf8)))
+        }
+        try withHeaders(texts[...]) { headers in
+            try producer.produce(topic: topic, key: key, value: value, headers: headers, timestamp: t > 0 ? t : 0)
+        }
+    }
+
+    /// Calls `body` with `texts` as producer headers (their bytes borrowed for the call).
+    private func withHeaders(
+        _ texts: ArraySlice<(String, [UInt8])>, _ done: [KafkaProducer.Header] = [], _ body: ([KafkaProducer.Header]) throws -> Void
+    ) throws {
+        guard let (name, bytes) = texts.first else { return try body(done) }
+        try bytes.withUnsafeBytes { raw in
+            try withHeaders(texts.dropFirst(), done + [KafkaProducer.Header(name: name, value: raw)], body)
+        }
+    }
+
+    /// Calls `body` with the Kafka key of `record`: `keyField`'s bytes (numbers as text), else the record's key.
+    private func withKey(_ record: UnsafePointer<rv_record>, _ body: (UnsafeRawBufferPointer?) throws -> Void) throws {
+        guard let keyField else {
+            let r = record.pointee
+            return try body(r.key == nil ? nil : UnsafeRawBufferPointer(start: r.key, count: Int(r.key_len)))
+        }
+        let f = record.pointee.fields[keyField]
+        if f.type == FieldType.null.rawValue { return try body(nil) }
+        if FieldType(rawValue: f.type)?.isBytesLike == true { return try body(UnsafeRawBufferPointer(start: f.value.ptr, count: Int(f.len))) }
+        var text = FieldText.render(f)
+        try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func advanceWatermark(to watermark: Int64) throws {}
+
+    /// Waits until Kafka has acknowledged everything produced.
+    private func flush() throws {
+        guard let producer else { return }
+        do { try producer.flush() } catch { throw OperatorFailure(node: name, message: error.message) }
+    }
+
+    public func finish() throws { try flush() }
+
+    public func close() { try? flush() }
+
+    // MARK: checkpoints
+
+    /// Nothing to save: a checkpoint completes only after every record before it is acknowledged.
+    public func snapshotState(into snapshot: inout OperatorSnapshot, checkpoint: UInt64) throws { try flush() }
+
+    public func restoreState(from restore: OperatorRestore) throws {}
+}

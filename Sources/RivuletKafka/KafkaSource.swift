@@ -1,0 +1,211 @@
+// KafkaSource: a source reading Kafka topics as a member of the application's consumer group.
+import CRdKafka
+import RivuletCore
+import RivuletExecution
+import RivuletSnapshot
+import Synchronization
+
+/// Reads the partitions the consumer group assigns it. Each record's position is its Kafka (partition,
+/// offset); with several topics the partition number is `topic index × 2^20 + partition` (topics
+/// numbered in the order listed, or first assigned for a pattern). A value that does not decode is
+/// dead-lettered with `topic[partition]@offset` and the reason; the records around it flow on.
+///
+/// Offsets: the position of each checkpoint is committed to the group when the checkpoint completes
+/// (its records' results are then committed or flushed by the sinks), and at the end of a run without
+/// failure. A partition a rebalance hands over is read by its new owner from the last committed offset.
+public final class KafkaSource: CommittingSource, RebalanceListener {
+    public let name: String
+    public let schema: Schema
+    private let settings: KafkaSourceSettings
+    /// Set once, by the first `fill`; read by the coordinator's thread too.
+    private let consumerBox = Mutex<KafkaConsumer?>(nil)
+    private var consumer: KafkaConsumer? { consumerBox.withLock { $0 } }
+    /// Where messages and warnings go (the run's stderr).
+    private let log: @Sendable (String) -> Void
+    /// Told about assignments, to track per-partition watermarks: (assigned, revoked) source partition numbers.
+    public var onPartitionsChanged: ((_ assigned: [Int32], _ revoked: [Int32]) -> Void)?
+
+    /// The offset after the last record handed out, per partition held.
+    private var next: [TopicPartition: Int64] = [:]
+    /// Positions restored from a checkpoint, used when their partitions are assigned.
+    private var restored: [TopicPartition: Int64] = [:]
+    /// Positions saved by checkpoints not yet completed, by checkpoint id (read by the coordinator).
+    private let saved = Mutex<[UInt64: [TopicPartition: Int64]]>([:])
+    /// The position of the last snapshot, until `positionSaved` files it under its checkpoint.
+    private var lastSnapshot: [TopicPartition: Int64] = [:]
+    /// Partitions held now; for `until: end`, those read to their end.
+    private var held: Set<TopicPartition> = []
+    private var atEnd: Set<TopicPartition> = []
+    private var topicNumbers: [String: Int32] = [:]
+
+    public init(name: String, settings: KafkaSourceSettings, log: @escaping @Sendable (String) -> Void) {
+        self.name = name
+        self.schema = settings.schema
+        self.settings = settings
+        self.log = log
+        if settings.topics.count > 1 || settings.topics.first?.hasPrefix("^") == true {
+            for (i, t) in settings.topics.enumerated() where !t.hasPrefix("^") { topicNumbers[t] = Int32(i) }
+        }
+    }
+
+    /// The source's partition number of `tp`.
+    private func number(_ tp: TopicPartition) -> Int32 {
+        guard settings.topics.count > 1 || settings.topics.first?.hasPrefix("^") == true else { return tp.partition }
+        let topic: Int32
+        if let n = topicNumbers[tp.topic] {
+            topic = n
+        } else {
+            topic = Int32(topicNumbers.count)
+            topicNumbers[tp.topic] = topic
+        }
+        return topic << 20 | tp.partition
+    }
+
+    /// Connects and subscribes on the first call (planning alone never connects).
+    private func connected() throws -> KafkaConsumer {
+        if let consumer { return consumer }
+        var properties = settings.properties
+        if settings.untilEnd { properties["enable.partition.eof"] = "true" }
+        let c = try KafkaConsumer(properties: properties, groupID: settings.groupID, start: settings.start)
+        c.listener = self
+        try c.subscribe(settings.topics)
+        consumerBox.withLock { $0 = c }
+        return c
+    }
+
+    public func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool {
+        let consumer = try connected()
+        while !batch.isFull {
+            // Wait a little for the first record (so clock-driven watermarks and idleness keep moving), then
+            // take only what has arrived.
+            let got = try consumer.poll(
+                timeoutMilliseconds: batch.isEmpty ? 100 : 0, warning: log,
+                endOfPartition: { [unowned self] tp in if held.contains(tp) { atEnd.insert(tp) } }
+            ) { message in
+                try take(message, into: batch, deadLetters: deadLetters)
+            }
+            if !got { break }
+        }
+        if settings.untilEnd && !held.isEmpty && held.isSubset(of: atEnd) { return false }
+        return true
+    }
+
+    private func take(_ message: UnsafePointer<rd_kafka_message_t>, into batch: RecordBatch, deadLetters: DeadLetterRoute) throws {
+        let m = message.pointee
+        let tp = TopicPartition(m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?", m.partition)
+        next[tp] = m.offset + 1
+        let value = UnsafeRawBufferPointer(start: m.payload, count: m.payload == nil ? 0 : m.len)
+        do {
+            try settings.decoder.decode(value, into: batch)
+        } catch {
+            let what = m.payload == nil ? "an empty value (a tombstone)" : "\(error.message)"
+            try deadLetters.sendRaw(value, reason: "\(tp)@\(m.offset): \(what)")
+            return
+        }
+        let i = batch.count - 1
+        batch.setPosition(i, partition: number(tp), offset: m.offset)
+        if let key = m.key, m.key_len > 0 {
+            if !settings.keyFromField { batch.setKey(i, key, count: m.key_len) }
+            if let field = settings.keyField { batch.setBytesField(i, field, type: .string, key, count: m.key_len) }
+        }
+        if settings.kafkaTime {
+            var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+            batch.setTimestamp(i, rd_kafka_message_timestamp(message, &type))
+        }
+        if !settings.headerFields.isEmpty {
+            var headers: OpaquePointer?
+            if rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers {
+                for (name, field) in settings.headerFields {
+                    var bytes: UnsafeRawPointer?
+                    var size = 0
+                    if rd_kafka_header_get_last(headers, name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, bytes != nil {
+                        batch.setBytesField(i, field, type: .string, bytes, count: size)
+                    }
+                }
+            }
+        }
+    }
+
+    public func close() {
+        consumer?.close()
+        consumerBox.withLock { $0 = nil }
+    }
+
+    public func describe(offset: Int64) -> String { "\(name) offset \(offset)" }
+
+    // MARK: rebalances
+
+    public func partitionsAssigned(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        held.formUnion(partitions)
+        for tp in partitions { atEnd.remove(tp) }
+        log("source '\(name)': assigned \(partitions.sorted().map(\.description).joined(separator: ", "))")
+        onPartitionsChanged?(partitions.map(number), [])
+        // A checkpoint's position wins over an older committed offset (the commit after it may have
+        // failed); a newer committed offset means another member read further: it wins.
+        let mine = partitions.compactMap { tp in restored[tp].map { (tp, $0) } }
+        guard !mine.isEmpty, let consumer else { return [:] }
+        let committed = (try? consumer.committed(mine.map(\.0))) ?? [:]
+        var starts: [TopicPartition: Int64] = [:]
+        for (tp, offset) in mine where offset > (committed[tp] ?? -1) { starts[tp] = offset }
+        for (tp, _) in mine { restored[tp] = nil }
+        return starts
+    }
+
+    public func partitionsRevoked(_ partitions: [TopicPartition], lost: Bool) {
+        held.subtract(partitions)
+        for tp in partitions {
+            next[tp] = nil
+            atEnd.remove(tp)
+        }
+        log("source '\(name)': \(lost ? "lost" : "gave up") \(partitions.sorted().map(\.description).joined(separator: ", "))")
+        onPartitionsChanged?([], partitions.map(number))
+    }
+
+    // MARK: checkpoints and commits
+
+    /// A Kafka topic can be read again from an offset.
+    public var isReplayable: Bool { true }
+
+    public func snapshotPosition(into writer: inout SnapshotWriter) throws {
+        lastSnapshot = next
+        writer.write(next.count)
+        for (tp, offset) in next.sorted(by: { $0.key < $1.key }) {
+            writer.write(tp.topic)
+            writer.write(UInt32(bitPattern: tp.partition))
+            writer.write(offset)
+        }
+    }
+
+    public func restorePosition(from reader: inout SnapshotReader) throws {
+        let count = try reader.readInt(in: 0...1 << 24, "the number of partitions")
+        for _ in 0..<count {
+            let topic = try reader.readString()
+            let partition = Int32(bitPattern: try reader.readUInt32())
+            let offset = try reader.readInt64()
+            guard partition >= 0, offset >= 0 else { throw SnapshotCorrupt(reader.name, "a bad Kafka position \(topic)[\(partition)]@\(offset)") }
+            restored[TopicPartition(topic, partition)] = offset
+        }
+    }
+
+    public func positionSaved(checkpoint id: UInt64) {
+        let position = lastSnapshot
+        saved.withLock { $0[id] = position }
+    }
+
+    public func checkpointCompleted(_ id: UInt64) throws {
+        let position: [TopicPartition: Int64]? = saved.withLock { saved in
+            let p = saved[id]
+            saved = saved.filter { $0.key > id }
+            return p
+        }
+        guard let position, let consumer else { return }
+        // Only partitions still held: the group refuses commits for the others.
+        let held = Set(consumer.assignment())
+        try consumer.commit(position.filter { held.contains($0.key) })
+    }
+
+    public func runCompleted() throws {
+        guard let consumer else { return }
+        try consumer.commit(next)
+    }
+}

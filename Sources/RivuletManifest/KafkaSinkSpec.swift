@@ -1,0 +1,23 @@
+// KafkaSinkSpec: where a `type: kafka` sink writes: the topic, the key field, fields sent as headers.
+
+/// A Kafka sink: each record becomes one Kafka record of `topic`: its value encoded with the sink's
+/// format, its key from `keyField` (or the record's own key), `headerFields` as headers, and its event
+/// time as the Kafka timestamp.
+public struct KafkaSinkSpec: Sendable, Hashable {
+    public var topic: String
+    /// nil: the `kafka:` section's.
+    public var bootstrapServers: String?
+    /// The field whose text is the Kafka key; nil: the record's key (if it has one).
+    public var keyField: String?
+    /// Fields sent as headers (name = field name, value = the field's text; NULL fields are left out).
+    public var headerFields: [String]
+    public var properties: [KafkaProperty]
+
+    public init(topic: String, bootstrapServers: String?, keyField: String?, headerFields: [String], properties: [KafkaProperty]) {
+        self.topic = topic
+        self.bootstrapServers = bootstrapServers
+        self.keyField = keyField
+        self.headerFields = headerFields
+        self.properties = properties
+    }
+}

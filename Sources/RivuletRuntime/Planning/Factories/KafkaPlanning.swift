@@ -1,0 +1,55 @@
+// KafkaPlanning: a Kafka node's client properties (checked by librdkafka) and a Kafka source's reader.
+import RivuletCore
+import RivuletExecution
+import RivuletKafka
+import RivuletManifest
+
+/// The librdkafka properties of a Kafka node: its bootstrap servers (its own or the `kafka:` section's),
+/// the section's properties, then its own. Each is checked with librdkafka, so a misspelt name or a bad
+/// value is reported where it is written.
+func kafkaProperties(servers: String?, own: [KafkaProperty], node: String, _ manifest: Manifest) throws -> KafkaProperties {
+    var properties = KafkaProperties()
+    properties["bootstrap.servers"] = servers ?? manifest.kafka?.bootstrapServers
+    for property in (manifest.kafka?.properties ?? []) + own {
+        if let reason = KafkaProperties.check(property.name, property.value) {
+            throw PlanError(property.location, "\(node): \(reason)")
+        }
+        properties[property.name] = property.value
+    }
+    return properties
+}
+
+extension SourceFactory {
+    /// A Kafka source: the value decoded with the source's format into the value fields, then the key
+    /// field and the header fields (the manifest appended them to the schema in that order).
+    func kafkaSource(_ spec: SourceSpec, _ k: KafkaSourceSpec, _ context: PlanningContext) throws -> RecordSource {
+        let manifest = context.manifest
+        guard let group = manifest.applicationID else { throw PlanError(spec.location, "source '\(spec.name)': application_id is not set") }
+        let schema = Schema((spec.schema ?? []).map { FieldDefinition(name: $0.name, type: $0.type) })
+        let keyField = k.keyField.flatMap { schema.index(of: $0) }
+        let headerFields = k.headerFields.compactMap { name in schema.index(of: name).map { (name: name, field: $0) } }
+        let valueFields = schema.count - (keyField == nil ? 0 : 1) - headerFields.count
+        // `key:` names the records' key field; when it is the Kafka key's own field, the Kafka key is it.
+        let keyFromField = spec.key != nil && spec.key != k.keyField
+        let recordKey = keyFromField ? spec.key.flatMap { schema.index(of: $0) } : nil
+        let decoder: RecordDecoder =
+            switch spec.format {
+            case .csv: CSVDecoder(schema: schema, delimiter: spec.delimiter, keyField: recordKey, columns: valueFields)
+            case .jsonl: JSONLinesDecoder(schema: schema, keyField: recordKey)
+            case .lines: RawLineDecoder()
+            }
+        let start: StartPosition =
+            switch k.start {
+            case .earliest: .earliest
+            case .latest: .latest
+            case .timestamp(let ms): .timestamp(ms)
+            }
+        var time = false
+        if case .kafka? = spec.time?.kind { time = true }
+        let settings = KafkaSourceSettings(
+            properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "source '\(spec.name)'", manifest),
+            groupID: group, topics: k.pattern.map { [$0] } ?? k.topics, start: start, schema: schema, decoder: decoder, keyField: keyField,
+            keyFromField: keyFromField, headerFields: headerFields, kafkaTime: time, untilEnd: k.untilEnd)
+        return KafkaSource(name: spec.name, settings: settings, log: context.options.report)
+    }
+}
