@@ -120,7 +120,8 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Tests.
         .target(
-            name: "RivuletTestSupport", dependencies: ["RivuletCore", "RivuletExecution", "RivuletPlugins", "RivuletManifest", "RivuletRuntime"],
+            name: "RivuletTestSupport",
+            dependencies: ["RivuletCore", "RivuletExecution", "RivuletPlugins", "RivuletManifest", "RivuletRuntime", "RivuletKafka", "CRdKafka"],
             path: "Tests/RivuletTestSupport"),
         .testTarget(
             name: "RivuletCoreTests",
@@ -129,6 +130,8 @@ let package = Package(
                 .product(name: "RivuletPluginKit", package: "RivuletPluginKit"),
             ]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
+        // Kafka sources and sinks through the real binary against librdkafka's mock cluster.
+        .testTarget(name: "RivuletKafkaConnectorTests", dependencies: ["RivuletKafka", "RivuletTestSupport", "RivuletCore"]),
         .testTarget(
             name: "RivuletBenchTests",
             dependencies: [
