@@ -102,7 +102,7 @@ let package = Package(
             name: "RivuletCLI",
             dependencies: [
                 "RivuletRuntime", "RivuletManifest", "RivuletPlugins", "RivuletCore", "CSPSCBaseline", "RivuletBench", "RivuletPrometheus",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RivuletKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Shipped plugins.
         .target(name: "RivuletStdC", dependencies: [cRivulet], path: "plugins/c/rv_std_c"),
@@ -142,6 +142,8 @@ let package = Package(
         // Nothing lost, nothing crashes: the `rivulet` binary and the manifest loader fed out-of-range numbers,
         // hostile YAML, odd plugin files and fuzzed manifests.
         .testTarget(name: "RivuletRobustnessTests", dependencies: ["RivuletManifest", "RivuletTestSupport"]),
+        // `rivulet kafka mock|produce|consume` against the mock cluster, and RivuletKafka's reader.
+        .testTarget(name: "RivuletKafkaTests", dependencies: ["RivuletKafka", "RivuletTestSupport"]),
         .testTarget(
             name: "RivuletRuntimeTests",
             dependencies: [

@@ -1,4 +1,4 @@
-// Rivulet: the `rivulet` command: run, validate and describe manifests; inspect and build plugins; list and inspect checkpoints; bench.
+// Rivulet: the `rivulet` command: run, validate and describe manifests; plugins; checkpoints; bench; Kafka mock, produce and consume.
 import ArgumentParser
 import Foundation
 
@@ -7,7 +7,10 @@ struct Rivulet: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rivulet",
         abstract: "A stream-processing runtime: operator plugins in C or Swift, wired by a manifest.",
-        subcommands: [RunCommand.self, ValidateCommand.self, DescribeCommand.self, PluginsCommand.self, CheckpointsCommand.self, BenchCommand.self])
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, DescribeCommand.self, PluginsCommand.self, CheckpointsCommand.self, BenchCommand.self,
+            KafkaCommand.self,
+        ])
 
     /// ArgumentParser's main, except that a command line it refuses (an unknown option, a value out of
     /// range) exits 2 — "invalid, nothing ran" — like an invalid manifest, instead of 64.

@@ -41,6 +41,13 @@ import Testing
         (["bench", "ring"], "--count", ["0", "1000000000001"], "an integer from 1 to 1_000_000_000_000"),
         (["bench", "ring"], "--runs", ["0"], "an integer from 1 to 1000"),
         (["bench", "ring"], "--capacity", ["0", "1099511627776"], "an integer from 1 to 1_048_576"),
+        (["kafka", "mock"], "--brokers", ["0", "-1", "17", "99999999999999999999", "two"], "an integer from 1 to 16"),
+        (["kafka", "consume", "t", "--bootstrap-servers", "x:1"], "--timeout", ["0", "3601", "1.5"], "an integer from 1 to 3600"),
+        (["kafka", "consume", "t", "--bootstrap-servers", "x:1"], "--max", ["0", "1000000000001"], "an integer from 1 to 1_000_000_000_000"),
+        (
+            ["kafka", "produce", "t", "f.txt", "--bootstrap-servers", "x:1"], "--partition", ["-1", "2147483647"],
+            "an integer from 0 to 2_147_483_646"
+        ),
     ]
 
     @Test(arguments: cases.indices)
