@@ -121,7 +121,7 @@ let package = Package(
         // Tests.
         .target(
             name: "RivuletTestSupport",
-            dependencies: ["RivuletCore", "RivuletExecution", "RivuletPlugins", "RivuletManifest", "RivuletRuntime", "RivuletKafka", "CRdKafka"],
+            dependencies: ["RivuletCore", "RivuletExecution", "RivuletPlugins", "RivuletManifest", "RivuletRuntime", "RivuletKafka"],
             path: "Tests/RivuletTestSupport"),
         .testTarget(
             name: "RivuletCoreTests",
@@ -130,8 +130,6 @@ let package = Package(
                 .product(name: "RivuletPluginKit", package: "RivuletPluginKit"),
             ]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
-        // Kafka sources and sinks through the real binary against librdkafka's mock cluster.
-        .testTarget(name: "RivuletKafkaConnectorTests", dependencies: ["RivuletKafka", "RivuletTestSupport", "RivuletCore"]),
         .testTarget(
             name: "RivuletBenchTests",
             dependencies: [

@@ -1,9 +1,8 @@
-// KafkaTopicReader: reads what a test's topic holds, through a consumer group of its own.
-import CRdKafka
+// KafkaTopicReader: what a test's topic holds, as strings, read to its end with `KafkaReader`.
 import Foundation
 import RivuletKafka
 
-/// One Kafka record as a test sees it.
+/// One Kafka record as a test sees it: key, value and headers as text.
 public struct ReadRecord: Sendable, Hashable {
     public let partition: Int32
     public let offset: Int64
@@ -13,42 +12,14 @@ public struct ReadRecord: Sendable, Hashable {
     public let headers: [String: String]
 }
 
-/// Reads `topic` from the beginning with a fresh consumer group until `count` records arrived (or
-/// `timeout` seconds passed), in (partition, offset) order.
+/// Every record of `topic` up to the end offsets at the time of the call, in (partition, offset) order;
+/// expects `count` of them.
 public func readTopic(_ bootstrap: String, _ topic: String, count: Int, timeout: Double = 60) throws -> [ReadRecord] {
-    let consumer = try KafkaConsumer(
-        properties: KafkaProperties([("bootstrap.servers", bootstrap)]), groupID: "test-reader-\(UUID().uuidString)", start: .earliest)
-    defer { consumer.close() }
-    try consumer.subscribe([topic])
-    var records: [ReadRecord] = []
-    let deadline = Deadline(seconds: timeout)
-    while records.count < count && !deadline.hasPassed {
-        _ = try consumer.poll(timeoutMilliseconds: 100, warning: { _ in }) { message in
-            let m = message.pointee
-            let bytes = { (p: UnsafeMutableRawPointer?, n: Int) in
-                p.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: n), as: UTF8.self) }
-            }
-            var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-            var headers: [String: String] = [:]
-            var list: OpaquePointer?
-            if rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
-                var i = 0
-                var name: UnsafePointer<CChar>?
-                var value: UnsafeRawPointer?
-                var size = 0
-                while rd_kafka_header_get_all(list, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    if let name {
-                        headers[String(cString: name)] =
-                            value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: size), as: UTF8.self) } ?? ""
-                    }
-                    i += 1
-                }
-            }
-            records.append(
-                ReadRecord(
-                    partition: m.partition, offset: m.offset, key: bytes(m.key, m.key_len), value: bytes(m.payload, m.len) ?? "",
-                    timestamp: rd_kafka_message_timestamp(message, &type), headers: headers))
-        }
-    }
-    return records.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
+    let reader = try KafkaReader(properties: KafkaProperties([("bootstrap.servers", bootstrap)]))
+    let text = { (bytes: [UInt8]?) in bytes.map { String(decoding: $0, as: UTF8.self) } }
+    return try reader.readToEnd(topic: topic, timeoutMilliseconds: Int(timeout * 1000)).map { r in
+        ReadRecord(
+            partition: r.partition, offset: r.offset, key: text(r.key), value: text(r.value) ?? "", timestamp: r.timestamp,
+            headers: Dictionary(r.headers.map { ($0.name, text($0.value) ?? "") }) { $1 })
+    }.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
 }
