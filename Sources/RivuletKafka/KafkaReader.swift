@@ -58,7 +58,10 @@ public final class KafkaReader {
     /// whole read, metadata included) passes first: the error names every partition not read to its end.
     /// Passing errors of the cluster (a broker down for a while) are retried by librdkafka; the last one
     /// is in the timeout's message.
-    public func readToEnd(topic: String, start: [Int32: Int64] = [:], max: Int = .max, timeoutMilliseconds: Int) throws(KafkaError) -> [KafkaRecord] {
+    /// `partitions`: only these (nil: every partition).
+    public func readToEnd(
+        topic: String, partitions: Set<Int32>? = nil, start: [Int32: Int64] = [:], max: Int = .max, timeoutMilliseconds: Int
+    ) throws(KafkaError) -> [KafkaRecord] {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeoutMilliseconds) * 1_000_000
         func remaining() -> Int32 {
             let now = DispatchTime.now().uptimeNanoseconds
@@ -74,7 +77,7 @@ public final class KafkaReader {
         guard let count = found else { throw KafkaError("topic '\(topic)' does not exist") }
         // Partition → (next offset to read, end offset), for the partitions with records left to read.
         var pending: [Int32: (next: Int64, end: Int64)] = [:]
-        for partition in Int32(0)..<Int32(count) {
+        for partition in Int32(0)..<Int32(count) where partitions?.contains(partition) ?? true {
             let marks: (low: Int64, high: Int64)
             do { marks = try watermarks(TopicPartition(topic, partition), timeoutMilliseconds: Swift.max(1, remaining())) } catch {
                 throw late(error)

@@ -259,3 +259,21 @@ extension WindowOperator: CheckpointedOperator {
         }
     }
 }
+
+extension WindowOperator: KeyGroupStateOperator {
+    /// Adds keys of other key groups to a running operator; its watermark and counters stay its own.
+    public func adopt(_ restore: OperatorRestore) throws {
+        guard restore.keyGroups == keyGroups else {
+            throw SnapshotCorrupt(name, "state of max parallelism \(restore.keyGroups.maxParallelism), operator of \(keyGroups.maxParallelism)")
+        }
+        try restore.forEachKeyed { group, reader in try restoreKey(group: group, from: &reader) }
+    }
+
+    /// Closes every window and pane of the keys of `groups` without emitting them.
+    public func drop(groups: Set<Int>) {
+        guard !groups.isEmpty else { return }
+        for i in entries.indices where entries[i].live {
+            if groups.contains(keyGroups.group(ofHash: routingHash(of: entries[i].key))) { closed(Int32(i)) }
+        }
+    }
+}

@@ -184,7 +184,7 @@ public final class WindowOperator: StreamOperator {
     }
 
     /// A window is due: forget it in the kind's index, then free it.
-    private func closed(_ e: Int32) {
+    func closed(_ e: Int32) {
         let entry = entries[Int(e)]
         switch kind {
         case .tumbling, .hopping:

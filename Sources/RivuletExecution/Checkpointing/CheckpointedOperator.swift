@@ -54,3 +54,14 @@ public protocol CommittingSource: CheckpointedSource {
     /// The run ended without a failure, every sink flushed: commit the position after the last record.
     func runCompleted() throws
 }
+
+/// An operator whose keyed state can be taken on and given up one key group at a time while it runs:
+/// with Kafka, a key group is a partition of the operator's repartition topic, and partitions move
+/// between processes when the consumer group rebalances. Both calls happen on the instance's task thread
+/// between batches.
+public protocol KeyGroupStateOperator: CheckpointedOperator {
+    /// Adds the keyed entries of `restore` (key groups this instance does not hold yet) to the live state.
+    func adopt(_ restore: OperatorRestore) throws
+    /// Forgets every key of `groups`, emitting nothing (their new owner restores them).
+    func drop(groups: Set<Int>)
+}

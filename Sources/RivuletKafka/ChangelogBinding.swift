@@ -1,0 +1,135 @@
+// ChangelogBinding: an operator's keyed state kept in a changelog topic, one partition per key group.
+import Foundation
+import RivuletExecution
+import RivuletHashing
+import RivuletSnapshot
+import Synchronization
+
+/// Backs a `KeyGroupStateOperator` with the compacted topic `<application_id>-<node>-changelog`, whose
+/// partition g holds key group g (the operator's key groups are the partitions of its repartition topic).
+///
+/// - When a checkpoint completes, the state each held group had at the checkpoint is written to its
+///   partition (only groups whose state changed), and the producer is flushed — before the sources
+///   commit their offsets, so committed offsets never run ahead of the changelog.
+/// - When the group is assigned a partition, its state is read back from the changelog (to its end)
+///   and adopted by the operator before any of its records are processed; when a partition is taken
+///   away, its keys are dropped.
+public final class ChangelogBinding: @unchecked Sendable {
+    public let node: String
+    public let topic: String
+    private let op: KeyGroupStateOperator
+    private let keyGroups: KeyGroups
+    private let properties: KafkaProperties
+    private let log: @Sendable (String) -> Void
+
+    private struct Shared {
+        /// Groups held now.
+        var held: Set<Int> = []
+        /// Snapshots taken at barriers and not yet published, with the groups held then, by checkpoint.
+        var pending: [UInt64: (snapshot: [UInt8], held: Set<Int>)] = [:]
+        /// Per group: the hash of the state last written and the slot its head names.
+        var written: [Int: (hash: UInt64, slot: Int)] = [:]
+    }
+    private let shared = Mutex(Shared())
+    private var producer: KafkaProducer?
+
+    public init(
+        node: String, topic: String, op: KeyGroupStateOperator, keyGroups: KeyGroups, properties: KafkaProperties,
+        log: @escaping @Sendable (String) -> Void
+    ) {
+        self.node = node
+        self.topic = topic
+        self.op = op
+        self.keyGroups = keyGroups
+        self.properties = properties
+        self.log = log
+    }
+
+    /// The operator saved its state for checkpoint `id` (on its task thread).
+    public func saved(checkpoint id: UInt64, snapshot: [UInt8]) {
+        shared.withLock { $0.pending[id] = (snapshot, $0.held) }
+    }
+
+    /// Checkpoint `id` is complete: writes each held group's state at `id` that changed, and waits until
+    /// Kafka has it. On the coordinator's thread.
+    public func publish(checkpoint id: UInt64) throws {
+        // Only groups held both when the state was saved and now: a group taken on since holds state the
+        // snapshot lacks, and one given up belongs to another process.
+        let (pending, held, written) = shared.withLock { s -> ((snapshot: [UInt8], held: Set<Int>)?, Set<Int>, [Int: (hash: UInt64, slot: Int)]) in
+            let pending = s.pending[id]
+            s.pending = s.pending.filter { $0.key > id }
+            return (pending, s.held.intersection(pending?.held ?? []), s.written)
+        }
+        guard let snapshot = pending?.snapshot else { return }
+        let groups = try DecodedOperatorSnapshot(snapshot, name: "\(node) checkpoint \(id)").splitByGroup()
+        let empty = OperatorSnapshot().encoded()
+        if producer == nil { producer = try KafkaProducer(properties: properties) }
+        guard let producer else { return }
+        var wrote: [Int: (hash: UInt64, slot: Int)] = [:]
+        for group in held.sorted() {
+            let bytes = groups[group] ?? empty
+            let hash = bytes.withUnsafeBytes { FNV1a.hash($0) }
+            let last = written[group]
+            if last?.hash == hash { continue }
+            let slot = last.map { 1 - $0.slot } ?? 0
+            let chunks = stride(from: 0, to: max(1, bytes.count), by: ChangelogRecord.chunkBytes).map {
+                Array(bytes[$0..<min(bytes.count, $0 + ChangelogRecord.chunkBytes)])
+            }
+            for (i, chunk) in chunks.enumerated() {
+                try produce(producer, group, key: ChangelogRecord.chunkKey(slot: slot, index: i), value: chunk)
+            }
+            try produce(producer, group, key: ChangelogRecord.headKey, value: ChangelogRecord.head(checkpoint: id, slot: slot, chunks: chunks.count))
+            wrote[group] = (hash, slot)
+        }
+        try producer.flush()
+        shared.withLock { s in for (g, w) in wrote where s.held.contains(g) { s.written[g] = w } }
+    }
+
+    private func produce(_ producer: KafkaProducer, _ group: Int, key: [UInt8], value: [UInt8]) throws {
+        try key.withUnsafeBytes { k in
+            try value.withUnsafeBytes { v in
+                try producer.produce(topic: topic, partition: Int32(group), key: k, value: v, timestamp: 0)
+            }
+        }
+    }
+
+    /// The group took partitions `groups`: read their state back and hand it to the operator (on the
+    /// operator's task thread, before their records).
+    public func assigned(_ groups: [Int]) throws {
+        guard !groups.isEmpty else { return }
+        let reader = try KafkaReader(properties: properties)
+        let started = Date()
+        let records = try reader.readToEnd(topic: topic, partitions: Set(groups.map { Int32($0) }), timeoutMilliseconds: 300_000)
+        var restored: [String] = []
+        for group in groups.sorted() {
+            let mine = records.filter { $0.partition == Int32(group) }
+            guard let state = try ChangelogRecord.state(of: mine, name: "\(topic)[\(group)]") else {
+                shared.withLock { $0.held.insert(group) }
+                continue
+            }
+            let decoded = try DecodedOperatorSnapshot(state.bytes, name: "\(topic)[\(group)]")
+            try op.adopt(OperatorRestore(instance: 0, parallelism: 1, keyGroups: keyGroups, snapshots: [decoded]))
+            let hash = state.bytes.withUnsafeBytes { FNV1a.hash($0) }
+            shared.withLock {
+                $0.held.insert(group)
+                $0.written[group] = (hash, state.slot)
+            }
+            restored.append("\(group) (\(decoded.keyedEntryCount) keys, \(state.bytes.count) bytes, checkpoint \(state.checkpoint))")
+        }
+        let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+        log(
+            "\(node): restored partitions \(groups.sorted().map(String.init).joined(separator: ", ")) from \(topic) in \(seconds) s"
+                + (restored.isEmpty ? " (no state yet)" : ": " + restored.joined(separator: "; ")))
+    }
+
+    /// The group took partitions `groups` away: the operator forgets their keys (on its task thread).
+    public func revoked(_ groups: [Int]) {
+        op.drop(groups: Set(groups))
+        shared.withLock { s in
+            for g in groups {
+                s.held.remove(g)
+                s.written[g] = nil
+            }
+        }
+    }
+}
