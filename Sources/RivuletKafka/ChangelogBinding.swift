@@ -108,7 +108,7 @@ public final class ChangelogBinding: @unchecked Sendable {
                 continue
             }
             let decoded = try DecodedOperatorSnapshot(state.bytes, name: "\(topic)[\(group)]")
-            try op.adopt(OperatorRestore(instance: 0, parallelism: 1, keyGroups: keyGroups, snapshots: [decoded]))
+            try op.adopt(OperatorRestore(instance: 0, parallelism: 1, keyGroups: keyGroups, snapshots: [decoded]), group: group)
             let hash = state.bytes.withUnsafeBytes { FNV1a.hash($0) }
             shared.withLock {
                 $0.held.insert(group)

@@ -17,14 +17,22 @@ public final class KafkaSink: CheckpointedOperator {
     private let keyField: Int?
     private let headerFields: [(name: String, field: Int)]
     private var producer: KafkaProducer?
+    /// The partition of each record (nil: librdkafka's partitioner, from the key).
+    private let partitioner: ((UnsafePointer<rv_record>) -> Int32)?
     private let scratch: ByteWriter
+    /// A repartition topic's writer: its partition count and the input partitions whose watermark its
+    /// records carry (see `WatermarkMarker`).
+    public var watermarkMarking: (partitions: Int32, inputs: () -> [Int32])?
+    private var markedWatermark = Int64.min
     /// Records handed to Kafka.
     public let written = MetricsCounter(name: "records_out")
 
     public init(
-        name: String, topic: String, properties: KafkaProperties, encoder: RecordEncoder, keyField: Int?, headerFields: [(name: String, field: Int)]
+        name: String, topic: String, properties: KafkaProperties, encoder: RecordEncoder, keyField: Int?, headerFields: [(name: String, field: Int)],
+        partitioner: ((UnsafePointer<rv_record>) -> Int32)? = nil
     ) {
         self.name = name
+        self.partitioner = partitioner
         self.topic = topic
         self.properties = properties
         self.encoder = encoder
@@ -66,8 +74,9 @@ public final class KafkaSink: CheckpointedOperator {
         throws
     {
         let t = record.pointee.timestamp
-        guard !headerFields.isEmpty else {
-            try producer.produce(topic: topic, key: key, value: value, timestamp: t > 0 ? t : 0)
+        let partition = partitioner?(record) ?? -1
+        guard !headerFields.isEmpty || watermarkMarking != nil else {
+            try producer.produce(topic: topic, partition: partition, key: key, value: value, timestamp: t > 0 ? t : 0)
             return
         }
         // Header values are the fields' text; NULL fields are left out.
@@ -77,8 +86,10 @@ public final class KafkaSink: CheckpointedOperator {
             if f.type == FieldType.null.rawValue { continue }
             texts.append((name, Array(FieldText.render(f).utf8)))
         }
+        // A repartition topic carries each record's exact event time (a Kafka timestamp cannot be ≤ 0).
+        if watermarkMarking != nil { texts.append((WatermarkMarker.timeHeader, Array(String(t).utf8))) }
         try withHeaders(texts[...]) { headers in
-            try producer.produce(topic: topic, key: key, value: value, headers: headers, timestamp: t > 0 ? t : 0)
+            try producer.produce(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: t > 0 ? t : 0)
         }
     }
 
@@ -105,7 +116,23 @@ public final class KafkaSink: CheckpointedOperator {
         try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     }
 
-    public func advanceWatermark(to watermark: Int64) throws {}
+    public func advanceWatermark(to watermark: Int64) throws {
+        guard let marking = watermarkMarking, watermark > markedWatermark else { return }
+        markedWatermark = watermark
+        let header = WatermarkMarker.encode(watermark: watermark, partitions: marking.inputs())
+        let producer = try connected()
+        do {
+            try header.withUnsafeBytes { value in
+                for q in 0..<marking.partitions {
+                    try producer.produce(
+                        topic: topic, partition: q, key: nil, value: nil, headers: [KafkaProducer.Header(name: WatermarkMarker.header, value: value)],
+                        timestamp: 0)
+                }
+            }
+        } catch let error as KafkaError {
+            throw OperatorFailure(node: name, message: error.message)
+        }
+    }
 
     /// Waits until Kafka has acknowledged everything produced.
     private func flush() throws {
@@ -113,7 +140,11 @@ public final class KafkaSink: CheckpointedOperator {
         do { try producer.flush() } catch { throw OperatorFailure(node: name, message: error.message) }
     }
 
-    public func finish() throws { try flush() }
+    /// At the end of the input, a repartition topic's readers learn that its partitions are complete.
+    public func finish() throws {
+        try advanceWatermark(to: .max)
+        try flush()
+    }
 
     public func close() { try? flush() }
 

@@ -24,6 +24,17 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     private let log: @Sendable (String) -> Void
     /// Told about assignments, to track per-partition watermarks: (assigned, revoked) source partition numbers.
     public var onPartitionsChanged: ((_ assigned: [Int32], _ revoked: [Int32]) -> Void)?
+    /// Told about assignments on the task's thread, before any record of the partitions assigned and
+    /// after the records of those revoked left the batch being filled: a changelog restores and drops
+    /// the partitions' state of an operator in the same task. A failure stops the run.
+    public var onAssigned: (([Int32]) throws -> Void)?
+    public var onRevoked: (([Int32]) -> Void)?
+    /// A repartition topic's reader: the watermark markers its writers send (see `WatermarkMarker`).
+    public var watermarkMarkers: RepartitionWatermarks?
+    /// The batch `fill` is filling (records of a partition revoked meanwhile are taken out of it).
+    private var filling: RecordBatch?
+    /// A failure of `onAssigned`, thrown by `fill`.
+    private var assignmentFailure: Error?
 
     /// The offset after the last record handed out, per partition held.
     private var next: [TopicPartition: Int64] = [:]
@@ -33,6 +44,9 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     private let saved = Mutex<[UInt64: [TopicPartition: Int64]]>([:])
     /// The position of the last snapshot, until `positionSaved` files it under its checkpoint.
     private var lastSnapshot: [TopicPartition: Int64] = [:]
+    /// The source's partition numbers held now, for other threads (a repartition topic's writer).
+    private let heldNumbers = Mutex<[Int32]>([])
+    public var heldPartitionNumbers: [Int32] { heldNumbers.withLock { $0 } }
     /// Partitions held now; for `until: end`, those read to their end.
     private var held: Set<TopicPartition> = []
     private var atEnd: Set<TopicPartition> = []
@@ -75,6 +89,8 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
 
     public func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool {
         let consumer = try connected()
+        filling = batch
+        defer { filling = nil }
         while !batch.isFull {
             // Wait a little for the first record (so clock-driven watermarks and idleness keep moving), then
             // take only what has arrived.
@@ -84,9 +100,12 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             ) { message in
                 try take(message, into: batch, deadLetters: deadLetters)
             }
+            if let failure = assignmentFailure { throw failure }
             if !got { break }
         }
-        if settings.untilEnd && !held.isEmpty && held.isSubset(of: atEnd) { return false }
+        // A repartition topic's reader ends only once its writers have marked every input partition complete.
+        let complete = watermarkMarkers.map { $0.watermark == .max } ?? true
+        if settings.untilEnd && complete && !held.isEmpty && held.isSubset(of: atEnd) { return false }
         return true
     }
 
@@ -94,6 +113,11 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         let m = message.pointee
         let tp = TopicPartition(m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?", m.partition)
         next[tp] = m.offset + 1
+        atEnd.remove(tp)
+        if let markers = watermarkMarkers, let marker = WatermarkMarker.decode(message) {
+            markers.observe(partition: number(tp), inputs: marker.partitions, mark: marker.watermark, now: Clock.nowMilliseconds())
+            return
+        }
         let value = UnsafeRawBufferPointer(start: m.payload, count: m.payload == nil ? 0 : m.len)
         do {
             try settings.decoder.decode(value, into: batch)
@@ -111,6 +135,10 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         if settings.kafkaTime {
             var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
             batch.setTimestamp(i, rd_kafka_message_timestamp(message, &type))
+        }
+        if let markers = watermarkMarkers {
+            if let time = WatermarkMarker.time(message) { batch.setTimestamp(i, time) }
+            batch.setWatermarkBefore(i, markers.watermark(of: number(tp)))
         }
         if !settings.headerFields.isEmpty {
             var headers: OpaquePointer?
@@ -138,8 +166,12 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     public func partitionsAssigned(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
         held.formUnion(partitions)
         for tp in partitions { atEnd.remove(tp) }
+        let numbers = held.map(number).sorted()
+        heldNumbers.withLock { $0 = numbers }
         log("source '\(name)': assigned \(partitions.sorted().map(\.description).joined(separator: ", "))")
         onPartitionsChanged?(partitions.map(number), [])
+        for tp in partitions { watermarkMarkers?.assign(number(tp), now: Clock.nowMilliseconds()) }
+        do { try onAssigned?(partitions.map(number)) } catch { assignmentFailure = error }
         // A checkpoint's position wins over an older committed offset (the commit after it may have
         // failed); a newer committed offset means another member read further: it wins.
         let mine = partitions.compactMap { tp in restored[tp].map { (tp, $0) } }
@@ -153,12 +185,22 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
 
     public func partitionsRevoked(_ partitions: [TopicPartition], lost: Bool) {
         held.subtract(partitions)
+        let remaining = held.map(number).sorted()
+        heldNumbers.withLock { $0 = remaining }
         for tp in partitions {
             next[tp] = nil
             atEnd.remove(tp)
         }
         log("source '\(name)': \(lost ? "lost" : "gave up") \(partitions.sorted().map(\.description).joined(separator: ", "))")
-        onPartitionsChanged?([], partitions.map(number))
+        let numbers = Set(partitions.map(number))
+        if let batch = filling {
+            // Their new owner reads them from the last committed offset: not processed here.
+            let gone = (0..<batch.count).filter { numbers.contains(batch.record(at: $0).pointee.partition) }
+            batch.remove(sortedIndexes: gone)
+        }
+        onPartitionsChanged?([], Array(numbers))
+        for n in numbers { watermarkMarkers?.revoke(n) }
+        onRevoked?(Array(numbers))
     }
 
     // MARK: checkpoints and commits

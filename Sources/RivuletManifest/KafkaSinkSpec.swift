@@ -12,12 +12,18 @@ public struct KafkaSinkSpec: Sendable, Hashable {
     /// Fields sent as headers (name = field name, value = the field's text; NULL fields are left out).
     public var headerFields: [String]
     public var properties: [KafkaProperty]
+    /// A repartition topic's writer: each record goes to the partition of its key's group.
+    public var partitionByKeyGroup: Bool
 
-    public init(topic: String, bootstrapServers: String?, keyField: String?, headerFields: [String], properties: [KafkaProperty]) {
+    public init(
+        topic: String, bootstrapServers: String?, keyField: String?, headerFields: [String], properties: [KafkaProperty],
+        partitionByKeyGroup: Bool = false
+    ) {
         self.topic = topic
         self.bootstrapServers = bootstrapServers
         self.keyField = keyField
         self.headerFields = headerFields
         self.properties = properties
+        self.partitionByKeyGroup = partitionByKeyGroup
     }
 }

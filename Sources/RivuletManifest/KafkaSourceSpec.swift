@@ -24,10 +24,12 @@ public struct KafkaSourceSpec: Sendable, Hashable {
     /// Bounded: the source ends when every partition it holds has been read to its end.
     public var untilEnd: Bool
     public var properties: [KafkaProperty]
+    /// A repartition topic's reader: the sink node writing the topic (its input schema is this source's).
+    public var repartitionOf: String?
 
     public init(
         topics: [String], pattern: String?, bootstrapServers: String?, start: Start, keyField: String?, headerFields: [String],
-        untilEnd: Bool, properties: [KafkaProperty]
+        untilEnd: Bool, properties: [KafkaProperty], repartitionOf: String? = nil
     ) {
         self.topics = topics
         self.pattern = pattern
@@ -37,5 +39,6 @@ public struct KafkaSourceSpec: Sendable, Hashable {
         self.headerFields = headerFields
         self.untilEnd = untilEnd
         self.properties = properties
+        self.repartitionOf = repartitionOf
     }
 }

@@ -25,6 +25,9 @@ extension Manifest {
         for edge in edges where waiting[edge.to.node] != nil && waiting[edge.from.node] != nil {
             waiting[edge.to.node]! += 1
         }
+        // A repartition topic's reader comes after its writer (it takes the writer's input schema).
+        let topicEdges = internalTopics.compactMap { t in t.writer.flatMap { w in t.reader.map { (from: w, to: $0) } } }
+        for edge in topicEdges where waiting[edge.to] != nil && waiting[edge.from] != nil { waiting[edge.to]! += 1 }
         var order: [String] = []
         var placed = Set<String>()
         while let next = names.first(where: { !placed.contains($0) && waiting[$0] == 0 }) {
@@ -33,6 +36,7 @@ extension Manifest {
             for edge in edges where edge.from.node == next && waiting[edge.to.node] != nil {
                 waiting[edge.to.node]! -= 1
             }
+            for edge in topicEdges where edge.from == next && waiting[edge.to] != nil { waiting[edge.to]! -= 1 }
         }
         return order
     }

@@ -37,6 +37,8 @@ public struct Manifest: Sendable, Hashable {
     public var applicationID: String?
     /// The `kafka:` section (nil: none).
     public var kafka: KafkaSpec?
+    /// The repartition and changelog topics of a Kafka application (see `insertKafkaRepartitions`).
+    public var internalTopics: [InternalTopic] = []
     /// What loading found allowed but unwise (the CLI prints them on stderr; they stop nothing).
     public var warnings: [ManifestWarning] = []
 
@@ -116,7 +118,9 @@ public struct Manifest: Sendable, Hashable {
             graph.validate()
             errors += graph.errors
         }
-        guard errors.isEmpty, let manifest else { throw ManifestErrors(inOverrideOrder(errors, overrides)) }
+        guard errors.isEmpty, var manifest else { throw ManifestErrors(inOverrideOrder(errors, overrides)) }
+        // After the graph is checked as written: the nodes a Kafka application adds are Rivulet's own.
+        manifest.insertKafkaRepartitions()
         return manifest
     }
 

@@ -262,7 +262,7 @@ extension WindowOperator: CheckpointedOperator {
 
 extension WindowOperator: KeyGroupStateOperator {
     /// Adds keys of other key groups to a running operator; its watermark and counters stay its own.
-    public func adopt(_ restore: OperatorRestore) throws {
+    public func adopt(_ restore: OperatorRestore, group: Int) throws {
         guard restore.keyGroups == keyGroups else {
             throw SnapshotCorrupt(name, "state of max parallelism \(restore.keyGroups.maxParallelism), operator of \(keyGroups.maxParallelism)")
         }

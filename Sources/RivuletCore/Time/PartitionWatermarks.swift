@@ -74,10 +74,10 @@ public final class PartitionWatermarks {
     }
 
     private func recompute(now: Int64) {
-        var m = Int64.max
-        for entry in entries.values where !isIdle(entry, now: now) { m = min(m, entry.maxTimestamp) }
+        var counted: Int64?
+        for entry in entries.values where !isIdle(entry, now: now) { counted = min(counted ?? .max, entry.maxTimestamp) }
         // Every partition idle (or none assigned): the watermark stays where it is.
-        guard m != .max else { return }
+        guard let m = counted else { return }
         lowest = m
         if m != .min && m - bound > watermark { watermark = m - bound }
     }

@@ -18,6 +18,9 @@ public final class TimestampAssigner {
         /// Already in each record's `timestamp`, set by the source itself (generators): only watermarks
         /// are computed.
         case recordTimestamp
+        /// Records carry their time, and the source sets each record's watermark itself from `watermarks`
+        /// (a repartition topic's reader: watermarks travel in the topic, from its writers).
+        case stampedBySource(WatermarkProvider)
         /// Computed per record by `extract` (a plugin's function): epoch ms, or the reason it failed.
         case computed(name: String, extract: (UnsafePointer<rv_record>) -> Result<Int64, ExtractionFailure>)
     }
@@ -49,6 +52,8 @@ public final class TimestampAssigner {
     @exclusivity(unchecked) private var clock: Int64 = 0
     /// Per-partition watermarks (a Kafka source's), or nil: one watermark over every record.
     public let partitions: PartitionWatermarks?
+    /// The watermark of a source that sets it itself (`stampedBySource`).
+    public let provider: WatermarkProvider?
 
     /// `perPartition`: the watermark is the minimum over the records' partitions (`PartitionWatermarks`),
     /// for event time (a field, an extractor, or the time each record carries).
@@ -58,8 +63,10 @@ public final class TimestampAssigner {
         self.idleTimeout = idleTimeout
         switch origin {
         case .logAppend, .processing: partitions = nil
+        case .stampedBySource: partitions = nil
         default: partitions = perPartition ? PartitionWatermarks(bound: bound, idleTimeout: idleTimeout) : nil
         }
+        if case .stampedBySource(let p) = origin { provider = p } else { provider = nil }
         switch origin {
         case .logAppend, .processing: clockSlack = 1
         default: clockSlack = 0
@@ -74,6 +81,7 @@ public final class TimestampAssigner {
     @inlinable
     public var watermark: Int64 {
         if let partitions { return partitions.watermark }
+        if let provider { return provider.watermark }
         return maxTimestamp == .min ? .min : maxTimestamp - bound - clockSlack
     }
 
@@ -108,6 +116,11 @@ public final class TimestampAssigner {
             // Never behind what was stamped before, even if the wall clock steps back.
             clock = max(Clock.nowMilliseconds(), maxTimestamp)
             for i in start..<batch.count { apply(batch, i, clock) }
+        case .stampedBySource(let provider):
+            provider.refresh(now: Clock.nowMilliseconds())
+            for i in start..<batch.count where !Self.inRange(batch.record(at: i).pointee.timestamp) {
+                rejected.append((i, "event time is out of range: \(batch.record(at: i).pointee.timestamp)"))
+            }
         case .recordTimestamp:
             for i in start..<batch.count {
                 let t = batch.record(at: i).pointee.timestamp

@@ -60,8 +60,9 @@ public protocol CommittingSource: CheckpointedSource {
 /// between processes when the consumer group rebalances. Both calls happen on the instance's task thread
 /// between batches.
 public protocol KeyGroupStateOperator: CheckpointedOperator {
-    /// Adds the keyed entries of `restore` (key groups this instance does not hold yet) to the live state.
-    func adopt(_ restore: OperatorRestore) throws
+    /// Adds the keyed entries of `restore`, all of key group `group` (which this instance does not hold
+    /// yet), to the live state.
+    func adopt(_ restore: OperatorRestore, group: Int) throws
     /// Forgets every key of `groups`, emitting nothing (their new owner restores them).
     func drop(groups: Set<Int>)
 }

@@ -254,7 +254,17 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         for node in plan.nodes {
             for case let sink as CheckpointCommitting in node.instances { try sink.commit(checkpoint: p.id) }
         }
-        for node in plan.nodes {
+        // The changelogs get the state at this checkpoint before the sources commit the offsets after it.
+        var published = true
+        for binding in plan.changelogs.values.sorted(by: { $0.node < $1.node }) where published {
+            do { try binding.publish(checkpoint: p.id) } catch {
+                report(
+                    "checkpoint \(p.id): the changelog of '\(binding.node)' could not be written, so no offsets are committed "
+                        + "(the next checkpoint tries again): \(error)")
+                published = false
+            }
+        }
+        for node in plan.nodes where published {
             guard let source = node.source?.source as? CommittingSource else { continue }
             do { try source.checkpointCompleted(p.id) } catch {
                 report("checkpoint \(p.id): source '\(node.name)' could not commit its position (the next checkpoint will): \(error)")

@@ -69,6 +69,7 @@ struct TaskStateWriter {
             }
             let file = Self.operatorFile(node, index)
             let encoded = snapshot.encodedParts()
+            plan.changelogs[ObjectIdentifier(op)]?.saved(checkpoint: id, snapshot: encoded.head + encoded.keyed)
             try save([encoded.head, encoded.keyed], directory, file)
             owners[file] = node
         }

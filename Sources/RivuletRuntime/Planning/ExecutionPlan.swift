@@ -2,6 +2,7 @@
 import Foundation
 import RivuletCore
 import RivuletExecution
+import RivuletKafka
 import RivuletLookup
 import RivuletManifest
 import RivuletPlugins
@@ -28,6 +29,8 @@ public final class ExecutionPlan {
     let wakeup = DispatchSemaphore(value: 0)
     /// Takes the run's checkpoints (nil: the manifest has no `checkpoint:`).
     var coordinator: CheckpointCoordinator?
+    /// The changelogs of a Kafka application's windows, by the operator instance they back.
+    var changelogs: [ObjectIdentifier: ChangelogBinding] = [:]
     /// The checkpoint the plan was restored from, and how much it held.
     public internal(set) var restored: CheckpointRestorer.Summary?
     private var closed = false

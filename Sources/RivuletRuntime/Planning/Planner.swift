@@ -31,6 +31,9 @@ public struct Planner {
     private func restorePoint() throws -> RestorePoint? {
         if let chosen = options.restore { return chosen }
         guard let spec = manifest.checkpoint, options.openStores else { return nil }
+        // A Kafka application's windows take their state from their changelog topics, and its sources
+        // their offsets from the consumer group: nothing comes from local checkpoints.
+        if manifest.internalTopics.contains(where: { $0.role == .changelog }) { return nil }
         let storage = CheckpointStorage(directory: spec.directory, retain: spec.retain)
         try storage.prepare()
         switch options.resume {
@@ -68,7 +71,8 @@ public struct Planner {
         let plan = ExecutionPlan(manifest: manifest, options: options)
         plan.deadLetters = try makeDeadLetterSink()
         try loadPlugins(into: plan)
-        let context = PlanningContext(manifest: manifest, options: options, plan: plan)
+        var context = PlanningContext(manifest: manifest, options: options, plan: plan)
+        context.kafkaKeyGroups = try KafkaApplicationTopics(manifest: manifest, options: options).prepare()
         for name in manifest.topologicalOrder() {
             let node: PlannedNode
             switch manifest.role(of: name) {
@@ -77,7 +81,9 @@ public struct Planner {
             case .operator:
                 let spec = manifest.operators.first { $0.name == name }!
                 node = try spec.kind.factory.plan(spec, inputs: inputSchemas(of: name, plan), in: context)
-                node.chains = spec.chain
+                // A window of a Kafka application runs in its repartition source's task (that source's
+                // rebalances restore and drop its state on that thread).
+                node.chains = spec.chain || context.kafkaKeyGroups[name] != nil
             case .sink:
                 let spec = manifest.sinks.first { $0.name == name }!
                 node = try SinkFactory().plan(spec, inputs: inputSchemas(of: name, plan), in: context)
@@ -91,6 +97,7 @@ public struct Planner {
         try attachStores(plan)
         try wire(plan)
         collectTaskSteps(plan)
+        try bindChangelogs(plan, context)
         if let spec = manifest.checkpoint, options.openStores {
             let coordinator = CheckpointCoordinator(
                 plan: plan, storage: CheckpointStorage(directory: spec.directory, retain: spec.retain), interval: spec.interval,

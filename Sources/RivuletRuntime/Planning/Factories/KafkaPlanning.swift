@@ -25,7 +25,14 @@ extension SourceFactory {
     func kafkaSource(_ spec: SourceSpec, _ k: KafkaSourceSpec, _ context: PlanningContext) throws -> RecordSource {
         let manifest = context.manifest
         guard let group = manifest.applicationID else { throw PlanError(spec.location, "source '\(spec.name)': application_id is not set") }
-        let schema = Schema((spec.schema ?? []).map { FieldDefinition(name: $0.name, type: $0.type) })
+        var schema = Schema((spec.schema ?? []).map { FieldDefinition(name: $0.name, type: $0.type) })
+        if let writer = k.repartitionOf {
+            // A repartition topic holds what its writer received.
+            guard let written = context.plan.nodesByName[writer]?.inputSchemas["in"] else {
+                throw PlanError(spec.location, "source '\(spec.name)': its topic's writer '\(writer)' is not planned")
+            }
+            schema = written
+        }
         let keyField = k.keyField.flatMap { schema.index(of: $0) }
         let headerFields = k.headerFields.compactMap { name in schema.index(of: name).map { (name: name, field: $0) } }
         let valueFields = schema.count - (keyField == nil ? 0 : 1) - headerFields.count

@@ -9,6 +9,8 @@ struct PlanningContext {
     let manifest: Manifest
     let options: RunOptions
     let plan: ExecutionPlan
+    /// A Kafka application's windows: their key groups, the partitions of their repartition topics.
+    var kafkaKeyGroups: [String: Int] = [:]
 
     /// The dead-letter route of one instance of `node`, whose first input has `input`: its `errors` port
     /// when the manifest wires it, else the run's sink. Every operator gets one at construction.

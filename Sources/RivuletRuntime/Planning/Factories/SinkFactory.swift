@@ -1,7 +1,9 @@
 // SinkFactory: planning a sink node: where records are written (file, stdout, nowhere) and how they are encoded.
+import CRivulet
 import Foundation
 import RivuletCore
 import RivuletExecution
+import RivuletHashing
 import RivuletKafka
 import RivuletManifest
 
@@ -36,10 +38,22 @@ struct SinkFactory {
             }
             let keyField = try k.keyField.map(field)
             let headers = try k.headerFields.map { (name: $0, field: try field($0)) }
+            var partitioner: ((UnsafePointer<rv_record>) -> Int32)?
+            if k.partitionByKeyGroup {
+                // A repartition topic: each record to the partition of its key's group, as the window
+                // reading it computes that group (`WindowOperator.routingHash`).
+                let window = context.manifest.internalTopics.first { $0.writer == spec.name }?.operatorName ?? ""
+                let keyGroups = KeyGroups(maxParallelism: context.kafkaKeyGroups[window] ?? context.manifest.maxParallelism)
+                let unkeyed = Int32(keyGroups.group(ofHash: PartitionedEdge.hash(nil, count: 0)))
+                partitioner = { record in
+                    guard let keyField, let hash = PartitionedEdge.keyHash(of: record, field: keyField) else { return unkeyed }
+                    return Int32(keyGroups.group(ofHash: hash))
+                }
+            }
             sink = KafkaSink(
                 name: spec.name, topic: k.topic,
                 properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "sink '\(spec.name)'", context.manifest),
-                encoder: encoder(spec, schema, fields, header: false), keyField: keyField, headerFields: headers)
+                encoder: encoder(spec, schema, fields, header: false), keyField: keyField, headerFields: headers, partitioner: partitioner)
             kind = "kafka topic \(k.topic) (\(spec.format.rawValue))\(k.keyField.map { ", key \($0)" } ?? "")"
         case .file, .stdout:
             let open: () throws -> ByteWriter

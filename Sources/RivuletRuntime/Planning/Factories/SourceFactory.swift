@@ -63,7 +63,15 @@ struct SourceFactory {
             return try planGenerated(spec, override, replacing: source, node: node, context)
         }
         let deadLetters = DeadLetterRoute(node: spec.name, sink: plan.deadLetters, errorsPort: nil, inputSchema: nil)
-        let assigner = try timeAssigner(spec, schema: source.schema, plan)
+        var assigner = try timeAssigner(spec, schema: source.schema, plan)
+        if let kafka = source as? KafkaSource, case .kafka(let k) = spec.kind, let writer = k.repartitionOf {
+            // A repartition topic's reader takes its watermark from the markers its writers send, over
+            // every partition of the application's input.
+            let window = context.manifest.internalTopics.first { $0.writer == writer }?.operatorName ?? ""
+            let markers = RepartitionWatermarks(inputs: Int32(context.kafkaKeyGroups[window] ?? 1), idleTimeout: spec.time?.idleTimeout)
+            kafka.watermarkMarkers = markers
+            assigner = TimestampAssigner(origin: .stampedBySource(markers), bound: 0, idleTimeout: spec.time?.idleTimeout)
+        }
         if let kafka = source as? KafkaSource, let partitions = assigner.partitions {
             // The watermark is the minimum over the partitions the group assigns.
             kafka.onPartitionsChanged = { assigned, revoked in

@@ -2,6 +2,7 @@
 import RivuletCore
 import RivuletExecution
 import RivuletHashing
+import RivuletKafka
 import RivuletManifest
 import RivuletPlugins
 import RivuletWindows
@@ -49,8 +50,7 @@ struct WindowOperatorFactory: OperatorFactory {
         node.outputPorts = ["out", "late", "errors"]
         node.partitionField = keyField
         var output = Schema()
-        for _ in 0..<spec.parallelism {
-            let route = context.deadLetterRoute(for: spec.name, input: input)
+        func makeWindow(_ route: DeadLetterRoute) throws -> WindowOperator {
             let aggregates = try window.aggregates.map { a -> (name: String, aggregate: WindowAggregate) in
                 (a.output, try aggregate(a, spec: spec, input: input, plan: plan, field: field))
             }
@@ -58,11 +58,37 @@ struct WindowOperatorFactory: OperatorFactory {
                 name: spec.name, kind: WindowKind(window.kind), grace: window.grace, mode: EmitMode(window.emit), keyField: keyField,
                 keyName: window.keyBy, inputSchema: input, aggregates: aggregates, batchCapacity: context.options.batchSize,
                 deadLetters: route,
-                // The key groups its partitioned input routes by (Planner+Wiring: the default, for now).
-                keyGroups: KeyGroups())
+                // The key groups its partitioned input routes by (Planner+Wiring: the default, for now); in a
+                // Kafka application, the partitions of its repartition topic.
+                keyGroups: context.kafkaKeyGroups[spec.name].map { KeyGroups(maxParallelism: $0) } ?? KeyGroups())
             op.stampsResultPositions = context.options.latency != nil
-            context.add(op, ports: ["out": op.out, "late": op.late], route: route, to: node)
-            output = op.out.schema
+            return op
+        }
+        if context.kafkaKeyGroups[spec.name] != nil {
+            // A Kafka application's window: one window per partition of its repartition topic, each on
+            // that partition's watermark.
+            let route = context.deadLetterRoute(for: spec.name, input: input)
+            let prototype = try makeWindow(route)
+            output = prototype.out.schema
+            prototype.close()
+            let ports = [
+                "out": OutputPort(name: "out", schema: output, batchCapacity: context.options.batchSize),
+                "late": OutputPort(name: "late", schema: input, batchCapacity: context.options.batchSize),
+            ]
+            let reader = context.manifest.internalTopics.first { $0.role == .repartition && $0.operatorName == spec.name }?.reader ?? ""
+            let markers = (plan.nodesByName[reader]?.source?.source as? KafkaSource)?.watermarkMarkers
+            let op = PerGroupOperator(name: spec.name, ports: ports, groupWatermark: { markers?.watermark(of: Int32($0)) ?? .min }) { _ in
+                let w = try makeWindow(route)
+                return (w, ["out": w.out, "late": w.late])
+            }
+            context.add(op, ports: ports, route: route, to: node)
+        } else {
+            for _ in 0..<spec.parallelism {
+                let route = context.deadLetterRoute(for: spec.name, input: input)
+                let op = try makeWindow(route)
+                context.add(op, ports: ["out": op.out, "late": op.late], route: route, to: node)
+                output = op.out.schema
+            }
         }
         node.outputSchemas["out"] = output
         node.outputSchemas["late"] = input

@@ -1,0 +1,43 @@
+// WatermarkMarker: a watermark carried through a repartition topic, from its writers to its readers.
+import CRdKafka
+
+/// Flink's Kafka shuffle: a repartition topic mixes records of every input partition in each of its
+/// partitions, so record times alone cannot give a watermark. Each writer sends, into every partition,
+/// a marker record (no key, no value, header `rivulet.watermark` = `W;p1,p2,…`): "the input partitions
+/// p1, p2, … I read are complete up to watermark W". A reader's watermark is, over every input
+/// partition, the largest W reported for it — then the smallest of those (`PartitionWatermarks` with a
+/// bound of 0, every input partition assigned from the start, so one not yet reported holds it back).
+public enum WatermarkMarker {
+    public static let header = "rivulet.watermark"
+    /// On each record of a repartition topic: its event time, exactly (decimal ms).
+    public static let timeHeader = "rivulet.time"
+
+    /// The event time a repartition topic's record carries, if it has one.
+    static func time(_ message: UnsafePointer<rd_kafka_message_t>) -> Int64? {
+        var headers: OpaquePointer?
+        guard rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers else { return nil }
+        var bytes: UnsafeRawPointer?
+        var size = 0
+        guard rd_kafka_header_get_last(headers, timeHeader, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let bytes else { return nil }
+        return Int64(String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self))
+    }
+
+    /// The header's value.
+    public static func encode(watermark: Int64, partitions: [Int32]) -> [UInt8] {
+        Array("\(watermark);\(partitions.map(String.init).joined(separator: ","))".utf8)
+    }
+
+    /// The watermark and input partitions of a marker, or nil if `message` is not one.
+    static func decode(_ message: UnsafePointer<rd_kafka_message_t>) -> (watermark: Int64, partitions: [Int32])? {
+        guard message.pointee.payload == nil else { return nil }
+        var headers: OpaquePointer?
+        guard rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers else { return nil }
+        var bytes: UnsafeRawPointer?
+        var size = 0
+        guard rd_kafka_header_get_last(headers, header, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let bytes else { return nil }
+        let text = String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self)
+        let parts = text.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, let watermark = Int64(parts[0]) else { return nil }
+        return (watermark, parts[1].split(separator: ",").compactMap { Int32($0) })
+    }
+}

@@ -1,0 +1,27 @@
+// InternalTopic: a topic a Kafka application uses for itself: a repartition or a changelog topic.
+
+/// A topic Rivulet creates and uses for an operator of a Kafka application (`describe` lists them).
+public struct InternalTopic: Sendable, Hashable {
+    public enum Role: String, Sendable, Hashable {
+        /// Records on their way to a keyed operator, partitioned by its key's group.
+        case repartition
+        /// The operator's state, one partition per key group (compacted).
+        case changelog
+    }
+
+    public var name: String
+    public var role: Role
+    /// The operator it serves.
+    public var operatorName: String
+    /// For a repartition topic: the sink node writing it and the source node reading it.
+    public var writer: String?
+    public var reader: String?
+
+    public init(name: String, role: Role, operatorName: String, writer: String? = nil, reader: String? = nil) {
+        self.name = name
+        self.role = role
+        self.operatorName = operatorName
+        self.writer = writer
+        self.reader = reader
+    }
+}

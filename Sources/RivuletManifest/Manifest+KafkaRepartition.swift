@@ -1,0 +1,66 @@
+// Manifest+KafkaRepartition: in a Kafka application, keyed windows read through repartition topics.
+import Foundation
+
+extension Manifest {
+    /// Whether this is a Kafka application: it has an `application_id` and reads Kafka.
+    public var isKafkaApplication: Bool {
+        applicationID != nil && sources.contains { if case .kafka = $0.kind { true } else { false } }
+    }
+
+    /// Kafka Streams' model for keyed state: in a Kafka application, every window operator reads its
+    /// input through `<application_id>-<window>-repartition`, partitioned by the key group of its
+    /// `key_by` field (the window's key groups are that topic's partitions), and keeps its state in
+    /// `<application_id>-<window>-changelog`. So the consumer group splits the window's keys between
+    /// processes, and a partition that moves takes its state along through the changelog.
+    ///
+    /// The edges into the window are redirected to a Kafka sink `<window>-repartition-out`, and a Kafka
+    /// source `<window>-repartition` feeds the window (its time: the Kafka timestamp, which the sink sets
+    /// to each record's event time; its out-of-orderness bound and idle timeout: the largest bound and the
+    /// smallest idle timeout of the application's Kafka sources).
+    mutating func insertKafkaRepartitions() {
+        guard isKafkaApplication, let app = applicationID else { return }
+        let kafkaSources = sources.compactMap { s -> (SourceSpec, KafkaSourceSpec)? in
+            if case .kafka(let k) = s.kind { return (s, k) }
+            return nil
+        }
+        let servers = kafka?.bootstrapServers ?? kafkaSources.first?.1.bootstrapServers
+        let bound = kafkaSources.compactMap { $0.0.time?.maxOutOfOrder }.max() ?? 0
+        let idle = kafkaSources.compactMap { $0.0.time?.idleTimeout }.min()
+        for op in operators {
+            guard case .window(let window) = op.kind else { continue }
+            let writer = "\(op.name)-repartition-out", reader = "\(op.name)-repartition"
+            let topic = "\(app)-\(op.name)-repartition"
+            edges = edges.map { edge in
+                guard edge.to.node == op.name else { return edge }
+                return EdgeSpec(from: edge.from, to: Endpoint(node: writer, port: "in"), location: edge.location)
+            }
+            edges.append(EdgeSpec(from: Endpoint(node: reader, port: "out"), to: Endpoint(node: op.name, port: "in"), location: op.location))
+            sinks.append(
+                SinkSpec(
+                    name: writer,
+                    kind: .kafka(
+                        KafkaSinkSpec(
+                            topic: topic, bootstrapServers: servers, keyField: window.keyBy, headerFields: [], properties: [],
+                            partitionByKeyGroup: true)),
+                    format: .jsonl, header: false, location: op.location))
+            var source = SourceSpec(
+                name: reader,
+                kind: .kafka(
+                    KafkaSourceSpec(
+                        topics: [topic], pattern: nil, bootstrapServers: servers, start: .earliest, keyField: nil, headerFields: [],
+                        untilEnd: kafkaSources.allSatisfy { $0.1.untilEnd }, properties: [], repartitionOf: writer)),
+                format: .jsonl, header: false, location: op.location)
+            source.time = TimeSpec(kind: .kafka, maxOutOfOrder: bound, idleTimeout: idle, location: op.location)
+            sources.append(source)
+            internalTopics.append(InternalTopic(name: topic, role: .repartition, operatorName: op.name, writer: writer, reader: reader))
+            internalTopics.append(InternalTopic(name: "\(app)-\(op.name)-changelog", role: .changelog, operatorName: op.name))
+        }
+        // Checkpoints are the commits of such an application (changelogs written, then offsets committed):
+        // by default every second, in a folder of this process's own (processes may share a machine).
+        if !internalTopics.isEmpty && checkpoint == nil {
+            checkpoint = CheckpointSpec(
+                interval: CheckpointSpec.defaultInterval, directory: "\(stateDirectory)/\(app)-commits-\(getpid())", retain: 1,
+                timeout: CheckpointSpec.defaultTimeout, location: SourceLocation(file: file, line: 1, column: 1))
+        }
+    }
+}

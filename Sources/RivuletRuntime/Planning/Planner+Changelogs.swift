@@ -1,0 +1,35 @@
+// Planner+Changelogs: a Kafka application's windows, bound to their changelog topics and repartition sources.
+import RivuletExecution
+import RivuletHashing
+import RivuletKafka
+import RivuletManifest
+
+extension Planner {
+    /// For each window of a Kafka application: a `ChangelogBinding` of its changelog topic, told by the
+    /// window's repartition source when partitions come (restore their state) and go (drop it).
+    func bindChangelogs(_ plan: ExecutionPlan, _ context: PlanningContext) throws {
+        guard options.openStores else { return }
+        for topic in manifest.internalTopics where topic.role == .changelog {
+            guard let keyGroups = context.kafkaKeyGroups[topic.operatorName],
+                let window = plan.nodesByName[topic.operatorName]?.instances.first as? KeyGroupStateOperator,
+                let reader = manifest.internalTopics.first(where: { $0.role == .repartition && $0.operatorName == topic.operatorName })?.reader,
+                let readerSpec = manifest.sources.first(where: { $0.name == reader }), case .kafka(let k) = readerSpec.kind,
+                let source = plan.nodesByName[reader]?.source?.source as? KafkaSource
+            else { continue }
+            let binding = ChangelogBinding(
+                node: topic.operatorName, topic: topic.name, op: window, keyGroups: KeyGroups(maxParallelism: keyGroups),
+                properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "source '\(reader)'", manifest),
+                log: options.report)
+            source.onAssigned = { partitions in try binding.assigned(partitions.map { Int($0) }) }
+            // The repartition topic's writer marks the watermark of the input partitions this process reads.
+            let input = plan.nodes.lazy.compactMap { $0.source?.source as? KafkaSource }.first { $0.watermarkMarkers == nil }
+            if let writerName = manifest.internalTopics.first(where: { $0.role == .repartition && $0.operatorName == topic.operatorName })?.writer,
+                let writer = plan.nodesByName[writerName]?.instances.first as? KafkaSink, let input
+            {
+                writer.watermarkMarking = (Int32(keyGroups), { input.heldPartitionNumbers })
+            }
+            source.onRevoked = { partitions in binding.revoked(partitions.map { Int($0) }) }
+            plan.changelogs[ObjectIdentifier(window)] = binding
+        }
+    }
+}
