@@ -25,18 +25,22 @@ public final class ChangelogBinding: @unchecked Sendable {
     private struct Shared {
         /// Groups held now.
         var held: Set<Int> = []
-        /// Snapshots taken at barriers and not yet published, with the groups held then, by checkpoint.
-        var pending: [UInt64: (snapshot: [UInt8], held: Set<Int>)] = [:]
+        /// Snapshots taken at barriers and not yet published, with the groups held then and their
+        /// reader's origins (`KafkaSource.origins(of:)`), by checkpoint.
+        var pending: [UInt64: (snapshot: [UInt8], held: Set<Int>, origins: [Int: [Int32: Int64]])] = [:]
         /// Per group: the hash of the state last written and the slot its head names.
         var written: [Int: (hash: UInt64, slot: Int)] = [:]
     }
     private let shared = Mutex(Shared())
     private var producer: KafkaProducer?
+    /// The repartition topic's reader, whose per-partition origins are saved with each group's state.
+    private let reader: KafkaSource
 
     public init(
-        node: String, topic: String, op: KeyGroupStateOperator, keyGroups: KeyGroups, properties: KafkaProperties,
+        node: String, topic: String, op: KeyGroupStateOperator, keyGroups: KeyGroups, properties: KafkaProperties, reader: KafkaSource,
         log: @escaping @Sendable (String) -> Void
     ) {
+        self.reader = reader
         self.node = node
         self.topic = topic
         self.op = op
@@ -47,7 +51,10 @@ public final class ChangelogBinding: @unchecked Sendable {
 
     /// The operator saved its state for checkpoint `id` (on its task thread).
     public func saved(checkpoint id: UInt64, snapshot: [UInt8]) {
-        shared.withLock { $0.pending[id] = (snapshot, $0.held) }
+        shared.withLock { s in
+            let origins = Dictionary(uniqueKeysWithValues: s.held.map { ($0, reader.origins(of: Int32($0))) })
+            s.pending[id] = (snapshot, s.held, origins)
+        }
     }
 
     /// Checkpoint `id` is complete: writes each held group's state at `id` that changed, and waits until
@@ -55,19 +62,21 @@ public final class ChangelogBinding: @unchecked Sendable {
     public func publish(checkpoint id: UInt64) throws {
         // Only groups held both when the state was saved and now: a group taken on since holds state the
         // snapshot lacks, and one given up belongs to another process.
-        let (pending, held, written) = shared.withLock { s -> ((snapshot: [UInt8], held: Set<Int>)?, Set<Int>, [Int: (hash: UInt64, slot: Int)]) in
+        let (pending, held, written) = shared.withLock {
+            s -> ((snapshot: [UInt8], held: Set<Int>, origins: [Int: [Int32: Int64]])?, Set<Int>, [Int: (hash: UInt64, slot: Int)]) in
             let pending = s.pending[id]
             s.pending = s.pending.filter { $0.key > id }
             return (pending, s.held.intersection(pending?.held ?? []), s.written)
         }
-        guard let snapshot = pending?.snapshot else { return }
-        let groups = try DecodedOperatorSnapshot(snapshot, name: "\(node) checkpoint \(id)").splitByGroup()
-        let empty = OperatorSnapshot().encoded()
+        guard let pending else { return }
+        let groups = try DecodedOperatorSnapshot(pending.snapshot, name: "\(node) checkpoint \(id)").splitByGroup(held.sorted()) { group in
+            Self.encode(origins: pending.origins[group] ?? [:])
+        }
         if producer == nil { producer = try KafkaProducer(properties: properties) }
         guard let producer else { return }
         var wrote: [Int: (hash: UInt64, slot: Int)] = [:]
         for group in held.sorted() {
-            let bytes = groups[group] ?? empty
+            guard let bytes = groups[group] else { continue }
             let hash = bytes.withUnsafeBytes { FNV1a.hash($0) }
             let last = written[group]
             if last?.hash == hash { continue }
@@ -97,9 +106,9 @@ public final class ChangelogBinding: @unchecked Sendable {
     /// operator's task thread, before their records).
     public func assigned(_ groups: [Int]) throws {
         guard !groups.isEmpty else { return }
-        let reader = try KafkaReader(properties: properties)
+        let changelog = try KafkaReader(properties: properties)
         let started = Date()
-        let records = try reader.readToEnd(topic: topic, partitions: Set(groups.map { Int32($0) }), timeoutMilliseconds: 300_000)
+        let records = try changelog.readToEnd(topic: topic, partitions: Set(groups.map { Int32($0) }), timeoutMilliseconds: 300_000)
         var restored: [String] = []
         for group in groups.sorted() {
             let mine = records.filter { $0.partition == Int32(group) }
@@ -109,6 +118,7 @@ public final class ChangelogBinding: @unchecked Sendable {
             }
             let decoded = try DecodedOperatorSnapshot(state.bytes, name: "\(topic)[\(group)]")
             try op.adopt(OperatorRestore(instance: 0, parallelism: 1, keyGroups: keyGroups, snapshots: [decoded]), group: group)
+            reader.restoreOrigins(try Self.decodeOrigins(decoded.operatorState, name: "\(topic)[\(group)]"), of: Int32(group))
             let hash = state.bytes.withUnsafeBytes { FNV1a.hash($0) }
             shared.withLock {
                 $0.held.insert(group)
@@ -120,6 +130,27 @@ public final class ChangelogBinding: @unchecked Sendable {
         log(
             "\(node): restored partitions \(groups.sorted().map(String.init).joined(separator: ", ")) from \(topic) in \(seconds) s"
                 + (restored.isEmpty ? " (no state yet)" : ": " + restored.joined(separator: "; ")))
+    }
+
+    /// A group's origins as its snapshot's operator state: count, then (input partition, offset) pairs.
+    static func encode(origins: [Int32: Int64]) -> [UInt8] {
+        var w = SnapshotWriter()
+        w.write(UInt32(origins.count))
+        for (p, o) in origins.sorted(by: { $0.key < $1.key }) {
+            w.write(UInt32(bitPattern: p))
+            w.write(o)
+        }
+        return w.bytes
+    }
+
+    static func decodeOrigins(_ bytes: [UInt8], name: String) throws -> [Int32: Int64] {
+        guard !bytes.isEmpty else { return [:] }
+        var r = SnapshotReader(bytes, name: name)
+        let count = Int(try r.readUInt32())
+        var origins: [Int32: Int64] = [:]
+        for _ in 0..<count { origins[Int32(bitPattern: try r.readUInt32())] = try r.readInt64() }
+        try r.expectEnd()
+        return origins
     }
 
     /// The group took partitions `groups` away: the operator forgets their keys (on its task thread).

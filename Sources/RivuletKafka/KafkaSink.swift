@@ -87,7 +87,10 @@ public final class KafkaSink: CheckpointedOperator {
             texts.append((name, Array(FieldText.render(f).utf8)))
         }
         // A repartition topic carries each record's exact event time (a Kafka timestamp cannot be ≤ 0).
-        if watermarkMarking != nil { texts.append((WatermarkMarker.timeHeader, Array(String(t).utf8))) }
+        if watermarkMarking != nil {
+            texts.append((WatermarkMarker.timeHeader, Array(String(t).utf8)))
+            texts.append((WatermarkMarker.originHeader, Array("\(record.pointee.partition):\(record.pointee.offset)".utf8)))
+        }
         try withHeaders(texts[...]) { headers in
             try producer.produce(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: t > 0 ? t : 0)
         }

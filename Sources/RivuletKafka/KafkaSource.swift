@@ -31,6 +31,12 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     public var onRevoked: (([Int32]) -> Void)?
     /// A repartition topic's reader: the watermark markers its writers send (see `WatermarkMarker`).
     public var watermarkMarkers: RepartitionWatermarks?
+    /// A repartition topic's reader: per partition of the topic, the last input offset taken from each
+    /// input partition (a record at or before it was written twice: skipped). Saved with the partition's
+    /// state in the changelog (`origins(of:)`, `restoreOrigins`).
+    private var lastOrigins: [Int32: [Int32: Int64]] = [:]
+    /// Records of a repartition topic skipped as written twice.
+    public let duplicatesSkipped = MetricsCounter(name: "duplicates_skipped")
     /// The batch `fill` is filling (records of a partition revoked meanwhile are taken out of it).
     private var filling: RecordBatch?
     /// A failure of `onAssigned`, thrown by `fill`.
@@ -137,6 +143,15 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             batch.setTimestamp(i, rd_kafka_message_timestamp(message, &type))
         }
         if let markers = watermarkMarkers {
+            if let origin = WatermarkMarker.origin(message) {
+                let q = number(tp)
+                if let last = lastOrigins[q]?[origin.partition], origin.offset <= last {
+                    batch.removeLast()
+                    duplicatesSkipped.add(1)
+                    return
+                }
+                lastOrigins[q, default: [:]][origin.partition] = origin.offset
+            }
             if let time = WatermarkMarker.time(message) { batch.setTimestamp(i, time) }
             batch.setWatermarkBefore(i, markers.watermark(of: number(tp)))
         }
@@ -153,6 +168,12 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             }
         }
     }
+
+    /// The last input offset per input partition taken through partition `number` of a repartition topic.
+    public func origins(of number: Int32) -> [Int32: Int64] { lastOrigins[number] ?? [:] }
+
+    /// Continues partition `number` of a repartition topic from a changelog's origins.
+    public func restoreOrigins(_ origins: [Int32: Int64], of number: Int32) { lastOrigins[number] = origins }
 
     public func close() {
         consumer?.close()
@@ -199,7 +220,10 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             batch.remove(sortedIndexes: gone)
         }
         onPartitionsChanged?([], Array(numbers))
-        for n in numbers { watermarkMarkers?.revoke(n) }
+        for n in numbers {
+            watermarkMarkers?.revoke(n)
+            lastOrigins[n] = nil
+        }
         onRevoked?(Array(numbers))
     }
 

@@ -12,14 +12,31 @@ public enum WatermarkMarker {
     /// On each record of a repartition topic: its event time, exactly (decimal ms).
     public static let timeHeader = "rivulet.time"
 
+    /// On each record of a repartition topic: where it was read, `partition:offset` of the application's
+    /// input — so a record written twice (by a process that died before committing, then by the one
+    /// that took its input partition over) is counted once.
+    public static let originHeader = "rivulet.origin"
+
     /// The event time a repartition topic's record carries, if it has one.
     static func time(_ message: UnsafePointer<rd_kafka_message_t>) -> Int64? {
+        text(message, timeHeader).flatMap { Int64($0) }
+    }
+
+    /// The input position a repartition topic's record carries, if it has one.
+    static func origin(_ message: UnsafePointer<rd_kafka_message_t>) -> (partition: Int32, offset: Int64)? {
+        guard let text = text(message, originHeader) else { return nil }
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let p = Int32(parts[0]), let o = Int64(parts[1]) else { return nil }
+        return (p, o)
+    }
+
+    private static func text(_ message: UnsafePointer<rd_kafka_message_t>, _ name: String) -> String? {
         var headers: OpaquePointer?
         guard rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers else { return nil }
         var bytes: UnsafeRawPointer?
         var size = 0
-        guard rd_kafka_header_get_last(headers, timeHeader, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let bytes else { return nil }
-        return Int64(String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self))
+        guard rd_kafka_header_get_last(headers, name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let bytes else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self)
     }
 
     /// The header's value.

@@ -19,7 +19,7 @@ extension Planner {
             let binding = ChangelogBinding(
                 node: topic.operatorName, topic: topic.name, op: window, keyGroups: KeyGroups(maxParallelism: keyGroups),
                 properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "source '\(reader)'", manifest),
-                log: options.report)
+                reader: source, log: options.report)
             source.onAssigned = { partitions in try binding.assigned(partitions.map { Int($0) }) }
             // The repartition topic's writer marks the watermark of the input partitions this process reads.
             let input = plan.nodes.lazy.compactMap { $0.source?.source as? KafkaSource }.first { $0.watermarkMarkers == nil }
