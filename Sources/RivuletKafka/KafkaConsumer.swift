@@ -2,8 +2,9 @@
 import CRdKafka
 
 /// A librdkafka consumer in group `groupID` with cooperative-sticky assignment (partitions move one at a
-/// time; the others keep flowing). Offsets are committed only by `commit` (auto commit is off), so a record
-/// counts as consumed only once what it produced is safe. One thread polls: rebalance callbacks run
+/// time; the others keep flowing). librdkafka commits only offsets stored by `store` (automatic offset
+/// storing is off), so a record counts as consumed only once what it produced is safe; `commit` commits
+/// at once (the end of a run). One thread polls: rebalance callbacks run
 /// inside `poll` on that thread. librdkafka's handle is thread-safe, so `commit`, `committed` and
 /// `assignment` may be called from another thread meanwhile (hence `@unchecked Sendable`).
 public final class KafkaConsumer: @unchecked Sendable {
@@ -14,7 +15,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// `properties` are passed through and may override the defaults set here.
     public init(properties: KafkaProperties, groupID: String, start: StartPosition) throws(KafkaError) {
         var all = KafkaProperties([
-            ("group.id", groupID), ("enable.auto.commit", "false"), ("enable.auto.offset.store", "false"),
+            ("group.id", groupID), ("enable.auto.commit", "true"), ("auto.commit.interval.ms", "1000"), ("enable.auto.offset.store", "false"),
             ("partition.assignment.strategy", "cooperative-sticky"),
             ("auto.offset.reset", start == .latest ? "latest" : "earliest"),
         ])
@@ -93,6 +94,18 @@ public final class KafkaConsumer: @unchecked Sendable {
         for i in 0..<Int(list.pointee.cnt) where list.pointee.elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR {
             let e = list.pointee.elems[i]
             throw KafkaError("committing the offset of \(TopicPartition(String(cString: e.topic), e.partition))", e.err)
+        }
+    }
+
+    /// Stores `offsets` (the next record to read, per partition) for librdkafka to commit on its own
+    /// schedule and when the partitions are revoked. Partitions not assigned any more are left out.
+    public func store(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let list = PartitionList.make(offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_offsets_store(handle, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__STATE {
+            throw KafkaError("storing offsets of \(offsets.count) partition(s)", err)
         }
     }
 

@@ -22,8 +22,12 @@ public final class KafkaSink: CheckpointedOperator {
     private let scratch: ByteWriter
     /// A repartition topic's writer: its partition count and the input partitions whose watermark its
     /// records carry (see `WatermarkMarker`).
-    public var watermarkMarking: (partitions: Int32, inputs: () -> [Int32])?
-    private var markedWatermark = Int64.min
+    /// The input's out-of-orderness `bound`: an input partition's watermark is the largest time written
+    /// of it minus the bound.
+    public var watermarkMarking: (partitions: Int32, inputs: () -> [Int32], bound: Int64)?
+    /// Per input partition: the largest event time written, and the watermark last marked.
+    private var writtenTimes: [Int32: Int64] = [:]
+    private var marked: [Int32: Int64] = [:]
     /// Records handed to Kafka.
     public let written = MetricsCounter(name: "records_out")
 
@@ -68,6 +72,7 @@ public final class KafkaSink: CheckpointedOperator {
             throw OperatorFailure(node: name, message: error.message)
         }
         written.add(Int64(batch.count))
+        try mark(ended: false)
     }
 
     private func produce(_ producer: KafkaProducer, _ record: UnsafePointer<rv_record>, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer)
@@ -88,6 +93,8 @@ public final class KafkaSink: CheckpointedOperator {
         }
         // A repartition topic carries each record's exact event time (a Kafka timestamp cannot be ≤ 0).
         if watermarkMarking != nil {
+            let p = record.pointee.partition
+            if t > writtenTimes[p] ?? .min { writtenTimes[p] = t }
             texts.append((WatermarkMarker.timeHeader, Array(String(t).utf8)))
             texts.append((WatermarkMarker.originHeader, Array("\(record.pointee.partition):\(record.pointee.offset)".utf8)))
         }
@@ -119,10 +126,24 @@ public final class KafkaSink: CheckpointedOperator {
         try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     }
 
-    public func advanceWatermark(to watermark: Int64) throws {
-        guard let marking = watermarkMarking, watermark > markedWatermark else { return }
-        markedWatermark = watermark
-        let header = WatermarkMarker.encode(watermark: watermark, partitions: marking.inputs())
+    public func advanceWatermark(to watermark: Int64) throws { try mark(ended: watermark == .max) }
+
+    /// A repartition topic's writer: marks, in every partition of the topic, the watermark of each input
+    /// partition held that rose since its last marker — after every batch (a partition taken over
+    /// rises from far behind while the input's overall watermark, already past it, stays) and at the end.
+    private func mark(ended: Bool) throws {
+        guard let marking = watermarkMarking else { return }
+        // Each input partition held: its own watermark (the end of time once the input has ended).
+        var marks: [(partition: Int32, watermark: Int64)] = []
+        for p in marking.inputs() {
+            let own = ended ? .max : (writtenTimes[p].map { $0 == .min ? .min : $0 - marking.bound } ?? .min)
+            if own > marked[p] ?? .min {
+                marked[p] = own
+                marks.append((p, own))
+            }
+        }
+        guard !marks.isEmpty else { return }
+        let header = WatermarkMarker.encode(marks)
         let producer = try connected()
         do {
             try header.withUnsafeBytes { value in

@@ -101,11 +101,8 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             // Wait a little for the first record (so clock-driven watermarks and idleness keep moving), then
             // take only what has arrived.
             let got = try consumer.poll(
-                timeoutMilliseconds: batch.isEmpty ? 100 : 0, warning: log,
-                endOfPartition: { [unowned self] tp in if held.contains(tp) { atEnd.insert(tp) } }
-            ) { message in
-                try take(message, into: batch, deadLetters: deadLetters)
-            }
+                timeoutMilliseconds: batch.isEmpty ? 100 : 0, warning: log, endOfPartition: reachedEnd,
+                { message in try take(message, into: batch, deadLetters: deadLetters) })
             if let failure = assignmentFailure { throw failure }
             if !got { break }
         }
@@ -115,13 +112,19 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         return true
     }
 
+    /// librdkafka reached the end of a partition (`until: end`).
+    private func reachedEnd(_ tp: TopicPartition) {
+        if held.contains(tp) { atEnd.insert(tp) }
+    }
+
     private func take(_ message: UnsafePointer<rd_kafka_message_t>, into batch: RecordBatch, deadLetters: DeadLetterRoute) throws {
         let m = message.pointee
         let tp = TopicPartition(m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?", m.partition)
         next[tp] = m.offset + 1
         atEnd.remove(tp)
         if let markers = watermarkMarkers, let marker = WatermarkMarker.decode(message) {
-            markers.observe(partition: number(tp), inputs: marker.partitions, mark: marker.watermark, now: Clock.nowMilliseconds())
+            let now = Clock.nowMilliseconds()
+            for mark in marker { markers.observe(partition: number(tp), inputs: [mark.partition], mark: mark.watermark, now: now) }
             return
         }
         let value = UnsafeRawBufferPointer(start: m.payload, count: m.payload == nil ? 0 : m.len)
@@ -265,13 +268,21 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             return p
         }
         guard let position, let consumer else { return }
-        // Only partitions still held: the group refuses commits for the others.
+        // Stored for librdkafka's own commits (every `auto.commit.interval.ms`, and when partitions are
+        // taken away): a commit of this thread racing a rebalance would make librdkafka drop the whole
+        // assignment ("illegal generation"). Only partitions still held: the others are not ours to commit.
         let held = Set(consumer.assignment())
-        try consumer.commit(position.filter { held.contains($0.key) })
+        try consumer.store(position.filter { held.contains($0.key) })
     }
 
+    /// Stores the position after the last record and commits it; if the group is rebalancing (another
+    /// member left first), the commit is refused: librdkafka then commits the stored offsets itself when
+    /// the consumer closes, and a failure there is only reported (the output is complete either way).
     public func runCompleted() throws {
         guard let consumer else { return }
-        try consumer.commit(next)
+        try consumer.store(next)
+        do { try consumer.commit(next) } catch {
+            log("source '\(name)': the final commit waits for the group's rebalance (\(error)); the offsets are committed on leaving it")
+        }
     }
 }

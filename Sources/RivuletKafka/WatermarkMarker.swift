@@ -3,10 +3,12 @@ import CRdKafka
 
 /// Flink's Kafka shuffle: a repartition topic mixes records of every input partition in each of its
 /// partitions, so record times alone cannot give a watermark. Each writer sends, into every partition,
-/// a marker record (no key, no value, header `rivulet.watermark` = `W;p1,p2,…`): "the input partitions
-/// p1, p2, … I read are complete up to watermark W". A reader's watermark is, over every input
-/// partition, the largest W reported for it — then the smallest of those (`PartitionWatermarks` with a
-/// bound of 0, every input partition assigned from the start, so one not yet reported holds it back).
+/// a marker record (no key, no value, header `rivulet.watermark` = `p1:w1,p2:w2,…`): "input partition
+/// p1 is complete up to w1 (the largest time I wrote of it, minus the bound), …". A reader's watermark
+/// for one partition of the topic is, over every input partition, the largest w reported for it — then
+/// the smallest of those (`PartitionWatermarks` with a bound of 0, every input partition assigned from
+/// the start, so one not yet reported holds it back). Per input partition, so a partition a writer
+/// takes over from a dead one is reported from its own progress.
 public enum WatermarkMarker {
     public static let header = "rivulet.watermark"
     /// On each record of a repartition topic: its event time, exactly (decimal ms).
@@ -40,12 +42,12 @@ public enum WatermarkMarker {
     }
 
     /// The header's value.
-    public static func encode(watermark: Int64, partitions: [Int32]) -> [UInt8] {
-        Array("\(watermark);\(partitions.map(String.init).joined(separator: ","))".utf8)
+    public static func encode(_ marks: [(partition: Int32, watermark: Int64)]) -> [UInt8] {
+        Array(marks.map { "\($0.partition):\($0.watermark)" }.joined(separator: ",").utf8)
     }
 
-    /// The watermark and input partitions of a marker, or nil if `message` is not one.
-    static func decode(_ message: UnsafePointer<rd_kafka_message_t>) -> (watermark: Int64, partitions: [Int32])? {
+    /// The (input partition, watermark) pairs of a marker, or nil if `message` is not one.
+    static func decode(_ message: UnsafePointer<rd_kafka_message_t>) -> [(partition: Int32, watermark: Int64)]? {
         guard message.pointee.payload == nil else { return nil }
         var headers: OpaquePointer?
         guard rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers else { return nil }
@@ -53,8 +55,10 @@ public enum WatermarkMarker {
         var size = 0
         guard rd_kafka_header_get_last(headers, header, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let bytes else { return nil }
         let text = String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self)
-        let parts = text.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, let watermark = Int64(parts[0]) else { return nil }
-        return (watermark, parts[1].split(separator: ",").compactMap { Int32($0) })
+        return text.split(separator: ",").compactMap { pair in
+            let parts = pair.split(separator: ":")
+            guard parts.count == 2, let p = Int32(parts[0]), let w = Int64(parts[1]) else { return nil }
+            return (p, w)
+        }
     }
 }

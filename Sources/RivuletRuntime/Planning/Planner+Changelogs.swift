@@ -26,7 +26,8 @@ extension Planner {
             if let writerName = manifest.internalTopics.first(where: { $0.role == .repartition && $0.operatorName == topic.operatorName })?.writer,
                 let writer = plan.nodesByName[writerName]?.instances.first as? KafkaSink, let input
             {
-                writer.watermarkMarking = (Int32(keyGroups), { input.heldPartitionNumbers })
+                let bound = manifest.sources.first { $0.name == input.name }?.time?.maxOutOfOrder ?? 0
+                writer.watermarkMarking = (Int32(keyGroups), { input.heldPartitionNumbers }, bound)
             }
             source.onRevoked = { partitions in binding.revoked(partitions.map { Int($0) }) }
             plan.changelogs[ObjectIdentifier(window)] = binding

@@ -51,11 +51,15 @@ extension SourceFactory {
             case .latest: .latest
             case .timestamp(let ms): .timestamp(ms)
             }
+        // A repartition topic's readers form a group of their own (`<application_id>-<window>`): its
+        // rebalances then leave the input's members alone.
+        let window = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writer == w }?.operatorName }
+        let consumerGroup = window.map { "\(group)-\($0)" } ?? group
         var time = false
         if case .kafka? = spec.time?.kind { time = true }
         let settings = KafkaSourceSettings(
             properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "source '\(spec.name)'", manifest),
-            groupID: group, topics: k.pattern.map { [$0] } ?? k.topics, start: start, schema: schema, decoder: decoder, keyField: keyField,
+            groupID: consumerGroup, topics: k.pattern.map { [$0] } ?? k.topics, start: start, schema: schema, decoder: decoder, keyField: keyField,
             keyFromField: keyFromField, headerFields: headerFields, kafkaTime: time, untilEnd: k.untilEnd)
         return KafkaSource(name: spec.name, settings: settings, log: context.options.report)
     }

@@ -77,7 +77,8 @@ struct WindowOperatorFactory: OperatorFactory {
             ]
             let reader = context.manifest.internalTopics.first { $0.role == .repartition && $0.operatorName == spec.name }?.reader ?? ""
             let markers = (plan.nodesByName[reader]?.source?.source as? KafkaSource)?.watermarkMarkers
-            let op = PerGroupOperator(name: spec.name, ports: ports, groupWatermark: { markers?.watermark(of: Int32($0)) ?? .min }) { _ in
+            let groupWatermark = { (group: Int) in markers?.watermark(of: Int32(group)) ?? .min }
+            let op = PerGroupOperator(name: spec.name, ports: ports, groupWatermark: groupWatermark) { _ in
                 let w = try makeWindow(route)
                 return (w, ["out": w.out, "late": w.late])
             }

@@ -1,0 +1,94 @@
+// KafkaStatefulScaleOutTests: windows shared by processes through repartition and changelog topics.
+import Foundation
+import RivuletKafka
+import RivuletTestSupport
+import Testing
+
+/// Kafka Streams' model: the window's keys are split between processes by the partitions of its
+/// repartition topic, and a partition's state follows it through the changelog topic. A process killed
+/// with SIGKILL mid-run loses nothing: the other takes over its partitions, restores their state, skips
+/// what both wrote to the repartition topic, and the final aggregates are those of one process alone.
+@Suite(.serialized) struct KafkaStatefulScaleOutTests {
+    static let keys = 40
+    /// Records `range`: record i has key k(i % keys), event time i × 10 ms, partition i % 6.
+    static func records(_ range: Range<Int>) -> [(Int32, String?, String?, Int64, [(String, String)])] {
+        range.map { i in (Int32(i % 6), nil, "\(i * 10),k\(i % keys)", 0, []) }
+    }
+
+    /// The 10-second windows' counts of records 0..<count: "start,key,count".
+    static func expected(_ count: Int) -> Set<String> {
+        var counts: [String: Int] = [:]
+        for i in 0..<count { counts["\(i * 10 / 10_000 * 10_000),k\(i % keys)", default: 0] += 1 }
+        return Set(counts.map { "\($0.key),\($0.value)" })
+    }
+
+    static func prepare(_ app: String) throws -> (KafkaMockCluster, String) {
+        let mock = try KafkaMockCluster(brokers: 1)
+        for topic in ["events", "\(app)-counts-repartition", "\(app)-counts-changelog"] { try mock.createTopic(topic, partitions: 6) }
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-\(app)")
+        Fixtures.write(
+            """
+            application_id: \(app)
+            kafka: { bootstrap_servers: "\(mock.bootstrapServers)", properties: \(KafkaConnectorTests.fastGroup) }
+            checkpoint: { interval: 200ms, dir: chk }
+            sources:
+              events: { type: kafka, topics: events, format: csv, schema: { ts: i64, key: string }, time: { type: event, field: ts } }
+            operators:
+              counts: { window: tumbling, size: 10s, key_by: key, aggregates: { count: count() } }
+            sinks:
+              out: { type: file, path: out.csv, header: false, fields: [window_start, key, count] }
+            edges: [events -> counts, counts.out -> out]
+            """, to: folder + "/m.yaml")
+        return (mock, folder)
+    }
+
+    static func start(_ folder: String, _ name: String) throws -> BackgroundRivulet {
+        try BackgroundRivulet(["run", folder + "/m.yaml", "--set", "sinks.out.path=\(name).csv", "--set", "checkpoint.dir=chk-\(name)"])
+    }
+
+    /// The repartition partitions a process holds, from its "assigned"/"gave up" lines.
+    static func held(_ stderr: String, _ app: String) -> Set<Int> {
+        var held: Set<Int> = []
+        for line in stderr.split(separator: "\n") where line.contains("source 'counts-repartition'") {
+            let partitions = Set(line.matches(of: #/-repartition\[(\d+)\]/#).map { Int($0.1)! })
+            if line.contains("': assigned ") { held.formUnion(partitions) } else { held.subtract(partitions) }
+        }
+        return held
+    }
+
+    /// Distinct output rows of the processes' files (a window both emitted appears once).
+    static func rows(_ folder: String, _ names: [String]) -> Set<String> {
+        Set(names.flatMap { Fixtures.read("\(folder)/\($0).csv").split(separator: "\n").map(String.init) })
+    }
+
+    @Test func aKilledProcessesPartitionsAndStateMoveToTheOther() throws {
+        let app = "killed"
+        let (mock, folder) = try Self.prepare(app)
+        let a = try Self.start(folder, "a")
+        #expect(waitUntil(timeout: 60) { Self.held(a.stderr, app).count == 6 }, "\(a.stderr)")
+        let b = try Self.start(folder, "b")
+        #expect(waitUntil(timeout: 60) { !Self.held(b.stderr, app).isEmpty && Self.held(a.stderr, app).count < 6 }, "\(b.stderr)")
+        // First half: both count; B has committed output and state when it is killed.
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "events", Self.records(0..<30_000))
+        #expect(waitUntil(timeout: 60) { !Fixtures.read(folder + "/b.csv").isEmpty }, "\(b.stderr)")
+        b.signal(SIGKILL)
+        _ = b.wait()
+        // Second half, then one record per partition far in the future: every window of the data closes.
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "events", Self.records(30_000..<60_000))
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "events", (0..<6).map { (Int32($0), nil, "100000000,end", 0, []) })
+        let expected = Self.expected(60_000)
+        let complete = waitUntil(timeout: 120) { expected.isSubset(of: Self.rows(folder, ["a", "b"])) }
+        let missing = expected.subtracting(Self.rows(folder, ["a", "b"]))
+        #expect(
+            complete,
+            "\(missing.count) rows missing, e.g. \(missing.sorted().prefix(8)); A: \(a.stderr.split(separator: "\n").filter { !$0.contains("CONFWARN") }.suffix(30).joined(separator: "\n"))"
+        )
+        #expect(Self.held(a.stderr, app).count == 6, "A took over every partition")
+        #expect(a.stderr.contains("counts: restored partitions"), "\(a.stderr)")
+        a.signal(SIGTERM)
+        _ = a.wait()
+        // Nothing counted twice or lost: every row is one of the single-process answer (or a far-future window).
+        let extra = Self.rows(folder, ["a", "b"]).subtracting(expected).filter { !$0.contains(",end,") }
+        #expect(extra.isEmpty, "rows no single-process run gives: \(extra.sorted().prefix(10))")
+    }
+}
