@@ -10,7 +10,8 @@ import Testing
 @Suite(.serialized) struct KafkaWatermarkTests {
     static func prepare(_ label: String, idle: Bool, untilEnd: Bool, records: Bool = true) throws -> (KafkaMockCluster, String) {
         let mock = try KafkaMockCluster(brokers: 1)
-        try mock.createTopic("events", partitions: 3)
+        // A Kafka application's window reads through its repartition topic and keeps a changelog.
+        for topic in ["events", "\(label)-counts-repartition", "\(label)-counts-changelog"] { try mock.createTopic(topic, partitions: 3) }
         var produced: [(Int32, String?, String?, Int64, [(String, String)])] = []
         for i in 0..<100 {
             produced.append((0, nil, "\(100_000 + i * 1000),a", 0, []))
