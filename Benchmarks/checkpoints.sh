@@ -49,11 +49,7 @@ overhead() {
     [[ $runs =~ ^[1-9][0-9]*$ && $events =~ ^[1-9][0-9]*$ ]] || { echo "usage: checkpoints.sh overhead [runs] [events]" >&2; exit 2; }
     [[ -x /usr/bin/time ]] || { echo "error: GNU time is needed (apt-get install time)" >&2; exit 1; }
     local input=$CACHE/events-$events.csv
-    if [[ ! -s $input ]]; then
-        echo "generating $input ..." >&2
-        python3 "$ROOT/Benchmarks/generate_events.py" "$input.tmp.$$" "$events"
-        mv "$input.tmp.$$" "$input"
-    fi
+    python3 "$ROOT/Benchmarks/generate_events.py" --if-missing "$input" "$events"
     work=""
     work=$(mktemp -d "$CACHE/checkpoints.XXXXXX")
     trap 'rm -rf "$work"' EXIT

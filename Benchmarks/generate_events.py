@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Deterministic event generator for the window benchmarks.
 
-Usage: python3 Benchmarks/generate_events.py OUT.csv [N]     (N defaults to 5,000,000)
+Usage: python3 Benchmarks/generate_events.py [--if-missing] OUT.csv [N]     (N defaults to 5,000,000)
+
+With --if-missing, a non-empty OUT.csv is kept as it is (the benchmark scripts cache their inputs);
+otherwise the file is written beside it first and renamed into place, so a cached file is always whole.
 
 Writes N lines `ts_ms,key,value` without a header:
   * seeded with random.Random(42), so the same N always gives the same file;
@@ -13,6 +16,7 @@ Writes N lines `ts_ms,key,value` without a header:
 Runs in well under 30 s for 5M lines (lines are written in chunks).
 """
 
+import os
 import random
 import sys
 
@@ -39,14 +43,27 @@ def generate(path, n):
 
 
 def main(argv):
-    if len(argv) not in (2, 3):
-        sys.stderr.write("usage: generate_events.py OUT.csv [N]\n")
+    args = argv[1:]
+    if_missing = bool(args) and args[0] == "--if-missing"
+    if if_missing:
+        args = args[1:]
+    if len(args) not in (1, 2):
+        sys.stderr.write("usage: generate_events.py [--if-missing] OUT.csv [N]\n")
         return 2
-    n = int(argv[2]) if len(argv) == 3 else 5_000_000
+    path = args[0]
+    n = int(args[1]) if len(args) == 2 else 5_000_000
     if n < 0:
         sys.stderr.write("N must be >= 0\n")
         return 2
-    generate(argv[1], n)
+    if if_missing:
+        if os.path.isfile(path) and os.path.getsize(path) > 0:
+            return 0
+        sys.stderr.write("generating %s ...\n" % path)
+        partial = "%s.tmp.%d" % (path, os.getpid())
+        generate(partial, n)
+        os.replace(partial, path)
+    else:
+        generate(path, n)
     return 0
 
 

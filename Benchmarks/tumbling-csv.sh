@@ -35,11 +35,7 @@ command -v python3 >/dev/null || { echo "error: python3 is needed to generate th
 CACHE=/tmp/rivulet-bench
 INPUT=$CACHE/events-$EVENTS.csv
 mkdir -p "$CACHE"
-if [[ ! -s $INPUT ]]; then
-    echo "generating $INPUT ..." >&2
-    python3 "$ROOT/Benchmarks/generate_events.py" "$INPUT.tmp.$$" "$EVENTS"
-    mv "$INPUT.tmp.$$" "$INPUT"
-fi
+python3 "$ROOT/Benchmarks/generate_events.py" --if-missing "$INPUT" "$EVENTS"
 
 WORK=$(mktemp -d /tmp/rivulet-bench/run.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
