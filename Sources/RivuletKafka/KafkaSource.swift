@@ -275,14 +275,16 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         try consumer.store(position.filter { held.contains($0.key) })
     }
 
-    /// Stores the position after the last record and commits it; if the group is rebalancing (another
-    /// member left first), the commit is refused: librdkafka then commits the stored offsets itself when
-    /// the consumer closes, and a failure there is only reported (the output is complete either way).
+    /// Stores the position after the last record and commits it. If the group is rebalancing (another
+    /// member left first) the broker refuses the commit; the run still succeeds (its output is complete)
+    /// and says so: the next run of the application reads those records again (at least once).
     public func runCompleted() throws {
         guard let consumer else { return }
         try consumer.store(next)
         do { try consumer.commit(next) } catch {
-            log("source '\(name)': the final commit waits for the group's rebalance (\(error)); the offsets are committed on leaving it")
+            log(
+                "source '\(name)': its final position was not committed (\(error)): the next run of the application reads "
+                    + "these partitions again from the last committed offsets (at least once)")
         }
     }
 }

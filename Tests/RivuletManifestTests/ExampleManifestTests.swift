@@ -177,7 +177,7 @@ import Testing
                     jobs/m.yaml:1:10: error: sources must declare at least one source
                     jobs/m.yaml:2:8: error: sinks must declare at least one sink
                     jobs/m.yaml:3:8: error: edges must be a list of "FROM -> TO" strings, got '3'
-                    jobs/m.yaml:4:1: error: unknown key 'bogus' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism)
+                    jobs/m.yaml:4:1: error: unknown key 'bogus' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, application_id, kafka)
                     """)
         }
     }

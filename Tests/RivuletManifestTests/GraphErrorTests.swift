@@ -221,7 +221,7 @@ import Testing
                     "7:45: parallelism must be an integer from 1 to 256, got '0'",
                     "9:3: 'o' is declared twice: as an operator (line 7) and as a sink",
                     "10:3: sink 'k' has no input: add an edge '… -> k'",
-                    "10:14: unknown sink type 'tape' (expected one of: file, stdout, null)",
+                    "10:14: unknown sink type 'tape' (expected one of: file, stdout, null, kafka)",
                     "13:5: edge 's.out -> nowhere.in': no node named 'nowhere'",
                     "14:15: missing required key 'path' in dead_letters",
                 ])

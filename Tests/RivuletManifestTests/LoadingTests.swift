@@ -38,7 +38,7 @@ import Testing
         } catch {
             #expect(
                 error.description == """
-                    --set sinks.out.type:1:1: error: unknown sink type 'nil' (expected one of: file, stdout, null)
+                    --set sinks.out.type:1:1: error: unknown sink type 'nil' (expected one of: file, stdout, null, kafka)
                     \(folder)/m.yaml:4:3: error: sink 'out' has no input: add an edge '… -> out'
                     \(folder)/m.yaml:6:5: error: edge 's.out -> nowhere.in': no node named 'nowhere'
                     """)

@@ -119,7 +119,7 @@ import Testing
                 "--set nonsense: an override must look like PATH=VALUE (e.g. sources.in.path=data.csv), got 'nonsense'",
                 "--set sources.gen.count: count must be an integer from 0 to 1_000_000_000_000_000, got 'x'",
                 "--set a.b: no key 'a' at the top level (have: plugins, sources, operators, sinks, edges, bogus)",
-                "15:1: unknown key 'bogus' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism)",
+                "15:1: unknown key 'bogus' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, application_id, kafka)",
             ])
     }
 

@@ -27,11 +27,11 @@ import Testing
     @Test func topLevelMustBeANonEmptyMapping() {
         #expect(
             errors("- a\n- b\n") == [
-                "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, got a list"
+                "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, application_id, kafka, got a list"
             ])
         #expect(
             errors("just text\n") == [
-                "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, got 'just text'"
+                "1:1: the manifest must be a mapping with the keys name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, application_id, kafka, got 'just text'"
             ])
         #expect(errors("") == ["1:1: the manifest is empty"])
         #expect(errors("# only a comment\n") == ["1:1: the manifest is empty"])
@@ -66,8 +66,8 @@ import Testing
                     "10:5: unknown key 'threads' in operator 'o' (allowed: plugin, operator, config, stores, parallelism, chain)",
                     "12:64: unknown key 'variadic' in the function of operator 'g' (allowed: library, symbol, args, returns)",
                     "16:8: missing required key 'type' in sink 'out'",
-                    "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops)",
-                    "18:1: unknown key 'extra' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism)",
+                    "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops, topic, bootstrap_servers, key, header_fields, properties)",
+                    "18:1: unknown key 'extra' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, application_id, kafka)",
                 ])
     }
 
@@ -142,7 +142,7 @@ import Testing
                     "9:42: seed must be an integer from 0 to 18446744073709551615, got '-3'",
                     "9:52: keys must be an integer from 1 to 1_000_000, got '0'",
                     "9:61: rate must be a number from 0.001 to 1_000_000_000, got 'fast'",
-                    "10:14: unknown source type 'socket' (expected one of: file, stdin, generator)",
+                    "10:14: unknown source type 'socket' (expected one of: file, stdin, generator, kafka)",
                     "12:45: parallelism must be an integer from 1 to 256, got 'two'",
                     "14:47: unknown FFI type 'u8' (expected one of: i32, i64, f32, f64, bytes)",
                     "14:66: unknown FFI type 'f128' (expected one of: i32, i64, f32, f64, bytes)",

@@ -151,7 +151,7 @@ import Testing
             ])
         #expect(
             errors(manifest(time: "{ type: wall }", "window: tumbling\nsize: 1s\naggregates: { n: count() }")) == [
-                "6:19: unknown time type 'wall' (expected one of: event, log_append, processing)"
+                "6:19: unknown time type 'wall' (expected one of: event, log_append, processing, kafka)"
             ])
     }
 }
