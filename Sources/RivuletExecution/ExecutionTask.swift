@@ -95,6 +95,17 @@ public final class ExecutionTask: @unchecked Sendable {
         for case .endStream(let edge) in steps { try edge.sendBarrier(id) }
     }
 
+    /// Called by the task's source from inside its `fill` (a Kafka rebalance under exactly-once, before
+    /// partitions are given up): starts a checkpoint at once, injects its barrier ahead of the batch
+    /// being filled (the source saves the position of the batches already handed out), and returns once
+    /// the checkpoint is complete. Throws if the run takes no checkpoints or the checkpoint failed.
+    public func checkpointWithinFill() throws {
+        guard let handler = barrierHandler else { throw CheckpointNotPossible(task: name) }
+        let id = try handler.startCheckpoint(after: lastBarrier)
+        try checkpoint(id)
+        try handler.awaitCompletion(of: id)
+    }
+
     /// Reads batches, stamps their time (records whose time cannot be read are dead-lettered), hands them
     /// to the source's edges, then passes the source's watermark on.
     private func runSource(_ head: SourceHead, _ cancellation: Cancellation) throws {

@@ -10,7 +10,8 @@ import Synchronization
 ///
 /// - When a checkpoint completes, the state each held group had at the checkpoint is written to its
 ///   partition (only groups whose state changed), and the producer is flushed — before the sources
-///   commit their offsets, so committed offsets never run ahead of the changelog.
+///   commit their offsets, so committed offsets never run ahead of the changelog. Under
+///   exactly_once_v2 the writes go into the transaction that commits the offsets.
 /// - When the group is assigned a partition, its state is read back from the changelog (to its end)
 ///   and adopted by the operator before any of its records are processed; when a partition is taken
 ///   away, its keys are dropped.
@@ -33,6 +34,8 @@ public final class ChangelogBinding: @unchecked Sendable {
     }
     private let shared = Mutex(Shared())
     private var producer: KafkaProducer?
+    /// exactly_once_v2: the state goes into the process's transaction, committed with the offsets.
+    public var transaction: KafkaTransaction?
     /// The repartition topic's reader, whose per-partition origins are saved with each group's state.
     private let reader: KafkaSource
 
@@ -72,7 +75,7 @@ public final class ChangelogBinding: @unchecked Sendable {
         let groups = try DecodedOperatorSnapshot(pending.snapshot, name: "\(node) checkpoint \(id)").splitByGroup(held.sorted()) { group in
             Self.encode(origins: pending.origins[group] ?? [:])
         }
-        if producer == nil { producer = try KafkaProducer(properties: properties) }
+        if producer == nil { producer = try transaction?.producer() ?? KafkaProducer(properties: properties) }
         guard let producer else { return }
         var wrote: [Int: (hash: UInt64, slot: Int)] = [:]
         for group in held.sorted() {
@@ -90,7 +93,7 @@ public final class ChangelogBinding: @unchecked Sendable {
             try produce(producer, group, key: ChangelogRecord.headKey, value: ChangelogRecord.head(checkpoint: id, slot: slot, chunks: chunks.count))
             wrote[group] = (hash, slot)
         }
-        try producer.flush()
+        if transaction == nil { try producer.flush() }
         shared.withLock { s in for (g, w) in wrote where s.held.contains(g) { s.written[g] = w } }
     }
 
@@ -113,7 +116,7 @@ public final class ChangelogBinding: @unchecked Sendable {
         for group in groups.sorted() {
             let mine = records.filter { $0.partition == Int32(group) }
             guard let state = try ChangelogRecord.state(of: mine, name: "\(topic)[\(group)]") else {
-                shared.withLock { $0.held.insert(group) }
+                _ = shared.withLock { $0.held.insert(group) }
                 continue
             }
             let decoded = try DecodedOperatorSnapshot(state.bytes, name: "\(topic)[\(group)]")

@@ -1,14 +1,18 @@
 // KafkaProducer: an idempotent librdkafka producer: records out with key, headers and timestamp; flush.
 import CRdKafka
+import Synchronization
 
 /// A producer handle. `produce` queues a record (waiting while librdkafka's queue is full); `flush` waits
 /// until every queued record is acknowledged by the brokers, and throws if any failed. Idempotent by
-/// default (`enable.idempotence=true`: no duplicates or reordering from retries). One thread produces.
-public final class KafkaProducer {
+/// default (`enable.idempotence=true`: no duplicates or reordering from retries). librdkafka's handle is
+/// thread-safe: a transactional producer is shared by every Kafka writer of a process (hence
+/// `@unchecked Sendable`; the transactional calls are made by one thread at a time, `KafkaTransaction`).
+public final class KafkaProducer: @unchecked Sendable {
     let handle: OpaquePointer
     private let reports = DeliveryReports()
+    private let producedCount = Atomic<Int64>(0)
     /// Records handed to librdkafka.
-    public private(set) var produced: Int64 = 0
+    public var produced: Int64 { producedCount.load(ordering: .relaxed) }
 
     /// `properties` are passed through (they may override `enable.idempotence`).
     public init(properties: KafkaProperties) throws(KafkaError) {
@@ -63,8 +67,8 @@ public final class KafkaProducer {
             if let list { rd_kafka_headers_destroy(list) }
             throw KafkaError("producing to topic '\(topic)'", err)
         }
-        produced += 1
-        if produced & 1023 == 0 { rd_kafka_poll(handle, 0) }
+        let n = producedCount.add(1, ordering: .relaxed).newValue
+        if n & 1023 == 0 { rd_kafka_poll(handle, 0) }
     }
 
     /// Waits until every queued record is acknowledged (or `timeoutMilliseconds` passes), then throws the

@@ -8,7 +8,9 @@ import RivuletSnapshot
 /// CSV or JSON line without its newline), the key is `keyField`'s text (or the record's own key), the
 /// `headerFields` go as headers, and the record's event time is the Kafka timestamp. The producer is
 /// idempotent. At every checkpoint and at the end it waits until the brokers have acknowledged every
-/// record (at least once: a checkpoint completes only once its results are in Kafka).
+/// record (at least once: a checkpoint completes only once its results are in Kafka). Under
+/// `exactly_once_v2` (`transaction`) it produces through the process's transactional producer and,
+/// after each barrier, waits for that checkpoint's commit before producing more.
 public final class KafkaSink: CheckpointedOperator {
     public let name: String
     public let topic: String
@@ -17,6 +19,9 @@ public final class KafkaSink: CheckpointedOperator {
     private let keyField: Int?
     private let headerFields: [(name: String, field: Int)]
     private var producer: KafkaProducer?
+    /// exactly_once_v2: the process's transaction, and the checkpoint whose commit this sink awaits.
+    public var transaction: KafkaTransaction?
+    private var awaiting: UInt64?
     /// The partition of each record (nil: librdkafka's partitioner, from the key).
     private let partitioner: ((UnsafePointer<rv_record>) -> Int32)?
     private let scratch: ByteWriter
@@ -47,8 +52,15 @@ public final class KafkaSink: CheckpointedOperator {
 
     /// Connects on the first record (planning alone never connects).
     private func connected() throws -> KafkaProducer {
+        if let awaiting, let transaction {
+            do { try transaction.awaitResolution(of: awaiting) } catch { throw OperatorFailure(node: name, message: error.message) }
+            self.awaiting = nil
+        }
         if let producer { return producer }
-        let p = try KafkaProducer(properties: properties)
+        let p: KafkaProducer
+        do throws(KafkaError) {
+            if let transaction { p = try transaction.producer() } else { p = try KafkaProducer(properties: properties) }
+        } catch { throw OperatorFailure(node: name, message: error.message) }
         producer = p
         return p
     }
@@ -158,14 +170,15 @@ public final class KafkaSink: CheckpointedOperator {
         }
     }
 
-    /// Waits until Kafka has acknowledged everything produced.
+    /// Waits until Kafka has acknowledged everything produced (under exactly_once_v2, the commit does).
     private func flush() throws {
-        guard let producer else { return }
+        guard let producer, transaction == nil else { return }
         do { try producer.flush() } catch { throw OperatorFailure(node: name, message: error.message) }
     }
 
     /// At the end of the input, a repartition topic's readers learn that its partitions are complete.
     public func finish() throws {
+        if awaiting != nil { _ = try connected() }
         try advanceWatermark(to: .max)
         try flush()
     }
@@ -174,8 +187,12 @@ public final class KafkaSink: CheckpointedOperator {
 
     // MARK: checkpoints
 
-    /// Nothing to save: a checkpoint completes only after every record before it is acknowledged.
-    public func snapshotState(into snapshot: inout OperatorSnapshot, checkpoint: UInt64) throws { try flush() }
+    /// Nothing to save: a checkpoint completes only after every record before it is acknowledged (or,
+    /// under exactly_once_v2, is in the transaction its completion commits).
+    public func snapshotState(into snapshot: inout OperatorSnapshot, checkpoint: UInt64) throws {
+        if transaction != nil { awaiting = checkpoint }
+        try flush()
+    }
 
     public func restoreState(from restore: OperatorRestore) throws {}
 }

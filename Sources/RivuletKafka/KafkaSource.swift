@@ -13,6 +13,9 @@ import Synchronization
 /// Offsets: the position of each checkpoint is committed to the group when the checkpoint completes
 /// (its records' results are then committed or flushed by the sinks), and at the end of a run without
 /// failure. A partition a rebalance hands over is read by its new owner from the last committed offset.
+/// Under exactly_once_v2 (`transaction`) the offsets go into the checkpoint's transaction instead, and
+/// before partitions are given up a checkpoint is taken at once (`commitBeforeRevoking`), so what was
+/// produced from them is committed with their offsets, as Kafka Streams commits in `onPartitionsRevoked`.
 public final class KafkaSource: CommittingSource, RebalanceListener {
     public let name: String
     public let schema: Schema
@@ -29,6 +32,14 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     /// the partitions' state of an operator in the same task. A failure stops the run.
     public var onAssigned: (([Int32]) throws -> Void)?
     public var onRevoked: (([Int32]) -> Void)?
+    /// exactly_once_v2: the process's transaction, which commits this source's offsets.
+    public var transaction: KafkaTransaction?
+    /// exactly_once_v2: takes a checkpoint at once, from inside `fill` (`ExecutionTask.checkpointWithinFill`).
+    public var commitBeforeRevoking: (() throws -> Void)?
+    /// Inside `fill`: the position and the origins of the batches handed out (a checkpoint taken within
+    /// `fill` saves these, not those of the batch being filled).
+    private var handedOut: [TopicPartition: Int64] = [:]
+    private var originsHandedOut: [Int32: [Int32: Int64]] = [:]
     /// A repartition topic's reader: the watermark markers its writers send (see `WatermarkMarker`).
     public var watermarkMarkers: RepartitionWatermarks?
     /// A repartition topic's reader: per partition of the topic, the last input offset taken from each
@@ -86,6 +97,8 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         if let consumer { return consumer }
         var properties = settings.properties
         if settings.untilEnd { properties["enable.partition.eof"] = "true" }
+        // Offsets are committed only inside transactions.
+        if transaction != nil { properties["enable.auto.commit"] = "false" }
         let c = try KafkaConsumer(properties: properties, groupID: settings.groupID, start: settings.start)
         c.listener = self
         try c.subscribe(settings.topics)
@@ -95,6 +108,10 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
 
     public func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool {
         let consumer = try connected()
+        if transaction != nil {
+            handedOut = next
+            if watermarkMarkers != nil { originsHandedOut = lastOrigins }
+        }
         filling = batch
         defer { filling = nil }
         while !batch.isFull {
@@ -173,7 +190,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     }
 
     /// The last input offset per input partition taken through partition `number` of a repartition topic.
-    public func origins(of number: Int32) -> [Int32: Int64] { lastOrigins[number] ?? [:] }
+    public func origins(of number: Int32) -> [Int32: Int64] { (filling == nil ? lastOrigins : originsHandedOut)[number] ?? [:] }
 
     /// Continues partition `number` of a repartition topic from a changelog's origins.
     public func restoreOrigins(_ origins: [Int32: Int64], of number: Int32) { lastOrigins[number] = origins }
@@ -208,6 +225,23 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     }
 
     public func partitionsRevoked(_ partitions: [TopicPartition], lost: Bool) {
+        if transaction != nil, filling != nil, assignmentFailure == nil {
+            let names = partitions.sorted().map(\.description).joined(separator: ", ")
+            if lost {
+                assignmentFailure = KafkaError(
+                    "source '\(name)': exactly_once_v2: partitions \(names) were lost (the session expired), so what was produced "
+                        + "from them cannot be committed; the run stops and a restart resumes from the last committed transaction")
+            } else {
+                do {
+                    try commitBeforeRevoking?()
+                    log("source '\(name)': exactly_once_v2: committed a checkpoint before giving up \(names)")
+                } catch {
+                    assignmentFailure = KafkaError(
+                        "source '\(name)': exactly_once_v2: the checkpoint before giving up \(names) failed (\(error)); the run stops and a "
+                            + "restart resumes from the last committed transaction")
+                }
+            }
+        }
         held.subtract(partitions)
         let remaining = held.map(number).sorted()
         heldNumbers.withLock { $0 = remaining }
@@ -236,6 +270,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     public var isReplayable: Bool { true }
 
     public func snapshotPosition(into writer: inout SnapshotWriter) throws {
+        let next = filling == nil ? self.next : handedOut
         lastSnapshot = next
         writer.write(next.count)
         for (tp, offset) in next.sorted(by: { $0.key < $1.key }) {
@@ -268,6 +303,12 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             return p
         }
         guard let position, let consumer else { return }
+        if let transaction {
+            // Partitions given up since are committed by their new owner (we committed before giving them up).
+            let held = Set(consumer.assignment())
+            try transaction.sendOffsets(position.filter { held.contains($0.key) }, of: consumer)
+            return
+        }
         // Stored for librdkafka's own commits (every `auto.commit.interval.ms`, and when partitions are
         // taken away): a commit of this thread racing a rebalance would make librdkafka drop the whole
         // assignment ("illegal generation"). Only partitions still held: the others are not ours to commit.
@@ -279,7 +320,8 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     /// member left first) the broker refuses the commit; the run still succeeds (its output is complete)
     /// and says so: the next run of the application reads those records again (at least once).
     public func runCompleted() throws {
-        guard let consumer else { return }
+        // Under exactly_once_v2 the final checkpoint's transaction committed the final position.
+        guard let consumer, transaction == nil else { return }
         try consumer.store(next)
         do { try consumer.commit(next) } catch {
             log(

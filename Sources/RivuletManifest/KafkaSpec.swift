@@ -7,6 +7,9 @@ public struct KafkaSpec: Sendable, Hashable {
     /// Passed to every Kafka client of the run, before the node's own `properties`.
     public var properties: [KafkaProperty]
     public var location: SourceLocation
+    public var guarantee: ProcessingGuarantee = .atLeastOnce
+    /// Where `processing_guarantee` is written (nil: not written).
+    public var guaranteeLocation: SourceLocation?
 
     public init(bootstrapServers: String?, properties: [KafkaProperty], location: SourceLocation) {
         self.bootstrapServers = bootstrapServers

@@ -55,9 +55,10 @@ extension Manifest {
             internalTopics.append(InternalTopic(name: topic, role: .repartition, operatorName: op.name, writer: writer, reader: reader))
             internalTopics.append(InternalTopic(name: "\(app)-\(op.name)-changelog", role: .changelog, operatorName: op.name))
         }
-        // Checkpoints are the commits of such an application (changelogs written, then offsets committed):
-        // by default every second, in a folder of this process's own (processes may share a machine).
-        if !internalTopics.isEmpty && checkpoint == nil {
+        // Checkpoints are the commits of such an application (changelogs written, then offsets committed,
+        // or all in one transaction): by default every second, in a folder of this process's own
+        // (processes may share a machine).
+        if (!internalTopics.isEmpty || kafka?.guarantee == .exactlyOnceV2) && checkpoint == nil {
             checkpoint = CheckpointSpec(
                 interval: CheckpointSpec.defaultInterval, directory: "\(stateDirectory)/\(app)-commits-\(getpid())", retain: 1,
                 timeout: CheckpointSpec.defaultTimeout, location: SourceLocation(file: file, line: 1, column: 1))

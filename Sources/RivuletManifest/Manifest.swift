@@ -117,6 +117,7 @@ public struct Manifest: Sendable, Hashable {
                 mentioned: decoder.notCheckedForConnections, checkConnections: decoder.edgesDecoded)
             graph.validate()
             errors += graph.errors
+            errors += manifest.exactlyOnceErrors()
         }
         guard errors.isEmpty, var manifest else { throw ManifestErrors(inOverrideOrder(errors, overrides)) }
         // After the graph is checked as written: the nodes a Kafka application adds are Rivulet's own.

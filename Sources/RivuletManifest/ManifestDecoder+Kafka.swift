@@ -2,14 +2,19 @@
 import RivuletCore
 
 extension ManifestDecoder {
-    static let kafkaKeys = ["bootstrap_servers", "properties"]
+    static let kafkaKeys = ["bootstrap_servers", "properties", "processing_guarantee"]
 
-    /// `kafka: { bootstrap_servers, properties }`.
+    /// `kafka: { bootstrap_servers, properties, processing_guarantee }`.
     mutating func kafkaSection(_ node: YAMLNode, location: SourceLocation) -> KafkaSpec? {
         guard let m = fields(node, "kafka", allowed: Self.kafkaKeys, required: []) else { return nil }
         let servers = string(m["bootstrap_servers"], "bootstrap_servers")
         let properties = m["properties"].map { kafkaProperties($0) } ?? []
-        return KafkaSpec(bootstrapServers: servers, properties: properties, location: location)
+        var spec = KafkaSpec(bootstrapServers: servers, properties: properties, location: location)
+        if let node = m["processing_guarantee"] {
+            spec.guarantee = choice(node, "processing_guarantee", as: ProcessingGuarantee.self) ?? .atLeastOnce
+            spec.guaranteeLocation = node.location
+        }
+        return spec
     }
 
     /// `application_id`: letters, digits, '.', '_' and '-' (it names a consumer group and topics), at most 200.

@@ -22,14 +22,14 @@ import Testing
         return Set(counts.map { "\($0.key),\($0.value)" })
     }
 
-    static func prepare(_ app: String) throws -> (KafkaMockCluster, String) {
+    static func prepare(_ app: String, guarantee: String = "at_least_once") throws -> (KafkaMockCluster, String) {
         let mock = try KafkaMockCluster(brokers: 1)
         for topic in ["events", "\(app)-counts-repartition", "\(app)-counts-changelog"] { try mock.createTopic(topic, partitions: 6) }
         let folder = Fixtures.temporaryDirectory("rivulet-kafka-\(app)")
         Fixtures.write(
             """
             application_id: \(app)
-            kafka: { bootstrap_servers: "\(mock.bootstrapServers)", properties: \(KafkaConnectorTests.fastGroup) }
+            kafka: { bootstrap_servers: "\(mock.bootstrapServers)", processing_guarantee: \(guarantee), properties: \(KafkaConnectorTests.fastGroup) }
             checkpoint: { interval: 200ms, dir: chk }
             sources:
               events: { type: kafka, topics: events, format: csv, schema: { ts: i64, key: string }, time: { type: event, field: ts } }
@@ -62,8 +62,17 @@ import Testing
     }
 
     @Test func aKilledProcessesPartitionsAndStateMoveToTheOther() throws {
-        let app = "killed"
-        let (mock, folder) = try Self.prepare(app)
+        try Self.killOneOfTwo(app: "killed", guarantee: "at_least_once")
+    }
+
+    /// The same under exactly_once_v2: A commits before it gives partitions to B (a checkpoint taken
+    /// inside the revocation), and every write goes through one transaction per checkpoint.
+    @Test func underExactlyOnceAKilledProcessesPartitionsAndStateMoveToTheOther() throws {
+        try Self.killOneOfTwo(app: "killed-eos", guarantee: "exactly_once_v2")
+    }
+
+    static func killOneOfTwo(app: String, guarantee: String) throws {
+        let (mock, folder) = try Self.prepare(app, guarantee: guarantee)
         let a = try Self.start(folder, "a")
         #expect(waitUntil(timeout: 60) { Self.held(a.stderr, app).count == 6 }, "\(a.stderr)")
         let b = try Self.start(folder, "b")
@@ -85,8 +94,15 @@ import Testing
         )
         #expect(Self.held(a.stderr, app).count == 6, "A took over every partition")
         #expect(a.stderr.contains("counts: restored partitions"), "\(a.stderr)")
+        if guarantee == "exactly_once_v2" {
+            // When B joined, A committed before it gave B its share (of the input and of the repartition topic).
+            #expect(a.stderr.contains("exactly_once_v2: committed a checkpoint before giving up"), "\(a.stderr)")
+        }
         a.signal(SIGTERM)
         _ = a.wait()
+        if guarantee == "exactly_once_v2" {
+            #expect(a.stderr.contains("exactly_once_v2: ") && !a.stderr.contains("exactly_once_v2: 0 transaction"), "\(a.stderr)")
+        }
         // Nothing counted twice or lost: every row is one of the single-process answer (or a far-future window).
         let extra = Self.rows(folder, ["a", "b"]).subtracting(expected).filter { !$0.contains(",end,") }
         #expect(extra.isEmpty, "rows no single-process run gives: \(extra.sorted().prefix(10))")

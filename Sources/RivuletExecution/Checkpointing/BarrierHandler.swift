@@ -13,4 +13,11 @@ public protocol BarrierHandler: AnyObject, Sendable {
     func snapshot(_ task: ExecutionTask, checkpoint id: UInt64)
     /// `task` has finished every step (its thread is about to end): it will never see another barrier.
     func finished(_ task: ExecutionTask)
+    /// Starts a checkpoint now (or returns the one started and not yet injected after `last`): a source
+    /// that must commit before it gives up input (a Kafka rebalance under exactly-once). Waits until it
+    /// has started; throws if it cannot start or the run is failing.
+    func startCheckpoint(after last: UInt64) throws -> UInt64
+    /// Waits until checkpoint `id` is complete (committed); throws if it failed or was abandoned, or
+    /// the run is failing.
+    func awaitCompletion(of id: UInt64) throws
 }

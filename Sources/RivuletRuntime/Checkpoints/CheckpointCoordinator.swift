@@ -27,6 +27,15 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     private var lastStart = Clock.monotonicNanoseconds()
     private var savepointRequested = false
     private var savepointFailed = false
+    /// A source asked for a checkpoint at once (`startCheckpoint`).
+    private var checkpointRequested = false
+    /// Outcomes for `startCheckpoint` and `awaitCompletion` (under `outcomes`): the newest checkpoint
+    /// completed or given up, those given up, a requested start that failed, and why waiting is over.
+    private let outcomes = NSCondition()
+    private var resolvedThrough: UInt64 = 0
+    private var givenUp: Set<UInt64> = []
+    private var startFailure: String?
+    private var stopped: String?
     /// The newest checkpoint started, readable without the lock: source tasks check it before every batch.
     private let startedID = MetricsCounter(name: "checkpoint_started_id")
     /// Signalled when the plan's thread should tick before the time the last `tick` returned.
@@ -103,6 +112,43 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         }
     }
 
+    func startCheckpoint(after last: UInt64) throws -> UInt64 {
+        if let id = barrierToInject(after: last) { return id }
+        lock.withLock { checkpointRequested = true }
+        wakeup.signal()
+        outcomes.lock()
+        defer { outcomes.unlock() }
+        while UInt64(startedID.value) <= last && startFailure == nil && stopped == nil { outcomes.wait() }
+        if UInt64(startedID.value) > last { return UInt64(startedID.value) }
+        throw CheckpointFailure(startFailure ?? stopped ?? "no checkpoint started")
+    }
+
+    func awaitCompletion(of id: UInt64) throws {
+        outcomes.lock()
+        defer { outcomes.unlock() }
+        while resolvedThrough < id && stopped == nil { outcomes.wait() }
+        if givenUp.contains(id) { throw CheckpointFailure("checkpoint \(id) failed (see above)") }
+        if resolvedThrough < id { throw CheckpointFailure(stopped ?? "checkpoint \(id) did not complete") }
+    }
+
+    /// The run is failing or ending: nobody waits for a checkpoint any more.
+    func stopWaiting(_ reason: String) {
+        outcomes.lock()
+        if stopped == nil { stopped = reason }
+        outcomes.broadcast()
+        outcomes.unlock()
+    }
+
+    /// Checkpoint `id` completed (`ok`) or was given up.
+    private func resolve(_ id: UInt64, ok: Bool) {
+        if !ok { plan.transaction?.abandoned(checkpoint: id) }
+        outcomes.lock()
+        resolvedThrough = max(resolvedThrough, id)
+        if !ok { givenUp.insert(id) }
+        outcomes.broadcast()
+        outcomes.unlock()
+    }
+
     /// Records task `task`'s part of checkpoint `id` (under the lock).
     private func acknowledge(_ task: ExecutionTask, _ id: UInt64, _ result: Result<[String: String], Error>, finished: Bool) {
         guard pending?.id == id else { return }
@@ -151,12 +197,15 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         }
         // After a savepoint the run is stopping: nothing more is started.
         guard savepoint == nil else {
+            let requested = checkpointRequested
             lock.unlock()
+            if requested { stopWaiting("the run is stopping after its savepoint") }
             return 0.01
         }
-        let due = Int64(now - lastStart) / 1_000_000 >= interval
+        let due = Int64(now - lastStart) / 1_000_000 >= interval || checkpointRequested
         // A savepoint starts at once; one that failed is tried again at the interval.
         let savepoint = savepointRequested && self.savepoint == nil && (!savepointFailed || due)
+        checkpointRequested = false
         lock.unlock()
         if due || savepoint {
             start(savepoint: savepoint)
@@ -175,12 +224,19 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             failed.add(1)
             if savepoint { savepointFailed = true }
             report("checkpoint \(id) failed: \(error)")
+            outcomes.lock()
+            startFailure = "checkpoint \(id) could not start: \(error)"
+            outcomes.broadcast()
+            outcomes.unlock()
             return
         }
         lock.withLock {
             pending = Pending(
                 id: id, directory: directory, started: lastStart, awaiting: Set(plan.tasks.map(\.id)), savepoint: savepoint)
             startedID.set(Int64(id))
+            outcomes.lock()
+            outcomes.broadcast()
+            outcomes.unlock()
             for task in plan.tasks where finishedTasks.contains(task.id) {
                 let result = Result { try writer.write(task, checkpoint: id, into: directory, plan: plan) }
                 acknowledge(task, id, result, finished: true)
@@ -221,10 +277,12 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             failed.add(1)
             if p.savepoint { savepointFailed = true }
             report("checkpoint \(p.id) failed: \(error)")
+            resolve(p.id, ok: false)
         }
     }
 
     private func abandon(_ p: Pending, reason: String) {
+        resolve(p.id, ok: false)
         storage.abandon(p.id)
         failed.add(1)
         if p.savepoint { savepointFailed = true }
@@ -258,6 +316,12 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         var published = true
         for binding in plan.changelogs.values.sorted(by: { $0.node < $1.node }) where published {
             do { try binding.publish(checkpoint: p.id) } catch {
+                // Under exactly_once_v2 the transaction holds part of the state: it cannot commit.
+                if let transaction = plan.transaction {
+                    let reason = "exactly_once_v2: the changelog of '\(binding.node)' could not be written: \(error)"
+                    transaction.abort(reason: reason)
+                    throw CheckpointFailure(reason)
+                }
                 report(
                     "checkpoint \(p.id): the changelog of '\(binding.node)' could not be written, so no offsets are committed "
                         + "(the next checkpoint tries again): \(error)")
@@ -270,7 +334,10 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
                 report("checkpoint \(p.id): source '\(node.name)' could not commit its position (the next checkpoint will): \(error)")
             }
         }
+        // exactly_once_v2: outputs, changelog writes and the offsets just added commit together.
+        try plan.transaction?.commit(checkpoint: p.id)
         if p.savepoint { savepoint = (p.id, storage.completePath(p.id)) }
+        resolve(p.id, ok: true)
     }
 
     private func metadata(for p: Pending, final: Bool) -> CheckpointMetadata {

@@ -31,6 +31,8 @@ public final class ExecutionPlan {
     var coordinator: CheckpointCoordinator?
     /// The changelogs of a Kafka application's windows, by the operator instance they back.
     var changelogs: [ObjectIdentifier: ChangelogBinding] = [:]
+    /// exactly_once_v2: the process's Kafka transaction (nil: at least once).
+    var transaction: KafkaTransaction?
     /// The checkpoint the plan was restored from, and how much it held.
     public internal(set) var restored: CheckpointRestorer.Summary?
     private var closed = false
@@ -96,6 +98,7 @@ public final class ExecutionPlan {
             if coordinator != nil { wait = min(wait, coordinatorWait) }
             _ = wakeup.wait(timeout: .now() + wait)
             if done.wait(timeout: .now()) == .success { break }
+            if let failure = cancellation.firstFailure { releaseWaiters("the run failed: \(failure)") }
             if let coordinator {
                 coordinatorWait = coordinator.tick()
                 if coordinator.savepoint != nil && !cancellation.isHalted { cancellation.halt() }
@@ -122,6 +125,14 @@ public final class ExecutionPlan {
             }
         }
         completed = failure == nil && !cancellation.isHalted
+        if let failure { releaseWaiters("the run failed: \(failure)") }
+        coordinator?.stopWaiting("the run has ended")
+        if let transaction {
+            transaction.close()
+            options.report(
+                "exactly_once_v2: \(transaction.committed.value) transaction(s) committed, with offsets of \(transaction.offsetsSent.value) "
+                    + "partition(s) (transactional.id \(transaction.transactionalID))")
+        }
         close()
         if let failure { throw failure }
         var summary = RunSummary(
@@ -153,6 +164,13 @@ public final class ExecutionPlan {
             )
         }
         return summary
+    }
+
+    /// A task failed: tasks waiting for a checkpoint or a transaction's commit stop waiting, and the
+    /// open transaction is aborted (its records never become visible).
+    private func releaseWaiters(_ reason: String) {
+        coordinator?.stopWaiting(reason)
+        transaction?.abort(reason: "exactly_once_v2: \(reason); the open transaction was aborted")
     }
 
     /// Stops the run gracefully (safe from any thread, e.g. a signal handler's queue): every source ends

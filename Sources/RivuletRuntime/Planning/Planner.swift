@@ -34,6 +34,9 @@ public struct Planner {
         // A Kafka application's windows take their state from their changelog topics, and its sources
         // their offsets from the consumer group: nothing comes from local checkpoints.
         if manifest.internalTopics.contains(where: { $0.role == .changelog }) { return nil }
+        // Under exactly_once_v2 a local checkpoint completes before its transaction commits: its positions
+        // may be ahead of what Kafka committed. The transactions alone say where to resume.
+        if manifest.kafka?.guarantee == .exactlyOnceV2 { return nil }
         let storage = CheckpointStorage(directory: spec.directory, retain: spec.retain)
         try storage.prepare()
         switch options.resume {
@@ -105,6 +108,7 @@ public struct Planner {
             plan.coordinator = coordinator
             for task in plan.tasks { task.barrierHandler = coordinator }
         }
+        try bindTransaction(plan)
         if let point = options.restore {
             plan.restored = try CheckpointRestorer(plan: plan, point: point, allowNonRestoredState: options.allowNonRestoredState).restore()
             // Checkpoints newer than the one restored belong to the line of the run it abandons.
