@@ -3,7 +3,8 @@
 #
 #   bash Benchmarks/kafka.sh [runs=3] [events=2000000]
 #
-# Two topologies, each run on files (the baseline, measured in the same invocation) and on topics:
+# Two topologies, each run on files (the baseline, measured in the same invocation) and on topics, under
+# both processing guarantees (at_least_once, exactly_once_v2):
 #   stateless  csv → rv_std_c `filter` (value < 900, keeps ~90 %) → jsonl
 #   windowed   examples/tumbling-csv's job: 10 s tumbling count + sum per key (2 s out-of-orderness) → csv
 # On topics each runs as ONE `rivulet run` process and as TWO processes of the same application_id (one
@@ -38,9 +39,13 @@
 # Two processes: each must exit 0 (the one ending second may find the group rebalancing at its final
 # commit; it then leaves the commit to librdkafka on closing, with a message). Any failure stops the script.
 #
-# Guarantee: at least once (stateless: offsets committed when a run completes; windowed: a Kafka
-# application, whose window reads through its repartition topic and commits at checkpoints every second). exactly_once_v2
-# is not implemented yet: add it to GUARANTEES below once Kafka transactions exist.
+# Guarantees: at least once ("kafka" configurations; stateless: offsets committed when a run completes;
+# windowed: a Kafka application, whose window reads through its repartition topic and commits at
+# checkpoints every second) and exactly_once_v2 ("eos" configurations: one transaction per process per
+# checkpoint, every second, holding the outputs, the changelog writes and the offsets; producer
+# properties then go in the kafka: section, so compression is set there). The mock cluster does not store
+# offsets committed by transactions, so under exactly_once_v2 with two processes the one that takes over
+# partitions at the start reads them from the beginning: the notes then show records read or written twice.
 #
 # Needs .build/release/rivulet (swift build -c release; RIVULET_BUILD=/other/.build/release for another
 # build), python3 and GNU time. On a shared machine wrap it so no build runs beside it:
@@ -54,9 +59,6 @@ EVENTS=${2:-2000000}
 QUEUED_MIN=${KAFKA_QUEUED_MIN_MESSAGES:-1000000}
 [[ $RUNS =~ ^[1-9][0-9]*$ && $EVENTS =~ ^[1-9][0-9]*$ ]] || { echo "usage: kafka.sh [runs] [events]" >&2; exit 2; }
 [[ $QUEUED_MIN =~ ^[1-9][0-9]*$ ]] || { echo "KAFKA_QUEUED_MIN_MESSAGES must be a positive integer" >&2; exit 2; }
-# The guarantees measured. exactly_once_v2 is not implemented yet (no transactional sink): when it is, add
-# it here, and give `manifest` and the runs a guarantee to set (each guarantee's rows are printed below).
-GUARANTEES=(at_least_once)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${RIVULET_BUILD:-$ROOT/.build/release}
@@ -102,8 +104,9 @@ wait_for() {
     done
 }
 
-KAFKA_CONFIGS=(stateless-kafka-1 stateless-kafka-2 windowed-kafka-1 windowed-kafka-2)
-CONFIGS=(stateless-file "${KAFKA_CONFIGS[@]:0:2}" windowed-file "${KAFKA_CONFIGS[@]:2}")
+# TOPOLOGY-TRANSPORT-PROCESSES; transport: file, kafka (at least once) or eos (exactly_once_v2).
+KAFKA_CONFIGS=(stateless-kafka-1 stateless-kafka-2 stateless-eos-1 stateless-eos-2 windowed-kafka-1 windowed-kafka-2 windowed-eos-1 windowed-eos-2)
+CONFIGS=(stateless-file "${KAFKA_CONFIGS[@]:0:4}" windowed-file "${KAFKA_CONFIGS[@]:4}")
 
 # The mock cluster: the input topic and one output topic per Kafka run, 6 partitions each.
 topics=(--topic events:6)
@@ -164,19 +167,22 @@ EOF
 EOF
     fi
 }
-# sink_yaml file|kafka NAME FORMAT OUTPUT [FIELDS]: the sink `output` (OUTPUT: a path or a topic).
+# sink_yaml file|kafka|eos NAME FORMAT OUTPUT [FIELDS]: the sink `output` (OUTPUT: a path or a topic).
 sink_yaml() {
     local fields=${5:+, fields: $5}
     if [[ $1 == file ]]; then
         echo "  $2: { type: file, path: $4, format: $3, header: false$fields }"
+    elif [[ $1 == eos ]]; then
+        echo "  $2: { type: kafka, topic: $4, format: $3, key: key$fields }"
     else
         echo "  $2: { type: kafka, topic: $4, format: $3, key: key$fields, properties: { compression.type: zstd } }"
     fi
 }
-# manifest TOPOLOGY file|kafka OUTPUT APPLICATION_ID
+# manifest TOPOLOGY file|kafka|eos OUTPUT APPLICATION_ID
 manifest() {
     local topology=$1 kind=$2 output=$3
     [[ $kind == kafka ]] && printf 'application_id: %s\nkafka: { bootstrap_servers: "%s" }\n' "$4" "$SERVERS"
+    [[ $kind == eos ]] && printf 'application_id: %s\nkafka: { bootstrap_servers: "%s", processing_guarantee: exactly_once_v2, properties: { compression.type: zstd } }\n' "$4" "$SERVERS"
     if [[ $topology == stateless ]]; then
         cat <<EOF
 name: kafka-bench-stateless
@@ -230,6 +236,7 @@ run() {
     mkdir -p "$dir"
     if [[ $kind == file ]]; then output=$dir/output.out; else output=out-$config-$round; fi
     manifest "$topology" "$kind" "$output" "bench-$config-$round" >"$dir/m.yaml"
+    [[ $kind == eos ]] && kind=kafka
     local pids=() p extra
     local cpu0 t0
     cpu0=$(mock_cpu)
@@ -286,8 +293,7 @@ run() {
     rm -rf "$dir"
 }
 
-printf 'kafka benchmark: %d events, %d runs of each configuration; guarantee: %s; queued.min.messages=%s\n' \
-    "$EVENTS" "$RUNS" "${GUARANTEES[*]}" "$QUEUED_MIN" >&2
+printf 'kafka benchmark: %d events, %d runs of each configuration; queued.min.messages=%s\n' "$EVENTS" "$RUNS" "$QUEUED_MIN" >&2
 n=${#CONFIGS[@]}
 for ((round = 1; round <= RUNS; round++)); do
     for ((k = 0; k < n; k++)); do run "${CONFIGS[$(((round + k) % n))]}" "$round"; done
@@ -301,6 +307,8 @@ label() {
     *-file) echo "file -> file" ;;
     *-kafka-1) echo "topic -> topic, 1 process" ;;
     *-kafka-2) echo "topic -> topic, 2 processes" ;;
+    *-eos-1) echo "topic -> topic, 1 process, EOS" ;;
+    *-eos-2) echo "topic -> topic, 2 procs, EOS" ;;
     esac
 }
 # column N's median over CONFIG's runs
@@ -312,25 +320,22 @@ echo
 echo "kafka: $EVENTS events, $RUNS runs of each (medians); mock cluster: 1 broker on loopback (its own process), input topic of 6 partitions"
 echo "wall: first process started -> last process ended (output acknowledged); after join: from the last process's 'assigned'"
 echo "cpu: user + system of the rivulet processes; mock cpu: the mock cluster's during the run; peak: the largest process's RSS"
-for guarantee in "${GUARANTEES[@]}"; do
-    echo "guarantee: $guarantee"
-    printf '  %-10s %-28s %7s %11s %8s %8s %11s %8s %6s %9s %8s\n' topology configuration "wall s" records/s "vs file" \
-        "after s" records/s "vs file" "cpu s" "mock cpu" "peak MB"
-    for config in "${CONFIGS[@]}"; do
-        wall=$(col "$config" 1)
-        [[ $config == *-file ]] && base=$wall
-        after="" after_rate="" after_ratio=""
-        if [[ $config == *-kafka-* ]]; then
-            after=$(col "$config" 2)
-            after_rate=$(mega "$after")
-            after_ratio=$(ratio "$after" "$base")
-        fi
-        printf '  %-10s %-28s %7.2f %11s %8s %8s %11s %8s %6.2f %9.2f %8.1f\n' "${config%%-*}" "$(label "$config")" "$wall" \
-            "$(mega "$wall")" "$(ratio "$wall" "$base")" "$after" "$after_rate" "$after_ratio" "$(col "$config" 3)" \
-            "$(col "$config" 4)" "$(col "$config" 5)"
-    done
+echo "guarantees: at_least_once (kafka), exactly_once_v2 (EOS); ratios to file -> file of the same topology"
+printf '  %-10s %-30s %7s %11s %8s %8s %11s %8s %6s %9s %8s\n' topology configuration "wall s" records/s "vs file" \
+    "after s" records/s "vs file" "cpu s" "mock cpu" "peak MB"
+for config in "${CONFIGS[@]}"; do
+    wall=$(col "$config" 1)
+    [[ $config == *-file ]] && base=$wall
+    after="" after_rate="" after_ratio=""
+    if [[ $config != *-file ]]; then
+        after=$(col "$config" 2)
+        after_rate=$(mega "$after")
+        after_ratio=$(ratio "$after" "$base")
+    fi
+    printf '  %-10s %-30s %7.2f %11s %8s %8s %11s %8s %6.2f %9.2f %8.1f\n' "${config%%-*}" "$(label "$config")" "$wall" \
+        "$(mega "$wall")" "$(ratio "$wall" "$base")" "$after" "$after_rate" "$after_ratio" "$(col "$config" 3)" \
+        "$(col "$config" 4)" "$(col "$config" 5)"
 done
-echo "guarantee: exactly_once_v2 -- not implemented yet (no rows)"
 echo "per round: input partitions per process (their 'assigned' lines), records in (their summaries), late records, anything odd:"
 for config in "${CONFIGS[@]}"; do
     if [[ -s $work/$config.notes ]]; then sed "s/^/  $config, round /" "$work/$config.notes"; fi
