@@ -12,16 +12,20 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let rebalance: RebalanceHandler
     public let groupID: String
 
-    /// `properties` are passed through and may override the defaults set here.
-    public init(properties: KafkaProperties, groupID: String, start: StartPosition) throws(KafkaError) {
+    /// `properties` are passed through and may override the defaults set here. `strict`: a position
+    /// that is no longer on the broker (its records were deleted before they were read) is an error
+    /// thrown by `poll`, not a silent jump to the oldest record left (`auto.offset.reset=error`; a
+    /// partition without a committed offset then starts at its beginning explicitly).
+    public init(properties: KafkaProperties, groupID: String, start: StartPosition, strict: Bool = false) throws(KafkaError) {
         var all = KafkaProperties([
             ("group.id", groupID), ("enable.auto.commit", "true"), ("auto.commit.interval.ms", "1000"), ("enable.auto.offset.store", "false"),
             ("partition.assignment.strategy", "cooperative-sticky"),
             ("auto.offset.reset", start == .latest ? "latest" : "earliest"),
         ])
         for (name, value) in properties.entries { all[name] = value }
+        if strict { all["auto.offset.reset"] = "error" }
         let conf = try all.makeConf()
-        rebalance = RebalanceHandler(start: start)
+        rebalance = RebalanceHandler(start: start, explicitStart: strict)
         rebalance.install(on: conf)
         var reason = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &reason, reason.count) else {
@@ -68,6 +72,14 @@ public final class KafkaConsumer: @unchecked Sendable {
         if err == RD_KAFKA_RESP_ERR_NO_ERROR {
             try body(message)
             return true
+        }
+        if err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET {
+            let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
+            let text = message.pointee.payload.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: message.pointee.len), as: UTF8.self) }
+            throw KafkaError(
+                "\(TopicPartition(topic, message.pointee.partition)): the position to read is no longer on the broker, so records were "
+                    + "deleted before they were read (retention; the mock cluster keeps 5 MB a partition): \(text ?? "offset out of range")",
+                code: err)
         }
         if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
             let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"

@@ -99,7 +99,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         if settings.untilEnd { properties["enable.partition.eof"] = "true" }
         // Offsets are committed only inside transactions.
         if transaction != nil { properties["enable.auto.commit"] = "false" }
-        let c = try KafkaConsumer(properties: properties, groupID: settings.groupID, start: settings.start)
+        let c = try KafkaConsumer(properties: properties, groupID: settings.groupID, start: settings.start, strict: settings.strictOffsets)
         c.listener = self
         try c.subscribe(settings.topics)
         consumerBox.withLock { $0 = c }

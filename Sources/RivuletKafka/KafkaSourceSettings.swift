@@ -24,6 +24,9 @@ public struct KafkaSourceSettings {
     public var kafkaTime: Bool
     /// Bounded: end when every partition held has been read to its end.
     public var untilEnd: Bool
+    /// An internal topic (a repartition topic): a position no longer on the broker — records deleted
+    /// before they were read — stops the run, instead of skipping to the oldest record left.
+    public var strictOffsets = false
 
     public init(
         properties: KafkaProperties, groupID: String, topics: [String], start: StartPosition, schema: Schema, decoder: RecordDecoder,

@@ -7,12 +7,15 @@ import CRdKafka
 /// gives the partitions up. Runs inside `rd_kafka_consumer_poll`, on the polling thread.
 final class RebalanceHandler {
     let start: StartPosition
+    /// Partitions without a committed offset get their start set here (for `auto.offset.reset=error`).
+    let explicitStart: Bool
     weak var listener: RebalanceListener?
     /// A failure inside the callback, thrown by the next `poll`.
     var failure: KafkaError?
 
-    init(start: StartPosition) {
+    init(start: StartPosition, explicitStart: Bool = false) {
         self.start = start
+        self.explicitStart = explicitStart
     }
 
     /// Installs the callback on `conf`, with this object as its opaque (the consumer keeps it alive).
@@ -31,6 +34,9 @@ final class RebalanceHandler {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
             if case .timestamp(let time) = start, let list {
                 do { try position(handle, list, at: time) } catch { failure = error }
+            } else if explicitStart, let list {
+                let at = Int64(start == .latest ? RD_KAFKA_OFFSET_END : RD_KAFKA_OFFSET_BEGINNING)
+                do { try positionUncommitted(handle, list, at: at) } catch { failure = error }
             }
             let starts = partitions.isEmpty ? [:] : listener?.partitionsAssigned(partitions) ?? [:]
             if let list, !starts.isEmpty {
@@ -80,6 +86,17 @@ final class RebalanceHandler {
         for i in 0..<Int(list.pointee.cnt) {
             let tp = TopicPartition(String(cString: list.pointee.elems[i].topic), list.pointee.elems[i].partition)
             if let offset = found[tp] { list.pointee.elems[i].offset = offset }
+        }
+    }
+
+    /// Sets the offset of every partition of `list` without a committed offset to `at` (a logical offset).
+    private func positionUncommitted(_ handle: OpaquePointer, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, at: Int64)
+        throws(KafkaError)
+    {
+        let committed = try Self.committed(handle, PartitionList.entries(list).map(\.0), timeoutMilliseconds: 10_000)
+        for i in 0..<Int(list.pointee.cnt) {
+            let tp = TopicPartition(String(cString: list.pointee.elems[i].topic), list.pointee.elems[i].partition)
+            if committed[tp] == nil { list.pointee.elems[i].offset = at }
         }
     }
 

@@ -57,10 +57,11 @@ extension SourceFactory {
         let consumerGroup = window.map { "\(group)-\($0)" } ?? group
         var time = false
         if case .kafka? = spec.time?.kind { time = true }
-        let settings = KafkaSourceSettings(
+        var settings = KafkaSourceSettings(
             properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "source '\(spec.name)'", manifest),
             groupID: consumerGroup, topics: k.pattern.map { [$0] } ?? k.topics, start: start, schema: schema, decoder: decoder, keyField: keyField,
             keyFromField: keyFromField, headerFields: headerFields, kafkaTime: time, untilEnd: k.untilEnd)
+        settings.strictOffsets = k.repartitionOf != nil
         return KafkaSource(name: spec.name, settings: settings, log: context.options.report)
     }
 }
