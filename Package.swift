@@ -141,7 +141,7 @@ let package = Package(
         // hostile YAML, odd plugin files and fuzzed manifests.
         .testTarget(name: "RivuletRobustnessTests", dependencies: ["RivuletManifest", "RivuletTestSupport"]),
         // `rivulet kafka mock|produce|consume` against the mock cluster, and RivuletKafka's reader.
-        .testTarget(name: "RivuletKafkaTests", dependencies: ["RivuletKafka", "RivuletTestSupport"]),
+        .testTarget(name: "RivuletKafkaTests", dependencies: ["RivuletKafka", "RivuletTestSupport", "RivuletHashing"]),
         .testTarget(
             name: "RivuletRuntimeTests",
             dependencies: [

@@ -16,7 +16,7 @@ extension Manifest {
     /// The edges into the window are redirected to a Kafka sink `<window>-repartition-out`, and a Kafka
     /// source `<window>-repartition` feeds the window (its time: the Kafka timestamp, which the sink sets
     /// to each record's event time; its out-of-orderness bound and idle timeout: the largest bound and the
-    /// smallest idle timeout of the application's Kafka sources).
+    /// smallest idle timeout of the application's Kafka sources; its client properties: theirs).
     mutating func insertKafkaRepartitions() {
         guard isKafkaApplication, let app = applicationID else { return }
         let kafkaSources = sources.compactMap { s -> (SourceSpec, KafkaSourceSpec)? in
@@ -26,6 +26,9 @@ extension Manifest {
         let servers = kafka?.bootstrapServers ?? kafkaSources.first?.1.bootstrapServers
         let bound = kafkaSources.compactMap { $0.0.time?.maxOutOfOrder }.max() ?? 0
         let idle = kafkaSources.compactMap { $0.0.time?.idleTimeout }.min()
+        // The readers are consumers of the same cluster as the inputs: they take the inputs' own client
+        // properties (security, session timeouts, queue sizes), in the order the sources are listed.
+        let readerProperties = kafkaSources.flatMap { $0.1.properties }
         for op in operators {
             guard case .window(let window) = op.kind else { continue }
             let writer = "\(op.name)-repartition-out", reader = "\(op.name)-repartition"
@@ -48,7 +51,7 @@ extension Manifest {
                 kind: .kafka(
                     KafkaSourceSpec(
                         topics: [topic], pattern: nil, bootstrapServers: servers, start: .earliest, keyField: nil, headerFields: [],
-                        untilEnd: kafkaSources.allSatisfy { $0.1.untilEnd }, properties: [], repartitionOf: writer)),
+                        untilEnd: kafkaSources.allSatisfy { $0.1.untilEnd }, properties: readerProperties, repartitionOf: writer)),
                 format: .jsonl, header: false, location: op.location)
             source.time = TimeSpec(kind: .kafka, maxOutOfOrder: bound, idleTimeout: idle, location: op.location)
             sources.append(source)

@@ -1,17 +1,19 @@
-// KafkaExampleTests: examples/trades-per-minute-kafka/run.sh, end to end, with the built binary.
+// KafkaExampleTests: the Kafka examples' run.sh scripts, end to end, with the built binary.
 import Foundation
+import RivuletHashing
 import RivuletTestSupport
 import Testing
 
-/// The script a user runs: a mock cluster, the trades produced, two `rivulet run` processes of one
-/// application, the output topic read back and compared with the expected windows. It exits 0 only
-/// when every window matches, nothing was late and both processes exited 0.
+/// The scripts a user runs: a mock cluster, the input produced, `rivulet run` processes of the
+/// applications, the output topic read back and compared with the expected output. Each exits 0 only
+/// when every line matches, nothing was late and every process exited 0.
 @Suite(.serialized) struct KafkaExampleTests {
-    @Test func tradesPerMinuteRunShPasses() throws {
-        let work = Fixtures.temporaryDirectory("rivulet-trades-per-minute-kafka")
+    /// Runs `examples/<example>/run.sh` with `WORK` = a new folder; returns its output and the folder.
+    static func runScript(_ example: String) throws -> (status: Int32, log: String, work: String) {
+        let work = Fixtures.temporaryDirectory("rivulet-\(example)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", Fixtures.repositoryRoot + "/examples/trades-per-minute-kafka/run.sh"]
+        process.arguments = ["bash", Fixtures.repositoryRoot + "/examples/\(example)/run.sh"]
         process.environment = ProcessInfo.processInfo.environment.merging(["RIVULET": RivuletProcess.binary, "WORK": work, "DEADLINE": "90"]) { $1 }
         let log = work + "/run.sh.log"
         FileManager.default.createFile(atPath: log, contents: nil)
@@ -30,7 +32,46 @@ import Testing
             ended.wait()
         }
         #expect(!timedOut, "run.sh still running after 300 s: \(Fixtures.read(log))")
-        #expect(process.terminationStatus == 0, "run.sh: \(Fixtures.read(log))")
-        #expect(Fixtures.read(log).contains("OK: 180 windows match"), "\(Fixtures.read(log))")
+        return (process.terminationStatus, Fixtures.read(log), work)
+    }
+
+    @Test func tradesPerMinuteRunShPasses() throws {
+        let run = try Self.runScript("trades-per-minute-kafka")
+        #expect(run.status == 0, "run.sh: \(run.log)")
+        #expect(run.log.contains("OK: 180 windows match"), "\(run.log)")
+    }
+
+    /// The notes' multiphase example: two processes compute each stock's daily gain/loss through the
+    /// repartition topic, one picks each day's top 10 from a single-partition topic.
+    @Test func top10StocksRunShPassesAndRepartitionsByStock() throws {
+        let run = try Self.runScript("top10-stocks")
+        #expect(run.status == 0, "run.sh: \(run.log)")
+        #expect(run.log.contains("OK: 5 days match"), "\(run.log)")
+        // The repartition topic: every trade, each stock's in the partition of its key group (6 groups),
+        // plus watermark markers (no value) in every partition.
+        let trades = Fixtures.read(Fixtures.repositoryRoot + "/examples/top10-stocks/trades.csv").split(separator: "\n").count - 1
+        var origins: Set<String> = []
+        var partitionsOfStock: [String: Set<Int>] = [:]
+        var markers: Set<Int> = []
+        for line in Fixtures.read(run.work + "/daily-repartition.jsonl").split(separator: "\n") {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let partition = try #require(record["partition"] as? Int)
+            let headers = record["headers"] as? [String: String] ?? [:]
+            guard let value = record["value"] as? String else {
+                if headers["rivulet.watermark"] != nil { markers.insert(partition) }
+                continue
+            }
+            let fields = try #require(try JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: Any])
+            let stock = try #require(fields["stock"] as? String)
+            partitionsOfStock[stock, default: []].insert(partition)
+            origins.insert(try #require(headers["rivulet.origin"]))
+        }
+        #expect(origins.count == trades, "every trade went through the repartition topic")
+        #expect(partitionsOfStock.count == 30)
+        for (stock, partitions) in partitionsOfStock {
+            let group = KeyGroups(maxParallelism: 6).group(ofHash: Array(stock.utf8).withUnsafeBytes { FNV1a.hash($0) })
+            #expect(partitions == [group], "\(stock): partitions \(partitions.sorted()), its key group \(group)")
+        }
+        #expect(markers == Set(0..<6), "watermark markers in every partition")
     }
 }
