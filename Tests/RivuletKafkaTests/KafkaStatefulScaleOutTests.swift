@@ -8,6 +8,7 @@ import Testing
 /// repartition topic, and a partition's state follows it through the changelog topic. A process killed
 /// with SIGKILL mid-run loses nothing: the other takes over its partitions, restores their state, skips
 /// what both wrote to the repartition topic, and the final aggregates are those of one process alone.
+/// A third process joining mid-run takes partitions and their state the same way.
 @Suite(.serialized) struct KafkaStatefulScaleOutTests {
     static let keys = 40
     /// Records `range`: record i has key k(i % keys), event time i × 10 ms, partition i % 6.
@@ -69,6 +70,40 @@ import Testing
     /// inside the revocation), and every write goes through one transaction per checkpoint.
     @Test func underExactlyOnceAKilledProcessesPartitionsAndStateMoveToTheOther() throws {
         try Self.killOneOfTwo(app: "killed-eos", guarantee: "exactly_once_v2")
+    }
+
+    /// A third process joins mid-run: the group moves some of the window's partitions to it (a
+    /// cooperative rebalance), it restores their state from the changelog, and the windows all three
+    /// write are still exactly those of one process alone.
+    @Test func aThirdProcessJoiningMidRunTakesPartitionsAndTheirState() throws {
+        let app = "joined"
+        let (mock, folder) = try Self.prepare(app)
+        let a = try Self.start(folder, "a")
+        let b = try Self.start(folder, "b")
+        #expect(waitUntil(timeout: 60) { Self.held(a.stderr, app).count + Self.held(b.stderr, app).count == 6 }, "\(a.stderr)")
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "events", Self.records(0..<30_000))
+        #expect(waitUntil(timeout: 60) { !Self.rows(folder, ["a", "b"]).isEmpty }, "\(a.stderr)")
+        let c = try Self.start(folder, "c")
+        let split = waitUntil(timeout: 60) {
+            let (ha, hb, hc) = (Self.held(a.stderr, app), Self.held(b.stderr, app), Self.held(c.stderr, app))
+            return !hc.isEmpty && ha.count + hb.count + hc.count == 6 && ha.union(hb).union(hc).count == 6
+        }
+        #expect(split, "C: \(c.stderr)")
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "events", Self.records(30_000..<60_000))
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "events", (0..<6).map { (Int32($0), nil, "100000000,end", 0, []) })
+        let expected = Self.expected(60_000)
+        let names = ["a", "b", "c"]
+        let complete = waitUntil(timeout: 120) { expected.isSubset(of: Self.rows(folder, names)) }
+        let missing = expected.subtracting(Self.rows(folder, names))
+        #expect(complete, "\(missing.count) rows missing, e.g. \(missing.sorted().prefix(8))")
+        #expect(c.stderr.contains("counts: restored partitions"), "\(c.stderr)")
+        #expect(a.stderr.contains("gave up") || b.stderr.contains("gave up"), "A or B gave partitions to C")
+        for process in [a, b, c] {
+            process.signal(SIGTERM)
+            _ = process.wait()
+        }
+        let extra = Self.rows(folder, names).subtracting(expected).filter { !$0.contains(",end,") }
+        #expect(extra.isEmpty, "rows no single-process run gives: \(extra.sorted().prefix(10))")
     }
 
     static func killOneOfTwo(app: String, guarantee: String) throws {
