@@ -86,6 +86,7 @@ extension JoinOperator: CheckpointedOperator {
         try out.flush()
         try lateLeft.flush()
         try lateRight.flush()
+        retained.record(checkpoint: checkpoint, sync.oldestWaiting())
         snapshot.operatorState.write(JoinCheckpoint.version)
         snapshot.operatorState.write(snapshotKind)
         snapshot.operatorState.write(finished)

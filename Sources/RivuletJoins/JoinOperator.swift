@@ -28,6 +28,8 @@ public class JoinOperator: StreamOperator {
     let keyGroups: KeyGroups
     /// Whether `finish` ran (a checkpoint taken after it restores an operator that must not emit again).
     var finished = false
+    /// The records waiting in `sync` at each checkpoint (a Kafka source commits no further).
+    public let retained = RetainedPositions()
 
     init(
         name: String, outputSchema: Schema, left: Schema, right: Schema, rightFirstOnTies: Bool, batchCapacity: Int,

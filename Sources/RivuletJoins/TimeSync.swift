@@ -79,6 +79,16 @@ final class TimeSync {
 
     private func push(_ p: Pending) { heap.insert(p) }
 
+    /// The smallest offset per source partition of the records waiting, per input port.
+    func oldestWaiting() -> [Int: [Int32: Int64]] {
+        var oldest: [Int: [Int32: Int64]] = [:]
+        for p in heap.unordered {
+            let r = p.batch.record(at: p.index).pointee
+            oldest[p.port, default: [:]][r.partition] = min(oldest[p.port]?[r.partition] ?? .max, r.offset)
+        }
+        return oldest
+    }
+
     // MARK: Checkpoints
 
     /// The records waiting, in no particular order (the heap's own): their order is (time, priority,

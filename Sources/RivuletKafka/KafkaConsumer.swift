@@ -55,6 +55,24 @@ public final class KafkaConsumer: @unchecked Sendable {
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("subscribing to \(topics.joined(separator: ", "))", err) }
     }
 
+    /// Takes every partition of `topics` from its beginning, outside any group (no rebalances, nothing
+    /// committed): a global table's reader. Returns the partitions taken; a topic that does not exist
+    /// is an error.
+    public func assignAll(_ topics: [String]) throws(KafkaError) -> [TopicPartition] {
+        var partitions: [TopicPartition] = []
+        for topic in topics {
+            guard let count = try KafkaMetadata.partitionCount(handle, topic: topic, timeoutMilliseconds: 30_000) else {
+                throw KafkaError("topic '\(topic)' does not exist")
+            }
+            partitions += (0..<Int32(count)).map { TopicPartition(topic, $0) }
+        }
+        let list = PartitionList.make(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_BEGINNING)) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_assign(handle, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("taking the partitions of \(topics.joined(separator: ", "))", err) }
+        return partitions
+    }
+
     /// Waits up to `timeoutMilliseconds` for the next record and hands it to `body` (valid during the
     /// call only). Returns false when none came. Errors of the cluster that librdkafka recovers from by
     /// itself are passed to `warning`; a fatal one is thrown.

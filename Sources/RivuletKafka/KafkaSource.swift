@@ -32,6 +32,10 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     /// the partitions' state of an operator in the same task. A failure stops the run.
     public var onAssigned: (([Int32]) throws -> Void)?
     public var onRevoked: (([Int32]) -> Void)?
+    /// Operators downstream that may still hold this source's records at a checkpoint (a join's records
+    /// waiting for the other input's watermark), with the input port they arrive on: the offsets
+    /// committed for a checkpoint never pass a record one of them still held then.
+    public var retainedDownstream: [(positions: RetainedPositions, port: Int)] = []
     /// exactly_once_v2: the process's transaction, which commits this source's offsets.
     public var transaction: KafkaTransaction?
     /// exactly_once_v2: takes a checkpoint at once, from inside `fill` (`ExecutionTask.checkpointWithinFill`).
@@ -68,6 +72,8 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     private var held: Set<TopicPartition> = []
     private var atEnd: Set<TopicPartition> = []
     private var topicNumbers: [String: Int32] = [:]
+    /// `topicNumbers` for the coordinator's thread.
+    private let sharedTopicNumbers = Mutex<[String: Int32]>([:])
 
     public init(name: String, settings: KafkaSourceSettings, log: @escaping @Sendable (String) -> Void) {
         self.name = name
@@ -88,6 +94,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         } else {
             topic = Int32(topicNumbers.count)
             topicNumbers[tp.topic] = topic
+            sharedTopicNumbers.withLock { $0[tp.topic] = topic }
         }
         return topic << 20 | tp.partition
     }
@@ -97,6 +104,13 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         if let consumer { return consumer }
         var properties = settings.properties
         if settings.untilEnd { properties["enable.partition.eof"] = "true" }
+        if settings.global {
+            properties["enable.auto.commit"] = "false"
+            let c = try KafkaConsumer(properties: properties, groupID: settings.groupID, start: .earliest)
+            consumerBox.withLock { $0 = c }
+            _ = partitionsAssigned(try c.assignAll(settings.topics))
+            return c
+        }
         // Offsets are committed only inside transactions.
         if transaction != nil { properties["enable.auto.commit"] = "false" }
         let c = try KafkaConsumer(properties: properties, groupID: settings.groupID, start: settings.start, strict: settings.strictOffsets)
@@ -270,7 +284,8 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     public var isReplayable: Bool { true }
 
     public func snapshotPosition(into writer: inout SnapshotWriter) throws {
-        let next = filling == nil ? self.next : handedOut
+        // A global table's reader reads its topics from the beginning in every run.
+        let next = settings.global ? [:] : filling == nil ? self.next : handedOut
         lastSnapshot = next
         writer.write(next.count)
         for (tp, offset) in next.sorted(by: { $0.key < $1.key }) {
@@ -302,7 +317,8 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             saved = saved.filter { $0.key > id }
             return p
         }
-        guard let position, let consumer else { return }
+        guard var position, let consumer, !settings.global else { return }
+        position = limited(position, checkpoint: id)
         if let transaction {
             // Partitions given up since are committed by their new owner (we committed before giving them up).
             let held = Set(consumer.assignment())
@@ -316,12 +332,31 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         try consumer.store(position.filter { held.contains($0.key) })
     }
 
+    /// `position` with each partition's offset lowered to the oldest record an operator downstream still
+    /// held at checkpoint `id`, if any.
+    private func limited(_ position: [TopicPartition: Int64], checkpoint id: UInt64) -> [TopicPartition: Int64] {
+        guard !retainedDownstream.isEmpty else { return position }
+        var oldest: [Int32: Int64] = [:]
+        for (positions, port) in retainedDownstream {
+            for (p, o) in positions.held(atCheckpoint: id, port: port) { oldest[p] = min(oldest[p] ?? .max, o) }
+        }
+        guard !oldest.isEmpty else { return position }
+        let numbers = sharedTopicNumbers.withLock { $0 }
+        let single = !(settings.topics.count > 1 || settings.topics.first?.hasPrefix("^") == true)
+        return position.reduce(into: [:]) { result, entry in
+            let (tp, offset) = entry
+            let number = single ? tp.partition : (numbers[tp.topic] ?? 0) << 20 | tp.partition
+            result[tp] = min(offset, oldest[number] ?? .max)
+        }
+    }
+
     /// Stores the position after the last record and commits it. If the group is rebalancing (another
     /// member left first) the broker refuses the commit; the run still succeeds (its output is complete)
     /// and says so: the next run of the application reads those records again (at least once).
     public func runCompleted() throws {
-        // Under exactly_once_v2 the final checkpoint's transaction committed the final position.
-        guard let consumer, transaction == nil else { return }
+        // Under exactly_once_v2 the final checkpoint's transaction committed the final position; a global
+        // table's reader commits nothing.
+        guard let consumer, transaction == nil, !settings.global else { return }
         try consumer.store(next)
         do { try consumer.commit(next) } catch {
             log(

@@ -27,6 +27,9 @@ public struct KafkaSourceSettings {
     /// An internal topic (a repartition topic): a position no longer on the broker — records deleted
     /// before they were read — stops the run, instead of skipping to the oldest record left.
     public var strictOffsets = false
+    /// A global table's reader: every partition of the topics from the beginning, in every process,
+    /// outside the group; its position is never committed nor restored (the topic is the table's log).
+    public var global = false
 
     public init(
         properties: KafkaProperties, groupID: String, topics: [String], start: StartPosition, schema: Schema, decoder: RecordDecoder,

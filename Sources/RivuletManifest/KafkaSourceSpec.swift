@@ -26,6 +26,9 @@ public struct KafkaSourceSpec: Sendable, Hashable {
     public var properties: [KafkaProperty]
     /// A repartition topic's reader: the sink node writing the topic (its input schema is this source's).
     public var repartitionOf: String?
+    /// A global table (Kafka Streams' GlobalKTable): every process reads every partition from the
+    /// beginning, outside the group; it feeds the table side of joins.
+    public var global = false
 
     public init(
         topics: [String], pattern: String?, bootstrapServers: String?, start: Start, keyField: String?, headerFields: [String],

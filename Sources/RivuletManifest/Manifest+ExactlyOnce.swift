@@ -6,6 +6,31 @@ extension Manifest {
     /// `application_id`, a Kafka source and `kafka.bootstrap_servers`; no node names its own cluster; no
     /// Kafka sink has producer properties of its own (they go in the `kafka:` section); and no operator
     /// keeps state outside a changelog (joins, tables and plugin stores stay in the process today).
+    /// A global source (a table every process reads whole) feeds only the right (table) input of joins,
+    /// in a Kafka application.
+    func globalSourceErrors() -> [ManifestError] {
+        var errors: [ManifestError] = []
+        for source in sources {
+            guard case .kafka(let k) = source.kind, k.global else { continue }
+            if applicationID == nil {
+                errors.append(ManifestError(source.location, "source '\(source.name)': a global source needs application_id"))
+            }
+            for edge in edges where edge.from.node == source.name {
+                let target = operators.first { $0.name == edge.to.node }
+                let joinRight: Bool
+                if case .join? = target?.kind, edge.to.port == "right" { joinRight = true } else { joinRight = false }
+                if !joinRight {
+                    errors.append(
+                        ManifestError(
+                            edge.location,
+                            "source '\(source.name)' is global (every process reads all of it): it can feed only the right (table) input "
+                                + "of a join, not '\(edge.to)'"))
+                }
+            }
+        }
+        return errors
+    }
+
     func exactlyOnceErrors() -> [ManifestError] {
         guard let kafka, kafka.guarantee == .exactlyOnceV2 else { return [] }
         let at = kafka.guaranteeLocation ?? kafka.location

@@ -7,6 +7,12 @@ extension Manifest {
         applicationID != nil && sources.contains { if case .kafka = $0.kind { true } else { false } }
     }
 
+    /// Whether a Kafka source reads a global table (then the application rebuilds the table from its
+    /// topic at every start, and never resumes from local checkpoints).
+    public var hasGlobalKafkaSource: Bool {
+        sources.contains { if case .kafka(let k) = $0.kind { k.global } else { false } }
+    }
+
     /// Kafka Streams' model for keyed state: in a Kafka application, every window operator reads its
     /// input through `<application_id>-<window>-repartition`, partitioned by the key group of its
     /// `key_by` field (the window's key groups are that topic's partitions), and keeps its state in
@@ -20,7 +26,7 @@ extension Manifest {
     mutating func insertKafkaRepartitions() {
         guard isKafkaApplication, let app = applicationID else { return }
         let kafkaSources = sources.compactMap { s -> (SourceSpec, KafkaSourceSpec)? in
-            if case .kafka(let k) = s.kind { return (s, k) }
+            if case .kafka(let k) = s.kind, !k.global { return (s, k) }
             return nil
         }
         let servers = kafka?.bootstrapServers ?? kafkaSources.first?.1.bootstrapServers
@@ -61,7 +67,7 @@ extension Manifest {
         // Checkpoints are the commits of such an application (changelogs written, then offsets committed,
         // or all in one transaction): by default every second, in a folder of this process's own
         // (processes may share a machine).
-        if (!internalTopics.isEmpty || kafka?.guarantee == .exactlyOnceV2) && checkpoint == nil {
+        if (!internalTopics.isEmpty || kafka?.guarantee == .exactlyOnceV2 || hasGlobalKafkaSource) && checkpoint == nil {
             checkpoint = CheckpointSpec(
                 interval: CheckpointSpec.defaultInterval, directory: "\(stateDirectory)/\(app)-commits-\(getpid())", retain: 1,
                 timeout: CheckpointSpec.defaultTimeout, location: SourceLocation(file: file, line: 1, column: 1))

@@ -71,11 +71,16 @@ extension ManifestDecoder {
         } else {
             until = false
         }
-        return KafkaSourceSpec(
+        var spec = KafkaSourceSpec(
             topics: topics, pattern: pattern.map { $0.hasPrefix("^") ? $0 : "^" + $0 },
             bootstrapServers: string(m["bootstrap_servers"], "bootstrap_servers"),
             start: start, keyField: string(m["key_field"], "key_field"), headerFields: stringList(m["header_fields"], "header_fields") ?? [],
             untilEnd: until, properties: m["properties"].map { kafkaProperties($0) } ?? [])
+        spec.global = bool(m["global"], "global") ?? false
+        if spec.global, let location = m.keyLocation("start") {
+            error(location, "\(what): a global source reads its topics from the beginning in every run: remove start")
+        }
+        return spec
     }
 
     /// `start: earliest | latest | <RFC 3339 time or epoch ms>`.

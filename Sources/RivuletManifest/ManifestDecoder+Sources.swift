@@ -8,13 +8,13 @@ extension ManifestDecoder {
         "generator": ["type", "count", "seed", "keys", "rate", "time", "batch_size"],
         "kafka": [
             "type", "topics", "pattern", "bootstrap_servers", "start", "format", "delimiter", "schema", "key", "key_field", "header_fields",
-            "time", "batch_size", "until", "properties",
+            "time", "batch_size", "until", "properties", "global",
         ],
     ]
     /// Every key any source accepts.
     static let allSourceKeys = [
         "type", "path", "format", "header", "delimiter", "schema", "key", "time", "batch_size", "count", "seed", "keys", "rate", "topics",
-        "pattern", "bootstrap_servers", "start", "key_field", "header_fields", "until", "properties",
+        "pattern", "bootstrap_servers", "start", "key_field", "header_fields", "until", "properties", "global",
     ]
 
     /// Decodes `sources`: name -> definition.

@@ -23,7 +23,7 @@ struct KafkaApplicationTopics {
         }
         guard options.openStores else { return Dictionary(uniqueKeysWithValues: windows.map { ($0, manifest.maxParallelism) }) }
         let inputs = manifest.sources.compactMap { s -> (SourceSpec, KafkaSourceSpec)? in
-            guard case .kafka(let k) = s.kind, k.repartitionOf == nil else { return nil }
+            guard case .kafka(let k) = s.kind, k.repartitionOf == nil, !k.global else { return nil }
             return (s, k)
         }
         guard let (first, firstKafka) = inputs.first else { return [:] }

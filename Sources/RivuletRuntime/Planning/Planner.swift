@@ -37,6 +37,8 @@ public struct Planner {
         // Under exactly_once_v2 a local checkpoint completes before its transaction commits: its positions
         // may be ahead of what Kafka committed. The transactions alone say where to resume.
         if manifest.kafka?.guarantee == .exactlyOnceV2 { return nil }
+        // A global table is rebuilt from its topic at every start, and the offsets come from the group.
+        if manifest.hasGlobalKafkaSource { return nil }
         let storage = CheckpointStorage(directory: spec.directory, retain: spec.retain)
         try storage.prepare()
         switch options.resume {
@@ -101,6 +103,7 @@ public struct Planner {
         try wire(plan)
         collectTaskSteps(plan)
         try bindChangelogs(plan, context)
+        bindRetention(plan)
         if let spec = manifest.checkpoint, options.openStores {
             let coordinator = CheckpointCoordinator(
                 plan: plan, storage: CheckpointStorage(directory: spec.directory, retain: spec.retain), interval: spec.interval,

@@ -54,7 +54,8 @@ extension SourceFactory {
         // A repartition topic's readers form a group of their own (`<application_id>-<window>`): its
         // rebalances then leave the input's members alone.
         let window = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writer == w }?.operatorName }
-        let consumerGroup = window.map { "\(group)-\($0)" } ?? group
+        // A global table's reader joins no group (it takes every partition); the id is librdkafka's only.
+        let consumerGroup = k.global ? "\(group)-global" : window.map { "\(group)-\($0)" } ?? group
         var time = false
         if case .kafka? = spec.time?.kind { time = true }
         var settings = KafkaSourceSettings(
@@ -62,6 +63,7 @@ extension SourceFactory {
             groupID: consumerGroup, topics: k.pattern.map { [$0] } ?? k.topics, start: start, schema: schema, decoder: decoder, keyField: keyField,
             keyFromField: keyFromField, headerFields: headerFields, kafkaTime: time, untilEnd: k.untilEnd)
         settings.strictOffsets = k.repartitionOf != nil
+        settings.global = k.global
         return KafkaSource(name: spec.name, settings: settings, log: context.options.report)
     }
 }

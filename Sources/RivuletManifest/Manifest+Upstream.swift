@@ -1,0 +1,21 @@
+// Manifest+Upstream: which sources reach an operator's input port.
+
+extension Manifest {
+    /// The sources whose records can reach `endpoint` (an operator's input port), through any chain of
+    /// operators, in the order first found.
+    public func sources(upstreamOf endpoint: Endpoint) -> [String] {
+        let sourceNames = Set(sources.map(\.name))
+        var found: [String] = []
+        var seen: Set<String> = []
+        var frontier = edges.filter { $0.to == endpoint }.map(\.from.node)
+        while let node = frontier.popLast() {
+            guard seen.insert(node).inserted else { continue }
+            if sourceNames.contains(node) {
+                found.append(node)
+            } else {
+                frontier += edges.filter { $0.to.node == node }.map(\.from.node)
+            }
+        }
+        return found
+    }
+}
