@@ -89,20 +89,27 @@ public final class KafkaTransaction: @unchecked Sendable {
     /// writers waiting at barrier `id`. A failure aborts the transaction and fails every writer.
     public func commit(checkpoint id: UInt64) throws(KafkaError) {
         let p = try producer()
+        // Each call is retried on its own: a commit that succeeded is never repeated.
+        try retrying { () throws(KafkaProducer.TransactionFailure) in try p.commitTransaction(timeoutMilliseconds: timeoutMilliseconds) }
+        try retrying { () throws(KafkaProducer.TransactionFailure) in try p.beginTransaction() }
+        committed.add(1)
+        resolve(id)
+    }
+
+    /// Runs `call`, again (up to 3 times in all) while it fails with a retriable error; a failure that
+    /// remains aborts the transaction.
+    private func retrying(_ call: () throws(KafkaProducer.TransactionFailure) -> Void) throws(KafkaError) {
         var attempts = 0
         while true {
             do {
-                try p.commitTransaction(timeoutMilliseconds: timeoutMilliseconds)
-                try p.beginTransaction()
-                break
+                try call()
+                return
             } catch {
                 attempts += 1
                 if error.retriable && !error.requiresAbort && !error.fatal && attempts < 3 { continue }
                 throw fail(error)
             }
         }
-        committed.add(1)
-        resolve(id)
     }
 
     /// Checkpoint `id` was abandoned: its writers go on inside the same transaction.

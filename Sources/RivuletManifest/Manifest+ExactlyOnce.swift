@@ -67,6 +67,38 @@ extension Manifest {
                             + "producer: move its properties to kafka.properties"))
             }
         }
+        // Local checkpoints are never restored under exactly_once_v2: a source that is not a Kafka topic
+        // would be read again from its start after a restart.
+        for source in sources {
+            if case .kafka = source.kind { continue }
+            errors.append(
+                ManifestError(
+                    source.location,
+                    "source '\(source.name)' is not a Kafka topic: under exactly_once_v2 positions come only from the consumer group's "
+                        + "committed offsets, so it would be read again from its start after a restart; use at_least_once"))
+        }
+        for property in kafka.properties
+            + sources.flatMap({ s -> [KafkaProperty] in
+                if case .kafka(let k) = s.kind { return k.properties }
+                return []
+            }) where property.name == "isolation.level" && property.value != "read_committed"
+        {
+            errors.append(
+                ManifestError(
+                    property.location,
+                    "isolation.level must be read_committed under exactly_once_v2 (a reader of uncommitted records could see output that is "
+                        + "later aborted)"))
+        }
+        // The brokers abort a transaction open longer than transaction.timeout.ms (10 s unless set): one
+        // checkpoint interval must fit in it with room to spare.
+        let transactionTimeout = kafka.properties.last { $0.name == "transaction.timeout.ms" }.flatMap { Int64($0.value) } ?? 10_000
+        if let checkpoint, checkpoint.interval * 2 > transactionTimeout {
+            errors.append(
+                ManifestError(
+                    checkpoint.location,
+                    "checkpoint interval \(checkpoint.interval) ms: under exactly_once_v2 each checkpoint commits a transaction, which the brokers "
+                        + "abort after transaction.timeout.ms (\(transactionTimeout) ms): make the interval at most half of it"))
+        }
         for op in operators {
             let kind: String? =
                 switch op.kind {
@@ -82,5 +114,18 @@ extension Manifest {
                         + "could not restore it after a failure (only windows keep changelogs today); use at_least_once"))
         }
         return errors
+    }
+
+    /// Sinks that are not Kafka topics commit at the checkpoint, just before the transaction: a crash
+    /// between the two writes their part again after a restart (at least once).
+    func exactlyOnceWarnings() -> [ManifestWarning] {
+        guard kafka?.guarantee == .exactlyOnceV2 else { return [] }
+        return sinks.compactMap { sink in
+            if case .kafka = sink.kind { return nil }
+            return ManifestWarning(
+                sink.location,
+                "sink '\(sink.name)' is not a Kafka topic: under exactly_once_v2 it commits at each checkpoint, outside the Kafka "
+                    + "transaction, so after a crash it may hold some output twice (at least once)")
+        }
     }
 }

@@ -26,6 +26,9 @@ public final class PluginOperator: StreamOperator {
     var instance: UnsafeMutableRawPointer?
     private var created = false
     var def: rv_operator_def { info.definition.pointee }
+    /// Whether the operator keeps state of its own (a snapshot callback) or timers: state only local
+    /// checkpoints restore.
+    public var keepsLocalState: Bool { def.snapshot != nil || def.on_timer != nil }
     /// Bytes of the plugin's own state in the last snapshot taken or restored (nil: none yet): whether the
     /// instance can be rescaled (`isRescalable`).
     var ownStateBytes: Int?

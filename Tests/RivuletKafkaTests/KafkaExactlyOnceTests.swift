@@ -93,6 +93,62 @@ import Testing
               out: { type: stdout }
             edges: [a -> out]
             """, to: folder + "/n.yaml")
+        // A file source (read again from its start after a restart), a checkpoint interval the brokers'
+        // transaction timeout cannot hold, read_uncommitted: refused; a file sink: at least once, a warning.
+        Fixtures.write(
+            """
+            application_id: eos
+            kafka: { bootstrap_servers: "127.0.0.1:1", processing_guarantee: exactly_once_v2, properties: { isolation.level: read_uncommitted } }
+            checkpoint: { interval: 6s, dir: chk }
+            sources:
+              a: { type: kafka, topics: a, format: csv, schema: { n: i64 } }
+              f: { type: file, path: f.csv, schema: { n: i64 } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [a -> out, f -> out]
+            """, to: folder + "/o.yaml")
+        let more = try RivuletProcess.run(["validate", folder + "/o.yaml"], deadline: 60)
+        #expect(more.status == 2, "\(more.stderr)")
+        #expect(more.stderr.contains("o.yaml:6:") && more.stderr.contains("source 'f' is not a Kafka topic"), "\(more.stderr)")
+        #expect(more.stderr.contains("o.yaml:2:") && more.stderr.contains("isolation.level must be read_committed"), "\(more.stderr)")
+        #expect(more.stderr.contains("o.yaml:3:") && more.stderr.contains("checkpoint interval 6000 ms"), "\(more.stderr)")
+        Fixtures.write(
+            """
+            application_id: eos
+            kafka: { bootstrap_servers: "127.0.0.1:1", processing_guarantee: exactly_once_v2 }
+            sources:
+              a: { type: kafka, topics: a, format: csv, schema: { n: i64 } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [a -> out]
+            """, to: folder + "/p.yaml")
+        // A plugin operator with state of its own (rv_std_c's running_total saves its totals in
+        // snapshots, which only local checkpoints restore): refused when the plan is made.
+        Fixtures.write(
+            """
+            application_id: eos
+            kafka: { bootstrap_servers: "127.0.0.1:1", processing_guarantee: exactly_once_v2 }
+            plugins:
+              c: { library: rv_std_c }
+            sources:
+              a: { type: kafka, topics: a, format: csv, schema: { n: i64 } }
+            operators:
+              total: { plugin: c, operator: running_total, config: { field: n } }
+            sinks:
+              out: { type: kafka, topic: out, format: csv }
+            edges: [a -> total, total -> out]
+            """, to: folder + "/q.yaml")
+        let stateful = try RivuletProcess.run(["validate", folder + "/q.yaml"], deadline: 60)
+        #expect(stateful.status == 2, "\(stateful.stderr)")
+        #expect(
+            stateful.stderr.contains("q.yaml:8:") && stateful.stderr.contains("operator 'total' keeps state of its own or timers"),
+            "\(stateful.stderr)")
+        let warned = try RivuletProcess.run(["validate", folder + "/p.yaml"], deadline: 60)
+        #expect(warned.status == 0, "\(warned.stderr)")
+        #expect(
+            warned.stderr.contains("p.yaml:6:")
+                && warned.stderr.contains("sink 'out' is not a Kafka topic: under exactly_once_v2 it commits at each checkpoint"),
+            "\(warned.stderr)")
         let unknown = try RivuletProcess.run(["validate", folder + "/n.yaml"], deadline: 60)
         #expect(unknown.status == 2)
         #expect(

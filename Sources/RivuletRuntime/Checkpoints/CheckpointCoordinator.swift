@@ -34,7 +34,7 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     private let outcomes = NSCondition()
     private var resolvedThrough: UInt64 = 0
     private var givenUp: Set<UInt64> = []
-    private var startFailure: String?
+    private var startFailures: [String] = []
     private var stopped: String?
     /// The newest checkpoint started, readable without the lock: source tasks check it before every batch.
     private let startedID = MetricsCounter(name: "checkpoint_started_id")
@@ -114,13 +114,15 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
 
     func startCheckpoint(after last: UInt64) throws -> UInt64 {
         if let id = barrierToInject(after: last) { return id }
+        // Only a start that fails after this request answers it.
+        let failuresBefore = outcomes.withLock { startFailures.count }
         lock.withLock { checkpointRequested = true }
         wakeup.signal()
         outcomes.lock()
         defer { outcomes.unlock() }
-        while UInt64(startedID.value) <= last && startFailure == nil && stopped == nil { outcomes.wait() }
+        while UInt64(startedID.value) <= last && startFailures.count == failuresBefore && stopped == nil { outcomes.wait() }
         if UInt64(startedID.value) > last { return UInt64(startedID.value) }
-        throw CheckpointFailure(startFailure ?? stopped ?? "no checkpoint started")
+        throw CheckpointFailure(startFailures.count > failuresBefore ? startFailures.last! : stopped ?? "no checkpoint started")
     }
 
     func awaitCompletion(of id: UInt64) throws {
@@ -139,12 +141,23 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         outcomes.unlock()
     }
 
-    /// Checkpoint `id` completed (`ok`) or was given up.
-    private func resolve(_ id: UInt64, ok: Bool) {
-        if !ok { plan.transaction?.abandoned(checkpoint: id) }
+    /// Checkpoint `id` completed (`ok`) or was given up. Under exactly_once_v2 a checkpoint given up
+    /// fails the run: its transaction would stay open past the brokers' `transaction.timeout.ms`, and
+    /// the outputs and offsets it holds could never commit together.
+    private func resolve(_ id: UInt64, ok: Bool, reason: String = "") {
+        if !ok, let transaction = plan.transaction {
+            let message =
+                "exactly_once_v2: checkpoint \(id) failed (\(reason)), so its transaction cannot commit; the run stops and a restart "
+                + "resumes from the last committed transaction"
+            transaction.abort(reason: message)
+            plan.cancellation.fail(CheckpointFailure(message))
+            wakeup.signal()
+        }
         outcomes.lock()
         resolvedThrough = max(resolvedThrough, id)
         if !ok { givenUp.insert(id) }
+        // Nobody waits for a checkpoint long resolved.
+        if givenUp.count > 64 { givenUp = givenUp.filter { $0 + 64 > resolvedThrough } }
         outcomes.broadcast()
         outcomes.unlock()
     }
@@ -225,7 +238,8 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             if savepoint { savepointFailed = true }
             report("checkpoint \(id) failed: \(error)")
             outcomes.lock()
-            startFailure = "checkpoint \(id) could not start: \(error)"
+            startFailures.append("checkpoint \(id) could not start: \(error)")
+            if startFailures.count > 16 { startFailures.removeFirst() }
             outcomes.broadcast()
             outcomes.unlock()
             return
@@ -277,12 +291,12 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             failed.add(1)
             if p.savepoint { savepointFailed = true }
             report("checkpoint \(p.id) failed: \(error)")
-            resolve(p.id, ok: false)
+            resolve(p.id, ok: false, reason: "\(error)")
         }
     }
 
     private func abandon(_ p: Pending, reason: String) {
-        resolve(p.id, ok: false)
+        resolve(p.id, ok: false, reason: reason)
         storage.abandon(p.id)
         failed.add(1)
         if p.savepoint { savepointFailed = true }
