@@ -41,6 +41,14 @@ import Testing
         #expect(run.log.contains("OK: 180 windows match"), "\(run.log)")
     }
 
+    /// The stream–table join over Kafka: a global profiles table rebuilt from its topic by every
+    /// process, at every start; the clicks resume from the committed offsets after a restart.
+    @Test func clickEnrichmentKafkaRunShPasses() throws {
+        let run = try Self.runScript("click-enrichment-kafka")
+        #expect(run.status == 0, "run.sh: \(run.log)")
+        #expect(run.log.contains("OK: 400 clicks match"), "\(run.log)")
+    }
+
     /// The notes' multiphase example: two processes compute each stock's daily gain/loss through the
     /// repartition topic, one picks each day's top 10 from a single-partition topic.
     @Test func top10StocksRunShPassesAndRepartitionsByStock() throws {
