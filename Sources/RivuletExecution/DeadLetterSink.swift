@@ -47,24 +47,32 @@ public final class JSONDeadLetterWriter: DeadLetterSink, @unchecked Sendable {
         try lock.withLock {
             if writer == nil { writer = try open() }
             let writer = writer!
-            try writer.write("{\"node\":\(JSONLinesEncoder.quoted(node)),\"reason\":\(JSONLinesEncoder.quoted(reason))")
-            if let raw {
-                if String(validating: raw, as: UTF8.self) != nil {
-                    try writer.write(",\"raw\":")
-                    try JSONLinesEncoder.writeQuoted(raw, to: writer)
-                } else {
-                    try writer.write(",\"raw_base64\":\"\(Data(raw).base64EncodedString())\"")
-                }
-            }
-            if let record {
-                try writer.write(",\"record\":")
-                let encoder = JSONLinesEncoder(schema: schema)
-                try encoder.encodeObject(record, to: writer)
-            }
-            try writer.write("}\n")
+            try Self.writeObject(node: node, reason: reason, record: record, schema: schema, raw: raw, to: writer)
+            try writer.write("\n")
             written += 1
             try writer.flush()
         }
+    }
+
+    /// One dead letter as a JSON object (no newline): node, reason, then the raw input or the record.
+    public static func writeObject(
+        node: String, reason: String, record: UnsafePointer<rv_record>?, schema: Schema, raw: UnsafeRawBufferPointer?, to writer: ByteWriter
+    ) throws {
+        try writer.write("{\"node\":\(JSONLinesEncoder.quoted(node)),\"reason\":\(JSONLinesEncoder.quoted(reason))")
+        if let raw {
+            if String(validating: raw, as: UTF8.self) != nil {
+                try writer.write(",\"raw\":")
+                try JSONLinesEncoder.writeQuoted(raw, to: writer)
+            } else {
+                try writer.write(",\"raw_base64\":\"\(Data(raw).base64EncodedString())\"")
+            }
+        }
+        if let record {
+            try writer.write(",\"record\":")
+            let encoder = JSONLinesEncoder(schema: schema)
+            try encoder.encodeObject(record, to: writer)
+        }
+        try writer.write("}")
     }
 
     public func flush() throws { try lock.withLock { try writer?.flush() } }

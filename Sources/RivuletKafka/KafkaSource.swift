@@ -159,11 +159,22 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             return
         }
         let value = UnsafeRawBufferPointer(start: m.payload, count: m.payload == nil ? 0 : m.len)
+        let before = batch.count
+        // A tombstone (no value at all) is not a record of any format.
+        if m.payload == nil {
+            try deadLetters.sendRaw(value, reason: "\(tp)@\(m.offset): an empty value (a tombstone)")
+            return
+        }
         do {
             try settings.decoder.decode(value, into: batch)
         } catch {
-            let what = m.payload == nil ? "an empty value (a tombstone)" : "\(error.message)"
-            try deadLetters.sendRaw(value, reason: "\(tp)@\(m.offset): \(what)")
+            try deadLetters.sendRaw(value, reason: "\(tp)@\(m.offset): \(error.message)")
+            return
+        }
+        // A value that decodes to no record (a blank line) is not lost silently.
+        guard batch.count == before + 1 else {
+            while batch.count > before { batch.removeLast() }
+            try deadLetters.sendRaw(value, reason: "\(tp)@\(m.offset): a value that holds no record")
             return
         }
         let i = batch.count - 1

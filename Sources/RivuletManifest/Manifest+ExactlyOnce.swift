@@ -99,6 +99,13 @@ extension Manifest {
                     "checkpoint interval \(checkpoint.interval) ms: under exactly_once_v2 each checkpoint commits a transaction, which the brokers "
                         + "abort after transaction.timeout.ms (\(transactionTimeout) ms): make the interval at most half of it"))
         }
+        if let deadLetters, case .kafka(let k) = deadLetters.kind, k.bootstrapServers != nil || !k.properties.isEmpty {
+            errors.append(
+                ManifestError(
+                    deadLetters.location,
+                    "dead_letters: under exactly_once_v2 dead letters go through the process's one transactional producer on "
+                        + "kafka.bootstrap_servers: remove their bootstrap_servers and properties"))
+        }
         for op in operators {
             let kind: String? =
                 switch op.kind {

@@ -118,6 +118,9 @@ extension ManifestDecoder {
         for sink in manifest.sinks {
             if case .kafka(let k) = sink.kind { kafkaNodes.append(("sink '\(sink.name)'", k.bootstrapServers, sink.location)) }
         }
+        if let sink = manifest.deadLetters, case .kafka(let k) = sink.kind {
+            kafkaNodes.append(("dead_letters", k.bootstrapServers, sink.location))
+        }
         for (what, servers, location) in kafkaNodes where servers == nil && manifest.kafka?.bootstrapServers == nil {
             error(location, "\(what) needs bootstrap_servers (its own, or under the top-level kafka: section)")
         }

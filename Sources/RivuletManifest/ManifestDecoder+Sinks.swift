@@ -1,4 +1,4 @@
-// ManifestDecoder+Sinks: the `sinks` section and `dead_letters`: files, stdout and null.
+// ManifestDecoder+Sinks: the `sinks` section and `dead_letters`: files, stdout, null and Kafka topics.
 
 extension ManifestDecoder {
     /// The keys each sink type accepts. A null sink accepts (and ignores) every sink key, so that any sink
@@ -52,9 +52,6 @@ extension ManifestDecoder {
         case "null":
             _ = string(m["path"], "path")
             kind = .null
-        case "kafka" where name == "dead_letters":
-            error(location, "dead letters cannot go to Kafka yet: write them to a file")
-            kind = nil
         case "kafka":
             kind = kafkaSink(m).map { .kafka($0) }
         default:

@@ -326,6 +326,8 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         for node in plan.nodes {
             for case let sink as CheckpointCommitting in node.instances { try sink.commit(checkpoint: p.id) }
         }
+        // Dead letters of the records before the checkpoint are durable before their offsets are committed.
+        try plan.deadLetters.flush()
         // The changelogs get the state at this checkpoint before the sources commit the offsets after it.
         var published = true
         for binding in plan.changelogs.values.sorted(by: { $0.node < $1.node }) where published {

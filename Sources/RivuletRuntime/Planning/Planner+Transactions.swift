@@ -31,6 +31,7 @@ extension Planner {
             source.commitBeforeRevoking = { [unowned task] in try task.checkpointWithinFill() }
         }
         for binding in plan.changelogs.values { binding.transaction = transaction }
+        (plan.deadLetters as? KafkaDeadLetterSink)?.transaction = transaction
         plan.transaction = transaction
     }
 }

@@ -2,6 +2,7 @@
 import Foundation
 import RivuletCore
 import RivuletExecution
+import RivuletKafka
 import RivuletManifest
 import RivuletPlugins
 
@@ -159,8 +160,9 @@ public struct Planner {
             return JSONDeadLetterWriter(writer: ByteWriter(descriptor: 1, name: "stdout"))
         case .null:
             return JSONDeadLetterWriter(destination: "/dev/null", open: { try ByteWriter(path: "/dev/null") })
-        case .kafka:
-            throw PlanError(spec.location, "dead letters cannot go to Kafka yet: write them to a file")
+        case .kafka(let k):
+            return KafkaDeadLetterSink(
+                topic: k.topic, properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "dead_letters", manifest))
         }
     }
 

@@ -1,0 +1,46 @@
+// KafkaDeadLetterTests: dead letters to a Kafka topic: the failed input and the reason, the good records flow on.
+import Foundation
+import RivuletKafka
+import RivuletTestSupport
+import Testing
+
+/// `dead_letters: { type: kafka, topic: … }`: every record that fails becomes one record of the topic,
+/// its value the JSON object a dead-letter file gets, its headers the node and the reason; the records
+/// around it flow on, and the run ends with status 3.
+@Suite(.serialized) struct KafkaDeadLetterTests {
+    @Test func undecodableValuesAndTombstonesGoToTheDeadLetterTopic() throws {
+        let mock = try KafkaMockCluster(brokers: 1)
+        try mock.createTopic("events", partitions: 2)
+        try mock.createTopic("dlq", partitions: 1)
+        try KafkaConnectorTests.produce(
+            mock.bootstrapServers, "events",
+            [(0, nil, "1", 0, []), (0, nil, "abc", 0, []), (0, nil, "2", 0, []), (1, nil, "3", 0, []), (1, nil, nil, 0, []), (1, nil, "4", 0, [])])
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-dlq")
+        Fixtures.write(
+            """
+            application_id: dlq
+            kafka: { bootstrap_servers: "\(mock.bootstrapServers)", properties: \(KafkaConnectorTests.fastGroup) }
+            sources:
+              events: { type: kafka, topics: events, format: csv, schema: { n: i64 }, until: end }
+            sinks:
+              out: { type: file, path: out.csv, header: false }
+            edges: [events -> out]
+            dead_letters: { type: kafka, topic: dlq }
+            """, to: folder + "/m.yaml")
+        let run = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("dead-lettered: 2"), "\(run.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv").split(separator: "\n", omittingEmptySubsequences: false).sorted() == ["", "1", "2", "3", "4"])
+        let letters = try readTopic(mock.bootstrapServers, "dlq", count: 2)
+        #expect(letters.count == 2, "\(letters)")
+        let byReason = Dictionary(letters.map { ($0.headers["rivulet.reason"] ?? "", $0) }) { a, _ in a }
+        let bad = try #require(byReason.first { $0.key.hasPrefix("events[0]@1: ") }?.value, "\(letters)")
+        #expect(bad.headers["rivulet.node"] == "events")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bad.value.utf8)) as? [String: Any])
+        #expect(object["node"] as? String == "events")
+        #expect(object["raw"] as? String == "abc")
+        #expect((object["reason"] as? String)?.hasPrefix("events[0]@1: ") == true)
+        #expect(byReason.keys.contains { $0 == "events[1]@1: an empty value (a tombstone)" }, "\(byReason.keys)")
+        #expect(bad.key == nil)
+    }
+}
