@@ -49,10 +49,16 @@ struct JSONScanner {
     }
 
     /// The characters of a number token (validated later by the field's parser).
+    /// A byte of a JSON number: a digit, a sign, the decimal point or an exponent mark.
+    @inline(__always) static func isNumberByte(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
+            || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+    }
+
     mutating func numberText() -> [UInt8] {
         skipSpace()
         let start = i
-        while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
+        while i < bytes.count, Self.isNumberByte(bytes[i]) { i += 1 }
         return Array(bytes[start..<i])
     }
 
