@@ -64,7 +64,9 @@ let package = Package(
         // Kafka through Debian's librdkafka (with its mock cluster).
         .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         // Kafka: producer, consumer group member, mock cluster (docs/KAFKA.md).
-        .target(name: "RivuletKafka", dependencies: ["CRdKafka", cRivulet, "RivuletCore", "RivuletExecution", "RivuletSnapshot", "RivuletHashing"]),
+        .target(
+            name: "RivuletKafka",
+            dependencies: ["CRdKafka", cRivulet, "RivuletCore", "RivuletExecution", "RivuletSnapshot", "RivuletHashing", "RivuletState"]),
         // External lookups (Redis through hiredis) with a local LRU + TTL cache.
         .target(name: "RivuletLookup", dependencies: ["CHiredis", cRivulet, "RivuletCore", "RivuletExecution"]),
         // Host joins: stream–table, table–table, windowed stream–stream, in event-time order.

@@ -5,7 +5,7 @@ public struct InternalTopic: Sendable, Hashable {
     public enum Role: String, Sendable, Hashable {
         /// Records on their way to a keyed operator, partitioned by its key's group.
         case repartition
-        /// The operator's state, one partition per key group (compacted).
+        /// The operator's state, one partition per key group or input partition (compacted).
         case changelog
     }
 
@@ -16,12 +16,15 @@ public struct InternalTopic: Sendable, Hashable {
     /// For a repartition topic: the sink node writing it and the source node reading it.
     public var writer: String?
     public var reader: String?
+    /// For a plugin store's changelog: the store (its partition p holds the store of input partition p).
+    public var store: String?
 
-    public init(name: String, role: Role, operatorName: String, writer: String? = nil, reader: String? = nil) {
+    public init(name: String, role: Role, operatorName: String, writer: String? = nil, reader: String? = nil, store: String? = nil) {
         self.name = name
         self.role = role
         self.operatorName = operatorName
         self.writer = writer
         self.reader = reader
+        self.store = store
     }
 }

@@ -25,6 +25,7 @@ extension Manifest {
     /// smallest idle timeout of the application's Kafka sources; its client properties: theirs).
     mutating func insertKafkaRepartitions() {
         guard isKafkaApplication, let app = applicationID else { return }
+        insertKafkaStoreChangelogs()
         let kafkaSources = sources.compactMap { s -> (SourceSpec, KafkaSourceSpec)? in
             if case .kafka(let k) = s.kind, !k.global { return (s, k) }
             return nil

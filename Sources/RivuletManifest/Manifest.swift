@@ -119,6 +119,7 @@ public struct Manifest: Sendable, Hashable {
             errors += graph.errors
             errors += manifest.exactlyOnceErrors()
             errors += manifest.globalSourceErrors()
+            errors += manifest.kafkaStoreErrors()
         }
         guard errors.isEmpty, var manifest else { throw ManifestErrors(inOverrideOrder(errors, overrides)) }
         // After the graph is checked as written: the nodes a Kafka application adds are Rivulet's own.

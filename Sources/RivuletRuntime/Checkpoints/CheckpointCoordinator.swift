@@ -344,6 +344,14 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
                 published = false
             }
         }
+        for op in plan.partitionStores where published {
+            do { try op.publish(checkpoint: p.id) } catch {
+                report(
+                    "checkpoint \(p.id): the store changelogs of '\(op.name)' could not be written, so no offsets are committed "
+                        + "(the next checkpoint tries again): \(error)")
+                published = false
+            }
+        }
         for node in plan.nodes where published {
             guard let source = node.source?.source as? CommittingSource else { continue }
             do { try source.checkpointCompleted(p.id) } catch {

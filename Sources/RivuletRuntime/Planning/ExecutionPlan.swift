@@ -31,6 +31,8 @@ public final class ExecutionPlan {
     var coordinator: CheckpointCoordinator?
     /// The changelogs of a Kafka application's windows, by the operator instance they back.
     var changelogs: [ObjectIdentifier: ChangelogBinding] = [:]
+    /// A Kafka application's plugin operators with stores kept per input partition in changelog topics.
+    var partitionStores: [PerPartitionStoreOperator] = []
     /// exactly_once_v2: the process's Kafka transaction (nil: at least once).
     var transaction: KafkaTransaction?
     /// The checkpoint the plan was restored from, and how much it held.

@@ -18,7 +18,7 @@ struct KafkaApplicationTopics {
         for op in manifest.operators where windows.contains(op.name) && op.parallelism != 1 {
             throw PlanError(
                 op.location,
-                "window '\(op.name)' of a Kafka application scales out by processes (the consumer group splits its repartition topic's "
+                "operator '\(op.name)' of a Kafka application scales out by processes (the consumer group splits its input's "
                     + "partitions between them): remove parallelism")
         }
         guard options.openStores else { return Dictionary(uniqueKeysWithValues: windows.map { ($0, manifest.maxParallelism) }) }

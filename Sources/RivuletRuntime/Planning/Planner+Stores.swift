@@ -19,7 +19,9 @@ extension Planner {
     /// (`StoreChangelogs.checkParallelism`).
     func attachStores(_ plan: ExecutionPlan) throws {
         var owner: [String: String] = [:]
-        for spec in manifest.operators where !spec.stores.isEmpty {
+        // A Kafka application's plugin stores live per input partition (`PerPartitionStoreOperator`).
+        let perPartition = Set(plan.nodes.filter { $0.instances.first is PerPartitionStoreOperator }.map(\.name))
+        for spec in manifest.operators where !spec.stores.isEmpty && !perPartition.contains(spec.name) {
             for name in spec.stores {
                 if let other = owner[name] {
                     throw PlanError(
@@ -44,7 +46,7 @@ extension Planner {
         var sources: [String: StoreSource] = [:]
         if let restorer {
             var rocksDBStores: [(task: Int, liveFolder: String, instanceName: String, instance: Int, parallelism: Int, source: StoreSource?)] = []
-            for spec in manifest.operators where !spec.stores.isEmpty {
+            for spec in manifest.operators where !spec.stores.isEmpty && !perPartition.contains(spec.name) {
                 guard let node = plan.nodesByName[spec.name] else { continue }
                 for name in spec.stores {
                     let storeSpec = manifest.stores.first { $0.name == name }!
@@ -69,7 +71,7 @@ extension Planner {
                 throw PlanError(nil, "\(error)")
             }
         }
-        for spec in manifest.operators where !spec.stores.isEmpty {
+        for spec in manifest.operators where !spec.stores.isEmpty && !perPartition.contains(spec.name) {
             guard let node = plan.nodesByName[spec.name] else { continue }
             var attached: [[String: KeyValueStore]] = node.instances.map { _ in [:] }
             for name in spec.stores {

@@ -105,6 +105,7 @@ public struct Planner {
         collectTaskSteps(plan)
         try bindChangelogs(plan, context)
         bindRetention(plan)
+        bindPartitionStores(plan)
         if let spec = manifest.checkpoint, options.openStores {
             let coordinator = CheckpointCoordinator(
                 plan: plan, storage: CheckpointStorage(directory: spec.directory, retain: spec.retain), interval: spec.interval,

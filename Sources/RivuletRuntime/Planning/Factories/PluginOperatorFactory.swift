@@ -1,6 +1,7 @@
 // PluginOperatorFactory: planning an operator of a loaded plugin: its ports, config, stores and instances.
 import RivuletCore
 import RivuletExecution
+import RivuletKafka
 import RivuletManifest
 import RivuletPlugins
 import RivuletState
@@ -34,6 +35,12 @@ struct PluginOperatorFactory: OperatorFactory {
         node.inputSchemas = inputs
         node.outputPorts = info.outputs + ["errors"]
         let inputList = info.inputs.map { inputs[$0] ?? Schema() }
+        if let storeTopics = Optional(context.manifest.internalTopics.filter { $0.operatorName == spec.name && $0.store != nil }),
+            !storeTopics.isEmpty
+        {
+            try planPerPartition(spec, node: node, plugin: plugin, info: info, inputs: inputList, topics: storeTopics, context: context)
+            return node
+        }
         for i in 0..<spec.parallelism {
             let route = context.deadLetterRoute(for: spec.name, input: inputList.first ?? Schema())
             let instance: PluginOperator
@@ -52,6 +59,50 @@ struct PluginOperatorFactory: OperatorFactory {
         for port in node.outputsByInstance[0].values { node.outputSchemas[port.name] = port.schema }
         node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: inputList.first ?? Schema())
         return node
+    }
+}
+
+extension PluginOperatorFactory {
+    /// A plugin operator with stores in a Kafka application: one instance per input partition, its stores
+    /// kept in their changelog topics (`PerPartitionStoreOperator`).
+    private func planPerPartition(
+        _ spec: OperatorSpec, node: PlannedNode, plugin: LoadedPlugin, info: OperatorInfo, inputs: [Schema], topics: [InternalTopic],
+        context: PlanningContext
+    ) throws {
+        let def = info.definition.pointee
+        if def.snapshot != nil || def.on_timer != nil {
+            throw PlanError(
+                spec.location,
+                "operator '\(spec.name)' keeps state of its own or timers: in a Kafka application only its stores move with its input "
+                    + "partitions (through their changelog topics)")
+        }
+        let manifest = context.manifest
+        guard let (_, source) = manifest.kafkaStoreOperators.first(where: { $0.op.name == spec.name }), case .kafka(let k) = source.kind else {
+            throw PlanError(spec.location, "operator '\(spec.name)' is not fed by a Kafka source")
+        }
+        let properties = try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "source '\(source.name)'", manifest)
+        let changelogs = topics.map { PartitionStoreChangelog(store: $0.store!, topic: $0.name, properties: properties) }
+        let route = context.deadLetterRoute(for: spec.name, input: inputs.first ?? Schema())
+        let make = { () throws -> PluginOperator in
+            try PluginOperator(
+                name: spec.name, plugin: plugin, info: info, config: PluginConfig.entries(spec.config, json: spec.configJSON), inputSchemas: inputs,
+                batchCapacity: context.options.batchSize, stores: spec.stores, deadLetters: route)
+        }
+        // One instance made now gives the output ports' schemas (the plugin may reshape them in create).
+        let first: PluginOperator
+        do { first = try make() } catch { throw PlanError(spec.location, "\(error)") }
+        var ports: [String: OutputPort] = [:]
+        for port in first.outputs { ports[port.name] = OutputPort(name: port.name, schema: port.schema, batchCapacity: context.options.batchSize) }
+        first.close()
+        var budgets: [String: Int] = [:]
+        for store in manifest.stores where spec.stores.contains(store.name) {
+            if case .memory(let budget) = store.backend { budgets[store.name] = budget }
+        }
+        let op = PerPartitionStoreOperator(
+            name: spec.name, ports: ports, changelogs: changelogs, budgets: budgets, log: context.options.report, make: make)
+        context.add(op, ports: ports, route: route, to: node)
+        for port in ports.values { node.outputSchemas[port.name] = port.schema }
+        node.outputSchemas["errors"] = DeadLetterRoute.errorsSchema(for: inputs.first ?? Schema())
     }
 }
 

@@ -1,0 +1,87 @@
+// PartitionStoreChangelog: the changes of a store of one input partition, kept in partition p of its changelog topic.
+import Foundation
+import RivuletState
+import Synchronization
+
+/// A plugin operator's store in a Kafka application lives per input partition (Kafka Streams' task):
+/// partition p of `<application_id>-<store>-changelog` holds the store of input partition p, one record
+/// per key (its latest value; a tombstone for a deleted key), so a compacted topic is the store.
+///
+/// Changes are written so that the changelog always matches the committed offsets' checkpoint: the
+/// changes since the last barrier are collected per key (`ChangeCollector`), sealed when the next
+/// barrier passes the operator (`seal`), and produced and acknowledged when that checkpoint completes
+/// (`publish`), before the sources store their offsets. A partition given up drops what it had not
+/// published: its new owner replays those records from the committed offsets. Reading a partition back
+/// (`restore`) applies its records in order.
+public final class PartitionStoreChangelog: @unchecked Sendable {
+    public let store: String
+    public let topic: String
+    private let properties: KafkaProperties
+    private var producer: KafkaProducer?
+    /// Sealed changes by checkpoint, then input partition: key → value (nil: deleted).
+    private let sealed = Mutex<[UInt64: [Int32: [[UInt8]: [UInt8]?]]]>([:])
+
+    public init(store: String, topic: String, properties: KafkaProperties) {
+        self.store = store
+        self.topic = topic
+        self.properties = properties
+    }
+
+    /// The changes of input partition `partition` up to checkpoint `id`'s barrier (the operator's thread).
+    public func seal(_ changes: [[UInt8]: [UInt8]?], partition: Int32, checkpoint id: UInt64) {
+        guard !changes.isEmpty else { return }
+        sealed.withLock { $0[id, default: [:]][partition] = changes }
+    }
+
+    /// Checkpoint `id` completed: writes the changes sealed up to it of the partitions in `held` (the
+    /// others were given up) and waits until the brokers have them. The coordinator's thread.
+    public func publish(checkpoint id: UInt64, held: Set<Int32>) throws {
+        let due = sealed.withLock { s -> [(UInt64, [Int32: [[UInt8]: [UInt8]?]])] in
+            let due = s.filter { $0.key <= id }.sorted { $0.key < $1.key }
+            s = s.filter { $0.key > id }
+            return due
+        }
+        guard !due.isEmpty else { return }
+        if producer == nil { producer = try KafkaProducer(properties: properties) }
+        guard let producer else { return }
+        for (_, partitions) in due {
+            for (partition, changes) in partitions where held.contains(partition) {
+                for (key, value) in changes {
+                    try key.withUnsafeBytes { k in
+                        if let value {
+                            try value.withUnsafeBytes { v in
+                                try producer.produce(topic: topic, partition: partition, key: k, value: v, timestamp: 0)
+                            }
+                        } else {
+                            try producer.produce(topic: topic, partition: partition, key: k, value: nil, timestamp: 0)
+                        }
+                    }
+                }
+            }
+        }
+        try producer.flush()
+    }
+
+    /// Input partition `partition` was given up: what it sealed and did not publish is dropped.
+    public func drop(partition: Int32) {
+        sealed.withLock { s in for id in s.keys { s[id]?[partition] = nil } }
+    }
+
+    /// Reads partition `partition` of the changelog to its end into `into`; returns the records applied.
+    public func restore(partition: Int32, into store: KeyValueStore) throws -> Int {
+        let reader = try KafkaReader(properties: properties)
+        let records = try reader.readToEnd(topic: topic, partitions: [partition], timeoutMilliseconds: 300_000).sorted { $0.offset < $1.offset }
+        for record in records {
+            guard let key = record.key else { continue }
+            try key.withUnsafeBytes { k in
+                if let value = record.value {
+                    try value.withUnsafeBytes { v in try store.put(k, v) }
+                } else {
+                    try store.delete(k)
+                }
+            }
+        }
+        try store.commit()
+        return records.count
+    }
+}
