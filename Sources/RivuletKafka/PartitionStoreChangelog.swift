@@ -10,7 +10,8 @@ import Synchronization
 /// Changes are written so that the changelog always matches the committed offsets' checkpoint: the
 /// changes since the last barrier are collected per key (`ChangeCollector`), sealed when the next
 /// barrier passes the operator (`seal`), and produced and acknowledged when that checkpoint completes
-/// (`publish`), before the sources store their offsets. A partition given up drops what it had not
+/// (`publish`), before the sources store their offsets — under exactly_once_v2 inside the transaction that
+/// commits them. A partition given up drops what it had not
 /// published: its new owner replays those records from the committed offsets. Reading a partition back
 /// (`restore`) applies its records in order.
 public final class PartitionStoreChangelog: @unchecked Sendable {
@@ -18,6 +19,8 @@ public final class PartitionStoreChangelog: @unchecked Sendable {
     public let topic: String
     private let properties: KafkaProperties
     private var producer: KafkaProducer?
+    /// exactly_once_v2: the changes go into the process's transaction, committed with the offsets.
+    public var transaction: KafkaTransaction?
     /// Sealed changes by checkpoint, then input partition: key → value (nil: deleted).
     private let sealed = Mutex<[UInt64: [Int32: [[UInt8]: [UInt8]?]]]>([:])
 
@@ -42,7 +45,7 @@ public final class PartitionStoreChangelog: @unchecked Sendable {
             return due
         }
         guard !due.isEmpty else { return }
-        if producer == nil { producer = try KafkaProducer(properties: properties) }
+        if producer == nil { producer = try transaction?.producer() ?? KafkaProducer(properties: properties) }
         guard let producer else { return }
         for (_, partitions) in due {
             for (partition, changes) in partitions where held.contains(partition) {
@@ -59,7 +62,7 @@ public final class PartitionStoreChangelog: @unchecked Sendable {
                 }
             }
         }
-        try producer.flush()
+        if transaction == nil { try producer.flush() }
     }
 
     /// Input partition `partition` was given up: what it sealed and did not publish is dropped.

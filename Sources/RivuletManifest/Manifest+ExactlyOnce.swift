@@ -5,7 +5,7 @@ extension Manifest {
     /// cluster, and all state must come back from changelog topics: so the application needs
     /// `application_id`, a Kafka source and `kafka.bootstrap_servers`; no node names its own cluster; no
     /// Kafka sink has producer properties of its own (they go in the `kafka:` section); and no operator
-    /// keeps state outside a changelog (joins, tables and plugin stores stay in the process today).
+    /// keeps state outside a changelog (joins and tables stay in the process today).
     /// A global source (a table every process reads whole) feeds only the right (table) input of joins,
     /// in a Kafka application.
     func globalSourceErrors() -> [ManifestError] {
@@ -106,12 +106,15 @@ extension Manifest {
                     "dead_letters: under exactly_once_v2 dead letters go through the process's one transactional producer on "
                         + "kafka.bootstrap_servers: remove their bootstrap_servers and properties"))
         }
+        // A plugin operator's stores fed straight by a Kafka source live in changelog topics (written in
+        // the transaction); other stores only in the process.
+        let changelogged = Set(kafkaStoreOperators.map(\.op.name))
         for op in operators {
             let kind: String? =
                 switch op.kind {
                 case .join: "a join"
                 case .table: "a table"
-                default: op.stores.isEmpty ? nil : "an operator with state stores"
+                default: op.stores.isEmpty || changelogged.contains(op.name) ? nil : "an operator with state stores"
                 }
             guard let kind else { continue }
             errors.append(

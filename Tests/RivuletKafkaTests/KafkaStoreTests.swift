@@ -143,4 +143,25 @@ import Testing
             result.stderr.contains("m.yaml:11:") && result.stderr.contains("operator 'again' keeps stores in a Kafka application"), "\(result.stderr)"
         )
     }
+
+    /// Under exactly_once_v2 the sealed changes go into each checkpoint's transaction: after a run, the
+    /// changelog's last record per key is the key's final count.
+    @Test func underExactlyOnceTheChangelogHoldsEachKeysFinalCount() throws {
+        let (mock, folder) = try Self.prepare()
+        var manifest = Fixtures.read(folder + "/m.yaml")
+        manifest = manifest.replacingOccurrences(of: "properties: ", with: "processing_guarantee: exactly_once_v2, properties: ")
+        manifest = manifest.replacingOccurrences(of: "schema: { n: i64 } }", with: "schema: { n: i64 }, until: end }")
+        Fixtures.write(manifest, to: folder + "/m.yaml")
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "events", Self.records(0..<2000))
+        let run = try RivuletProcess.run(["run", folder + "/m.yaml", "--set", "sinks.out.path=a.csv"], deadline: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("exactly_once_v2: ") && !run.stderr.contains("exactly_once_v2: 0 transaction"), "\(run.stderr)")
+        var last: [String: Int64] = [:]
+        for record in try readTopic(mock.bootstrapServers, "st-counts-changelog", count: 0) {
+            let bytes = Array(record.value.utf8)
+            guard let key = record.key, bytes.count == 8 else { continue }
+            last[key] = bytes.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }
+        }
+        #expect(last == Dictionary(uniqueKeysWithValues: (0..<Self.keys).map { ("k\($0)", Int64(2000 / Self.keys)) }), "\(last)")
+    }
 }

@@ -32,6 +32,7 @@ extension Planner {
         }
         for binding in plan.changelogs.values { binding.transaction = transaction }
         (plan.deadLetters as? KafkaDeadLetterSink)?.transaction = transaction
+        for op in plan.partitionStores { for changelog in op.changelogs { changelog.transaction = transaction } }
         plan.transaction = transaction
     }
 }
