@@ -25,6 +25,9 @@ public final class KafkaSink: CheckpointedOperator {
     /// The partition of each record (nil: librdkafka's partitioner, from the key).
     private let partitioner: ((UnsafePointer<rv_record>) -> Int32)?
     private let scratch: ByteWriter
+    /// A repartition topic's writer: the bytes of a record's time and origin headers (time at 0, origin at
+    /// 20: at most 20 + 11 + 1 + 20 bytes).
+    private let headerScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
     /// A repartition topic's writer: its partition count and the input partitions whose watermark its
     /// records carry (see `WatermarkMarker`).
     /// The input's out-of-orderness `bound`: an input partition's watermark is the largest time written
@@ -49,6 +52,8 @@ public final class KafkaSink: CheckpointedOperator {
         self.headerFields = headerFields
         scratch = ByteWriter(memory: "sink '\(name)'")
     }
+
+    deinit { headerScratch.deallocate() }
 
     /// Connects on the first record (planning alone never connects).
     private func connected() throws -> KafkaProducer {
@@ -94,6 +99,24 @@ public final class KafkaSink: CheckpointedOperator {
         let partition = partitioner?(record) ?? -1
         guard !headerFields.isEmpty || watermarkMarking != nil else {
             try producer.produce(topic: topic, partition: partition, key: key, value: value, timestamp: t > 0 ? t : 0)
+            return
+        }
+        // A repartition topic's writer: each record's exact event time and input position as headers
+        // (a Kafka timestamp cannot be ≤ 0), written into a buffer of the sink's own.
+        if headerFields.isEmpty {
+            let p = record.pointee.partition
+            if t > writtenTimes[p] ?? .min { writtenTimes[p] = t }
+            let timeEnd = WatermarkMarker.writeDecimal(t, into: headerScratch, at: 0)
+            var originEnd = WatermarkMarker.writeDecimal(Int64(p), into: headerScratch, at: 20)
+            headerScratch[originEnd] = UInt8(ascii: ":")
+            originEnd = WatermarkMarker.writeDecimal(record.pointee.offset, into: headerScratch, at: originEnd + 1)
+            let base = UnsafeRawBufferPointer(headerScratch)
+            try producer.produce(
+                topic: topic, partition: partition, key: key, value: value,
+                headers: [
+                    KafkaProducer.Header(name: WatermarkMarker.timeHeader, value: UnsafeRawBufferPointer(rebasing: base[0..<timeEnd])),
+                    KafkaProducer.Header(name: WatermarkMarker.originHeader, value: UnsafeRawBufferPointer(rebasing: base[20..<originEnd])),
+                ], timestamp: t > 0 ? t : 0)
             return
         }
         // Header values are the fields' text; NULL fields are left out.

@@ -21,24 +21,66 @@ public enum WatermarkMarker {
 
     /// The event time a repartition topic's record carries, if it has one.
     static func time(_ message: UnsafePointer<rd_kafka_message_t>) -> Int64? {
-        text(message, timeHeader).flatMap { Int64($0) }
+        value(message, timeHeader).flatMap { decimal($0[...]) }
     }
 
     /// The input position a repartition topic's record carries, if it has one.
     static func origin(_ message: UnsafePointer<rd_kafka_message_t>) -> (partition: Int32, offset: Int64)? {
-        guard let text = text(message, originHeader) else { return nil }
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let p = Int32(parts[0]), let o = Int64(parts[1]) else { return nil }
-        return (p, o)
+        guard let bytes = value(message, originHeader), let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+            let p = decimal(bytes[..<colon]), let o = decimal(bytes[(colon + 1)...]), let partition = Int32(exactly: p)
+        else { return nil }
+        return (partition, o)
     }
 
-    private static func text(_ message: UnsafePointer<rd_kafka_message_t>, _ name: String) -> String? {
+    /// A header's bytes, valid while `message` is.
+    private static func value(_ message: UnsafePointer<rd_kafka_message_t>, _ name: String) -> UnsafeRawBufferPointer? {
         var headers: OpaquePointer?
         guard rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers else { return nil }
         var bytes: UnsafeRawPointer?
         var size = 0
         guard rd_kafka_header_get_last(headers, name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let bytes else { return nil }
-        return String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self)
+        return UnsafeRawBufferPointer(start: bytes, count: size)
+    }
+
+    /// A decimal integer (an optional '-', then 1 to 19 digits), or nil.
+    static func decimal(_ bytes: Slice<UnsafeRawBufferPointer>) -> Int64? {
+        var i = bytes.startIndex
+        let negative = i < bytes.endIndex && bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        guard i < bytes.endIndex, bytes.endIndex - i <= 19 else { return nil }
+        // Accumulated below zero, where Int64.min fits.
+        var value: Int64 = 0
+        while i < bytes.endIndex {
+            let d = bytes[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.subtractingReportingOverflow(Int64(d))
+            guard !o1 && !o2 else { return nil }
+            value = a
+            i += 1
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
+    }
+
+    /// Writes `value` in decimal at `at` of `buffer` (room for 20 bytes from `at`); returns the end.
+    static func writeDecimal(_ value: Int64, into buffer: UnsafeMutableRawBufferPointer, at: Int) -> Int {
+        var end = at
+        if value < 0 {
+            buffer[end] = UInt8(ascii: "-")
+            end += 1
+        }
+        // The digits go backwards into the end of the room, then forwards into place (at or before them).
+        var magnitude = value.magnitude
+        var tail = at + 20
+        repeat {
+            tail -= 1
+            buffer[tail] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        let count = at + 20 - tail
+        for k in 0..<count { buffer[end + k] = buffer[tail + k] }
+        return end + count
     }
 
     /// The header's value.
