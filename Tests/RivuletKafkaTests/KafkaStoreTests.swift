@@ -164,4 +164,14 @@ import Testing
         }
         #expect(last == Dictionary(uniqueKeysWithValues: (0..<Self.keys).map { ("k\($0)", Int64(2000 / Self.keys)) }), "\(last)")
     }
+
+    @Test func describeListsTheStoresChangelogTopic() throws {
+        let (_, folder) = try Self.prepare()
+        let result = try RivuletProcess.run(["describe", folder + "/m.yaml"], deadline: 60)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stdout.contains("st-counts-changelog: changelog of store 'counts' of 'count' (partition p: input partition p)"), "\(result.stdout)"
+        )
+        #expect(result.stdout.contains("kafka topic events (csv), group st,"), "\(result.stdout)")
+    }
 }

@@ -31,6 +31,19 @@ extension ExecutionPlan {
                 out += "    out \(port): \(node.outputSchemas[port].map(\.description) ?? "")\n"
             }
         }
+        if !manifest.internalTopics.isEmpty {
+            out += "\ninternal topics (created with the input topics' partition count):\n"
+            for topic in manifest.internalTopics {
+                let what: String
+                switch (topic.role, topic.store) {
+                case (.repartition, _):
+                    what = "repartition of '\(topic.operatorName)' (written by \(topic.writer ?? "?"), read by \(topic.reader ?? "?"))"
+                case (.changelog, let store?): what = "changelog of store '\(store)' of '\(topic.operatorName)' (partition p: input partition p)"
+                case (.changelog, nil): what = "changelog of '\(topic.operatorName)' (partition p: key group p)"
+                }
+                out += "  \(topic.name): \(what)\n"
+            }
+        }
         return out
     }
 

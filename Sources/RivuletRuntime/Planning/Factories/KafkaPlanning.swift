@@ -19,6 +19,15 @@ func kafkaProperties(servers: String?, own: [KafkaProperty], node: String, _ man
     return properties
 }
 
+/// The consumer group of a Kafka source: the application's; a repartition topic's readers form a group of
+/// their own (`<application_id>-<window>`), so its rebalances leave the input's members alone; a global
+/// table's reader joins none (it takes every partition: the id is librdkafka's only).
+func kafkaConsumerGroup(_ k: KafkaSourceSpec, application: String, _ manifest: Manifest) -> String {
+    if k.global { return "\(application)-global" }
+    let window = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writer == w }?.operatorName }
+    return window.map { "\(application)-\($0)" } ?? application
+}
+
 extension SourceFactory {
     /// A Kafka source: the value decoded with the source's format into the value fields, then the key
     /// field and the header fields (the manifest appended them to the schema in that order).
@@ -51,11 +60,7 @@ extension SourceFactory {
             case .latest: .latest
             case .timestamp(let ms): .timestamp(ms)
             }
-        // A repartition topic's readers form a group of their own (`<application_id>-<window>`): its
-        // rebalances then leave the input's members alone.
-        let window = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writer == w }?.operatorName }
-        // A global table's reader joins no group (it takes every partition); the id is librdkafka's only.
-        let consumerGroup = k.global ? "\(group)-global" : window.map { "\(group)-\($0)" } ?? group
+        let consumerGroup = kafkaConsumerGroup(k, application: group, manifest)
         var time = false
         if case .kafka? = spec.time?.kind { time = true }
         var settings = KafkaSourceSettings(

@@ -50,7 +50,11 @@ struct SourceFactory {
             let topics = k.pattern.map { "topics matching \($0)" } ?? "topic\(k.topics.count == 1 ? "" : "s") \(k.topics.joined(separator: ", "))"
             node = PlannedNode(
                 name: spec.name, role: .source, parallelism: 1, location: spec.location,
-                kind: "kafka \(topics) (\(spec.format.rawValue)), group \(manifest.applicationID ?? "?")\(k.untilEnd ? ", until the end" : "")\(time)"
+                kind: "kafka \(topics) (\(spec.format.rawValue)), "
+                    + (k.global
+                        ? "global (every partition, no group)"
+                        : "group \(kafkaConsumerGroup(k, application: manifest.applicationID ?? "?", manifest))")
+                    + "\(k.untilEnd ? ", until the end" : "")\(time)"
             )
             source = try kafkaSource(spec, k, context)
         case .stdin:
