@@ -1,5 +1,6 @@
 // KafkaSource: a source reading Kafka topics as a member of the application's consumer group.
 import CRdKafka
+import Foundation
 import RivuletCore
 import RivuletExecution
 import RivuletSnapshot
@@ -36,6 +37,11 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     /// waiting for the other input's watermark), with the input port they arrive on: the offsets
     /// committed for a checkpoint never pass a record one of them still held then.
     public var retainedDownstream: [(positions: RetainedPositions, port: Int)] = []
+    /// Held by the coordinator from writing a checkpoint's changelogs to storing its offsets, and by a
+    /// revocation while it gives partitions up: a partition's changelog and offsets never go apart.
+    public var commitLock: NSLock?
+    /// The partitions held now, for the coordinator's thread (the offsets it may store or send).
+    private let heldShared = Mutex<Set<TopicPartition>>([])
     /// exactly_once_v2: the process's transaction, which commits this source's offsets.
     public var transaction: KafkaTransaction?
     /// exactly_once_v2: takes a checkpoint at once, from inside `fill` (`ExecutionTask.checkpointWithinFill`).
@@ -83,6 +89,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         if settings.topics.count > 1 || settings.topics.first?.hasPrefix("^") == true {
             for (i, t) in settings.topics.enumerated() where !t.hasPrefix("^") { topicNumbers[t] = Int32(i) }
         }
+        sharedTopicNumbers.withLock { $0 = topicNumbers }
     }
 
     /// The source's partition number of `tp`.
@@ -231,6 +238,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
 
     public func partitionsAssigned(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
         held.formUnion(partitions)
+        heldShared.withLock { $0.formUnion(partitions) }
         for tp in partitions { atEnd.remove(tp) }
         let numbers = held.map(number).sorted()
         heldNumbers.withLock { $0 = numbers }
@@ -267,7 +275,15 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
                 }
             }
         }
+        // From here the partitions' changelog and offsets change together (see `commitLock`).
+        commitLock?.lock()
+        defer { commitLock?.unlock() }
         held.subtract(partitions)
+        heldShared.withLock { $0.subtract(partitions) }
+        // A checkpoint not yet complete must not store their offsets if they come back: what was read of
+        // them since may be another member's.
+        saved.withLock { saved in for id in saved.keys { for tp in partitions { saved[id]?[tp] = nil } } }
+        for tp in partitions { lastSnapshot[tp] = nil }
         let remaining = held.map(number).sorted()
         heldNumbers.withLock { $0 = remaining }
         for tp in partitions {
@@ -330,16 +346,15 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         }
         guard var position, let consumer, !settings.global else { return }
         position = limited(position, checkpoint: id)
+        let held = heldShared.withLock { $0 }
         if let transaction {
             // Partitions given up since are committed by their new owner (we committed before giving them up).
-            let held = Set(consumer.assignment())
             try transaction.sendOffsets(position.filter { held.contains($0.key) }, of: consumer)
             return
         }
         // Stored for librdkafka's own commits (every `auto.commit.interval.ms`, and when partitions are
         // taken away): a commit of this thread racing a rebalance would make librdkafka drop the whole
         // assignment ("illegal generation"). Only partitions still held: the others are not ours to commit.
-        let held = Set(consumer.assignment())
         try consumer.store(position.filter { held.contains($0.key) })
     }
 

@@ -45,6 +45,22 @@ public final class PartitionStoreChangelog: @unchecked Sendable {
             return due
         }
         guard !due.isEmpty else { return }
+        do {
+            try write(due, held: held)
+        } catch {
+            // Nothing is lost: the changes go out with the next checkpoint (their offsets were not stored).
+            sealed.withLock { s in
+                for (id, partitions) in due {
+                    for (partition, changes) in partitions where held.contains(partition) {
+                        s[id, default: [:]][partition] = changes.merging(s[id]?[partition] ?? [:]) { _, newer in newer }
+                    }
+                }
+            }
+            throw error
+        }
+    }
+
+    private func write(_ due: [(UInt64, [Int32: [[UInt8]: [UInt8]?]])], held: Set<Int32>) throws {
         if producer == nil { producer = try transaction?.producer() ?? KafkaProducer(properties: properties) }
         guard let producer else { return }
         for (_, partitions) in due {

@@ -8,7 +8,7 @@ extension Manifest {
             guard case .plugin = op.kind, !op.stores.isEmpty else { return nil }
             let from = edges.filter { $0.to.node == op.name }.map(\.from.node)
             guard let name = from.first, Set(from).count == 1, let source = sources.first(where: { $0.name == name }),
-                case .kafka(let k) = source.kind, !k.global
+                case .kafka(let k) = source.kind, !k.global, k.pattern == nil, k.topics.count == 1
             else { return nil }
             return (op, source)
         }
@@ -28,7 +28,8 @@ extension Manifest {
                     ManifestError(
                         op.location,
                         "operator '\(op.name)' keeps stores in a Kafka application: its state is kept per input partition, so its input "
-                            + "must come straight from one Kafka source (not global), not through other operators"))
+                            + "must come straight from one Kafka source reading one topic by name (not global, not a pattern), not through "
+                            + "other operators"))
                 continue
             }
             if op.parallelism != 1 {
@@ -40,6 +41,13 @@ extension Manifest {
             }
             for name in op.stores {
                 guard let store = stores.first(where: { $0.name == name }) else { continue }
+                if let window = operators.first(where: { w in if case .window = w.kind { w.name == name } else { false } }) {
+                    errors.append(
+                        ManifestError(
+                            store.location,
+                            "store '\(name)' would share the changelog topic \(applicationID ?? "")-\(name)-changelog with window "
+                                + "'\(window.name)': rename one of them"))
+                }
                 if case .rocksdb = store.backend {
                     errors.append(
                         ManifestError(

@@ -6,9 +6,11 @@ import Testing
 
 /// `dead_letters: { type: kafka, topic: … }`: every record that fails becomes one record of the topic,
 /// its value the JSON object a dead-letter file gets, its headers the node and the reason; the records
-/// around it flow on, and the run ends with status 3.
+/// around it flow on, and the run ends with status 3. Under exactly_once_v2 the coordinator produces
+/// them into the checkpoint's transaction.
 @Suite(.serialized) struct KafkaDeadLetterTests {
-    @Test func undecodableValuesAndTombstonesGoToTheDeadLetterTopic() throws {
+    @Test(arguments: ["at_least_once", "exactly_once_v2"])
+    func undecodableValuesAndTombstonesGoToTheDeadLetterTopic(guarantee: String) throws {
         let mock = try KafkaMockCluster(brokers: 1)
         try mock.createTopic("events", partitions: 2)
         try mock.createTopic("dlq", partitions: 1)
@@ -19,7 +21,7 @@ import Testing
         Fixtures.write(
             """
             application_id: dlq
-            kafka: { bootstrap_servers: "\(mock.bootstrapServers)", properties: \(KafkaConnectorTests.fastGroup) }
+            kafka: { bootstrap_servers: "\(mock.bootstrapServers)", processing_guarantee: \(guarantee), properties: \(KafkaConnectorTests.fastGroup) }
             sources:
               events: { type: kafka, topics: events, format: csv, schema: { n: i64 }, until: end }
             sinks:

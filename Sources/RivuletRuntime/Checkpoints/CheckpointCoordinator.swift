@@ -328,7 +328,10 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         }
         // Dead letters of the records before the checkpoint are durable before their offsets are committed.
         try plan.deadLetters.flush()
-        // The changelogs get the state at this checkpoint before the sources commit the offsets after it.
+        // The changelogs get the state at this checkpoint before the sources commit the offsets after it;
+        // no partition is given up in between (a revocation takes the same lock).
+        plan.commitLock.lock()
+        defer { plan.commitLock.unlock() }
         var published = true
         for binding in plan.changelogs.values.sorted(by: { $0.node < $1.node }) where published {
             do { try binding.publish(checkpoint: p.id) } catch {
@@ -346,6 +349,11 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         }
         for op in plan.partitionStores where published {
             do { try op.publish(checkpoint: p.id) } catch {
+                if let transaction = plan.transaction {
+                    let reason = "exactly_once_v2: the store changelogs of '\(op.name)' could not be written: \(error)"
+                    transaction.abort(reason: reason)
+                    throw CheckpointFailure(reason)
+                }
                 report(
                     "checkpoint \(p.id): the store changelogs of '\(op.name)' could not be written, so no offsets are committed "
                         + "(the next checkpoint tries again): \(error)")

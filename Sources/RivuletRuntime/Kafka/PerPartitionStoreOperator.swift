@@ -41,10 +41,10 @@ final class PerPartitionStoreOperator: CheckpointedOperator {
         self.make = make
     }
 
-    /// Instance `partition`, made (with empty stores) if the partition was never assigned.
+    /// Instance `partition` (made and restored from the changelogs if its assignment was not heard of).
     private func instance(_ partition: Int32) throws -> PluginOperator {
         if let existing = instances[partition] { return existing.op }
-        return try open(partition, restore: false)
+        return try open(partition, restore: true)
     }
 
     /// Makes instance `partition` with its stores, read back from their changelogs when `restore`.

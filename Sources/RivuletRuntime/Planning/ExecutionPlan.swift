@@ -31,6 +31,9 @@ public final class ExecutionPlan {
     var coordinator: CheckpointCoordinator?
     /// The changelogs of a Kafka application's windows, by the operator instance they back.
     var changelogs: [ObjectIdentifier: ChangelogBinding] = [:]
+    /// Held from writing a checkpoint's changelogs to its sources storing their offsets, and by Kafka
+    /// sources while they give partitions up.
+    let commitLock = NSLock()
     /// A Kafka application's plugin operators with stores kept per input partition in changelog topics.
     var partitionStores: [PerPartitionStoreOperator] = []
     /// exactly_once_v2: the process's Kafka transaction (nil: at least once).

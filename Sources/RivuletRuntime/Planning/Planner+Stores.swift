@@ -21,7 +21,7 @@ extension Planner {
         var owner: [String: String] = [:]
         // A Kafka application's plugin stores live per input partition (`PerPartitionStoreOperator`).
         let perPartition = Set(plan.nodes.filter { $0.instances.first is PerPartitionStoreOperator }.map(\.name))
-        for spec in manifest.operators where !spec.stores.isEmpty && !perPartition.contains(spec.name) {
+        for spec in manifest.operators where !spec.stores.isEmpty {
             for name in spec.stores {
                 if let other = owner[name] {
                     throw PlanError(
@@ -29,6 +29,7 @@ extension Planner {
                 }
                 owner[name] = spec.name
             }
+            if perPartition.contains(spec.name) { continue }
             guard let node = plan.nodesByName[spec.name] else { continue }
             if !node.instances.allSatisfy({ $0 is StoreUsing }) {
                 throw PlanError(

@@ -83,10 +83,12 @@ extension PluginOperatorFactory {
         let properties = try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "source '\(source.name)'", manifest)
         let changelogs = topics.map { PartitionStoreChangelog(store: $0.store!, topic: $0.name, properties: properties) }
         let route = context.deadLetterRoute(for: spec.name, input: inputs.first ?? Schema())
+        // The closure keeps what it needs, not the planning context (which holds the plan).
+        let batchSize = context.options.batchSize
         let make = { () throws -> PluginOperator in
             try PluginOperator(
                 name: spec.name, plugin: plugin, info: info, config: PluginConfig.entries(spec.config, json: spec.configJSON), inputSchemas: inputs,
-                batchCapacity: context.options.batchSize, stores: spec.stores, deadLetters: route)
+                batchCapacity: batchSize, stores: spec.stores, deadLetters: route)
         }
         // One instance made now gives the output ports' schemas (the plugin may reshape them in create).
         let first: PluginOperator
