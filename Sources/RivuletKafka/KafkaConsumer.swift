@@ -25,7 +25,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         for (name, value) in properties.entries { all[name] = value }
         if strict { all["auto.offset.reset"] = "error" }
         let conf = try all.makeConf()
-        rebalance = RebalanceHandler(start: start, explicitStart: strict)
+        rebalance = RebalanceHandler(
+            start: start, explicitStart: strict, cooperativeStrategy: all["partition.assignment.strategy"]?.contains("cooperative") ?? false)
         rebalance.install(on: conf)
         var reason = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &reason, reason.count) else {

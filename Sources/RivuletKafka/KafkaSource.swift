@@ -167,16 +167,21 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         }
         let value = UnsafeRawBufferPointer(start: m.payload, count: m.payload == nil ? 0 : m.len)
         let before = batch.count
-        // A tombstone (no value at all) is not a record of any format.
         if m.payload == nil {
-            try deadLetters.sendRaw(value, reason: "\(tp)@\(m.offset): an empty value (a tombstone)")
-            return
-        }
-        do {
-            try settings.decoder.decode(value, into: batch)
-        } catch {
-            try deadLetters.sendRaw(value, reason: "\(tp)@\(m.offset): \(error.message)")
-            return
+            // A tombstone: in a global table whose key is the Kafka key (`key_field`), the delete of that key
+            // (a row whose other fields are NULL); anywhere else no record of any format.
+            guard settings.global, settings.keyField != nil, m.key != nil, m.key_len > 0 else {
+                try deadLetters.sendRaw(value, reason: "\(tp)@\(m.offset): an empty value (a tombstone)")
+                return
+            }
+            _ = batch.appendEmpty()
+        } else {
+            do {
+                try settings.decoder.decode(value, into: batch)
+            } catch {
+                try deadLetters.sendRaw(value, reason: "\(tp)@\(m.offset): \(error.message)")
+                return
+            }
         }
         // A value that decodes to no record (a blank line) is not lost silently.
         guard batch.count == before + 1 else {

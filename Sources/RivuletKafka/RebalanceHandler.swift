@@ -13,9 +13,13 @@ final class RebalanceHandler {
     /// A failure inside the callback, thrown by the next `poll`.
     var failure: KafkaError?
 
-    init(start: StartPosition, explicitStart: Bool = false) {
+    /// Whether the configured `partition.assignment.strategy` is cooperative (for when librdkafka names none).
+    let cooperativeStrategy: Bool
+
+    init(start: StartPosition, explicitStart: Bool = false, cooperativeStrategy: Bool = true) {
         self.start = start
         self.explicitStart = explicitStart
+        self.cooperativeStrategy = cooperativeStrategy
     }
 
     /// Installs the callback on `conf`, with this object as its opaque (the consumer keeps it alive).
@@ -28,7 +32,10 @@ final class RebalanceHandler {
     }
 
     private func rebalance(_ handle: OpaquePointer, _ err: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
-        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+        // librdkafka names no protocol (NULL) once the consumer is leaving its group (a revocation while
+        // closing): the configured assignment strategy says which it was.
+        let named: UnsafePointer<CChar>? = rd_kafka_rebalance_protocol(handle)
+        let cooperative = named.map { String(cString: $0) == "COOPERATIVE" } ?? cooperativeStrategy
         let partitions = PartitionList.entries(list).map(\.0)
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:

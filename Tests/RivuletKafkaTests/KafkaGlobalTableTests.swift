@@ -112,4 +112,33 @@ import Testing
                 "source 'profiles' is global (every process reads all of it): it can feed only the right (table) input of a join, not 'out"),
             "\(result.stderr)")
     }
+
+    /// A tombstone in a global table whose key is the Kafka key deletes that key from the table at its
+    /// Kafka time: a click after it finds no profile.
+    @Test func aTombstoneDeletesItsKeyFromAGlobalTable() throws {
+        let mock = try KafkaMockCluster(brokers: 1)
+        try mock.createTopic("clicks", partitions: 1)
+        try mock.createTopic("profiles", partitions: 1)
+        try KafkaConnectorTests.produce(
+            mock.bootstrapServers, "profiles", [(0, "u1", "30", 1000, []), (0, "u2", "40", 1000, []), (0, "u1", nil, 2000, [])])
+        try KafkaConnectorTests.produce(
+            mock.bootstrapServers, "clicks", [(0, "u1", "1500", 1500, []), (0, "u2", "1600", 1600, []), (0, "u1", "2500", 2500, [])])
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-global-tombstone")
+        Fixtures.write(
+            """
+            application_id: tomb
+            kafka: { bootstrap_servers: "\(mock.bootstrapServers)", properties: \(KafkaConnectorTests.fastGroup) }
+            sources:
+              clicks: { type: kafka, topics: clicks, format: csv, schema: { n: i64 }, key_field: user, time: { type: kafka }, until: end }
+              profiles: { type: kafka, topics: profiles, global: true, format: csv, schema: { age: i64 }, key_field: user, time: { type: kafka }, until: end }
+            operators:
+              enrich: { join: stream_table, type: left, left_key: user, right_key: user }
+            sinks:
+              out: { type: file, path: out.csv, header: false, fields: [n, user, age] }
+            edges: [clicks -> enrich.left, profiles -> enrich.right, enrich.out -> out]
+            """, to: folder + "/m.yaml")
+        let run = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv") == "1500,u1,30\n1600,u2,40\n2500,u1,\n", "\(run.stderr)")
+    }
 }
