@@ -42,6 +42,11 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     public var commitLock: NSLock?
     /// The partitions held now, for the coordinator's thread (the offsets it may store or send).
     private let heldShared = Mutex<Set<TopicPartition>>([])
+    /// The operators downstream whose results need every partition of this source in one process (a
+    /// join whose inputs are both split by the group, not co-partitioned yet): named in the warning
+    /// `warnIfSplit` prints, once, when the group gives this process only some of the partitions.
+    public var needsAllPartitions: String?
+    private var warnedSplit = false
     /// exactly_once_v2: the process's transaction, which commits this source's offsets.
     public var transaction: KafkaTransaction?
     /// exactly_once_v2: takes a checkpoint at once, from inside `fill` (`ExecutionTask.checkpointWithinFill`).
@@ -248,6 +253,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         let numbers = held.map(number).sorted()
         heldNumbers.withLock { $0 = numbers }
         log("source '\(name)': assigned \(partitions.sorted().map(\.description).joined(separator: ", "))")
+        warnIfSplit()
         onPartitionsChanged?(partitions.map(number), [])
         for tp in partitions { watermarkMarkers?.assign(number(tp), now: Clock.nowMilliseconds()) }
         do { try onAssigned?(partitions.map(number)) } catch { assignmentFailure = error }
@@ -296,6 +302,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             atEnd.remove(tp)
         }
         log("source '\(name)': \(lost ? "lost" : "gave up") \(partitions.sorted().map(\.description).joined(separator: ", "))")
+        warnIfSplit()
         let numbers = Set(partitions.map(number))
         if let batch = filling {
             // Their new owner reads them from the last committed offset: not processed here.
@@ -308,6 +315,22 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             lastOrigins[n] = nil
         }
         onRevoked?(Array(numbers))
+    }
+
+    /// Says once, loudly, that this process holds only some of the partitions `needsAllPartitions` needs.
+    private func warnIfSplit() {
+        guard let what = needsAllPartitions, !warnedSplit, let consumer, !settings.topics.contains(where: { $0.hasPrefix("^") }) else { return }
+        var total = 0
+        for topic in settings.topics {
+            guard let count = try? KafkaMetadata.partitionCount(consumer.handle, topic: topic, timeoutMilliseconds: 10_000) else { return }
+            total += count
+        }
+        guard held.count < total else { return }
+        warnedSplit = true
+        log(
+            "warning: source '\(name)': this process holds \(held.count) of the \(total) partitions, but \(what) matches records of "
+                + "every partition: records whose partners another process holds are not matched (joins are not co-partitioned across "
+                + "processes yet: run this application as one process, or make the table side global)")
     }
 
     // MARK: checkpoints and commits
