@@ -332,31 +332,20 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         // no partition is given up in between (a revocation takes the same lock).
         plan.commitLock.lock()
         defer { plan.commitLock.unlock() }
+        // Window changelogs, then plugin-store changelogs: the first that cannot be written stops the rest.
+        let changelogs =
+            plan.changelogs.values.sorted { $0.node < $1.node }.map { b in ("the changelog of '\(b.node)'", { try b.publish(checkpoint: p.id) }) }
+            + plan.partitionStores.map { op in ("the store changelogs of '\(op.name)'", { try op.publish(checkpoint: p.id) }) }
         var published = true
-        for binding in plan.changelogs.values.sorted(by: { $0.node < $1.node }) where published {
-            do { try binding.publish(checkpoint: p.id) } catch {
+        for (what, publish) in changelogs where published {
+            do { try publish() } catch {
                 // Under exactly_once_v2 the transaction holds part of the state: it cannot commit.
                 if let transaction = plan.transaction {
-                    let reason = "exactly_once_v2: the changelog of '\(binding.node)' could not be written: \(error)"
+                    let reason = "exactly_once_v2: \(what) could not be written: \(error)"
                     transaction.abort(reason: reason)
                     throw CheckpointFailure(reason)
                 }
-                report(
-                    "checkpoint \(p.id): the changelog of '\(binding.node)' could not be written, so no offsets are committed "
-                        + "(the next checkpoint tries again): \(error)")
-                published = false
-            }
-        }
-        for op in plan.partitionStores where published {
-            do { try op.publish(checkpoint: p.id) } catch {
-                if let transaction = plan.transaction {
-                    let reason = "exactly_once_v2: the store changelogs of '\(op.name)' could not be written: \(error)"
-                    transaction.abort(reason: reason)
-                    throw CheckpointFailure(reason)
-                }
-                report(
-                    "checkpoint \(p.id): the store changelogs of '\(op.name)' could not be written, so no offsets are committed "
-                        + "(the next checkpoint tries again): \(error)")
+                report("checkpoint \(p.id): \(what) could not be written, so no offsets are committed (the next checkpoint tries again): \(error)")
                 published = false
             }
         }
