@@ -44,7 +44,15 @@ public final class PerGroupOperator: KeyGroupStateOperator {
     }
 
     public func process(_ batch: RecordBatch, port: Int) throws {
-        // Runs of records of one group go to its instance as they come (records keep their order).
+        try deliver(batch, port: port, watermarkCap: .max)
+        try advanceGroups()
+    }
+
+    /// Hands runs of records of one group to its instance as they come (records keep their order),
+    /// without advancing watermarks: a caller that splits one batch into several calls advances once at
+    /// the end (`advance()`), so no instance's watermark passes a record of the batch not yet delivered.
+    /// `watermarkCap`: what the instances' other input allows (`StreamOperator.process(_:port:watermarkCap:)`).
+    public func deliver(_ batch: RecordBatch, port: Int, watermarkCap: Int64) throws {
         var start = 0
         while start < batch.count {
             let group = Int(batch.record(at: start).pointee.partition)
@@ -52,11 +60,13 @@ public final class PerGroupOperator: KeyGroupStateOperator {
             while end < batch.count && Int(batch.record(at: end).pointee.partition) == group { end += 1 }
             let part = RecordBatch(schema: batch.schema, capacity: end - start)
             for i in start..<end { part.appendForwarded(from: batch, index: i) }
-            try instance(group).process(part, port: port)
+            try instance(group).process(part, port: port, watermarkCap: watermarkCap)
             start = end
         }
-        try advanceGroups()
     }
+
+    /// Each instance to its group's watermark, after `deliver`.
+    public func advance() throws { try advanceGroups() }
 
     public func advanceWatermark(to watermark: Int64) throws { try advanceGroups(final: watermark == .max) }
 

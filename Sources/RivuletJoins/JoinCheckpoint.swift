@@ -147,6 +147,12 @@ extension JoinOperator: CheckpointedOperator {
             allFinished = allFinished && wasFinished
         }
         finished = allFinished
+        sync.restore(watermark: watermark, nextSequence: nextSequence, waiting: try restoreKeyedEntries(restore))
+        try didRestoreKeyedState()
+    }
+
+    /// Restores the join's keyed entries of `restore`; returns the waiting records, rebuilt.
+    private func restoreKeyedEntries(_ restore: OperatorRestore) throws -> [TimeSync.Pending] {
         var waiting: [SavedRecord] = []
         try restore.forEachKeyed { group, reader in
             let tag = try reader.readUInt8()
@@ -157,8 +163,7 @@ extension JoinOperator: CheckpointedOperator {
             }
             try reader.expectEnd()
         }
-        sync.restore(watermark: watermark, nextSequence: nextSequence, waiting: try rebuild(waiting))
-        try didRestoreKeyedState()
+        return try rebuild(waiting)
     }
 
     /// The input schemas, by port.
@@ -252,6 +257,26 @@ extension JoinOperator: CheckpointedOperator {
         }
         return pending
     }
+}
+
+/// In a Kafka application a join split by key runs one instance per key group (`KafkaJoinPartitions`,
+/// through `PerGroupOperator`), which adopts its group's state from the changelog topic.
+extension JoinOperator: KeyGroupStateOperator {
+    /// Adds the keyed entries of `restore` (waiting records and the join's own state, all of `group`) to
+    /// this instance. Its instance-wide state is not in a changelog: its watermark comes from the
+    /// repartition topic's markers, and records restored after those already held arrive later.
+    public func adopt(_ restore: OperatorRestore, group: Int) throws {
+        guard restore.keyGroups == keyGroups else {
+            throw SnapshotCorrupt(name, "adopted with \(restore.keyGroups.maxParallelism) key groups; the join has \(keyGroups.maxParallelism)")
+        }
+        let restored = try restoreKeyedEntries(restore)
+        let next = max(sync.nextSequence, (restored.map(\.sequence).max() ?? -1) + 1)
+        sync.restore(watermark: sync.watermark, nextSequence: next, waiting: sync.waiting + restored)
+        try didRestoreKeyedState()
+    }
+
+    /// Never partial: `PerGroupOperator` closes a join instance with the one group it holds.
+    public func drop(groups: Set<Int>) {}
 }
 
 extension TableOperator: CheckpointedOperator {

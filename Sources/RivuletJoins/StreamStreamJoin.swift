@@ -197,6 +197,8 @@ public final class StreamStreamJoin: JoinOperator {
             let matched = try reader.readBool()
             let row = try JoinCheckpoint.readRow(&reader, count: counts[side], "a held record")
             list.append(Held(time: time, row: row, key: key, sequence: sequence, matched: matched))
+            // New arrivals come after every restored one (an instance adopting a group has no saved counter).
+            self.sequence = max(self.sequence, sequence + 1)
         }
         held[side][key, default: []].append(contentsOf: list)
     }

@@ -25,14 +25,17 @@ public final class KafkaSink: CheckpointedOperator {
     /// The partition of each record (nil: librdkafka's partitioner, from the key).
     private let partitioner: ((UnsafePointer<rv_record>) -> Int32)?
     private let scratch: ByteWriter
-    /// A repartition topic's writer: the bytes of a record's time and origin headers (time at 0, origin at
-    /// 20: at most 20 + 11 + 1 + 20 bytes).
-    private let headerScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
+    /// A repartition topic's writer: the bytes of a record's time, origin and late headers (time at 0,
+    /// origin at 20: at most 20 + 11 + 1 + 20 bytes; late at 64).
+    private let headerScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 96, alignment: 1)
     /// A repartition topic's writer: its partition count and the input partitions whose watermark its
     /// records carry (see `WatermarkMarker`).
     /// The input's out-of-orderness `bound`: an input partition's watermark is the largest time written
     /// of it minus the bound.
     public var watermarkMarking: (partitions: Int32, inputs: () -> [Int32], bound: Int64)?
+    /// A join's repartition writer: which input of the join it writes (0 left, 1 right); its input
+    /// partitions are named `RepartitionWatermarks.inputID(side:partition:)` in origins and markers.
+    public var inputSide = 0
     /// Per input partition: the largest event time written, and the watermark last marked.
     private var writtenTimes: [Int32: Int64] = [:]
     private var marked: [Int32: Int64] = [:]
@@ -79,7 +82,7 @@ public final class KafkaSink: CheckpointedOperator {
                 try scratch.takeBuffered { encoded in
                     // The encoders end each record with a newline: a Kafka record is delimited already.
                     var value = encoded
-                    if value.last == UInt8(ascii: "\n") { value = UnsafeRawBufferPointer(rebasing: value.dropLast()) }
+                    if encoder.endsWithNewline, value.last == UInt8(ascii: "\n") { value = UnsafeRawBufferPointer(rebasing: value.dropLast()) }
                     try withKey(record) { key in
                         try produce(producer, record, key: key, value: value)
                     }
@@ -105,18 +108,23 @@ public final class KafkaSink: CheckpointedOperator {
         // (a Kafka timestamp cannot be ≤ 0), written into a buffer of the sink's own.
         if headerFields.isEmpty {
             let p = record.pointee.partition
+            let before = partitionWatermark(p)
             if t > writtenTimes[p] ?? .min { writtenTimes[p] = t }
             let timeEnd = WatermarkMarker.writeDecimal(t, into: headerScratch, at: 0)
-            var originEnd = WatermarkMarker.writeDecimal(Int64(p), into: headerScratch, at: 20)
+            var originEnd = WatermarkMarker.writeDecimal(
+                Int64(RepartitionWatermarks.inputID(side: inputSide, partition: p)), into: headerScratch, at: 20)
             headerScratch[originEnd] = UInt8(ascii: ":")
             originEnd = WatermarkMarker.writeDecimal(record.pointee.offset, into: headerScratch, at: originEnd + 1)
             let base = UnsafeRawBufferPointer(headerScratch)
-            try producer.produce(
-                topic: topic, partition: partition, key: key, value: value,
-                headers: [
-                    KafkaProducer.Header(name: WatermarkMarker.timeHeader, value: UnsafeRawBufferPointer(rebasing: base[0..<timeEnd])),
-                    KafkaProducer.Header(name: WatermarkMarker.originHeader, value: UnsafeRawBufferPointer(rebasing: base[20..<originEnd])),
-                ], timestamp: t > 0 ? t : 0)
+            var headers = [
+                KafkaProducer.Header(name: WatermarkMarker.timeHeader, value: UnsafeRawBufferPointer(rebasing: base[0..<timeEnd])),
+                KafkaProducer.Header(name: WatermarkMarker.originHeader, value: UnsafeRawBufferPointer(rebasing: base[20..<originEnd])),
+            ]
+            if t < before {
+                let lateEnd = WatermarkMarker.writeDecimal(before, into: headerScratch, at: 64)
+                headers.append(KafkaProducer.Header(name: WatermarkMarker.lateHeader, value: UnsafeRawBufferPointer(rebasing: base[64..<lateEnd])))
+            }
+            try producer.produce(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: t > 0 ? t : 0)
             return
         }
         // Header values are the fields' text; NULL fields are left out.
@@ -129,13 +137,24 @@ public final class KafkaSink: CheckpointedOperator {
         // A repartition topic carries each record's exact event time (a Kafka timestamp cannot be ≤ 0).
         if watermarkMarking != nil {
             let p = record.pointee.partition
+            let before = partitionWatermark(p)
+            if t < before { texts.append((WatermarkMarker.lateHeader, Array(String(before).utf8))) }
             if t > writtenTimes[p] ?? .min { writtenTimes[p] = t }
             texts.append((WatermarkMarker.timeHeader, Array(String(t).utf8)))
-            texts.append((WatermarkMarker.originHeader, Array("\(record.pointee.partition):\(record.pointee.offset)".utf8)))
+            texts.append(
+                (WatermarkMarker.originHeader, Array("\(RepartitionWatermarks.inputID(side: inputSide, partition: p)):\(record.pointee.offset)".utf8))
+            )
         }
         try withHeaders(texts[...]) { headers in
             try producer.produce(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: t > 0 ? t : 0)
         }
+    }
+
+    /// A repartition topic's writer: the watermark of input partition `p` before the next record of it
+    /// (the largest time written of it minus the input's bound).
+    private func partitionWatermark(_ p: Int32) -> Int64 {
+        guard let written = writtenTimes[p], written != .min else { return .min }
+        return written - (watermarkMarking?.bound ?? 0)
     }
 
     /// Calls `body` with `texts` as producer headers (their bytes borrowed for the call).
@@ -174,7 +193,7 @@ public final class KafkaSink: CheckpointedOperator {
             let own = ended ? .max : (writtenTimes[p].map { $0 == .min ? .min : $0 - marking.bound } ?? .min)
             if own > marked[p] ?? .min {
                 marked[p] = own
-                marks.append((p, own))
+                marks.append((RepartitionWatermarks.inputID(side: inputSide, partition: p), own))
             }
         }
         guard !marks.isEmpty else { return }

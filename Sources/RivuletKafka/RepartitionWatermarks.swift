@@ -6,29 +6,47 @@ import RivuletCore
 /// holding it back until reported); the reader's watermark is the smallest over the partitions it holds,
 /// never decreasing. A partition's own watermark (`watermark(of:)`) is what a per-partition operator
 /// instance runs on (`PerGroupOperator`).
+///
+/// A join's topic carries two inputs (sides): the input partitions a marker names are numbered
+/// `side << 16 | partition` (`inputID`), and each side has its own watermark per partition
+/// (`watermark(of:side:)`); a partition's watermark is the smaller of its sides'.
 public final class RepartitionWatermarks: WatermarkProvider {
-    private let inputs: Int32
+    /// Per side, the number of its input partitions.
+    private let sides: [Int32]
     private let idleTimeout: Int64?
-    private var partitions: [Int32: PartitionWatermarks] = [:]
+    /// Per partition of the topic, one tracker per side.
+    private var partitions: [Int32: [PartitionWatermarks]] = [:]
     public private(set) var watermark = Int64.min
 
-    /// `inputs`: the number of the application's input partitions.
-    public init(inputs: Int32, idleTimeout: Int64?) {
-        self.inputs = inputs
+    /// `inputs`: the number of the application's input partitions (one side).
+    public convenience init(inputs: Int32, idleTimeout: Int64?) {
+        self.init(sides: [inputs], idleTimeout: idleTimeout)
+    }
+
+    /// `sides`: per side, the number of its input partitions.
+    public init(sides: [Int32], idleTimeout: Int64?) {
+        self.sides = sides
         self.idleTimeout = idleTimeout
     }
 
-    private func tracker(_ partition: Int32, now: Int64) -> PartitionWatermarks {
+    /// The number a marker gives input partition `partition` (below 65,536) of side `side`; a record
+    /// without an input position (partition -1) keeps -1.
+    public static func inputID(side: Int, partition: Int32) -> Int32 { partition < 0 ? partition : Int32(side) << 16 | partition }
+
+    private func trackers(_ partition: Int32, now: Int64) -> [PartitionWatermarks] {
         if let t = partitions[partition] { return t }
-        let t = PartitionWatermarks(bound: 0, idleTimeout: idleTimeout)
-        t.assign(Array(0..<inputs), now: now)
+        let t = sides.map { count in
+            let tracker = PartitionWatermarks(bound: 0, idleTimeout: idleTimeout)
+            tracker.assign(Array(0..<count), now: now)
+            return tracker
+        }
         partitions[partition] = t
         return t
     }
 
     /// The reader took `partition`: it holds the watermark back until markers arrive in it.
     public func assign(_ partition: Int32, now: Int64) {
-        _ = tracker(partition, now: now)
+        _ = trackers(partition, now: now)
     }
 
     public func revoke(_ partition: Int32) {
@@ -36,24 +54,34 @@ public final class RepartitionWatermarks: WatermarkProvider {
         recompute()
     }
 
-    /// A marker in `partition`: input partitions `inputs` are complete up to `mark`.
+    /// A marker in `partition`: input partitions `inputs` (`inputID`s) are complete up to `mark`.
     public func observe(partition: Int32, inputs reported: [Int32], mark: Int64, now: Int64) {
-        let t = tracker(partition, now: now)
-        for p in reported { t.observe(p, mark, now: now) }
+        let t = trackers(partition, now: now)
+        for id in reported {
+            let side = Int(id >> 16)
+            guard side < t.count else { continue }
+            t[side].observe(id & 0xFFFF, mark, now: now)
+        }
         recompute()
     }
 
-    /// The watermark of one partition of the topic (`Int64.min` if not held).
-    public func watermark(of partition: Int32) -> Int64 { partitions[partition]?.watermark ?? .min }
+    /// The watermark of one partition of the topic (`Int64.min` if not held): the smallest of its sides'.
+    public func watermark(of partition: Int32) -> Int64 { partitions[partition]?.map(\.watermark).min() ?? .min }
+
+    /// The watermark of one side of one partition of the topic (`Int64.min` if not held).
+    public func watermark(of partition: Int32, side: Int) -> Int64 {
+        guard let t = partitions[partition], side < t.count else { return .min }
+        return t[side].watermark
+    }
 
     public func refresh(now: Int64) {
         guard idleTimeout != nil else { return }
-        for t in partitions.values { t.refresh(now: now) }
+        for sides in partitions.values { for t in sides { t.refresh(now: now) } }
         recompute()
     }
 
     private func recompute() {
-        guard let lowest = partitions.values.map(\.watermark).min(), lowest > watermark else { return }
+        guard let lowest = partitions.keys.map({ watermark(of: $0) }).min(), lowest > watermark else { return }
         watermark = lowest
     }
 }

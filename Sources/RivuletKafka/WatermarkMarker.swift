@@ -19,6 +19,17 @@ public enum WatermarkMarker {
     /// that took its input partition over) is counted once.
     public static let originHeader = "rivulet.origin"
 
+    /// On a record of a repartition topic that was late in its input partition (its time before the
+    /// largest time written of that partition minus the bound): that watermark (decimal ms). The reader
+    /// gives the record a watermark at least this high, so it is late downstream as it was in its input
+    /// partition, however the topic's markers fell between batches.
+    public static let lateHeader = "rivulet.late"
+
+    /// The watermark a late record of a repartition topic was behind, if it was late.
+    static func lateBefore(_ message: UnsafePointer<rd_kafka_message_t>) -> Int64? {
+        value(message, lateHeader).flatMap { decimal($0[...]) }
+    }
+
     /// The event time a repartition topic's record carries, if it has one.
     static func time(_ message: UnsafePointer<rd_kafka_message_t>) -> Int64? {
         value(message, timeHeader).flatMap { decimal($0[...]) }

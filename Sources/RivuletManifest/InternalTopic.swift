@@ -16,15 +16,24 @@ public struct InternalTopic: Sendable, Hashable {
     /// For a repartition topic: the sink node writing it and the source node reading it.
     public var writer: String?
     public var reader: String?
+    /// For a join's repartition topic: the sink writing the join's right input (`writer` writes its left).
+    public var rightWriter: String?
     /// For a plugin store's changelog: the store (its partition p holds the store of input partition p).
     public var store: String?
 
-    public init(name: String, role: Role, operatorName: String, writer: String? = nil, reader: String? = nil, store: String? = nil) {
+    public init(
+        name: String, role: Role, operatorName: String, writer: String? = nil, reader: String? = nil, store: String? = nil,
+        rightWriter: String? = nil
+    ) {
         self.name = name
+        self.rightWriter = rightWriter
         self.role = role
         self.operatorName = operatorName
         self.writer = writer
         self.reader = reader
         self.store = store
     }
+
+    /// The sink nodes writing a repartition topic.
+    public var writers: [String] { [writer, rightWriter].compactMap { $0 } }
 }

@@ -14,11 +14,15 @@ public struct KafkaSinkSpec: Sendable, Hashable {
     public var properties: [KafkaProperty]
     /// A repartition topic's writer: each record goes to the partition of its key's group.
     public var partitionByKeyGroup: Bool
+    /// A join's repartition writer: the join input its records are (0 left, 1 right); their values are
+    /// the join's binary rows (`JoinRowCarrier`), not the sink's format.
+    public var joinSide: Int?
 
     public init(
         topic: String, bootstrapServers: String?, keyField: String?, headerFields: [String], properties: [KafkaProperty],
-        partitionByKeyGroup: Bool = false
+        partitionByKeyGroup: Bool = false, joinSide: Int? = nil
     ) {
+        self.joinSide = joinSide
         self.topic = topic
         self.bootstrapServers = bootstrapServers
         self.keyField = keyField

@@ -109,10 +109,11 @@ extension Manifest {
         // A plugin operator's stores fed straight by a Kafka source live in changelog topics (written in
         // the transaction); other stores only in the process.
         let changelogged = Set(kafkaStoreOperators.map(\.op.name))
+        let repartitionedJoins = Set(kafkaRepartitionedJoins.map(\.op.name))
         for op in operators {
             let kind: String? =
                 switch op.kind {
-                case .join: "a join"
+                case .join: repartitionedJoins.contains(op.name) ? nil : "a join that cannot be split by key (see docs/KAFKA.md, \"Joins\")"
                 case .table: "a table"
                 default: op.stores.isEmpty || changelogged.contains(op.name) ? nil : "an operator with state stores"
                 }
@@ -121,7 +122,8 @@ extension Manifest {
                 ManifestError(
                     op.location,
                     "operator '\(op.name)' is \(kind): its state is kept in the process, not in a changelog topic, so exactly_once_v2 "
-                        + "could not restore it after a failure (only windows keep changelogs today); use at_least_once"))
+                        + "could not restore it after a failure (only windows, joins split by key and plugin stores keep changelogs); use at_least_once"
+                ))
         }
         return errors
     }

@@ -26,7 +26,7 @@ extension Manifest {
             waiting[edge.to.node]! += 1
         }
         // A repartition topic's reader comes after its writer (it takes the writer's input schema).
-        let topicEdges = internalTopics.compactMap { t in t.writer.flatMap { w in t.reader.map { (from: w, to: $0) } } }
+        let topicEdges = internalTopics.flatMap { t in t.writers.compactMap { w in t.reader.map { (from: w, to: $0) } } }
         for edge in topicEdges where waiting[edge.to] != nil && waiting[edge.from] != nil { waiting[edge.to]! += 1 }
         var order: [String] = []
         var placed = Set<String>()

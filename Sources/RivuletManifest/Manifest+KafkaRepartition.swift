@@ -36,33 +36,28 @@ extension Manifest {
         // The readers are consumers of the same cluster as the inputs: they take the inputs' own client
         // properties (security, session timeouts, queue sizes), in the order the sources are listed.
         let readerProperties = kafkaSources.flatMap { $0.1.properties }
+        let joins = kafkaRepartitionedJoins.map(\.op.name)
+        let reading = RepartitionReading(
+            servers: servers, bound: bound, idle: idle, untilEnd: kafkaSources.allSatisfy { $0.1.untilEnd }, properties: readerProperties)
         for op in operators {
-            guard case .window(let window) = op.kind else { continue }
-            let writer = "\(op.name)-repartition-out", reader = "\(op.name)-repartition"
-            let topic = "\(app)-\(op.name)-repartition"
-            edges = edges.map { edge in
-                guard edge.to.node == op.name else { return edge }
-                return EdgeSpec(from: edge.from, to: Endpoint(node: writer, port: "in"), location: edge.location)
+            switch op.kind {
+            case .window(let window):
+                let writer = "\(op.name)-repartition-out"
+                redirect(into: Endpoint(node: op.name, port: "in"), to: writer)
+                addRepartitionWriter(writer, of: op, app: app, keyField: window.keyBy, side: nil, servers: servers)
+                addRepartitionReader(of: op, app: app, writer: writer, rightWriter: nil, into: "in", reading)
+            case .join(let join) where joins.contains(op.name):
+                // Both inputs go through one topic, partitioned by the join key's group: partition g
+                // holds both sides' records of key group g (co-partitioned, so one process sees both).
+                let left = "\(op.name)-repartition-left-out", right = "\(op.name)-repartition-right-out"
+                redirect(into: Endpoint(node: op.name, port: "left"), to: left)
+                redirect(into: Endpoint(node: op.name, port: "right"), to: right)
+                addRepartitionWriter(left, of: op, app: app, keyField: join.leftKey, side: 0, servers: servers)
+                addRepartitionWriter(right, of: op, app: app, keyField: join.rightKey, side: 1, servers: servers)
+                addRepartitionReader(of: op, app: app, writer: left, rightWriter: right, into: "left", reading)
+            default:
+                continue
             }
-            edges.append(EdgeSpec(from: Endpoint(node: reader, port: "out"), to: Endpoint(node: op.name, port: "in"), location: op.location))
-            sinks.append(
-                SinkSpec(
-                    name: writer,
-                    kind: .kafka(
-                        KafkaSinkSpec(
-                            topic: topic, bootstrapServers: servers, keyField: window.keyBy, headerFields: [], properties: [],
-                            partitionByKeyGroup: true)),
-                    format: .jsonl, header: false, location: op.location))
-            var source = SourceSpec(
-                name: reader,
-                kind: .kafka(
-                    KafkaSourceSpec(
-                        topics: [topic], pattern: nil, bootstrapServers: servers, start: .earliest, keyField: nil, headerFields: [],
-                        untilEnd: kafkaSources.allSatisfy { $0.1.untilEnd }, properties: readerProperties, repartitionOf: writer)),
-                format: .jsonl, header: false, location: op.location)
-            source.time = TimeSpec(kind: .kafka, maxOutOfOrder: bound, idleTimeout: idle, location: op.location)
-            sources.append(source)
-            internalTopics.append(InternalTopic(name: topic, role: .repartition, operatorName: op.name, writer: writer, reader: reader))
             internalTopics.append(InternalTopic(name: "\(app)-\(op.name)-changelog", role: .changelog, operatorName: op.name))
         }
         // Checkpoints are the commits of such an application (changelogs written, then offsets committed,
@@ -73,5 +68,55 @@ extension Manifest {
                 interval: CheckpointSpec.defaultInterval, directory: "\(stateDirectory)/\(app)-commits-\(getpid())", retain: 1,
                 timeout: CheckpointSpec.defaultTimeout, location: SourceLocation(file: file, line: 1, column: 1))
         }
+    }
+
+    /// What every repartition topic's reader shares: the cluster, the time bound and idle timeout of the
+    /// input sources, whether they stop at the end, and their client properties.
+    private struct RepartitionReading {
+        let servers: String?
+        let bound: Int64
+        let idle: Int64?
+        let untilEnd: Bool
+        let properties: [KafkaProperty]
+    }
+
+    /// Edges into `endpoint` go to the sink `writer` instead.
+    private mutating func redirect(into endpoint: Endpoint, to writer: String) {
+        edges = edges.map { edge in
+            guard edge.to == endpoint else { return edge }
+            return EdgeSpec(from: edge.from, to: Endpoint(node: writer, port: "in"), location: edge.location)
+        }
+    }
+
+    /// The sink writing `op`'s repartition topic, each record to the partition of its `keyField`'s group.
+    private mutating func addRepartitionWriter(_ name: String, of op: OperatorSpec, app: String, keyField: String?, side: Int?, servers: String?) {
+        sinks.append(
+            SinkSpec(
+                name: name,
+                kind: .kafka(
+                    KafkaSinkSpec(
+                        topic: "\(app)-\(op.name)-repartition", bootstrapServers: servers, keyField: keyField, headerFields: [], properties: [],
+                        partitionByKeyGroup: true, joinSide: side)),
+                format: .jsonl, header: false, location: op.location))
+    }
+
+    /// The Kafka source `<op>-repartition` reading `op`'s repartition topic into its port `port` (its
+    /// time: the event time its writers carry; its group: `<application_id>-<op>`).
+    private mutating func addRepartitionReader(
+        of op: OperatorSpec, app: String, writer: String, rightWriter: String?, into port: String, _ reading: RepartitionReading
+    ) {
+        let reader = "\(op.name)-repartition", topic = "\(app)-\(op.name)-repartition"
+        edges.append(EdgeSpec(from: Endpoint(node: reader, port: "out"), to: Endpoint(node: op.name, port: port), location: op.location))
+        var source = SourceSpec(
+            name: reader,
+            kind: .kafka(
+                KafkaSourceSpec(
+                    topics: [topic], pattern: nil, bootstrapServers: reading.servers, start: .earliest, keyField: nil, headerFields: [],
+                    untilEnd: reading.untilEnd, properties: reading.properties, repartitionOf: writer)),
+            format: .jsonl, header: false, location: op.location)
+        source.time = TimeSpec(kind: .kafka, maxOutOfOrder: reading.bound, idleTimeout: reading.idle, location: op.location)
+        sources.append(source)
+        internalTopics.append(
+            InternalTopic(name: topic, role: .repartition, operatorName: op.name, writer: writer, reader: reader, rightWriter: rightWriter))
     }
 }

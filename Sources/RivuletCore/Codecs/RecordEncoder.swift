@@ -6,6 +6,12 @@ public protocol RecordEncoder {
     /// Written once before the first record (a CSV header); may write nothing.
     func writeHeader(to writer: ByteWriter) throws
     func encode(_ record: UnsafePointer<rv_record>, to writer: ByteWriter) throws
+    /// Whether each encoded record ends with a newline (a text line); a binary encoding's last byte is data.
+    var endsWithNewline: Bool { get }
+}
+
+extension RecordEncoder {
+    public var endsWithNewline: Bool { true }
 }
 
 /// Writes each field's text separated by the delimiter, quoting cells that need it (RFC 4180).

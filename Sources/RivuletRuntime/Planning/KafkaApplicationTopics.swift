@@ -2,18 +2,25 @@
 import RivuletKafka
 import RivuletManifest
 
-/// The repartition and changelog topics of a Kafka application's windows (`Manifest.internalTopics`)
-/// get as many partitions as the largest of the application's input topics (Kafka Streams' rule), and
-/// each window as many key groups. For a plan only checked (`validate`, `describe`) nothing connects:
+/// The repartition and changelog topics of a Kafka application's windows and joins
+/// (`Manifest.internalTopics`) get as many partitions as the largest of the application's input topics
+/// (Kafka Streams' rule), and each such operator as many key groups. For a plan only checked (`validate`, `describe`) nothing connects:
 /// the key groups are the manifest's max_parallelism.
 struct KafkaApplicationTopics {
     let manifest: Manifest
     let options: RunOptions
 
-    /// Window name → its key groups (the partitions of its repartition topic).
-    func prepare() throws -> [String: Int] {
+    /// What planning needs to know of the cluster.
+    struct Layout {
+        /// Operator name → its key groups (the partitions of its repartition topic).
+        var keyGroups: [String: Int] = [:]
+        /// Input source name → the partitions of its topics (the largest count).
+        var inputPartitions: [String: Int] = [:]
+    }
+
+    func prepare() throws -> Layout {
         let topics = manifest.internalTopics
-        guard !topics.isEmpty else { return [:] }
+        guard !topics.isEmpty else { return Layout() }
         let windows = Set(topics.map(\.operatorName))
         for op in manifest.operators where windows.contains(op.name) && op.parallelism != 1 {
             throw PlanError(
@@ -21,31 +28,40 @@ struct KafkaApplicationTopics {
                 "operator '\(op.name)' of a Kafka application scales out by processes (the consumer group splits its input's "
                     + "partitions between them): remove parallelism")
         }
-        guard options.openStores else { return Dictionary(uniqueKeysWithValues: windows.map { ($0, manifest.maxParallelism) }) }
+        guard options.openStores else {
+            return Layout(
+                keyGroups: Dictionary(uniqueKeysWithValues: windows.map { ($0, manifest.maxParallelism) }),
+                inputPartitions: Dictionary(uniqueKeysWithValues: manifest.sources.map { ($0.name, manifest.maxParallelism) }))
+        }
         let inputs = manifest.sources.compactMap { s -> (SourceSpec, KafkaSourceSpec)? in
             guard case .kafka(let k) = s.kind, k.repartitionOf == nil, !k.global else { return nil }
             return (s, k)
         }
-        guard let (first, firstKafka) = inputs.first else { return [:] }
+        guard let (first, firstKafka) = inputs.first else { return Layout() }
         let properties = try kafkaProperties(servers: firstKafka.bootstrapServers, own: [], node: "source '\(first.name)'", manifest)
         do {
             let creator = try KafkaTopicCreator(properties: properties)
             var partitions = 0
+            var layout = Layout()
             for (source, k) in inputs {
                 guard k.pattern == nil else {
-                    throw PlanError(source.location, "source '\(source.name)': a Kafka application with windows reads topics by name, not by pattern")
+                    throw PlanError(
+                        source.location,
+                        "source '\(source.name)': a Kafka application with windows or joins split by key reads topics by name, not by pattern")
                 }
                 for topic in k.topics {
                     guard let count = try creator.partitions(of: topic) else {
                         throw PlanError(source.location, "source '\(source.name)': topic '\(topic)' does not exist")
                     }
                     partitions = max(partitions, count)
+                    layout.inputPartitions[source.name] = max(layout.inputPartitions[source.name] ?? 0, count)
                 }
             }
             for topic in topics {
                 try creator.ensure(topic.name, partitions: partitions, compacted: topic.role == .changelog)
             }
-            return Dictionary(uniqueKeysWithValues: windows.map { ($0, partitions) })
+            layout.keyGroups = Dictionary(uniqueKeysWithValues: windows.map { ($0, partitions) })
+            return layout
         } catch let error as KafkaError {
             throw PlanError(manifest.kafka?.location ?? first.location, "\(error)")
         }

@@ -37,7 +37,8 @@ extension ExecutionPlan {
                 let what: String
                 switch (topic.role, topic.store) {
                 case (.repartition, _):
-                    what = "repartition of '\(topic.operatorName)' (written by \(topic.writer ?? "?"), read by \(topic.reader ?? "?"))"
+                    what =
+                        "repartition of '\(topic.operatorName)' (written by \(topic.writers.isEmpty ? "?" : topic.writers.joined(separator: " and ")), read by \(topic.reader ?? "?"))"
                 case (.changelog, let store?): what = "changelog of store '\(store)' of '\(topic.operatorName)' (partition p: input partition p)"
                 case (.changelog, nil): what = "changelog of '\(topic.operatorName)' (partition p: key group p)"
                 }

@@ -5,8 +5,9 @@ import RivuletKafka
 import RivuletManifest
 
 extension Planner {
-    /// For each window of a Kafka application: a `ChangelogBinding` of its changelog topic, told by the
-    /// window's repartition source when partitions come (restore their state) and go (drop it).
+    /// For each window and join split by key of a Kafka application: a `ChangelogBinding` of its
+    /// changelog topic, told by its repartition source when partitions come (restore their state) and go
+    /// (drop it).
     func bindChangelogs(_ plan: ExecutionPlan, _ context: PlanningContext) throws {
         guard options.openStores else { return }
         for topic in manifest.internalTopics where topic.role == .changelog {
@@ -21,11 +22,16 @@ extension Planner {
                 properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "source '\(reader)'", manifest),
                 reader: source, log: options.report)
             source.onAssigned = { partitions in try binding.assigned(partitions.map { Int($0) }) }
-            // The repartition topic's writer marks the watermark of the input partitions this process reads.
-            let input = plan.nodes.lazy.compactMap { $0.source?.source as? KafkaSource }.first { $0.watermarkMarkers == nil }
-            if let writerName = manifest.internalTopics.first(where: { $0.role == .repartition && $0.operatorName == topic.operatorName })?.writer,
-                let writer = plan.nodesByName[writerName]?.instances.first as? KafkaSink, let input
+            // Each writer of the repartition topic marks the watermark of the input partitions this process
+            // reads of its input.
+            for writerName in manifest.internalTopics.first(where: { $0.role == .repartition && $0.operatorName == topic.operatorName })?.writers
+                ?? []
             {
+                let upstream = manifest.sources(upstreamOf: Endpoint(node: writerName, port: "in"))
+                let input =
+                    upstream.lazy.compactMap { plan.nodesByName[$0]?.source?.source as? KafkaSource }.first
+                    ?? plan.nodes.lazy.compactMap { $0.source?.source as? KafkaSource }.first { $0.watermarkMarkers == nil }
+                guard let writer = plan.nodesByName[writerName]?.instances.first as? KafkaSink, let input else { continue }
                 let bound = manifest.sources.first { $0.name == input.name }?.time?.maxOutOfOrder ?? 0
                 writer.watermarkMarking = (Int32(keyGroups), { input.heldPartitionNumbers }, bound)
             }

@@ -78,7 +78,9 @@ public struct Planner {
         plan.deadLetters = try makeDeadLetterSink()
         try loadPlugins(into: plan)
         var context = PlanningContext(manifest: manifest, options: options, plan: plan)
-        context.kafkaKeyGroups = try KafkaApplicationTopics(manifest: manifest, options: options).prepare()
+        let layout = try KafkaApplicationTopics(manifest: manifest, options: options).prepare()
+        context.kafkaKeyGroups = layout.keyGroups
+        context.kafkaInputPartitions = layout.inputPartitions
         for name in manifest.topologicalOrder() {
             let node: PlannedNode
             switch manifest.role(of: name) {
@@ -87,8 +89,8 @@ public struct Planner {
             case .operator:
                 let spec = manifest.operators.first { $0.name == name }!
                 node = try spec.kind.factory.plan(spec, inputs: inputSchemas(of: name, plan), in: context)
-                // A window of a Kafka application runs in its repartition source's task (that source's
-                // rebalances restore and drop its state on that thread).
+                // A window or join of a Kafka application runs in its repartition source's task (that
+                // source's rebalances restore and drop its state on that thread).
                 node.chains = spec.chain || context.kafkaKeyGroups[name] != nil
             case .sink:
                 let spec = manifest.sinks.first { $0.name == name }!

@@ -1,6 +1,9 @@
 // JoinOperatorFactory: planning a join operator: its two inputs, key fields, output schema and ports.
 import RivuletCore
+import RivuletExecution
+import RivuletHashing
 import RivuletJoins
+import RivuletKafka
 import RivuletManifest
 import RivuletState
 
@@ -14,7 +17,16 @@ struct JoinOperatorFactory: OperatorFactory {
         if let bad = inputs.keys.first(where: { $0 != "left" && $0 != "right" }) {
             throw PlanError(spec.location, "join operator '\(spec.name)' has the input ports 'left' and 'right', not '\(bad)'")
         }
-        guard let left = inputs["left"], let right = inputs["right"] else {
+        // A Kafka application's join split by key reads both inputs through its repartition topic: their
+        // schemas and time fields are those of the topic's two writers.
+        let topic = context.manifest.internalTopics.first { $0.role == .repartition && $0.operatorName == spec.name && $0.rightWriter != nil }
+        let writers = topic.map { [$0.writer ?? "", $0.rightWriter ?? ""] }
+        let sides: [String: Schema] =
+            if let writers {
+                ["left": context.plan.nodesByName[writers[0]]?.inputSchemas["in"], "right": context.plan.nodesByName[writers[1]]?.inputSchemas["in"]]
+                    .compactMapValues { $0 }
+            } else { inputs }
+        guard let left = sides["left"], let right = sides["right"] else {
             throw PlanError(spec.location, "join operator '\(spec.name)' needs an edge into '\(spec.name).left' and one into '\(spec.name).right'")
         }
         func field(_ name: String, _ schema: Schema, _ side: String) throws -> Int {
@@ -23,39 +35,66 @@ struct JoinOperatorFactory: OperatorFactory {
             }
             return i
         }
-        let leftTime = context.eventTimeField(feeding: spec.name, port: "left").flatMap { left.index(of: $0) }
-        let rightTime = context.eventTimeField(feeding: spec.name, port: "right").flatMap { right.index(of: $0) }
+        func timeField(_ port: String, _ schema: Schema) -> Int? {
+            let feeding: (node: String, port: String) = writers.map { (node: $0[port == "left" ? 0 : 1], port: "in") } ?? (spec.name, port)
+            return context.eventTimeField(feeding: feeding.node, port: feeding.port).flatMap { schema.index(of: $0) }
+        }
+        let leftTime = timeField("left", left)
+        let rightTime = timeField("right", right)
         let leftKey = try field(join.leftKey, left, "left")
         let rightKey = try field(join.rightKey, right, "right")
+        let pk = try field(join.leftPrimaryKey ?? join.leftKey, left, "left")
         let kind = JoinKind(join.emit)
-        let route = context.deadLetterRoute(for: spec.name, input: left)
-        let op: JoinOperator
-        let text: String
-        switch join.kind {
-        case .streamTable:
-            op = StreamTableJoin(
-                name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
-                rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route)
-            text = "\(join.emit.rawValue) stream–table join on \(join.leftKey) = \(join.rightKey)"
-        case .tableTable:
-            let pk = try field(join.leftPrimaryKey ?? join.leftKey, left, "left")
-            op = TableTableJoin(
-                name: spec.name, kind: kind, left: left, right: right, leftPK: pk, leftFK: leftKey, rightKey: rightKey,
-                leftTime: leftTime, rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route)
-            text = "\(join.emit.rawValue) table–table join on \(join.leftKey) = \(join.rightKey)"
-        case .streamStream:
-            op = StreamStreamJoin(
-                name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
-                within: join.within ?? 0, grace: join.grace, batchCapacity: options.batchSize, deadLetters: route)
-            text = "\(join.emit.rawValue) stream–stream join on \(join.leftKey) = \(join.rightKey) within \(join.within ?? 0) ms"
+        let keyGroups = context.kafkaKeyGroups[spec.name].map { KeyGroups(maxParallelism: $0) } ?? KeyGroups()
+        let makeJoin = { (route: DeadLetterRoute) -> JoinOperator in
+            switch join.kind {
+            case .streamTable:
+                StreamTableJoin(
+                    name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
+                    rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
+            case .tableTable:
+                TableTableJoin(
+                    name: spec.name, kind: kind, left: left, right: right, leftPK: pk, leftFK: leftKey, rightKey: rightKey,
+                    leftTime: leftTime, rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
+            case .streamStream:
+                StreamStreamJoin(
+                    name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
+                    within: join.within ?? 0, grace: join.grace, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
+            }
         }
-        op.stampsResultPositions = options.latency != nil
+        let joinText =
+            switch join.kind {
+            case .streamTable: "\(join.emit.rawValue) stream–table join on \(join.leftKey) = \(join.rightKey)"
+            case .tableTable: "\(join.emit.rawValue) table–table join on \(join.leftKey) = \(join.rightKey)"
+            case .streamStream: "\(join.emit.rawValue) stream–stream join on \(join.leftKey) = \(join.rightKey) within \(join.within ?? 0) ms"
+            }
+        let text = joinText + (topic.map { ", one per partition of \($0.name)" } ?? "")
+        let route = context.deadLetterRoute(for: spec.name, input: left)
         let node = PlannedNode(name: spec.name, role: .operator, parallelism: 1, location: spec.location, kind: text)
         node.inputPorts = ["left", "right"]
         node.inputSchemas = inputs
         node.outputPorts = ["out", "late_left", "late_right"]
-        context.add(op, ports: ["out": op.out, "late_left": op.lateLeft, "late_right": op.lateRight], route: route, to: node)
-        node.outputSchemas = ["out": op.out.schema, "late_left": left, "late_right": right]
+        let prototype = makeJoin(route)
+        node.outputSchemas = ["out": prototype.out.schema, "late_left": left, "late_right": right]
+        if let topic, let reader = topic.reader {
+            // One join per partition of the repartition topic, each on that partition's watermark.
+            prototype.close()
+            let ports = [
+                "out": OutputPort(name: "out", schema: prototype.out.schema, batchCapacity: options.batchSize),
+                "late_left": OutputPort(name: "late_left", schema: left, batchCapacity: options.batchSize),
+                "late_right": OutputPort(name: "late_right", schema: right, batchCapacity: options.batchSize),
+            ]
+            let markers = (context.plan.nodesByName[reader]?.source?.source as? KafkaSource)?.watermarkMarkers
+            let inner = PerGroupOperator(name: spec.name, ports: ports, groupWatermark: { markers?.watermark(of: Int32($0)) ?? .min }) { _ in
+                let op = makeJoin(route)
+                return (op, ["out": op.out, "late_left": op.lateLeft, "late_right": op.lateRight])
+            }
+            context.add(KafkaJoinPartitions(name: spec.name, inner: inner, left: left, right: right), ports: ports, route: route, to: node)
+            return node
+        }
+        prototype.stampsResultPositions = options.latency != nil
+        context.add(
+            prototype, ports: ["out": prototype.out, "late_left": prototype.lateLeft, "late_right": prototype.lateRight], route: route, to: node)
         return node
     }
 }

@@ -1,6 +1,7 @@
 // KafkaPlanning: a Kafka node's client properties (checked by librdkafka) and a Kafka source's reader.
 import RivuletCore
 import RivuletExecution
+import RivuletJoins
 import RivuletKafka
 import RivuletManifest
 
@@ -24,7 +25,7 @@ func kafkaProperties(servers: String?, own: [KafkaProperty], node: String, _ man
 /// table's reader joins none (it takes every partition: the id is librdkafka's only).
 func kafkaConsumerGroup(_ k: KafkaSourceSpec, application: String, _ manifest: Manifest) -> String {
     if k.global { return "\(application)-global" }
-    let window = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writer == w }?.operatorName }
+    let window = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writers.contains(w) }?.operatorName }
     return window.map { "\(application)-\($0)" } ?? application
 }
 
@@ -33,8 +34,24 @@ extension SourceFactory {
     /// field and the header fields (the manifest appended them to the schema in that order).
     func kafkaSource(_ spec: SourceSpec, _ k: KafkaSourceSpec, _ context: PlanningContext) throws -> RecordSource {
         let manifest = context.manifest
-        guard let group = manifest.applicationID else { throw PlanError(spec.location, "source '\(spec.name)': application_id is not set") }
+        guard manifest.applicationID != nil else { throw PlanError(spec.location, "source '\(spec.name)': application_id is not set") }
         var schema = Schema((spec.schema ?? []).map { FieldDefinition(name: $0.name, type: $0.type) })
+        let joinTopic = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writer == w && $0.rightWriter != nil } }
+        if let joinTopic {
+            // A join's repartition topic holds both inputs' rows (`JoinRowCarrier`).
+            let counts = try joinTopic.writers.map { writer in
+                guard let written = context.plan.nodesByName[writer]?.inputSchemas["in"] else {
+                    throw PlanError(spec.location, "source '\(spec.name)': its topic's writer '\(writer)' is not planned")
+                }
+                return written.count
+            }
+            schema = JoinRowCarrier.schema
+            return KafkaSource(
+                name: spec.name,
+                settings: try kafkaSettings(
+                    spec, k, schema: schema, decoder: JoinRowCarrier.Decoder(leftFields: counts[0], rightFields: counts[1]), context),
+                log: context.options.report)
+        }
         if let writer = k.repartitionOf {
             // A repartition topic holds what its writer received.
             guard let written = context.plan.nodesByName[writer]?.inputSchemas["in"] else {
@@ -42,6 +59,15 @@ extension SourceFactory {
             }
             schema = written
         }
+        return KafkaSource(name: spec.name, settings: try kafkaSettings(spec, k, schema: schema, decoder: nil, context), log: context.options.report)
+    }
+
+    /// A Kafka source's settings: its group, topics, start, key and header fields, and `decoder` (nil:
+    /// the source's format's, for `schema`).
+    private func kafkaSettings(
+        _ spec: SourceSpec, _ k: KafkaSourceSpec, schema: Schema, decoder: RecordDecoder?, _ context: PlanningContext
+    ) throws -> KafkaSourceSettings {
+        let manifest = context.manifest
         let keyField = k.keyField.flatMap { schema.index(of: $0) }
         let headerFields = k.headerFields.compactMap { name in schema.index(of: name).map { (name: name, field: $0) } }
         let valueFields = schema.count - (keyField == nil ? 0 : 1) - headerFields.count
@@ -49,18 +75,21 @@ extension SourceFactory {
         let keyFromField = spec.key != nil && spec.key != k.keyField
         let recordKey = keyFromField ? spec.key.flatMap { schema.index(of: $0) } : nil
         let decoder: RecordDecoder =
-            switch spec.format {
-            case .csv: CSVDecoder(schema: schema, delimiter: spec.delimiter, keyField: recordKey, columns: valueFields)
-            case .jsonl: JSONLinesDecoder(schema: schema, keyField: recordKey)
-            case .lines: RawLineDecoder()
-            }
+            decoder
+            ?? {
+                switch spec.format {
+                case .csv: CSVDecoder(schema: schema, delimiter: spec.delimiter, keyField: recordKey, columns: valueFields)
+                case .jsonl: JSONLinesDecoder(schema: schema, keyField: recordKey)
+                case .lines: RawLineDecoder()
+                }
+            }()
         let start: StartPosition =
             switch k.start {
             case .earliest: .earliest
             case .latest: .latest
             case .timestamp(let ms): .timestamp(ms)
             }
-        let consumerGroup = kafkaConsumerGroup(k, application: group, manifest)
+        let consumerGroup = kafkaConsumerGroup(k, application: manifest.applicationID ?? "", manifest)
         var time = false
         if case .kafka? = spec.time?.kind { time = true }
         var settings = KafkaSourceSettings(
@@ -69,6 +98,6 @@ extension SourceFactory {
             keyFromField: keyFromField, headerFields: headerFields, kafkaTime: time, untilEnd: k.untilEnd)
         settings.strictOffsets = k.repartitionOf != nil
         settings.global = k.global
-        return KafkaSource(name: spec.name, settings: settings, log: context.options.report)
+        return settings
     }
 }

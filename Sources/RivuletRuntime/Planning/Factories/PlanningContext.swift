@@ -9,8 +9,11 @@ struct PlanningContext {
     let manifest: Manifest
     let options: RunOptions
     let plan: ExecutionPlan
-    /// A Kafka application's windows: their key groups, the partitions of their repartition topics.
+    /// A Kafka application's windows and joins split by key: their key groups, the partitions of their
+    /// repartition topics.
     var kafkaKeyGroups: [String: Int] = [:]
+    /// A Kafka application's input sources: the partitions of each one's topics (see `KafkaApplicationTopics`).
+    var kafkaInputPartitions: [String: Int] = [:]
 
     /// The dead-letter route of one instance of `node`, whose first input has `input`: its `errors` port
     /// when the manifest wires it, else the run's sink. Every operator gets one at construction.

@@ -4,6 +4,7 @@ import Foundation
 import RivuletCore
 import RivuletExecution
 import RivuletHashing
+import RivuletJoins
 import RivuletKafka
 import RivuletManifest
 
@@ -42,7 +43,7 @@ struct SinkFactory {
             if k.partitionByKeyGroup {
                 // A repartition topic: each record to the partition of its key's group, as the window
                 // reading it computes that group (`WindowOperator.routingHash`).
-                let window = context.manifest.internalTopics.first { $0.writer == spec.name }?.operatorName ?? ""
+                let window = context.manifest.internalTopics.first { $0.writers.contains(spec.name) }?.operatorName ?? ""
                 let keyGroups = KeyGroups(maxParallelism: context.kafkaKeyGroups[window] ?? context.manifest.maxParallelism)
                 let unkeyed = Int32(keyGroups.group(ofHash: PartitionedEdge.hash(nil, count: 0)))
                 partitioner = { record in
@@ -50,10 +51,15 @@ struct SinkFactory {
                     return Int32(keyGroups.group(ofHash: hash))
                 }
             }
-            sink = KafkaSink(
+            // A join's repartition writer sends its input's rows, marked with the join input they are.
+            let kafkaSink = KafkaSink(
                 name: spec.name, topic: k.topic,
                 properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "sink '\(spec.name)'", context.manifest),
-                encoder: encoder(spec, schema, fields, header: false), keyField: keyField, headerFields: headers, partitioner: partitioner)
+                encoder: k.joinSide.map { JoinRowCarrier.Encoder(side: $0, fieldCount: schema.count) }
+                    ?? encoder(spec, schema, fields, header: false),
+                keyField: keyField, headerFields: headers, partitioner: partitioner)
+            kafkaSink.inputSide = k.joinSide ?? 0
+            sink = kafkaSink
             kind = "kafka topic \(k.topic) (\(spec.format.rawValue))\(k.keyField.map { ", key \($0)" } ?? "")"
         case .file, .stdout:
             let open: () throws -> ByteWriter

@@ -71,8 +71,21 @@ struct SourceFactory {
         if let kafka = source as? KafkaSource, case .kafka(let k) = spec.kind, let writer = k.repartitionOf {
             // A repartition topic's reader takes its watermark from the markers its writers send, over
             // every partition of the application's input.
-            let window = context.manifest.internalTopics.first { $0.writer == writer }?.operatorName ?? ""
-            let markers = RepartitionWatermarks(inputs: Int32(context.kafkaKeyGroups[window] ?? 1), idleTimeout: spec.time?.idleTimeout)
+            let topic = context.manifest.internalTopics.first { $0.writers.contains(writer) }
+            let markers: RepartitionWatermarks
+            if let topic, topic.rightWriter != nil {
+                // A join's topic: each side over the partitions of the input its writer reads.
+                let sides = topic.writers.map { w in
+                    Int32(
+                        context.manifest.sources(upstreamOf: Endpoint(node: w, port: "in")).compactMap { context.kafkaInputPartitions[$0] }.max() ?? 1
+                    )
+                }
+                markers = RepartitionWatermarks(sides: sides, idleTimeout: spec.time?.idleTimeout)
+                kafka.stampsJoinSides = true
+            } else {
+                markers = RepartitionWatermarks(
+                    inputs: Int32(context.kafkaKeyGroups[topic?.operatorName ?? ""] ?? 1), idleTimeout: spec.time?.idleTimeout)
+            }
             kafka.watermarkMarkers = markers
             assigner = TimestampAssigner(origin: .stampedBySource(markers), bound: 0, idleTimeout: spec.time?.idleTimeout)
         }
