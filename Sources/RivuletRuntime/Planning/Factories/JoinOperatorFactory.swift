@@ -85,7 +85,8 @@ struct JoinOperatorFactory: OperatorFactory {
                 "late_right": OutputPort(name: "late_right", schema: right, batchCapacity: options.batchSize),
             ]
             let markers = (context.plan.nodesByName[reader]?.source?.source as? KafkaSource)?.watermarkMarkers
-            let inner = PerGroupOperator(name: spec.name, ports: ports, groupWatermark: { markers?.watermark(of: Int32($0)) ?? .min }) { _ in
+            let groupWatermark = { (group: Int) in markers?.watermark(of: Int32(group)) ?? .min }
+            let inner = PerGroupOperator(name: spec.name, ports: ports, groupWatermark: groupWatermark) { _ in
                 let op = makeJoin(route)
                 return (op, ["out": op.out, "late_left": op.lateLeft, "late_right": op.lateRight])
             }
