@@ -57,7 +57,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     private var originsHandedOut: [Int32: [Int32: Int64]] = [:]
     /// A repartition topic's reader: the watermark markers its writers send (see `WatermarkMarker`).
     public var watermarkMarkers: RepartitionWatermarks?
-    /// A join's repartition topic's reader: each record (a `JoinRowCarrier` record, its input in field 0)
+    /// A join's repartition topic's reader: each record (a `RepartitionRow` record, its input in field 0)
     /// gets its side's watermark as its own and the partition's watermark over both sides in field 2.
     public var stampsJoinSides = false
     /// A repartition topic's reader: per partition of the topic, the last input offset taken from each
@@ -219,7 +219,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             }
             if let time = WatermarkMarker.time(message) { batch.setTimestamp(i, time) }
             if stampsJoinSides {
-                // A join's carrier (`JoinRowCarrier`): its side's watermark, and both sides' in its field 2.
+                // A join's carrier (`RepartitionRow`): its side's watermark, and both sides' in its field 2.
                 let side = Int(batch.record(at: i).pointee.fields[0].value.i64)
                 batch.setWatermarkBefore(i, markers.watermark(of: number(tp), side: side))
                 batch.setField(i, 2, .integer(markers.watermark(of: number(tp))))

@@ -12,10 +12,10 @@ public struct KafkaSinkSpec: Sendable, Hashable {
     /// Fields sent as headers (name = field name, value = the field's text; NULL fields are left out).
     public var headerFields: [String]
     public var properties: [KafkaProperty]
-    /// A repartition topic's writer: each record goes to the partition of its key's group.
+    /// A repartition topic's writer: each record goes to the partition of its key's group, its value a
+    /// binary row (`RepartitionRow`), not the sink's format.
     public var partitionByKeyGroup: Bool
-    /// A join's repartition writer: the join input its records are (0 left, 1 right); their values are
-    /// the join's binary rows (`JoinRowCarrier`), not the sink's format.
+    /// A join's repartition writer: the join input its records are (0 left, 1 right).
     public var joinSide: Int?
 
     public init(

@@ -4,7 +4,8 @@
 # (daily-change.yaml) as TWO processes at once — each stock's daily gain/loss, repartitioned by stock,
 # written to the single-partition topic `stock-daily` — then phase 2 (top10.yaml), one process keeping
 # each day's ten largest gains, reads the topic `top10` back and compares it with expected-top10.jsonl.
-# It also saves the phase-1 repartition topic as JSON lines ($WORK/daily-repartition.jsonl) for a look.
+# It also saves the phase-1 repartition topic as JSON lines ($WORK/daily-repartition.jsonl) for a look
+# (each record keyed by its stock; its value a binary row).
 # Exits 0 when the output matches.
 #
 # Builds nothing. The binary: $RIVULET if set, else `rivulet` on PATH, else ../../.build/debug/rivulet,

@@ -6,7 +6,7 @@ import RivuletJoins
 import RivuletSnapshot
 
 /// Kafka Streams' co-partitioned join: both inputs of the join arrive through one repartition topic
-/// whose partition g holds both sides' records of key group g (`JoinRowCarrier` records), so the
+/// whose partition g holds both sides' records of key group g (`RepartitionRow` records), so the
 /// process holding partition g holds all of key group g of both inputs. Each carrier record is turned
 /// back into a record of its input's schema and handed, on its input's port, to the join instance of its
 /// group (`PerGroupOperator`, one join per partition, on that partition's watermark; its state moves

@@ -38,28 +38,31 @@ extension SourceFactory {
         var schema = Schema((spec.schema ?? []).map { FieldDefinition(name: $0.name, type: $0.type) })
         let joinTopic = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writer == w && $0.rightWriter != nil } }
         if let joinTopic {
-            // A join's repartition topic holds both inputs' rows (`JoinRowCarrier`).
+            // A join's repartition topic holds both inputs' rows (`RepartitionRow`).
             let counts = try joinTopic.writers.map { writer in
                 guard let written = context.plan.nodesByName[writer]?.inputSchemas["in"] else {
                     throw PlanError(spec.location, "source '\(spec.name)': its topic's writer '\(writer)' is not planned")
                 }
                 return written.count
             }
-            schema = JoinRowCarrier.schema
+            schema = RepartitionRow.carrierSchema
             return KafkaSource(
                 name: spec.name,
                 settings: try kafkaSettings(
-                    spec, k, schema: schema, decoder: JoinRowCarrier.Decoder(leftFields: counts[0], rightFields: counts[1]), context),
+                    spec, k, schema: schema, decoder: RepartitionRow.CarrierDecoder(leftFields: counts[0], rightFields: counts[1]), context),
                 log: context.options.report)
         }
+        var decoder: RecordDecoder?
         if let writer = k.repartitionOf {
-            // A repartition topic holds what its writer received.
+            // A repartition topic holds the rows of what its writer received.
             guard let written = context.plan.nodesByName[writer]?.inputSchemas["in"] else {
                 throw PlanError(spec.location, "source '\(spec.name)': its topic's writer '\(writer)' is not planned")
             }
             schema = written
+            decoder = RepartitionRow.Decoder(fieldCount: written.count)
         }
-        return KafkaSource(name: spec.name, settings: try kafkaSettings(spec, k, schema: schema, decoder: nil, context), log: context.options.report)
+        return KafkaSource(
+            name: spec.name, settings: try kafkaSettings(spec, k, schema: schema, decoder: decoder, context), log: context.options.report)
     }
 
     /// A Kafka source's settings: its group, topics, start, key and header fields, and `decoder` (nil:

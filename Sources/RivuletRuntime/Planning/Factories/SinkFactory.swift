@@ -51,16 +51,17 @@ struct SinkFactory {
                     return Int32(keyGroups.group(ofHash: hash))
                 }
             }
-            // A join's repartition writer sends its input's rows, marked with the join input they are.
+            // A repartition topic's writer sends binary rows, marked with the input they are (a join has two).
             let kafkaSink = KafkaSink(
                 name: spec.name, topic: k.topic,
                 properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "sink '\(spec.name)'", context.manifest),
-                encoder: k.joinSide.map { JoinRowCarrier.Encoder(side: $0, fieldCount: schema.count) }
-                    ?? encoder(spec, schema, fields, header: false),
+                encoder: k.partitionByKeyGroup
+                    ? RepartitionRow.Encoder(side: k.joinSide ?? 0, fieldCount: schema.count) : encoder(spec, schema, fields, header: false),
                 keyField: keyField, headerFields: headers, partitioner: partitioner)
             kafkaSink.inputSide = k.joinSide ?? 0
             sink = kafkaSink
-            kind = "kafka topic \(k.topic) (\(spec.format.rawValue))\(k.keyField.map { ", key \($0)" } ?? "")"
+            kind =
+                "kafka topic \(k.topic) (\(k.partitionByKeyGroup ? "repartition rows" : spec.format.rawValue))\(k.keyField.map { ", key \($0)" } ?? "")"
         case .file, .stdout:
             let open: () throws -> ByteWriter
             if case .file(let path) = spec.kind {

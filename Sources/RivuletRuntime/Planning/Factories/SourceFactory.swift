@@ -50,7 +50,7 @@ struct SourceFactory {
             let topics = k.pattern.map { "topics matching \($0)" } ?? "topic\(k.topics.count == 1 ? "" : "s") \(k.topics.joined(separator: ", "))"
             node = PlannedNode(
                 name: spec.name, role: .source, parallelism: 1, location: spec.location,
-                kind: "kafka \(topics) (\(spec.format.rawValue)), "
+                kind: "kafka \(topics) (\(k.repartitionOf == nil ? spec.format.rawValue : "repartition rows")), "
                     + (k.global
                         ? "global (every partition, no group)"
                         : "group \(kafkaConsumerGroup(k, application: manifest.applicationID ?? "?", manifest))")
