@@ -25,8 +25,8 @@ public final class KafkaSink: CheckpointedOperator {
     /// The partition of each record (nil: librdkafka's partitioner, from the key).
     private let partitioner: ((UnsafePointer<rv_record>) -> Int32)?
     private let scratch: ByteWriter
-    /// A repartition topic's writer: the bytes of a record's time, origin and late headers (time at 0,
-    /// origin at 20: at most 20 + 11 + 1 + 20 bytes; late at 64).
+    /// A repartition topic's writer: the bytes of a record's time, origin and mark headers (time at 0,
+    /// origin at 20: at most 20 + 11 + 1 + 20 bytes; mark at 64).
     private let headerScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 96, alignment: 1)
     /// A repartition topic's writer: its partition count and the input partitions whose watermark its
     /// records carry (see `WatermarkMarker`).
@@ -120,9 +120,9 @@ public final class KafkaSink: CheckpointedOperator {
                 KafkaProducer.Header(name: WatermarkMarker.timeHeader, value: UnsafeRawBufferPointer(rebasing: base[0..<timeEnd])),
                 KafkaProducer.Header(name: WatermarkMarker.originHeader, value: UnsafeRawBufferPointer(rebasing: base[20..<originEnd])),
             ]
-            if t < before {
-                let lateEnd = WatermarkMarker.writeDecimal(before, into: headerScratch, at: 64)
-                headers.append(KafkaProducer.Header(name: WatermarkMarker.lateHeader, value: UnsafeRawBufferPointer(rebasing: base[64..<lateEnd])))
+            if before != .min {
+                let markEnd = WatermarkMarker.writeDecimal(before, into: headerScratch, at: 64)
+                headers.append(KafkaProducer.Header(name: WatermarkMarker.markHeader, value: UnsafeRawBufferPointer(rebasing: base[64..<markEnd])))
             }
             try producer.produce(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: t > 0 ? t : 0)
             return
@@ -138,7 +138,7 @@ public final class KafkaSink: CheckpointedOperator {
         if watermarkMarking != nil {
             let p = record.pointee.partition
             let before = partitionWatermark(p)
-            if t < before { texts.append((WatermarkMarker.lateHeader, Array(String(before).utf8))) }
+            if before != .min { texts.append((WatermarkMarker.markHeader, Array(String(before).utf8))) }
             if t > writtenTimes[p] ?? .min { writtenTimes[p] = t }
             texts.append((WatermarkMarker.timeHeader, Array(String(t).utf8)))
             texts.append(

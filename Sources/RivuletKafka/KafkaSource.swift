@@ -216,6 +216,10 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
                     return
                 }
                 lastOrigins[q, default: [:]][origin.partition] = origin.offset
+                // Its input partition's watermark as of this record, before the record.
+                if let mark = WatermarkMarker.inlineMark(message) {
+                    markers.observeInline(partition: q, input: origin.partition, mark: mark, now: Clock.nowMilliseconds())
+                }
             }
             if let time = WatermarkMarker.time(message) { batch.setTimestamp(i, time) }
             if stampsJoinSides {
@@ -226,7 +230,6 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             } else {
                 batch.setWatermarkBefore(i, markers.watermark(of: number(tp)))
             }
-            if let late = WatermarkMarker.lateBefore(message), late > batch.watermarkBefore(i) { batch.setWatermarkBefore(i, late) }
         }
         if !settings.headerFields.isEmpty {
             var headers: OpaquePointer?

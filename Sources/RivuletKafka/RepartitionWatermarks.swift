@@ -65,6 +65,18 @@ public final class RepartitionWatermarks: WatermarkProvider {
         recompute()
     }
 
+    /// A record's own mark (`WatermarkMarker.markHeader`): input partition `input` (an `inputID`) is
+    /// complete up to `mark`, in `partition`. Per record, so the reader's watermark is recomputed only
+    /// when the partition's rises.
+    public func observeInline(partition: Int32, input: Int32, mark: Int64, now: Int64) {
+        let t = trackers(partition, now: now)
+        let side = Int(input >> 16)
+        guard input >= 0, side < t.count else { return }
+        let before = t[side].watermark
+        t[side].observe(input & 0xFFFF, mark, now: now)
+        if t[side].watermark > before { recompute() }
+    }
+
     /// The watermark of one partition of the topic (`Int64.min` if not held): the smallest of its sides'.
     public func watermark(of partition: Int32) -> Int64 { partitions[partition]?.map(\.watermark).min() ?? .min }
 
@@ -81,7 +93,9 @@ public final class RepartitionWatermarks: WatermarkProvider {
     }
 
     private func recompute() {
-        guard let lowest = partitions.keys.map({ watermark(of: $0) }).min(), lowest > watermark else { return }
-        watermark = lowest
+        guard !partitions.isEmpty else { return }
+        var lowest = Int64.max
+        for sides in partitions.values { for t in sides where t.watermark < lowest { lowest = t.watermark } }
+        if lowest > watermark { watermark = lowest }
     }
 }

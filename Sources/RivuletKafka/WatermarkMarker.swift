@@ -19,15 +19,17 @@ public enum WatermarkMarker {
     /// that took its input partition over) is counted once.
     public static let originHeader = "rivulet.origin"
 
-    /// On a record of a repartition topic that was late in its input partition (its time before the
-    /// largest time written of that partition minus the bound): that watermark (decimal ms). The reader
-    /// gives the record a watermark at least this high, so it is late downstream as it was in its input
-    /// partition, however the topic's markers fell between batches.
-    public static let lateHeader = "rivulet.late"
+    /// On each record of a repartition topic (once its input partition has a watermark): the watermark of
+    /// its input partition as of that record — the largest time written of that partition before it,
+    /// minus the bound (decimal ms). The reader takes it as a marker of that input partition in the
+    /// record's partition before the record, so each record meets the watermark it had in its input
+    /// partition, not one that waits for the next broadcast marker (with one input partition, a
+    /// repartitioned operator sees exactly the watermarks of a single process).
+    public static let markHeader = "rivulet.mark"
 
-    /// The watermark a late record of a repartition topic was behind, if it was late.
-    static func lateBefore(_ message: UnsafePointer<rd_kafka_message_t>) -> Int64? {
-        value(message, lateHeader).flatMap { decimal($0[...]) }
+    /// The watermark of its input partition a repartition topic's record carries, if it has one.
+    static func inlineMark(_ message: UnsafePointer<rd_kafka_message_t>) -> Int64? {
+        value(message, markHeader).flatMap { decimal($0[...]) }
     }
 
     /// The event time a repartition topic's record carries, if it has one.
