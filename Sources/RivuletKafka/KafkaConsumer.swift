@@ -140,6 +140,16 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// Commits the offsets stored so far (`store`) for every partition assigned, waiting for the broker's
+    /// answer: called in a revocation, before the partitions are given up (Kafka Streams commits in
+    /// `onPartitionsRevoked`), when the member still holds them in its generation.
+    public func commitStored() throws(KafkaError) {
+        let err = rd_kafka_commit(handle, nil, 0)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
+            throw KafkaError("committing the stored offsets", err)
+        }
+    }
+
     /// The offsets the group has committed for `partitions` (nil: none).
     public func committed(_ partitions: [TopicPartition], timeoutMilliseconds: Int32 = 10_000) throws(KafkaError) -> [TopicPartition: Int64] {
         try RebalanceHandler.committed(handle, partitions, timeoutMilliseconds: timeoutMilliseconds)

@@ -303,6 +303,14 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         // From here the partitions' changelog and offsets change together (see `commitLock`).
         commitLock?.lock()
         defer { commitLock?.unlock() }
+        if transaction == nil, !lost, !settings.global, let consumer {
+            // At least once: the offsets stored with the last published changelogs, committed now — their
+            // new owner starts exactly there. (librdkafka's own commit after the revocation can be
+            // refused while the group rebalances, and the new owner would then count records again.)
+            do { try consumer.commitStored() } catch {
+                log("source '\(name)': warning: \(error); their new owner may read records again (at least once)")
+            }
+        }
         held.subtract(partitions)
         heldShared.withLock { $0.subtract(partitions) }
         // A checkpoint not yet complete must not store their offsets if they come back: what was read of
