@@ -79,7 +79,10 @@ be absent = all empty). Addressable columns:
     stream-stream: left columns, then all right columns
   A right column whose name is already taken is named right_X in the default
   schema (as the runtime's JoinOperator.joinedSchema does). A side that is
-  absent (unmatched rows, outer joins) has all its fields empty, its key too.
+  absent (unmatched rows, outer joins) has all its fields empty, its key too,
+  except in table-table outer joins: a row with only a right side has the join
+  key (the right key's value) in the left key's column, so every row of the
+  changelog carries its key.
 --output-columns takes a comma-separated list of NAME or NEWNAME=SOURCE, e.g.
   impression_ts=ts,ad_id,campaign,click_ts=right.ts,user_id
 Without it the default schema is written.
@@ -217,6 +220,7 @@ class Schema:
     """The default output schema: ordered (name, source) pairs, plus the value lookup."""
 
     def __init__(self, kind, left, right, left_key, right_key):
+        self.kind = kind
         self.left_key, self.right_key = left_key, right_key
         self.cols = []
         if kind == "table-table":
@@ -255,6 +259,9 @@ class Schema:
             return row.time
         side, field = src.split(".", 1)
         rec = row.left if side == "left" else row.right
+        if (rec is None and self.kind == "table-table" and side == "left" and field == self.left_key
+                and row.right is not None):
+            return row.right.fields[self.right_key]  # the join key of a right-only row
         return rec.fields[field] if rec is not None else ""
 
     def compare_tuple(self, row):

@@ -164,10 +164,10 @@ class TableTable(unittest.TestCase):
         out, _, _ = run("table-table", "outer", ["ts,k,l", "2,a,L", "3,a,"],
                         ["ts,k,r", "1,a,R", "4,a,"], "--left-pk", "k")
         self.assertEqual(out, ["op,k,l,r",
-                               "+I,,,R",            # no left row: all left fields empty
-                               "-U,,,R", "+U,a,L,R",
-                               "-U,a,L,R", "+U,,,R",
-                               "-D,,,R"])
+                               "+I,a,,R",           # no left row: its fields empty, the key from the right
+                               "-U,a,,R", "+U,a,L,R",
+                               "-U,a,L,R", "+U,a,,R",
+                               "-D,a,,R"])
 
 
 class StreamStream(unittest.TestCase):

@@ -11,7 +11,9 @@ import RivuletSnapshot
 /// left key is recomputed — inner: both sides present; left: the left row, with the right one or NULLs;
 /// outer (primary-key joins only): either side — and compared with what was last emitted for it: `+I` a
 /// new row, `-U`/`+U` a changed one, `-D` a row that no longer exists. Output: the left fields, then the
-/// right ones but its key (neither table's time field). Rows are keyed and ordered by the left key.
+/// right ones but its key (neither table's time field); an outer row with only a right side has the
+/// join key in the left key's column, so every row carries its key. Rows are keyed and ordered by the
+/// left key.
 /// Checkpoints save both tables' rows and what was last emitted per row, keyed by the join key (a left
 /// row by its foreign key), and the records waiting for the watermark.
 public final class TableTableJoin: JoinOperator {
@@ -19,6 +21,7 @@ public final class TableTableJoin: JoinOperator {
     let leftPK: Int
     let leftFK: Int
     let rightKey: Int
+    let rightKeyType: FieldType
     let leftCount: Int
     let rightFields: [Int]
     /// left key → (encoded left row (all fields), foreign key)
@@ -47,6 +50,7 @@ public final class TableTableJoin: JoinOperator {
         self.leftPK = leftPK
         self.leftFK = leftFK
         self.rightKey = rightKey
+        rightKeyType = right.fields[rightKey].type
         leftFields = (0..<left.count).filter { $0 != leftTime }
         leftCount = leftFields.count
         var leftOut = Schema()
@@ -115,25 +119,55 @@ public final class TableTableJoin: JoinOperator {
         let before = emitted[pk]
         switch (before, now) {
         case (nil, nil): return
-        case (nil, let n?): try emit(n, op: RV_OP_INSERT)
-        case (let b?, nil): try emit(b, op: RV_OP_DELETE)
+        case (nil, let n?): try emit(n, key: pk, op: RV_OP_INSERT)
+        case (let b?, nil): try emit(b, key: pk, op: RV_OP_DELETE)
         case (let b?, let n?):
             if b.left == n.left && b.right == n.right { return }
-            try emit(b, op: RV_OP_UPDATE_BEFORE)
-            try emit(n, op: RV_OP_UPDATE_AFTER)
+            try emit(b, key: pk, op: RV_OP_UPDATE_BEFORE)
+            try emit(n, key: pk, op: RV_OP_UPDATE_AFTER)
         }
         emitted[pk] = now
     }
 
-    private func emit(_ row: (left: [UInt8]?, right: [UInt8]?), op: UInt32) throws {
+    /// Emits a joined row of join key `key` (the left key; for an outer row without a left side, the
+    /// right key, which equals it).
+    private func emit(_ row: (left: [UInt8]?, right: [UInt8]?), key: [UInt8], op: UInt32) throws {
         let (out, i) = try newOutput(time: now, op: op)
         row.left.map { l in l.withUnsafeBytes { RowCodec.decode($0, count: leftCount, into: out, index: i, first: 0) } }
             ?? RowCodec.decode(nil, count: leftCount, into: out, index: i, first: 0)
         row.right.map { r in r.withUnsafeBytes { RowCodec.decode($0, count: rightFields.count, into: out, index: i, first: leftCount) } }
             ?? RowCodec.decode(nil, count: rightFields.count, into: out, index: i, first: leftCount)
-        // Keyed by the left key, so a parallel consumer gets every change of a row on one instance.
-        if let pkOut = leftFields.firstIndex(of: leftPK), row.left != nil { out.setKey(i, fromField: pkOut) }
+        guard let pkOut = leftFields.firstIndex(of: leftPK) else { return self.out.didAppend() }
+        // Every row carries its join key: an outer row with only a right side gets it in the left key's
+        // column (the right key is not an output column of its own), so the changelog applies by key.
+        if row.left == nil { Self.setKey(key, type: rightKeyType, into: out, index: i, field: pkOut) }
+        // Keyed by the join key, so a parallel consumer gets every change of a row on one instance.
+        out.setKey(i, fromField: pkOut)
         self.out.didAppend()
+    }
+
+    /// Writes key bytes (`RowCodec.key`'s: a string's bytes or a number's 8) of a key of type `type` into
+    /// output field `field`, converted to that column's type when the two differ (as text for a string
+    /// column; NULL when a string key is not a number of a numeric column).
+    static func setKey(_ key: [UInt8], type: FieldType, into out: RecordBatch, index i: Int, field: Int) {
+        let column = out.schema.fields[field].type
+        var v = rv_field()
+        v.type = type.rawValue
+        if type.isBytesLike {
+            if column.isBytesLike {
+                key.withUnsafeBytes { out.setBytesField(i, field, type: column, $0.baseAddress, count: $0.count) }
+            } else if column == .i64, let n = Int64(String(decoding: key, as: UTF8.self)) {
+                out.setField(i, field, .integer(n))
+            }
+            return
+        }
+        guard key.count == 8 else { return }
+        v.value.i64 = key.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }
+        if column == type {
+            out.setField(i, field, v)
+        } else if column.isBytesLike {
+            out.setStringField(i, field, FieldText.render(v))
+        }
     }
 
     // MARK: Checkpoints
