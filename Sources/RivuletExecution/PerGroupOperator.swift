@@ -27,6 +27,9 @@ public final class PerGroupOperator: KeyGroupStateOperator {
         self.ports = ports
         self.make = make
         self.groupWatermark = groupWatermark
+        // Records leave with no watermark above what the node has told downstream (an instance ahead of
+        // the others must not make another's later records look late).
+        for port in ports.values { port.setWatermarkCap(.min) }
     }
 
     /// The groups held now.
@@ -80,11 +83,15 @@ public final class PerGroupOperator: KeyGroupStateOperator {
                 watermarks[group] = w
                 try op.advanceWatermark(to: w)
             }
-            lowest = min(lowest, watermarks[group] ?? .min)
+            // An instance that may still emit before its watermark (a join holding records) says how far.
+            lowest = min(lowest, (op as? OutputWatermarkReporting)?.outputWatermark ?? watermarks[group] ?? .min)
         }
         if lowest > emitted {
             emitted = lowest
-            for port in ports.values { try port.advanceWatermark(to: lowest) }
+            for port in ports.values {
+                port.setWatermarkCap(lowest)
+                try port.advanceWatermark(to: lowest)
+            }
         }
     }
 

@@ -180,3 +180,7 @@ public class JoinOperator: StreamOperator {
         return (schema, rightFields)
     }
 }
+
+extension JoinOperator: OutputWatermarkReporting {
+    public var outputWatermark: Int64 { propagated }
+}

@@ -12,7 +12,7 @@ import RivuletState
 /// without one, left emits them with NULL table fields. The table lives in a state store (memory or
 /// RocksDB). Output: the stream's fields, then the table's fields but its key and its time field.
 /// Checkpoints save the records waiting for the watermark and the counters; the table is in its store,
-/// which is checkpointed with the stores.
+/// which is checkpointed with the stores — or, when `savesTableRows`, as keyed entries of the join.
 public final class StreamTableJoin: JoinOperator {
     let kind: JoinKind
     let leftKey: Int
@@ -21,6 +21,9 @@ public final class StreamTableJoin: JoinOperator {
     let rightFields: [Int]
     /// Where the table lives: in memory (1 GB budget) unless the manifest names a store (`store:`).
     public var table: KeyValueStore
+    /// Whether checkpoints save the table's rows as keyed entries (a Kafka application's join split by
+    /// key: its state, table included, goes to the changelog topic with each checkpoint).
+    public var savesTableRows = false
     private var row: [UInt8] = []
     public private(set) var matched = 0
     public private(set) var unmatched = 0
@@ -93,5 +96,32 @@ public final class StreamTableJoin: JoinOperator {
             matched += m
             unmatched += u
         }
+    }
+
+    /// The keyed entry of a table row (when `savesTableRows`).
+    static let tableRowTag: UInt8 = 1
+
+    /// The table's rows as keyed entries, each in its key's group (`savesTableRows` only: otherwise the
+    /// table is in its store, checkpointed with the stores).
+    override func saveKeyedState(into snapshot: inout OperatorSnapshot) throws {
+        guard savesTableRows else { return }
+        let rows = try table.scan(from: [], to: nil)
+        defer { rows.close() }
+        while let (k, v) = rows.next() {
+            let key = Array(k)
+            snapshot.addKeyed(group: JoinCheckpoint.group(ofKey: key, keyGroups)) { w in
+                w.write(Self.tableRowTag)
+                w.write(bytes: key)
+                w.write(bytes: v)
+            }
+        }
+    }
+
+    override func restoreKeyed(tag: UInt8, group: Int, from reader: inout SnapshotReader) throws {
+        guard tag == Self.tableRowTag else { return try super.restoreKeyed(tag: tag, group: group, from: &reader) }
+        let key = try JoinCheckpoint.readKey(&reader)
+        try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)
+        let row = try JoinCheckpoint.readRow(&reader, count: rightFields.count, "a table row")
+        try key.withUnsafeBytes { k in try row.withUnsafeBytes { try table.put(k, $0) } }
     }
 }

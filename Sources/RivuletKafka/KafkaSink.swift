@@ -185,15 +185,18 @@ public final class KafkaSink: CheckpointedOperator {
     /// A repartition topic's writer: marks, in every partition of the topic, the watermark of each input
     /// partition held that rose since its last marker — after every batch (a partition taken over
     /// rises from far behind while the input's overall watermark, already past it, stays) and at the end.
-    private func mark(ended: Bool) throws {
+    /// `repeating`: also the partitions whose watermark has not risen (at every checkpoint, so a reader
+    /// that took a partition of the topic over — after the markers it missed — learns the watermarks of
+    /// quiet input partitions within one checkpoint interval instead of waiting for their next record).
+    private func mark(ended: Bool, repeating: Bool = false) throws {
         guard let marking = watermarkMarking else { return }
         // Each input partition held: its own watermark (the end of time once the input has ended).
         var marks: [(partition: Int32, watermark: Int64)] = []
         for p in marking.inputs() {
             let own = ended ? .max : (writtenTimes[p].map { $0 == .min ? .min : $0 - marking.bound } ?? .min)
-            if own > marked[p] ?? .min {
-                marked[p] = own
-                marks.append((RepartitionWatermarks.inputID(side: inputSide, partition: p), own))
+            if own > marked[p] ?? .min || (repeating && own != .min) {
+                marked[p] = max(own, marked[p] ?? .min)
+                marks.append((RepartitionWatermarks.inputID(side: inputSide, partition: p), marked[p]!))
             }
         }
         guard !marks.isEmpty else { return }
@@ -230,8 +233,10 @@ public final class KafkaSink: CheckpointedOperator {
     // MARK: checkpoints
 
     /// Nothing to save: a checkpoint completes only after every record before it is acknowledged (or,
-    /// under exactly_once_v2, is in the transaction its completion commits).
+    /// under exactly_once_v2, is in the transaction its completion commits). A repartition topic's writer
+    /// repeats its watermark marks first.
     public func snapshotState(into snapshot: inout OperatorSnapshot, checkpoint: UInt64) throws {
+        try mark(ended: false, repeating: true)
         if transaction != nil { awaiting = checkpoint }
         try flush()
     }

@@ -8,7 +8,7 @@ import RivuletCore
 /// instance runs on (`PerGroupOperator`).
 ///
 /// A join's topic carries two inputs (sides): the input partitions a marker names are numbered
-/// `side << 16 | partition` (`inputID`), and each side has its own watermark per partition
+/// `side << 30 | partition` (`inputID`), and each side has its own watermark per partition
 /// (`watermark(of:side:)`); a partition's watermark is the smaller of its sides'.
 public final class RepartitionWatermarks: WatermarkProvider {
     /// Per side, the number of its input partitions.
@@ -29,9 +29,15 @@ public final class RepartitionWatermarks: WatermarkProvider {
         self.idleTimeout = idleTimeout
     }
 
-    /// The number a marker gives input partition `partition` (below 65,536) of side `side`; a record
-    /// without an input position (partition -1) keeps -1.
-    public static func inputID(side: Int, partition: Int32) -> Int32 { partition < 0 ? partition : Int32(side) << 16 | partition }
+    /// The number a marker gives input partition `partition` of side `side`: the side in bit 30, above
+    /// every partition number a source gives (a topic's index << 20 | its partition); a record without an
+    /// input position (partition -1) keeps -1.
+    public static func inputID(side: Int, partition: Int32) -> Int32 { partition < 0 ? partition : Int32(side) << 30 | partition }
+
+    /// The side and partition number of an `inputID`, or nil for a negative one.
+    static func split(_ id: Int32) -> (side: Int, partition: Int32)? {
+        id < 0 ? nil : (Int(id >> 30), id & (1 << 30 - 1))
+    }
 
     private func trackers(_ partition: Int32, now: Int64) -> [PartitionWatermarks] {
         if let t = partitions[partition] { return t }
@@ -58,9 +64,8 @@ public final class RepartitionWatermarks: WatermarkProvider {
     public func observe(partition: Int32, inputs reported: [Int32], mark: Int64, now: Int64) {
         let t = trackers(partition, now: now)
         for id in reported {
-            let side = Int(id >> 16)
-            guard side < t.count else { continue }
-            t[side].observe(id & 0xFFFF, mark, now: now)
+            guard let (side, input) = Self.split(id), side < t.count else { continue }
+            t[side].observe(input, mark, now: now)
         }
         recompute()
     }
@@ -70,10 +75,9 @@ public final class RepartitionWatermarks: WatermarkProvider {
     /// when the partition's rises.
     public func observeInline(partition: Int32, input: Int32, mark: Int64, now: Int64) {
         let t = trackers(partition, now: now)
-        let side = Int(input >> 16)
-        guard input >= 0, side < t.count else { return }
+        guard let (side, number) = Self.split(input), side < t.count else { return }
         let before = t[side].watermark
-        t[side].observe(input & 0xFFFF, mark, now: now)
+        t[side].observe(number, mark, now: now)
         if t[side].watermark > before { recompute() }
     }
 

@@ -129,4 +129,72 @@ import Testing
         let late = Self.rows(folder, ["a-late-views", "a-late-buys", "b-late-views", "b-late-buys"])
         #expect(late.isEmpty, "late records: \(late.sorted().prefix(10))")
     }
+
+    /// A stream–table join whose table is read by the group: a killed process's table rows move with its
+    /// partitions (they are part of the join's state in the changelog), so clicks after the kill still
+    /// find every profile.
+    @Test func aStreamTableJoinsTableRowsMoveWithTheirPartitions() throws {
+        let app = "enrich-killed"
+        let mock = try KafkaMockCluster(brokers: 1)
+        for topic in ["clicks", "profiles", "\(app)-enrich-repartition", "\(app)-enrich-changelog"] { try mock.createTopic(topic, partitions: 4) }
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-\(app)")
+        Fixtures.write(
+            """
+            application_id: \(app)
+            kafka: { bootstrap_servers: "\(mock.bootstrapServers)", properties: \(KafkaConnectorTests.fastGroup) }
+            checkpoint: { interval: 200ms, dir: chk }
+            sources:
+              clicks: { type: kafka, topics: clicks, format: csv, schema: { ts: i64, user: string, page: string }, time: { type: event, field: ts } }
+              profiles: { type: kafka, topics: profiles, format: csv, schema: { ts: i64, user: string, city: string }, time: { type: event, field: ts } }
+            operators:
+              enrich: { join: stream_table, type: inner, left_key: user, right_key: user }
+            sinks:
+              out: { type: file, path: out.csv, header: false, fields: [user, page, city] }
+            edges: [clicks -> enrich.left, profiles -> enrich.right, enrich.out -> out]
+            """, to: folder + "/m.yaml")
+        func start(_ name: String) throws -> BackgroundRivulet {
+            try BackgroundRivulet(["run", folder + "/m.yaml", "--set", "sinks.out.path=\(name).csv", "--set", "checkpoint.dir=chk-\(name)"])
+        }
+        func held(_ stderr: String) -> Set<Int> {
+            var held: Set<Int> = []
+            for line in stderr.split(separator: "\n") where line.contains("source 'enrich-repartition'") {
+                let partitions = Set(line.matches(of: #/-repartition\[(\d+)\]/#).map { Int($0.1)! })
+                if line.contains("': assigned ") { held.formUnion(partitions) } else { held.subtract(partitions) }
+            }
+            return held
+        }
+        let a = try start("a")
+        #expect(waitUntil(timeout: 60) { held(a.stderr).count == 4 }, "\(a.stderr)")
+        let b = try start("b")
+        #expect(waitUntil(timeout: 60) { !held(b.stderr).isEmpty && held(a.stderr).count < 4 }, "\(b.stderr)")
+        // Profiles (user i at time i), then a first wave of clicks after them: both processes enrich some.
+        let users = 40
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "profiles", (0..<users).map { (Int32($0 % 4), nil, "\($0),u\($0),city\($0)", 0, []) })
+        func clicks(_ wave: Int) -> [(Int32, String?, String?, Int64, [(String, String)])] {
+            (0..<users).map { i in (Int32((i + wave) % 4), nil, "\(wave * 1000 + 100 + i),u\(i),p\(wave)", 0, []) }
+        }
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "clicks", clicks(1))
+        // The clicks' watermark must pass each click: one later click and profile per partition.
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "clicks", (0..<4).map { (Int32($0), nil, "1900,none,tick", 0, []) })
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "profiles", (0..<4).map { (Int32($0), nil, "1900,none,", 0, []) })
+        let firstWave = waitUntil(timeout: 60) {
+            !Fixtures.read(folder + "/a.csv").isEmpty && !Fixtures.read(folder + "/b.csv").isEmpty
+        }
+        #expect(firstWave, "A: \(a.stderr)\nB: \(b.stderr)")
+        b.signal(SIGKILL)
+        _ = b.wait()
+        // After the kill: a second wave of clicks, every one for a user whose profile came before.
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "clicks", clicks(2))
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "clicks", (0..<4).map { (Int32($0), nil, "100000000,none,tick", 0, []) })
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "profiles", (0..<4).map { (Int32($0), nil, "100000000,none,", 0, []) })
+        let expected = Set((0..<users).flatMap { i in ["u\(i),p1,city\(i)", "u\(i),p2,city\(i)"] })
+        let rows = { Set(["a", "b"].flatMap { Fixtures.read("\(folder)/\($0).csv").split(separator: "\n").map(String.init) }) }
+        let complete = waitUntil(timeout: 120) { expected.isSubset(of: rows()) }
+        let missing = expected.subtracting(rows())
+        #expect(complete, "\(missing.count) clicks not enriched, e.g. \(missing.sorted().prefix(8)); A: \(a.stderr.suffix(3000))")
+        #expect(held(a.stderr).count == 4, "A took over every partition")
+        a.signal(SIGTERM)
+        _ = a.wait()
+        #expect(rows().subtracting(expected).filter { !$0.hasPrefix("none,") }.isEmpty, "\(rows().subtracting(expected).sorted().prefix(10))")
+    }
 }

@@ -19,6 +19,8 @@ public final class PercentileAggregate: WindowAggregate {
     // Side tables touched per record by the operator's thread only: no dynamic exclusivity checks.
     @exclusivity(unchecked) private var histograms: [Histogram<UInt32>?] = []
     @exclusivity(unchecked) private var free: [Int] = []
+    /// Per histogram, where its percentile was last found (nil: not known; found by a scan).
+    @exclusivity(unchecked) private var cursors: [PercentileCursor?] = []
 
     public init(field: Int, percentile: Double) {
         self.field = field
@@ -34,9 +36,11 @@ public final class PercentileAggregate: WindowAggregate {
         let index: Int
         if let reused = free.popLast() {
             histograms[reused] = h
+            cursors[reused] = nil
             index = reused
         } else {
             histograms.append(h)
+            cursors.append(nil)
             index = histograms.count - 1
         }
         acc.storeBytes(of: Int64(index), as: Int64.self)
@@ -45,23 +49,34 @@ public final class PercentileAggregate: WindowAggregate {
     public func add(_ acc: UnsafeMutableRawPointer, _ record: UnsafePointer<rv_record>) {
         guard let v = NumericValue.double(record, field) else { return }
         let index = Int(acc.load(as: Int64.self))
-        _ = histograms[index]!.record(v > 0 ? UInt64(min(v, 9e18)) : 0)
+        let value: UInt64 = v > 0 ? UInt64(min(v, 9e18)) : 0
+        _ = histograms[index]!.record(value)
+        if cursors[index] != nil { cursors[index]!.recorded(value, in: histograms[index]!) }
     }
 
     public func merge(_ acc: UnsafeMutableRawPointer, _ other: UnsafeMutableRawPointer) {
         let a = Int(acc.load(as: Int64.self)), b = Int(other.load(as: Int64.self))
         histograms[a]!.add(histograms[b]!)
+        cursors[a] = nil
     }
 
+    /// `Histogram.valueAtPercentile`, from the cursor moved to this count (a scan when it is not known):
+    /// in `emit: update` a result follows every record, and a scan of every bucket each time cost ~6 µs.
     public func result(_ acc: UnsafeMutableRawPointer) -> rv_field {
-        let h = histograms[Int(acc.load(as: Int64.self))]!
+        let index = Int(acc.load(as: Int64.self))
+        let h = histograms[index]!
         guard h.totalCount > 0 else { return rv_field() }
-        return .integer(Int64(h.valueAtPercentile(percentile)))
+        guard percentile > 0, percentile < 100 else { return .integer(Int64(h.valueAtPercentile(percentile))) }
+        var cursor = cursors[index] ?? PercentileCursor(h)
+        let value = cursor.value(at: percentile, in: h)
+        cursors[index] = cursor
+        return .integer(Int64(value))
     }
 
     public func release(_ acc: UnsafeMutableRawPointer) {
         let index = Int(acc.load(as: Int64.self))
         histograms[index] = nil
+        cursors[index] = nil
         free.append(index)
     }
 
@@ -102,5 +117,6 @@ public final class PercentileAggregate: WindowAggregate {
         }
         if count > 0 { h.record(largest, count: 0) }
         histograms[index] = h
+        cursors[index] = nil
     }
 }

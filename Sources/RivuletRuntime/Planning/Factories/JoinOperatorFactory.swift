@@ -88,6 +88,8 @@ struct JoinOperatorFactory: OperatorFactory {
             let groupWatermark = { (group: Int) in markers?.watermark(of: Int32(group)) ?? .min }
             let inner = PerGroupOperator(name: spec.name, ports: ports, groupWatermark: groupWatermark) { _ in
                 let op = makeJoin(route)
+                // Its table goes to the changelog topic with the rest of its state.
+                (op as? StreamTableJoin)?.savesTableRows = true
                 return (op, ["out": op.out, "late_left": op.lateLeft, "late_right": op.lateRight])
             }
             context.add(KafkaJoinPartitions(name: spec.name, inner: inner, left: left, right: right), ports: ports, route: route, to: node)
