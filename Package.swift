@@ -149,6 +149,7 @@ let package = Package(
             dependencies: [
                 "RivuletRuntime", "RivuletTestSupport", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletCore", "RivuletExecution",
                 cRivulet, "RivuletState", "RivuletJoins", "RivuletLookup", "RivuletSnapshot", "RivuletHashing",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
     ]
 )

@@ -31,7 +31,9 @@ public final class PercentileAggregate: WindowAggregate {
     public var size: Int { 8 }
 
     public func initialize(_ acc: UnsafeMutableRawPointer) {
-        var h = Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: .two)
+        // Small at first (a window often holds a few values): it grows to the largest value recorded; the
+        // buckets, and so the results, are the same at any size.
+        var h = Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: 2048, numberOfSignificantValueDigits: .two)
         h.autoResize = true
         let index: Int
         if let reused = free.popLast() {
