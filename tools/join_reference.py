@@ -40,6 +40,12 @@ stream-table (left = stream, right = table, key --left-key = --right-key):
   a table record updates the table; a stream record looks up the table's
   current row for its key: inner -> one row if found, else none; left -> one
   row always (table fields empty when not found). Output time = stream time.
+  Late table records (--late-table-changes apply, the default) are not written
+  to the late file: each is processed at time max(its time, its input's
+  watermark before it) -- where the table input had reached when it came --
+  in the order above (table before stream on equal times, then file order),
+  and leaves the table as it is when the key's row has a later time (a newer
+  change applied before it). --late-table-changes divert: late like any input.
 
 table-table (left table: primary key --left-pk, foreign key --left-key pointing
 at the right table's primary key --right-key): the joined row of left key k is
@@ -183,6 +189,7 @@ class Input:
         max_t = None
         for r in self.records:
             wm = None if max_t is None else max_t - bound
+            r.wm = wm
             late = wm is not None and (r.t <= wm if late_rule == "at-or-before" else r.t < wm)
             if late:
                 self.late.append(r)
@@ -194,7 +201,7 @@ class Input:
 
 def processing_order(left, right, right_first_on_ties):
     side_rank = {"left": 1, "right": 0} if right_first_on_ties else {"left": 0, "right": 1}
-    merged = sorted(left.accepted + right.accepted, key=lambda r: (r.t, side_rank[r.side], r.idx))
+    merged = sorted(left.accepted + right.accepted, key=lambda r: (getattr(r, "sort_t", r.t), side_rank[r.side], r.idx))
     for i, r in enumerate(merged):
         r.seq = i
     return merged
@@ -281,6 +288,8 @@ def join_stream_table(o, merged):
             k = r.fields[o.right_key]
             if is_empty(k):
                 raise SystemExit("table (right) row %d has an empty key" % (r.idx + 1))
+            if k in table and table[k].t > r.t:
+                continue  # a late change older than the key's row: the row stays
             if is_tombstone(r, o.right_key, o.right_time):
                 table.pop(k, None)
             else:
@@ -412,6 +421,8 @@ def build_parser():
     p.add_argument("--late-rule", choices=["at-or-before", "before"], default="before",
                    help="late when time <= watermark (default) or only when time < watermark")
     p.add_argument("--output", required=True)
+    p.add_argument("--late-table-changes", choices=["apply", "divert"], default="apply",
+                   help="stream-table: late table records applied (default) or written to --late-right")
     p.add_argument("--late-left", required=True)
     p.add_argument("--late-right", required=True)
     p.add_argument("--output-columns", action="append", default=[],
@@ -443,6 +454,11 @@ def run(argv=None):
         p.error("no column %r in %s" % (o.left_pk, o.left))
     schema = Schema(o.kind, left, right, o.left_key, o.right_key)
 
+    if o.kind == "stream-table" and o.late_table_changes == "apply":
+        # Late table changes are applied as of the table's watermark when they came (their input's point).
+        for r in right.late:
+            r.sort_t = max(r.t, r.wm)
+        right.accepted, right.late = right.accepted + right.late, []
     merged = processing_order(left, right, right_first_on_ties=(o.kind == "stream-table"))
     if o.kind == "stream-table":
         rows = join_stream_table(o, merged)

@@ -251,9 +251,12 @@ extension JoinOperator: CheckpointedOperator {
             batch.setWatermarkBefore(i, s.watermark)
             let hash = PartitionedEdge.keyHash(of: batch.record(at: i), field: keyFields[s.port]) ?? 0
             try JoinCheckpoint.expect(group: s.group, keyGroups.group(ofHash: hash), in: s.name)
+            // A record waits at its own time — or, a late table change taken in order, at its input's
+            // watermark when it came (`TimeSync.enqueue`): the later of the two either way.
             pending.append(
                 TimeSync.Pending(
-                    time: s.timestamp, priority: sync.priority[s.port], sequence: s.sequence, batch: batch, index: i, port: s.port))
+                    time: max(s.timestamp, s.watermark), priority: sync.priority[s.port], sequence: s.sequence, batch: batch, index: i,
+                    port: s.port))
         }
         return pending
     }

@@ -62,10 +62,14 @@ public class JoinOperator: StreamOperator {
         let late = port == 0 ? lateLeft : lateRight
         try sync.accept(
             batch, port: port, cap: watermarkCap,
-            late: { try late.forward(from: batch, index: $0) },
+            late: { if try !self.acceptLate(batch, index: $0, port: port) { try late.forward(from: batch, index: $0) } },
             release: { try self.release($0) })
         try commitState()
     }
+
+    /// A record of `port` behind its input's watermark: whether the join takes it (a stream–table join
+    /// applies a late table change); if not, it leaves through the late port.
+    func acceptLate(_ batch: RecordBatch, index: Int, port: Int) throws -> Bool { false }
 
     /// Benchmarks (`rivulet bench` with a latency recorder): results carry the source position of the
     /// record whose handling produced them, so the latency probe measures each from that record's due

@@ -21,6 +21,12 @@ public final class StreamTableJoin: JoinOperator {
     let rightFields: [Int]
     /// Where the table lives: in memory (1 GB budget) unless the manifest names a store (`store:`).
     public var table: KeyValueStore
+    /// Whether a table change behind the table's watermark is applied (`late_table_changes: apply`, the
+    /// default) or leaves through `late_right` (`divert`).
+    public var appliesLateTableChanges = true
+    /// Late table changes taken (to apply), and those left out because the key's row was newer.
+    public let lateTableChanges = MetricsCounter(name: "late_table_changes")
+    public let lateTableChangesSuperseded = MetricsCounter(name: "late_table_changes_superseded")
     /// Whether checkpoints save the table's rows as keyed entries (a Kafka application's join split by
     /// key: its state, table included, goes to the changelog topic with each checkpoint).
     public var savesTableRows = false
@@ -54,15 +60,15 @@ public final class StreamTableJoin: JoinOperator {
                     record, schema: batch.schema, reason: "table update without a key (\(batch.schema.fields[rightKey].name) is empty)")
                 return
             }
-            if RowCodec.isTombstone(record, fields: rightFields) {
-                try key.withUnsafeBytes { try table.delete($0) }
-            } else {
-                RowCodec.encode(record, fields: rightFields, into: &row)
-                try key.withUnsafeBytes { k in try row.withUnsafeBytes { try table.put(k, $0) } }
+            // A late change older than the key's row (applied in order since) leaves it as it is.
+            if let current = try key.withUnsafeBytes({ try table.get($0) }).map(TableRow.time), current > record.pointee.timestamp {
+                lateTableChangesSuperseded.add(1)
+                return
             }
+            try apply(record, key: key)
             return
         }
-        let value = try RowCodec.withKey(record, field: leftKey) { try table.get($0) }
+        let value = try RowCodec.withKey(record, field: leftKey) { try table.get($0) }.map(TableRow.fields)
         if value == nil {
             unmatched += 1
             if kind == .inner { return }
@@ -74,6 +80,30 @@ public final class StreamTableJoin: JoinOperator {
         out.setKey(i, record.pointee.key, count: Int(record.pointee.key_len))
         RowCodec.decode(value, count: rightFields.count, into: out, index: i, first: leftCount)
         self.out.didAppend()
+    }
+
+    /// Upserts or deletes `key` with `record`, a change at its own time.
+    private func apply(_ record: UnsafePointer<rv_record>, key: [UInt8]) throws {
+        if RowCodec.isTombstone(record, fields: rightFields) {
+            try key.withUnsafeBytes { try table.delete($0) }
+        } else {
+            TableRow.encode(record, fields: rightFields, time: record.pointee.timestamp, into: &row)
+            try key.withUnsafeBytes { k in try row.withUnsafeBytes { try table.put(k, $0) } }
+        }
+    }
+
+    /// A table change behind the table's watermark (`late_table_changes: apply`, the default; `divert`
+    /// sends it to `late_right`) is applied as of the table's watermark when it came — where its input had
+    /// reached, which every interleaving of the two inputs agrees on: stream records at or after that time
+    /// see it, earlier ones (joined already, or as good as) do not, and results already emitted are not
+    /// revised. A Kafka Streams table applies an update when its partition's stream time gets to it, the
+    /// same way. It takes its place in the merged order there; the key's row, if newer, stays.
+    override func acceptLate(_ batch: RecordBatch, index: Int, port: Int) throws -> Bool {
+        guard port == 1, appliesLateTableChanges else { return false }
+        let at = Swift.max(batch.record(at: index).pointee.timestamp, batch.watermarkBefore(index))
+        sync.enqueue(batch, index: index, port: port, at: at)
+        lateTableChanges.add(1)
+        return true
     }
 
     override func commitState() throws {
@@ -121,7 +151,10 @@ public final class StreamTableJoin: JoinOperator {
         guard tag == Self.tableRowTag else { return try super.restoreKeyed(tag: tag, group: group, from: &reader) }
         let key = try JoinCheckpoint.readKey(&reader)
         try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)
-        let row = try JoinCheckpoint.readRow(&reader, count: rightFields.count, "a table row")
-        try key.withUnsafeBytes { k in try row.withUnsafeBytes { try table.put(k, $0) } }
+        let stored = try reader.readBytes()
+        guard stored.withUnsafeBytes({ RowCodec.isValid(TableRow.fields($0), count: rightFields.count) }) else {
+            throw SnapshotCorrupt(reader.name, "a table row is not a row of \(rightFields.count) fields")
+        }
+        try key.withUnsafeBytes { k in try stored.withUnsafeBytes { try table.put(k, $0) } }
     }
 }

@@ -79,6 +79,14 @@ final class TimeSync {
 
     private func push(_ p: Pending) { heap.insert(p) }
 
+    /// Queues record `index` of `batch` (of `port`), late for its own input, in the merged order at time
+    /// `time` (its input's watermark when it came, at or after this operator's), without raising the
+    /// watermark: a late table change applied from the moment its input had reached.
+    func enqueue(_ batch: RecordBatch, index: Int, port: Int, at time: Int64) {
+        push(Pending(time: time, priority: priority[port], sequence: sequence, batch: batch, index: index, port: port))
+        sequence += 1
+    }
+
     /// The smallest offset per source partition of the records waiting, per input port.
     func oldestWaiting() -> [Int: [Int32: Int64]] {
         var oldest: [Int: [Int32: Int64]] = [:]

@@ -15,6 +15,14 @@ public struct JoinSpec: Sendable, Hashable {
         case inner, left, outer
     }
 
+    /// stream_table: what a table change behind the table's watermark does.
+    public enum LateTableChanges: String, Sendable, Hashable, CaseIterable {
+        /// Applied to the table at its own time (unless the key's row is newer), for the stream records after it.
+        case apply
+        /// Sent to `late_right` unapplied.
+        case divert
+    }
+
     public var kind: Kind
     public var emit: Emit
     /// The left input's key field (table_table: the left table's foreign key).
@@ -29,11 +37,14 @@ public struct JoinSpec: Sendable, Hashable {
     public var grace: Int64
     /// stream_table: the store holding the table (default: in memory).
     public var store: String?
+    /// stream_table: late table changes applied (the default) or diverted.
+    public var lateTableChanges: LateTableChanges
 
     public init(
         kind: Kind, emit: Emit, leftKey: String, rightKey: String, leftPrimaryKey: String? = nil,
-        within: Int64? = nil, grace: Int64 = 0, store: String? = nil
+        within: Int64? = nil, grace: Int64 = 0, store: String? = nil, lateTableChanges: LateTableChanges = .apply
     ) {
+        self.lateTableChanges = lateTableChanges
         self.kind = kind
         self.emit = emit
         self.leftKey = leftKey

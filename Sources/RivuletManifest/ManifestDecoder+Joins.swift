@@ -1,7 +1,9 @@
 // ManifestDecoder+Joins: join operators: stream–table, table–table and windowed stream–stream.
 
 extension ManifestDecoder {
-    static let joinOperatorKeys = ["join", "type", "left_key", "right_key", "left_pk", "within", "grace", "store", "parallelism", "chain"]
+    static let joinOperatorKeys = [
+        "join", "type", "left_key", "right_key", "left_pk", "within", "grace", "store", "late_table_changes", "parallelism", "chain",
+    ]
 
     /// A join operator `m` named `name`.
     mutating func join(_ m: MappingFields, name: String) -> JoinSpec? {
@@ -13,6 +15,7 @@ extension ManifestDecoder {
         let within = duration(m["within"], .within)
         let grace = duration(m["grace"], .grace) ?? 0
         let store = string(m["store"], "store")
+        let lateTableChanges = choice(m["late_table_changes"], "late_table_changes", as: JoinSpec.LateTableChanges.self) ?? .apply
         for key in ["left_key", "right_key"] where !m.has(key) {
             error(m.location, "join operator '\(name)' needs '\(key)'")
         }
@@ -25,6 +28,9 @@ extension ManifestDecoder {
             }
             if kind != .tableTable, let location = m.keyLocation("left_pk") {
                 error(location, "'left_pk' applies to table_table joins only")
+            }
+            if kind != .streamTable, let location = m.keyLocation("late_table_changes") {
+                error(location, "'late_table_changes' applies to stream_table joins only (their right input is a table)")
             }
             if kind != .streamTable, let location = m.keyLocation("store") {
                 error(location, "'store' applies to stream_table joins only (the table lives in it)")
@@ -45,6 +51,6 @@ extension ManifestDecoder {
         guard let kind, let leftKey, let rightKey else { return nil }
         return JoinSpec(
             kind: kind, emit: emit, leftKey: leftKey, rightKey: rightKey, leftPrimaryKey: leftPK, within: within,
-            grace: grace, store: store)
+            grace: grace, store: store, lateTableChanges: lateTableChanges)
     }
 }

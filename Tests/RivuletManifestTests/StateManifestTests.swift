@@ -51,6 +51,17 @@ import Testing
             ])
     }
 
+    @Test func lateTableChangesAreAStreamTableJoinsChoice() {
+        #expect(
+            errors(Self.topology("  j: { join: stream_stream, left_key: k, right_key: k, within: 1s, late_table_changes: apply }")) == [
+                "6:68: 'late_table_changes' applies to stream_table joins only (their right input is a table)"
+            ])
+        #expect(
+            errors(Self.topology("  j: { join: stream_table, left_key: k, right_key: k, late_table_changes: drop }")) == [
+                "6:75: unknown late_table_changes 'drop' (expected one of: apply, divert)"
+            ])
+    }
+
     @Test func joinErrors() {
         #expect(
             errors(Self.topology("  j: { join: stream_table, type: outer, left_key: k, right_key: k }")) == [

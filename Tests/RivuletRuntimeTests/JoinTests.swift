@@ -141,6 +141,31 @@ import Testing
         #expect(late == "ts,k,v\n3,a,2\n")
         #expect(out == "ts,k,v,w\n10,a,1,x\n20,a,3,x\n")
     }
+
+    /// A late table change (a's update at 20 comes after b's at 30: the table's watermark is 30) is applied
+    /// as of 30, where the table input had reached: the click at 25 still sees x, the click at 40 sees z
+    /// — whatever the batch sizes (the interleaving of the inputs). With `late_table_changes: divert` it
+    /// leaves through `late_right` and never changes the table.
+    @Test(arguments: [(1024, 64), (1, 1)])
+    func aLateTableChangeIsAppliedAsOfTheTablesWatermark(batchSize: Int, ringCapacity: Int) throws {
+        let clicks = "ts,k,v\n10,a,1\n25,a,2\n40,a,3\n"
+        func run(_ table: String, _ extra: String = "") throws -> (String, String) {
+            let (out, _, lateTable) = try Self.run(
+                left: clicks, leftSchema: "{ ts: i64, k: string, v: i64 }", right: table, rightSchema: "{ ts: i64, k: string, w: string }",
+                join: "{ join: stream_table, type: inner, left_key: k, right_key: k\(extra) }", batchSize: batchSize, ringCapacity: ringCapacity)
+            return (out, lateTable)
+        }
+        let applied = try run("ts,k,w\n5,a,x\n30,b,y\n20,a,z\n")
+        #expect(applied.0 == "ts,k,v,w\n10,a,1,x\n25,a,2,x\n40,a,3,z\n")
+        #expect(applied.1 == "ts,k,w\n")
+        // a's row is already newer (y at 30) when the late z (at 20) comes: y stays.
+        let superseded = try run("ts,k,w\n5,a,x\n30,a,y\n20,a,z\n")
+        #expect(superseded.0 == "ts,k,v,w\n10,a,1,x\n25,a,2,x\n40,a,3,y\n")
+        #expect(superseded.1 == "ts,k,w\n")
+        let diverted = try run("ts,k,w\n5,a,x\n30,b,y\n20,a,z\n", ", late_table_changes: divert")
+        #expect(diverted.0 == "ts,k,v,w\n10,a,1,x\n25,a,2,x\n40,a,3,x\n")
+        #expect(diverted.1 == "ts,k,w\n20,a,z\n")
+    }
 }
 
 @Suite struct TableTests {

@@ -49,9 +49,13 @@ struct JoinOperatorFactory: OperatorFactory {
         let makeJoin = { (route: DeadLetterRoute) -> JoinOperator in
             switch join.kind {
             case .streamTable:
-                StreamTableJoin(
-                    name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
-                    rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
+                {
+                    let op = StreamTableJoin(
+                        name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
+                        rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
+                    op.appliesLateTableChanges = join.lateTableChanges == .apply
+                    return op
+                }()
             case .tableTable:
                 TableTableJoin(
                     name: spec.name, kind: kind, left: left, right: right, leftPK: pk, leftFK: leftKey, rightKey: rightKey,
@@ -99,6 +103,13 @@ struct JoinOperatorFactory: OperatorFactory {
         context.add(
             prototype, ports: ["out": prototype.out, "late_left": prototype.lateLeft, "late_right": prototype.lateRight], route: route, to: node)
         return node
+    }
+}
+
+/// A stream–table join reports its late table changes (taken, and left out as superseded).
+extension StreamTableJoin: CounterReporting {
+    func counterSnapshot() -> [(name: String, value: Int64)] {
+        [(lateTableChanges.name, lateTableChanges.value), (lateTableChangesSuperseded.name, lateTableChangesSuperseded.value)]
     }
 }
 
