@@ -4,16 +4,18 @@ extension ManifestDecoder {
     /// The keys each sink type accepts. A null sink accepts (and ignores) every sink key, so that any sink
     /// can be switched off with one override (`--set sinks.out.type=null`).
     static let sinkKeys: [String: [String]] = [
-        "file": ["type", "path", "format", "header", "delimiter", "fields", "ops"],
-        "stdout": ["type", "format", "header", "delimiter", "fields", "ops"],
+        "file": ["type", "path", "format", "header", "delimiter", "fields", "ops", "ordered"],
+        "stdout": ["type", "format", "header", "delimiter", "fields", "ops", "ordered"],
         "null": [
-            "type", "path", "format", "header", "delimiter", "fields", "ops", "topic", "bootstrap_servers", "key", "header_fields", "properties",
+            "type", "path", "format", "header", "delimiter", "fields", "ops", "ordered", "topic", "bootstrap_servers", "key", "header_fields",
+            "properties",
         ],
         "kafka": ["type", "topic", "bootstrap_servers", "format", "delimiter", "fields", "ops", "key", "header_fields", "properties"],
     ]
     /// Every key any sink accepts.
     static let allSinkKeys = [
-        "type", "path", "format", "header", "delimiter", "fields", "ops", "topic", "bootstrap_servers", "key", "header_fields", "properties",
+        "type", "path", "format", "header", "delimiter", "fields", "ops", "ordered", "topic", "bootstrap_servers", "key", "header_fields",
+        "properties",
     ]
 
     /// Decodes `sinks`: name -> definition.
@@ -62,9 +64,12 @@ extension ManifestDecoder {
         let delimiter = delimiter(m["delimiter"]) ?? UInt8(ascii: ",")
         let fields = stringList(m["fields"], "fields")
         let ops = bool(m["ops"], "ops") ?? false
+        let ordered = bool(m["ordered"], "ordered") ?? false
         guard let kind else { return nil }
-        return SinkSpec(
+        var spec = SinkSpec(
             name: name, kind: kind, format: format, header: header, delimiter: delimiter, fields: fields,
             ops: ops, location: location)
+        spec.ordered = ordered
+        return spec
     }
 }

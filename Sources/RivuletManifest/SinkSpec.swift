@@ -18,6 +18,9 @@ public struct SinkSpec: Sendable, Hashable {
     /// Whether to write each record's change op first (`+I`, `-U`, `+U`, `-D`, as Flink prints a
     /// changelog): for the results of `emit: update` windows and tables turned into streams.
     public var ops: Bool
+    /// Whether a sink fed by a window writes its results in the window's order — (end, start, key) — once
+    /// the watermark has passed them, whichever of the window's parallel instances emitted them.
+    public var ordered = false
     /// Where the sink's name is written.
     public var location: SourceLocation
 

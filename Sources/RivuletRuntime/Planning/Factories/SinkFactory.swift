@@ -83,18 +83,50 @@ struct SinkFactory {
                 sink = EncodingSink(name: spec.name, open: open, encoder: encoder)
             }
         }
-        let node = PlannedNode(name: spec.name, role: .sink, parallelism: 1, location: spec.location, kind: kind)
+        let written = try spec.ordered ? ordered(sink, spec, schema, context) : sink
+        let node = PlannedNode(name: spec.name, role: .sink, parallelism: 1, location: spec.location, kind: kind + (spec.ordered ? ", ordered" : ""))
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
-        if let latency = options.latency, let counted = sink as? StreamOperator & CountingSink {
+        if let latency = options.latency, let counted = written as? StreamOperator & CountingSink {
             let probe = LatencyProbe.wrapping(counted, recorder: latency)
             latency.probes.append(probe)
             node.instances = [probe]
         } else {
-            node.instances = [sink]
+            node.instances = [written]
         }
         node.outputsByInstance = [[:]]
         return node
+    }
+
+    /// `ordered: true`: the sink wrapped so that it writes a window's results in the window's order
+    /// (`OrderedSink`); its input must be a window's results.
+    private func ordered(_ sink: StreamOperator, _ spec: SinkSpec, _ schema: Schema, _ context: PlanningContext) throws -> StreamOperator {
+        let feeding = context.manifest.edges.filter { $0.to.node == spec.name }
+        let windows = feeding.compactMap { edge -> WindowSpec? in
+            guard edge.from.port == "out", case .window(let w)? = context.manifest.operators.first(where: { $0.name == edge.from.node })?.kind
+            else { return nil }
+            return w
+        }
+        guard !feeding.isEmpty, windows.count == feeding.count, let window = windows.first,
+            let start = schema.index(of: "window_start"), let end = schema.index(of: "window_end"),
+            let counted = sink as? StreamOperator & CountingSink
+        else {
+            throw PlanError(
+                spec.location,
+                "sink '\(spec.name)': ordered: true writes a window's results in the window's order: its input must be a window operator's "
+                    + "out port")
+        }
+        // An update-mode window emits changes of windows still open and, within the grace, of windows
+        // the watermark has passed: they can only be written as they come.
+        if windows.contains(where: { $0.emit == .update }) {
+            throw PlanError(
+                spec.location,
+                "sink '\(spec.name)': ordered: true orders the results of windows with emit: final; an emit: update window's changes "
+                    + "(also those within its grace, after the watermark) are written as they come")
+        }
+        return OrderedSink.wrapping(
+            counted, schema: schema, startField: start, endField: end, keyField: window.keyBy.flatMap { schema.index(of: $0) },
+            grace: windows.map(\.grace).max() ?? 0)
     }
 
     /// The sink's encoder: its format over the fields it keeps.
