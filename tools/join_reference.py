@@ -46,6 +46,7 @@ stream-table (left = stream, right = table, key --left-key = --right-key):
   in the order above (table before stream on equal times, then file order),
   and leaves the table as it is when the key's row has a later time (a newer
   change applied before it). --late-table-changes divert: late like any input.
+  table-table: the same for late records of both tables.
 
 table-table (left table: primary key --left-pk, foreign key --left-key pointing
 at the right table's primary key --right-key): the joined row of left key k is
@@ -327,6 +328,8 @@ def join_table_table(o, merged, schema):
             k = r.fields[o.left_pk]
             if is_empty(k):
                 raise SystemExit("left table row %d has an empty primary key" % (r.idx + 1))
+            if k in left_tab and left_tab[k].t > r.t:
+                continue  # a late change older than the key's row: the row stays
             if is_tombstone(r, o.left_pk, o.left_time):
                 left_tab.pop(k, None)
             else:
@@ -336,6 +339,8 @@ def join_table_table(o, merged, schema):
             k = r.fields[o.right_key]
             if is_empty(k):
                 raise SystemExit("right table row %d has an empty key" % (r.idx + 1))
+            if k in right_tab and right_tab[k].t > r.t:
+                continue  # a late change older than the key's row: the row stays
             if is_tombstone(r, o.right_key, o.right_time):
                 right_tab.pop(k, None)
             else:
@@ -422,7 +427,7 @@ def build_parser():
                    help="late when time <= watermark (default) or only when time < watermark")
     p.add_argument("--output", required=True)
     p.add_argument("--late-table-changes", choices=["apply", "divert"], default="apply",
-                   help="stream-table: late table records applied (default) or written to --late-right")
+                   help="stream-table, table-table: late table records applied (default) or written to the late files")
     p.add_argument("--late-left", required=True)
     p.add_argument("--late-right", required=True)
     p.add_argument("--output-columns", action="append", default=[],
@@ -454,11 +459,12 @@ def run(argv=None):
         p.error("no column %r in %s" % (o.left_pk, o.left))
     schema = Schema(o.kind, left, right, o.left_key, o.right_key)
 
-    if o.kind == "stream-table" and o.late_table_changes == "apply":
-        # Late table changes are applied as of the table's watermark when they came (their input's point).
-        for r in right.late:
-            r.sort_t = max(r.t, r.wm)
-        right.accepted, right.late = right.accepted + right.late, []
+    if o.late_table_changes == "apply" and o.kind != "stream-stream":
+        # Late table changes are applied as of their table's watermark when they came (their input's point).
+        for table in ([right] if o.kind == "stream-table" else [left, right]):
+            for r in table.late:
+                r.sort_t = max(r.t, r.wm)
+            table.accepted, table.late = table.accepted + table.late, []
     merged = processing_order(left, right, right_first_on_ties=(o.kind == "stream-table"))
     if o.kind == "stream-table":
         rows = join_stream_table(o, merged)

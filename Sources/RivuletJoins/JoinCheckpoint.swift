@@ -22,7 +22,8 @@ import RivuletSnapshot
 /// the arrival sequence the maximum (new records after every restored one), counters go to one new instance
 /// each (old instance k's to new instance k mod n), and the join has finished only if every old one had.
 enum JoinCheckpoint {
-    static let version: UInt8 = 1
+    /// 2: a table–table join's rows end with the time of their change; format 1 (without) is still read.
+    static let version: UInt8 = 2
     /// The keyed entry of a record waiting in `TimeSync`.
     static let waitingTag: UInt8 = 0
     /// Join kinds (`JoinOperator.snapshotKind`) and the table operator.
@@ -114,9 +115,10 @@ extension JoinOperator: CheckpointedOperator {
         for (k, saved) in restore.operatorStates.enumerated() {
             var reader = saved
             let version = try reader.readUInt8()
-            guard version == JoinCheckpoint.version else {
-                throw SnapshotCorrupt(reader.name, "join snapshot format \(version); this build reads \(JoinCheckpoint.version)")
+            guard version == JoinCheckpoint.version || version == 1 else {
+                throw SnapshotCorrupt(reader.name, "join snapshot format \(version); this build reads 1 and \(JoinCheckpoint.version)")
             }
+            restoringFormat = min(restoringFormat, version)
             let kind = try reader.readUInt8()
             guard kind == snapshotKind else {
                 throw SnapshotCorrupt(
@@ -297,8 +299,8 @@ extension TableOperator: CheckpointedOperator {
         for (k, saved) in restore.operatorStates.enumerated() {
             var reader = saved
             let version = try reader.readUInt8()
-            guard version == JoinCheckpoint.version else {
-                throw SnapshotCorrupt(reader.name, "table snapshot format \(version); this build reads \(JoinCheckpoint.version)")
+            guard version == JoinCheckpoint.version || version == 1 else {
+                throw SnapshotCorrupt(reader.name, "table snapshot format \(version); this build reads 1 and \(JoinCheckpoint.version)")
             }
             let kind = try reader.readUInt8()
             guard kind == JoinCheckpoint.table else { throw SnapshotCorrupt(reader.name, "not a table operator's snapshot (kind \(kind))") }

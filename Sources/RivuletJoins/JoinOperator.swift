@@ -28,6 +28,8 @@ public class JoinOperator: StreamOperator {
     let keyGroups: KeyGroups
     /// Whether `finish` ran (a checkpoint taken after it restores an operator that must not emit again).
     var finished = false
+    /// The snapshot format being restored (`JoinCheckpoint.version`, or an older one it still reads).
+    var restoringFormat = JoinCheckpoint.version
     /// The records waiting in `sync` at each checkpoint (a Kafka source commits no further).
     public let retained = RetainedPositions()
 
@@ -67,9 +69,28 @@ public class JoinOperator: StreamOperator {
         try commitState()
     }
 
-    /// A record of `port` behind its input's watermark: whether the join takes it (a stream–table join
-    /// applies a late table change); if not, it leaves through the late port.
-    func acceptLate(_ batch: RecordBatch, index: Int, port: Int) throws -> Bool { false }
+    /// The input ports that are tables (their late changes are applied: `acceptLate`).
+    var tablePorts: Set<Int> { [] }
+    /// Whether a table change behind its input's watermark is applied (`late_table_changes: apply`, the
+    /// default) or leaves through the late port (`divert`).
+    public var appliesLateTableChanges = true
+    /// Late table changes taken (to apply), and those left out because the key's row was newer.
+    public let lateTableChanges = MetricsCounter(name: "late_table_changes")
+    public let lateTableChangesSuperseded = MetricsCounter(name: "late_table_changes_superseded")
+
+    /// A record of `port` behind its input's watermark: whether the join takes it; if not, it leaves
+    /// through the late port. A table's late change is taken: applied as of its input's watermark when it
+    /// came — where that input had reached, which every interleaving of the two inputs agrees on — taking
+    /// its place in the event-time order there (`TimeSync.enqueue`); a change older than its key's row is
+    /// then left out (`isSuperseded`). So records of the other input from that time on see it, earlier
+    /// ones do not, and results already emitted are not revised — as a Kafka Streams table applies an
+    /// update when its partition's stream time reaches it.
+    func acceptLate(_ batch: RecordBatch, index: Int, port: Int) throws -> Bool {
+        guard appliesLateTableChanges, tablePorts.contains(port) else { return false }
+        sync.enqueue(batch, index: index, port: port, at: Swift.max(batch.record(at: index).pointee.timestamp, batch.watermarkBefore(index)))
+        lateTableChanges.add(1)
+        return true
+    }
 
     /// Benchmarks (`rivulet bench` with a latency recorder): results carry the source position of the
     /// record whose handling produced them, so the latency probe measures each from that record's due

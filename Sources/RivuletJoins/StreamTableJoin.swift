@@ -21,12 +21,6 @@ public final class StreamTableJoin: JoinOperator {
     let rightFields: [Int]
     /// Where the table lives: in memory (1 GB budget) unless the manifest names a store (`store:`).
     public var table: KeyValueStore
-    /// Whether a table change behind the table's watermark is applied (`late_table_changes: apply`, the
-    /// default) or leaves through `late_right` (`divert`).
-    public var appliesLateTableChanges = true
-    /// Late table changes taken (to apply), and those left out because the key's row was newer.
-    public let lateTableChanges = MetricsCounter(name: "late_table_changes")
-    public let lateTableChangesSuperseded = MetricsCounter(name: "late_table_changes_superseded")
     /// Whether checkpoints save the table's rows as keyed entries (a Kafka application's join split by
     /// key: its state, table included, goes to the changelog topic with each checkpoint).
     public var savesTableRows = false
@@ -92,19 +86,7 @@ public final class StreamTableJoin: JoinOperator {
         }
     }
 
-    /// A table change behind the table's watermark (`late_table_changes: apply`, the default; `divert`
-    /// sends it to `late_right`) is applied as of the table's watermark when it came — where its input had
-    /// reached, which every interleaving of the two inputs agrees on: stream records at or after that time
-    /// see it, earlier ones (joined already, or as good as) do not, and results already emitted are not
-    /// revised. A Kafka Streams table applies an update when its partition's stream time gets to it, the
-    /// same way. It takes its place in the merged order there; the key's row, if newer, stays.
-    override func acceptLate(_ batch: RecordBatch, index: Int, port: Int) throws -> Bool {
-        guard port == 1, appliesLateTableChanges else { return false }
-        let at = Swift.max(batch.record(at: index).pointee.timestamp, batch.watermarkBefore(index))
-        sync.enqueue(batch, index: index, port: port, at: at)
-        lateTableChanges.add(1)
-        return true
-    }
+    override var tablePorts: Set<Int> { [1] }
 
     override func commitState() throws {
         try table.commit()

@@ -28,6 +28,9 @@ public final class TableTableJoin: JoinOperator {
     private var leftRows: [[UInt8]: (row: [UInt8], fk: [UInt8])] = [:]
     /// right key → encoded right row (the fields in `rightFields`)
     private var rightRows: [[UInt8]: [UInt8]] = [:]
+    /// The time of each live row's change, per side (a late change older than its key's row is left out).
+    private var leftTimes: [[UInt8]: Int64] = [:]
+    private var rightTimes: [[UInt8]: Int64] = [:]
     /// foreign key → left keys that point at it
     private var referencing: [[UInt8]: Set<[UInt8]>] = [:]
     /// left key (or right key, for outer rows without a left) → (left row, right row) last emitted
@@ -68,6 +71,11 @@ public final class TableTableJoin: JoinOperator {
                 try deadLetters.send(record, schema: batch.schema, reason: "left table update without a key")
                 return
             }
+            let t = record.pointee.timestamp
+            if let current = leftTimes[pk], current > t {
+                lateTableChangesSuperseded.add(1)
+                return
+            }
             let old = leftRows[pk]
             if let old {
                 referencing[old.fk]?.remove(pk)
@@ -75,7 +83,9 @@ public final class TableTableJoin: JoinOperator {
             }
             if RowCodec.isTombstone(record, fields: leftFields.filter { $0 != leftPK }) {
                 leftRows[pk] = nil
+                leftTimes[pk] = nil
             } else {
+                leftTimes[pk] = t
                 RowCodec.encode(record, fields: leftFields, into: &buffer)
                 let fk: [UInt8]
                 if let key = RowCodec.key(record, field: leftFK) {
@@ -94,11 +104,18 @@ public final class TableTableJoin: JoinOperator {
                 try deadLetters.send(record, schema: batch.schema, reason: "right table update without a key")
                 return
             }
+            let t = record.pointee.timestamp
+            if let current = rightTimes[key], current > t {
+                lateTableChangesSuperseded.add(1)
+                return
+            }
             if RowCodec.isTombstone(record, fields: rightFields) {
                 rightRows[key] = nil
+                rightTimes[key] = nil
             } else {
                 RowCodec.encode(record, fields: rightFields, into: &buffer)
                 rightRows[key] = buffer
+                rightTimes[key] = t
             }
             let affected = (referencing[key] ?? []).sorted { $0.lexicographicallyPrecedes($1) }
             for pk in affected { try refresh(pk) }
@@ -172,14 +189,17 @@ public final class TableTableJoin: JoinOperator {
 
     // MARK: Checkpoints
 
-    /// Keyed entries: a left row (pk, row, foreign key — without one, its key group, u16 — and what was last
-    /// emitted for it), a right row (key, row), and what was last emitted for an outer row with no left row
-    /// (keyed by the right key). Emitted: present (bool), then its left and right rows, each optional.
+    /// Keyed entries: a left row (pk, row, foreign key — without one, its key group, u16 — what was last
+    /// emitted for it, and the time of its change), a right row (key, row, time), and what was last emitted
+    /// for an outer row with no left row (keyed by the right key). Emitted: present (bool), then its left
+    /// and right rows, each optional. A row's time is absent in format 1 snapshots (`JoinCheckpoint.version`).
     static let leftTag: UInt8 = 1
     static let rightTag: UInt8 = 2
     static let emittedTag: UInt8 = 3
 
     override var snapshotKind: UInt8 { JoinCheckpoint.tableTable << 4 | kind.checkpointCode }
+
+    override var tablePorts: Set<Int> { [0, 1] }
 
     override func saveKeyedState(into snapshot: inout OperatorSnapshot) throws {
         for (pk, left) in leftRows {
@@ -193,6 +213,7 @@ public final class TableTableJoin: JoinOperator {
                 // Without a foreign key, the group is not the key's hash: saved to check the entry's.
                 if left.fk == Self.noForeignKey { w.write(UInt16(group)) }
                 Self.write(emitted: emitted[pk], to: &w)
+                w.write(leftTimes[pk] ?? .min)
             }
         }
         for (key, row) in rightRows {
@@ -200,6 +221,7 @@ public final class TableTableJoin: JoinOperator {
                 w.write(Self.rightTag)
                 w.write(bytes: key)
                 w.write(bytes: row)
+                w.write(rightTimes[key] ?? .min)
             }
         }
         for (key, row) in emitted where leftRows[key] == nil {
@@ -238,10 +260,12 @@ public final class TableTableJoin: JoinOperator {
             }
             leftRows[pk] = (row, fk)
             if try reader.readBool() { emitted[pk] = try readEmitted(&reader) }
+            if restoringFormat >= 2, case let t = try reader.readInt64(), t != .min { leftTimes[pk] = t }
         case Self.rightTag:
             let key = try JoinCheckpoint.readKey(&reader)
             try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)
             rightRows[key] = try JoinCheckpoint.readRow(&reader, count: rightFields.count, "a right row")
+            if restoringFormat >= 2, case let t = try reader.readInt64(), t != .min { rightTimes[key] = t }
         case Self.emittedTag:
             let key = try JoinCheckpoint.readKey(&reader)
             try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)

@@ -15,7 +15,7 @@ public struct JoinSpec: Sendable, Hashable {
         case inner, left, outer
     }
 
-    /// stream_table: what a table change behind the table's watermark does.
+    /// stream_table and table_table: what a table change behind its input's watermark does.
     public enum LateTableChanges: String, Sendable, Hashable, CaseIterable {
         /// Applied to the table at its own time (unless the key's row is newer), for the stream records after it.
         case apply
@@ -37,7 +37,7 @@ public struct JoinSpec: Sendable, Hashable {
     public var grace: Int64
     /// stream_table: the store holding the table (default: in memory).
     public var store: String?
-    /// stream_table: late table changes applied (the default) or diverted.
+    /// stream_table and table_table: late table changes applied (the default) or diverted.
     public var lateTableChanges: LateTableChanges
 
     public init(

@@ -29,8 +29,8 @@ extension ManifestDecoder {
             if kind != .tableTable, let location = m.keyLocation("left_pk") {
                 error(location, "'left_pk' applies to table_table joins only")
             }
-            if kind != .streamTable, let location = m.keyLocation("late_table_changes") {
-                error(location, "'late_table_changes' applies to stream_table joins only (their right input is a table)")
+            if kind == .streamStream, let location = m.keyLocation("late_table_changes") {
+                error(location, "'late_table_changes' applies to stream_table and table_table joins (their inputs that are tables)")
             }
             if kind != .streamTable, let location = m.keyLocation("store") {
                 error(location, "'store' applies to stream_table joins only (the table lives in it)")

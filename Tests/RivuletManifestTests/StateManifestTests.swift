@@ -54,7 +54,7 @@ import Testing
     @Test func lateTableChangesAreAStreamTableJoinsChoice() {
         #expect(
             errors(Self.topology("  j: { join: stream_stream, left_key: k, right_key: k, within: 1s, late_table_changes: apply }")) == [
-                "6:68: 'late_table_changes' applies to stream_table joins only (their right input is a table)"
+                "6:68: 'late_table_changes' applies to stream_table and table_table joins (their inputs that are tables)"
             ])
         #expect(
             errors(Self.topology("  j: { join: stream_table, left_key: k, right_key: k, late_table_changes: drop }")) == [

@@ -142,6 +142,27 @@ import Testing
         #expect(out == "ts,k,v,w\n10,a,1,x\n20,a,3,x\n")
     }
 
+    /// A table–table join applies a late change of either table the same way: k1's update at 5 comes after
+    /// k2's at 10, so it counts from 10 (after k2's, its input's order); one older than its key's row is
+    /// left out; with `divert` it leaves through its late port.
+    @Test func aTableTableJoinAppliesLateChangesAsOfTheirTablesWatermark() throws {
+        func run(_ left: String, _ extra: String = "") throws -> (String, String) {
+            let (out, lateLeft, _) = try Self.run(
+                left: left, leftSchema: "{ ts: i64, id: string, a: string }", right: "ts,id,b\n2,k1,p\n",
+                rightSchema: "{ ts: i64, id: string, b: string }", join: "{ join: table_table, type: inner, left_key: id, right_key: id\(extra) }",
+                ops: true)
+            return (out, lateLeft)
+        }
+        let applied = try run("ts,id,a\n1,k1,x\n10,k2,y\n5,k1,z\n")
+        #expect(applied.0 == "op,id,a,b\n+I,k1,x,p\n-U,k1,x,p\n+U,k1,z,p\n")
+        #expect(applied.1 == "ts,id,a\n")
+        let superseded = try run("ts,id,a\n1,k1,x\n10,k1,y\n5,k1,z\n")
+        #expect(superseded.0 == "op,id,a,b\n+I,k1,x,p\n-U,k1,x,p\n+U,k1,y,p\n")
+        let diverted = try run("ts,id,a\n1,k1,x\n10,k2,y\n5,k1,z\n", ", late_table_changes: divert")
+        #expect(diverted.0 == "op,id,a,b\n+I,k1,x,p\n")
+        #expect(diverted.1 == "ts,id,a\n5,k1,z\n")
+    }
+
     /// A late table change (a's update at 20 comes after b's at 30: the table's watermark is 30) is applied
     /// as of 30, where the table input had reached: the click at 25 still sees x, the click at 40 sees z
     /// — whatever the batch sizes (the interleaving of the inputs). With `late_table_changes: divert` it

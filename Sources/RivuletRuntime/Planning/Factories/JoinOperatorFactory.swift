@@ -57,9 +57,13 @@ struct JoinOperatorFactory: OperatorFactory {
                     return op
                 }()
             case .tableTable:
-                TableTableJoin(
-                    name: spec.name, kind: kind, left: left, right: right, leftPK: pk, leftFK: leftKey, rightKey: rightKey,
-                    leftTime: leftTime, rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
+                {
+                    let op = TableTableJoin(
+                        name: spec.name, kind: kind, left: left, right: right, leftPK: pk, leftFK: leftKey, rightKey: rightKey,
+                        leftTime: leftTime, rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
+                    op.appliesLateTableChanges = join.lateTableChanges == .apply
+                    return op
+                }()
             case .streamStream:
                 StreamStreamJoin(
                     name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
@@ -106,8 +110,8 @@ struct JoinOperatorFactory: OperatorFactory {
     }
 }
 
-/// A stream–table join reports its late table changes (taken, and left out as superseded).
-extension StreamTableJoin: CounterReporting {
+/// A join reports its late table changes (taken, and left out as superseded).
+extension JoinOperator: CounterReporting {
     func counterSnapshot() -> [(name: String, value: Int64)] {
         [(lateTableChanges.name, lateTableChanges.value), (lateTableChangesSuperseded.name, lateTableChangesSuperseded.value)]
     }
