@@ -44,8 +44,8 @@ stream-table (left = stream, right = table, key --left-key = --right-key):
   to the late file: each is processed at time max(its time, its input's
   watermark before it) -- where the table input had reached when it came --
   in the order above (table before stream on equal times, then file order),
-  and leaves the table as it is when the key's row has a later time (a newer
-  change applied before it). --late-table-changes divert: late like any input.
+  and leaves the table as it is when the key's last change (an upsert or a
+  delete) has a later time. --late-table-changes divert: late like any input.
   table-table: the same for late records of both tables.
 
 table-table (left table: primary key --left-pk, foreign key --left-key pointing
@@ -283,14 +283,16 @@ class Schema:
 
 def join_stream_table(o, merged):
     table = {}  # key -> table Record
+    changed = {}  # key -> time of its last change (a delete's too)
     out = []
     for r in merged:
         if r.side == "right":
             k = r.fields[o.right_key]
             if is_empty(k):
                 raise SystemExit("table (right) row %d has an empty key" % (r.idx + 1))
-            if k in table and table[k].t > r.t:
-                continue  # a late change older than the key's row: the row stays
+            if k in changed and changed[k] > r.t:
+                continue  # a late change older than the key's row or delete: the table stays
+            changed[k] = r.t
             if is_tombstone(r, o.right_key, o.right_time):
                 table.pop(k, None)
             else:
@@ -305,6 +307,7 @@ def join_stream_table(o, merged):
 
 def join_table_table(o, merged, schema):
     left_tab, right_tab = {}, {}   # primary key -> Record
+    left_changed, right_changed = {}, {}  # primary key -> time of its last change (a delete's too)
     last = {}                      # left key -> last emitted OutRow (absent = none)
     out = []
 
@@ -328,8 +331,9 @@ def join_table_table(o, merged, schema):
             k = r.fields[o.left_pk]
             if is_empty(k):
                 raise SystemExit("left table row %d has an empty primary key" % (r.idx + 1))
-            if k in left_tab and left_tab[k].t > r.t:
-                continue  # a late change older than the key's row: the row stays
+            if k in left_changed and left_changed[k] > r.t:
+                continue  # a late change older than the key's row or delete: the table stays
+            left_changed[k] = r.t
             if is_tombstone(r, o.left_pk, o.left_time):
                 left_tab.pop(k, None)
             else:
@@ -339,8 +343,9 @@ def join_table_table(o, merged, schema):
             k = r.fields[o.right_key]
             if is_empty(k):
                 raise SystemExit("right table row %d has an empty key" % (r.idx + 1))
-            if k in right_tab and right_tab[k].t > r.t:
-                continue  # a late change older than the key's row: the row stays
+            if k in right_changed and right_changed[k] > r.t:
+                continue  # a late change older than the key's row or delete: the table stays
+            right_changed[k] = r.t
             if is_tombstone(r, o.right_key, o.right_time):
                 right_tab.pop(k, None)
             else:

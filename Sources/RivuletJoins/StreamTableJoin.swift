@@ -54,15 +54,20 @@ public final class StreamTableJoin: JoinOperator {
                     record, schema: batch.schema, reason: "table update without a key (\(batch.schema.fields[rightKey].name) is empty)")
                 return
             }
-            // A late change older than the key's row (applied in order since) leaves it as it is.
-            if let current = try key.withUnsafeBytes({ try table.get($0) }).map(TableRow.time), current > record.pointee.timestamp {
+            // A late change (taken in order at its table's watermark, after its own time) older than the
+            // key's row or delete leaves it as it is.
+            if record.pointee.timestamp < now,
+                let current = try key.withUnsafeBytes({ try table.get($0) }).map(TableRow.time), current > record.pointee.timestamp
+            {
                 lateTableChangesSuperseded.add(1)
                 return
             }
             try apply(record, key: key)
             return
         }
-        let value = try RowCodec.withKey(record, field: leftKey) { try table.get($0) }.map(TableRow.fields)
+        let value = try RowCodec.withKey(record, field: leftKey) { try table.get($0) }.flatMap {
+            TableRow.isTombstone($0) ? nil : TableRow.fields($0)
+        }
         if value == nil {
             unmatched += 1
             if kind == .inner { return }
@@ -79,7 +84,9 @@ public final class StreamTableJoin: JoinOperator {
     /// Upserts or deletes `key` with `record`, a change at its own time.
     private func apply(_ record: UnsafePointer<rv_record>, key: [UInt8]) throws {
         if RowCodec.isTombstone(record, fields: rightFields) {
-            try key.withUnsafeBytes { try table.delete($0) }
+            // The key's tombstone keeps the time of the delete (a late change older than it stays out).
+            let tombstone = TableRow.tombstone(time: record.pointee.timestamp)
+            try key.withUnsafeBytes { k in try tombstone.withUnsafeBytes { try table.put(k, $0) } }
         } else {
             TableRow.encode(record, fields: rightFields, time: record.pointee.timestamp, into: &row)
             try key.withUnsafeBytes { k in try row.withUnsafeBytes { try table.put(k, $0) } }
@@ -134,7 +141,7 @@ public final class StreamTableJoin: JoinOperator {
         let key = try JoinCheckpoint.readKey(&reader)
         try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)
         let stored = try reader.readBytes()
-        guard stored.withUnsafeBytes({ RowCodec.isValid(TableRow.fields($0), count: rightFields.count) }) else {
+        guard stored.withUnsafeBytes({ TableRow.isValid($0, count: rightFields.count) }) else {
             throw SnapshotCorrupt(reader.name, "a table row is not a row of \(rightFields.count) fields")
         }
         try key.withUnsafeBytes { k in try stored.withUnsafeBytes { try table.put(k, $0) } }

@@ -28,7 +28,8 @@ public final class TableTableJoin: JoinOperator {
     private var leftRows: [[UInt8]: (row: [UInt8], fk: [UInt8])] = [:]
     /// right key → encoded right row (the fields in `rightFields`)
     private var rightRows: [[UInt8]: [UInt8]] = [:]
-    /// The time of each live row's change, per side (a late change older than its key's row is left out).
+    /// The time of each key's last change, per side — a deleted key's too, so a late change older than
+    /// the delete does not bring it back (deleted keys are remembered for good).
     private var leftTimes: [[UInt8]: Int64] = [:]
     private var rightTimes: [[UInt8]: Int64] = [:]
     /// foreign key → left keys that point at it
@@ -72,7 +73,9 @@ public final class TableTableJoin: JoinOperator {
                 return
             }
             let t = record.pointee.timestamp
-            if let current = leftTimes[pk], current > t {
+            // A late change (taken at its table's watermark, after its own time) older than the key's row
+            // or delete leaves it as it is.
+            if t < now, let current = leftTimes[pk], current > t {
                 lateTableChangesSuperseded.add(1)
                 return
             }
@@ -83,7 +86,7 @@ public final class TableTableJoin: JoinOperator {
             }
             if RowCodec.isTombstone(record, fields: leftFields.filter { $0 != leftPK }) {
                 leftRows[pk] = nil
-                leftTimes[pk] = nil
+                leftTimes[pk] = t
             } else {
                 leftTimes[pk] = t
                 RowCodec.encode(record, fields: leftFields, into: &buffer)
@@ -105,13 +108,13 @@ public final class TableTableJoin: JoinOperator {
                 return
             }
             let t = record.pointee.timestamp
-            if let current = rightTimes[key], current > t {
+            if t < now, let current = rightTimes[key], current > t {
                 lateTableChangesSuperseded.add(1)
                 return
             }
             if RowCodec.isTombstone(record, fields: rightFields) {
                 rightRows[key] = nil
-                rightTimes[key] = nil
+                rightTimes[key] = t
             } else {
                 RowCodec.encode(record, fields: rightFields, into: &buffer)
                 rightRows[key] = buffer
@@ -192,10 +195,14 @@ public final class TableTableJoin: JoinOperator {
     /// Keyed entries: a left row (pk, row, foreign key — without one, its key group, u16 — what was last
     /// emitted for it, and the time of its change), a right row (key, row, time), and what was last emitted
     /// for an outer row with no left row (keyed by the right key). Emitted: present (bool), then its left
-    /// and right rows, each optional. A row's time is absent in format 1 snapshots (`JoinCheckpoint.version`).
+    /// and right rows, each optional; and a deleted key's delete time (key, time), per side. A row's time is
+    /// absent in format 1 snapshots (`JoinCheckpoint.version`).
     static let leftTag: UInt8 = 1
     static let rightTag: UInt8 = 2
     static let emittedTag: UInt8 = 3
+    /// The time of a deleted key's delete (key, time), per side.
+    static let leftDeletedTag: UInt8 = 4
+    static let rightDeletedTag: UInt8 = 5
 
     override var snapshotKind: UInt8 { JoinCheckpoint.tableTable << 4 | kind.checkpointCode }
 
@@ -222,6 +229,15 @@ public final class TableTableJoin: JoinOperator {
                 w.write(bytes: key)
                 w.write(bytes: row)
                 w.write(rightTimes[key] ?? .min)
+            }
+        }
+        for (tag, times, live) in [(Self.leftDeletedTag, leftTimes, Set(leftRows.keys)), (Self.rightDeletedTag, rightTimes, Set(rightRows.keys))] {
+            for (key, time) in times where !live.contains(key) {
+                snapshot.addKeyed(group: JoinCheckpoint.group(ofKey: key, keyGroups)) { w in
+                    w.write(tag)
+                    w.write(bytes: key)
+                    w.write(time)
+                }
             }
         }
         for (key, row) in emitted where leftRows[key] == nil {
@@ -266,6 +282,11 @@ public final class TableTableJoin: JoinOperator {
             try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)
             rightRows[key] = try JoinCheckpoint.readRow(&reader, count: rightFields.count, "a right row")
             if restoringFormat >= 2, case let t = try reader.readInt64(), t != .min { rightTimes[key] = t }
+        case Self.leftDeletedTag, Self.rightDeletedTag:
+            let key = try JoinCheckpoint.readKey(&reader)
+            try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)
+            let time = try reader.readInt64()
+            if tag == Self.leftDeletedTag { leftTimes[key] = time } else { rightTimes[key] = time }
         case Self.emittedTag:
             let key = try JoinCheckpoint.readKey(&reader)
             try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: key, keyGroups), in: reader.name)

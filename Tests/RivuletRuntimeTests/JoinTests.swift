@@ -158,6 +158,9 @@ import Testing
         #expect(applied.1 == "ts,id,a\n")
         let superseded = try run("ts,id,a\n1,k1,x\n10,k1,y\n5,k1,z\n")
         #expect(superseded.0 == "op,id,a,b\n+I,k1,x,p\n-U,k1,x,p\n+U,k1,y,p\n")
+        // k1 deleted at 10: the late z at 5 does not bring it back.
+        let deleted = try run("ts,id,a\n1,k1,x\n10,k1,\n5,k1,z\n")
+        #expect(deleted.0 == "op,id,a,b\n+I,k1,x,p\n-D,k1,x,p\n")
         let diverted = try run("ts,id,a\n1,k1,x\n10,k2,y\n5,k1,z\n", ", late_table_changes: divert")
         #expect(diverted.0 == "op,id,a,b\n+I,k1,x,p\n")
         #expect(diverted.1 == "ts,id,a\n5,k1,z\n")
@@ -183,6 +186,9 @@ import Testing
         let superseded = try run("ts,k,w\n5,a,x\n30,a,y\n20,a,z\n")
         #expect(superseded.0 == "ts,k,v,w\n10,a,1,x\n25,a,2,x\n40,a,3,y\n")
         #expect(superseded.1 == "ts,k,w\n")
+        // a is deleted at 30 (a tombstone: its fields empty): the late z at 20 does not bring it back.
+        let deleted = try run("ts,k,w\n5,a,x\n30,a,\n20,a,z\n")
+        #expect(deleted.0 == "ts,k,v,w\n10,a,1,x\n25,a,2,x\n")
         let diverted = try run("ts,k,w\n5,a,x\n30,b,y\n20,a,z\n", ", late_table_changes: divert")
         #expect(diverted.0 == "ts,k,v,w\n10,a,1,x\n25,a,2,x\n40,a,3,x\n")
         #expect(diverted.1 == "ts,k,w\n20,a,z\n")

@@ -12,7 +12,9 @@ import RivuletSnapshot
 /// its watermark reaches that + grace, after every result before it — then hands them to the sink in the order one
 /// instance emits in: window end, window start, key (`docs/WINDOWS.md`), then arrival. So every run, at
 /// every parallelism, writes the file one instance writes. Only `emit: final` windows (the planner
-/// refuses others); a result arriving behind what was released (none does from them) is written at once.
+/// refuses others), and the sink's channels never go idle (`Planner+Wiring`), so no instance's results
+/// are passed over; a result arriving behind what was released would be written at once, and counted
+/// (`writtenOutOfOrder`).
 public class OrderedSink: CheckpointedOperator, CountingSink {
     let inner: StreamOperator & CountingSink
     let schema: Schema
@@ -29,6 +31,8 @@ public class OrderedSink: CheckpointedOperator, CountingSink {
     var sequence = 0
     /// The watermark up to which results have been released.
     var released = Int64.min
+    /// Results that came behind what was released, written as they came.
+    public let writtenOutOfOrder = MetricsCounter(name: "written_out_of_order")
 
     init(_ inner: StreamOperator & CountingSink, schema: Schema, startField: Int, endField: Int, keyField: Int?, grace: Int64) {
         self.inner = inner
@@ -59,7 +63,10 @@ public class OrderedSink: CheckpointedOperator, CountingSink {
             sequence += 1
             if fired(batch.record(at: i).pointee.timestamp, by: released) { late.append(h) } else { held.append(h) }
         }
-        if !late.isEmpty { try write(late) }
+        if !late.isEmpty {
+            writtenOutOfOrder.add(Int64(late.count))
+            try write(late)
+        }
     }
 
     public func advanceWatermark(to watermark: Int64) throws {
@@ -119,8 +126,16 @@ public class OrderedSink: CheckpointedOperator, CountingSink {
             if c != 0 { return c }
             return a.len == b.len ? 0 : (a.len < b.len ? -1 : 1)
         }
-        if a.type == FieldType.f64.rawValue { return a.value.f64 == b.value.f64 ? 0 : (a.value.f64 < b.value.f64 ? -1 : 1) }
-        return a.value.i64 == b.value.i64 ? 0 : (a.value.i64 < b.value.i64 ? -1 : 1)
+        // As the window orders numbers (`WindowGrouping.orderedBits`): -0.0 and 0.0 are two keys, NaN sorts.
+        let (x, y) = (orderedBits(a), orderedBits(b))
+        return x == y ? 0 : (x < y ? -1 : 1)
+    }
+
+    /// A number's bits, compared as unsigned in numeric order (`WindowGrouping.orderedBits`'s rule).
+    private static func orderedBits(_ f: rv_field) -> UInt64 {
+        let bits = UInt64(bitPattern: f.value.i64)
+        if f.type == FieldType.f64.rawValue { return bits >> 63 == 1 ? ~bits : bits ^ (1 << 63) }
+        return bits ^ (1 << 63)
     }
 
     public func start() throws { try inner.start() }
@@ -206,4 +221,9 @@ final class CommittingOrderedSink: OrderedSink, CheckpointCommitting {
 
     func commit(checkpoint id: UInt64) throws { try committing.commit(checkpoint: id) }
     var isTransactional: Bool { committing.isTransactional }
+}
+
+/// An ordered sink reports the results it had to write out of order (none, for windows it accepts).
+extension OrderedSink: CounterReporting {
+    func counterSnapshot() -> [(name: String, value: Int64)] { [(writtenOutOfOrder.name, writtenOutOfOrder.value)] }
 }

@@ -51,7 +51,13 @@ extension Planner {
                         let ringEdge = RingEdge(name: label, ring: ring, cancellation: plan.cancellation)
                         plan.rings.append(PlannedRing(from: edge.from.node, to: edge.to.node, capacity: options.ringCapacity, edge: ringEdge))
                         guard case .inputs(let gate) = plan.tasks[to.taskIDs[d]].head else { preconditionFailure("\(to.name) is fed by rings") }
-                        gate.add(InputChannel(ring: ring, port: port, name: label, idleTimeout: idleTimeout(upstreamOf: edge.from.node, &idleMemo)))
+                        // An ordered sink waits for every window instance (an idle one would let the others' results pass
+                        // it); the instances' own valves handle idle sources.
+                        let orderedSink = manifest.sinks.contains { $0.name == edge.to.node && $0.ordered }
+                        gate.add(
+                            InputChannel(
+                                ring: ring, port: port, name: label,
+                                idleTimeout: orderedSink ? nil : idleTimeout(upstreamOf: edge.from.node, &idleMemo)))
                         rings.append(ringEdge)
                     }
                     sending =
