@@ -74,9 +74,10 @@ public class JoinOperator: StreamOperator {
     /// Whether a table change behind its input's watermark is applied (`late_table_changes: apply`, the
     /// default) or leaves through the late port (`divert`).
     public var appliesLateTableChanges = true
-    /// Late table changes taken (to apply), and those left out because the key's row was newer.
-    public let lateTableChanges = MetricsCounter(name: "late_table_changes")
-    public let lateTableChangesSuperseded = MetricsCounter(name: "late_table_changes_superseded")
+    /// Late table changes taken (to apply), and those left out because the key's row was newer (shared by
+    /// the instances of a join split by key: `KafkaJoinPartitions`).
+    public var lateTableChanges = MetricsCounter(name: "late_table_changes")
+    public var lateTableChangesSuperseded = MetricsCounter(name: "late_table_changes_superseded")
 
     /// A record of `port` behind its input's watermark: whether the join takes it; if not, it leaves
     /// through the late port. A table's late change is taken: applied as of its input's watermark when it

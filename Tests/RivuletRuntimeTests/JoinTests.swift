@@ -142,6 +142,30 @@ import Testing
         #expect(out == "ts,k,v,w\n10,a,1,x\n20,a,3,x\n")
     }
 
+    /// The join counts late table changes it took and those a newer change superseded (metrics).
+    @Test func lateTableChangesAreCounted() throws {
+        let t = TopologyRunner()
+        t.write("left.csv", "ts,k,v\n10,a,1\n40,a,3\n")
+        t.write("right.csv", "ts,k,w\n5,a,x\n30,a,y\n20,a,z\n35,c,q\n21,b,r\n")
+        let plan = try t.plan(
+            """
+            sources:
+              l: { type: file, path: left.csv, schema: { ts: i64, k: string, v: i64 }, time: { type: event, field: ts } }
+              r: { type: file, path: right.csv, schema: { ts: i64, k: string, w: string }, time: { type: event, field: ts } }
+            operators:
+              j: { join: stream_table, type: inner, left_key: k, right_key: k }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [l -> j.left, r -> j.right, j.out -> out]
+            """)
+        _ = try plan.run()
+        let counters = Dictionary(uniqueKeysWithValues: plan.metricsSnapshot().instances.first { $0.node == "j" }?.pluginCounters ?? [])
+        // z (20, behind 30) and r (21, behind 35) are late; z is older than a's y at 30, b has no row.
+        #expect(counters["late_table_changes"] == 2, "\(counters)")
+        #expect(counters["late_table_changes_superseded"] == 1, "\(counters)")
+        #expect(t.read("out.csv") == "ts,k,v,w\n10,a,1,x\n40,a,3,y\n")
+    }
+
     /// A table–table join applies a late change of either table the same way: k1's update at 5 comes after
     /// k2's at 10, so it counts from 10 (after k2's, its input's order); one older than its key's row is
     /// left out; with `divert` it leaves through its late port.

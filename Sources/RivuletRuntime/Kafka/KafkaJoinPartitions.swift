@@ -21,11 +21,19 @@ final class KafkaJoinPartitions: KeyGroupStateOperator {
     private let inner: PerGroupOperator
     /// Per input (0 left, 1 right), its schema.
     private let schemas: [Schema]
+    /// The counters every join instance counts its late table changes in.
+    let lateTableChanges: MetricsCounter
+    let lateTableChangesSuperseded: MetricsCounter
 
-    init(name: String, inner: PerGroupOperator, left: Schema, right: Schema) {
+    init(
+        name: String, inner: PerGroupOperator, left: Schema, right: Schema, lateTableChanges: MetricsCounter,
+        lateTableChangesSuperseded: MetricsCounter
+    ) {
         self.name = name
         self.inner = inner
         schemas = [left, right]
+        self.lateTableChanges = lateTableChanges
+        self.lateTableChangesSuperseded = lateTableChangesSuperseded
     }
 
     func process(_ batch: RecordBatch, port: Int) throws {
@@ -70,4 +78,11 @@ final class KafkaJoinPartitions: KeyGroupStateOperator {
     func restoreState(from restore: OperatorRestore) throws {}
     func adopt(_ restore: OperatorRestore, group: Int) throws { try inner.adopt(restore, group: group) }
     func drop(groups: Set<Int>) { inner.drop(groups: groups) }
+}
+
+/// The late table changes of every join instance, over the run (the instances share the counters).
+extension KafkaJoinPartitions: CounterReporting {
+    func counterSnapshot() -> [(name: String, value: Int64)] {
+        [(lateTableChanges.name, lateTableChanges.value), (lateTableChangesSuperseded.name, lateTableChangesSuperseded.value)]
+    }
 }

@@ -94,13 +94,19 @@ struct JoinOperatorFactory: OperatorFactory {
             ]
             let markers = (context.plan.nodesByName[reader]?.source?.source as? KafkaSource)?.watermarkMarkers
             let groupWatermark = { (group: Int) in markers?.watermark(of: Int32(group)) ?? .min }
+            // Every instance counts its late table changes in the node's counters.
+            let taken = prototype.lateTableChanges, superseded = prototype.lateTableChangesSuperseded
             let inner = PerGroupOperator(name: spec.name, ports: ports, groupWatermark: groupWatermark) { _ in
                 let op = makeJoin(route)
                 // Its table goes to the changelog topic with the rest of its state.
                 (op as? StreamTableJoin)?.savesTableRows = true
+                op.lateTableChanges = taken
+                op.lateTableChangesSuperseded = superseded
                 return (op, ["out": op.out, "late_left": op.lateLeft, "late_right": op.lateRight])
             }
-            context.add(KafkaJoinPartitions(name: spec.name, inner: inner, left: left, right: right), ports: ports, route: route, to: node)
+            let partitions = KafkaJoinPartitions(
+                name: spec.name, inner: inner, left: left, right: right, lateTableChanges: taken, lateTableChangesSuperseded: superseded)
+            context.add(partitions, ports: ports, route: route, to: node)
             return node
         }
         prototype.stampsResultPositions = options.latency != nil
