@@ -38,6 +38,9 @@ enum ExitStatus {
     static let invalid: Int32 = 2
     /// The run completed, but some records were dead-lettered.
     static let deadLetters: Int32 = 3
+    /// The run completed, but nothing reached a sink: every record was dead-lettered (the input does not
+    /// match the manifest, most likely).
+    static let allDeadLettered: Int32 = 4
     /// Stopped by a signal (SIGINT 130, SIGTERM 143), as shells report it.
     static func signalled(_ signo: Int32) -> Int32 { 128 + signo }
 }

@@ -10,7 +10,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a topology until its sources end.",
         discussion:
-            "Exit status: 0 all records processed; 3 completed with dead-lettered records; 1 the run failed; 2 the manifest or a plugin is invalid; 130/143 stopped by SIGINT/SIGTERM (the first one stops gracefully: everything read is processed and written; a second one stops at once). With checkpoints (docs/CHECKPOINTS.md), the first signal takes a savepoint and exits 0 naming it; resume it with --from-checkpoint."
+            "Exit status: 0 all records processed; 3 completed with dead-lettered records; 4 completed but every record was dead-lettered (nothing reached a sink); 1 the run failed; 2 the manifest or a plugin is invalid; 130/143 stopped by SIGINT/SIGTERM (the first one stops gracefully: everything read is processed and written; a second one stops at once). With checkpoints (docs/CHECKPOINTS.md), the first signal takes a savepoint and exits 0 naming it; resume it with --from-checkpoint."
     )
 
     @OptionGroup var options: ManifestOptions
@@ -85,6 +85,12 @@ struct RunCommand: ParsableCommand {
         if let signo = signals.first {
             printError("rivulet: stopped by \(StopSignals.name(signo)): every record read was processed and written")
             throw ExitCode(ExitStatus.signalled(signo))
+        }
+        if summary.deadLetters > 0 && summary.recordsOut == 0 && summary.deadLetters >= summary.recordsIn {
+            printError(
+                "rivulet: warning: every record was dead-lettered (\(summary.deadLetters)): nothing reached a sink. Does the input match "
+                    + "the manifest (format, header, schema, time field)? The reasons are in \(summary.deadLetterDestination).")
+            throw ExitCode(ExitStatus.allDeadLettered)
         }
         if summary.deadLetters > 0 { throw ExitCode(ExitStatus.deadLetters) }
     }

@@ -67,6 +67,29 @@ import Testing
         #expect(summary.deadLetters == 2)
     }
 
+    /// Exit status 3 when some records were dead-lettered; 4, with a loud line, when all were (nothing
+    /// reached a sink: the input does not match the manifest).
+    @Test func aRunWhoseEveryRecordWasDeadLetteredExits4AndSaysSo() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-all-dead")
+        Fixtures.write(
+            """
+            sources:
+              s: { type: file, path: in.csv, header: false, schema: { n: i64, m: i64 } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> out]
+            dead_letters: { type: file, path: dead.jsonl }
+            """, to: folder + "/m.yaml")
+        Fixtures.write("a,b\nx,y\nz,w\n", to: folder + "/in.csv")
+        let all = try RivuletProcess.run(["run", folder + "/m.yaml"])
+        #expect(all.status == 4, "\(all.stderr)")
+        #expect(all.stderr.contains("rivulet: warning: every record was dead-lettered (3): nothing reached a sink"), "\(all.stderr)")
+        Fixtures.write("1,2\nx,y\n", to: folder + "/in.csv")
+        let some = try RivuletProcess.run(["run", folder + "/m.yaml"])
+        #expect(some.status == 3, "\(some.stderr)")
+        #expect(!some.stderr.contains("every record was dead-lettered"), "\(some.stderr)")
+    }
+
     @Test func malformedInputIsDeadLetteredWithFileAndLine() throws {
         let t = TopologyRunner()
         t.write("orders.csv", "id,status\n1,ok\nx,ok\n3,ok\n")
