@@ -56,6 +56,30 @@ import Testing
         #expect(batch.count == 0, "a failed line leaves no record behind")
     }
 
+    /// A `timestamp` field reads epoch milliseconds or an RFC 3339 date-time (held as epoch ms), in CSV and
+    /// JSON lines; anything else is refused, naming both forms.
+    @Test func timestampFieldsReadEpochMillisecondsOrRFC3339() throws {
+        let schema = Schema([FieldDefinition(name: "ts", type: .timestamp), FieldDefinition(name: "v", type: .i64)])
+        let batch = RecordBatch(schema: schema, capacity: 8)
+        try decode(CSVDecoder(schema: schema), "1767225600000,1", into: batch)
+        try decode(CSVDecoder(schema: schema), "2026-01-01T00:00:05Z,2", into: batch)
+        try decode(JSONLinesDecoder(schema: schema), #"{"ts": "2026-01-01T01:00:00.250+01:00", "v": 3}"#, into: batch)
+        try decode(JSONLinesDecoder(schema: schema), #"{"ts": 1767225600001, "v": 4}"#, into: batch)
+        #expect(
+            (0..<4).map { RecordView(batch.record(at: $0)).field(0).value.i64 } == [
+                1_767_225_600_000, 1_767_225_605_000, 1_767_225_600_250, 1_767_225_600_001,
+            ])
+        #expect((0..<4).allSatisfy { RecordView(batch.record(at: $0)).field(0).type == FieldType.timestamp.rawValue })
+        do {
+            try decode(CSVDecoder(schema: schema), "yesterday,5", into: batch)
+            Issue.record("a timestamp that is neither form was accepted")
+        } catch {
+            #expect(
+                "\(error)"
+                    == "field 'ts': 'yesterday' is not a valid timestamp (epoch milliseconds, or an RFC 3339 date-time such as 2026-03-01T09:00:05Z)")
+        }
+    }
+
     @Test func csvHeaderMissingAFieldIsRefused() {
         #expect(throws: DecodeFailure.self) { try CSVDecoder(schema: schema, header: ["card", "amount"]) }
     }

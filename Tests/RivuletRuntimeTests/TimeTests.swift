@@ -33,6 +33,26 @@ import Testing
         #expect(t.read("out.csv") == "key,at,watermark\nb,10,30\na,15,30\na,35,9223372036854775807\n")
     }
 
+    /// A `timestamp` field written as RFC 3339 text, used as event time with or without `format:
+    /// rfc3339`: every record goes through (none dead-lettered) and windows see their times.
+    @Test(arguments: ["", ", format: rfc3339"])
+    func anRFC3339TimestampFieldIsEventTime(format: String) throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,v\n2026-01-01T00:00:00Z,1\n2026-01-01T00:00:05Z,2\n2026-01-01T00:00:11Z,4\n")
+        let summary = try t.run(
+            """
+            sources:
+              s: { type: file, path: in.csv, schema: { ts: timestamp, v: i64 }, time: { type: event, field: ts\(format) } }
+            operators:
+              w: { window: tumbling, size: 10s, aggregates: { total: sum(v) } }
+            sinks:
+              out: { type: file, path: out.csv, fields: [window_start, total] }
+            edges: [s -> w, w.out -> out]
+            """)
+        #expect(summary.deadLetters == 0)
+        #expect(t.read("out.csv") == "window_start,total\n1767225600000,3\n1767225610000,4\n")
+    }
+
     @Test func processingTimeTimersFireOnTheClock() throws {
         let t = TopologyRunner()
         let before = Int64(Date().timeIntervalSince1970 * 1000)

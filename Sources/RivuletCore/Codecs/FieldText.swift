@@ -11,13 +11,24 @@ public enum FieldText {
     }
 
     /// Parses `bytes` as `type`. Strings and bytes are not handled here (they are slices, not parsed).
-    /// Empty text is NULL for every non-string type.
+    /// Empty text is NULL for every non-string type. A timestamp reads epoch milliseconds or an RFC 3339
+    /// date-time.
     public static func parse(_ bytes: UnsafeRawBufferPointer, as type: FieldType) throws(ParseFailure) -> rv_field {
         var f = rv_field()
         if bytes.isEmpty { return f }
         switch type {
-        case .i64, .timestamp:
+        case .i64:
             guard let v = parseInt(bytes) else { throw failure(bytes, type) }
+            f.type = type.rawValue
+            f.value.i64 = v
+        case .timestamp:
+            // Epoch milliseconds, or an RFC 3339 date-time (held as its epoch milliseconds).
+            guard let v = parseInt(bytes) ?? RFC3339.milliseconds(bytes) else {
+                throw ParseFailure(
+                    message:
+                        "'\(String(decoding: bytes.prefix(64), as: UTF8.self))' is not a valid timestamp (epoch milliseconds, or an RFC 3339 date-time such as 2026-03-01T09:00:05Z)"
+                )
+            }
             f.type = type.rawValue
             f.value.i64 = v
         case .f64:

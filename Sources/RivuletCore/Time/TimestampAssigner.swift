@@ -182,7 +182,10 @@ public final class TimestampAssigner {
     @inline(__always)
     static func decode(_ f: rv_field, _ encoding: Encoding) -> Int64? {
         switch f.type {
-        case FieldType.i64.rawValue, FieldType.timestamp.rawValue:
+        case FieldType.timestamp.rawValue:
+            // A timestamp field holds epoch milliseconds whatever its text was (an RFC 3339 one included).
+            return encoding == .rfc3339 ? f.value.i64 : scaled(f.value.i64, encoding)
+        case FieldType.i64.rawValue:
             return scaled(f.value.i64, encoding)
         case FieldType.f64.rawValue:
             let v = f.value.f64
