@@ -23,6 +23,9 @@ public enum RepartitionRow {
     public struct Encoder: RecordEncoder {
         let side: UInt8
         let fields: [Int]
+        /// The bytes of the record being encoded, reused record after record (its sink's thread only).
+        private final class Scratch { var bytes: [UInt8] = [] }
+        private let scratch = Scratch()
 
         public init(side: Int, fieldCount: Int) {
             self.side = UInt8(side)
@@ -34,13 +37,12 @@ public enum RepartitionRow {
         public var endsWithNewline: Bool { false }
 
         public func encode(_ record: UnsafePointer<rv_record>, to writer: ByteWriter) throws {
-            var bytes: [UInt8] = [side]
+            scratch.bytes.removeAll(keepingCapacity: true)
+            scratch.bytes.append(side)
             var op = record.pointee.op.littleEndian
-            withUnsafeBytes(of: &op) { bytes.append(contentsOf: $0) }
-            var row: [UInt8] = []
-            RowCodec.encode(record, fields: fields, into: &row)
-            bytes += row
-            try bytes.withUnsafeBytes { try writer.write($0) }
+            withUnsafeBytes(of: &op) { scratch.bytes.append(contentsOf: $0) }
+            RowCodec.append(record, fields: fields, to: &scratch.bytes)
+            try scratch.bytes.withUnsafeBytes { try writer.write($0) }
         }
     }
 

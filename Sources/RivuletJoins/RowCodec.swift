@@ -7,6 +7,11 @@ import RivuletCore
 public enum RowCodec {
     public static func encode(_ record: UnsafePointer<rv_record>, fields: [Int], into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
+        append(record, fields: fields, to: &out)
+    }
+
+    /// Appends the encoded `fields` of `record` to `out` (after a header of the caller's).
+    public static func append(_ record: UnsafePointer<rv_record>, fields: [Int], to out: inout [UInt8]) {
         for f in fields {
             let v = record.pointee.fields[f]
             out.append(UInt8(truncatingIfNeeded: v.type))

@@ -21,11 +21,11 @@ enum TableRow {
 
     /// Encodes `fields` of `record`, changed at `time`, into `out`.
     static func encode(_ record: UnsafePointer<rv_record>, fields: [Int], time: Int64, into out: inout [UInt8]) {
-        RowCodec.encode(record, fields: fields, into: &out)
+        out.removeAll(keepingCapacity: true)
+        out.append(marker)
         var t = time.littleEndian
-        var head: [UInt8] = [marker]
-        withUnsafeBytes(of: &t) { head.append(contentsOf: $0) }
-        out.insert(contentsOf: head, at: 0)
+        withUnsafeBytes(of: &t) { out.append(contentsOf: $0) }
+        RowCodec.append(record, fields: fields, to: &out)
     }
 
     /// Whether stored bytes are a tombstone or a row of `count` fields (checkpoints).

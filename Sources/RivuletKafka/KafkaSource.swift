@@ -60,6 +60,9 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     /// A join's repartition topic's reader: each record (a `RepartitionRow` record, its input in field 0)
     /// gets its side's watermark as its own and the partition's watermark over both sides in field 2.
     public var stampsJoinSides = false
+    /// The clock when the current `fill` began: the time a repartition record's mark counts as seen (for
+    /// idleness, in seconds; one clock read a batch, not a record).
+    private var fillClock: Int64 = 0
     /// A repartition topic's reader: per partition of the topic, the last input offset taken from each
     /// input partition (a record at or before it was written twice: skipped). Saved with the partition's
     /// state in the changelog (`origins(of:)`, `restoreOrigins`).
@@ -143,6 +146,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         }
         filling = batch
         defer { filling = nil }
+        fillClock = Clock.nowMilliseconds()
         while !batch.isFull {
             // Wait a little for the first record (so clock-driven watermarks and idleness keep moving), then
             // take only what has arrived.
@@ -218,7 +222,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
                 lastOrigins[q, default: [:]][origin.partition] = origin.offset
                 // Its input partition's watermark as of this record, before the record.
                 if let mark = WatermarkMarker.inlineMark(message) {
-                    markers.observeInline(partition: q, input: origin.partition, mark: mark, now: Clock.nowMilliseconds())
+                    markers.observeInline(partition: q, input: origin.partition, mark: mark, now: fillClock)
                 }
             }
             if let time = WatermarkMarker.time(message) { batch.setTimestamp(i, time) }

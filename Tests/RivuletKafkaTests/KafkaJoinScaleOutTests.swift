@@ -63,15 +63,8 @@ import Testing
         ])
     }
 
-    /// The repartition partitions a process holds, from its "assigned"/"gave up" lines.
-    static func held(_ stderr: String) -> Set<Int> {
-        var held: Set<Int> = []
-        for line in stderr.split(separator: "\n") where line.contains("source 'pair-repartition'") {
-            let partitions = Set(line.matches(of: #/-repartition\[(\d+)\]/#).map { Int($0.1)! })
-            if line.contains("': assigned ") { held.formUnion(partitions) } else { held.subtract(partitions) }
-        }
-        return held
-    }
+    /// The repartition partitions a process holds.
+    static func held(_ stderr: String) -> Set<Int> { HeldPartitions.of("pair-repartition", in: stderr) }
 
     static func rows(_ folder: String, _ names: [String]) -> Set<String> {
         Set(names.flatMap { Fixtures.read("\(folder)/\($0).csv").split(separator: "\n").map(String.init) })
@@ -155,14 +148,7 @@ import Testing
         func start(_ name: String) throws -> BackgroundRivulet {
             try BackgroundRivulet(["run", folder + "/m.yaml", "--set", "sinks.out.path=\(name).csv", "--set", "checkpoint.dir=chk-\(name)"])
         }
-        func held(_ stderr: String) -> Set<Int> {
-            var held: Set<Int> = []
-            for line in stderr.split(separator: "\n") where line.contains("source 'enrich-repartition'") {
-                let partitions = Set(line.matches(of: #/-repartition\[(\d+)\]/#).map { Int($0.1)! })
-                if line.contains("': assigned ") { held.formUnion(partitions) } else { held.subtract(partitions) }
-            }
-            return held
-        }
+        func held(_ stderr: String) -> Set<Int> { HeldPartitions.of("enrich-repartition", in: stderr) }
         let a = try start("a")
         #expect(waitUntil(timeout: 60) { held(a.stderr).count == 4 }, "\(a.stderr)")
         let b = try start("b")

@@ -21,15 +21,7 @@ import Testing
     }
 
     /// The partitions a process holds at the end, from its "assigned" and "gave up" lines.
-    static func held(_ stderr: String) -> Set<Int> {
-        var held: Set<Int> = []
-        for line in stderr.split(separator: "\n") {
-            let partitions = Set(line.matches(of: #/events\[(\d+)\]/#).map { Int($0.1)! })
-            if line.contains("': assigned ") { held.formUnion(partitions) }
-            if line.contains("': gave up ") || line.contains("': lost ") { held.subtract(partitions) }
-        }
-        return held
-    }
+    static func held(_ stderr: String) -> Set<Int> { HeldPartitions.of("events", in: stderr) }
 
     static func produce(_ bootstrap: String, _ range: Range<Int>) throws {
         try KafkaConnectorTests.produce(bootstrap, "events", range.map { (Int32($0 % 6), nil, "\($0)", 0, []) })

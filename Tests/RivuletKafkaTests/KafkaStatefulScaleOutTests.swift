@@ -48,14 +48,7 @@ import Testing
     }
 
     /// The repartition partitions a process holds, from its "assigned"/"gave up" lines.
-    static func held(_ stderr: String, _ app: String) -> Set<Int> {
-        var held: Set<Int> = []
-        for line in stderr.split(separator: "\n") where line.contains("source 'counts-repartition'") {
-            let partitions = Set(line.matches(of: #/-repartition\[(\d+)\]/#).map { Int($0.1)! })
-            if line.contains("': assigned ") { held.formUnion(partitions) } else { held.subtract(partitions) }
-        }
-        return held
-    }
+    static func held(_ stderr: String) -> Set<Int> { HeldPartitions.of("counts-repartition", in: stderr) }
 
     /// Distinct output rows of the processes' files (a window both emitted appears once).
     static func rows(_ folder: String, _ names: [String]) -> Set<String> {
@@ -80,12 +73,12 @@ import Testing
         let (mock, folder) = try Self.prepare(app)
         let a = try Self.start(folder, "a")
         let b = try Self.start(folder, "b")
-        #expect(waitUntil(timeout: 60) { Self.held(a.stderr, app).count + Self.held(b.stderr, app).count == 6 }, "\(a.stderr)")
+        #expect(waitUntil(timeout: 60) { Self.held(a.stderr).count + Self.held(b.stderr).count == 6 }, "\(a.stderr)")
         try KafkaConnectorTests.produce(mock.bootstrapServers, "events", Self.records(0..<30_000))
         #expect(waitUntil(timeout: 60) { !Self.rows(folder, ["a", "b"]).isEmpty }, "\(a.stderr)")
         let c = try Self.start(folder, "c")
         let split = waitUntil(timeout: 60) {
-            let (ha, hb, hc) = (Self.held(a.stderr, app), Self.held(b.stderr, app), Self.held(c.stderr, app))
+            let (ha, hb, hc) = (Self.held(a.stderr), Self.held(b.stderr), Self.held(c.stderr))
             return !hc.isEmpty && ha.count + hb.count + hc.count == 6 && ha.union(hb).union(hc).count == 6
         }
         #expect(split, "C: \(c.stderr)")
@@ -109,9 +102,9 @@ import Testing
     static func killOneOfTwo(app: String, guarantee: String) throws {
         let (mock, folder) = try Self.prepare(app, guarantee: guarantee)
         let a = try Self.start(folder, "a")
-        #expect(waitUntil(timeout: 60) { Self.held(a.stderr, app).count == 6 }, "\(a.stderr)")
+        #expect(waitUntil(timeout: 60) { Self.held(a.stderr).count == 6 }, "\(a.stderr)")
         let b = try Self.start(folder, "b")
-        #expect(waitUntil(timeout: 60) { !Self.held(b.stderr, app).isEmpty && Self.held(a.stderr, app).count < 6 }, "\(b.stderr)")
+        #expect(waitUntil(timeout: 60) { !Self.held(b.stderr).isEmpty && Self.held(a.stderr).count < 6 }, "\(b.stderr)")
         // First half: both count; B has committed output and state when it is killed.
         try KafkaConnectorTests.produce(mock.bootstrapServers, "events", Self.records(0..<30_000))
         #expect(waitUntil(timeout: 60) { !Fixtures.read(folder + "/b.csv").isEmpty }, "\(b.stderr)")
@@ -127,7 +120,7 @@ import Testing
             complete,
             "\(missing.count) rows missing, e.g. \(missing.sorted().prefix(8)); A: \(a.stderr.split(separator: "\n").filter { !$0.contains("CONFWARN") }.suffix(30).joined(separator: "\n"))"
         )
-        #expect(Self.held(a.stderr, app).count == 6, "A took over every partition")
+        #expect(Self.held(a.stderr).count == 6, "A took over every partition")
         #expect(a.stderr.contains("counts: restored partitions"), "\(a.stderr)")
         if guarantee == "exactly_once_v2" {
             // When B joined, A committed before it gave B its share (of the input and of the repartition topic).

@@ -30,14 +30,7 @@ import Testing
         return best
     }
 
-    static func held(_ stderr: String) -> Set<Int> {
-        var held: Set<Int> = []
-        for line in stderr.split(separator: "\n") where line.contains("source 'events'") {
-            let partitions = Set(line.matches(of: #/events\[(\d+)\]/#).map { Int($0.1)! })
-            if line.contains("': assigned ") { held.formUnion(partitions) } else { held.subtract(partitions) }
-        }
-        return held
-    }
+    static func held(_ stderr: String) -> Set<Int> { HeldPartitions.of("events", in: stderr) }
 
     static func prepare() throws -> (KafkaMockCluster, String) {
         let mock = try KafkaMockCluster(brokers: 1)
