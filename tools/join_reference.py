@@ -21,7 +21,10 @@ file (header + original fields, input order) and otherwise ignored.
 (--late-rule before, the default and the runtime's rule (TimeSync): late only
 when time < watermark, i.e. a record exactly at the watermark is still on time,
 since records with equal times may still come; --late-rule at-or-before: late
-when time <= watermark, the rule first written in the join brief.)
+when time <= watermark, the rule first written in the join brief.) This is the
+runtime's `lateness: input`, Flink's operator-watermark rule on the inputs taken
+in watermark order; `lateness: operator` depends on how the inputs interleave in
+a run, so no file-based reference can give its output (docs/JOINS.md).
 
 Processing order. All other records of both inputs are processed in one order:
 time ascending; on equal time, for stream-table the table (right) before the

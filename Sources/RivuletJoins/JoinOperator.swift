@@ -69,6 +69,14 @@ public class JoinOperator: StreamOperator {
         try commitState()
     }
 
+    /// Whether a record is late only when it is before the join's watermark — the minimum over both
+    /// inputs when it came (`lateness: operator`, Flink's `IntervalJoinOperator.isLate`) — rather than
+    /// before its own input's (`lateness: input`, the default: the same for every interleaving).
+    public var latenessByOperatorWatermark: Bool {
+        get { sync.latenessByOperatorWatermark }
+        set { sync.latenessByOperatorWatermark = newValue }
+    }
+
     /// The input ports that are tables (their late changes are applied: `acceptLate`).
     var tablePorts: Set<Int> { [] }
     /// Whether a table change behind its input's watermark is applied (`late_table_changes: apply`, the
@@ -88,7 +96,9 @@ public class JoinOperator: StreamOperator {
     /// update when its partition's stream time reaches it.
     func acceptLate(_ batch: RecordBatch, index: Int, port: Int) throws -> Bool {
         guard appliesLateTableChanges, tablePorts.contains(port) else { return false }
-        sync.enqueue(batch, index: index, port: port, at: Swift.max(batch.record(at: index).pointee.timestamp, batch.watermarkBefore(index)))
+        // Late for the operator's watermark (`lateness: operator`): applied as of that watermark instead.
+        let reached = sync.latenessByOperatorWatermark ? sync.watermark : batch.watermarkBefore(index)
+        sync.enqueue(batch, index: index, port: port, at: Swift.max(batch.record(at: index).pointee.timestamp, reached))
         lateTableChanges.add(1)
         return true
     }

@@ -7,7 +7,9 @@ import RivuletCore
 /// and handed on in order of (time, input priority, arrival) once the operator's watermark — the minimum
 /// over its inputs — has passed them (as Kafka Streams processes records in timestamp order across
 /// inputs). A record before its own input's watermark is late: it cannot be ordered any more and
-/// goes to the caller's late handler. Used by one thread.
+/// goes to the caller's late handler — or, with `latenessByOperatorWatermark` (Flink's
+/// `IntervalJoinOperator.isLate`), only a record before the operator's watermark, which depends on how
+/// far the other input had got when it came. Used by one thread.
 ///
 /// Ties: with a watermark W (no more records *before* W, as the source's `max − B` means), records at
 /// exactly W may still come, so only records strictly before the watermark are released, and a record
@@ -37,6 +39,11 @@ final class TimeSync {
     private var sequence = 0
     /// The operator's watermark: nothing at or before it will arrive except late records.
     private(set) var watermark = Int64.min
+    /// Whether a record is late when it is before the operator's watermark (the minimum over both inputs,
+    /// as of its arrival) rather than before its own input's. The operator's watermark never passes its
+    /// own input's, so this keeps every record the default keeps, and more while the other input lags;
+    /// nothing released is ever out of order, since only records strictly before it have been released.
+    var latenessByOperatorWatermark = false
 
     init(priority: [Int]) {
         self.priority = priority
@@ -53,13 +60,20 @@ final class TimeSync {
         for j in 0..<batch.count {
             let own = batch.watermarkBefore(j)
             let t = batch.record(at: j).pointee.timestamp
-            if own != .min && t < own {
+            let w = min(own, cap)
+            if latenessByOperatorWatermark {
+                // The operator's watermark as of this record: its own input's, capped by the other's.
+                if w > watermark { watermark = w }
+                if watermark != .min && t < watermark {
+                    try late(j)
+                    continue
+                }
+            } else if own != .min && t < own {
                 try late(j)
                 continue
             }
             push(Pending(time: t, priority: priority[port], sequence: sequence, batch: batch, index: j, port: port))
             sequence += 1
-            let w = min(own, cap)
             if w > watermark { watermark = w }
         }
         try drain(release)

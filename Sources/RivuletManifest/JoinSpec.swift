@@ -23,6 +23,15 @@ public struct JoinSpec: Sendable, Hashable {
         case divert
     }
 
+    /// What a record must be behind to be late (and leave through the late ports).
+    public enum Lateness: String, Sendable, Hashable, CaseIterable {
+        /// Its own input's watermark as of the record: the same results for every interleaving.
+        case input
+        /// The join's watermark when it came, the minimum over both inputs (Flink's interval join):
+        /// keeps more records while the other input lags; which ones depends on how far it had got.
+        case `operator`
+    }
+
     public var kind: Kind
     public var emit: Emit
     /// The left input's key field (table_table: the left table's foreign key).
@@ -39,12 +48,16 @@ public struct JoinSpec: Sendable, Hashable {
     public var store: String?
     /// stream_table and table_table: late table changes applied (the default) or diverted.
     public var lateTableChanges: LateTableChanges
+    /// Which watermark a late record is behind: its input's (the default) or the join's.
+    public var lateness: Lateness
 
     public init(
         kind: Kind, emit: Emit, leftKey: String, rightKey: String, leftPrimaryKey: String? = nil,
-        within: Int64? = nil, grace: Int64 = 0, store: String? = nil, lateTableChanges: LateTableChanges = .apply
+        within: Int64? = nil, grace: Int64 = 0, store: String? = nil, lateTableChanges: LateTableChanges = .apply,
+        lateness: Lateness = .input
     ) {
         self.lateTableChanges = lateTableChanges
+        self.lateness = lateness
         self.kind = kind
         self.emit = emit
         self.leftKey = leftKey

@@ -2,7 +2,7 @@
 
 extension ManifestDecoder {
     static let joinOperatorKeys = [
-        "join", "type", "left_key", "right_key", "left_pk", "within", "grace", "store", "late_table_changes", "parallelism", "chain",
+        "join", "type", "left_key", "right_key", "left_pk", "within", "grace", "store", "late_table_changes", "lateness", "parallelism", "chain",
     ]
 
     /// A join operator `m` named `name`.
@@ -16,6 +16,7 @@ extension ManifestDecoder {
         let grace = duration(m["grace"], .grace) ?? 0
         let store = string(m["store"], "store")
         let lateTableChanges = choice(m["late_table_changes"], "late_table_changes", as: JoinSpec.LateTableChanges.self) ?? .apply
+        let lateness = choice(m["lateness"], "lateness", as: JoinSpec.Lateness.self) ?? .input
         for key in ["left_key", "right_key"] where !m.has(key) {
             error(m.location, "join operator '\(name)' needs '\(key)'")
         }
@@ -51,6 +52,6 @@ extension ManifestDecoder {
         guard let kind, let leftKey, let rightKey else { return nil }
         return JoinSpec(
             kind: kind, emit: emit, leftKey: leftKey, rightKey: rightKey, leftPrimaryKey: leftPK, within: within,
-            grace: grace, store: store, lateTableChanges: lateTableChanges)
+            grace: grace, store: store, lateTableChanges: lateTableChanges, lateness: lateness)
     }
 }

@@ -62,6 +62,15 @@ import Testing
             ])
     }
 
+    @Test func latenessIsTheInputsOrTheJoinsWatermark() {
+        #expect(errors(Self.topology("  j: { join: stream_stream, left_key: k, right_key: k, within: 1s, lateness: operator }")) == [])
+        #expect(errors(Self.topology("  j: { join: stream_table, left_key: k, right_key: k, lateness: input }")) == [])
+        #expect(
+            errors(Self.topology("  j: { join: stream_stream, left_key: k, right_key: k, within: 1s, lateness: join }")) == [
+                "6:78: unknown lateness 'join' (expected one of: input, operator)"
+            ])
+    }
+
     @Test func joinErrors() {
         #expect(
             errors(Self.topology("  j: { join: stream_table, type: outer, left_key: k, right_key: k }")) == [

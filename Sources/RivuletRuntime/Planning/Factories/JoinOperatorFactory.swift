@@ -47,28 +47,25 @@ struct JoinOperatorFactory: OperatorFactory {
         let kind = JoinKind(join.emit)
         let keyGroups = context.kafkaKeyGroups[spec.name].map { KeyGroups(maxParallelism: $0) } ?? KeyGroups()
         let makeJoin = { (route: DeadLetterRoute) -> JoinOperator in
-            switch join.kind {
-            case .streamTable:
-                {
-                    let op = StreamTableJoin(
+            let op: JoinOperator =
+                switch join.kind {
+                case .streamTable:
+                    StreamTableJoin(
                         name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
                         rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
-                    op.appliesLateTableChanges = join.lateTableChanges == .apply
-                    return op
-                }()
-            case .tableTable:
-                {
-                    let op = TableTableJoin(
+                case .tableTable:
+                    TableTableJoin(
                         name: spec.name, kind: kind, left: left, right: right, leftPK: pk, leftFK: leftKey, rightKey: rightKey,
                         leftTime: leftTime, rightTime: rightTime, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
-                    op.appliesLateTableChanges = join.lateTableChanges == .apply
-                    return op
-                }()
-            case .streamStream:
-                StreamStreamJoin(
-                    name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
-                    within: join.within ?? 0, grace: join.grace, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
-            }
+                case .streamStream:
+                    StreamStreamJoin(
+                        name: spec.name, kind: kind, left: left, right: right, leftKey: leftKey, rightKey: rightKey,
+                        within: join.within ?? 0, grace: join.grace, batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
+                }
+            // Only tables' late changes are applied (stream_stream has no table input).
+            op.appliesLateTableChanges = join.lateTableChanges == .apply
+            op.latenessByOperatorWatermark = join.lateness == .operator
+            return op
         }
         let joinText =
             switch join.kind {
