@@ -4,6 +4,7 @@ import CRivulet
 import RivuletCore
 import RivuletExecution
 import RivuletJoins
+import RivuletTestSupport
 import Testing
 
 @Suite struct JoinLatenessTests {
@@ -89,6 +90,29 @@ import Testing
         }
         // The scripts do make the other input lag: the rules differ on them.
         #expect(keptOnlyByOperatorRule > 0)
+    }
+
+    /// The manifest's `lateness` reaches every join the planner builds (default `input`).
+    @Test(arguments: ["stream_stream, within: 5", "stream_table", "table_table"])
+    func theManifestChoosesTheRule(kind: String) throws {
+        for (lateness, byOperator) in [("", false), (", lateness: input", false), (", lateness: operator", true)] {
+            let t = TopologyRunner()
+            t.write("l.csv", "ts,k\n1,a\n")
+            t.write("r.csv", "ts,k\n1,a\n")
+            let plan = try t.plan(
+                """
+                sources:
+                  l: { type: file, path: l.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts } }
+                  r: { type: file, path: r.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts } }
+                operators:
+                  j: { join: \(kind), left_key: k, right_key: k\(lateness) }
+                sinks:
+                  out: { type: file, path: out.csv }
+                edges: [l -> j.left, r -> j.right, j.out -> out]
+                """)
+            let joins = plan.nodes.first { $0.name == "j" }!.instances.map { $0 as! JoinOperator }
+            #expect(joins.count == 1 && joins.allSatisfy { $0.latenessByOperatorWatermark == byOperator }, "\(kind)\(lateness)")
+        }
     }
 
     /// The input offset in a collected record's text (`o=<offset>`).
