@@ -24,8 +24,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // The benchmark suite (Benchmarks/RivuletBenchmarks): malloc counts through the interposer.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
@@ -93,12 +92,11 @@ let package = Package(
         // `rivulet bench`: runs a plan while sampling its counters; reports as text, JSON and HTML. Also the Swift
         // side of `rivulet bench ring` (SwiftRingTransfer), shared with the benchmark suite.
         .target(name: "RivuletBench", dependencies: ["RivuletRuntime", "RivuletCore", .product(name: "Histogram", package: "hdrhistogram-swift")]),
-        // `rivulet run --metrics-port`: the plan's counters through swift-metrics, served as Prometheus text on loopback.
+        // `rivulet run --metrics-port`: the plan's counters as swift-prometheus metrics (with help), served on loopback.
         .target(
             name: "RivuletPrometheus",
             dependencies: [
-                "RivuletRuntime", "RivuletCore", .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                "RivuletRuntime", "RivuletCore", .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(
             name: "RivuletCLI",

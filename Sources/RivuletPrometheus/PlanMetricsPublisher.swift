@@ -1,14 +1,12 @@
-// PlanMetricsPublisher: a running plan's counters as swift-metrics metrics, exposed in Prometheus text format.
-import CoreMetrics
+// PlanMetricsPublisher: a running plan's counters as Prometheus metrics, with help text, in Prometheus text format.
 import Foundation
 import Prometheus
 import RivuletCore
 import RivuletRuntime
 
-/// Mirrors a plan's `MetricsSnapshot` into swift-metrics counters and gauges made by a
-/// `PrometheusMetricsFactory`, each time it is asked for the exposition (a scrape): the runtime's hot path
-/// only bumps its own atomic counters once per batch; names, labels and the text format are the
-/// libraries'. Metrics (labels in braces):
+/// Mirrors a plan's `MetricsSnapshot` into swift-prometheus counters and gauges, each with its `# HELP`
+/// line (`help`), each time it is asked for the exposition (a scrape): the runtime's hot path only bumps
+/// its own atomic counters once per batch; the text format is the library's. Metrics (labels in braces):
 /// - `rivulet_records_in_total`, `rivulet_records_out_total`, `rivulet_errors_total` {operator, instance}
 ///   (errors: records dead-lettered or sent to an `errors` port; sources count what they read as in)
 /// - `rivulet_watermark_milliseconds`, `rivulet_watermark_lag_seconds` {operator, instance}: event time
@@ -27,17 +25,42 @@ import RivuletRuntime
 /// Thread-safe: scrapes are serialized by a lock.
 public final class PlanMetricsPublisher: @unchecked Sendable {
     public let registry = PrometheusCollectorRegistry()
-    private let factory: PrometheusMetricsFactory
     private let snapshot: () -> MetricsSnapshot
     private let lock = NSLock()
-    private var counters: [String: (counter: CoreMetrics.Counter, last: Int64)] = [:]
-    private var floatCounters: [String: (counter: CoreMetrics.FloatingPointCounter, last: Double)] = [:]
-    private var gauges: [String: CoreMetrics.Gauge] = [:]
+    private var counters: [String: (counter: Prometheus.Counter, last: Double)] = [:]
+    private var gauges: [String: Prometheus.Gauge] = [:]
+
+    /// Each metric's `# HELP` line.
+    static let help: [String: String] = [
+        "rivulet_records_in_total": "Records an operator instance took in (a source: records it read).",
+        "rivulet_records_out_total": "Records an operator instance sent on.",
+        "rivulet_errors_total": "Records an operator instance dead-lettered or sent to its errors port.",
+        "rivulet_watermark_milliseconds": "The event time an operator instance has reached (epoch milliseconds).",
+        "rivulet_watermark_lag_seconds": "How far an operator instance's watermark is behind the wall clock.",
+        "rivulet_plugin_counter_total": "A counter a plugin keeps through the host API.",
+        "rivulet_ring_occupancy": "Batches waiting in a ring between two tasks.",
+        "rivulet_ring_capacity": "How many batches a ring holds.",
+        "rivulet_ring_records_total": "Records that went through a ring.",
+        "rivulet_ring_blocked_seconds_total": "Time a ring's writer waited for room (backpressure).",
+        "rivulet_store_keys": "Keys in a state store.",
+        "rivulet_store_bytes": "Bytes of keys and values in a state store.",
+        "rivulet_store_commits_total": "Commits of a state store (one per record batch, and per checkpoint).",
+        "rivulet_store_commit_seconds_total": "Time spent committing a state store.",
+        "rivulet_checkpoints_completed_total": "Checkpoints completed.",
+        "rivulet_checkpoints_failed_total": "Checkpoints that failed.",
+        "rivulet_checkpoint_duration_seconds_total": "Time from each checkpoint's start to its completion, summed.",
+        "rivulet_checkpoint_last_id": "The id of the last completed checkpoint.",
+        "rivulet_checkpoint_last_duration_seconds": "How long the last completed checkpoint took.",
+        "rivulet_checkpoint_last_size_bytes": "The size of the last completed checkpoint.",
+        "rivulet_checkpoint_last_completed_timestamp_seconds": "When the last checkpoint completed (epoch seconds).",
+        "rivulet_checkpoint_alignment_seconds_total": "Time a task held inputs back while aligning checkpoint barriers.",
+        "rivulet_process_cpu_seconds_total": "CPU time of the rivulet process (user and system).",
+        "rivulet_process_resident_memory_bytes": "Resident memory of the rivulet process.",
+    ]
 
     /// `snapshot` reads the plan's counters (`plan.metricsSnapshot`).
     public init(snapshot: @escaping () -> MetricsSnapshot) {
         self.snapshot = snapshot
-        factory = PrometheusMetricsFactory(registry: registry)
     }
 
     /// Updates every metric from a fresh snapshot and returns the Prometheus text exposition.
@@ -48,29 +71,32 @@ public final class PlanMetricsPublisher: @unchecked Sendable {
         return registry.emitToBuffer()
     }
 
+    /// Metric `label` with its help text (the whole name is `label`: no namespace or unit parts added).
+    static func descriptor(_ label: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: label, unitName: "", helpText: help[label] ?? "")
+    }
+
     private func key(_ label: String, _ dimensions: [(String, String)]) -> String {
         label + "{" + dimensions.map { "\($0.0)=\($0.1)" }.joined(separator: ",") + "}"
     }
 
     private func count(_ label: String, _ dimensions: [(String, String)], _ total: Int64) {
+        count(label, dimensions, seconds: Double(total))
+    }
+
+    /// Raises counter `label` to `total` (counters only go up: a smaller total is ignored).
+    private func count(_ label: String, _ dimensions: [(String, String)], seconds total: Double) {
         let k = key(label, dimensions)
-        let entry = counters[k] ?? (CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory), 0)
+        let entry = counters[k] ?? (registry.makeCounter(descriptor: Self.descriptor(label), labels: dimensions), 0)
         if total > entry.last { entry.counter.increment(by: total - entry.last) }
         counters[k] = (entry.counter, max(total, entry.last))
     }
 
-    private func count(_ label: String, _ dimensions: [(String, String)], seconds total: Double) {
-        let k = key(label, dimensions)
-        let entry = floatCounters[k] ?? (CoreMetrics.FloatingPointCounter(label: label, dimensions: dimensions, factory: factory), 0)
-        if total > entry.last { entry.counter.increment(by: total - entry.last) }
-        floatCounters[k] = (entry.counter, max(total, entry.last))
-    }
-
     private func gauge(_ label: String, _ dimensions: [(String, String)], _ value: Double) {
         let k = key(label, dimensions)
-        let g = gauges[k] ?? CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
+        let g = gauges[k] ?? registry.makeGauge(descriptor: Self.descriptor(label), labels: dimensions)
         gauges[k] = g
-        g.record(value)
+        g.set(to: value)
     }
 
     private func publish(_ s: MetricsSnapshot) {

@@ -62,6 +62,12 @@ import Testing
         let (status, body) = try Self.get(server.port, "/metrics")
         #expect(status == "HTTP/1.1 200 OK")
         #expect(body.contains("# TYPE rivulet_records_in_total counter"))
+        // Every metric says what it counts.
+        let lines = body.split(separator: "\n")
+        let typed = lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        let helped = Set(lines.filter { $0.hasPrefix("# HELP ") && $0.split(separator: " ").count > 3 }.map { $0.split(separator: " ")[2] })
+        #expect(typed.count > 10 && typed.allSatisfy(helped.contains), "\(typed.filter { !helped.contains($0) })")
+        #expect(body.contains("# HELP rivulet_records_in_total Records an operator instance took in"))
         #expect(Self.sample(body, #"rivulet_records_in_total{operator="payments",instance="0"}"#) == 8)
         #expect(Self.sample(body, #"rivulet_records_out_total{operator="mask",instance="0"}"#) == 6)
         #expect(Self.sample(body, #"rivulet_errors_total{operator="mask",instance="0"}"#) == 1)
