@@ -90,6 +90,32 @@ import Testing
         #expect(!some.stderr.contains("every record was dead-lettered"), "\(some.stderr)")
     }
 
+    /// Without a `dead_letters` sink, stderr shows the first 10 dead letters, then how many more there
+    /// were and how to keep them all — not one line per bad record.
+    @Test func deadLettersOnStderrAreCappedWithACount() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-dead-cap")
+        Fixtures.write(
+            """
+            sources:
+              s: { type: file, path: in.csv, header: false, schema: { n: i64 } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> out]
+            """, to: folder + "/m.yaml")
+        Fixtures.write((1...500).map { $0 % 2 == 0 ? "\($0)\n" : "bad\($0)\n" }.joined(), to: folder + "/in.csv")
+        let run = try RivuletProcess.run(["run", folder + "/m.yaml"])
+        #expect(run.status == 3, "\(run.stderr)")
+        let letters = run.stderr.split(separator: "\n").filter { $0.hasPrefix("{\"node\"") }
+        #expect(letters.count == 10)
+        #expect(letters.first?.contains("in.csv:1:") == true && letters.last?.contains("in.csv:19:") == true, "\(letters)")
+        #expect(run.stderr.contains("records in: 500  out: 250  dead-lettered: 250"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "dead letters: the first 10 written to stderr, 240 more not shown; keep every one with `dead_letters: { type: file, path: dead-letters.jsonl }`"
+            ), "\(run.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv").split(separator: "\n").count == 251)
+    }
+
     @Test func malformedInputIsDeadLetteredWithFileAndLine() throws {
         let t = TopologyRunner()
         t.write("orders.csv", "id,status\n1,ok\nx,ok\n3,ok\n")

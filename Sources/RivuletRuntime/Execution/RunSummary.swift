@@ -1,5 +1,6 @@
 // RunSummary: what a finished run did: records in and out, dead letters, time, CPU and memory.
 import Foundation
+import RivuletExecution
 
 /// The outcome of a run that completed (failures are thrown instead).
 public struct RunSummary: Sendable {
@@ -9,6 +10,8 @@ public struct RunSummary: Sendable {
     public let recordsOut: Int64
     public let deadLetters: Int64
     public let deadLetterDestination: String
+    /// Dead letters counted but not written (stderr shows only the first few).
+    public var deadLettersNotShown = 0
     public let sinks: [(name: String, records: Int64)]
     /// Per window operator (all its instances): windows emitted and records that came too late.
     public var windows: [(name: String, fired: Int, late: Int)] = []
@@ -64,7 +67,14 @@ public struct RunSummary: Sendable {
             }
             lines.append(line)
         }
-        if deadLetters > 0 { lines.append("dead letters written to \(deadLetterDestination)") }
+        if deadLettersNotShown > 0 {
+            lines.append(
+                "dead letters: the first \(JSONDeadLetterWriter.shownOnStderr) written to \(deadLetterDestination), "
+                    + "\(deadLettersNotShown) more not shown; keep every one with "
+                    + "`dead_letters: { type: file, path: dead-letters.jsonl }` in the manifest")
+        } else if deadLetters > 0 {
+            lines.append("dead letters written to \(deadLetterDestination)")
+        }
         return lines.joined(separator: "\n")
     }
 }

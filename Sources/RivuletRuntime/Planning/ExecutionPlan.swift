@@ -150,6 +150,7 @@ public final class ExecutionPlan {
             },
             ringBlockedSeconds: Double(rings.reduce(0) { $0 + $1.edge.blockedNanoseconds }) / 1e9,
             peakMemoryBytes: RunSummary.peakResidentBytes())
+        summary.deadLettersNotShown = deadLetters.withheld
         summary.savepoint = coordinator?.savepoint
         summary.checkpointsCompleted = coordinator?.completed.value ?? 0
         summary.lastCheckpoint = coordinator?.completedCheckpoints.last

@@ -151,7 +151,7 @@ public struct Planner {
 
     private func makeDeadLetterSink() throws -> DeadLetterSink {
         guard let spec = manifest.deadLetters else {
-            return JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"))
+            return JSONDeadLetterWriter(writer: ByteWriter(descriptor: 2, name: "stderr"), shownLimit: JSONDeadLetterWriter.shownOnStderr)
         }
         switch spec.kind {
         case .file(let path):
