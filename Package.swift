@@ -5,6 +5,10 @@ import PackageDescription
 /// The stable C ABI (include/rivulet.h, a link to RivuletPluginKit/Sources/CRivulet/include/rivulet.h), from the SDK package.
 let cRivulet: Target.Dependency = .product(name: "CRivulet", package: "RivuletPluginKit")
 
+/// The commit being built, for `rivulet --version` (read when the package manifest is loaded; "unknown"
+/// outside a git checkout, "+modified" with uncommitted changes).
+let gitCommit = Context.gitInformation.map { $0.currentCommit + ($0.hasUncommittedChanges ? "+modified" : "") } ?? "unknown"
+
 let package = Package(
     name: "Rivulet",
     products: [
@@ -30,7 +34,7 @@ let package = Package(
     ],
     targets: [
         // Host-internal C helpers for the hottest record loops (not part of the plugin ABI).
-        .target(name: "CRivuletHost", dependencies: [cRivulet]),
+        .target(name: "CRivuletHost", dependencies: [cRivulet], cSettings: [.define("RIVULET_GIT_COMMIT", to: gitCommit)]),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         // A C SPSC queue: the baseline the Swift ring buffer is measured against.
         .target(name: "CSPSCBaseline"),
@@ -102,7 +106,7 @@ let package = Package(
             name: "RivuletCLI",
             dependencies: [
                 "RivuletRuntime", "RivuletManifest", "RivuletPlugins", "RivuletCore", "CSPSCBaseline", "RivuletBench", "RivuletPrometheus",
-                "RivuletKafka", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RivuletKafka", "CRivuletHost", cRivulet, .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Shipped plugins.
         .target(name: "RivuletStdC", dependencies: [cRivulet], path: "plugins/c/rv_std_c"),

@@ -7,6 +7,7 @@ struct Rivulet: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rivulet",
         abstract: "A stream-processing runtime: operator plugins in C or Swift, wired by a manifest.",
+        version: BuildInfo.text,
         subcommands: [
             RunCommand.self, ValidateCommand.self, DescribeCommand.self, PluginsCommand.self, CheckpointsCommand.self, BenchCommand.self,
             KafkaCommand.self,

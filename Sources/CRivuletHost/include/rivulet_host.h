@@ -32,4 +32,9 @@ size_t rv_host_first_foreign_row(const rv_record *records, const rv_field *rows,
  * resolved; the caller guarantees what that method documents (the rows fit, nothing else reads the records). */
 void rv_host_rewrite_rows(rv_record *records, rv_field *own_rows, const rv_field *rows, uint32_t width, size_t n);
 
+/* The git commit the host was built from ("unknown" outside a checkout; "+modified" with local changes),
+ * and the compiler's date and time of build_info.c ("Dec  1 2026 14:55:02"). */
+const char *rv_host_build_commit(void);
+const char *rv_host_build_date(void);
+
 #endif
