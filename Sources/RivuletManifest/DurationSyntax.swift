@@ -1,4 +1,4 @@
-// DurationSyntax: reads durations written as `500ms`, `2s`, `1m`, `1h`, `1d` or plain milliseconds.
+// DurationSyntax: reads durations written as `500ms`, `2s`, `1m`, `1h`, `1d` (or plain milliseconds, which the manifest refuses but 0).
 import Foundation
 
 /// Parses the duration syntax of manifests into milliseconds.

@@ -26,7 +26,7 @@ public enum Limit: String, CaseIterable, Sendable {
         case integer
         /// Any number (`2.5`, `1e3`).
         case number
-        /// A duration in milliseconds (`500ms`, `10s`, `5m`, `1h`, `1d`, or plain milliseconds).
+        /// A duration in milliseconds (`500ms`, `10s`, `5m`, `1h`, `1d`; the manifest refuses a plain number but 0).
         case milliseconds
         /// A size in bytes (`512KB`, `64MB`, `2GB`, `1TB`, or plain bytes).
         case bytes
@@ -173,7 +173,7 @@ public enum Limit: String, CaseIterable, Sendable {
         case .integer: "an integer \(rangeText)"
         case .number: "a number \(rangeText)"
         case .seconds: "a number of seconds \(rangeText)"
-        case .milliseconds: "a duration \(rangeText) (such as 500ms, 10s, 5m, 1h, or a number of milliseconds)"
+        case .milliseconds: "a duration \(rangeText) (such as 500ms, 10s, 5m, 1h)"
         case .bytes: "a size \(rangeText) (such as 512KB, 64MB, 2GB, or a number of bytes)"
         }
     }

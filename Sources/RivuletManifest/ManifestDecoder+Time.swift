@@ -4,10 +4,15 @@ import Foundation
 extension ManifestDecoder {
     static let timeKeys = ["type", "field", "format", "extractor", "arguments", "max_out_of_order", "idle_timeout"]
 
-    /// A duration (`2s`, `500ms`, `1m`, or plain milliseconds) within `limit`'s range; `name` replaces the
-    /// limit's name in the message.
+    /// A duration (`2s`, `500ms`, `1m`; a plain number only when 0) within `limit`'s range; `name` replaces
+    /// the limit's name in the message. A number without a unit is refused: `size: 60` meant 60 ms to the
+    /// reader and 60 s to the writer often enough.
     mutating func duration(_ node: YAMLNode?, _ limit: Limit, name: String? = nil) -> Int64? {
         guard let node else { return nil }
+        if let text = node.text, let plain = NumberSyntax.integer(text.trimmingCharacters(in: .whitespaces)), plain != 0 {
+            error(node.location, "\(name ?? limit.name) '\(text)' has no unit: write \(plain)s or \(plain)ms (units: ms, s, m, h, d)")
+            return nil
+        }
         guard let text = node.text, let ms = limit.integer(text) else {
             error(node.location, limit.message(got: node.got, name: name))
             return nil

@@ -63,6 +63,6 @@ import Testing
         #expect(Limit.percentile.rangeText == "greater than 0 and at most 100")
         #expect(Limit.documentBytes.rangeText == "at most 1MB")
         #expect(Limit.batchSize.message(got: "'0'") == "batch_size must be an integer from 1 to 65536, got '0'")
-        #expect(Limit.grace.expectation == "a duration from 0 to 100 years (such as 500ms, 10s, 5m, 1h, or a number of milliseconds)")
+        #expect(Limit.grace.expectation == "a duration from 0 to 100 years (such as 500ms, 10s, 5m, 1h)")
     }
 }

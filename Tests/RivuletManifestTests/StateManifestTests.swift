@@ -110,7 +110,7 @@ import Testing
                 "4:16: unknown lookup 'memcached' (expected one of: redis)",
                 "4:36: address must be host:port with a port from 1 to 65535, e.g. 127.0.0.1:6379, got 'localhost'",
                 "4:77: a get lookup reads one value: declare one field (or use command: hash)",
-                "4:114: ttl must be a duration from 1ms to 100 years (such as 500ms, 10s, 5m, 1h, or a number of milliseconds), got 'never'",
+                "4:114: ttl must be a duration from 1ms to 100 years (such as 500ms, 10s, 5m, 1h), got 'never'",
             ])
     }
 }

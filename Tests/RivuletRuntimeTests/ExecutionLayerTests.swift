@@ -144,7 +144,7 @@ final class ObservingOperator: StreamOperator {
             operators:
               w:
                 window: tumbling
-                size: 1000
+                size: 1000ms
                 key_by: k
                 parallelism: 2
                 aggregates: { count: count() }

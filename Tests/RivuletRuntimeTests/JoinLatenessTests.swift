@@ -93,7 +93,7 @@ import Testing
     }
 
     /// The manifest's `lateness` reaches every join the planner builds (default `input`).
-    @Test(arguments: ["stream_stream, within: 5", "stream_table", "table_table"])
+    @Test(arguments: ["stream_stream, within: 5ms", "stream_table", "table_table"])
     func theManifestChoosesTheRule(kind: String) throws {
         for (lateness, byOperator) in [("", false), (", lateness: input", false), (", lateness: operator", true)] {
             let t = TopologyRunner()

@@ -17,8 +17,8 @@ import Testing
         _ = try t.run(
             """
             sources:
-              l: { type: file, path: left.csv, schema: \(leftSchema), time: { type: event, field: ts, max_out_of_order: \(bound) }, batch_size: \(batchSize) }
-              r: { type: file, path: right.csv, schema: \(rightSchema), time: { type: event, field: ts, max_out_of_order: \(bound) }, batch_size: \(batchSize) }
+              l: { type: file, path: left.csv, schema: \(leftSchema), time: { type: event, field: ts, max_out_of_order: \(bound)ms }, batch_size: \(batchSize) }
+              r: { type: file, path: right.csv, schema: \(rightSchema), time: { type: event, field: ts, max_out_of_order: \(bound)ms }, batch_size: \(batchSize) }
             operators:
               j: \(join)
             sinks:
@@ -122,7 +122,7 @@ import Testing
             try Self.run(
                 left: Self.impressions, leftSchema: "{ ts: i64, ad: string, campaign: string }",
                 right: Self.adClicks, rightSchema: "{ ts: i64, ad: string, user: string }",
-                join: "{ join: stream_stream, type: \(type), left_key: ad, right_key: ad, within: 10 }",
+                join: "{ join: stream_stream, type: \(type), left_key: ad, right_key: ad, within: 10ms }",
                 batchSize: batchSize, ringCapacity: ringCapacity
             ).0
         }
@@ -271,7 +271,7 @@ import Testing
     @Test func joinResultsAreOnTimeForAWindowDownstream() throws {
         for join in [
             "{ join: stream_table, type: left, left_key: k, right_key: k }",
-            "{ join: stream_stream, type: outer, left_key: k, right_key: k, within: 3 }",
+            "{ join: stream_stream, type: outer, left_key: k, right_key: k, within: 3ms }",
         ] {
             let t = TopologyRunner()
             t.write("left.csv", "ts,k,v\n" + (1...20).map { "\($0 * 1000),k\($0 % 3),\($0)\n" }.joined())

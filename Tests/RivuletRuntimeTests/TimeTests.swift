@@ -103,11 +103,11 @@ import Testing
                 type: file
                 path: in.csv
                 schema: { ts: i64, k: string, x: f64 }
-                time: { type: event, field: ts, max_out_of_order: 20 }
+                time: { type: event, field: ts, max_out_of_order: 20ms }
             operators:
               w:
                 window: session
-                gap: 10
+                gap: 10ms
                 key_by: k
                 aggregates: { n: count(), spread: std.spread(x) }
             sinks:
@@ -128,7 +128,7 @@ import Testing
                 sources:
                   s: { type: file, path: in.csv, schema: { ts: i64, x: f64 } }
                 operators:
-                  w: { window: tumbling, size: 10, aggregates: { m: std.median(x) } }
+                  w: { window: tumbling, size: 10ms, aggregates: { m: std.median(x) } }
                 sinks:
                   out: { type: null }
                 edges: [s -> w, w.out -> out]
@@ -208,7 +208,7 @@ import Testing
                   fast: { type: file, path: fast.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, batch_size: 1 }
                   slow: { type: file, path: slow.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, batch_size: 1 }
                 operators:
-                  w: { window: tumbling, size: 10, key_by: k, aggregates: { n: count() } }
+                  w: { window: tumbling, size: 10ms, key_by: k, aggregates: { n: count() } }
                 sinks:
                   out: { type: file, path: out.csv }
                   late: { type: file, path: late.csv }
@@ -277,11 +277,11 @@ import Testing
                 type: file
                 path: in.csv
                 schema: { ts: i64, k: string, x: f64 }
-                time: { type: event, field: ts, max_out_of_order: 20 }
+                time: { type: event, field: ts, max_out_of_order: 20ms }
             operators:
               w:
                 window: session
-                gap: 10
+                gap: 10ms
                 key_by: k
                 aggregates: { n: count(), spread: std.spread(x), g: sw.geomean(x) }
             sinks:
@@ -309,7 +309,7 @@ import Testing
             sources:
               s: { type: file, path: in.csv, schema: { k: string }, time: { type: processing }, batch_size: 64 }
             operators:
-              w: { window: tumbling, size: 1, key_by: k, aggregates: { n: count() } }
+              w: { window: tumbling, size: 1ms, key_by: k, aggregates: { n: count() } }
             sinks:
               out: { type: null }
             edges: [s -> w, w.out -> out]
@@ -332,7 +332,7 @@ import Testing
                 schema: { ts: i64, tag: string }
                 time: { type: event, extractor: t.broken_clock, arguments: [ts, tag] }
             operators:
-              w: { window: tumbling, size: 10, aggregates: { n: count() } }
+              w: { window: tumbling, size: 10ms, aggregates: { n: count() } }
             sinks:
               out: { type: file, path: out.csv }
             edges: [s -> w, w.out -> out]

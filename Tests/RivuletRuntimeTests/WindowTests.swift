@@ -18,7 +18,7 @@ import Testing
                 type: file
                 path: in.csv
                 schema: { ts: i64, k: string, v: i64 }
-                time: { type: event, field: ts, max_out_of_order: \(bound) }
+                time: { type: event, field: ts, max_out_of_order: \(bound)ms }
                 batch_size: \(batchSize)
             operators:
               w:
@@ -39,7 +39,7 @@ import Testing
         // 21 [W=10], 19 b [W=19: fires [10,20) for a and b, so 19 is late]; the end fires a[20,30).
         let (out, late) = try Self.run(
             "ts,k,v\n1,a,1\n12,a,2\n8,a,4\n11,b,8\n9,b,16\n21,a,32\n19,b,64\n", bound: 2,
-            "window: tumbling\nsize: 10", batchSize: batchSize)
+            "window: tumbling\nsize: 10ms", batchSize: batchSize)
         #expect(out == "k,window_start,window_end,count,sum\na,0,10,1,1\na,10,20,1,2\nb,10,20,1,8\na,20,30,1,32\n")
         #expect(late == "ts,k,v\n8,a,4\n9,b,16\n19,b,64\n")
     }
@@ -48,7 +48,7 @@ import Testing
         // Windows of 10 every 5. 6 [W=12] misses [0,10) (fired at W=12) but still joins [5,15): not late.
         let (out, late) = try Self.run(
             "ts,k,v\n3,a,1\n7,a,2\n12,a,4\n6,a,8\n20,a,16\n", bound: 0,
-            "window: hopping\nsize: 10\nadvance: 5")
+            "window: hopping\nsize: 10ms\nadvance: 5ms")
         #expect(
             out == """
                 k,window_start,window_end,count,sum
@@ -67,7 +67,7 @@ import Testing
         // 7 [W=3] updates [0,10) then opens [5,15); 6 [W=12] misses the fired [0,10) and updates [5,15).
         let (out, _) = try Self.run(
             "ts,k,v\n3,a,1\n7,a,2\n12,a,4\n6,a,8\n20,a,16\n", bound: 0,
-            "window: hopping\nsize: 10\nadvance: 5\nemit: update", ops: true)
+            "window: hopping\nsize: 10ms\nadvance: 5ms\nemit: update", ops: true)
         #expect(
             out == """
                 op,k,window_start,window_end,count,sum
@@ -92,13 +92,13 @@ import Testing
     @Test func sessionsMergeWhenARecordBridgesThem() throws {
         // Gap 10, bound 20: [0,15) and [24,34) are bridged by 14 ([14,24) touches both) into [0,34).
         // 50 [W=80]: [50,60) has fired, nothing live overlaps: late. 3 b [W=80]: late.
-        let (out, late) = try Self.run(Self.sessions, bound: 20, "window: session\ngap: 10")
+        let (out, late) = try Self.run(Self.sessions, bound: 20, "window: session\ngap: 10ms")
         #expect(out == "k,window_start,window_end,count,sum\na,0,34,4,15\na,100,110,1,16\n")
         #expect(late == "ts,k,v\n50,a,32\n3,b,64\n")
     }
 
     @Test func sessionsInUpdateModeRetractWhatTheyReplace() throws {
-        let (out, _) = try Self.run(Self.sessions, bound: 20, "window: session\ngap: 10\nemit: update", ops: true)
+        let (out, _) = try Self.run(Self.sessions, bound: 20, "window: session\ngap: 10ms\nemit: update", ops: true)
         #expect(
             out == """
                 op,k,window_start,window_end,count,sum
@@ -119,13 +119,13 @@ import Testing
     @Test func slidingHasAWindowPerDistinctRecordTime() throws {
         // Size 10: the window of time t is [t-9, t+1). 3 [W=0] joins the window of 5 and gets its own;
         // 2 [W=15]: its own window has fired and no live window contains it: late.
-        let (out, late) = try Self.run(Self.sliding, bound: 5, "window: sliding\nsize: 10")
+        let (out, late) = try Self.run(Self.sliding, bound: 5, "window: sliding\nsize: 10ms")
         #expect(out == "k,window_start,window_end,count,sum\na,-8,2,1,1\na,-6,4,2,5\na,-4,6,3,7\na,11,21,1,8\n")
         #expect(late == "ts,k,v\n2,a,16\n")
     }
 
     @Test func slidingInUpdateMode() throws {
-        let (out, _) = try Self.run(Self.sliding, bound: 5, "window: sliding\nsize: 10\nemit: update", ops: true)
+        let (out, _) = try Self.run(Self.sliding, bound: 5, "window: sliding\nsize: 10ms\nemit: update", ops: true)
         #expect(
             out == """
                 op,k,window_start,window_end,count,sum
@@ -143,7 +143,7 @@ import Testing
         // Same input as the tumbling case with grace 5: [0,10) now closes at W >= 14, so 8 and 9 count.
         let (out, late) = try Self.run(
             "ts,k,v\n1,a,1\n12,a,2\n8,a,4\n11,b,8\n9,b,16\n21,a,32\n19,b,64\n", bound: 2,
-            "window: tumbling\nsize: 10\ngrace: 5")
+            "window: tumbling\nsize: 10ms\ngrace: 5ms")
         #expect(out == "k,window_start,window_end,count,sum\na,0,10,2,5\nb,0,10,1,16\na,10,20,1,2\nb,10,20,2,72\na,20,30,1,32\n")
         #expect(late == "ts,k,v\n")
     }
@@ -158,9 +158,9 @@ import Testing
                 type: file
                 path: in.csv
                 schema: { ts: i64, k: string, v: i64 }
-                time: { type: event, field: ts, max_out_of_order: 2 }
+                time: { type: event, field: ts, max_out_of_order: 2ms }
             operators:
-              w: { window: tumbling, size: 10, key_by: k, aggregates: { n: count() } }
+              w: { window: tumbling, size: 10ms, key_by: k, aggregates: { n: count() } }
             sinks:
               out: { type: file, path: out.csv }
             edges: [events -> w, w.out -> out]
@@ -213,7 +213,7 @@ import Testing
             operators:
               w:
                 window: tumbling
-                size: 10
+                size: 10ms
                 aggregates:
                   n: count()
                   total: sum(x)
@@ -241,7 +241,7 @@ import Testing
             sources:
               s: { type: file, path: in.csv, schema: { ts: i64, k: i64 }, time: { type: event, field: ts } }
             operators:
-              w: { window: tumbling, size: 10, key_by: k, aggregates: { n: count() } }
+              w: { window: tumbling, size: 10ms, key_by: k, aggregates: { n: count() } }
             sinks:
               out: { type: file, path: out.csv }
             edges: [s -> w, w.out -> out]
@@ -257,7 +257,7 @@ import Testing
             sources:
               s: { type: file, path: in.csv, schema: { ts: string, k: string }, time: { type: event, field: ts } }
             operators:
-              w: { window: tumbling, size: 1024, key_by: k, aggregates: { n: count() } }
+              w: { window: tumbling, size: 1024ms, key_by: k, aggregates: { n: count() } }
             sinks:
               out: { type: file, path: out.csv }
             edges: [s -> w, w.out -> out]
@@ -284,7 +284,7 @@ import Testing
                   slow: { type: file, path: slow.csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, batch_size: 1 }
                 operators:
                   keep: { plugin: c, operator: filter, config: { field: ts, op: ge, value: 0 } }
-                  w: { window: tumbling, size: 10, key_by: k, aggregates: { n: count() } }
+                  w: { window: tumbling, size: 10ms, key_by: k, aggregates: { n: count() } }
                 sinks:
                   out: { type: file, path: out.csv }
                   late: { type: file, path: late.csv }
