@@ -61,7 +61,7 @@ struct GraphValidator {
             var known = true
             for node in [edge.from.node, edge.to.node] where nodes[node] == nil {
                 let hint = node == "dead_letters" ? " (dead_letters is not a node: failed records go there without an edge)" : ""
-                error(edge.location, "edge '\(text)': no node named '\(node)'\(hint)")
+                error(edge.location, "edge '\(text)': no node named '\(node)'\(hint)" + DidYouMean.hint(node, among: nodes.keys.sorted()))
                 known = false
             }
             if !known { excused.formUnion([edge.from.node, edge.to.node]) }

@@ -112,14 +112,18 @@ extension ManifestDecoder {
         let op = string(m["operator"], "operator")
         if let plugin, let node = m["plugin"], !pluginNames.contains(plugin) {
             let declared = pluginNames.isEmpty ? "none is declared" : "declared: \(pluginNames.joined(separator: ", "))"
-            error(node.location, "\(what) uses plugin '\(plugin)', which is not declared under plugins (\(declared))")
+            error(
+                node.location,
+                "\(what) uses plugin '\(plugin)', which is not declared under plugins (\(declared))" + DidYouMean.hint(plugin, among: pluginNames))
         }
         let config = m["config"].map { self.config($0) } ?? []
         let stores = stringList(m["stores"], "stores") ?? []
         if let node = m["stores"] {
             for store in stores where !storeNames.contains(store) {
                 let declared = storeNames.isEmpty ? "none is declared" : "declared: \(storeNames.joined(separator: ", "))"
-                error(node.location, "\(what) uses store '\(store)', which is not declared under stores (\(declared))")
+                error(
+                    node.location,
+                    "\(what) uses store '\(store)', which is not declared under stores (\(declared))" + DidYouMean.hint(store, among: storeNames))
             }
         }
         guard let plugin, let op else { return nil }

@@ -63,7 +63,10 @@ extension ManifestDecoder {
         }
         let key = string(m["key"], "key")
         if let key, let schema, let keyNode = m["key"], !schema.contains(where: { $0.name == key }) {
-            error(keyNode.location, "key '\(key)' is not a field of the schema of \(what) (fields: \(schema.map(\.name).joined(separator: ", ")))")
+            error(
+                keyNode.location,
+                "key '\(key)' is not a field of the schema of \(what) (fields: \(schema.map(\.name).joined(separator: ", ")))"
+                    + DidYouMean.hint(key, among: schema.map(\.name)))
         }
         let batchSize = integer(m["batch_size"], .batchSize) ?? 1024
         let generatorSchema = [

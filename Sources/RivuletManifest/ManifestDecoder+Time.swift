@@ -53,7 +53,8 @@ extension ManifestDecoder {
             for a in arguments ?? [] where schema != nil && !schema!.contains(where: { $0.name == a }) {
                 error(
                     m["arguments"]!.location,
-                    "argument '\(a)' is not a field of the schema of source '\(name)' (fields: \(schema!.map(\.name).joined(separator: ", ")))")
+                    "argument '\(a)' is not a field of the schema of source '\(name)' (fields: \(schema!.map(\.name).joined(separator: ", ")))"
+                        + DidYouMean.hint(a, among: schema!.map(\.name)))
             }
             kind = parts.count == 2 ? arguments.map { .extractor(plugin: parts[0], function: parts[1], arguments: $0) } : nil
         case "event":
@@ -63,7 +64,8 @@ extension ManifestDecoder {
             if let field, let schema, let node = m["field"], !schema.contains(where: { $0.name == field }) {
                 error(
                     node.location,
-                    "time field '\(field)' is not a field of the schema of source '\(name)' (fields: \(schema.map(\.name).joined(separator: ", ")))")
+                    "time field '\(field)' is not a field of the schema of source '\(name)' (fields: \(schema.map(\.name).joined(separator: ", ")))"
+                        + DidYouMean.hint(field, among: schema.map(\.name)))
             }
             kind = field.map { .event(field: $0, format: format ?? .epochMilliseconds) }
         case "log_append", "processing", "kafka":

@@ -28,7 +28,7 @@ extension ManifestDecoder {
             if otherKeys.contains(pair.key) {
                 error(pair.keyLocation, "key '\(pair.key)' does not apply to \(otherContext) (allowed: \(list))")
             } else {
-                error(pair.keyLocation, "unknown key '\(pair.key)' in \(what) (allowed: \(list))")
+                error(pair.keyLocation, "unknown key '\(pair.key)' in \(what) (allowed: \(list))" + DidYouMean.hint(pair.key, among: allowed))
             }
         }
         for key in required where !pairs.contains(where: { $0.key == key }) {
@@ -118,7 +118,9 @@ extension ManifestDecoder {
         guard let node, let text = string(node, what) else { return nil }
         guard let value = T(rawValue: text) else {
             let expected = T.allCases.map(\.rawValue).joined(separator: ", ")
-            error(node.location, "unknown \(what) '\(text)'\(detail) (expected one of: \(expected))")
+            error(
+                node.location,
+                "unknown \(what) '\(text)'\(detail) (expected one of: \(expected))" + DidYouMean.hint(text, among: T.allCases.map(\.rawValue)))
             return nil
         }
         return value
@@ -130,7 +132,10 @@ extension ManifestDecoder {
         guard let node, let text = string(node, "field type") else { return nil }
         guard let type = FieldType(name: text) else {
             let expected = FieldType.declarable.map(\.description).joined(separator: ", ")
-            error(node.location, "unknown field type '\(text)' for field '\(field)' (expected one of: \(expected))")
+            error(
+                node.location,
+                "unknown field type '\(text)' for field '\(field)' (expected one of: \(expected))"
+                    + DidYouMean.hint(text, among: FieldType.declarable.map(\.description)))
             return nil
         }
         return type
@@ -140,7 +145,9 @@ extension ManifestDecoder {
     mutating func choice(_ node: YAMLNode?, _ what: String, among choices: [String]) -> String? {
         guard let node, let text = string(node, what) else { return nil }
         guard choices.contains(text) else {
-            error(node.location, "unknown \(what) '\(text)' (expected one of: \(choices.joined(separator: ", ")))")
+            error(
+                node.location,
+                "unknown \(what) '\(text)' (expected one of: \(choices.joined(separator: ", ")))" + DidYouMean.hint(text, among: choices))
             return nil
         }
         return text

@@ -120,7 +120,10 @@ extension ManifestDecoder {
         }
         guard let usage = Self.builtinAggregates[callee] else {
             let known = Self.builtinAggregates.keys.sorted().joined(separator: ", ")
-            error(location, "unknown aggregate '\(callee)' (built-in: \(known); a plugin's: plugin.name(…))")
+            error(
+                location,
+                "unknown aggregate '\(callee)' (built-in: \(known); a plugin's: plugin.name(…))"
+                    + DidYouMean.hint(callee, among: Self.builtinAggregates.keys.sorted()))
             return nil
         }
         func isField(_ a: FunctionArgument) -> Bool { !a.isLiteral }

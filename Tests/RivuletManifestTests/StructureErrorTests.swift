@@ -66,7 +66,7 @@ import Testing
                     "10:5: unknown key 'threads' in operator 'o' (allowed: plugin, operator, config, stores, parallelism, chain)",
                     "12:64: unknown key 'variadic' in the function of operator 'g' (allowed: library, symbol, args, returns)",
                     "16:8: missing required key 'type' in sink 'out'",
-                    "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops, ordered, topic, bootstrap_servers, key, header_fields, properties)",
+                    "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops, ordered, topic, bootstrap_servers, key, header_fields, properties); did you mean 'type'?",
                     "18:1: unknown key 'extra' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, application_id, kafka)",
                 ])
     }
@@ -136,7 +136,7 @@ import Testing
                 """) == [
                     "5:16: delimiter must be exactly one character, got ';;'",
                     "6:13: header must be true or false, got 'maybe'",
-                    "7:18: unknown field type 'f65' for field 'a' (expected one of: i64, f64, bool, string, bytes, timestamp)",
+                    "7:18: unknown field type 'f65' for field 'a' (expected one of: i64, f64, bool, string, bytes, timestamp); did you mean 'f64'?",
                     "8:17: batch_size must be an integer from 1 to 65536, got '0'",
                     "9:32: count must be an integer from 0 to 1_000_000_000_000_000, got '-1'",
                     "9:42: seed must be an integer from 0 to 18446744073709551615, got '-3'",
@@ -204,5 +204,19 @@ import Testing
                     "4:29: schema must be a mapping of field names to types, got an empty mapping",
                     "6:63: config keys must not be empty",
                 ])
+    }
+}
+
+@Suite struct DidYouMeanTests {
+    @Test func aTypoFindsTheIntendedNameAndADifferentNameFindsNone() {
+        let windows = ["tumbling", "hopping", "sliding", "session"]
+        #expect(DidYouMean.closest(to: "tumbilng", among: windows) == "tumbling")  // two letters swapped
+        #expect(DidYouMean.closest(to: "Tumbling", among: windows) == "tumbling")
+        #expect(DidYouMean.closest(to: "sesion", among: windows) == "session")
+        #expect(DidYouMean.closest(to: "rolling", among: windows) == nil)
+        #expect(DidYouMean.closest(to: "kep", among: ["field", "keep", "luhn"]) == "keep")
+        #expect(DidYouMean.closest(to: "a", among: ["o", "b"]) == nil)
+        #expect(DidYouMean.hint("typ", among: ["type", "path"]) == "; did you mean 'type'?")
+        #expect(DidYouMean.hint("colour", among: ["type", "path"]) == "")
     }
 }

@@ -142,13 +142,14 @@ import Testing
         #expect(t.read("out.csv") == expected)
     }
 
-    /// A config value of the wrong type fails create with its path and what was expected.
+    /// A config value of the wrong type is refused: a declared scalar by the planner (its line and the
+    /// declared type), a nested one by the SDK when create reads it (its path and what was expected).
     @Test func aMistypedConfigValueFailsCreateWithItsPath() throws {
         let t = TopologyRunner()
         t.write("in.csv", "k,v\na,1\n")
         #expect {
             try t.run(Self.enrich("{ multiply: abc }"), extraPluginPaths: try Self.paths())
-        } throws: { "\($0)".contains("e: create returned RV_FATAL: config 'multiply': expected a number, got 'abc'") }
+        } throws: { "\($0)".contains("5:57: error: operator 'e' (enrich): config 'multiply' must be a number (f64), got 'abc'") }
         #expect {
             try t.run(Self.enrich("{ multiply: 2, label: { upper: maybe } }"), extraPluginPaths: try Self.paths())
         } throws: { "\($0)".contains("e: create returned RV_FATAL: config 'label.upper': expected true or false, got 'maybe'") }

@@ -192,6 +192,7 @@ public struct Planner {
                 throw PlanError(
                     edge.location,
                     "edge \(edge.from.node).\(edge.from.port) -> \(edge.to.node).\(edge.to.port): '\(edge.from.node)' has no output port '\(edge.from.port)' (ports: \(plan.nodesByName[edge.from.node]?.outputPorts.joined(separator: ", ") ?? "none"))"
+                        + DidYouMean.hint(edge.from.port, among: plan.nodesByName[edge.from.node]?.outputPorts ?? [])
                 )
             }
             if let existing = schemas[edge.to.port], existing != schema {
@@ -211,7 +212,10 @@ public struct Planner {
         for edge in manifest.edges {
             guard let from = plan.nodesByName[edge.from.node], from.outputSchemas[edge.from.port] != nil else {
                 let ports = plan.nodesByName[edge.from.node]?.outputPorts.joined(separator: ", ") ?? "none"
-                throw PlanError(edge.location, "'\(edge.from.node)' has no output port '\(edge.from.port)' (ports: \(ports))")
+                throw PlanError(
+                    edge.location,
+                    "'\(edge.from.node)' has no output port '\(edge.from.port)' (ports: \(ports))"
+                        + DidYouMean.hint(edge.from.port, among: plan.nodesByName[edge.from.node]?.outputPorts ?? []))
             }
         }
     }

@@ -18,7 +18,10 @@ struct FunctionOperatorFactory: OperatorFactory {
             switch a {
             case .field(let name):
                 guard let i = input.index(of: name) else {
-                    throw PlanError(spec.location, "'\(spec.name)': argument field '\(name)' is not in its input (fields: \(input))")
+                    throw PlanError(
+                        spec.location,
+                        "'\(spec.name)': argument field '\(name)' is not in its input (fields: \(input))"
+                            + DidYouMean.hint(name, among: input.fields.map(\.name)))
                 }
                 return .field(i)
             case .integer(let v): return .integer(v)

@@ -31,7 +31,10 @@ struct JoinOperatorFactory: OperatorFactory {
         }
         func field(_ name: String, _ schema: Schema, _ side: String) throws -> Int {
             guard let i = schema.index(of: name) else {
-                throw PlanError(spec.location, "'\(spec.name)': field '\(name)' is not in its \(side) input (fields: \(schema))")
+                throw PlanError(
+                    spec.location,
+                    "'\(spec.name)': field '\(name)' is not in its \(side) input (fields: \(schema))"
+                        + DidYouMean.hint(name, among: schema.fields.map(\.name)))
             }
             return i
         }

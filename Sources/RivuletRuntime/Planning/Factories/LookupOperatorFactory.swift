@@ -16,7 +16,10 @@ struct LookupOperatorFactory: OperatorFactory {
         }
         let input = inputs["in"] ?? Schema()
         guard let keyField = input.index(of: lookup.key) else {
-            throw PlanError(spec.location, "'\(spec.name)': key field '\(lookup.key)' is not in its input (fields: \(input))")
+            throw PlanError(
+                spec.location,
+                "'\(spec.name)': key field '\(lookup.key)' is not in its input (fields: \(input))"
+                    + DidYouMean.hint(lookup.key, among: input.fields.map(\.name)))
         }
         if let clash = lookup.fields.first(where: { input.index(of: $0.name) != nil }) {
             throw PlanError(clash.location, "'\(spec.name)': looked-up field '\(clash.name)' is already a field of its input")

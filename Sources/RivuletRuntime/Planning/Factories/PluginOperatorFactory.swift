@@ -20,14 +20,17 @@ struct PluginOperatorFactory: OperatorFactory {
             throw PlanError(
                 spec.location,
                 "plugin '\(pluginName)' (\(plugin.path)) has no operator '\(operatorName)'; it has: \(plugin.operators.map(\.name).joined(separator: ", "))"
+                    + DidYouMean.hint(operatorName, among: plugin.operators.map(\.name))
             )
         }
         for port in inputs.keys where !info.inputs.contains(port) {
             let edge = manifest.edges.first { $0.to.node == spec.name && $0.to.port == port }
             throw PlanError(
                 edge?.location ?? spec.location,
-                "operator '\(spec.name)' (\(operatorName)) has no input port '\(port)' (ports: \(info.inputs.joined(separator: ", ")))")
+                "operator '\(spec.name)' (\(operatorName)) has no input port '\(port)' (ports: \(info.inputs.joined(separator: ", ")))"
+                    + DidYouMean.hint(port, among: info.inputs))
         }
+        try checkConfig(spec, info: info, operatorName: operatorName, context: context)
         let node = PlannedNode(
             name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
             kind: "\(plugin.name)/\(operatorName)")
@@ -112,4 +115,43 @@ extension PluginOperator: StoreUsing {}
 
 extension PluginOperator: CounterReporting {
     func counterSnapshot() -> [(name: String, value: Int64)] { context.counters.snapshot() }
+}
+
+extension PluginOperatorFactory {
+    /// The manifest's config keys against those the operator declares: a key it does not declare is
+    /// refused (with the declared ones and the closest), a value that does not read as the declared type
+    /// too. An operator that declares no keys at all cannot be checked: its config passes, with a warning.
+    private func checkConfig(_ spec: OperatorSpec, info: OperatorInfo, operatorName: String, context: PlanningContext) throws {
+        guard !spec.config.isEmpty else { return }
+        let declared = info.configKeys.map(\.name)
+        guard !declared.isEmpty else {
+            context.options.report(
+                "warning: operator '\(spec.name)' (\(operatorName)) declares no config keys: its config (\(spec.config.map(\.key).joined(separator: ", "))) cannot be checked"
+            )
+            return
+        }
+        for entry in spec.config {
+            // A nested key (`rates.USD`) belongs to its top-level key (`rates`).
+            let top = String(entry.key.prefix { $0 != "." })
+            guard let key = info.configKeys.first(where: { $0.name == entry.key || $0.name == top }) else {
+                throw PlanError(
+                    entry.location,
+                    "operator '\(spec.name)' (\(operatorName)) has no config key '\(top)' (it takes: \(declared.joined(separator: ", ")))"
+                        + DidYouMean.hint(top, among: declared))
+            }
+            guard key.name == entry.key, let expected = Self.expectation(key.type), !expected.reads(entry.value) else { continue }
+            throw PlanError(
+                entry.location, "operator '\(spec.name)' (\(operatorName)): config '\(key.name)' must be \(expected.text), got '\(entry.value)'")
+        }
+    }
+
+    /// What a scalar of declared type `type` must read as (i64, f64, bool; other types take any text).
+    private static func expectation(_ type: UInt32) -> (text: String, reads: (String) -> Bool)? {
+        switch FieldType(rawValue: type) {
+        case .i64: ("an integer (i64)", { Int64($0) != nil })
+        case .f64: ("a number (f64)", { Double($0) != nil })
+        case .bool: ("true or false (bool)", { $0 == "true" || $0 == "false" })
+        default: nil
+        }
+    }
 }

@@ -19,7 +19,10 @@ struct SinkFactory {
         if let names = spec.fields {
             fields = try names.map { n in
                 guard let i = schema.index(of: n) else {
-                    throw PlanError(spec.location, "sink '\(spec.name)': field '\(n)' is not in its input (fields: \(schema))")
+                    throw PlanError(
+                        spec.location,
+                        "sink '\(spec.name)': field '\(n)' is not in its input (fields: \(schema))"
+                            + DidYouMean.hint(n, among: schema.fields.map(\.name)))
                 }
                 return i
             }
@@ -33,7 +36,10 @@ struct SinkFactory {
         case .kafka(let k):
             let field = { (name: String) throws -> Int in
                 guard let i = schema.index(of: name) else {
-                    throw PlanError(spec.location, "sink '\(spec.name)': field '\(name)' is not in its input (fields: \(schema))")
+                    throw PlanError(
+                        spec.location,
+                        "sink '\(spec.name)': field '\(name)' is not in its input (fields: \(schema))"
+                            + DidYouMean.hint(name, among: schema.fields.map(\.name)))
                 }
                 return i
             }

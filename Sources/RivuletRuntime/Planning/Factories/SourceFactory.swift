@@ -177,7 +177,10 @@ struct SourceFactory {
         switch time.kind {
         case let .event(field, format):
             guard let index = schema.index(of: field) else {
-                throw PlanError(time.location, "source '\(spec.name)': time field '\(field)' is not one of its fields (\(schema))")
+                throw PlanError(
+                    time.location,
+                    "source '\(spec.name)': time field '\(field)' is not one of its fields (\(schema))"
+                        + DidYouMean.hint(field, among: schema.fields.map(\.name)))
             }
             return TimestampAssigner(
                 origin: .field(index: index, name: field, encoding: TimestampAssigner.Encoding(format)),
@@ -186,7 +189,10 @@ struct SourceFactory {
             guard let plugin = plan.plugins[pluginName] else { throw PlanError(time.location, "plugin '\(pluginName)' is not loaded") }
             let fields = try arguments.map { a in
                 guard let i = schema.index(of: a) else {
-                    throw PlanError(time.location, "source '\(spec.name)': extractor argument '\(a)' is not one of its fields (\(schema))")
+                    throw PlanError(
+                        time.location,
+                        "source '\(spec.name)': extractor argument '\(a)' is not one of its fields (\(schema))"
+                            + DidYouMean.hint(a, among: schema.fields.map(\.name)))
                 }
                 return i
             }

@@ -15,7 +15,10 @@ struct TableOperatorFactory: OperatorFactory {
         }
         let input = inputs["in"] ?? Schema()
         guard let key = input.index(of: table.key) else {
-            throw PlanError(spec.location, "'\(spec.name)': key field '\(table.key)' is not in its input (fields: \(input))")
+            throw PlanError(
+                spec.location,
+                "'\(spec.name)': key field '\(table.key)' is not in its input (fields: \(input))"
+                    + DidYouMean.hint(table.key, among: input.fields.map(\.name)))
         }
         let time = context.eventTimeField(feeding: spec.name, port: "in").flatMap { input.index(of: $0) }
         let route = context.deadLetterRoute(for: spec.name, input: input)

@@ -20,7 +20,9 @@ struct WindowOperatorFactory: OperatorFactory {
         let input = inputs["in"] ?? Schema()
         func field(_ name: String, _ location: SourceLocation, numeric: Bool = false) throws -> Int {
             guard let i = input.index(of: name) else {
-                throw PlanError(location, "'\(spec.name)': field '\(name)' is not in its input (fields: \(input))")
+                throw PlanError(
+                    location,
+                    "'\(spec.name)': field '\(name)' is not in its input (fields: \(input))" + DidYouMean.hint(name, among: input.fields.map(\.name)))
             }
             if numeric, ![.i64, .f64, .timestamp, .bool].contains(input.fields[i].type) {
                 throw PlanError(

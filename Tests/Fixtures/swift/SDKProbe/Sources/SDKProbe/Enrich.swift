@@ -8,7 +8,12 @@ import RivuletPluginKit
 final class Enrich: RivuletOperator {
     static let name = "enrich"
     static let isStateless = true
-    static let configKeys = [ConfigKey("multiply", "the factor", type: .f64, required: true)]
+    static let configKeys = [
+        ConfigKey("multiply", "the factor", type: .f64, required: true), ConfigKey("min", "records with v below it are left out", type: .f64),
+        ConfigKey("big_from", "scaled at or above it is big (default 100)", type: .f64),
+        ConfigKey("label", "prefix (text) and upper (true or false) of the label"),
+        ConfigKey("fail_on", "k of the records to dead-letter"), ConfigKey("retry_on", "k of the records to retry once"),
+    ]
 
     let k: Int
     let v: Int
