@@ -15,6 +15,8 @@ struct YAMLComposer {
     private(set) var errors: [ManifestError] = []
     /// Nodes converted so far, aliases expanded.
     private var nodes = 0
+    /// The commas of function calls inside flow collections, hidden from Yams (`FlowCallCommas`).
+    private var callCommas = FlowCallCommas()
 
     init(file: String) {
         self.file = file
@@ -24,9 +26,11 @@ struct YAMLComposer {
     /// crossed, located.
     mutating func compose(_ yaml: String) throws(ManifestError) -> YAMLNode? {
         try YAMLPreflight.check(yaml, file: file)
+        callCommas = FlowCallCommas()
+        let protected = callCommas.protect(yaml)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: protected)
         } catch let error as YamlError {
             throw syntaxError(error, in: yaml)
         } catch {
@@ -126,7 +130,10 @@ struct YAMLComposer {
         }
         switch node {
         case .scalar(let scalar):
-            return .scalar(scalar.string, plain: scalar.tag.rawValue == Tag.Name.implicit.rawValue && scalar.style == .plain, location(scalar.mark))
+            let at = location(scalar.mark)
+            let plain = scalar.tag.rawValue == Tag.Name.implicit.rawValue && scalar.style == .plain
+            let text = plain && !callCommas.isEmpty ? callCommas.restore(scalar.string, line: at.line, column: at.column) : scalar.string
+            return .scalar(text, plain: plain, at)
         case .mapping(let mapping):
             try checkDepth(depth + 1, at: mapping.mark)
             var pairs: [YAMLPair] = []

@@ -93,6 +93,29 @@ import Testing
             ) == [])
     }
 
+    /// Inside a flow mapping, the comma of a function call no longer ends the value (README's own
+    /// example): `percentile(v, 99)` and `top(k, v, 3)` keep their arguments; quoted text and a `;` of
+    /// one's own are left as written.
+    @Test func functionCallsWithCommasInsideAFlowMapping() throws {
+        let m = try ManifestCheck.parse(
+            manifest("window: tumbling\nsize: 1m\naggregates: { n: count(), p99: percentile(v, 99), best: top(k, v, 3), s: sum(v) }"))
+        guard case .window(let w) = m.operators[0].kind else {
+            Issue.record("not a window")
+            return
+        }
+        #expect(w.aggregates.map(\.output) == ["n", "p99", "best", "s"])
+        #expect(w.aggregates.map(\.function) == ["count", "percentile", "top", "sum"])
+        #expect(w.aggregates.map(\.arguments.count) == [0, 2, 3, 1])
+        #expect(w.aggregates[1].location.column == 36)
+        let flowCommas = FlowCallCommas()
+        var commas = flowCommas
+        let text = "x: { a: \"f(1, 2)\", b: g(1, 2), c: [h(3, 4), 5], d: i(5;6) }  # k(1, 2)\ny: j(7, 8)\n"
+        let protected = commas.protect(text)
+        #expect(protected == "x: { a: \"f(1, 2)\", b: g(1; 2), c: [h(3; 4), 5], d: i(5;6) }  # k(1, 2)\ny: j(7, 8)\n")
+        #expect(commas.restore("g(1; 2)", line: 1, column: 23) == "g(1, 2)")
+        #expect(commas.restore("i(5;6)", line: 1, column: 51) == "i(5;6)")
+    }
+
     @Test func windowErrorsNameTheLine() {
         #expect(
             errors(manifest("window: rolling\nsize: 10s\naggregates: { n: count() }")) == [
