@@ -23,8 +23,10 @@ struct FlowCallCommas {
             column += 1
             var out = u
             if u == "\n" {
+                // A call does not span lines: an unclosed one stops here.
                 line += 1
                 column = 0
+                parenDepth = 0
                 inComment = false
                 previous = nil
                 scalars.append(u)
@@ -43,15 +45,14 @@ struct FlowCallCommas {
                 let startsToken = previous == nil || [" ", "\t", "{", "[", ",", ":"].contains(previous!)
                 switch u {
                 case "#" where previous == nil || previous == " " || previous == "\t": inComment = true
-                case "\"",
-                    "'" where startsToken:
+                case "\"" where startsToken, "'" where startsToken:
                     quote = u
-                case "{",
-                    "[" where parenDepth == 0:
+                case "{" where parenDepth == 0, "[" where parenDepth == 0:
                     flowDepth += 1
-                case "}",
-                    "]" where parenDepth == 0:
+                case "}", "]":
+                    // Ends the collection even after an unclosed call (`{ p: f(v, 1 }`): arguments hold no brackets.
                     flowDepth = max(0, flowDepth - 1)
+                    parenDepth = 0
                 case "(" where flowDepth > 0: parenDepth += 1
                 case ")" where parenDepth > 0: parenDepth -= 1
                 case "," where flowDepth > 0 && parenDepth > 0:

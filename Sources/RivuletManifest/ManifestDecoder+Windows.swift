@@ -89,9 +89,7 @@ extension ManifestDecoder {
     private mutating func aggregate(_ text: String, output: String, at location: SourceLocation) -> AggregateSpec? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let open = trimmed.firstIndex(of: "("), trimmed.hasSuffix(")") else {
-            let hint =
-                trimmed.contains("(") && !trimmed.contains(")")
-                ? " (inside { … } a comma ends the value: quote it, \"\(trimmed), …)\", or use a block mapping)" : ""
+            let hint = trimmed.contains("(") && !trimmed.contains(")") ? " (its ')' is missing)" : ""
             error(location, "aggregate '\(output)' must be written function(arguments), e.g. count() or sum(amount); got '\(text)'\(hint)")
             return nil
         }

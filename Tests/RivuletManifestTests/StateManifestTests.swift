@@ -10,8 +10,8 @@ import Testing
         """
         \(stores)
         sources:
-          a: { type: stdin, format: csv, schema: { ts: i64, k: string } }
-          b: { type: stdin, format: csv, schema: { ts: i64, k: string } }
+          a: { type: stdin, format: csv, schema: { ts: i64, k: string }, time: { type: event, field: ts } }
+          b: { type: stdin, format: csv, schema: { ts: i64, k: string }, time: { type: event, field: ts } }
         operators:
         \(operators)
         sinks:

@@ -116,6 +116,29 @@ import Testing
         #expect(commas.restore("i(5;6)", line: 1, column: 51) == "i(5;6)")
     }
 
+    /// A source feeding a window or a join must say which time it keeps (it used to fall back to
+    /// processing time silently); `time: { type: processing }` says so. A generator stamps its own.
+    @Test func aWindowNeedsItsSourcesToSayWhichTime() {
+        let yaml = """
+            sources:
+              orders: { type: stdin, format: csv, schema: { ts: i64, k: string, v: i64 } }
+              gen: { type: generator, count: 10 }
+            operators:
+              w: { window: tumbling, size: 1m, aggregates: { n: count() } }
+              g: { window: tumbling, size: 1m, aggregates: { n: count() } }
+            sinks:
+              out: { type: stdout }
+              other: { type: null }
+            edges: [orders -> w, gen -> g, w -> out, g -> other]
+            """
+        #expect(
+            errors(yaml) == [
+                "2:3: source 'orders' feeds 'w', which works on time, but does not say which time: add time: { type: event, field: <its time field> } for the time in the records, or time: { type: processing } for the wall clock"
+            ])
+        let explicit = yaml.replacingOccurrences(of: "v: i64 } }", with: "v: i64 }, time: { type: processing } }")
+        #expect(errors(explicit) == [])
+    }
+
     @Test func windowErrorsNameTheLine() {
         #expect(
             errors(manifest("window: rolling\nsize: 10s\naggregates: { n: count() }")) == [
@@ -152,10 +175,10 @@ import Testing
             errors(manifest("window: tumbling\nsize: 10s\naggregates: { n: median(v) }")) == [
                 "11:22: unknown aggregate 'median' (built-in: avg, count, max, min, percentile, sum, top; a plugin's: plugin.name(…))"
             ])
+        // An unclosed call ends with its collection; the next lines read as usual.
         #expect(
-            errors(manifest("window: tumbling\nsize: 10s\naggregates: { p: percentile(v, 99) }")) == [
-                "11:22: aggregate 'p' must be written function(arguments), e.g. count() or sum(amount); got 'percentile(v' (inside { … } a comma ends the value: quote it, \"percentile(v, …)\", or use a block mapping)",
-                "11:40: aggregate '99)' must be a string, got nothing",
+            errors(manifest("window: tumbling\nsize: 10s\naggregates: { p: percentile(v, 99 }")) == [
+                "11:22: aggregate 'p' must be written function(arguments), e.g. count() or sum(amount); got 'percentile(v, 99' (its ')' is missing)"
             ])
         #expect(
             errors(manifest("window: tumbling\nsize: 10s\naggregates: { p: 'percentile(v, 120)' }")) == [

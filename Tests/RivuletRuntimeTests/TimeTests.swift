@@ -126,7 +126,7 @@ import Testing
                 """
                 plugins: { std: { library: rv_std_c } }
                 sources:
-                  s: { type: file, path: in.csv, schema: { ts: i64, x: f64 } }
+                  s: { type: file, path: in.csv, schema: { ts: i64, x: f64 }, time: { type: event, field: ts } }
                 operators:
                   w: { window: tumbling, size: 10ms, aggregates: { m: std.median(x) } }
                 sinks:
