@@ -55,6 +55,13 @@ struct YAMLComposer {
                     location(mark),
                     "collections nest more than \(Int(Limit.nestingDepth.maximum)) levels deep here, the most a manifest may: flatten the document")
             }
+            let lines = yaml.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }.map(String.init)
+            if let explained = YAMLSyntaxExplanation.explain(
+                problem: problem, at: (mark.line, mark.column), context: context.map { ($0.text, $0.mark.line, $0.mark.column) }, lines: lines)
+            {
+                return ManifestError(
+                    SourceLocation(file: file, line: explained.line, column: explained.column), "invalid YAML: \(explained.message)")
+            }
             var message = "invalid YAML: \(problem)"
             if let context, !context.text.isEmpty {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"

@@ -28,12 +28,16 @@ import Testing
             ])
     }
 
-    /// Syntax errors are located at the mark Yams gives, and a message naming a line and column names
-    /// the context, located separately.
+    /// Syntax errors are located where the mistake is — a collection left open at the end of the line it
+    /// opened on, a key without ':' on its own line, a quote never closed where it opens, a tab where it
+    /// is — and others at the mark Yams gives, the context named separately.
     @Test(arguments: [
-        ("a: [1, 2\nb: 3\n", "2:2: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 1, column 4)"),
-        ("a: 'open\n", "2:1: invalid YAML: found unexpected end of stream (while scanning a quoted scalar at line 1, column 4)"),
-        ("a: b\n\tc: d\n", "2:1: invalid YAML: found a tab character that violates indentation (while scanning a plain scalar at line 1, column 4)"),
+        ("a: [1, 2\nb: 3\n", "1:9: invalid YAML: the '[' opened at line 1, column 4 is not closed: add ']' here"),
+        ("a: { b: 1 # note\n\nc: 3\n", "1:10: invalid YAML: the '{' opened at line 1, column 4 is not closed: add '}' here"),
+        ("a: 'open\n", "1:4: invalid YAML: this quoted string is never closed: add its closing quote"),
+        ("a: b\n\tc: d\n", "2:1: invalid YAML: tabs are not allowed for indentation: indent with spaces"),
+        ("a:\n\tb: 1\n", "2:1: invalid YAML: tabs are not allowed for indentation: indent with spaces"),
+        ("a: 1\nkey value\nb: 2\n", "2:1: invalid YAML: this line has no ':' after its key: write key: value (or - item in a list)"),
         ("a: *nope\n", "1:4: invalid YAML: found undefined alias"),
         ("a:\n  b: 1\n  c: [b, b]\n  b: 2\n", "4:3: invalid YAML: key 'b' written twice in the same mapping (first at line 2): remove one"),
         ("a: {b: 1, c: 2, b: 3}\n", "1:17: invalid YAML: key 'b' written twice in the same mapping (first at line 1): remove one"),

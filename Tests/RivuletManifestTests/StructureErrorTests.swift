@@ -6,14 +6,14 @@ import Testing
 @Suite struct StructureErrorTests {
     func errors(_ yaml: String) -> [String] { ManifestCheck.errors(yaml) }
 
-    @Test func yamlSyntaxErrorIsLocatedWhereYamsFoundIt() {
+    @Test func yamlSyntaxErrorIsLocatedWhereTheMistakeIs() {
         #expect(
             errors("sources:\n  a: [1, 2\nsinks: {}\n") == [
-                "3:6: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 2, column 6)"
+                "2:11: invalid YAML: the '[' opened at line 2, column 6 is not closed: add ']' here"
             ])
         #expect(
             errors("sources:\n  a: 1\n b: 2\n") == [
-                "3:2: invalid YAML: did not find expected key (while parsing a block mapping at line 1, column 1)"
+                "3:2: invalid YAML: this line is indented to column 2, which lines it up with no mapping above it: indent it like the keys it belongs with"
             ])
     }
 
