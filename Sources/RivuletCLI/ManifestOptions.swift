@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import RivuletManifest
+import RivuletPlugins
 import RivuletRuntime
 
 struct ManifestOptions: ParsableArguments {
@@ -56,6 +57,33 @@ enum PluginSearch {
     static func defaults(manifest: String) -> [String] {
         RivuletRuntimeDefaults.pluginSearchPaths(
             manifestDirectory: (URL(fileURLWithPath: manifest).standardizedFileURL.deletingLastPathComponent().path))
+    }
+
+    /// The search path of a command without a manifest: `extra`, then `run`'s defaults with the current
+    /// folder where the manifest's would be.
+    static func loader(extra: [String]) -> PluginLoader {
+        let defaults = RivuletRuntimeDefaults.pluginSearchPaths(manifestDirectory: FileManager.default.currentDirectoryPath)
+        var seen = Set<String>()
+        return PluginLoader(searchPaths: (extra + defaults).filter { seen.insert($0).inserted })
+    }
+
+    /// Every `lib*.so` in the folders of `loader`'s search path, in order (a name found twice: the first,
+    /// as `run` would load it), each loaded or with why it cannot be.
+    static func libraries(on loader: PluginLoader) -> [(file: String, result: Result<LoadedPlugin, PluginLoadError>)] {
+        var seen = Set<String>()
+        var result: [(String, Result<LoadedPlugin, PluginLoadError>)] = []
+        for folder in loader.searchPaths {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix("lib") && $0.hasSuffix(".so") }
+            for name in names.sorted() where seen.insert(name).inserted {
+                let path = (folder as NSString).appendingPathComponent(name)
+                do throws(PluginLoadError) {
+                    result.append((path, .success(try PluginLoader().load(path: path))))
+                } catch {
+                    result.append((path, .failure(error)))
+                }
+            }
+        }
+        return result
     }
 }
 

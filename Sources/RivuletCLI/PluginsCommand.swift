@@ -1,4 +1,4 @@
-// PluginsCommand: `rivulet plugins inspect` (what a library offers) and `rivulet plugins build` (C plugins with cc).
+// PluginsCommand: `rivulet plugins inspect` / `list` (what plugins offer) and `rivulet plugins build` (C plugins with cc).
 import ArgumentParser
 import Foundation
 import RivuletPlugins
@@ -6,21 +6,54 @@ import RivuletPlugins
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins", abstract: "Inspect or build plugin libraries.",
-        subcommands: [Inspect.self, Build.self])
+        subcommands: [Inspect.self, List.self, New.self, Build.self])
 
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Load a plugin and list its ABI version, operators, ports and config keys.")
 
-        @Argument(help: "Path of the shared library (lib<name>.so).")
+        @Argument(help: "A library name as a manifest writes it (rv_std_c: lib<name>.so on the plugin search path) or a path.")
         var library: String
+
+        @Option(help: "Extra folders searched for plugins named by library (before the defaults).")
+        var pluginPath: [String] = []
 
         func run() throws {
             let plugin: LoadedPlugin
-            do { plugin = try PluginLoader().load(path: library) } catch {
+            do {
+                let path = library.contains("/") ? library : try PluginSearch.loader(extra: pluginPath).resolve(library: library)
+                plugin = try PluginLoader().load(path: path)
+            } catch {
                 printError("\(error)")
                 throw ExitCode(ExitStatus.invalid)
             }
             print(PluginReport.text(plugin), terminator: "")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every plugin on the plugin search path (as `run` searches it from this folder), with its operators.")
+
+        @Option(help: "Extra folders searched for plugins named by library (before the defaults).")
+        var pluginPath: [String] = []
+
+        func run() throws {
+            let loader = PluginSearch.loader(extra: pluginPath)
+            print("plugin search path: \(loader.searchPaths.joined(separator: ":"))")
+            var found = 0
+            for (file, result) in PluginSearch.libraries(on: loader) {
+                switch result {
+                case .success(let plugin):
+                    found += 1
+                    print(PluginReport.summary(plugin))
+                case .failure(let error):
+                    // A file that is not a Rivulet plugin at all is not worth a line; a broken plugin is.
+                    if case .entrySymbolMissing = error { continue }
+                    found += 1
+                    print("\(file): cannot be loaded: \(error)")
+                }
+            }
+            if found == 0 { print("no plugins found") }
         }
     }
 
@@ -63,6 +96,15 @@ struct PluginsCommand: ParsableCommand {
 enum PluginReport {
     static func typeName(_ t: UInt32) -> String {
         ["null", "i64", "f64", "bool", "string", "bytes", "timestamp"][Int(min(t, 6))]
+    }
+
+    /// One plugin in a line or two: name, version, file, then what it offers.
+    static func summary(_ plugin: LoadedPlugin) -> String {
+        var parts: [String] = []
+        if !plugin.operators.isEmpty { parts.append("operators: \(plugin.operators.map(\.name).joined(separator: ", "))") }
+        if !plugin.aggregates.isEmpty { parts.append("aggregates: \(plugin.aggregates.map(\.name).joined(separator: ", "))") }
+        if !plugin.functions.isEmpty { parts.append("functions: \(plugin.functions.map(\.name).joined(separator: ", "))") }
+        return "\(plugin.name) \(plugin.version) (\(plugin.path))\n  " + (parts.isEmpty ? "offers nothing" : parts.joined(separator: "; "))
     }
 
     static func text(_ plugin: LoadedPlugin) -> String {

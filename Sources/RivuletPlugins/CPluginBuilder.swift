@@ -28,7 +28,7 @@ public struct CPluginBuilder: Sendable {
     /// The compiler arguments for building `sources` into `output`.
     public func arguments(sources: [String], output: String, extraFlags: [String] = []) -> [String] {
         [
-            "-std=c11", "-O2", "-Wall", "-Wextra", "-pedantic", "-Werror", "-fPIC", "-fvisibility=hidden", "-shared",
+            "-std=c11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pedantic", "-Werror", "-fPIC", "-fvisibility=hidden", "-shared",
             "-I", includeDirectory,
         ] + extraFlags + sources + ["-o", output]
     }

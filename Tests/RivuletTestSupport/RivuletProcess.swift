@@ -28,11 +28,12 @@ public struct RivuletProcess: Sendable {
     /// Runs `rivulet arguments` with `input` on stdin (nothing: /dev/null); kills it after `deadline` seconds.
     public static func run(
         _ arguments: [String], deadline: Double = 30, input: String? = nil,
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil, in folder: String? = nil
     ) throws -> RivuletProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe(), inPipe = input.map { _ in Pipe() }
         process.standardOutput = out

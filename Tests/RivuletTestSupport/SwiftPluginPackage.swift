@@ -67,13 +67,13 @@ public struct SwiftPluginPackage: Sendable {
 
     /// Runs `swift` of the toolchain running the tests in `folder`.
     @discardableResult
-    static func swift(_ arguments: [String], in folder: String) throws -> String {
+    public static func swift(_ arguments: [String], in folder: String) throws -> String {
         try run("swift", arguments, in: folder)
     }
 
     /// Runs a tool of the toolchain (found on PATH, else in /opt/swift/usr/bin); returns stdout, throws with
     /// both streams on failure.
-    private static func run(_ tool: String, _ arguments: [String], in folder: String) throws -> String {
+    public static func run(_ tool: String, _ arguments: [String], in folder: String) throws -> String {
         let process = Process()
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let candidates = path.split(separator: ":").map { "\($0)/\(tool)" } + ["/opt/swift/usr/bin/\(tool)"]
