@@ -24,6 +24,11 @@ struct RunCommand: ParsableCommand {
         transform: Limit.metricsPort.option)
     var metricsPort: Int?
 
+    @Option(
+        name: .customLong("progress-interval"), parsing: .unconditional,
+        help: Limit.interval.help("Seconds between updates of the progress line (shown on a terminal only)"), transform: Limit.interval.numberOption)
+    var progressInterval: Double = 0.5
+
     @Option(help: "Resume from this checkpoint folder (chk-N) instead of the newest complete one in the manifest's checkpoint dir.")
     var fromCheckpoint: String?
 
@@ -53,28 +58,36 @@ struct RunCommand: ParsableCommand {
             printError("rivulet: metrics at http://127.0.0.1:\(server!.port)/metrics")
         }
         defer { server?.stop() }
-        let showProgress = !quiet && isatty(2) != 0
+        // On a terminal only, and not when records go to the same terminal (they would interleave).
+        let writesStdoutToTerminal = isatty(1) != 0 && plan.writesToStdout
+        let showProgress = !quiet && isatty(2) != 0 && !writesStdoutToTerminal
         signals.attach(plan)
         let summary: RunSummary
         do {
             summary = try plan.run(
+                progressInterval: progressInterval,
                 progress: showProgress
                     ? { p in
                         let rate = p.elapsed > 0 ? Double(p.recordsIn) / p.elapsed : 0
                         var line = String(format: "\r%6.1fs  in: %lld  out: %lld  %.0f records/s", p.elapsed, p.recordsIn, p.recordsOut, rate)
+                        if let f = p.inputFraction {
+                            line += String(format: "  %3.0f%%", f * 100)
+                            if let left = p.secondsLeft, f < 1 { line += String(format: "  ETA %.0fs", left.rounded(.up)) }
+                        }
                         if let id = p.lastCheckpointID, let age = p.lastCheckpointAge {
                             line += String(format: "  chk %llu (%.1fs ago)", id, age)
                         }
-                        line += "   "
-                        FileHandle.standardError.write(Data(line.utf8))
+                        // Erase the rest of the previous line (ESC [K).
+                        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
                     } : nil)
         } catch {
-            if showProgress { printError("") }
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             printError("rivulet: run failed: \(error)")
             if let signo = signals.first { throw ExitCode(ExitStatus.signalled(signo)) }
             throw ExitCode(ExitStatus.failed)
         }
-        if showProgress { printError("") }
+        // The summary replaces the progress line.
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if !quiet { printError(summary.text) }
         if let signo = signals.first, let savepoint = summary.savepoint {
             printError(

@@ -1,4 +1,5 @@
 // TextSource: reads a file or stdin line by line and decodes each line as CSV, JSON lines or raw text.
+import Atomics
 import Foundation
 import RivuletCore
 import RivuletExecution
@@ -13,8 +14,13 @@ public final class TextSource: CheckpointedSource {
     let decoder: RecordDecoder
     /// How far a quoted CSV cell may run (for messages; the reader applies them).
     let limits: CSVRecordLimits
+    /// The file's size when opened (nil: stdin), and the bytes consumed as of the last batch filled.
+    private let size: Int64?
+    private let consumed = ManagedAtomic<Int64>(0)
     /// Where record positions come from: each record's offset is the line number where it starts.
     public init(name: String, reader: LineReader, schema: Schema, decoder: RecordDecoder, limits: CSVRecordLimits = .standard) {
+        var info = stat()
+        size = !reader.isStream && stat(reader.path, &info) == 0 ? Int64(info.st_size) : nil
         self.name = name
         self.limits = limits
         self.reader = reader
@@ -23,6 +29,7 @@ public final class TextSource: CheckpointedSource {
     }
 
     public func fill(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool {
+        defer { if size != nil { consumed.store(reader.position.offset, ordering: .relaxed) } }
         while !batch.isFull {
             // From a pipe, pass on what has arrived instead of waiting for a full batch; with nothing at
             // all, come back now and then (empty) so that clock-driven watermarks keep moving. Bytes are
@@ -123,5 +130,11 @@ public final class TextSource: CheckpointedSource {
         guard offset >= 0 else { throw SnapshotCorrupt(reader.name, "a negative byte offset \(offset)") }
         guard isReplayable else { return }
         try self.reader.seek(to: offset, lines: lines)
+    }
+}
+
+extension TextSource: InputProgressReporting {
+    public var inputProgress: (done: Int64, total: Int64)? {
+        size.map { (min(consumed.load(ordering: .relaxed), $0), $0) }
     }
 }

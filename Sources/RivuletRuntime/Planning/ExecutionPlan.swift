@@ -220,9 +220,22 @@ public struct RunProgress: Sendable {
     /// takes no checkpoints).
     public var lastCheckpointID: UInt64? = nil
     public var lastCheckpointAge: Double? = nil
+    /// The share of the input consumed, 0…1, when every source reads a file of known size (nil otherwise).
+    public var inputFraction: Double? = nil
+
+    /// Seconds left at the rate so far, once some input is consumed.
+    public var secondsLeft: Double? {
+        guard let f = inputFraction, f > 0, elapsed > 0 else { return nil }
+        return elapsed * (1 - f) / f
+    }
 }
 
 extension ExecutionPlan {
+    /// Whether a sink (or the dead letters) writes records to standard output.
+    public var writesToStdout: Bool {
+        (manifest.sinks + (manifest.deadLetters.map { [$0] } ?? [])).contains { if case .stdout = $0.kind { true } else { false } }
+    }
+
     /// The progress of a run that began at monotonic time `started`.
     func progressNow(started: UInt64) -> RunProgress {
         let now = Clock.monotonicNanoseconds()
@@ -231,6 +244,13 @@ extension ExecutionPlan {
             let at = UInt64(c.lastCompletedAtNanoseconds.value)
             p.lastCheckpointID = UInt64(c.lastCompletedID.value)
             p.lastCheckpointAge = now > at ? Double(now - at) / 1e9 : 0
+        }
+        var done: Int64 = 0, total: Int64 = 0
+        let sources = nodes.filter { $0.role == .source }
+        let sized = sources.compactMap { ($0.source?.source as? InputProgressReporting)?.inputProgress }
+        if !sized.isEmpty && sized.count == sources.count {
+            for s in sized { (done, total) = (done + s.done, total + s.total) }
+            p.inputFraction = total > 0 ? Double(done) / Double(total) : 1
         }
         return p
     }
