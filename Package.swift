@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "RivuletManifest", dependencies: ["Yams", "RivuletCore"]),
         .target(
             name: "RivuletPlugins",
-            dependencies: [cRivulet, "CFFI", "RivuletCore", "RivuletExecution", "RivuletState", "RivuletSnapshot", "RivuletHashing"]),
+            dependencies: [cRivulet, "CFFI", "CRivuletHost", "RivuletCore", "RivuletExecution", "RivuletState", "RivuletSnapshot", "RivuletHashing"]),
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         // State stores: memory (byte budget), RocksDB (a database per task, a column family per store),
         // changelogs to rebuild them.

@@ -1,6 +1,7 @@
 // Rivulet: the `rivulet` command: run, validate and describe manifests; plugins; checkpoints; bench; Kafka mock, produce and consume.
 import ArgumentParser
 import Foundation
+import RivuletPlugins
 
 @main
 struct Rivulet: ParsableCommand {
@@ -16,6 +17,10 @@ struct Rivulet: ParsableCommand {
     /// ArgumentParser's main, except that a command line it refuses (an unknown option, a value out of
     /// range) exits 2 — "invalid, nothing ran" — like an invalid manifest, instead of 64.
     static func main() {
+        // A plugin that crashes says so in one line (docs/ABI.md, "Crashes"); RIVULET_PLUGIN_BACKTRACE=1
+        // hands the signal on to the Swift runtime's backtrace instead.
+        CrashScope.installGuard(
+            status: ExitStatus.pluginCrashed, chain: ProcessInfo.processInfo.environment["RIVULET_PLUGIN_BACKTRACE"] == "1")
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -39,6 +44,8 @@ enum ExitStatus {
     static let invalid: Int32 = 2
     /// The run completed, but some records were dead-lettered.
     static let deadLetters: Int32 = 3
+    /// Plugin code crashed (SIGSEGV, SIGBUS, SIGFPE, SIGILL, abort): one line named it.
+    static let pluginCrashed: Int32 = 5
     /// The run completed, but nothing reached a sink: every record was dead-lettered (the input does not
     /// match the manifest, most likely).
     static let allDeadLettered: Int32 = 4

@@ -10,7 +10,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a topology until its sources end.",
         discussion:
-            "Exit status: 0 all records processed; 3 completed with dead-lettered records; 4 completed but every record was dead-lettered (nothing reached a sink); 1 the run failed; 2 the manifest or a plugin is invalid; 130/143 stopped by SIGINT/SIGTERM (the first one stops gracefully: everything read is processed and written; a second one stops at once). With checkpoints (docs/CHECKPOINTS.md), the first signal takes a savepoint and exits 0 naming it; resume it with --from-checkpoint."
+            "Exit status: 0 all records processed; 3 completed with dead-lettered records; 4 completed but every record was dead-lettered (nothing reached a sink); 5 plugin code crashed (one line names it); 1 the run failed; 2 the manifest or a plugin is invalid; 130/143 stopped by SIGINT/SIGTERM (the first one stops gracefully: everything read is processed and written; a second one stops at once). With checkpoints (docs/CHECKPOINTS.md), the first signal takes a savepoint and exits 0 naming it; resume it with --from-checkpoint."
     )
 
     @OptionGroup var options: ManifestOptions

@@ -27,7 +27,9 @@ extension PluginOperator: CheckpointedOperator {
                 sink.bytes.removeAll(keepingCapacity: true)
                 sink.misuse = nil
                 context.clearErrors()
-                let status = callback(HostAPI.table, context.opaque, instance, SnapshotSink.write, Unmanaged.passUnretained(sink).toOpaque())
+                let status = crashScope.around(.snapshot) {
+                    callback(HostAPI.table, context.opaque, instance, SnapshotSink.write, Unmanaged.passUnretained(sink).toOpaque())
+                }
                 if let failure = context.pendingFailure { throw failure }
                 if let misuse = sink.misuse {
                     throw OperatorFailure(node: name, message: "snapshot of checkpoint \(checkpoint): \(misuse)")
@@ -108,7 +110,9 @@ extension PluginOperator: CheckpointedOperator {
                 )
             }
             try own.withUnsafeBufferPointer { bytes in
-                try call("restore") { callback(HostAPI.table, context.opaque, instance, bytes.baseAddress, UInt64(bytes.count)) }
+                try call("restore") {
+                    crashScope.around(.restore) { callback(HostAPI.table, context.opaque, instance, bytes.baseAddress, UInt64(bytes.count)) }
+                }
             }
             ownStateBytes = own.count
         } else {

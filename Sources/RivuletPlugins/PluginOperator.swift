@@ -23,6 +23,11 @@ public final class PluginOperator: StreamOperator {
     public let context: PluginContext
     public let deadLetters: DeadLetterRoute
     public var maxRetries = 5
+    /// What the crash guard names if the plugin crashes during a call (`CrashScope`).
+    public let crashScope: CrashScope
+    static func crashDescription(_ name: String, _ info: OperatorInfo, _ plugin: LoadedPlugin, _ instance: Int) -> String {
+        "operator '\(name)' (\(info.name) of \(plugin.path)), instance \(instance)"
+    }
     var instance: UnsafeMutableRawPointer?
     private var created = false
     var def: rv_operator_def { info.definition.pointee }
@@ -41,12 +46,13 @@ public final class PluginOperator: StreamOperator {
     /// are bound to their backing stores later, by `attach(stores:)`, before the first batch.
     public init(
         name: String, plugin: LoadedPlugin, info: OperatorInfo, config: [(key: String, value: String)],
-        inputSchemas: [Schema], batchCapacity: Int, stores: [String] = [], deadLetters: DeadLetterRoute
+        inputSchemas: [Schema], batchCapacity: Int, stores: [String] = [], deadLetters: DeadLetterRoute, instance index: Int = 0
     ) throws {
         self.name = name
         self.deadLetters = deadLetters
         self.plugin = plugin
         self.info = info
+        crashScope = CrashScope(what: Self.crashDescription(name, info, plugin, index))
         context = PluginContext(nodeName: name)
         context.setConfig(config)
         context.userData = info.definition.pointee.user_data
@@ -59,7 +65,7 @@ public final class PluginOperator: StreamOperator {
         context.isCreating = true
         context.clearErrors()
         var out: UnsafeMutableRawPointer? = nil
-        let status = info.definition.pointee.create(HostAPI.table, context.opaque, &out)
+        let status = crashScope.around(.create) { info.definition.pointee.create(HostAPI.table, context.opaque, &out) }
         context.isCreating = false
         guard status == RV_OK else { throw OperatorFailure(node: name, message: context.failure("create", status)) }
         instance = out
@@ -93,7 +99,7 @@ public final class PluginOperator: StreamOperator {
             context.fast.pointee.inputOffset = start
             context.clearErrors()
             let status = withUnsafePointer(to: &view) { v in
-                def.process(HostAPI.table, context.opaque, instance, UInt32(port), v)
+                crashScope.around(.process, records: v) { def.process(HostAPI.table, context.opaque, instance, UInt32(port), v) }
             }
             if let failure = context.pendingFailure {
                 context.discardDeferredRewrite()
@@ -160,7 +166,7 @@ public final class PluginOperator: StreamOperator {
         context.watermark = watermark
         try fireTimers(RV_TIME_EVENT, upTo: watermark)
         if let onWatermark = def.on_watermark {
-            try call("on_watermark") { onWatermark(HostAPI.table, context.opaque, instance, watermark) }
+            try call("on_watermark") { crashScope.around(.onWatermark) { onWatermark(HostAPI.table, context.opaque, instance, watermark) } }
             try flushOutputs()
         }
         for port in context.outputs { try port.advanceWatermark(to: watermark) }
@@ -178,7 +184,9 @@ public final class PluginOperator: StreamOperator {
         while let timer = context.timers.popDue(domain, upTo: now) {
             try call("on_timer") {
                 timer.key.withUnsafeBufferPointer { key in
-                    onTimer(HostAPI.table, context.opaque, instance, domain, timer.time, key.baseAddress, UInt64(key.count))
+                    crashScope.around(.onTimer) {
+                        onTimer(HostAPI.table, context.opaque, instance, domain, timer.time, key.baseAddress, UInt64(key.count))
+                    }
                 }
             }
             fired = true
@@ -191,7 +199,7 @@ public final class PluginOperator: StreamOperator {
         context.watermark = .max
         try fireTimers(RV_TIME_EVENT, upTo: .max)
         if let flush = def.flush {
-            try call("flush") { flush(HostAPI.table, context.opaque, instance) }
+            try call("flush") { crashScope.around(.flush) { flush(HostAPI.table, context.opaque, instance) } }
         }
         try flushOutputs()
     }
@@ -231,7 +239,7 @@ public final class PluginOperator: StreamOperator {
     public func close() {
         guard created else { return }
         created = false
-        def.destroy(HostAPI.table, context.opaque, instance)
+        crashScope.around(.destroy) { def.destroy(HostAPI.table, context.opaque, instance) }
         instance = nil
         // Iterators the plugin never closed: close them (and drop store_range's +1) before the stores go.
         for handle in context.openIterators.values {

@@ -37,4 +37,23 @@ void rv_host_rewrite_rows(rv_record *records, rv_field *own_rows, const rv_field
 const char *rv_host_build_commit(void);
 const char *rv_host_build_date(void);
 
+/* What the crash guard (crash_guard.c) says about the plugin call in progress on a thread. The strings
+ * must outlive the scope; `records`, `count` and `record_size` describe the records passed to the call
+ * (NULL/0 for callbacks without records). */
+typedef struct rv_host_crash_scope {
+    const char *what;     /* "operator 'm' (mask of /path/librv_std_c.so), instance 0" */
+    const char *callback; /* "process", "on_timer", … */
+    const char *position; /* what precedes a record's offset: "events.csv:" (a line), or "offset " */
+    const rv_record *records;
+    uint64_t count;
+    uint64_t record_size;
+} rv_host_crash_scope;
+
+/* Installs the handlers for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT: inside a scope, one line on
+ * stderr then _exit(status) — or, with `chain`, the previously installed handler (a backtrace). Once. */
+void rv_host_crash_guard_install(int status, int chain);
+/* Marks the calling thread as running plugin code described by `scope` (until leave). */
+void rv_host_crash_scope_enter(const rv_host_crash_scope *scope);
+void rv_host_crash_scope_leave(void);
+
 #endif

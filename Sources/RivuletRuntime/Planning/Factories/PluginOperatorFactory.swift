@@ -51,10 +51,11 @@ struct PluginOperatorFactory: OperatorFactory {
                 instance = try PluginOperator(
                     name: PlanningContext.instanceName(spec.name, i, of: spec.parallelism), plugin: plugin, info: info,
                     config: PluginConfig.entries(spec.config, json: spec.configJSON), inputSchemas: inputList, batchCapacity: options.batchSize,
-                    stores: spec.stores, deadLetters: route)
+                    stores: spec.stores, deadLetters: route, instance: i)
             } catch {
                 throw PlanError(spec.location, "\(error)")
             }
+            instance.crashScope.setPosition(Self.positionPrefix(of: spec, inputs: info.inputs, manifest))
             var ports: [String: OutputPort] = [:]
             for port in instance.outputs { ports[port.name] = port }
             context.add(instance, ports: ports, route: route, to: node)
@@ -153,5 +154,17 @@ extension PluginOperatorFactory {
         case .bool: ("true or false (bool)", { $0 == "true" || $0 == "false" })
         default: nil
         }
+    }
+}
+
+extension PluginOperatorFactory {
+    /// How the crash line shows a record's position: "events.csv:" (its line) when every record comes
+    /// from one file, else nil (a bare offset).
+    static func positionPrefix(of spec: OperatorSpec, inputs: [String], _ manifest: Manifest) -> String? {
+        let sources = Set(inputs.flatMap { manifest.sources(upstreamOf: Endpoint(node: spec.name, port: $0)) })
+        guard sources.count == 1, let source = manifest.sources.first(where: { $0.name == sources.first }),
+            case .file(let path) = source.kind
+        else { return nil }
+        return String(path.split(separator: "/").last ?? Substring(path)) + ":"
     }
 }

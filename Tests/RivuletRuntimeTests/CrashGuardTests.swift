@@ -1,0 +1,57 @@
+// CrashGuardTests: plugin code that crashes (SIGSEGV, SIGFPE, abort, SIGBUS) ends the run with one line naming the plugin, operator, instance, callback and records, and exit status 5.
+import Foundation
+import RivuletTestSupport
+import Testing
+
+@Suite struct CrashGuardTests {
+    static func run(_ config: String, parallelism: Int = 1) throws -> RivuletProcess {
+        let folder = Fixtures.temporaryDirectory("rivulet-crash")
+        let library = try Fixtures.plugin("crash")
+        Fixtures.write("id,status\n" + (1...3000).map { "\($0),\($0 == 2500 ? "boom" : "ok")\n" }.joined(), to: folder + "/orders.csv")
+        Fixtures.write(
+            """
+            plugins:
+              c: { path: \(library) }
+            sources:
+              orders: { type: file, path: orders.csv, schema: { id: i64, status: string }, batch_size: 1000 }
+            operators:
+              k: { plugin: c, operator: crash, config: \(config), parallelism: \(parallelism) }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [orders -> k, k -> out]
+            """, to: folder + "/m.yaml")
+        return try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+    }
+
+    @Test(arguments: [
+        ("segv", "SIGSEGV (invalid memory access)"), ("fpe", "SIGFPE (arithmetic error, such as a division by zero)"),
+        ("abort", "SIGABRT (abort)"), ("bus", "SIGBUS (bad memory access)"),
+    ])
+    func aCrashInProcessNamesThePluginOperatorAndRecords(how: String, signal: String) throws {
+        let result = try Self.run("{ on: boom, how: \(how) }")
+        #expect(result.status == 5, "\(result.ending): \(result.stderr)")
+        let library = try Fixtures.plugin("crash")
+        // The third batch holds lines 2002–3001 of the file (line 1 is the header); record 2500 is line 2501.
+        #expect(
+            result.stderr.contains(
+                "rivulet: plugin crashed: \(signal) in process of operator 'k' (crash of \(library)), instance 0, processing 1000 records: orders.csv:2002 to orders.csv:3001\n"
+            ), "\(result.stderr)")
+        #expect(!result.stderr.contains("Program crashed"), "one line, not a backtrace: \(result.stderr)")
+    }
+
+    @Test func aCrashOutsideProcessNamesItsCallback() throws {
+        let result = try Self.run("{ how: segv, when: flush }")
+        #expect(result.status == 5, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("rivulet: plugin crashed: SIGSEGV (invalid memory access) in flush of operator 'k' (crash of "), "\(result.stderr)"
+        )
+        #expect(result.stderr.contains("), instance 0\n"), "no records in flush: \(result.stderr)")
+    }
+
+    @Test func theInstanceIsNamed() throws {
+        let result = try Self.run("{ how: segv, when: flush }", parallelism: 2)
+        #expect(result.status == 5, "\(result.stderr)")
+        #expect(result.stderr.contains("in flush of operator 'k#0'") || result.stderr.contains("in flush of operator 'k#1'"), "\(result.stderr)")
+        #expect(result.stderr.contains("), instance 0") || result.stderr.contains("), instance 1"))
+    }
+}
