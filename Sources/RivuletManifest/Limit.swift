@@ -226,6 +226,11 @@ public enum Limit: String, CaseIterable, Sendable {
         return value
     }
 
+    /// A duration as a manifest writes it, in its largest exact unit: `10s`, `1500ms`, `1h`, `0`.
+    public static func durationText(_ milliseconds: Int64) -> String {
+        format(Double(milliseconds), .milliseconds)
+    }
+
     /// A bound as the user would write it: `65536`, `1_000_000_000`, `0.001`, `100 years`, `1TB`.
     static func format(_ value: Double, _ unit: Unit) -> String {
         switch unit {

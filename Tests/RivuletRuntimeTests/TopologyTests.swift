@@ -204,6 +204,24 @@ import Testing
         #expect(text.contains("task 0 [gen]: source gen (batches of 1024) → keep → keep -> wide by key"))
         #expect(text.contains("keep.out -> wide#0.in  [64]"))
         #expect(text.contains("wide#1.out -> out.in  [64]"))
-        #expect(plan.describeDot().contains("\"keep\" -> \"wide#1\" [label=\"out→in\", style=bold, color=blue]"))
+        let dot = plan.describeDot()
+        #expect(dot.contains("\"gen\" -> \"keep\" [label=\"out→in\"];"), "fused: plain")
+        #expect(dot.contains("\"keep\" -> \"wide#1\" [label=\"out→in\", style=\"bold,dashed\", color=purple];"), "partitioned by key")
+        #expect(dot.contains("\"wide#0\" -> \"out\" [label=\"out→in\", style=bold, color=blue];"), "a ring")
+        // The legend says which is which, each with its edge's own style.
+        #expect(dot.contains("\"legend_fused_to\" [label=\"same task: a function call\"];"))
+        #expect(dot.contains("\"legend_ring\" -> \"legend_ring_to\" [label=\"\", style=bold, color=blue];"))
+        #expect(dot.contains("\"legend_partitioned_to\" [label=\"by key to a parallel operator: a ring per instance pair\"];"))
+        // Node labels are wrapped to fit their boxes: no line longer than 32 characters but a single word.
+        let labels = dot.split(separator: "\n").compactMap { line -> Substring? in
+            guard line.contains("shape="), let start = line.range(of: "label=\"") else { return nil }
+            return line[start.upperBound...].prefix { $0 != "\"" }
+        }
+        #expect(labels.count == 5)
+        for label in labels {
+            for part in label.components(separatedBy: "\\n") where part.count > 32 {
+                #expect(!part.contains(" "), "\(part)")
+            }
+        }
     }
 }

@@ -74,7 +74,8 @@ struct JoinOperatorFactory: OperatorFactory {
             switch join.kind {
             case .streamTable: "\(join.emit.rawValue) stream–table join on \(join.leftKey) = \(join.rightKey)"
             case .tableTable: "\(join.emit.rawValue) table–table join on \(join.leftKey) = \(join.rightKey)"
-            case .streamStream: "\(join.emit.rawValue) stream–stream join on \(join.leftKey) = \(join.rightKey) within \(join.within ?? 0) ms"
+            case .streamStream:
+                "\(join.emit.rawValue) stream–stream join on \(join.leftKey) = \(join.rightKey) within \(Limit.durationText(join.within ?? 0))"
             }
         let text = joinText + (topic.map { ", one per partition of \($0.name)" } ?? "")
         let route = context.deadLetterRoute(for: spec.name, input: left)

@@ -22,7 +22,10 @@ struct SourceFactory {
             case .processing?: ", processing time"
             case nil: ""
             }
-        let boundText = spec.time.map { ", watermark max − \($0.maxOutOfOrder) ms\($0.idleTimeout.map { ", idle after \($0) ms" } ?? "")" } ?? ""
+        let boundText =
+            spec.time.map {
+                ", watermark max − \(Limit.durationText($0.maxOutOfOrder))\($0.idleTimeout.map { ", idle after \(Limit.durationText($0))" } ?? "")"
+            } ?? ""
         let time = timeText + boundText
         let source: RecordSource
         switch spec.kind {

@@ -39,14 +39,16 @@ struct WindowOperatorFactory: OperatorFactory {
         }
         let kindText: String =
             switch window.kind {
-            case .tumbling(let size): "tumbling \(size) ms"
-            case .hopping(let size, let advance): "hopping \(size) ms every \(advance) ms"
-            case .sliding(let size): "sliding \(size) ms"
-            case .session(let gap): "session gap \(gap) ms"
+            case .tumbling(let size): "tumbling \(Limit.durationText(size))"
+            case .hopping(let size, let advance): "hopping \(Limit.durationText(size)) every \(Limit.durationText(advance))"
+            case .sliding(let size): "sliding \(Limit.durationText(size))"
+            case .session(let gap): "session gap \(Limit.durationText(gap))"
             }
         let node = PlannedNode(
             name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location,
-            kind: "window \(kindText), grace \(window.grace) ms, emit \(window.emit.rawValue)\(window.keyBy.map { " by \($0)" } ?? "")")
+            kind:
+                "window \(kindText), grace \(Limit.durationText(window.grace)), emit \(window.emit.rawValue)\(window.keyBy.map { " by \($0)" } ?? "")"
+        )
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
         node.outputPorts = ["out", "late", "errors"]
