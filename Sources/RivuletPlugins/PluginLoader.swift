@@ -15,17 +15,23 @@ public struct PluginLoader: Sendable {
         self.searchPaths = searchPaths
     }
 
-    /// The default search path: `$RIVULET_PLUGIN_PATH` (colon-separated), the manifest's folder, and the
-    /// folder of the running executable (where `swift build` puts the shipped plugins).
+    /// The default search path: `$RIVULET_PLUGIN_PATH` (colon-separated), the manifest's folder, the
+    /// folder of the running executable (where `swift build` puts the shipped plugins), and
+    /// `../lib/rivulet/plugins` beside it (where `tools/package` installs them) when it exists.
     public static func defaultSearchPaths(manifestDirectory: String?) -> [String] {
         var paths: [String] = []
         if let env = ProcessInfo.processInfo.environment["RIVULET_PLUGIN_PATH"] {
             paths += env.split(separator: ":").map(String.init)
         }
         if let manifestDirectory { paths.append(manifestDirectory) }
-        paths.append(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path)
+        var executableFolders = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()]
         if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            paths.append(URL(fileURLWithPath: exe).deletingLastPathComponent().path)
+            executableFolders.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
+        }
+        for folder in executableFolders {
+            paths.append(folder.path)
+            let installed = folder.deletingLastPathComponent().appendingPathComponent("lib/rivulet/plugins").standardizedFileURL.path
+            if FileManager.default.fileExists(atPath: installed) { paths.append(installed) }
         }
         var seen = Set<String>()
         return paths.filter { seen.insert($0).inserted }
