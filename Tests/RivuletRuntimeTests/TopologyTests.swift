@@ -225,3 +225,35 @@ import Testing
         }
     }
 }
+
+@Suite struct PlanErrorTests {
+    /// Field names are checked when the topology is planned; every node is planned even after one fails,
+    /// so two wrong fields on two branches come in one pass, each at its line with the closest name — and
+    /// a node after a failed one waits for it (its input is unknown), without a misleading error of its own.
+    @Test func everyPlanErrorComesInOnePass() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,key,value\n1,a,2\n")
+        #expect {
+            try t.plan(
+                """
+                sources:
+                  s: { type: file, path: in.csv, schema: { ts: i64, key: string, value: i64 }, time: { type: event, field: ts } }
+                operators:
+                  w: { window: tumbling, size: 1m, key_by: kye, aggregates: { n: count() } }
+                  w2: { window: tumbling, size: 1m, key_by: key, aggregates: { n: count() } }
+                sinks:
+                  a: { type: file, path: a.csv }
+                  b: { type: file, path: b.csv, fields: [key, valeu] }
+                  c: { type: file, path: c.csv, fields: [nothing_like_it] }
+                edges: [s -> w, w -> a, s -> b, s -> w2, w2 -> c]
+                """)
+        } throws: { error in
+            let text = "\(error)"
+            let lines = text.split(separator: "\n")
+            return lines.count == 3
+                && text.contains("'w': field 'kye' is not in its input (fields: ts:i64, key:string, value:i64); did you mean 'key'?")
+                && text.contains("sink 'b': field 'valeu' is not in its input (fields: ts:i64, key:string, value:i64); did you mean 'value'?")
+                && text.contains("sink 'c': field 'nothing_like_it' is not in its input")
+        }
+    }
+}

@@ -81,24 +81,42 @@ public struct Planner {
         let layout = try KafkaApplicationTopics(manifest: manifest, options: options).prepare()
         context.kafkaKeyGroups = layout.keyGroups
         context.kafkaInputPartitions = layout.inputPartitions
+        // Every node is planned even after one fails, so that all errors come at once; a node downstream of
+        // a failed one is skipped (its input schemas are unknown), its own errors reported once that is fixed.
+        var failures: [PlanError] = []
+        var failed: Set<String> = []
         for name in manifest.topologicalOrder() {
+            if manifest.edges.contains(where: { $0.to.node == name && failed.contains($0.from.node) }) {
+                failed.insert(name)
+                continue
+            }
             let node: PlannedNode
-            switch manifest.role(of: name) {
-            case .source:
-                node = try SourceFactory().plan(manifest.sources.first { $0.name == name }!, in: context)
-            case .operator:
-                let spec = manifest.operators.first { $0.name == name }!
-                node = try spec.kind.factory.plan(spec, inputs: inputSchemas(of: name, plan), in: context)
-                // A window or join of a Kafka application runs in its repartition source's task (that
-                // source's rebalances restore and drop its state on that thread).
-                node.chains = spec.chain || context.kafkaKeyGroups[name] != nil
-            case .sink:
-                let spec = manifest.sinks.first { $0.name == name }!
-                node = try SinkFactory().plan(spec, inputs: inputSchemas(of: name, plan), in: context)
-            case nil: continue
+            do {
+                switch manifest.role(of: name) {
+                case .source:
+                    node = try SourceFactory().plan(manifest.sources.first { $0.name == name }!, in: context)
+                case .operator:
+                    let spec = manifest.operators.first { $0.name == name }!
+                    node = try spec.kind.factory.plan(spec, inputs: inputSchemas(of: name, plan), in: context)
+                    // A window or join of a Kafka application runs in its repartition source's task (that
+                    // source's rebalances restore and drop its state on that thread).
+                    node.chains = spec.chain || context.kafkaKeyGroups[name] != nil
+                case .sink:
+                    let spec = manifest.sinks.first { $0.name == name }!
+                    node = try SinkFactory().plan(spec, inputs: inputSchemas(of: name, plan), in: context)
+                case nil: continue
+                }
+            } catch let error as PlanError {
+                failures.append(error)
+                failed.insert(name)
+                continue
             }
             plan.nodes.append(node)
             plan.nodesByName[name] = node
+        }
+        if !failures.isEmpty {
+            plan.close()
+            throw failures.count == 1 ? failures[0] as Error : ManifestErrors(failures)
         }
         try checkOutputPorts(plan)
         assignTasks(plan)
