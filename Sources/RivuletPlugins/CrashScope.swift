@@ -17,11 +17,14 @@ public final class CrashScope: @unchecked Sendable {
     /// The plugin callbacks a scope can be around.
     public enum Callback: Int, CaseIterable, Sendable {
         case create, process, onWatermark, onTimer, flush, snapshot, restore, destroy
+        /// A C function called through libffi, record by record over a batch.
+        case function
 
         var cName: String {
             switch self {
             case .onWatermark: "on_watermark"
             case .onTimer: "on_timer"
+            case .function: "a call"
             default: "\(self)"
             }
         }

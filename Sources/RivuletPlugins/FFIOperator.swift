@@ -25,12 +25,15 @@ public final class FFIOperator: StreamOperator {
     let outputField: Int
     let outputType: FieldType
     private var argumentNames: [String]
+    /// What the crash guard names if the C function crashes (`CrashScope`).
+    public let crashScope: CrashScope
 
     public init(
         name: String, function: FFIFunction, arguments: [Argument], outputFieldName: String, inputSchema: Schema,
         batchCapacity: Int, deadLetters: DeadLetterRoute
     ) throws {
         self.deadLetters = deadLetters
+        crashScope = CrashScope(what: "function '\(function.symbol)' of \(function.library) (operator '\(name)')")
         guard arguments.count == function.arguments.count else {
             throw OperatorFailure(node: name, message: "\(function.symbol) takes \(function.arguments.count) argument(s), \(arguments.count) given")
         }
@@ -83,23 +86,34 @@ public final class FFIOperator: StreamOperator {
         try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, cCount)) { slots in
             try withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(1, cCount)) { pointers in
                 for i in 0..<cCount { pointers[i] = UnsafeMutableRawPointer(slots.baseAddress! + i) }
-                for r in 0..<batch.count {
-                    let record = batch.record(at: r)
-                    if let problem = fillArguments(record, slots.baseAddress!) {
-                        try send(batch, r, reason: problem)
-                        continue
-                    }
-                    var result: UInt64 = 0
-                    function.call(pointers.baseAddress!, result: &result)
-                    let out = try output.batchForAppending()
-                    let i = out.appendDerived(from: batch, index: r)
-                    out.setField(i, outputField, convertResult(result))
-                    output.didAppend()
+                // One crash scope for the batch: a crash in the C function names it and the batch's records.
+                var view = batch.cBatch()
+                try withUnsafePointer(to: &view) { v in
+                    try crashScope.around(.function, records: v) { try callEach(batch, slots.baseAddress!, pointers.baseAddress!) }
                 }
             }
         }
         try output.flush()
         try deadLetters.errorsPort?.flush()
+    }
+
+    /// Calls the function for each record of `batch` (arguments in `slots`, pointed to by `pointers`).
+    private func callEach(
+        _ batch: RecordBatch, _ slots: UnsafeMutablePointer<UInt64>, _ pointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) throws {
+        for r in 0..<batch.count {
+            let record = batch.record(at: r)
+            if let problem = fillArguments(record, slots) {
+                try send(batch, r, reason: problem)
+                continue
+            }
+            var result: UInt64 = 0
+            function.call(pointers, result: &result)
+            let out = try output.batchForAppending()
+            let i = out.appendDerived(from: batch, index: r)
+            out.setField(i, outputField, convertResult(result))
+            output.didAppend()
+        }
     }
 
     /// Writes each C argument into its 8-byte slot; returns why not, when a field cannot be used.

@@ -54,4 +54,30 @@ import Testing
         #expect(result.stderr.contains("in flush of operator 'k#0'") || result.stderr.contains("in flush of operator 'k#1'"), "\(result.stderr)")
         #expect(result.stderr.contains("), instance 0") || result.stderr.contains("), instance 1"))
     }
+
+    /// A C function called through libffi that crashes (libc's abort): the function, its library, the
+    /// operator and the batch's lines.
+    @Test func aCrashInAnFFIFunctionNamesIt() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-crash-ffi")
+        Fixtures.write("id\n1\n2\n3\n", to: folder + "/in.csv")
+        Fixtures.write(
+            """
+            sources:
+              s: { type: file, path: in.csv, schema: { id: i64 } }
+            operators:
+              f:
+                function: { library: libc.so.6, symbol: abort, args: [], returns: i32 }
+                arguments: []
+                output: never
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> f, f -> out]
+            """, to: folder + "/m.yaml")
+        let result = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+        #expect(result.status == 5, "\(result.ending): \(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "rivulet: plugin crashed: SIGABRT (abort) in a call of function 'abort' of libc.so.6 (operator 'f'), processing 3 records: in.csv:2 to in.csv:4\n"
+            ), "\(result.stderr)")
+    }
 }

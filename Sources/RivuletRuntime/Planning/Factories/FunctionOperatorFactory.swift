@@ -48,6 +48,7 @@ struct FunctionOperatorFactory: OperatorFactory {
             } catch {
                 throw PlanError(spec.location, "\(error)")
             }
+            op.crashScope.setPosition(PluginOperatorFactory.positionPrefix(of: spec, inputs: ["in"], context.manifest))
             context.add(op, ports: ["out": op.output], route: route, to: node)
             output = op.output.schema
         }
