@@ -58,6 +58,8 @@ static int slot_of(int signo) {
 
 static void on_crash(int signo, siginfo_t *info, void *ucontext) {
     const rv_host_crash_scope *s = current_scope;
+    /* A fault while writing the line (a scope the plugin overwrote) is then the host's: no loop. */
+    current_scope = NULL;
     int slot = slot_of(signo);
     if (s) {
         char line[1024];
@@ -115,6 +117,10 @@ void rv_host_crash_guard_install(int status, int chain) {
     for (size_t i = 0; i < GUARDED_COUNT; i++) sigaction(guarded[i], &action, &previous[i]);
 }
 
-void rv_host_crash_scope_enter(const rv_host_crash_scope *scope) { current_scope = scope; }
+const rv_host_crash_scope *rv_host_crash_scope_enter(const rv_host_crash_scope *scope) {
+    const rv_host_crash_scope *outer = current_scope;
+    current_scope = scope;
+    return outer;
+}
 
-void rv_host_crash_scope_leave(void) { current_scope = NULL; }
+void rv_host_crash_scope_leave(const rv_host_crash_scope *outer) { current_scope = outer; }

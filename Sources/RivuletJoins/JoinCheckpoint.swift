@@ -189,7 +189,10 @@ extension JoinOperator: CheckpointedOperator {
                 w.write(UInt32(bitPattern: r.partition))
                 w.write(r.offset)
                 w.write(r.op)
-                w.write(p.batch.watermarkBefore(p.index))
+                // Restored at max(timestamp, this): the time it waits at. A late table change waits at its
+                // input's watermark when it came (above its timestamp); a record kept by `lateness:
+                // operator` waits at its own time though its input's watermark may be past it.
+                w.write(p.time > r.timestamp ? p.time : min(p.batch.watermarkBefore(p.index), r.timestamp))
                 w.write(bytes: UnsafeRawBufferPointer(start: r.key, count: Int(r.key_len)))
                 w.write(bytes: UnsafeRawBufferPointer(start: r.value, count: Int(r.value_len)))
                 w.write(bytes: row)

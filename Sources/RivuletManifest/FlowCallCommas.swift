@@ -8,8 +8,13 @@
 struct FlowCallCommas {
     /// Where the replaced commas were: line → columns (1-based, counted in Unicode scalars as Yams does).
     private(set) var positions: [Int: Set<Int>] = [:]
+    /// How many were replaced, and how many put back so far: when not all come back (a comma inside a
+    /// block scalar after an unbalanced bracket, a quoted key…) the caller reads the text unprotected.
+    private(set) var replaced = 0
+    private(set) var restored = 0
 
     var isEmpty: Bool { positions.isEmpty }
+    var allRestored: Bool { restored == replaced }
 
     /// `text` with the commas inside parentheses in flow collections replaced by `;`.
     mutating func protect(_ text: String) -> String {
@@ -58,6 +63,7 @@ struct FlowCallCommas {
                 case "," where flowDepth > 0 && parenDepth > 0:
                     out = ";"
                     positions[line, default: []].insert(column)
+                    replaced += 1
                 default: break
                 }
                 if flowDepth == 0 { parenDepth = 0 }
@@ -68,12 +74,17 @@ struct FlowCallCommas {
         return String(scalars)
     }
 
-    /// A plain scalar read at `line`, `column` with its protected commas put back.
-    func restore(_ text: String, line: Int, column: Int) -> String {
+    /// A plain scalar (or key) read at `line`, `column` with its protected commas put back.
+    mutating func restore(_ text: String, line: Int, column: Int) -> String {
         guard let columns = positions[line] else { return text }
         var scalars = String.UnicodeScalarView()
         for (i, u) in text.unicodeScalars.enumerated() {
-            scalars.append(u == ";" && columns.contains(column + i) ? "," : u)
+            if u == ";" && columns.contains(column + i) {
+                scalars.append(",")
+                restored += 1
+            } else {
+                scalars.append(u)
+            }
         }
         return String(scalars)
     }

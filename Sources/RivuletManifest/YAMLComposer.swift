@@ -38,7 +38,23 @@ struct YAMLComposer {
         }
         guard let root else { return nil }
         nodes = 0
-        return try convert(root, depth: 0)
+        let converted = try convert(root, depth: 0)
+        if callCommas.allRestored { return converted }
+        // A replaced comma that no plain scalar gave back (inside a block scalar or a quoted key): read the
+        // text as written instead, where a call's comma ends its value as YAML says.
+        callCommas = FlowCallCommas()
+        errors = []
+        nodes = 0
+        let original: Node?
+        do {
+            original = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw syntaxError(error, in: yaml)
+        } catch {
+            throw ManifestError(SourceLocation(file: file, line: 1, column: 1), "invalid YAML: \(error)")
+        }
+        guard let original else { return nil }
+        return try convert(original, depth: 0)
     }
 
     private func location(_ mark: Mark?) -> SourceLocation {
@@ -151,7 +167,9 @@ struct YAMLComposer {
                     continue
                 }
                 nodes += 1
-                pairs.append(YAMLPair(key: name.string, keyLocation: location(name.mark), value: try convert(value, depth: depth + 1)))
+                let at = location(name.mark)
+                let key = callCommas.isEmpty ? name.string : callCommas.restore(name.string, line: at.line, column: at.column)
+                pairs.append(YAMLPair(key: key, keyLocation: at, value: try convert(value, depth: depth + 1)))
             }
             return .mapping(pairs, location(mapping.mark))
         case .sequence(let sequence):

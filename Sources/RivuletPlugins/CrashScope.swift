@@ -76,8 +76,8 @@ public final class CrashScope: @unchecked Sendable {
             scope.pointee.records = nil
             scope.pointee.count = 0
         }
-        rv_host_crash_scope_enter(scope)
-        defer { rv_host_crash_scope_leave() }
+        let outer = rv_host_crash_scope_enter(scope)
+        defer { rv_host_crash_scope_leave(outer) }
         return try body()
     }
 

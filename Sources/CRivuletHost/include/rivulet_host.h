@@ -52,8 +52,9 @@ typedef struct rv_host_crash_scope {
 /* Installs the handlers for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT: inside a scope, one line on
  * stderr then _exit(status) — or, with `chain`, the previously installed handler (a backtrace). Once. */
 void rv_host_crash_guard_install(int status, int chain);
-/* Marks the calling thread as running plugin code described by `scope` (until leave). */
-void rv_host_crash_scope_enter(const rv_host_crash_scope *scope);
-void rv_host_crash_scope_leave(void);
+/* Marks the calling thread as running plugin code described by `scope` until leave, which puts back the
+ * scope enter returned (a plugin's emit may run a fused plugin downstream: scopes nest). */
+const rv_host_crash_scope *rv_host_crash_scope_enter(const rv_host_crash_scope *scope);
+void rv_host_crash_scope_leave(const rv_host_crash_scope *outer);
 
 #endif

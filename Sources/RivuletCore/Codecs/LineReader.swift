@@ -55,6 +55,13 @@ public final class LineReader {
     public let isStream: Bool
     /// For files: the file's identity when opened and the bytes read since, to see it change under us.
     private let realPath: String?
+
+    /// The size of the file now (nil for a stream): what the progress line's % is of.
+    public var fileSize: Int64? {
+        guard realPath != nil else { return nil }
+        var s = stat()
+        return fstat(fd, &s) == 0 ? Int64(s.st_size) : nil
+    }
     private var identity: (device: UInt64, inode: UInt64) = (0, 0)
     private var bytesRead: Int64 = 0
     /// The largest size the file was seen to have: at the end it must not be smaller (cut ahead of us).

@@ -19,8 +19,7 @@ public final class TextSource: CheckpointedSource {
     private let consumed = ManagedAtomic<Int64>(0)
     /// Where record positions come from: each record's offset is the line number where it starts.
     public init(name: String, reader: LineReader, schema: Schema, decoder: RecordDecoder, limits: CSVRecordLimits = .standard) {
-        var info = stat()
-        size = !reader.isStream && stat(reader.path, &info) == 0 ? Int64(info.st_size) : nil
+        size = reader.isStream ? nil : reader.fileSize
         self.name = name
         self.limits = limits
         self.reader = reader

@@ -151,7 +151,7 @@ extension PluginOperatorFactory {
         switch FieldType(rawValue: type) {
         case .i64: ("an integer (i64)", { Int64($0) != nil })
         case .f64: ("a number (f64)", { Double($0) != nil })
-        case .bool: ("true or false (bool)", { $0 == "true" || $0 == "false" })
+        case .bool: ("true or false (bool)", { ["true", "false", "1", "0"].contains($0) })
         default: nil
         }
     }
