@@ -85,8 +85,13 @@ public struct Planner {
         // a failed one is skipped (its input schemas are unknown), its own errors reported once that is fixed.
         var failures: [PlanError] = []
         var failed: Set<String> = []
+        // A repartition topic's reader depends on its writers as an edge's end on its start.
+        let topicWriters = Dictionary(
+            manifest.internalTopics.compactMap { t in t.reader.map { ($0, t.writers) } }, uniquingKeysWith: { $0 + $1 })
         for name in manifest.topologicalOrder() {
-            if manifest.edges.contains(where: { $0.to.node == name && failed.contains($0.from.node) }) {
+            if manifest.edges.contains(where: { $0.to.node == name && failed.contains($0.from.node) })
+                || (topicWriters[name] ?? []).contains(where: failed.contains)
+            {
                 failed.insert(name)
                 continue
             }
