@@ -1,4 +1,5 @@
 // GraphValidator: the checks that span sections: unique names, edges, cycles, unconnected nodes.
+import RivuletCore
 
 /// Checks the topology graph once every section is decoded: node names are unique across sources,
 /// operators and sinks; each edge joins known nodes through valid ports, once; there is no cycle; every

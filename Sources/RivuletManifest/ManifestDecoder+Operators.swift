@@ -1,4 +1,5 @@
 // ManifestDecoder+Operators: the `operators` section: plugin operators and FFI function operators.
+import RivuletCore
 
 extension ManifestDecoder {
     /// The keys of a plugin operator.

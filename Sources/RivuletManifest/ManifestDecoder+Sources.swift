@@ -1,4 +1,5 @@
 // ManifestDecoder+Sources: the `sources` section: files, stdin and generators, with formats and schemas.
+import RivuletCore
 
 extension ManifestDecoder {
     /// The keys each source type accepts, in the order messages list them.

@@ -1,5 +1,6 @@
 // ManifestDecoder+Time: a source's `time:` (event, log-append or processing time) and durations.
 import Foundation
+import RivuletCore
 
 extension ManifestDecoder {
     static let timeKeys = ["type", "field", "format", "extractor", "arguments", "max_out_of_order", "idle_timeout"]

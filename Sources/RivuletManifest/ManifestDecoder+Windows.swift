@@ -1,5 +1,6 @@
 // ManifestDecoder+Windows: window operators: kind, sizes, grace, emission, key_by and aggregates.
 import Foundation
+import RivuletCore
 
 extension ManifestDecoder {
     /// The keys of a window operator.

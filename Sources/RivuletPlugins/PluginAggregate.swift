@@ -24,6 +24,7 @@ public final class PluginAggregate {
                 node: plugin.name,
                 message:
                     "plugin '\(plugin.name)' (\(plugin.path)) has no aggregate '\(name)'; it has: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+                    + DidYouMean.hint(name, among: known)
             )
         }
         guard inputFields.count <= 1 else {

@@ -21,6 +21,7 @@ public final class PluginFunction {
                 node: plugin.name,
                 message:
                     "plugin '\(plugin.name)' (\(plugin.path)) has no function '\(name)'; it has: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+                    + DidYouMean.hint(name, among: known)
             )
         }
         guard info.argTypes.count == fields.count else {

@@ -134,6 +134,20 @@ import Testing
                 edges: [s -> w, w.out -> out]
                 """)
         } throws: { "\($0)".contains("aggregate 'm': plugin 'rv_std_c'") && "\($0)".contains("has no aggregate 'median'; it has: spread") }
+        // A typo of one it has: the closest is offered.
+        #expect {
+            try t.run(
+                """
+                plugins: { std: { library: rv_std_c } }
+                sources:
+                  s: { type: file, path: in.csv, schema: { ts: i64, x: f64 }, time: { type: event, field: ts } }
+                operators:
+                  w: { window: tumbling, size: 10ms, aggregates: { m: std.sprad(x) } }
+                sinks:
+                  out: { type: null }
+                edges: [s -> w, w.out -> out]
+                """)
+        } throws: { "\($0)".contains("has no aggregate 'sprad'; it has: spread; did you mean 'spread'?") }
     }
 
     /// Source `quiet` sends one record, then nothing for a second, while the file source ends at once:
