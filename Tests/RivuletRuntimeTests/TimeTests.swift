@@ -121,32 +121,24 @@ import Testing
     @Test func anUnknownPluginAggregateIsAPlanError() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,x\n1,2\n")
+        func manifest(_ aggregate: String) -> String {
+            """
+            plugins: { std: { library: rv_std_c } }
+            sources:
+              s: { type: file, path: in.csv, schema: { ts: i64, x: f64 }, time: { type: event, field: ts } }
+            operators:
+              w: { window: tumbling, size: 10ms, aggregates: { m: \(aggregate) } }
+            sinks:
+              out: { type: null }
+            edges: [s -> w, w.out -> out]
+            """
+        }
         #expect {
-            try t.run(
-                """
-                plugins: { std: { library: rv_std_c } }
-                sources:
-                  s: { type: file, path: in.csv, schema: { ts: i64, x: f64 }, time: { type: event, field: ts } }
-                operators:
-                  w: { window: tumbling, size: 10ms, aggregates: { m: std.median(x) } }
-                sinks:
-                  out: { type: null }
-                edges: [s -> w, w.out -> out]
-                """)
+            try t.run(manifest("std.median(x)"))
         } throws: { "\($0)".contains("aggregate 'm': plugin 'rv_std_c'") && "\($0)".contains("has no aggregate 'median'; it has: spread") }
         // A typo of one it has: the closest is offered.
         #expect {
-            try t.run(
-                """
-                plugins: { std: { library: rv_std_c } }
-                sources:
-                  s: { type: file, path: in.csv, schema: { ts: i64, x: f64 }, time: { type: event, field: ts } }
-                operators:
-                  w: { window: tumbling, size: 10ms, aggregates: { m: std.sprad(x) } }
-                sinks:
-                  out: { type: null }
-                edges: [s -> w, w.out -> out]
-                """)
+            try t.run(manifest("std.sprad(x)"))
         } throws: { "\($0)".contains("has no aggregate 'sprad'; it has: spread; did you mean 'spread'?") }
     }
 
