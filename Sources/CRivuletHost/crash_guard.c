@@ -9,6 +9,7 @@
  * unchanged. */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -124,3 +125,24 @@ const rv_host_crash_scope *rv_host_crash_scope_enter(const rv_host_crash_scope *
 }
 
 void rv_host_crash_scope_leave(const rv_host_crash_scope *outer) { current_scope = outer; }
+
+/* A task thread's own stack for the handler: a plugin that overflows its stack faults on the guard page,
+ * and the handler could not run on the exhausted stack. */
+void *rv_host_crash_guard_thread_begin(void) {
+    size_t size = 64 * 1024;
+    void *memory = malloc(size);
+    if (!memory) return NULL;
+    stack_t stack = {.ss_sp = memory, .ss_size = size, .ss_flags = 0};
+    if (sigaltstack(&stack, NULL) != 0) {
+        free(memory);
+        return NULL;
+    }
+    return memory;
+}
+
+void rv_host_crash_guard_thread_end(void *memory) {
+    if (!memory) return;
+    stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+    sigaltstack(&off, NULL);
+    free(memory);
+}

@@ -86,4 +86,12 @@ public final class CrashScope: @unchecked Sendable {
     public static func installGuard(status: Int32, chain: Bool) {
         rv_host_crash_guard_install(status, chain ? 1 : 0)
     }
+
+    /// Runs `body` (a task thread's whole work) with an alternate signal stack, so that a plugin which
+    /// overflows its stack still gets the guard's line instead of a silent death.
+    public static func withAlternateSignalStack(_ body: () -> Void) {
+        let stack = rv_host_crash_guard_thread_begin()
+        defer { rv_host_crash_guard_thread_end(stack) }
+        body()
+    }
 }

@@ -56,5 +56,9 @@ void rv_host_crash_guard_install(int status, int chain);
  * scope enter returned (a plugin's emit may run a fused plugin downstream: scopes nest). */
 const rv_host_crash_scope *rv_host_crash_scope_enter(const rv_host_crash_scope *scope);
 void rv_host_crash_scope_leave(const rv_host_crash_scope *outer);
+/* An alternate signal stack for the calling thread (so a plugin's stack overflow still gets its line);
+ * returns it, to give to _end when the thread finishes (NULL: none could be made). */
+void *rv_host_crash_guard_thread_begin(void);
+void rv_host_crash_guard_thread_end(void *stack);
 
 #endif

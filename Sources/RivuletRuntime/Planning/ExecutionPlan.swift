@@ -85,7 +85,9 @@ public final class ExecutionPlan {
         for task in tasks {
             done.enter()
             let thread = Thread { [cancellation, wakeup] in
-                do { try task.run(cancellation: cancellation) } catch is RunCancelled {} catch { cancellation.fail(error) }
+                CrashScope.withAlternateSignalStack {
+                    do { try task.run(cancellation: cancellation) } catch is RunCancelled {} catch { cancellation.fail(error) }
+                }
                 done.leave()
                 wakeup.signal()
             }

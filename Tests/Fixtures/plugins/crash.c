@@ -1,6 +1,6 @@
 /* crash.c — `crash`: forwards records until one whose field `status` equals config `on` comes, then
  * crashes as config `how` says: segv (a write through NULL), fpe (an integer division by zero), abort,
- * or bus (SIGBUS raised). `when: flush` crashes at the end of input instead. For CrashGuardTests. */
+ * bus (SIGBUS raised) or stack (a stack overflow). `when: flush` crashes at the end of input instead. For CrashGuardTests. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +34,16 @@ static void crash_destroy(const rv_host_api *api, rv_context *ctx, void *instanc
 
 static volatile int zero = 0;
 
+/* Recurses until the stack runs out (each frame holds a page the compiler cannot drop; `bottom` is never
+ * reached, but the compiler cannot know). */
+static volatile int bottom = -1;
+static int deeper(int n) {
+    volatile char page[4096];
+    page[0] = (char)n;
+    if (n == bottom) return 0;
+    return deeper(n + 1) + page[0];
+}
+
 static void crash_now(const char *how) {
     if (how && strcmp(how, "fpe") == 0) {
         volatile int n = 1000 / zero; /* (1 / x is compiled to a comparison: no division, no trap) */
@@ -42,6 +52,8 @@ static void crash_now(const char *how) {
         abort();
     } else if (how && strcmp(how, "bus") == 0) {
         raise(SIGBUS);
+    } else if (how && strcmp(how, "stack") == 0) {
+        (void)deeper(0);
     } else {
         volatile int *nowhere = NULL;
         *nowhere = 1;
@@ -72,7 +84,7 @@ static rv_status crash_flush(const rv_host_api *api, rv_context *ctx, void *inst
 
 static const rv_config_key crash_keys[] = {
     {"on", "the status value of the record to crash on", RV_TYPE_STRING, 0},
-    {"how", "segv, fpe, abort or bus", RV_TYPE_STRING, 0},
+    {"how", "segv, fpe, abort, bus or stack", RV_TYPE_STRING, 0},
     {"when", "process (default) or flush", RV_TYPE_STRING, 0},
 };
 
