@@ -28,15 +28,7 @@ struct YAMLComposer {
         try YAMLPreflight.check(yaml, file: file)
         callCommas = FlowCallCommas()
         let protected = callCommas.protect(yaml)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: protected)
-        } catch let error as YamlError {
-            throw syntaxError(error, in: yaml)
-        } catch {
-            throw ManifestError(SourceLocation(file: file, line: 1, column: 1), "invalid YAML: \(error)")
-        }
-        guard let root else { return nil }
+        guard let root = try parse(protected, locatedIn: yaml) else { return nil }
         nodes = 0
         let converted = try convert(root, depth: 0)
         if callCommas.allRestored { return converted }
@@ -45,16 +37,19 @@ struct YAMLComposer {
         callCommas = FlowCallCommas()
         errors = []
         nodes = 0
-        let original: Node?
+        guard let original = try parse(yaml, locatedIn: yaml) else { return nil }
+        return try convert(original, depth: 0)
+    }
+
+    /// Yams' tree of `text`; a syntax error located in `original` (the same lines and columns).
+    private func parse(_ text: String, locatedIn original: String) throws(ManifestError) -> Node? {
         do {
-            original = try Yams.compose(yaml: yaml)
+            return try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw syntaxError(error, in: yaml)
+            throw syntaxError(error, in: original)
         } catch {
             throw ManifestError(SourceLocation(file: file, line: 1, column: 1), "invalid YAML: \(error)")
         }
-        guard let original else { return nil }
-        return try convert(original, depth: 0)
     }
 
     private func location(_ mark: Mark?) -> SourceLocation {
