@@ -14,6 +14,10 @@ import Synchronization
 /// taken away, the instance is closed and forgotten. Runs in its Kafka source's task (the source's
 /// rebalance callbacks call `assigned` and `revoked` on that thread). Every instance sees the node's
 /// watermark.
+///
+/// Each store's changelog records say which input offset the state reaches (`PartitionStoreChangelog`):
+/// records of a restored partition before it are skipped — its state already counts them — and the
+/// skipping is logged with how many.
 final class PerPartitionStoreOperator: CheckpointedOperator {
     let name: String
     let ports: [String: OutputPort]
@@ -24,6 +28,11 @@ final class PerPartitionStoreOperator: CheckpointedOperator {
     private let log: @Sendable (String) -> Void
     private var instances: [Int32: (op: PluginOperator, stores: [String: ChangeCollector])] = [:]
     private var watermark = Int64.min
+    /// Per partition held: the offset after the last record processed (sealed with the changes).
+    private var nextInput: [Int32: Int64] = [:]
+    /// Per restored partition: records before this offset are in the state read back (skipped), and how
+    /// many were skipped so far.
+    private var restoredUpTo: [Int32: (offset: Int64, skipped: Int)] = [:]
     /// The partitions held, for the coordinator's thread.
     private let heldShared = Mutex<Set<Int32>>([])
     var held: Set<Int32> { heldShared.withLock { $0 } }
@@ -52,13 +61,21 @@ final class PerPartitionStoreOperator: CheckpointedOperator {
         let op = try make()
         var stores: [String: ChangeCollector] = [:]
         var restored: [String] = []
+        // The state is as of the oldest store's offset: records after it are processed again (at least
+        // once for a store written further), none before it.
+        var upTo: Int64?
         for changelog in changelogs {
             let store = MemoryStore(name: "\(changelog.store)[\(partition)]", budget: budgets[changelog.store] ?? .max)
             if restore {
-                let count = try changelog.restore(partition: partition, into: store)
+                let (count, input) = try changelog.restore(partition: partition, into: store)
                 restored.append("\(changelog.store) \(count) change(s) from \(changelog.topic)[\(partition)]")
+                if let input { upTo = min(upTo ?? .max, input) }
             }
             stores[changelog.store] = ChangeCollector(store)
+        }
+        if let upTo {
+            restoredUpTo[partition] = (upTo, 0)
+            restored.append("state as of input offset \(upTo)")
         }
         op.attach(stores: stores)
         for output in op.outputs {
@@ -82,6 +99,8 @@ final class PerPartitionStoreOperator: CheckpointedOperator {
     func revoked(_ partitions: [Int32]) {
         for p in partitions {
             instances.removeValue(forKey: p)?.op.close()
+            nextInput[p] = nil
+            restoredUpTo[p] = nil
             heldShared.withLock { _ = $0.remove(p) }
             for changelog in changelogs { changelog.drop(partition: p) }
         }
@@ -94,9 +113,28 @@ final class PerPartitionStoreOperator: CheckpointedOperator {
             let partition = batch.record(at: start).pointee.partition
             var end = start + 1
             while end < batch.count && batch.record(at: end).pointee.partition == partition { end += 1 }
-            let part = RecordBatch(schema: batch.schema, capacity: end - start)
-            for i in start..<end { part.appendForwarded(from: batch, index: i) }
-            try instance(partition).process(part, port: port)
+            let op = try instance(partition)
+            var first = start
+            if let (upTo, skipped) = restoredUpTo[partition] {
+                while first < end && batch.record(at: first).pointee.offset < upTo { first += 1 }
+                if first < end {
+                    // Records from here on are new to the state: say once how many were skipped.
+                    restoredUpTo[partition] = nil
+                    if skipped + first - start > 0 {
+                        log(
+                            "\(name): partition \(partition): skipped \(skipped + first - start) record(s) before offset \(upTo) (the state read back counts them)"
+                        )
+                    }
+                } else {
+                    restoredUpTo[partition] = (upTo, skipped + end - start)
+                }
+            }
+            if first < end {
+                let part = RecordBatch(schema: batch.schema, capacity: end - first)
+                for i in first..<end { part.appendForwarded(from: batch, index: i) }
+                try op.process(part, port: port)
+                nextInput[partition] = batch.record(at: end - 1).pointee.offset + 1
+            }
             start = end
         }
     }
@@ -129,7 +167,8 @@ final class PerPartitionStoreOperator: CheckpointedOperator {
         for port in ports.values { try port.flush() }
         for (partition, entry) in instances {
             for (store, collector) in entry.stores {
-                changelogs.first { $0.store == store }?.seal(collector.take(), partition: partition, checkpoint: checkpoint)
+                let input = nextInput[partition] ?? restoredUpTo[partition]?.offset ?? 0
+                changelogs.first { $0.store == store }?.seal(collector.take(), partition: partition, input: input, checkpoint: checkpoint)
             }
         }
     }
