@@ -128,6 +128,10 @@ extension HostAPI {
             return context.invalid("\(name): unknown time domain \(domain) (RV_TIME_EVENT or RV_TIME_PROCESSING)")
         }
         if let bad = SliceCheck.bytes("key", key, length) { return context.invalid("\(name): \(bad)") }
+        if domain == RV_TIME_EVENT, let refusal = context.eventTimerRefusal {
+            context.pendingFailure = OperatorFailure(node: context.nodeName, message: "\(name): \(refusal)")
+            return context.fail(RV_FATAL, "\(name): \(refusal)")
+        }
         let bytes = key.map { Array(UnsafeBufferPointer(start: $0, count: Int(length))) } ?? []
         body(context.timers, bytes)
         return RV_OK

@@ -79,6 +79,10 @@ public final class PluginContext {
     let timers = TimerService()
     /// Whether the operator has an on_timer callback (timers cannot be registered otherwise).
     var acceptsTimers = false
+    /// Set when the operator's input has no event time of its own (a source without `time:`, whose
+    /// records get the wall clock): an event-time timer then stops the run with this reason instead of
+    /// firing at wall-clock times.
+    public var eventTimerRefusal: String?
 
     public init(nodeName: String) {
         self.nodeName = nodeName

@@ -74,6 +74,37 @@ import Testing
         #expect(at >= before + 100 && at < before + 5000)
     }
 
+    /// An event-time timer needs event time: behind a source without `time:` (its records get the wall
+    /// clock) the first event-time timer stops the run, naming the operator, the source and both fixes;
+    /// a processing-time timer there is fine, and `time: { type: processing }` is an answer.
+    @Test func anEventTimeTimerBehindASourceWithoutTimeStopsTheRun() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "ts,k\n1,a\n2,b\n")
+        let manifest = { (time: String, domain: String) in
+            """
+            plugins: { timers: { library: timers } }
+            sources:
+              s: { type: file, path: in.csv, schema: { ts: i64, k: string }, key: k\(time) }
+            operators:
+              r: { plugin: timers, operator: remind, config: { delay: 5, domain: \(domain) } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> r, r -> out]
+            """
+        }
+        #expect {
+            try t.run(manifest("", "event"), extraPluginPaths: [try Self.timersFolder()])
+        } throws: {
+            let text = "\($0)"
+            return text.contains("timer_register: operator 'r' set an event-time timer, but source 's' does not say which time (")
+                && text.contains("add time: { type: event, field: <its time field> }") && text.contains("time: { type: processing }")
+        }
+        // Both run to the end: the event-time timers fire at the end of the input (watermark max).
+        _ = try t.run(manifest("", "processing"), extraPluginPaths: [try Self.timersFolder()])
+        _ = try t.run(manifest(", time: { type: processing }", "event"), extraPluginPaths: [try Self.timersFolder()])
+        #expect(t.read("out.csv").split(separator: "\n").count == 3)
+    }
+
     @Test func registeringATimerWithoutOnTimerIsRefused() throws {
         let t = TopologyRunner()
         t.write("in.csv", "ts,k\n1,a\n")

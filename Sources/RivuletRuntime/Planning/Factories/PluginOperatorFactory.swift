@@ -56,6 +56,7 @@ struct PluginOperatorFactory: OperatorFactory {
                 throw PlanError(spec.location, "\(error)")
             }
             instance.crashScope.setPosition(Self.positionPrefix(of: spec, inputs: info.inputs, manifest))
+            instance.context.eventTimerRefusal = Self.eventTimerRefusal(of: spec, inputs: info.inputs, manifest)
             var ports: [String: OutputPort] = [:]
             for port in instance.outputs { ports[port.name] = port }
             context.add(instance, ports: ports, route: route, to: node)
@@ -89,10 +90,13 @@ extension PluginOperatorFactory {
         let route = context.deadLetterRoute(for: spec.name, input: inputs.first ?? Schema())
         // The closure keeps what it needs, not the planning context (which holds the plan).
         let batchSize = context.options.batchSize
+        let refusal = Self.eventTimerRefusal(of: spec, inputs: info.inputs, manifest)
         let make = { () throws -> PluginOperator in
-            try PluginOperator(
+            let op = try PluginOperator(
                 name: spec.name, plugin: plugin, info: info, config: PluginConfig.entries(spec.config, json: spec.configJSON), inputSchemas: inputs,
                 batchCapacity: batchSize, stores: spec.stores, deadLetters: route)
+            op.context.eventTimerRefusal = refusal
+            return op
         }
         // One instance made now gives the output ports' schemas (the plugin may reshape them in create).
         let first: PluginOperator
@@ -160,6 +164,22 @@ extension PluginOperatorFactory {
 extension PluginOperatorFactory {
     /// How the crash line shows a record's position: "events.csv:" (its line) when every record comes
     /// from one file, else nil (a bare offset).
+    /// Why `spec` may not register event-time timers: a source upstream of it (not a generator, which
+    /// stamps its own time) does not say which time its records have. Nil when every one does.
+    static func eventTimerRefusal(of spec: OperatorSpec, inputs: [String], _ manifest: Manifest) -> String? {
+        var seen: Set<String> = []
+        let implicit = inputs.flatMap { manifest.sources(upstreamOf: Endpoint(node: spec.name, port: $0)) }.filter { name in
+            guard seen.insert(name).inserted, let source = manifest.sources.first(where: { $0.name == name }), source.time == nil else { return false }
+            if case .generator = source.kind { return false }
+            return true
+        }
+        guard let first = implicit.first else { return nil }
+        let names = implicit.map { "'\($0)'" }.joined(separator: ", ")
+        return "operator '\(spec.name)' set an event-time timer, but source\(implicit.count == 1 ? "" : "s") \(names) "
+            + "\(implicit.count == 1 ? "does" : "do") not say which time (\(manifest.sources.first { $0.name == first }.map { "\($0.location)" } ?? first)): "
+            + "add time: { type: event, field: <its time field> } for the time in the records, or time: { type: processing } for the wall clock"
+    }
+
     static func positionPrefix(of spec: OperatorSpec, inputs: [String], _ manifest: Manifest) -> String? {
         let sources = Set(inputs.flatMap { manifest.sources(upstreamOf: Endpoint(node: spec.name, port: $0)) })
         guard sources.count == 1, let source = manifest.sources.first(where: { $0.name == sources.first }),
