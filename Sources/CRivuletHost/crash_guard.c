@@ -1,5 +1,5 @@
 /* crash_guard.c — one line naming the plugin, operator, instance, callback and records when plugin code
- * crashes (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT), then a documented exit status.
+ * crashes (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP), then a documented exit status.
  *
  * The host marks each call into plugin code with a scope (rv_host_crash_scope_enter/leave: a thread-local
  * pointer, two stores per call). A crash signal on a thread inside a scope writes the line with write(2)
@@ -16,7 +16,7 @@
 #include "rivulet_host.h"
 
 static _Thread_local const rv_host_crash_scope *current_scope;
-static const int guarded[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+static const int guarded[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP};
 #define GUARDED_COUNT (sizeof guarded / sizeof guarded[0])
 static struct sigaction previous[GUARDED_COUNT];
 static int exit_status = 70;
@@ -29,6 +29,7 @@ static const char *signal_name(int signo) {
     case SIGFPE: return "SIGFPE (arithmetic error, such as a division by zero)";
     case SIGILL: return "SIGILL (illegal instruction)";
     case SIGABRT: return "SIGABRT (abort)";
+    case SIGTRAP: return "SIGTRAP (a trap or breakpoint instruction)";
     default: return "a signal";
     }
 }

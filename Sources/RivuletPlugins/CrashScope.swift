@@ -19,12 +19,20 @@ public final class CrashScope: @unchecked Sendable {
         case create, process, onWatermark, onTimer, flush, snapshot, restore, destroy
         /// A C function called through libffi, record by record over a batch.
         case function
+        /// A plugin aggregate's callbacks.
+        case aggregateInit, aggregateAdd, aggregateMerge, aggregateResult
+        /// A plugin function (rv_function_def) called on one record.
+        case call
 
         var cName: String {
             switch self {
             case .onWatermark: "on_watermark"
             case .onTimer: "on_timer"
             case .function: "a call"
+            case .aggregateInit: "init"
+            case .aggregateAdd: "add"
+            case .aggregateMerge: "merge"
+            case .aggregateResult: "result"
             default: "\(self)"
             }
         }
@@ -76,6 +84,18 @@ public final class CrashScope: @unchecked Sendable {
             scope.pointee.records = nil
             scope.pointee.count = 0
         }
+        let outer = rv_host_crash_scope_enter(scope)
+        defer { rv_host_crash_scope_leave(outer) }
+        return try body()
+    }
+
+    /// Runs `body`, a call into plugin code named `callback`, given the one record `record`.
+    @inline(__always)
+    public func around<T>(_ callback: Callback, record: UnsafePointer<rv_record>, _ body: () throws -> T) rethrows -> T {
+        scope.pointee.callback = UnsafePointer(Self.callbackNames[callback.rawValue])
+        scope.pointee.records = record
+        scope.pointee.count = 1
+        scope.pointee.record_size = UInt64(MemoryLayout<rv_record>.stride)
         let outer = rv_host_crash_scope_enter(scope)
         defer { rv_host_crash_scope_leave(outer) }
         return try body()

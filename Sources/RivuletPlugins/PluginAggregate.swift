@@ -16,6 +16,9 @@ public final class PluginAggregate {
     let name: String
     let inputField: Int?
     let context: PluginContext
+    /// What the crash guard names if the aggregate crashes (`CrashScope`); the window's factory adds
+    /// the operator.
+    public let crashScope: CrashScope
 
     public init(plugin: LoadedPlugin, name: String, inputFields: [Int], inputSchema: Schema) throws {
         guard let info = plugin.aggregates.first(where: { $0.name == name }) else {
@@ -35,6 +38,7 @@ public final class PluginAggregate {
         self.name = name
         inputField = inputFields.first
         context = PluginContext(nodeName: "\(plugin.name).\(name)")
+        crashScope = CrashScope(what: "aggregate '\(name)' of \(plugin.path)")
         context.userData = def.user_data
         context.configurePorts(inputs: [inputSchema], outputNames: [], batchCapacity: 1)
         if let f = inputField, def.input_type != FieldType.null.rawValue, def.input_type != inputSchema.fields[f].type.rawValue {
@@ -60,24 +64,24 @@ public final class PluginAggregate {
 
     public func initialize(_ acc: UnsafeMutableRawPointer) throws {
         context.hostCallBegins()  // a new callback: no host error of an earlier one applies
-        try check(def.`init`!(HostAPI.table, context.opaque, acc), "init")
+        try check(crashScope.around(.aggregateInit) { def.`init`!(HostAPI.table, context.opaque, acc) }, "init")
     }
 
     public func add(_ acc: UnsafeMutableRawPointer, _ record: UnsafePointer<rv_record>) throws {
         var value = inputField.map { record.pointee.fields[$0] } ?? rv_field()
         context.hostCallBegins()  // a new callback: no host error of an earlier one applies
-        try check(def.add!(HostAPI.table, context.opaque, acc, &value), "add")
+        try check(crashScope.around(.aggregateAdd, record: record) { def.add!(HostAPI.table, context.opaque, acc, &value) }, "add")
     }
 
     public func merge(_ acc: UnsafeMutableRawPointer, _ other: UnsafeMutableRawPointer) throws {
         context.hostCallBegins()  // a new callback: no host error of an earlier one applies
-        try check(def.merge!(HostAPI.table, context.opaque, acc, other), "merge")
+        try check(crashScope.around(.aggregateMerge) { def.merge!(HostAPI.table, context.opaque, acc, other) }, "merge")
     }
 
     public func result(_ acc: UnsafeMutableRawPointer) throws -> rv_field {
         var out = rv_field()
         context.hostCallBegins()  // a new callback: no host error of an earlier one applies
-        try check(def.result!(HostAPI.table, context.opaque, acc, &out), "result")
+        try check(crashScope.around(.aggregateResult) { def.result!(HostAPI.table, context.opaque, acc, &out) }, "result")
         if out.type == RV_TYPE_STRING || out.type == RV_TYPE_BYTES, out.len != 0, out.value.ptr == nil {
             throw OperatorFailure(
                 node: context.nodeName,

@@ -13,6 +13,9 @@ public final class PluginFunction {
     let fields: [Int]
     let context: PluginContext
     private var arguments: [rv_field]
+    /// What the crash guard names if the function crashes (`CrashScope`); the source's factory adds
+    /// where it is used.
+    public let crashScope: CrashScope
 
     public init(plugin: LoadedPlugin, name: String, fields: [Int], inputSchema: Schema) throws {
         guard let info = plugin.functions.first(where: { $0.name == name }) else {
@@ -42,6 +45,7 @@ public final class PluginFunction {
         self.fields = fields
         context = PluginContext(nodeName: "\(plugin.name).\(name)")
         context.userData = def.user_data
+        crashScope = CrashScope(what: "function '\(name)' of \(plugin.path)")
         arguments = Array(repeating: rv_field(), count: max(1, fields.count))
     }
 
@@ -57,7 +61,7 @@ public final class PluginFunction {
         var out = rv_field()
         context.clearErrors()
         let status = arguments.withUnsafeBufferPointer { args in
-            def.call!(HostAPI.table, context.opaque, args.baseAddress, UInt64(fields.count), &out)
+            crashScope.around(.call, record: record) { def.call!(HostAPI.table, context.opaque, args.baseAddress, UInt64(fields.count), &out) }
         }
         // RV_ERROR: this record's reason, as the plugin gave it (a dead letter's reason); anything else
         // stops the run, naming the function and the status.

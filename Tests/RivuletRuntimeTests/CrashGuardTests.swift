@@ -1,4 +1,4 @@
-// CrashGuardTests: plugin code that crashes (SIGSEGV, SIGFPE, abort, SIGBUS) ends the run with one line naming the plugin, operator, instance, callback and records, and exit status 5.
+// CrashGuardTests: plugin code that crashes (SIGSEGV, SIGFPE, abort, SIGBUS, SIGTRAP; operators, aggregates, functions) ends the run with one line naming the plugin code, where it runs, and the records, and exit status 5.
 import Foundation
 import RivuletTestSupport
 import Testing
@@ -25,7 +25,7 @@ import Testing
 
     @Test(arguments: [
         ("segv", "SIGSEGV (invalid memory access)"), ("fpe", "SIGFPE (arithmetic error, such as a division by zero)"),
-        ("abort", "SIGABRT (abort)"), ("bus", "SIGBUS (bad memory access)"),
+        ("abort", "SIGABRT (abort)"), ("bus", "SIGBUS (bad memory access)"), ("trap", "SIGTRAP (a trap or breakpoint instruction)"),
         // A stack overflow faults on the guard page: the handler runs on the task thread's alternate stack.
         ("stack", "SIGSEGV (invalid memory access)"),
     ])
@@ -81,5 +81,43 @@ import Testing
             result.stderr.contains(
                 "rivulet: plugin crashed: SIGABRT (abort) in a call of function 'abort' of libc.so.6 (operator 'f'), processing 3 records: in.csv:2 to in.csv:4\n"
             ), "\(result.stderr)")
+    }
+
+    /// A plugin aggregate (in a window) and a plugin function (a source's time extractor) are marked a
+    /// record at a time: the line names the aggregate or function, where it is used, and the record.
+    @Test func aCrashInAPluginAggregateOrFunctionNamesTheRecord() throws {
+        let library = try Fixtures.plugin("crash")
+        let folder = Fixtures.temporaryDirectory("rivulet-crash-aggregate")
+        Fixtures.write("id,ts\n" + (1...3000).map { "\($0),\($0)\n" }.joined(), to: folder + "/in.csv")
+        let manifest = { (time: String, aggregate: String) in
+            """
+            plugins: { c: { path: \(library) } }
+            sources:
+              s: { type: file, path: in.csv, schema: { id: i64, ts: i64 }, time: \(time) }
+            operators:
+              w: { window: tumbling, size: 1s, aggregates: { total: \(aggregate) } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [s -> w, w.out -> out]
+            """
+        }
+        let cases = [
+            (
+                manifest("{ type: event, field: ts }", "c.crash_sum(id)"),
+                "add of aggregate 'crash_sum' of \(library) (window 'w', output 'total')"
+            ),
+            (
+                manifest("{ type: event, extractor: c.crash_time, arguments: [ts] }", "count()"),
+                "call of function 'crash_time' of \(library) (the time extractor of source 's')"
+            ),
+        ]
+        for (text, what) in cases {
+            Fixtures.write(text, to: folder + "/m.yaml")
+            let result = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+            #expect(result.status == 5, "\(result.ending): \(result.stderr)")
+            #expect(
+                result.stderr.contains("rivulet: plugin crashed: SIGSEGV (invalid memory access) in \(what), processing 1 record: in.csv:2501\n"),
+                "\(result.stderr)")
+        }
     }
 }

@@ -49,7 +49,7 @@ typedef struct rv_host_crash_scope {
     uint64_t record_size;
 } rv_host_crash_scope;
 
-/* Installs the handlers for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT: inside a scope, one line on
+/* Installs the handlers for SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT and SIGTRAP: inside a scope, one line on
  * stderr then _exit(status) — or, with `chain`, the previously installed handler (a backtrace). Once. */
 void rv_host_crash_guard_install(int status, int chain);
 /* Marks the calling thread as running plugin code described by `scope` until leave, which puts back the

@@ -169,7 +169,9 @@ extension PluginOperatorFactory {
     static func eventTimerRefusal(of spec: OperatorSpec, inputs: [String], _ manifest: Manifest) -> String? {
         var seen: Set<String> = []
         let implicit = inputs.flatMap { manifest.sources(upstreamOf: Endpoint(node: spec.name, port: $0)) }.filter { name in
-            guard seen.insert(name).inserted, let source = manifest.sources.first(where: { $0.name == name }), source.time == nil else { return false }
+            guard seen.insert(name).inserted, let source = manifest.sources.first(where: { $0.name == name }), source.time == nil else {
+                return false
+            }
             if case .generator = source.kind { return false }
             return true
         }

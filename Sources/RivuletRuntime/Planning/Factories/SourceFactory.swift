@@ -202,6 +202,8 @@ struct SourceFactory {
             let call: PluginFunction
             do {
                 call = try PluginFunction(plugin: plugin, name: function, fields: fields, inputSchema: schema)
+                call.crashScope.describe("function '\(function)' of \(plugin.path) (the time extractor of source '\(spec.name)')")
+                if case .file(let path) = spec.kind { call.crashScope.setPosition(String(path.split(separator: "/").last ?? Substring(path)) + ":") }
             } catch {
                 throw PlanError(time.location, "source '\(spec.name)': extractor: \((error as? OperatorFailure)?.message ?? "\(error)")")
             }

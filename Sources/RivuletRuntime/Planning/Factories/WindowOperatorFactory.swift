@@ -110,7 +110,10 @@ struct WindowOperatorFactory: OperatorFactory {
             guard let plugin = plan.plugins[pluginName] else { throw PlanError(a.location, "plugin '\(pluginName)' is not loaded") }
             let indexes = try fields.map { try field($0, a.location, false) }
             do {
-                return try PluginAggregate(plugin: plugin, name: a.function, inputFields: indexes, inputSchema: input)
+                let aggregate = try PluginAggregate(plugin: plugin, name: a.function, inputFields: indexes, inputSchema: input)
+                aggregate.crashScope.describe("aggregate '\(a.function)' of \(plugin.path) (window '\(spec.name)', output '\(a.output)')")
+                aggregate.crashScope.setPosition(PluginOperatorFactory.positionPrefix(of: spec, inputs: ["in"], plan.manifest))
+                return aggregate
             } catch {
                 throw PlanError(a.location, "aggregate '\(a.output)': \((error as? OperatorFailure)?.message ?? "\(error)")")
             }
