@@ -19,12 +19,14 @@ import Testing
     }
 
     /// Runs `binary arguments` in `folder` with a bare environment: PATH without /opt/swift, no LD_LIBRARY_PATH.
-    static func bare(_ binary: String, _ arguments: [String], in folder: String) throws -> (status: Int32, output: String) {
+    static func bare(_ binary: String, _ arguments: [String], in folder: String, environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()].merging(environment) { $1 }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
@@ -51,8 +53,25 @@ import Testing
         // Nothing it or its plugins load comes from the toolchain.
         let libraries = (binary as NSString).deletingLastPathComponent + "/../lib/rivulet"
         let plugins = try FileManager.default.contentsOfDirectory(atPath: libraries + "/plugins").map { libraries + "/plugins/" + $0 }
-        let ldd = try bare("/usr/bin/ldd", [binary] + plugins, in: folder)
+        let ldd = try bare("/usr/bin/ldd", [binary, libraries + "/swift-backtrace"] + plugins, in: folder)
         #expect(!ldd.output.contains("/opt/swift") && !ldd.output.contains("not found"), "\(ldd.output)")
+        // A plugin's author asks for the Swift runtime's backtrace: the package carries its backtracer.
+        Fixtures.write("id,status\n1,boom\n", to: folder + "/crash.csv")
+        Fixtures.write(
+            """
+            plugins: { c: { path: \(try Fixtures.plugin("crash")) } }
+            sources:
+              s: { type: file, path: crash.csv, schema: { id: i64, status: string } }
+            operators:
+              k: { plugin: c, operator: crash, config: { on: boom, how: segv } }
+            sinks:
+              out: { type: null }
+            edges: [s -> k, k -> out]
+            """, to: folder + "/crash.yaml")
+        let crash = try bare(
+            binary, ["run", "crash.yaml"], in: folder, environment: ["RIVULET_PLUGIN_BACKTRACE": "1", "SWIFT_BACKTRACE": "interactive=no"])
+        #expect(crash.output.contains("rivulet: plugin crashed: SIGSEGV") && crash.output.contains("*** Program crashed:"), "\(crash.output)")
+        #expect(!crash.output.contains("swift-backtrace: error"), "\(crash.output)")
     }
 
     @Test func theTarballRunsAnExampleUnpackedAnywhere() throws {
