@@ -289,11 +289,13 @@ extension JoinOperator: KeyGroupStateOperator {
 
 extension TableOperator: CheckpointedOperator {
     /// The table's rows are in its store (checkpointed with the stores); the operator saves its counter.
+    /// A Kafka application's table (`keyedGroup`) saves its rows too, for its changelog topic.
     public func snapshotState(into snapshot: inout OperatorSnapshot, checkpoint: UInt64) throws {
         try out.flush()
         snapshot.operatorState.write(JoinCheckpoint.version)
         snapshot.operatorState.write(JoinCheckpoint.table)
         snapshot.operatorState.write(changes)
+        if let keyedGroup { try snapshotRows(into: &snapshot, group: keyedGroup) }
     }
 
     public func restoreState(from restore: OperatorRestore) throws {

@@ -20,6 +20,9 @@ public final class TableOperator: StreamOperator {
     let allFields: [Int]
     /// Where the table lives: in memory (1 GB budget) unless the manifest names a store (`store:`).
     public var store: KeyValueStore
+    /// In a Kafka application, the key group every row of this instance is of (its rows are then saved
+    /// in its checkpoints, for the changelog topic: `TableOperator+KeyGroups.swift`).
+    public var keyedGroup: Int?
     /// Where updates without a key go, with the reason.
     public let deadLetters: DeadLetterRoute
     private var row: [UInt8] = []

@@ -5,7 +5,7 @@ extension Manifest {
     /// cluster, and all state must come back from changelog topics: so the application needs
     /// `application_id`, a Kafka source and `kafka.bootstrap_servers`; no node names its own cluster; no
     /// Kafka sink has producer properties of its own (they go in the `kafka:` section); and no operator
-    /// keeps state outside a changelog (joins and tables stay in the process today).
+    /// keeps state outside a changelog (joins not split by key and tables kept in a store stay in the process).
     /// A global source (a table every process reads whole) feeds only the right (table) input of joins,
     /// in a Kafka application.
     func globalSourceErrors() -> [ManifestError] {
@@ -114,7 +114,7 @@ extension Manifest {
             let kind: String? =
                 switch op.kind {
                 case .join: repartitionedJoins.contains(op.name) ? nil : "a join that cannot be split by key (see docs/KAFKA.md, \"Joins\")"
-                case .table: "a table"
+                case .table(let table): table.store == nil && op.stores.isEmpty ? nil : "a table kept in a store"
                 default: op.stores.isEmpty || changelogged.contains(op.name) ? nil : "an operator with state stores"
                 }
             guard let kind else { continue }
@@ -122,7 +122,7 @@ extension Manifest {
                 ManifestError(
                     op.location,
                     "operator '\(op.name)' is \(kind): its state is kept in the process, not in a changelog topic, so exactly_once_v2 "
-                        + "could not restore it after a failure (only windows, joins split by key and plugin stores keep changelogs); use at_least_once"
+                        + "could not restore it after a failure (only windows, tables without a store, joins split by key and plugin stores keep changelogs); use at_least_once"
                 ))
         }
         return errors

@@ -16,7 +16,7 @@ extension Manifest {
     /// Kafka Streams' model for keyed state: in a Kafka application, every window operator reads its
     /// input through `<application_id>-<window>-repartition`, partitioned by the key group of its
     /// `key_by` field (the window's key groups are that topic's partitions), and keeps its state in
-    /// `<application_id>-<window>-changelog`. So the consumer group splits the window's keys between
+    /// `<application_id>-<window>-changelog`; so does a `table` (by its `key`; not one kept in a `store:`). So the consumer group splits the window's keys between
     /// processes, and a partition that moves takes its state along through the changelog.
     ///
     /// The edges into the window are redirected to a Kafka sink `<window>-repartition-out`, and a Kafka
@@ -45,6 +45,12 @@ extension Manifest {
                 let writer = "\(op.name)-repartition-out"
                 redirect(into: Endpoint(node: op.name, port: "in"), to: writer)
                 addRepartitionWriter(writer, of: op, app: app, keyField: window.keyBy, side: nil, servers: servers)
+                addRepartitionReader(of: op, app: app, writer: writer, rightWriter: nil, into: "in", reading)
+            case .table(let table) where table.store == nil && op.stores.isEmpty:
+                // A table keeps its rows per key group (its partition of the topic), like a window.
+                let writer = "\(op.name)-repartition-out"
+                redirect(into: Endpoint(node: op.name, port: "in"), to: writer)
+                addRepartitionWriter(writer, of: op, app: app, keyField: table.key, side: nil, servers: servers)
                 addRepartitionReader(of: op, app: app, writer: writer, rightWriter: nil, into: "in", reading)
             case .join(let join) where joins.contains(op.name):
                 // Both inputs go through one topic, partitioned by the join key's group: partition g

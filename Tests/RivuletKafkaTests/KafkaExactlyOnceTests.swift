@@ -62,6 +62,31 @@ import Testing
         #expect(out.allSatisfy { "\($0.key ?? "-")" == "k" + $0.value.prefix { $0 != "," } })
     }
 
+    /// A table keeps its rows in a changelog topic (so exactly_once_v2 can restore it), unless it is
+    /// kept in a store of its own.
+    @Test func exactlyOnceTakesATableButNotOneKeptInAStore() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-eos-table")
+        Fixtures.write(
+            """
+            application_id: eos
+            kafka: { bootstrap_servers: "127.0.0.1:1", processing_guarantee: exactly_once_v2 }
+            stores:
+              rows: { type: memory }
+            sources:
+              a: { type: kafka, topics: a, format: csv, schema: { id: string, n: i64 } }
+            operators:
+              split: { table: id }
+              kept: { table: id, store: rows }
+            sinks:
+              out: { type: kafka, topic: out, format: csv }
+            edges: [a -> split, a -> kept, split.out -> out, kept.out -> out]
+            """, to: folder + "/m.yaml")
+        let result = try RivuletProcess.run(["validate", folder + "/m.yaml"], deadline: 60)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("m.yaml:9:") && result.stderr.contains("operator 'kept' is a table kept in a store"), "\(result.stderr)")
+        #expect(!result.stderr.contains("operator 'split'"), "\(result.stderr)")
+    }
+
     @Test func exactlyOnceRefusesStateKeptOutsideChangelogsAndSinkProperties() throws {
         let folder = Fixtures.temporaryDirectory("rivulet-kafka-eos-refused")
         Fixtures.write(
