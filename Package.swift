@@ -55,6 +55,8 @@ let package = Package(
         // The manifest model and its checks. It speaks the engine's schema vocabulary (RivuletCore's FieldType);
         // no engine module depends on it: the planner (RivuletRuntime) translates its specs into operators.
         .target(name: "RivuletManifest", dependencies: ["Yams", "RivuletCore"]),
+        // The expression language (filter, map) and its host operators.
+        .target(name: "RivuletExpressions", dependencies: [cRivulet, "RivuletCore", "RivuletExecution", "RivuletHashing"]),
         .target(
             name: "RivuletPlugins",
             dependencies: [cRivulet, "CFFI", "CRivuletHost", "RivuletCore", "RivuletExecution", "RivuletState", "RivuletSnapshot", "RivuletHashing"]),
@@ -90,6 +92,7 @@ let package = Package(
             name: "RivuletRuntime",
             dependencies: [
                 cRivulet, "RivuletCore", "RivuletExecution", "RivuletManifest", "RivuletPlugins", "RivuletWindows", "RivuletState", "RivuletJoins",
+                "RivuletExpressions",
                 "RivuletLookup", "RivuletHashing", "RivuletSnapshot", "RivuletKafka",
                 .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "Atomics", package: "swift-atomics"),
             ]),

@@ -19,6 +19,9 @@ extension ManifestDecoder {
     private mutating func `operator`(_ pair: YAMLPair) -> OperatorSpec? {
         let name = pair.key, what = "operator '\(name)'"
         let value = pair.value
+        if value["filter"] != nil || value["map"] != nil {
+            return expressionOperator(pair)
+        }
         if value["table"] != nil {
             guard
                 let m = fields(

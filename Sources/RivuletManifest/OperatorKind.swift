@@ -14,4 +14,8 @@ public enum OperatorKind: Sendable, Hashable {
     case lookup(LookupSpec)
     /// A table materialized from a changelog, emitting its stream of changes.
     case table(TableSpec)
+    /// Records for which a bool expression holds (`out`); the others to `rejected`.
+    case filter(ExpressionText)
+    /// Each record with fields computed by expressions, dropped or renamed.
+    case map(MapSpec)
 }

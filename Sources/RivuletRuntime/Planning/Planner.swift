@@ -115,6 +115,10 @@ public struct Planner {
                 failures.append(error)
                 failed.insert(name)
                 continue
+            } catch let errors as ManifestErrors {
+                failures += errors.errors
+                failed.insert(name)
+                continue
             }
             plan.nodes.append(node)
             plan.nodesByName[name] = node

@@ -20,6 +20,8 @@ extension OperatorKind {
         case .join(let join): JoinOperatorFactory(join: join)
         case .lookup(let lookup): LookupOperatorFactory(lookup: lookup)
         case .table(let table): TableOperatorFactory(table: table)
+        case .filter(let expression): FilterOperatorFactory(expression: expression)
+        case .map(let map): MapOperatorFactory(map: map)
         }
     }
 }
