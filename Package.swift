@@ -137,6 +137,7 @@ let package = Package(
                 .product(name: "RivuletPluginKit", package: "RivuletPluginKit"),
             ]),
         .testTarget(name: "RivuletManifestTests", dependencies: ["RivuletManifest"]),
+        .testTarget(name: "RivuletExpressionsTests", dependencies: [cRivulet, "RivuletExpressions", "RivuletCore"]),
         .testTarget(
             name: "RivuletBenchTests",
             dependencies: [

@@ -68,7 +68,8 @@ struct ExpressionCompiler {
         case .field(let name, let at):
             guard let index = schema.index(of: name) else {
                 throw ExpressionError(
-                    at, "no field '\(name)' in the input (fields: \(schema.fields.map(\.name).joined(separator: ", ")))"
+                    at,
+                    "no field '\(name)' in the input (fields: \(schema.fields.map(\.name).joined(separator: ", ")))"
                         + DidYouMean.hint(name, among: schema.fields.map(\.name)))
             }
             let type = schema.fields[index].type == .bytes ? FieldType.string : schema.fields[index].type

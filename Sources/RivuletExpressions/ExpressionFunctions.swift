@@ -63,7 +63,9 @@ enum ExpressionFunctions {
         case "min", "max":
             guard args.count >= 2 else { throw ExpressionError(at, "\(name)() takes 2 or more arguments, got \(args.count)") }
             let type = try compiler.unify(args, at: at, what: "the arguments of \(name)()")
-            guard type == .null || numeric(type) || text(type) else { throw ExpressionError(at, "\(name)() compares numbers or strings, not \(type)") }
+            guard type == .null || numeric(type) || text(type) else {
+                throw ExpressionError(at, "\(name)() compares numbers or strings, not \(type)")
+            }
             let smallest = name == "min"
             return strict(type, args) { v, _ in
                 var best = v[0]

@@ -124,6 +124,7 @@ struct ExpressionLexer {
             guard let value = Double(text), value.isFinite else { throw ExpressionError(start, "the number \(text) is out of range") }
             return ExpressionToken(kind: .float(value), offset: start)
         }
+        if text == "9223372036854775808" { return ExpressionToken(kind: .smallestMagnitude, offset: start) }
         guard let value = Int64(text) else { throw ExpressionError(start, "the integer \(text) is beyond the range of i64") }
         return ExpressionToken(kind: .integer(value), offset: start)
     }

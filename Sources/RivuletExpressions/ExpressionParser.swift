@@ -8,6 +8,16 @@ public struct ExpressionParser {
     /// Deeper nesting than this is refused (the parser recurses).
     static let maximumDepth = 200
     private var depth = 0
+    /// At most this many operators (a long chain of `a + b + …` nests as deep as it is long).
+    static let maximumOperators = 1000
+    private var operators = 0
+
+    /// Counts one more operator node.
+    private mutating func counted(_ at: Int) throws(ExpressionError) -> Int {
+        operators += 1
+        guard operators <= Self.maximumOperators else { throw ExpressionError(at, "the expression has more than \(Self.maximumOperators) operators") }
+        return at
+    }
 
     init(tokens: [ExpressionToken]) {
         self.tokens = tokens
@@ -18,7 +28,9 @@ public struct ExpressionParser {
         var parser = ExpressionParser(tokens: try ExpressionLexer.tokens(text))
         if case .end = parser.peek.kind { throw ExpressionError(0, "the expression is empty") }
         let syntax = try parser.expression()
-        guard case .end = parser.peek.kind else { throw ExpressionError(parser.peek.offset, "unexpected \(parser.describe(parser.peek)) after a complete expression") }
+        guard case .end = parser.peek.kind else {
+            throw ExpressionError(parser.peek.offset, "unexpected \(parser.describe(parser.peek)) after a complete expression")
+        }
         return syntax
     }
 
@@ -43,6 +55,7 @@ public struct ExpressionParser {
     private func describe(_ t: ExpressionToken) -> String {
         switch t.kind {
         case .integer(let v): "\(v)"
+        case .smallestMagnitude: "9223372036854775808"
         case .float(let v): "\(v)"
         case .duration: "a duration"
         case .string(let s): "'\(s)'"
@@ -72,7 +85,7 @@ public struct ExpressionParser {
     private mutating func or() throws(ExpressionError) -> ExpressionSyntax {
         var left = try and()
         while isKeyword(peek, "or") {
-            let at = advance().offset
+            let at = try counted(advance().offset)
             left = .binary("or", left, try and(), at: at)
         }
         return left
@@ -81,7 +94,7 @@ public struct ExpressionParser {
     private mutating func and() throws(ExpressionError) -> ExpressionSyntax {
         var left = try not()
         while isKeyword(peek, "and") {
-            let at = advance().offset
+            let at = try counted(advance().offset)
             left = .binary("and", left, try not(), at: at)
         }
         return left
@@ -143,7 +156,7 @@ public struct ExpressionParser {
     private mutating func concatenation() throws(ExpressionError) -> ExpressionSyntax {
         var left = try additive()
         while isSymbol(peek, "||") {
-            let at = advance().offset
+            let at = try counted(advance().offset)
             left = .binary("||", left, try additive(), at: at)
         }
         return left
@@ -152,7 +165,7 @@ public struct ExpressionParser {
     private mutating func additive() throws(ExpressionError) -> ExpressionSyntax {
         var left = try multiplicative()
         while case .symbol(let s) = peek.kind, s == "+" || s == "-" {
-            let at = advance().offset
+            let at = try counted(advance().offset)
             left = .binary(s, left, try multiplicative(), at: at)
         }
         return left
@@ -161,7 +174,7 @@ public struct ExpressionParser {
     private mutating func multiplicative() throws(ExpressionError) -> ExpressionSyntax {
         var left = try unary()
         while case .symbol(let s) = peek.kind, s == "*" || s == "/" || s == "%" {
-            let at = advance().offset
+            let at = try counted(advance().offset)
             left = .binary(s, left, try unary(), at: at)
         }
         return left
@@ -176,7 +189,11 @@ public struct ExpressionParser {
             // A negative literal is a literal (so -9223372036854775808 fits).
             if case .integer(let v) = peek.kind, peek.offset == at + 1 {
                 _ = advance()
-                return .integer(0 &- v, at: at)
+                return .integer(-v, at: at)
+            }
+            if case .smallestMagnitude = peek.kind, peek.offset == at + 1 {
+                _ = advance()
+                return .integer(.min, at: at)
             }
             return .unary("-", try unary(), at: at)
         }
@@ -187,6 +204,7 @@ public struct ExpressionParser {
         let t = advance()
         switch t.kind {
         case .integer(let v): return .integer(v, at: t.offset)
+        case .smallestMagnitude: throw ExpressionError(t.offset, "the integer 9223372036854775808 is beyond the range of i64")
         case .duration(let v): return .integer(v, at: t.offset)
         case .float(let v): return .float(v, at: t.offset)
         case .string(let s): return .string(s, at: t.offset)

@@ -4,6 +4,8 @@
 public struct ExpressionToken: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case integer(Int64)
+        /// 9223372036854775808: only valid after a minus sign (it makes i64's smallest value).
+        case smallestMagnitude
         case float(Double)
         /// An integer with a unit (`5m`, `100ms`): milliseconds.
         case duration(Int64)

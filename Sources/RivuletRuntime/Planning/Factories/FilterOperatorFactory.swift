@@ -16,7 +16,9 @@ struct FilterOperatorFactory: OperatorFactory {
         let input = inputs["in"] ?? Schema()
         let predicate = try Self.compile(expression, input, what: "filter '\(spec.name)'")
         guard predicate.type == .bool || predicate.type == .null else {
-            throw PlanError(expression.location, "filter '\(spec.name)': the expression is \(predicate.type), not bool (a filter keeps the records where it is true)")
+            throw PlanError(
+                expression.location,
+                "filter '\(spec.name)': the expression is \(predicate.type), not bool (a filter keeps the records where it is true)")
         }
         let node = PlannedNode(
             name: spec.name, role: .operator, parallelism: spec.parallelism, location: spec.location, kind: "filter \(expression.text)")
@@ -25,7 +27,8 @@ struct FilterOperatorFactory: OperatorFactory {
         node.outputPorts = ["out", "rejected"]
         for _ in 0..<spec.parallelism {
             let route = context.deadLetterRoute(for: spec.name, input: input)
-            let op = FilterOperator(name: spec.name, predicate: predicate, schema: input, batchCapacity: context.options.batchSize, deadLetters: route)
+            let op = FilterOperator(
+                name: spec.name, predicate: predicate, schema: input, batchCapacity: context.options.batchSize, deadLetters: route)
             context.add(op, ports: ["out": op.out, "rejected": op.rejected], route: route, to: node)
         }
         node.outputSchemas = ["out": input, "rejected": input]
