@@ -10,6 +10,7 @@ enum ExpressionFunctions {
     static let names = [
         "abs", "round", "floor", "ceil", "pow", "sqrt", "ln", "exp", "min", "max", "lower", "upper", "len", "substr", "concat",
         "starts_with", "ends_with", "contains", "split_part", "replace", "trim", "coalesce", "if", "hash", "i64", "f64", "string", "now",
+        "format_time", "parse_time", "date_trunc", "regex_match", "regex_extract",
     ]
 
     static func call(_ name: String, _ syntax: [ExpressionSyntax], at: Int, _ compiler: ExpressionCompiler) throws(ExpressionError) -> Typed {
@@ -172,12 +173,81 @@ enum ExpressionFunctions {
             try arity(1...1)
             let target: FieldType = name == "i64" ? .i64 : name == "f64" ? .f64 : .string
             return strict(target, args) { v, s throws(ExpressionFailure) in try cast(v[0], to: target, s) }
+        case "format_time":
+            try arity(2...2)
+            try need(0, { $0 == .timestamp || $0 == .i64 }, "a timestamp")
+            let pattern = try constantText(args, syntax, 1, name, "the pattern")
+            if let (c, k) = TimeFunctions.unknownDirective(pattern) {
+                throw ExpressionError(syntax[1].offset + 1 + k, "unknown directive %\(c) (known: %Y %m %d %H %M %S %L %j %F %T %%)")
+            }
+            let expanded = TimeFunctions.expanded(pattern)
+            return strict(.string, args) { v, s in s.string(TimeFunctions.format(v[0].value.i64, expanded)) }
+        case "parse_time":
+            try arity(2...2)
+            try need(0, text, "a string")
+            let pattern = try constantText(args, syntax, 1, name, "the pattern")
+            if let (c, k) = TimeFunctions.unknownDirective(pattern) {
+                throw ExpressionError(syntax[1].offset + 1 + k, "unknown directive %\(c) (known: %Y %m %d %H %M %S %L %j %F %T %%)")
+            }
+            let expanded = TimeFunctions.expanded(pattern)
+            return strict(.timestamp, args) { v, _ throws(ExpressionFailure) in
+                guard let ms = TimeFunctions.parse(v[0].text, expanded) else {
+                    throw ExpressionFailure("'\(v[0].text)' is not a time of the form '\(pattern)'")
+                }
+                return .timestamp(ms)
+            }
+        case "date_trunc":
+            try arity(2...2)
+            let unit = try constantText(args, syntax, 0, name, "the unit").lowercased()
+            guard TimeFunctions.units.contains(unit) else {
+                throw ExpressionError(
+                    syntax[0].offset,
+                    "unknown unit '\(unit)' (one of \(TimeFunctions.units.joined(separator: ", ")))"
+                        + DidYouMean.hint(unit, among: TimeFunctions.units))
+            }
+            try need(1, { $0 == .timestamp || $0 == .i64 }, "a timestamp")
+            return strict(.timestamp, [args[1]]) { v, _ in .timestamp(TimeFunctions.truncate(v[0].value.i64, to: unit)) }
+        case "regex_match", "regex_extract":
+            try arity(name == "regex_match" ? 2...2 : 2...3)
+            try need(0, text, "a string")
+            let pattern = try constantText(args, syntax, 1, name, "the pattern")
+            let regex: Regex<AnyRegexOutput>
+            do { regex = try Regex(pattern) } catch {
+                throw ExpressionError(syntax[1].offset, "the pattern '\(pattern)' is not a regular expression: \(error)")
+            }
+            if name == "regex_match" {
+                return strict(.bool, [args[0]]) { v, _ in .bool(v[0].text.contains(regex)) }
+            }
+            var group = 0
+            if args.count == 3 {
+                guard let g = args[2].constant, g.type == FieldType.i64.rawValue, g.value.i64 >= 0, g.value.i64 <= 99 else {
+                    throw ExpressionError(syntax[2].offset, "argument 3 of regex_extract() must be a constant group number from 0 to 99")
+                }
+                group = Int(g.value.i64)
+            }
+            let index = group
+            return strict(.string, [args[0]]) { v, s in
+                guard let match = v[0].text.firstMatch(of: regex), index < match.output.count,
+                    let part = match.output[index].substring
+                else { return nullField }
+                return s.string(String(part))
+            }
         case "now":
             try arity(0...0)
             return Typed(.timestamp) { _, _ in .timestamp(Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))) }
         default:
             throw ExpressionError(at, "no function '\(name)'" + DidYouMean.hint(name, among: names) + " (the functions: docs/EXPRESSIONS.md)")
         }
+    }
+
+    /// The text of argument `k`, which must be a constant string (a pattern, a unit).
+    static func constantText(_ args: [Typed], _ syntax: [ExpressionSyntax], _ k: Int, _ name: String, _ what: String) throws(ExpressionError)
+        -> String
+    {
+        guard let c = args[k].constant, c.type == FieldType.string.rawValue else {
+            throw ExpressionError(syntax[k].offset, "argument \(k + 1) of \(name)() (\(what)) must be a constant string, like '%Y-%m-%d'")
+        }
+        return c.text
     }
 
     /// A function of its argument values that is NULL when any argument is.

@@ -19,7 +19,9 @@ import Testing
         ("case a end", 6, "expected 'when' after 'case'"), ("case when ok then 1", 20, "expected 'end' to close the 'case' at column 1"),
         ("5parsecs", 1, "is not a number or a duration"), ("a is 1", 6, "expected 'null' after 'is'"), ("ts * 2", 4, "with a timestamp"),
         ("x % 2", 3, "'%' needs integers"), ("99999999999999999999", 1, "beyond the range of i64"), ("`a", 1, "not closed"),
-        ("and", 1, "found the keyword 'and'"),
+        ("and", 1, "found the keyword 'and'"), ("format_time(ts, '%Y-%q')", 21, "unknown directive %q"),
+        ("format_time(ts, s)", 17, "must be a constant string"), ("date_trunc('hours', ts)", 12, "unknown unit 'hours'"),
+        ("regex_match(s, '(')", 16, "is not a regular expression"),
     ])
     func anErrorPointsAtItsCharacter(_ text: String, _ column: Int, _ message: String) {
         let error = compileError(text)

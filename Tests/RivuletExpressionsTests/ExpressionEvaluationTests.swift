@@ -31,6 +31,18 @@ import Testing
         ("case when a < 0 then 1 end", .null), ("coalesce(n, a)", .i(7)), ("coalesce(n, 2.5)", .f(2.5)), ("i64('42')", .i(42)),
         ("i64(x)", .i(2)), ("f64(a)", .f(7)), ("string(a)", .s("7")), ("string(ok)", .s("true")), ("f64(' 1.5 ')", .f(1.5)),
         ("hash('a') == hash('a')", .b(true)), ("hash(s) != hash('x')", .b(true)),
+        // Time (UTC): ts is 2023-11-14T22:13:20Z.
+        ("format_time(ts, '%Y-%m-%d')", .s("2023-11-14")), ("format_time(ts + 45ms, '%FT%T.%L')", .s("2023-11-14T22:13:20.045")),
+        ("format_time(ts, '%j %% %H')", .s("318 % 22")), ("format_time(-1, '%F %T.%L')", .s("1969-12-31 23:59:59.999")),
+        ("parse_time('2023-11-14 22:13:20', '%Y-%m-%d %H:%M:%S')", .t(1_700_000_000_000)),
+        ("parse_time('14/11/2023', '%d/%m/%Y')", .t(1_699_920_000_000)),
+        ("date_trunc('hour', ts)", .t(1_699_999_200_000)), ("date_trunc('day', ts)", .t(1_699_920_000_000)),
+        ("date_trunc('week', ts)", .t(1_699_833_600_000)), ("date_trunc('month', ts)", .t(1_698_796_800_000)),
+        ("date_trunc('year', ts)", .t(1_672_531_200_000)), ("date_trunc('Minute', ts + 59s)", .t(1_700_000_040_000)),
+        ("format_time(parse_time(format_time(ts, '%F %T'), '%F %T'), '%F %T')", .s("2023-11-14 22:13:20")),
+        ("regex_match(s, '^H.l+o$')", .b(true)), ("regex_match(s, 'x')", .b(false)),
+        ("regex_extract('order-1234-eu', '([0-9]+)-([a-z]+)', 2)", .s("eu")), ("regex_extract(s, 'l+')", .s("ll")),
+        ("regex_extract(s, '[0-9]+')", .null),
     ])
     func valuesOfAnExpression(_ text: String, _ expected: V) throws {
         #expect(try value(text) == expected, "\(text)")
@@ -58,6 +70,8 @@ import Testing
         ("a / (a - 7)", "division by zero"), ("a % (a - 7)", "modulo by zero"), ("x / (a - 7)", "division by zero"),
         ("a * 9223372036854775807", "7 * 9223372036854775807 is beyond the range of i64"), ("i64(s)", "'Hello' is not an i64"),
         ("f64(s)", "'Hello' is not an f64"), ("i64(x * 1e300)", "beyond the range of i64"),
+        ("parse_time(s, '%Y-%m-%d')", "'Hello' is not a time of the form '%Y-%m-%d'"),
+        ("parse_time(string(a) || '023-02-30', '%F')", "'7023-02-30' is not a time of the form"),
     ])
     func failuresNameTheReason(_ text: String, _ reason: String) throws {
         let result = try evaluate(text).value
