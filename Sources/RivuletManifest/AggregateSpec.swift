@@ -13,6 +13,10 @@ public struct AggregateSpec: Sendable, Hashable {
     public var arguments: [FunctionArgument]
     /// Where the aggregate is written.
     public var location: SourceLocation
+    /// `… where <condition>`: only records for which it is true are aggregated.
+    public var condition: ExpressionText?
+    /// The bool field computed from `condition` before the window (`Manifest.insertExpressionNodes`).
+    public var conditionField: String { "__where_\(output)" }
 
     public init(output: String, plugin: String?, function: String, arguments: [FunctionArgument], location: SourceLocation) {
         self.output = output

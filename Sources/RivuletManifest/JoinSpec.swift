@@ -38,6 +38,10 @@ public struct JoinSpec: Sendable, Hashable {
     public var leftKey: String
     /// The right input's key field (a table's primary key).
     public var rightKey: String
+    /// `left_key` / `right_key` written as expressions: fields of those names are computed before the
+    /// join's inputs (`Manifest.insertExpressionNodes`).
+    public var leftKeyExpression: ExpressionText?
+    public var rightKeyExpression: ExpressionText?
     /// table_table: the left table's primary key (default: `leftKey`, a primary-key join).
     public var leftPrimaryKey: String?
     /// stream_stream: the largest time difference of a pair (ms).

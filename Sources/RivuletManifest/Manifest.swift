@@ -125,6 +125,7 @@ public struct Manifest: Sendable, Hashable {
         guard errors.isEmpty, var manifest else { throw ManifestErrors(inOverrideOrder(errors, overrides)) }
         // After the graph is checked as written: the nodes a Kafka application adds are Rivulet's own.
         manifest.warnings += manifest.exactlyOnceWarnings()
+        manifest.insertExpressionNodes()
         manifest.insertKafkaRepartitions()
         return manifest
     }

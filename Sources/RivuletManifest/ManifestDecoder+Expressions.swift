@@ -16,6 +16,38 @@ extension ManifestDecoder {
         return ExpressionText(text: text, location: start)
     }
 
+    /// A key (`key_by`, `left_key`, `right_key`) written as an expression rather than a field name: it
+    /// holds a space, a parenthesis or a quote (`lower(email)`, `a || b`); a field name never needs them.
+    mutating func keyExpression(_ node: YAMLNode?, _ text: String?, _ what: String) -> ExpressionText? {
+        guard let text, text.contains(where: { $0 == " " || $0 == "(" || $0 == "'" || $0 == "`" }) else { return nil }
+        return expression(node, what)
+    }
+
+    /// `text` split at a top-level ` where ` (outside quotes and parentheses): the part before, and the
+    /// condition with its offset in `text`.
+    static func splitWhere(_ text: String) -> (String, String, Int)? {
+        let chars = Array(text.unicodeScalars)
+        var depth = 0, quoted = false
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "'" { quoted.toggle() }
+            if !quoted {
+                if c == "(" { depth += 1 }
+                if c == ")" { depth -= 1 }
+                if depth == 0, c == " ", i + 7 <= chars.count,
+                    String(String.UnicodeScalarView(chars[i..<i + 7])).lowercased() == " where "
+                {
+                    let before = String(String.UnicodeScalarView(chars[..<i]))
+                    let after = String(String.UnicodeScalarView(chars[(i + 7)...]))
+                    return (before, after, i + 7)
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
     mutating func expressionOperator(_ pair: YAMLPair) -> OperatorSpec? {
         let name = pair.key, what = "operator '\(name)'"
         let isFilter = pair.value["filter"] != nil

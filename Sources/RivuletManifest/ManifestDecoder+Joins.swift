@@ -50,8 +50,11 @@ extension ManifestDecoder {
             error(node.location, "join '\(name)' uses store '\(store)', which is not declared under stores")
         }
         guard let kind, let leftKey, let rightKey else { return nil }
-        return JoinSpec(
+        var spec = JoinSpec(
             kind: kind, emit: emit, leftKey: leftKey, rightKey: rightKey, leftPrimaryKey: leftPK, within: within,
             grace: grace, store: store, lateTableChanges: lateTableChanges, lateness: lateness)
+        spec.leftKeyExpression = keyExpression(m["left_key"], leftKey, "left_key")
+        spec.rightKeyExpression = keyExpression(m["right_key"], rightKey, "right_key")
+        return spec
     }
 }

@@ -64,7 +64,9 @@ extension ManifestDecoder {
             default: nil
             }
         guard let kind, !aggregates.isEmpty else { return nil }
-        return WindowSpec(kind: kind, grace: grace, emit: emit, keyBy: keyBy, aggregates: aggregates)
+        var spec = WindowSpec(kind: kind, grace: grace, emit: emit, keyBy: keyBy, aggregates: aggregates)
+        spec.keyByExpression = keyExpression(m["key_by"], keyBy, "key_by")
+        return spec
     }
 
     /// `aggregates`: output field -> `function(arguments)` or `plugin.function(arguments)`.
@@ -81,6 +83,16 @@ extension ManifestDecoder {
                 continue
             }
             guard let text = string(pair.value, "aggregate '\(pair.key)'") else { continue }
+            // `count() where status == 'failed'`: the condition is an expression, located inside the text.
+            if let (call, condition, offset) = Self.splitWhere(text) {
+                guard var spec = aggregate(call, output: pair.key, at: pair.value.location),
+                    var e = expression(pair.value, "aggregate '\(pair.key)'")
+                else { continue }
+                e = ExpressionText(text: condition, location: e.location(at: offset))
+                spec.condition = e
+                result.append(spec)
+                continue
+            }
             if let spec = aggregate(text, output: pair.key, at: pair.value.location) { result.append(spec) }
         }
         return result.count == pairs.count ? result : []

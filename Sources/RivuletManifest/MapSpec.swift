@@ -7,6 +7,10 @@ public struct MapSpec: Sendable, Hashable {
         public let name: String
         public let expression: ExpressionText
         public let location: SourceLocation
+        /// What messages call it when Rivulet added the map (`window 'w', key_by`); nil: the map's field.
+        public var describedAs: String? = nil
+        /// A condition (`… where c`): its expression must be bool.
+        public var isCondition = false
     }
 
     /// A field named in `drop` or `rename`.

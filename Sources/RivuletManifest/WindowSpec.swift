@@ -28,6 +28,9 @@ public struct WindowSpec: Sendable, Hashable {
     public var emit: Emit
     /// The field records are grouped by; nil groups all records together.
     public var keyBy: String?
+    /// `key_by` written as an expression (`lower(email)`): a field of that name is computed before the
+    /// window (`Manifest.insertExpressionNodes`), and `keyBy` names it.
+    public var keyByExpression: ExpressionText?
     public var aggregates: [AggregateSpec]
 
     public init(kind: Kind, grace: Int64, emit: Emit, keyBy: String?, aggregates: [AggregateSpec]) {

@@ -127,4 +127,78 @@ import Testing
         #expect(kept == t.read("c.csv"))
         #expect(kept.split(separator: "\n").count > 1 && kept.split(separator: "\n").count < 5001, "a real selection")
     }
+
+    /// `key_by` as an expression groups by its value (the output column is named as written); aggregates
+    /// with `where` count only the records whose condition is true — for every batch size.
+    @Test(arguments: [1, 3, 1024])
+    func aWindowKeyedByAnExpressionWithConditionalAggregates(batchSize: Int) throws {
+        let t = TopologyRunner()
+        t.write("o.csv", "ts,email,status,amount\n1000,Ann@X.com,paid,10\n2000,ann@x.com,failed,5\n3000,BOB@y.com,paid,7\n61000,ann@x.com,paid,1\n")
+        _ = try t.run(
+            """
+            sources:
+              o: { type: file, path: o.csv, schema: { ts: i64, email: string, status: string, amount: f64 }, time: { type: event, field: ts } }
+            operators:
+              w:
+                window: tumbling
+                size: 1m
+                key_by: lower(email)
+                aggregates: { n: count(), failed: "count() where status == 'failed'", paid: "sum(amount) where status = 'paid'" }
+            sinks:
+              out: { type: file, path: w.csv }
+            edges: [o -> w, w.out -> out]
+            """, batchSize: batchSize)
+        #expect(
+            t.read("w.csv")
+                == "lower(email),window_start,window_end,n,failed,paid\nann@x.com,0,60000,2,1,10.0\nbob@y.com,0,60000,1,0,7.0\nann@x.com,60000,120000,1,0,1.0\n"
+        )
+    }
+
+    /// Join keys written as expressions: both sides computed before the join.
+    @Test func aJoinOnKeyExpressions() throws {
+        let t = TopologyRunner()
+        t.write("clicks.csv", "ts,user\n10,ANN\n20,bob\n30,Cid\n")
+        t.write("users.csv", "ts,id,tier\n0,ann,gold\n0,BOB,silver\n")
+        _ = try t.run(
+            """
+            sources:
+              clicks: { type: file, path: clicks.csv, schema: { ts: i64, user: string }, time: { type: event, field: ts } }
+              users: { type: file, path: users.csv, schema: { ts: i64, id: string, tier: string }, time: { type: event, field: ts } }
+            operators:
+              j: { join: stream_table, type: left, left_key: lower(user), right_key: lower(id) }
+            sinks:
+              out: { type: file, path: out.csv, fields: [user, tier] }
+            edges: [clicks -> j.left, users -> j.right, j.out -> out]
+            """)
+        #expect(t.read("out.csv") == "user,tier\nANN,gold\nbob,silver\nCid,\n")
+    }
+
+    /// Mistakes in a key expression or a `where` condition are reported at their characters.
+    @Test func keyAndConditionMistakesAreLocated() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-expressions-keys")
+        Fixtures.write("ts,email,status\n1,a,b\n", to: folder + "/o.csv")
+        Fixtures.write(
+            """
+            sources:
+              o: { type: file, path: o.csv, schema: { ts: i64, email: string, status: string }, time: { type: event, field: ts } }
+            operators:
+              w:
+                window: tumbling
+                size: 1m
+                key_by: lower(emial)
+                aggregates: { a: "count() where stauts == 'x'", b: "count() where len(status)" }
+            sinks:
+              out: { type: file, path: w.csv }
+            edges: [o -> w, w.out -> out]
+            """, to: folder + "/m.yaml")
+        let result = try RivuletProcess.run(["validate", folder + "/m.yaml"], deadline: 60)
+        #expect(result.status == 2, "\(result.stderr)")
+        for expected in [
+            "m.yaml:7:19: error: window 'w', key_by: no field 'emial' in the input", "did you mean 'email'?",
+            "m.yaml:8:37: error: window 'w', aggregate 'a' where: no field 'stauts'",
+            "m.yaml:8:71: error: window 'w', aggregate 'b' where: the condition is i64, not bool",
+        ] {
+            #expect(result.stderr.contains(expected), "\(expected)\n\(result.stderr)")
+        }
+    }
 }

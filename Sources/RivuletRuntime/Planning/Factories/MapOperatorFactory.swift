@@ -30,7 +30,12 @@ struct MapOperatorFactory: OperatorFactory {
         }
         for assignment in map.set {
             do {
-                let e = try FilterOperatorFactory.compile(assignment.expression, input, what: "map '\(spec.name)', field '\(assignment.name)'")
+                let e = try FilterOperatorFactory.compile(
+                    assignment.expression, input, what: assignment.describedAs ?? "map '\(spec.name)', field '\(assignment.name)'")
+                if assignment.isCondition, e.type != .bool, e.type != .null {
+                    throw PlanError(
+                        assignment.expression.location, "\(assignment.describedAs ?? assignment.name): the condition is \(e.type), not bool")
+                }
                 guard e.type != .null else {
                     throw PlanError(
                         assignment.expression.location,

@@ -56,7 +56,14 @@ struct WindowOperatorFactory: OperatorFactory {
         var output = Schema()
         func makeWindow(_ route: DeadLetterRoute) throws -> WindowOperator {
             let aggregates = try window.aggregates.map { a -> (name: String, aggregate: WindowAggregate) in
-                (a.output, try aggregate(a, spec: spec, input: input, plan: plan, field: field))
+                let made = try aggregate(a, spec: spec, input: input, plan: plan, field: field)
+                // `… where <condition>`: its bool field was computed before the window (`insertExpressionNodes`).
+                guard let text = a.condition, let condition = input.index(of: a.conditionField) else { return (a.output, made) }
+                guard input.fields[condition].type == .bool else {
+                    throw PlanError(
+                        text.location, "aggregate '\(a.output)': the condition after 'where' is \(input.fields[condition].type), not bool")
+                }
+                return (a.output, ConditionalAggregate(made, condition: condition))
             }
             let op = WindowOperator(
                 name: spec.name, kind: WindowKind(window.kind), grace: window.grace, mode: EmitMode(window.emit), keyField: keyField,
