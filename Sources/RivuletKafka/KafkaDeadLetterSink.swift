@@ -40,10 +40,10 @@ public final class KafkaDeadLetterSink: DeadLetterSink, @unchecked Sendable {
             do {
                 try JSONDeadLetterWriter.writeObject(node: node, reason: reason, record: record, schema: schema, raw: raw, to: scratch)
             } catch {
-                try? scratch.takeBuffered { _ in }  // nothing of a failed dead letter prefixes the next one
+                scratch.takeBuffered { _ in }  // nothing of a failed dead letter prefixes the next one
                 throw error
             }
-            try scratch.takeBuffered { object = Array($0) }
+            scratch.takeBuffered { object = Array($0) }
             // Under exactly_once_v2 they wait for the coordinator (`flush`), which produces them inside the
             // transaction: a task's own produce could fall between a commit and the next begin.
             if transaction != nil {

@@ -9,6 +9,10 @@ public struct FieldSpec: Sendable, Hashable {
     public var type: FieldType
     /// Where the field's name is written.
     public var location: SourceLocation
+    /// An array field (`items: [ { sku: string } ]`, `tags: [string]`): the fields of each element (one
+    /// field named "" for an array of scalars). The field itself holds the array's JSON text (a string)
+    /// until an `explode` operator turns it into one record per element.
+    public var elements: [FieldSpec]?
 
     /// Creates a field declaration.
     public init(name: String, type: FieldType, location: SourceLocation) {

@@ -13,7 +13,7 @@ public enum Limit: String, CaseIterable, Sendable {
     // Aggregates.
     case percentile, top
     // Operators, stores and lookups.
-    case parallelism, storeBudget, cacheEntries, cacheBytes, cacheTTL, lookupBatch, lookupTimeout, redisPort, ffiI32Literal
+    case parallelism, storeBudget, cacheEntries, cacheBytes, cacheTTL, lookupBatch, lookupTimeout, redisPort, ffiI32Literal, decimals
     // Command-line options only.
     case ringCapacity, metricsPort, events, warmup, interval, runs, ringCount, ringBenchCapacity
     // The YAML document.
@@ -61,6 +61,7 @@ public enum Limit: String, CaseIterable, Sendable {
         case .lookupTimeout: ["timeout"]
         case .redisPort: ["address"]
         case .ffiI32Literal: ["arguments"]
+        case .decimals: ["decimals"]
         case .ringCapacity: ["--ring-capacity"]
         case .metricsPort: ["--metrics-port"]
         case .events: ["--events"]
@@ -98,7 +99,7 @@ public enum Limit: String, CaseIterable, Sendable {
     /// The smallest value allowed (excluded when `excludesMinimum`).
     public var minimum: Double {
         switch self {
-        case .count, .seed, .maxOutOfOrder, .grace, .within, .percentile, .cacheEntries, .metricsPort, .warmup: 0
+        case .count, .seed, .maxOutOfOrder, .grace, .within, .percentile, .cacheEntries, .metricsPort, .warmup, .decimals: 0
         case .rate, .interval: 0.001
         case .checkpointInterval: 10
         case .ffiI32Literal: Double(Int32.min)
@@ -129,6 +130,7 @@ public enum Limit: String, CaseIterable, Sendable {
         case .redisPort: 65_535
         case .metricsPort: 65_535
         case .ffiI32Literal: Double(Int32.max)
+        case .decimals: 17
         case .warmup: 86_400
         case .interval: 3_600
         case .runs: 1_000

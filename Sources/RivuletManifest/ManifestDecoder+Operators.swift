@@ -22,6 +22,17 @@ extension ManifestDecoder {
         if value["filter"] != nil || value["map"] != nil {
             return expressionOperator(pair)
         }
+        if value["explode"] != nil {
+            guard
+                let m = fields(
+                    value, what, allowed: ["explode", "parallelism", "chain"], required: ["explode"],
+                    otherKeys: Self.pluginOperatorKeys + Self.windowOperatorKeys, otherContext: "an explode operator")
+            else { return nil }
+            let parallelism = integer(m["parallelism"], .parallelism) ?? 1
+            let chain = bool(m["chain"], "chain") ?? true
+            guard let field = string(m["explode"], "explode (the array field)") else { return nil }
+            return OperatorSpec(name: name, kind: .explode(field), config: [], parallelism: parallelism, chain: chain, location: pair.keyLocation)
+        }
         if value["table"] != nil {
             guard
                 let m = fields(

@@ -4,18 +4,21 @@ extension ManifestDecoder {
     /// The keys each sink type accepts. A null sink accepts (and ignores) every sink key, so that any sink
     /// can be switched off with one override (`--set sinks.out.type=null`).
     static let sinkKeys: [String: [String]] = [
-        "file": ["type", "path", "format", "header", "delimiter", "fields", "ops", "ordered"],
-        "stdout": ["type", "format", "header", "delimiter", "fields", "ops", "ordered"],
+        "file": ["type", "path", "format", "header", "delimiter", "fields", "ops", "ordered", "timestamps", "decimals"],
+        "stdout": ["type", "format", "header", "delimiter", "fields", "ops", "ordered", "timestamps", "decimals"],
         "null": [
             "type", "path", "format", "header", "delimiter", "fields", "ops", "ordered", "topic", "bootstrap_servers", "key", "header_fields",
-            "properties",
+            "properties", "timestamps", "decimals",
         ],
-        "kafka": ["type", "topic", "bootstrap_servers", "format", "delimiter", "fields", "ops", "key", "header_fields", "properties"],
+        "kafka": [
+            "type", "topic", "bootstrap_servers", "format", "delimiter", "fields", "ops", "key", "header_fields", "properties", "timestamps",
+            "decimals",
+        ],
     ]
     /// Every key any sink accepts.
     static let allSinkKeys = [
         "type", "path", "format", "header", "delimiter", "fields", "ops", "ordered", "topic", "bootstrap_servers", "key", "header_fields",
-        "properties",
+        "properties", "timestamps", "decimals",
     ]
 
     /// Decodes `sinks`: name -> definition.
@@ -70,6 +73,13 @@ extension ManifestDecoder {
             name: name, kind: kind, format: format, header: header, delimiter: delimiter, fields: fields,
             ops: ops, location: location)
         spec.ordered = ordered
+        spec.timestamps = choice(m["timestamps"], "timestamps", among: ["epoch_ms", "rfc3339"])
+        if let node = m["decimals"] {
+            for entry in entries(node, "decimals of \(what)") {
+                guard let places = integer(entry.value, .decimals) else { continue }
+                spec.decimals.append(SinkSpec.Decimals(field: entry.key, places: places, location: entry.keyLocation))
+            }
+        }
         return spec
     }
 }

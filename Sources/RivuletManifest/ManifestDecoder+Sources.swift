@@ -107,6 +107,9 @@ extension ManifestDecoder {
         let format = choice(m["format"], "format", as: DataFormat.self) ?? inferred
         let header = type == "kafka" ? false : bool(m["header"], "header") ?? true
         let delimiter = delimiter(m["delimiter"]) ?? UInt8(ascii: ",")
+        if format != .jsonl, let schema, let array = schema.first(where: { $0.elements != nil }) {
+            error(array.location, "\(what): field '\(array.name)' is an array, which only format jsonl reads")
+        }
         // A spec holding a default in place of a wrong value is never returned: any error fails the load.
         guard let kind else { return nil }
         return SourceSpec(
@@ -121,12 +124,51 @@ extension ManifestDecoder {
             error(node.location, "schema must be a mapping of field names to types, got \(got)")
             return nil
         }
-        let fields = pairs.compactMap { pair in
-            fieldType(pair.value, field: pair.key).map {
-                FieldSpec(name: pair.key, type: $0, location: pair.keyLocation)
+        var failed = false
+        let fields = schemaFields(pairs, prefix: "", failed: &failed)
+        // A partial schema would make a valid `key` look missing.
+        return failed ? nil : fields
+    }
+
+    /// The fields of a schema mapping: a nested mapping (`customer: { id: string }`) declares the fields
+    /// `customer.id`, …; a list of one item (`items: [ { sku: string } ]`, `tags: [string]`) an array field.
+    private mutating func schemaFields(_ pairs: [YAMLPair], prefix: String, failed: inout Bool) -> [FieldSpec] {
+        var fields: [FieldSpec] = []
+        for pair in pairs {
+            let name = prefix + pair.key
+            switch pair.value {
+            case .mapping(let inner, _) where !inner.isEmpty:
+                fields += schemaFields(inner, prefix: name + ".", failed: &failed)
+            case .sequence(let items, let location):
+                guard items.count == 1 else {
+                    error(location, "array field '\(name)' must be written [type] or [ { field: type, … } ], one item")
+                    failed = true
+                    continue
+                }
+                var elements: [FieldSpec]
+                if case .mapping(let inner, _) = items[0], !inner.isEmpty {
+                    elements = schemaFields(inner, prefix: "", failed: &failed)
+                    if elements.contains(where: { $0.elements != nil }) {
+                        error(items[0].location, "array field '\(name)': arrays inside array elements are not supported")
+                        failed = true
+                    }
+                } else if let type = fieldType(items[0], field: name) {
+                    elements = [FieldSpec(name: "", type: type, location: items[0].location)]
+                } else {
+                    failed = true
+                    continue
+                }
+                var field = FieldSpec(name: name, type: .string, location: pair.keyLocation)
+                field.elements = elements
+                fields.append(field)
+            default:
+                if let type = fieldType(pair.value, field: name) {
+                    fields.append(FieldSpec(name: name, type: type, location: pair.keyLocation))
+                } else {
+                    failed = true
+                }
             }
         }
-        // A partial schema would make a valid `key` look missing.
-        return fields.count == pairs.count ? fields : nil
+        return fields
     }
 }

@@ -18,4 +18,6 @@ public enum OperatorKind: Sendable, Hashable {
     case filter(ExpressionText)
     /// Each record with fields computed by expressions, dropped or renamed.
     case map(MapSpec)
+    /// One record per element of an array field (its name).
+    case explode(String)
 }

@@ -21,8 +21,19 @@ public struct SinkSpec: Sendable, Hashable {
     /// Whether a sink fed by a window writes its results in the window's order — (end, start, key) — once
     /// the watermark has passed them, whichever of the window's parallel instances emitted them.
     public var ordered = false
+    /// How timestamps are written: `epoch_ms` (nil, the default) or `rfc3339`.
+    public var timestamps: String?
+    /// Fixed decimals for f64 fields: field name, decimals (0 to 17), where written.
+    public var decimals: [Decimals] = []
     /// Where the sink's name is written.
     public var location: SourceLocation
+
+    /// `decimals: { amount: 2 }`: one field's fixed number of decimals.
+    public struct Decimals: Sendable, Hashable {
+        public let field: String
+        public let places: Int
+        public let location: SourceLocation
+    }
 
     /// Creates a sink declaration.
     public init(

@@ -101,8 +101,8 @@ public final class WindowOperator: StreamOperator {
         slab = AccumulatorSlab(stride: size)
         var schema = Schema()
         if let keyField { schema.append(FieldDefinition(name: keyName ?? "key", type: inputSchema.fields[keyField].type)) }
-        schema.append(FieldDefinition(name: "window_start", type: .i64))
-        schema.append(FieldDefinition(name: "window_end", type: .i64))
+        schema.append(FieldDefinition(name: "window_start", type: .timestamp))
+        schema.append(FieldDefinition(name: "window_end", type: .timestamp))
         for a in aggregates { schema.append(FieldDefinition(name: a.name, type: a.aggregate.resultType)) }
         out = OutputPort(name: "out", schema: schema, batchCapacity: batchCapacity)
         late = OutputPort(name: "late", schema: inputSchema, batchCapacity: batchCapacity)
@@ -321,8 +321,8 @@ public final class WindowOperator: StreamOperator {
         let i = batch.appendEmpty(timestamp: entry.end &- 1, partition: resultPosition.partition, offset: resultPosition.offset)
         grouping.write(entry.key, from: keys, into: batch, index: i)
         var f = grouping.field == nil ? 0 : 1
-        batch.setField(i, f, .integer(entry.start))
-        batch.setField(i, f + 1, .integer(entry.end))
+        batch.setField(i, f, .timestamp(entry.start))
+        batch.setField(i, f + 1, .timestamp(entry.end))
         f += 2
         let acc = slab.pointer(e)
         for (a, aggregate) in aggregates.enumerated() {

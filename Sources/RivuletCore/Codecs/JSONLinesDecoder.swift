@@ -3,38 +3,34 @@ import CRivulet
 
 /// Decodes lines like `{"card":"4111…","amount":12.5}` into records of `schema`. Members not in the
 /// schema are skipped (nested values included); absent members are NULL. Numbers are checked against the
-/// field's type; strings with escapes are unescaped.
+/// field's type; strings with escapes are unescaped. A field named with dots (`customer.id`) is read from
+/// nested objects (`{"customer":{"id":…}}`), or from a member of exactly that name. A `rawFields` field
+/// keeps its value's JSON text as it is (an array, for `explode`).
 public struct JSONLinesDecoder: RecordDecoder {
     public let schema: Schema
     public let keyField: Int?
     private let names: [[UInt8]]
+    /// The paths that lead to nested fields (`customer` for `customer.id`): objects worth entering.
+    private let prefixes: Set<[UInt8]>
+    private let rawFields: Set<Int>
 
-    public init(schema: Schema, keyField: Int? = nil) {
+    public init(schema: Schema, keyField: Int? = nil, rawFields: Set<Int> = []) {
         self.schema = schema
         self.keyField = keyField
+        self.rawFields = rawFields
         names = schema.fields.map { Array($0.name.utf8) }
+        var prefixes: Set<[UInt8]> = []
+        for name in names {
+            for (i, b) in name.enumerated() where b == UInt8(ascii: ".") && i > 0 { prefixes.insert(Array(name[..<i])) }
+        }
+        self.prefixes = prefixes
     }
 
     public func decode(_ line: UnsafeRawBufferPointer, into batch: RecordBatch) throws(DecodeFailure) {
         let index = batch.appendEmpty()
         do {
             var scanner = JSONScanner(line)
-            try scanner.expect(UInt8(ascii: "{"))
-            if !scanner.consumeIf(UInt8(ascii: "}")) {
-                repeat {
-                    let name = try scanner.string()
-                    try scanner.expect(UInt8(ascii: ":"))
-                    let field = name.withUnsafeBytes { nameBytes in
-                        names.firstIndex { $0.elementsEqual(nameBytes) }
-                    }
-                    if let field {
-                        try decodeValue(&scanner, field: field, record: index, batch: batch)
-                    } else {
-                        try scanner.skipValue()
-                    }
-                } while scanner.consumeIf(UInt8(ascii: ","))
-                try scanner.expect(UInt8(ascii: "}"))
-            }
+            try decodeObject(&scanner, prefix: nil, record: index, batch: batch)
             try scanner.expectEnd()
         } catch {
             batch.removeLast()
@@ -43,11 +39,38 @@ public struct JSONLinesDecoder: RecordDecoder {
         if let keyField { batch.setKey(index, fromField: keyField) }
     }
 
-    private func decodeValue(_ scanner: inout JSONScanner, field: Int, record: Int, batch: RecordBatch)
+    /// The members of one object; `prefix` is the path of the object (nil at the top).
+    func decodeObject(_ scanner: inout JSONScanner, prefix: [UInt8]?, record: Int, batch: RecordBatch) throws(DecodeFailure) {
+        try scanner.expect(UInt8(ascii: "{"))
+        if scanner.consumeIf(UInt8(ascii: "}")) { return }
+        repeat {
+            var path = try scanner.string()
+            if let prefix { path = prefix + [UInt8(ascii: ".")] + path }
+            try scanner.expect(UInt8(ascii: ":"))
+            if let field = names.firstIndex(of: path) {
+                try decodeValue(&scanner, field: field, record: record, batch: batch)
+            } else if !prefixes.isEmpty, scanner.peek == UInt8(ascii: "{"), prefixes.contains(path) {
+                try decodeObject(&scanner, prefix: path, record: record, batch: batch)
+            } else {
+                try scanner.skipValue()
+            }
+        } while scanner.consumeIf(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "}"))
+    }
+
+    func decodeValue(_ scanner: inout JSONScanner, field: Int, record: Int, batch: RecordBatch)
         throws(DecodeFailure)
     {
         let def = schema.fields[field]
         if scanner.consumeLiteral("null") { return }
+        if rawFields.contains(field) {
+            _ = scanner.peek
+            let start = scanner.i
+            try scanner.skipValue()
+            let raw = UnsafeRawBufferPointer(rebasing: scanner.bytes[start..<scanner.i])
+            batch.setBytesField(record, field, type: def.type, raw.baseAddress, count: raw.count)
+            return
+        }
         switch def.type {
         case .string, .bytes:
             guard scanner.peek == UInt8(ascii: "\"") else {

@@ -22,13 +22,18 @@ public struct CSVEncoder: RecordEncoder {
     public let delimiter: UInt8
     /// Write each record's change op (`+I`, `-U`, `+U`, `-D`) as a first column named `op`.
     public let ops: Bool
+    public let format: ValueFormat
 
-    public init(schema: Schema, fields: [Int]? = nil, header: Bool = true, delimiter: UInt8 = UInt8(ascii: ","), ops: Bool = false) {
+    public init(
+        schema: Schema, fields: [Int]? = nil, header: Bool = true, delimiter: UInt8 = UInt8(ascii: ","), ops: Bool = false,
+        format: ValueFormat = .standard
+    ) {
         self.schema = schema
         self.fields = fields ?? Array(0..<schema.count)
         self.header = header
         self.delimiter = delimiter
         self.ops = ops
+        self.format = format
     }
 
     public func writeHeader(to writer: ByteWriter) throws {
@@ -52,6 +57,10 @@ public struct CSVEncoder: RecordEncoder {
         for (n, f) in fields.enumerated() {
             if n > 0 || ops { try writer.write(byte: delimiter) }
             let value = row[f]
+            if !format.isStandard, let (text, _) = format.text(value, field: f) {
+                try writer.write(text)
+                continue
+            }
             switch FieldType(rawValue: value.type) ?? .null {
             case .null: break
             case .i64, .timestamp: try writer.write(integer: value.value.i64)
@@ -86,15 +95,78 @@ public struct CSVEncoder: RecordEncoder {
 public struct JSONLinesEncoder: RecordEncoder {
     public let schema: Schema
     public let fields: [Int]
-    private let keys: [[UInt8]]
+    /// What precedes each field's value (`,"customer":{"id":`): its key, after the objects it opens and
+    /// the comma before it; and what follows it (the objects it is the last member of, closed).
+    private let before: [[UInt8]]
+    private let after: [[UInt8]]
     /// Write each record's change op as a first member `"op"`.
     public let ops: Bool
+    public let format: ValueFormat
 
-    public init(schema: Schema, fields: [Int]? = nil, ops: Bool = false) {
+    /// Fields named with dots (`customer.id`, `customer.tier`) are written as nested objects
+    /// (`"customer":{"id":…,"tier":…}`), members of one object together where its first member is — unless
+    /// another field is named as the object (`customer`), which keeps the dotted names as they are.
+    public init(schema: Schema, fields: [Int]? = nil, ops: Bool = false, format: ValueFormat = .standard) {
         self.ops = ops
+        self.format = format
         self.schema = schema
-        self.fields = fields ?? Array(0..<schema.count)
-        keys = self.fields.map { Array(JSONLinesEncoder.quoted(schema.fields[$0].name).utf8) + [UInt8(ascii: ":")] }
+        let chosen = fields ?? Array(0..<schema.count)
+        let names = chosen.map { schema.fields[$0].name }
+        let (order, paths) = JSONLinesEncoder.nesting(names)
+        self.fields = order.map { chosen[$0] }
+        var before: [[UInt8]] = [], after: [[UInt8]] = []
+        var open: [String] = []
+        for (n, k) in order.enumerated() {
+            let path = paths[k]
+            var shared = 0
+            while shared < open.count, shared < path.count - 1, open[shared] == path[shared] { shared += 1 }
+            var text = ""
+            if n > 0 {
+                // Close the objects the previous field was in that this one is not.
+                text += String(repeating: "}", count: open.count - shared)
+            }
+            open.removeLast(open.count - shared)
+            if n > 0 || ops { text += "," }
+            for part in path.dropLast().dropFirst(shared) {
+                text += JSONLinesEncoder.quoted(part) + ":{"
+                open.append(part)
+            }
+            text += JSONLinesEncoder.quoted(path.last!) + ":"
+            before.append(Array(text.utf8))
+            after.append([])
+        }
+        if !after.isEmpty { after[after.count - 1] = Array(String(repeating: "}", count: open.count).utf8) }
+        self.before = before
+        self.after = after
+    }
+
+    /// The order to write `names` in (members of one object together) and each name's path: split at
+    /// dots, unless a name is also a whole field's name.
+    static func nesting(_ names: [String]) -> (order: [Int], paths: [[String]]) {
+        let whole = Set(names)
+        let paths = names.map { name -> [String] in
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count > 1, !parts.contains(where: \.isEmpty) else { return [name] }
+            // Nest only where no field is named as one of the objects.
+            for k in 1..<parts.count where whole.contains(parts[..<k].joined(separator: ".")) { return [name] }
+            return parts
+        }
+        // Stable grouping: each field goes right after the last one written that shares its longest prefix.
+        var order: [Int] = []
+        for i in paths.indices {
+            var at = order.count
+            var best = 0
+            for (pos, j) in order.enumerated() {
+                var shared = 0
+                while shared < paths[i].count - 1, shared < paths[j].count - 1, paths[i][shared] == paths[j][shared] { shared += 1 }
+                if shared > 0, shared >= best {
+                    best = shared
+                    at = pos + 1
+                }
+            }
+            order.insert(i, at: at)
+        }
+        return (order, paths)
     }
 
     public func writeHeader(to writer: ByteWriter) throws {}
@@ -116,9 +188,13 @@ public struct JSONLinesEncoder: RecordEncoder {
         let row = record.pointee.fields!
         if ops { try writer.write("\"op\":\"\(ChangeOp.text(record.pointee.op))\"") }
         for (n, f) in fields.enumerated() {
-            if n > 0 || ops { try writer.write(byte: UInt8(ascii: ",")) }
-            try keys[n].withUnsafeBytes { try writer.write($0) }
-            try JSONLinesEncoder.writeValue(row[f], to: writer)
+            try before[n].withUnsafeBytes { try writer.write($0) }
+            if !format.isStandard, let (text, isString) = format.text(row[f], field: f) {
+                try writer.write(isString ? JSONLinesEncoder.quoted(text) : text)
+            } else {
+                try JSONLinesEncoder.writeValue(row[f], to: writer)
+            }
+            if !after[n].isEmpty { try after[n].withUnsafeBytes { try writer.write($0) } }
         }
         try writer.write(byte: UInt8(ascii: "}"))
     }
@@ -191,11 +267,13 @@ public struct LinesEncoder: RecordEncoder {
     public let delimiter: UInt8
     /// Prefix each line with the record's change op and the delimiter.
     public let ops: Bool
+    public let format: ValueFormat
 
-    public init(schema: Schema, fields: [Int]? = nil, delimiter: UInt8 = UInt8(ascii: ","), ops: Bool = false) {
+    public init(schema: Schema, fields: [Int]? = nil, delimiter: UInt8 = UInt8(ascii: ","), ops: Bool = false, format: ValueFormat = .standard) {
         self.fields = fields ?? Array(0..<schema.count)
         self.delimiter = delimiter
         self.ops = ops
+        self.format = format
     }
 
     public func writeHeader(to writer: ByteWriter) throws {}
@@ -211,7 +289,9 @@ public struct LinesEncoder: RecordEncoder {
             for (n, f) in fields.enumerated() {
                 if n > 0 { try writer.write(byte: delimiter) }
                 let value = record.pointee.fields[f]
-                if FieldType(rawValue: value.type)?.isBytesLike == true {
+                if !format.isStandard, let (text, _) = format.text(value, field: f) {
+                    try writer.write(text)
+                } else if FieldType(rawValue: value.type)?.isBytesLike == true {
                     try writer.write(UnsafeRawBufferPointer(start: value.value.ptr, count: Int(value.len)))
                 } else {
                     try writer.write(FieldText.render(value))

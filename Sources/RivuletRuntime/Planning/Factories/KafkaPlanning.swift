@@ -82,7 +82,7 @@ extension SourceFactory {
             ?? {
                 switch spec.format {
                 case .csv: CSVDecoder(schema: schema, delimiter: spec.delimiter, keyField: recordKey, columns: valueFields)
-                case .jsonl: JSONLinesDecoder(schema: schema, keyField: recordKey)
+                case .jsonl: JSONLinesDecoder(schema: schema, keyField: recordKey, rawFields: SourceFactory.arrayFields(spec))
                 case .lines: RawLineDecoder()
                 }
             }()

@@ -22,6 +22,7 @@ extension OperatorKind {
         case .table(let table): TableOperatorFactory(table: table)
         case .filter(let expression): FilterOperatorFactory(expression: expression)
         case .map(let map): MapOperatorFactory(map: map)
+        case .explode(let field): ExplodeOperatorFactory(field: field)
         }
     }
 }

@@ -62,7 +62,7 @@ struct SinkFactory {
                 name: spec.name, topic: k.topic,
                 properties: try kafkaProperties(servers: k.bootstrapServers, own: k.properties, node: "sink '\(spec.name)'", context.manifest),
                 encoder: k.partitionByKeyGroup
-                    ? RepartitionRow.Encoder(side: k.joinSide ?? 0, fieldCount: schema.count) : encoder(spec, schema, fields, header: false),
+                    ? RepartitionRow.Encoder(side: k.joinSide ?? 0, fieldCount: schema.count) : try encoder(spec, schema, fields, header: false),
                 keyField: keyField, headerFields: headers, partitioner: partitioner)
             kafkaSink.inputSide = k.joinSide ?? 0
             sink = kafkaSink
@@ -81,7 +81,7 @@ struct SinkFactory {
                 open = { ByteWriter(descriptor: 1, name: "stdout") }
                 kind = "stdout (\(spec.format.rawValue))"
             }
-            let encoder = encoder(spec, schema, fields, header: spec.header)
+            let encoder = try encoder(spec, schema, fields, header: spec.header)
             if case .file(let path) = spec.kind, let checkpoint = context.manifest.checkpoint, options.openStores {
                 // A checkpointed run commits file output in two phases: visible only once a checkpoint covers it.
                 sink = TwoPhaseFileSink(name: spec.name, path: path, staging: "\(checkpoint.directory)/staged/\(spec.name)", encoder: encoder)
@@ -136,11 +136,30 @@ struct SinkFactory {
     }
 
     /// The sink's encoder: its format over the fields it keeps.
-    private func encoder(_ spec: SinkSpec, _ schema: Schema, _ fields: [Int]?, header: Bool) -> RecordEncoder {
-        switch spec.format {
-        case .csv: CSVEncoder(schema: schema, fields: fields, header: header, delimiter: spec.delimiter, ops: spec.ops)
-        case .jsonl: JSONLinesEncoder(schema: schema, fields: fields, ops: spec.ops)
-        case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter, ops: spec.ops)
+    private func encoder(_ spec: SinkSpec, _ schema: Schema, _ fields: [Int]?, header: Bool) throws -> RecordEncoder {
+        let format = try Self.valueFormat(spec, schema)
+        return switch spec.format {
+        case .csv: CSVEncoder(schema: schema, fields: fields, header: header, delimiter: spec.delimiter, ops: spec.ops, format: format)
+        case .jsonl: JSONLinesEncoder(schema: schema, fields: fields, ops: spec.ops, format: format)
+        case .lines: LinesEncoder(schema: schema, fields: fields, delimiter: spec.delimiter, ops: spec.ops, format: format)
         }
+    }
+
+    /// `timestamps:` and `decimals:` (each named field must be an f64 of the input).
+    static func valueFormat(_ spec: SinkSpec, _ schema: Schema) throws -> ValueFormat {
+        var format = ValueFormat(timestamps: spec.timestamps.flatMap(ValueFormat.Timestamps.init(rawValue:)) ?? .epochMilliseconds)
+        for d in spec.decimals {
+            guard let i = schema.index(of: d.field) else {
+                throw PlanError(
+                    d.location,
+                    "sink '\(spec.name)': decimals for field '\(d.field)', which is not in its input (fields: \(schema))"
+                        + DidYouMean.hint(d.field, among: schema.fields.map(\.name)))
+            }
+            guard schema.fields[i].type == .f64 else {
+                throw PlanError(d.location, "sink '\(spec.name)': decimals apply to f64 fields; '\(d.field)' is \(schema.fields[i].type)")
+            }
+            format.decimals[i] = d.places
+        }
+        return format
     }
 }

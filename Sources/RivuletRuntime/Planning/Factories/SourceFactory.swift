@@ -230,6 +230,11 @@ struct SourceFactory {
         }
     }
 
+    /// The indexes of the array fields of `spec`'s schema (their JSON text is kept for `explode`).
+    static func arrayFields(_ spec: SourceSpec) -> Set<Int> {
+        Set((spec.schema ?? []).enumerated().filter { $0.element.elements != nil }.map(\.offset))
+    }
+
     /// A text source: the schema is declared, or (CSV with a header and no schema) every header column as
     /// a string; the header line is read here, once.
     private func textSource(_ spec: SourceSpec, reader: LineReader) throws -> RecordSource {
@@ -242,7 +247,9 @@ struct SourceFactory {
             guard let schema = declared else {
                 throw PlanError(spec.location, "source '\(spec.name)': a jsonl source needs a schema")
             }
-            return TextSource(name: spec.name, reader: reader, schema: schema, decoder: JSONLinesDecoder(schema: schema, keyField: keyIndex(schema)))
+            return TextSource(
+                name: spec.name, reader: reader, schema: schema,
+                decoder: JSONLinesDecoder(schema: schema, keyField: keyIndex(schema), rawFields: Self.arrayFields(spec)))
         case .csv:
             if spec.header {
                 let line: UnsafeRawBufferPointer?
