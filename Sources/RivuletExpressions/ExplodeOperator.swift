@@ -48,7 +48,8 @@ public final class ExplodeOperator: StreamOperator {
             do {
                 count = try decode(text)
             } catch {
-                try deadLetters.send(record, schema: batch.schema, reason: "explode '\(name)': \(batch.schema.fields[arrayField].name): \(error.message)")
+                try deadLetters.send(
+                    record, schema: batch.schema, reason: "explode '\(name)': \(batch.schema.fields[arrayField].name): \(error.message)")
                 continue
             }
             for (k, f) in kept.enumerated() { row[k] = record.pointee.fields[f] }

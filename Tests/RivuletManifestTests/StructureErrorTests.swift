@@ -66,7 +66,7 @@ import Testing
                     "10:5: unknown key 'threads' in operator 'o' (allowed: plugin, operator, config, stores, parallelism, chain)",
                     "12:64: unknown key 'variadic' in the function of operator 'g' (allowed: library, symbol, args, returns)",
                     "16:8: missing required key 'type' in sink 'out'",
-                    "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops, ordered, topic, bootstrap_servers, key, header_fields, properties); did you mean 'type'?",
+                    "16:10: unknown key 'typ' in sink 'out' (allowed: type, path, format, header, delimiter, fields, ops, ordered, topic, bootstrap_servers, key, header_fields, properties, timestamps, decimals); did you mean 'type'?",
                     "18:1: unknown key 'extra' in the manifest (allowed: name, plugins, stores, state_directory, sources, operators, sinks, edges, dead_letters, checkpoint, max_parallelism, application_id, kafka)",
                 ])
     }
@@ -104,7 +104,7 @@ import Testing
                     "3:21: key 'count' does not apply to a stdin source (allowed: type, format, header, delimiter, schema, key, time, batch_size)",
                     "9:5: key 'config' does not apply to a function operator (allowed: function, arguments, output, parallelism, chain)",
                     "10:32: key 'output' does not apply to a plugin operator (allowed: plugin, operator, config, stores, parallelism, chain)",
-                    "14:24: key 'path' does not apply to a stdout sink (allowed: type, format, header, delimiter, fields, ops, ordered)",
+                    "14:24: key 'path' does not apply to a stdout sink (allowed: type, format, header, delimiter, fields, ops, ordered, timestamps, decimals)",
                 ])
     }
 

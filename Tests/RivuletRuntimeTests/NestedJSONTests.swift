@@ -82,8 +82,13 @@ import Testing
               plain: { type: file, path: plain.csv }
             edges: [s -> w, w.out -> csv, w.out -> json, w.out -> plain]
             """)
-        #expect(t.read("out.csv") == "k,window_start,window_end,total\na,1970-01-01T00:00:00Z,1970-01-01T00:01:00Z,3.23\nb,1970-01-01T00:01:00Z,1970-01-01T00:02:00Z,0.50\n")
-        #expect(t.read("out.jsonl").hasPrefix("{\"k\":\"a\",\"window_start\":\"1970-01-01T00:00:00Z\",\"window_end\":\"1970-01-01T00:01:00Z\",\"total\":3.23456}\n"))
+        #expect(
+            t.read("out.csv")
+                == "k,window_start,window_end,total\na,1970-01-01T00:00:00Z,1970-01-01T00:01:00Z,3.23\nb,1970-01-01T00:01:00Z,1970-01-01T00:02:00Z,0.50\n"
+        )
+        #expect(
+            t.read("out.jsonl").hasPrefix(
+                "{\"k\":\"a\",\"window_start\":\"1970-01-01T00:00:00Z\",\"window_end\":\"1970-01-01T00:01:00Z\",\"total\":3.23456}\n"))
         #expect(t.read("plain.csv") == "k,window_start,window_end,total\na,0,60000,3.23456\nb,60000,120000,0.5\n")
     }
 

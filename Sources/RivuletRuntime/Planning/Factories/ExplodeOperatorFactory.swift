@@ -18,12 +18,14 @@ struct ExplodeOperatorFactory: OperatorFactory {
             let names = input.fields.map(\.name)
             throw PlanError(
                 spec.location,
-                "explode '\(spec.name)': no field '\(field)' in its input (fields: \(names.joined(separator: ", ")))" + DidYouMean.hint(field, among: names))
+                "explode '\(spec.name)': no field '\(field)' in its input (fields: \(names.joined(separator: ", ")))"
+                    + DidYouMean.hint(field, among: names))
         }
         guard let elements = Self.arrayElements(of: field, feeding: spec.name, context.manifest) else {
             throw PlanError(
                 spec.location,
-                "explode '\(spec.name)': field '\(field)' is not an array: declare it in the source's schema as [type] or [ { field: type, … } ] (format jsonl)")
+                "explode '\(spec.name)': field '\(field)' is not an array: declare it in the source's schema as [type] or [ { field: type, … } ] (format jsonl)"
+            )
         }
         let scalar = elements.count == 1 && elements[0].name.isEmpty
         let elementSchema = Schema(elements.map { FieldDefinition(name: scalar ? "value" : $0.name, type: $0.type) })
