@@ -13,6 +13,8 @@ public struct CompiledExpression {
     /// The type of its values: i64, f64, bool, string or timestamp (null only for the literal `null`).
     public let type: FieldType
     public let evaluate: Evaluate
+    /// The same, a batch at a time.
+    let column: ColumnNode
 
     /// Compiles `text` against `schema` (errors point into `text`).
     public init(_ text: String, schema: Schema) throws(ExpressionError) {
@@ -21,5 +23,12 @@ public struct CompiledExpression {
         self.text = text
         type = typed.type
         evaluate = typed.evaluate
+        column = typed.column
+    }
+
+    /// The values for records `0..<count` of `records` into `out` (strings in `context.scratch`, failed
+    /// records NULL, their reasons in `context.failures`). Call `context.begin` first.
+    public func evaluate(_ context: ColumnContext, count: Int, into out: UnsafeMutablePointer<rv_field>) {
+        column.evaluate(context, context.allRows(count), out)
     }
 }

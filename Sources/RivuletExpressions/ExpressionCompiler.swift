@@ -8,11 +8,22 @@ struct Typed {
     let type: FieldType
     let evaluate: Evaluate
     var constant: rv_field?
+    /// The same node evaluated a batch at a time (`ColumnEvaluation.swift`); by default its scalar
+    /// evaluation, record by record.
+    var column: ColumnNode
 
-    init(_ type: FieldType, constant: rv_field? = nil, _ evaluate: @escaping Evaluate) {
+    init(_ type: FieldType, constant: rv_field? = nil, owner: AnyObject? = nil, _ evaluate: @escaping Evaluate) {
         self.type = type
         self.evaluate = evaluate
         self.constant = constant
+        column = constant.map { ConstantColumn($0, type: type, owner: owner) } ?? ScalarColumn(evaluate, type: type)
+    }
+
+    /// This node with `column` as its batch evaluation.
+    func with(_ column: ColumnNode) -> Typed {
+        var t = self
+        t.column = column
+        return t
     }
 
     /// A constant of `type` (a string constant's bytes are kept alive by the closure).
@@ -49,7 +60,7 @@ struct ExpressionCompiler {
         let owned = OwnedBytes(value.bytes)
         var f = value
         f.value.ptr = owned.pointer
-        return Typed(type, constant: f) { _, _ in withExtendedLifetime(owned) { f } }
+        return Typed(type, constant: f, owner: owned) { _, _ in withExtendedLifetime(owned) { f } }
     }
 
     func node(_ syntax: ExpressionSyntax) throws(ExpressionError) -> Typed {
@@ -64,7 +75,7 @@ struct ExpressionCompiler {
             f.type = FieldType.string.rawValue
             f.len = UInt32(owned.count)
             f.value.ptr = owned.pointer
-            return Typed(.string, constant: f) { _, _ in withExtendedLifetime(owned) { f } }
+            return Typed(.string, constant: f, owner: owned) { _, _ in withExtendedLifetime(owned) { f } }
         case .field(let name, let at):
             guard let index = schema.index(of: name) else {
                 throw ExpressionError(
@@ -73,7 +84,7 @@ struct ExpressionCompiler {
                         + DidYouMean.hint(name, among: schema.fields.map(\.name)))
             }
             let type = schema.fields[index].type == .bytes ? FieldType.string : schema.fields[index].type
-            return Typed(type) { record, _ in record.pointee.fields[index] }
+            return Typed(type) { record, _ in record.pointee.fields[index] }.with(FieldColumn(index: index, type: type))
         case .unary(let op, let operand, let at):
             return try unary(op, try node(operand), at: at, operandAt: operand.offset)
         case .binary(let op, let left, let right, let at):
@@ -81,6 +92,7 @@ struct ExpressionCompiler {
         case .isNull(let operand, let negated, _):
             let x = try node(operand)
             return Typed(.bool) { r, s throws(ExpressionFailure) in .bool(try x.evaluate(r, s).isNull != negated) }
+                .with(UnaryLogicColumn(x.column, isNull: !negated))
         case .isIn(let operand, let items, let negated, _):
             return try membership(try node(operand), items, negated: negated, operandAt: operand.offset)
         case .call(let name, let arguments, let at):
@@ -126,7 +138,7 @@ struct ExpressionCompiler {
             return Typed(.bool) { r, s throws(ExpressionFailure) in
                 let v = try x.evaluate(r, s)
                 return v.isNull ? nullField : .bool(v.value.i64 == 0)
-            }
+            }.with(UnaryLogicColumn(x.column, isNull: nil))
         }
         guard x.type == .i64 || x.type == .f64 || x.type == .null else { throw ExpressionError(operandAt, "'-' needs a number, not \(x.type)") }
         return Typed(x.type) { r, s throws(ExpressionFailure) in
@@ -152,7 +164,7 @@ struct ExpressionCompiler {
                 let b = try r.evaluate(rec, s)
                 if !b.isNull && (b.value.i64 != 0) != isAnd { return b }
                 return a.isNull || b.isNull ? nullField : .bool(isAnd)
-            }
+            }.with(LogicColumn(isAnd: isAnd, l.column, r.column))
         case "==", "!=", "<", "<=", ">", ">=":
             try comparable(l.type, r.type, at: at, op: op)
             let test: (Int) -> Bool =
@@ -164,13 +176,14 @@ struct ExpressionCompiler {
                 case ">": { $0 > 0 }
                 default: { $0 >= 0 }
                 }
+            let integers = [l.type, r.type].allSatisfy { $0 == .i64 || $0 == .timestamp }
             return Typed(.bool) { rec, s throws(ExpressionFailure) in
                 let a = try l.evaluate(rec, s)
                 if a.isNull { return nullField }
                 let b = try r.evaluate(rec, s)
                 if b.isNull { return nullField }
                 return .bool(test(compare(a, b)))
-            }
+            }.with(ComparisonColumn(ComparisonColumn.Op(op), l.column, r.column, integers: integers))
         case "||":
             for (x, offset) in [(l, leftAt), (r, rightAt)] where !Self.isText(x.type) && x.type != .null {
                 throw ExpressionError(offset, "'||' joins strings, not \(x.type) (cast it: string(...))")
@@ -180,7 +193,7 @@ struct ExpressionCompiler {
                 if a.isNull { return nullField }
                 let b = try r.evaluate(rec, s)
                 if b.isNull { return nullField }
-                return s.concatenate([a, b])
+                return s.concatenate(a, b)
             }
         default:
             return try arithmetic(op, l, r, at: at, leftAt, rightAt)
@@ -241,7 +254,7 @@ struct ExpressionCompiler {
             }
             if overflow { throw ExpressionFailure("\(x) \(text) \(y) is beyond the range of i64") }
             return type == .timestamp ? .timestamp(v) : .integer(v)
-        }
+        }.with(ArithmeticColumn(ArithmeticColumn.Op(op), l.column, r.column, type: type))
     }
 
     private func membership(_ x: Typed, _ items: [ExpressionSyntax], negated: Bool, operandAt: Int) throws(ExpressionError) -> Typed {
@@ -306,8 +319,17 @@ extension ExpressionSyntax {
 }
 
 extension ExpressionScratch {
+    /// The strings `a` and `b` one after the other.
+    func concatenate(_ a: rv_field, _ b: rv_field) -> rv_field {
+        withUnsafeTemporaryAllocation(of: rv_field.self, capacity: 2) { parts in
+            parts[0] = a
+            parts[1] = b
+            return concatenate(UnsafeBufferPointer(parts))
+        }
+    }
+
     /// The strings `parts` one after the other.
-    func concatenate(_ parts: [rv_field]) -> rv_field {
+    func concatenate(_ parts: some Collection<rv_field>) -> rv_field {
         let total = parts.reduce(0) { $0 + Int($1.len) }
         var f = rv_field()
         f.type = FieldType.string.rawValue

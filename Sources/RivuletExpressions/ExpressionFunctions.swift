@@ -159,7 +159,7 @@ enum ExpressionFunctions {
             return Typed(type) { r, s throws(ExpressionFailure) in
                 let v = try c(r, s)
                 return try (!v.isNull && v.value.i64 != 0 ? a(r, s) : b(r, s)).converted(to: type)
-            }
+            }.with(IfColumn(args[0].column, args[1].column, args[2].column, type: type))
         case "hash":
             try arity(1...1)
             return strict(.i64, args) { v, _ in
@@ -250,27 +250,22 @@ enum ExpressionFunctions {
         return c.text
     }
 
-    /// A function of its argument values that is NULL when any argument is.
+    /// A function of its argument values that is NULL when any argument is. The values are passed in
+    /// memory on the stack (no allocation per call).
     static func strict(
-        _ type: FieldType, _ args: [Typed], _ body: @escaping ([rv_field], ExpressionScratch) throws(ExpressionFailure) -> rv_field
+        _ type: FieldType, _ args: [Typed],
+        _ body: @escaping (UnsafeBufferPointer<rv_field>, ExpressionScratch) throws(ExpressionFailure) -> rv_field
     ) -> Typed {
         let evaluations = args.map(\.evaluate)
-        if evaluations.count == 1 {
-            let e = evaluations[0]
-            return Typed(type) { r, s throws(ExpressionFailure) in
-                let v = try e(r, s)
-                return v.isNull ? nullField : try body([v], s)
-            }
-        }
         return Typed(type) { r, s throws(ExpressionFailure) in
-            var values: [rv_field] = []
-            values.reserveCapacity(evaluations.count)
-            for e in evaluations {
-                let v = try e(r, s)
-                if v.isNull { return nullField }
-                values.append(v)
+            try withUnsafeTemporaryAllocation(of: rv_field.self, capacity: max(1, evaluations.count)) { values throws(ExpressionFailure) in
+                for (k, e) in evaluations.enumerated() {
+                    let v = try e(r, s)
+                    if v.isNull { return nullField }
+                    values[k] = v
+                }
+                return try body(UnsafeBufferPointer(rebasing: values[0..<evaluations.count]), s)
             }
-            return try body(values, s)
         }
     }
 

@@ -14,6 +14,8 @@ public final class FilterOperator: StreamOperator {
     private let predicate: CompiledExpression
     private let deadLetters: DeadLetterRoute
     private let scratch = ExpressionScratch()
+    private let context: ColumnContext
+    private var values = FieldBuffer()
     private var kept: [UInt32] = []
     private var dropped: [UInt32] = []
 
@@ -21,37 +23,44 @@ public final class FilterOperator: StreamOperator {
         self.name = name
         self.predicate = predicate
         self.deadLetters = deadLetters
+        context = ColumnContext(scratch: scratch)
         out = OutputPort(name: "out", schema: schema, batchCapacity: batchCapacity)
         rejected = OutputPort(name: "rejected", schema: schema, batchCapacity: batchCapacity)
     }
 
+    deinit { values.release() }
+
     public func start() throws {}
 
+    /// The predicate over the whole batch, then the kept and rejected records forwarded through
+    /// selection vectors; records whose predicate failed are dead-lettered.
     public func process(_ batch: RecordBatch, port: Int) throws {
+        guard batch.count > 0 else { return }
+        scratch.reset()
+        context.begin(batch.record(at: 0))
+        let v = values.reserve(batch.count)
+        predicate.evaluate(context, count: batch.count, into: v)
+        // Locals in the loop (no exclusivity checks on the operator's properties per record).
+        var kept = self.kept, dropped = self.dropped
+        self.kept = []
+        self.dropped = []
+        defer {
+            self.kept = kept
+            self.dropped = dropped
+        }
         kept.removeAll(keepingCapacity: true)
         dropped.removeAll(keepingCapacity: true)
-        for i in 0..<batch.count {
-            let record = batch.record(at: i)
-            scratch.reset()
-            do {
-                let v = try predicate.evaluate(record, scratch)
-                if !v.isNull && v.value.i64 != 0 { kept.append(UInt32(i)) } else { dropped.append(UInt32(i)) }
-            } catch {
-                try flushSelections(batch)
-                try deadLetters.send(record, schema: batch.schema, reason: "filter '\(name)': \(predicate.text): \(error.reason)")
-            }
+        let failures = context.failures
+        for i in 0..<batch.count where failures.isEmpty || failures[UInt32(i)] == nil {
+            if v[i].type != 0 && v[i].value.i64 != 0 { kept.append(UInt32(i)) } else { dropped.append(UInt32(i)) }
         }
-        try flushSelections(batch)
-    }
-
-    /// Emits the selected records so far (in order with a dead letter in between).
-    private func flushSelections(_ batch: RecordBatch) throws {
         if !kept.isEmpty { try kept.withUnsafeBufferPointer { try out.forward(from: batch, offset: 0, selected: $0) } }
         if !dropped.isEmpty, rejected.isConnected {
             try dropped.withUnsafeBufferPointer { try rejected.forward(from: batch, offset: 0, selected: $0) }
         }
-        kept.removeAll(keepingCapacity: true)
-        dropped.removeAll(keepingCapacity: true)
+        for (row, reason) in context.failures.sorted(by: { $0.key < $1.key }) {
+            try deadLetters.send(batch.record(at: Int(row)), schema: batch.schema, reason: "filter '\(name)': \(predicate.text): \(reason)")
+        }
     }
 
     public func advanceWatermark(to watermark: Int64) throws {
