@@ -60,12 +60,12 @@ class ColumnNode {
     var constant: rv_field? { nil }
 }
 
-/// A buffer of fields, grown as needed, never shrunk.
-struct FieldBuffer {
-    private(set) var pointer = UnsafeMutablePointer<rv_field>.allocate(capacity: 1)
+/// A buffer grown as needed, never shrunk (its contents are not kept when it grows).
+struct GrowingBuffer<Element> {
+    private(set) var pointer = UnsafeMutablePointer<Element>.allocate(capacity: 1)
     private var capacity = 1
 
-    mutating func reserve(_ n: Int) -> UnsafeMutablePointer<rv_field> {
+    mutating func reserve(_ n: Int) -> UnsafeMutablePointer<Element> {
         if n > capacity {
             pointer.deallocate()
             capacity = n
@@ -77,22 +77,8 @@ struct FieldBuffer {
     func release() { pointer.deallocate() }
 }
 
-/// A buffer of row numbers, grown as needed.
-struct RowBuffer {
-    private(set) var pointer = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
-    private var capacity = 1
-
-    mutating func reserve(_ n: Int) -> UnsafeMutablePointer<UInt32> {
-        if n > capacity {
-            pointer.deallocate()
-            capacity = n
-            pointer = .allocate(capacity: n)
-        }
-        return pointer
-    }
-
-    func release() { pointer.deallocate() }
-}
+typealias FieldBuffer = GrowingBuffer<rv_field>
+typealias RowBuffer = GrowingBuffer<UInt32>
 
 final class FieldColumn: ColumnNode {
     let index: Int
