@@ -103,7 +103,7 @@ public struct JSONLinesEncoder: RecordEncoder {
     public let ops: Bool
     public let format: ValueFormat
 
-    /// Fields named with dots (`customer.id`, `customer.tier`) are written as nested objects
+    /// Fields named with dots between identifiers (`customer.id`, `customer.tier`) are written as nested objects
     /// (`"customer":{"id":…,"tier":…}`), members of one object together where its first member is — unless
     /// another field is named as the object (`customer`), which keeps the dotted names as they are.
     public init(schema: Schema, fields: [Int]? = nil, ops: Bool = false, format: ValueFormat = .standard) {
@@ -146,7 +146,11 @@ public struct JSONLinesEncoder: RecordEncoder {
         let whole = Set(names)
         let paths = names.map { name -> [String] in
             let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count > 1, !parts.contains(where: \.isEmpty) else { return [name] }
+            // Only names made of identifiers nest (`customer.id`, not `lower(customer.email)`).
+            let identifier = { (part: String) in
+                part.first.map { $0 == "_" || $0.isLetter } == true && part.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+            }
+            guard parts.count > 1, parts.allSatisfy(identifier) else { return [name] }
             // Nest only where no field is named as one of the objects.
             for k in 1..<parts.count where whole.contains(parts[..<k].joined(separator: ".")) { return [name] }
             return parts
