@@ -77,6 +77,7 @@ struct ExpressionCompiler {
             f.value.ptr = owned.pointer
             return Typed(.string, constant: f, owner: owned) { _, _ in withExtendedLifetime(owned) { f } }
         case .field(let name, let at):
+            if schema.index(of: name) == nil, let element = try arrayElement(name, at: at) { return element }
             guard let index = schema.index(of: name) else {
                 throw ExpressionError(
                     at,
@@ -118,6 +119,43 @@ struct ExpressionCompiler {
                     if !c.isNull && c.value.i64 != 0 { return try evaluations[k](r, s).converted(to: type) }
                 }
                 return try last(r, s).converted(to: type)
+            }
+        }
+    }
+
+    /// `items[0].sku`: a value inside array field `items` (its JSON text), read as a string — the
+    /// member's text (cast it: `i64(items[0].qty)`); NULL when the array is shorter or the member absent.
+    func arrayElement(_ name: String, at: Int) throws(ExpressionError) -> Typed? {
+        guard let open = name.firstIndex(of: "[") else { return nil }
+        let base = String(name[..<open])
+        guard let index = schema.index(of: base) else { return nil }
+        guard schema.fields[index].type == .string || schema.fields[index].type == .bytes else {
+            throw ExpressionError(at, "'\(base)' is \(schema.fields[index].type), not an array field (a jsonl source's [ … ] field)")
+        }
+        var steps: [JSONPath.Step] = []
+        var rest = Substring(name[open...])
+        while !rest.isEmpty {
+            if rest.first == "[", let close = rest.firstIndex(of: "]"), let n = Int(rest[rest.index(after: rest.startIndex)..<close]) {
+                steps.append(.element(n))
+                rest = rest[rest.index(after: close)...]
+            } else if rest.first == "." {
+                let part = rest.dropFirst().prefix { $0 != "." && $0 != "[" }
+                guard !part.isEmpty else { return nil }
+                steps.append(.member(String(part)))
+                rest = rest.dropFirst(1 + part.count)
+            } else {
+                return nil
+            }
+        }
+        let path = steps
+        return Typed(.string) { record, s throws(ExpressionFailure) in
+            let f = record.pointee.fields[index]
+            if f.isNull { return nullField }
+            do {
+                guard let bytes = try JSONPath.value(in: f.bytes, at: path) else { return nullField }
+                return bytes.withUnsafeBytes { s.string($0) }
+            } catch {
+                throw ExpressionFailure("\(name): \((error as? DecodeFailure)?.message ?? "\(error)")")
             }
         }
     }

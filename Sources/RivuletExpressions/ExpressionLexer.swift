@@ -53,6 +53,10 @@ struct ExpressionLexer {
                 } else if scalars[i] == ".", i + 1 < scalars.count, isNameStart(scalars[i + 1]) {
                     name.unicodeScalars.append(".")
                     i += 1
+                } else if scalars[i] == "[", let close = elementIndexEnd(i) {
+                    // `items[0]`: an element of an array field, part of the name.
+                    for k in i...close { name.unicodeScalars.append(scalars[k]) }
+                    i = close + 1
                 } else {
                     break
                 }
@@ -72,6 +76,13 @@ struct ExpressionLexer {
             throw ExpressionError(start, "strings are written in single quotes ('paid'); double quotes are not part of the language")
         }
         throw ExpressionError(start, "unexpected character '\(c)'")
+    }
+
+    /// The offset of the `]` of `[digits]` starting at `open`, if that is what is there.
+    private func elementIndexEnd(_ open: Int) -> Int? {
+        var k = open + 1
+        while k < scalars.count, ("0"..."9").contains(scalars[k]) { k += 1 }
+        return k > open + 1 && k < scalars.count && scalars[k] == "]" ? k : nil
     }
 
     private mutating func number(_ start: Int) throws(ExpressionError) -> ExpressionToken {

@@ -21,7 +21,7 @@ import Testing
         ("x % 2", 3, "'%' needs integers"), ("99999999999999999999", 1, "beyond the range of i64"), ("`a", 1, "not closed"),
         ("and", 1, "found the keyword 'and'"), ("format_time(ts, '%Y-%q')", 21, "unknown directive %q"),
         ("format_time(ts, s)", 17, "must be a constant string"), ("date_trunc('hours', ts)", 12, "unknown unit 'hours'"),
-        ("regex_match(s, '(')", 16, "is not a regular expression"),
+        ("regex_match(s, '(')", 16, "is not a regular expression"), ("a[0].x + 1", 1, "'a' is i64, not an array field"),
     ])
     func anErrorPointsAtItsCharacter(_ text: String, _ column: Int, _ message: String) {
         let error = compileError(text)

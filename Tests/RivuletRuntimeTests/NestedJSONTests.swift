@@ -48,6 +48,23 @@ import Testing
         #expect(t.read("dead.jsonl").contains("explode 'lines': items: element 1: field 'qty': 'x' is not a valid i64"), "\(t.read("dead.jsonl"))")
     }
 
+    /// `items[0].sku`: a value inside an array, without exploding it (text; cast it), NULL past the end.
+    @Test func anArrayElementIsReadByPath() throws {
+        let t = TopologyRunner()
+        t.write("orders.jsonl", Self.orders)
+        _ = try t.run(
+            """
+            sources:
+              o: { type: file, path: orders.jsonl, format: jsonl, schema: { id: i64, items: [ { sku: string, qty: i64 } ] } }
+            operators:
+              m: { map: { set: { first: "items[0].sku", second_qty: "i64(items[1].qty) * 10", none: "items[5].sku is null" }, drop: [items] } }
+            sinks:
+              out: { type: file, path: out.csv }
+            edges: [o -> m, m -> out]
+            """)
+        #expect(t.read("out.csv") == "id,first,second_qty,none\n1,a,10,true\n2,,,true\n3,c,,true\n4,d,,true\n5,,,true\n")
+    }
+
     /// An array of scalars explodes into a field of the array's name.
     @Test func anArrayOfScalarsExplodes() throws {
         let t = TopologyRunner()
