@@ -5,7 +5,7 @@ extension Manifest {
     /// node `<window>-expressions` in front of it that computes them as fields — the key under the
     /// expression's text, each condition as `__where_<output>` — so the window keys by a field and its
     /// aggregates skip records whose condition is not true. A join key written as an expression gets
-    /// `<join>-left_key` / `<join>-right_key` in front of that input. The map's failures are dead-lettered
+    /// `<join>-left_key` / `<join>-right_key` in front of that input, a table's `<table>-key`. The map's failures are dead-lettered
     /// under its name. Runs after validation (the nodes are Rivulet's own), before a Kafka application's
     /// repartition topics are added (they then carry the computed fields).
     mutating func insertExpressionNodes() {
@@ -25,6 +25,11 @@ extension Manifest {
                 }
                 guard !set.isEmpty else { continue }
                 insertMap("\(op.name)-expressions", set: set, before: Endpoint(node: op.name, port: "in"), like: operators[k])
+            case .table(let table):
+                guard let e = table.keyExpression else { continue }
+                insertMap(
+                    "\(op.name)-key", set: [.init(name: e.text, expression: e, location: e.location, describedAs: "table '\(op.name)', key")],
+                    before: Endpoint(node: op.name, port: "in"), like: operators[k])
             case .join(let join):
                 for (port, e) in [("left", join.leftKeyExpression), ("right", join.rightKeyExpression)] {
                     guard let e else { continue }

@@ -46,9 +46,9 @@ extension ManifestDecoder {
             }
             let chain = bool(m["chain"], "chain") ?? true
             guard let key else { return nil }
-            var spec = OperatorSpec(
-                name: name, kind: .table(TableSpec(key: key, store: store)), config: [], parallelism: 1, chain: chain,
-                location: pair.keyLocation)
+            var table = TableSpec(key: key, store: store)
+            table.keyExpression = keyExpression(m["table"], key, "table")
+            var spec = OperatorSpec(name: name, kind: .table(table), config: [], parallelism: 1, chain: chain, location: pair.keyLocation)
             spec.stores = store.map { [$0] } ?? []
             return spec
         }

@@ -173,6 +173,23 @@ import Testing
         #expect(t.read("out.csv") == "user,tier\nANN,gold\nbob,silver\nCid,\n")
     }
 
+    /// A table keyed by an expression: `Ann` and `ann` are one row.
+    @Test func aTableKeyedByAnExpression() throws {
+        let t = TopologyRunner()
+        t.write("u.csv", "user,tier\nAnn,gold\nbob,silver\nann,silver\n")
+        _ = try t.run(
+            """
+            sources:
+              u: { type: file, path: u.csv, schema: { user: string, tier: string } }
+            operators:
+              users: { table: lower(user) }
+            sinks:
+              out: { type: file, path: out.csv, ops: true, fields: [user, tier] }
+            edges: [u -> users, users.out -> out]
+            """)
+        #expect(t.read("out.csv") == "op,user,tier\n+I,Ann,gold\n+I,bob,silver\n-U,Ann,gold\n+U,ann,silver\n")
+    }
+
     /// Mistakes in a key expression or a `where` condition are reported at their characters.
     @Test func keyAndConditionMistakesAreLocated() throws {
         let folder = Fixtures.temporaryDirectory("rivulet-expressions-keys")
