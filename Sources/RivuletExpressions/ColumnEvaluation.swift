@@ -137,6 +137,8 @@ class BinaryColumn: ColumnNode {
     let right: ColumnNode
     private var a = FieldBuffer()
     private var b = FieldBuffer()
+    private var live = RowBuffer()
+    private var positions = RowBuffer()
 
     init(_ left: ColumnNode, _ right: ColumnNode, type: FieldType) {
         self.left = left
@@ -147,9 +149,13 @@ class BinaryColumn: ColumnNode {
     deinit {
         a.release()
         b.release()
+        live.release()
+        positions.release()
     }
 
-    /// Both operands' values for `rows`, then `combine(k, x, y)` for each row.
+    /// Both operands' values for `rows`, then `body` for all of them. The right operand is evaluated only
+    /// on the rows whose left value is not NULL (their result is NULL whatever it is, and the
+    /// record-by-record evaluation never evaluates it: it cannot fail there).
     @inline(__always)
     final func operands(
         _ c: ColumnContext, _ rows: UnsafeBufferPointer<UInt32>,
@@ -159,11 +165,27 @@ class BinaryColumn: ColumnNode {
         left.evaluate(c, rows, x)
         if let constant = right.constant {
             body(x, nil, constant)
-        } else {
-            let y = b.reserve(rows.count)
-            right.evaluate(c, rows, y)
-            body(x, y, nil)
+            return
         }
+        let y = b.reserve(rows.count)
+        var nulls = 0
+        for k in 0..<rows.count where x[k].type == 0 { nulls += 1 }
+        if nulls == 0 {
+            right.evaluate(c, rows, y)
+        } else {
+            // Evaluate the right side on the other rows, then spread their values back (NULL elsewhere).
+            let sub = live.reserve(rows.count), at = positions.reserve(rows.count)
+            var n = 0
+            for k in 0..<rows.count where x[k].type != 0 {
+                sub[n] = rows[k]
+                at[n] = UInt32(k)
+                n += 1
+            }
+            if n > 0 { right.evaluate(c, UnsafeBufferPointer(start: sub, count: n), y) }
+            for j in stride(from: n - 1, through: 0, by: -1) { y[Int(at[j])] = y[j] }
+            for k in 0..<rows.count where x[k].type == 0 { y[k] = nullField }
+        }
+        body(x, y, nil)
     }
 }
 
@@ -187,15 +209,15 @@ final class ArithmeticColumn: BinaryColumn {
                 if a.type == FieldType.f64.rawValue || b.type == FieldType.f64.rawValue {
                     let p = a.double, q = b.double
                     switch op {
-                    case .add: out[k] = .double(p + q)
-                    case .subtract: out[k] = .double(p - q)
-                    case .multiply: out[k] = .double(p * q)
+                    case .add: out[k] = ExpressionFunctions.number(p + q)
+                    case .subtract: out[k] = ExpressionFunctions.number(p - q)
+                    case .multiply: out[k] = ExpressionFunctions.number(p * q)
                     default:
                         if q == 0 {
                             c.fail(rows[k], "division by zero")
                             out[k] = nullField
                         } else {
-                            out[k] = .double(p / q)
+                            out[k] = ExpressionFunctions.number(p / q)
                         }
                     }
                     continue
@@ -286,7 +308,7 @@ final class ComparisonColumn: BinaryColumn {
     override func evaluate(_ c: ColumnContext, _ rows: UnsafeBufferPointer<UInt32>, _ out: UnsafeMutablePointer<rv_field>) {
         let op = self.op, integers = self.integers
         operands(c, rows) { x, y, constant in
-            if integers, let constant {
+            if integers, let constant, constant.type != 0 {
                 // The common `field <op> literal`: one loop, no operand buffer for the literal.
                 let b = constant.value.i64
                 for k in 0..<rows.count {

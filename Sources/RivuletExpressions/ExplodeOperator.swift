@@ -61,10 +61,10 @@ public final class ExplodeOperator: StreamOperator {
         }
     }
 
-    /// The elements of `text` into a fresh `scratch` (as large as the largest array so far, grown up to
+    /// The elements of `text` into a fresh `scratch` (64 elements, grown for a longer array up to
     /// `maximumElements`).
     private func decode(_ text: UnsafeRawBufferPointer) throws(DecodeFailure) -> Int {
-        var capacity = scratch.capacity
+        var capacity = 64
         while true {
             scratch = RecordBatch(schema: scratch.schema, capacity: capacity)
             do {

@@ -37,21 +37,22 @@ struct ExpressionCompiler {
     static func isNumeric(_ t: FieldType) -> Bool { t == .i64 || t == .f64 || t == .timestamp }
     static func isText(_ t: FieldType) -> Bool { t == .string || t == .bytes }
 
-    func compile(_ syntax: ExpressionSyntax) throws(ExpressionError) -> Typed {
-        let typed = try node(syntax)
-        // Fold: a tree without fields or `now()` evaluates once, at plan time.
-        if typed.constant == nil, !syntax.readsRecordOrClock {
-            let scratch = ExpressionScratch()
-            let probe = rv_record()
-            do {
-                let value = try withUnsafePointer(to: probe) { p throws(ExpressionFailure) in try typed.evaluate(p, scratch) }
-                return Self.literal(typed.type, value)
-            } catch {
-                // A constant that cannot be evaluated (1 / 0) fails every record: say so now.
-                throw ExpressionError(syntax.offset, "this always fails: \(error.reason)")
-            }
+    func compile(_ syntax: ExpressionSyntax) throws(ExpressionError) -> Typed { try node(syntax) }
+
+    /// The node of `syntax`, folded to a constant when nothing under it reads the record or the clock:
+    /// bottom-up, so `x + 1/0` is refused here and `'%Y' || '-%m'` is a constant pattern.
+    func node(_ syntax: ExpressionSyntax) throws(ExpressionError) -> Typed {
+        let typed = try build(syntax)
+        guard typed.constant == nil, !syntax.readsRecordOrClock else { return typed }
+        let scratch = ExpressionScratch()
+        let probe = rv_record()
+        do {
+            let value = try withUnsafePointer(to: probe) { p throws(ExpressionFailure) in try typed.evaluate(p, scratch) }
+            return Self.literal(typed.type, value)
+        } catch {
+            // A constant that cannot be evaluated (1 / 0) fails every record: say so now.
+            throw ExpressionError(syntax.offset, "this always fails: \(error.reason)")
         }
-        return typed
     }
 
     /// A folded constant, its string bytes owned by the closure.
@@ -63,7 +64,7 @@ struct ExpressionCompiler {
         return Typed(type, constant: f, owner: owned) { _, _ in withExtendedLifetime(owned) { f } }
     }
 
-    func node(_ syntax: ExpressionSyntax) throws(ExpressionError) -> Typed {
+    private func build(_ syntax: ExpressionSyntax) throws(ExpressionError) -> Typed {
         switch syntax {
         case .integer(let v, _): return .constant(.i64, .integer(v))
         case .float(let v, _): return .constant(.f64, .double(v))
@@ -153,7 +154,7 @@ struct ExpressionCompiler {
             if f.isNull { return nullField }
             do {
                 guard let bytes = try JSONPath.value(in: f.bytes, at: path) else { return nullField }
-                return bytes.withUnsafeBytes { s.string($0) }
+                return try bytes.withUnsafeBytes { b throws(ExpressionFailure) in try s.string(b) }
             } catch {
                 throw ExpressionFailure("\(name): \((error as? DecodeFailure)?.message ?? "\(error)")")
             }
@@ -231,7 +232,7 @@ struct ExpressionCompiler {
                 if a.isNull { return nullField }
                 let b = try r.evaluate(rec, s)
                 if b.isNull { return nullField }
-                return s.concatenate(a, b)
+                return try s.concatenate(a, b)
             }
         default:
             return try arithmetic(op, l, r, at: at, leftAt, rightAt)
@@ -269,12 +270,12 @@ struct ExpressionCompiler {
             if a.isDouble || b.isDouble {
                 let x = a.double, y = b.double
                 switch text {
-                case "+": return .double(x + y)
-                case "-": return .double(x - y)
-                case "*": return .double(x * y)
+                case "+": return ExpressionFunctions.number(x + y)
+                case "-": return ExpressionFunctions.number(x - y)
+                case "*": return ExpressionFunctions.number(x * y)
                 default:
                     guard y != 0 else { throw ExpressionFailure("division by zero") }
-                    return .double(x / y)
+                    return ExpressionFunctions.number(x / y)
                 }
             }
             let x = a.value.i64, y = b.value.i64
@@ -358,17 +359,18 @@ extension ExpressionSyntax {
 
 extension ExpressionScratch {
     /// The strings `a` and `b` one after the other.
-    func concatenate(_ a: rv_field, _ b: rv_field) -> rv_field {
-        withUnsafeTemporaryAllocation(of: rv_field.self, capacity: 2) { parts in
+    func concatenate(_ a: rv_field, _ b: rv_field) throws(ExpressionFailure) -> rv_field {
+        try withUnsafeTemporaryAllocation(of: rv_field.self, capacity: 2) { parts throws(ExpressionFailure) in
             parts[0] = a
             parts[1] = b
-            return concatenate(UnsafeBufferPointer(parts))
+            return try concatenate(UnsafeBufferPointer(parts))
         }
     }
 
     /// The strings `parts` one after the other.
-    func concatenate(_ parts: some Collection<rv_field>) -> rv_field {
+    func concatenate(_ parts: some Collection<rv_field>) throws(ExpressionFailure) -> rv_field {
         let total = parts.reduce(0) { $0 + Int($1.len) }
+        guard total <= Self.maximumString else { throw ExpressionFailure("a string of \(total) bytes (at most 1 GiB)") }
         var f = rv_field()
         f.type = FieldType.string.rawValue
         f.len = UInt32(total)

@@ -44,7 +44,10 @@ enum ExpressionFunctions {
                 guard v[0].isDouble else { return v[0] }
                 let digits = v.count == 2 ? max(-18, min(18, v[1].value.i64)) : 0
                 let scale = pow(10.0, Double(digits))
-                return .double((v[0].value.f64 * scale).rounded(.toNearestOrAwayFromZero) / scale)
+                let scaled = v[0].value.f64 * scale
+                // Beyond 2^52 a double has no fraction left to round (and × scale may overflow).
+                guard scaled.isFinite, abs(scaled) < 4.5e15 else { return v[0] }
+                return .double(scaled.rounded(.toNearestOrAwayFromZero) / scale)
             }
         case "floor", "ceil":
             try arity(1...1)
@@ -55,12 +58,13 @@ enum ExpressionFunctions {
             try arity(2...2)
             try need(0, numeric, "a number")
             try need(1, numeric, "a number")
-            return strict(.f64, args) { v, _ in .double(Foundation.pow(v[0].double, v[1].double)) }
+            return strict(.f64, args) { v, _ in ExpressionFunctions.number(Foundation.pow(v[0].double, v[1].double)) }
         case "sqrt", "ln", "exp":
             try arity(1...1)
             try need(0, numeric, "a number")
             let f: (Double) -> Double = name == "sqrt" ? { $0.squareRoot() } : name == "ln" ? { Foundation.log($0) } : { Foundation.exp($0) }
-            return strict(.f64, args) { v, _ in .double(f(v[0].double)) }
+            // Outside the domain (sqrt(-1), ln(-1)): NULL, not NaN (which compares equal to nothing sensibly).
+            return strict(.f64, args) { v, _ in ExpressionFunctions.number(f(v[0].double)) }
         case "min", "max":
             guard args.count >= 2 else { throw ExpressionError(at, "\(name)() takes 2 or more arguments, got \(args.count)") }
             let type = try compiler.unify(args, at: at, what: "the arguments of \(name)()")
@@ -76,9 +80,9 @@ enum ExpressionFunctions {
         case "lower", "upper", "trim":
             try arity(1...1)
             try need(0, text, "a string")
-            return strict(.string, args) { v, s in
+            return strict(.string, args) { v, s throws(ExpressionFailure) in
                 let t = v[0].text
-                return s.string(name == "lower" ? t.lowercased() : name == "upper" ? t.uppercased() : t.trimmingCharacters(in: .whitespaces))
+                return try s.string(name == "lower" ? t.lowercased() : name == "upper" ? t.uppercased() : t.trimmingCharacters(in: .whitespaces))
             }
         case "len":
             try arity(1...1)
@@ -89,20 +93,20 @@ enum ExpressionFunctions {
             try need(0, text, "a string")
             try need(1, { $0 == .i64 }, "an i64 (the first character, from 1)")
             if args.count == 3 { try need(2, { $0 == .i64 }, "an i64 (the length)") }
-            return strict(.string, args) { v, s in
+            return strict(.string, args) { v, s throws(ExpressionFailure) in
                 let scalars = Array(v[0].text.unicodeScalars)
                 let from = max(1, v[1].value.i64) - 1
                 let count = v.count == 3 ? max(0, v[2].value.i64) : Int64(scalars.count)
-                guard from < scalars.count else { return s.string("") }
+                guard from < scalars.count else { return try s.string("") }
                 let end = min(Int64(scalars.count), from.addingReportingOverflow(count).overflow ? .max : from + count)
                 var out = String.UnicodeScalarView()
                 out.append(contentsOf: scalars[Int(from)..<Int(end)])
-                return s.string(String(out))
+                return try s.string(String(out))
             }
         case "concat":
             guard !args.isEmpty else { throw ExpressionError(at, "concat() takes 1 or more arguments") }
             for k in args.indices { try need(k, text, "a string") }
-            return strict(.string, args) { v, s in s.concatenate(v) }
+            return strict(.string, args) { v, s throws(ExpressionFailure) in try s.concatenate(v) }
         case "starts_with", "ends_with", "contains":
             try arity(2...2)
             try need(0, text, "a string")
@@ -126,19 +130,27 @@ enum ExpressionFunctions {
             try need(0, text, "a string")
             try need(1, text, "a string (the delimiter)")
             try need(2, { $0 == .i64 }, "an i64 (the part, from 1)")
-            return strict(.string, args) { v, s in
+            return strict(.string, args) { v, s throws(ExpressionFailure) in
                 let delimiter = v[1].text
                 let parts = delimiter.isEmpty ? [v[0].text] : v[0].text.components(separatedBy: delimiter)
                 let n = v[2].value.i64
-                guard n >= 1, n <= parts.count else { return s.string("") }
-                return s.string(parts[Int(n - 1)])
+                guard n >= 1, n <= parts.count else { return try s.string("") }
+                return try s.string(parts[Int(n - 1)])
             }
         case "replace":
             try arity(3...3)
             for k in 0..<3 { try need(k, text, "a string") }
-            return strict(.string, args) { v, s in
+            return strict(.string, args) { v, s throws(ExpressionFailure) in
                 let from = v[1].text
-                return s.string(from.isEmpty ? v[0].text : v[0].text.replacingOccurrences(of: from, with: v[2].text))
+                guard !from.isEmpty else { return v[0] }
+                let text = v[0].text, to = v[2].text
+                // The result's size before making it (a string replaced by itself grows quadratically).
+                let occurrences = text.components(separatedBy: from).count - 1
+                let size = text.utf8.count + occurrences * (to.utf8.count - from.utf8.count)
+                guard size <= ExpressionScratch.maximumString else {
+                    throw ExpressionFailure("replace would make a string of \(size) bytes (at most 1 GiB)")
+                }
+                return try s.string(text.replacingOccurrences(of: from, with: to))
             }
         case "coalesce":
             guard !args.isEmpty else { throw ExpressionError(at, "coalesce() takes 1 or more arguments") }
@@ -181,7 +193,9 @@ enum ExpressionFunctions {
                 throw ExpressionError(syntax[1].offset + 1 + k, "unknown directive %\(c) (known: %Y %m %d %H %M %S %L %j %F %T %%)")
             }
             let expanded = TimeFunctions.expanded(pattern)
-            return strict(.string, args) { v, s in s.string(TimeFunctions.format(v[0].value.i64, expanded)) }
+            return strict(.string, args) { v, s throws(ExpressionFailure) in
+                try s.string(TimeFunctions.format(try TimeFunctions.checked(v[0].value.i64), expanded))
+            }
         case "parse_time":
             try arity(2...2)
             try need(0, text, "a string")
@@ -206,7 +220,9 @@ enum ExpressionFunctions {
                         + DidYouMean.hint(unit, among: TimeFunctions.units))
             }
             try need(1, { $0 == .timestamp || $0 == .i64 }, "a timestamp")
-            return strict(.timestamp, [args[1]]) { v, _ in .timestamp(TimeFunctions.truncate(v[0].value.i64, to: unit)) }
+            return strict(.timestamp, [args[1]]) { v, _ throws(ExpressionFailure) in
+                .timestamp(TimeFunctions.truncate(try TimeFunctions.checked(v[0].value.i64), to: unit))
+            }
         case "regex_match", "regex_extract":
             try arity(name == "regex_match" ? 2...2 : 2...3)
             try need(0, text, "a string")
@@ -226,11 +242,11 @@ enum ExpressionFunctions {
                 group = Int(g.value.i64)
             }
             let index = group
-            return strict(.string, [args[0]]) { v, s in
+            return strict(.string, [args[0]]) { v, s throws(ExpressionFailure) in
                 guard let match = v[0].text.firstMatch(of: regex), index < match.output.count,
                     let part = match.output[index].substring
                 else { return nullField }
-                return s.string(String(part))
+                return try s.string(String(part))
             }
         case "now":
             try arity(0...0)
@@ -239,6 +255,9 @@ enum ExpressionFunctions {
             throw ExpressionError(at, "no function '\(name)'" + DidYouMean.hint(name, among: names) + " (the functions: docs/EXPRESSIONS.md)")
         }
     }
+
+    /// `d` as a field: NULL when it is NaN.
+    static func number(_ d: Double) -> rv_field { d.isNaN ? nullField : .double(d) }
 
     /// The text of argument `k`, which must be a constant string (a pattern, a unit).
     static func constantText(_ args: [Typed], _ syntax: [ExpressionSyntax], _ k: Int, _ name: String, _ what: String) throws(ExpressionError)
@@ -282,9 +301,9 @@ enum ExpressionFunctions {
             throw ExpressionFailure("'\(v.text)' is not \(target == .i64 ? "an i64" : "an f64")")
         case (_, .string):
             switch type {
-            case .f64: return s.string("\(v.value.f64)")
-            case .bool: return s.string(v.value.i64 != 0 ? "true" : "false")
-            default: return s.string(String(v.value.i64))
+            case .f64: return try s.string("\(v.value.f64)")
+            case .bool: return try s.string(v.value.i64 != 0 ? "true" : "false")
+            default: return try s.string(String(v.value.i64))
             }
         case (.f64, .i64):
             let d = v.value.f64.rounded(.towardZero)

@@ -45,8 +45,17 @@ public final class ExpressionScratch {
         return blocks[block]
     }
 
-    /// A string field holding a copy of `bytes`.
-    func string(_ bytes: UnsafeRawBufferPointer) -> rv_field {
+    /// The longest string an expression may make.
+    static let maximumString = 1 << 30
+
+    /// A string field holding a copy of `bytes`; a failure beyond `maximumString`.
+    func string(_ bytes: UnsafeRawBufferPointer) throws(ExpressionFailure) -> rv_field {
+        guard bytes.count <= Self.maximumString else { throw ExpressionFailure("a string of \(bytes.count) bytes (at most 1 GiB)") }
+        return stored(bytes)
+    }
+
+    /// A string field holding a copy of `bytes` (checked by the caller).
+    private func stored(_ bytes: UnsafeRawBufferPointer) -> rv_field {
         var f = rv_field()
         f.type = FieldType.string.rawValue
         f.len = UInt32(bytes.count)
@@ -59,8 +68,10 @@ public final class ExpressionScratch {
     }
 
     /// A string field holding `text`'s UTF-8.
-    func string(_ text: String) -> rv_field {
+    func string(_ text: String) throws(ExpressionFailure) -> rv_field {
         var text = text
-        return text.withUTF8 { string(UnsafeRawBufferPointer($0)) }
+        let count = text.utf8.count
+        guard count <= Self.maximumString else { throw ExpressionFailure("a string of \(count) bytes (at most 1 GiB)") }
+        return text.withUTF8 { stored(UnsafeRawBufferPointer($0)) }
     }
 }

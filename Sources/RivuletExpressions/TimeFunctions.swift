@@ -7,15 +7,23 @@ import RivuletCore
 enum TimeFunctions {
     static let directives: Set<Character> = ["Y", "m", "d", "H", "M", "S", "L", "j", "F", "T", "%"]
     static let units = ["second", "minute", "hour", "day", "week", "month", "year"]
+    /// The times these functions take: within ±2⁶² ms (±146 million years), as event times are.
+    static let range: ClosedRange<Int64> = -(1 << 62)...(1 << 62)
 
-    /// The first directive of `pattern` that is not known, with its offset in the pattern.
+    /// `ms`, or a failure when it is beyond `range` (the arithmetic of dates would overflow).
+    static func checked(_ ms: Int64) throws(ExpressionFailure) -> Int64 {
+        guard range.contains(ms) else { throw ExpressionFailure("the time \(ms) is beyond ±2^62 ms") }
+        return ms
+    }
+
+    /// The first directive of `pattern` that is not known (a `%` at the end: `%` itself), with its offset.
     static func unknownDirective(_ pattern: String) -> (Character, Int)? {
         let chars = Array(pattern)
-        if chars.last == "%" { return ("%", chars.count - 1) }
         var i = 0
         while i < chars.count {
             if chars[i] == "%" {
-                guard i + 1 < chars.count, directives.contains(chars[i + 1]) else { return (chars[i + 1], i) }
+                guard i + 1 < chars.count else { return ("%", i) }
+                guard directives.contains(chars[i + 1]) else { return (chars[i + 1], i) }
                 i += 2
             } else {
                 i += 1
@@ -24,9 +32,25 @@ enum TimeFunctions {
         return nil
     }
 
-    /// `pattern` with `%F` and `%T` spelled out.
+    /// `pattern` with `%F` and `%T` spelled out, read left to right (`%%F` is `%` then `F`).
     static func expanded(_ pattern: String) -> [Character] {
-        Array(pattern.replacingOccurrences(of: "%F", with: "%Y-%m-%d").replacingOccurrences(of: "%T", with: "%H:%M:%S"))
+        let chars = Array(pattern)
+        var out: [Character] = []
+        var i = 0
+        while i < chars.count {
+            if chars[i] == "%", i + 1 < chars.count {
+                switch chars[i + 1] {
+                case "F": out += Array("%Y-%m-%d")
+                case "T": out += Array("%H:%M:%S")
+                default: out += [chars[i], chars[i + 1]]
+                }
+                i += 2
+            } else {
+                out.append(chars[i])
+                i += 1
+            }
+        }
+        return out
     }
 
     static func split(_ ms: Int64) -> (year: Int64, month: Int64, day: Int64, dayOfYear: Int64, ms: Int64) {

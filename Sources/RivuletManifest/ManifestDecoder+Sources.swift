@@ -63,7 +63,11 @@ extension ManifestDecoder {
             }
         }
         let key = string(m["key"], "key")
-        if let key, let schema, let keyNode = m["key"], !schema.contains(where: { $0.name == key }) {
+        let keyExpression = keyExpression(m["key"], key, "key")
+        if let keyExpression, type != "file" && type != "stdin" {
+            error(keyExpression.location, "\(what): a key written as an expression is for file and stdin sources; name a field here")
+        }
+        if let key, keyExpression == nil, let schema, let keyNode = m["key"], !schema.contains(where: { $0.name == key }) {
             error(
                 keyNode.location,
                 "key '\(key)' is not a field of the schema of \(what) (fields: \(schema.map(\.name).joined(separator: ", ")))"
@@ -112,9 +116,11 @@ extension ManifestDecoder {
         }
         // A spec holding a default in place of a wrong value is never returned: any error fails the load.
         guard let kind else { return nil }
-        return SourceSpec(
+        var spec = SourceSpec(
             name: name, kind: kind, format: format, header: header, delimiter: delimiter, schema: schema,
             key: key, time: time, batchSize: batchSize, location: pair.keyLocation)
+        spec.keyExpression = keyExpression
+        return spec
     }
 
     /// A schema: an ordered mapping field -> type, with at least one field.

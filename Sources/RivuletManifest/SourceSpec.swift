@@ -16,6 +16,8 @@ public struct SourceSpec: Sendable, Hashable {
     public var schema: [FieldSpec]?
     /// The field records are keyed by, if any (in the schema when a schema is given).
     public var key: String?
+    /// `key: lower(user)`: the key computed from each record (file and stdin sources).
+    public var keyExpression: ExpressionText?
     /// How records are timestamped and watermarks generated; nil: processing time (generators: event
     /// time from their `ts` field).
     public var time: TimeSpec?

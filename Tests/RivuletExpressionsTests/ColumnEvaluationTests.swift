@@ -26,7 +26,8 @@ import Testing
         "a > 0 and ok", "ok or a < 0", "not ok", "n is null", "s is not null", "a in (0, 1, n)", "lower(s) == 'paid' and x > 0",
         "if(a > 0, x, a / a)", "if(ok, s, 'none') || '!'", "coalesce(n, a, 0)", "case when a < 0 then 'neg' when a = 0 then 'zero' end",
         "round(x * 3, 1)", "9223372036854775807 + a", "a * 9223372036854775807", "(a > 0 or n > 3) and not (s = 'x')",
-        "format_time(ts, '%H:%M')", "len(s) + a", "i64(s)", "ok and a / a > 0",
+        "format_time(ts, '%H:%M')", "len(s) + a", "i64(s)", "ok and a / a > 0", "n + a / a", "n + i64(s)", "n > i64(s)",
+        "sqrt(x) = 1", "x * 1e308 * 10 - x * 1e308 * 10", "a == i64(null)",
     ]
 
     @Test(arguments: expressions)

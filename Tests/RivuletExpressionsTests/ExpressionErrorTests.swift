@@ -22,6 +22,7 @@ import Testing
         ("and", 1, "found the keyword 'and'"), ("format_time(ts, '%Y-%q')", 21, "unknown directive %q"),
         ("format_time(ts, s)", 17, "must be a constant string"), ("date_trunc('hours', ts)", 12, "unknown unit 'hours'"),
         ("regex_match(s, '(')", 16, "is not a regular expression"), ("a[0].x + 1", 1, "'a' is i64, not an array field"),
+        ("x + 1 / 0", 5, "this always fails: division by zero"), ("format_time(ts, '%d%')", 20, "unknown directive %%"),
     ])
     func anErrorPointsAtItsCharacter(_ text: String, _ column: Int, _ message: String) {
         let error = compileError(text)

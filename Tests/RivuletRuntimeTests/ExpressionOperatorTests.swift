@@ -173,6 +173,51 @@ import Testing
         #expect(t.read("out.csv") == "user,tier\nANN,gold\nbob,silver\nCid,\n")
     }
 
+    /// Parallel instances each have their own compiled expressions (their nodes keep buffers): a filter
+    /// and a map at parallelism 3 keep and compute exactly what one instance does.
+    @Test func parallelInstancesGiveWhatOneGives() throws {
+        let rows = (0..<20_000).map { i in "\(i),k\(i % 37),\(Double(i % 1000) / 8)" }
+        var results: [[String]] = []
+        for parallelism in [1, 3] {
+            let t = TopologyRunner()
+            t.write("in.csv", "id,k,v\n" + rows.joined(separator: "\n") + "\n")
+            _ = try t.run(
+                """
+                sources:
+                  s: { type: file, path: in.csv, schema: { id: i64, k: string, v: f64 }, key: k }
+                operators:
+                  f: { filter: "v > 20 and v < 100 or id % 7 == 0", parallelism: \(parallelism), chain: false }
+                  m: { map: { set: { w: "round(v * 3, 1)", tag: "upper(k) || '-' || string(id % 5)" } }, parallelism: \(parallelism), chain: false }
+                sinks:
+                  out: { type: file, path: out.csv }
+                edges: [s -> f, f -> m, m -> out]
+                """, batchSize: 512)
+            results.append(t.read("out.csv").split(separator: "\n").map(String.init).sorted())
+        }
+        #expect(results[0].count > 5000)
+        #expect(results[0] == results[1])
+    }
+
+    /// A source's `key:` as an expression: the records' keys are its values (`counter` counts per key).
+    @Test func aSourceKeyedByAnExpression() throws {
+        let t = TopologyRunner()
+        t.write("in.csv", "user,n\nAnn,1\nann,2\nBob,3\nANN,4\n")
+        _ = try t.run(
+            """
+            plugins: { s: { path: "\(try Fixtures.plugin("stores"))" } }
+            stores:
+              counts: { type: memory }
+            sources:
+              u: { type: file, path: in.csv, schema: { user: string, n: i64 }, key: lower(user) }
+            operators:
+              c: { plugin: s, operator: counter, stores: [counts] }
+            sinks:
+              out: { type: file, path: out.csv, header: false }
+            edges: [u -> c, c.out -> out]
+            """)
+        #expect(t.read("out.csv") == "ann,1\nann,2\nbob,1\nann,3\n")
+    }
+
     /// A table keyed by an expression: `Ann` and `ann` are one row.
     @Test func aTableKeyedByAnExpression() throws {
         let t = TopologyRunner()

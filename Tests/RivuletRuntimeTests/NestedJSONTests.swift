@@ -65,6 +65,26 @@ import Testing
         #expect(t.read("out.csv") == "id,first,second_qty,none\n1,a,10,true\n2,,,true\n3,c,,true\n4,d,,true\n5,,,true\n")
     }
 
+    /// Hostile JSON: a lone surrogate escape reads as U+FFFD (not a crash), and a value nested 100,000
+    /// levels deep in a member that is skipped dead-letters its line (not a stack overflow).
+    @Test func hostileJSONIsReadOrDeadLettered() throws {
+        let t = TopologyRunner()
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        t.write("in.jsonl", "{\"id\":1,\"s\":\"\\ud800\\u0041\"}\n{\"id\":2,\"x\":\(deep)}\n{\"id\":3,\"s\":\"ok\"}\n")
+        let summary = try t.run(
+            """
+            sources:
+              s: { type: file, path: in.jsonl, format: jsonl, schema: { id: i64, s: string } }
+            sinks:
+              out: { type: file, path: out.csv }
+            dead_letters: { type: file, path: dead.jsonl }
+            edges: [s -> out]
+            """)
+        #expect(summary.deadLetters == 1)
+        #expect(t.read("out.csv") == "id,s\n1,\u{FFFD}A\n3,ok\n")
+        #expect(t.read("dead.jsonl").contains("JSON nested deeper than 512 levels"), "\(t.read("dead.jsonl").prefix(300))")
+    }
+
     /// An array of scalars explodes into a field of the array's name.
     @Test func anArrayOfScalarsExplodes() throws {
         let t = TopologyRunner()

@@ -88,8 +88,9 @@ struct JSONScanner {
                 else { throw DecodeFailure("invalid JSON: bad \\u escape") }
                 i += 4
                 var scalarValue = code
-                if (0xD800..<0xDC00).contains(code), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"),
-                    let low = UInt32(String(decoding: bytes[i + 2..<i + 6], as: UTF8.self), radix: 16)
+                // A high surrogate and a low one (`\ud83d\ude00`) make one scalar; a lone one becomes U+FFFD.
+                if (0xD800..<0xDC00).contains(code), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"),
+                    let low = UInt32(String(decoding: bytes[i + 2..<i + 6], as: UTF8.self), radix: 16), (0xDC00...0xDFFF).contains(low)
                 {
                     scalarValue = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     i += 6
@@ -101,11 +102,18 @@ struct JSONScanner {
         throw DecodeFailure("invalid JSON: unterminated string")
     }
 
+    /// Arrays and objects nest at most this deep (deeper input is refused, not a stack overflow).
+    static let maximumDepth = 512
+    private var depth = 0
+
     /// Skips any value: string, number, literal, object or array.
     mutating func skipValue() throws(DecodeFailure) {
         switch peek {
         case UInt8(ascii: "\""): _ = try string()
         case UInt8(ascii: "{"), UInt8(ascii: "["):
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumDepth else { throw DecodeFailure("JSON nested deeper than \(Self.maximumDepth) levels") }
             let close = peek == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
             let isObject = close == UInt8(ascii: "}")
             i += 1

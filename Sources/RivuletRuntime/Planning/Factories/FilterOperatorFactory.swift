@@ -25,10 +25,12 @@ struct FilterOperatorFactory: OperatorFactory {
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
         node.outputPorts = ["out", "rejected"]
-        for _ in 0..<spec.parallelism {
+        for i in 0..<spec.parallelism {
             let route = context.deadLetterRoute(for: spec.name, input: input)
+            // Each instance its own compiled tree: the nodes keep buffers, and instances run on their own threads.
+            let own = i == 0 ? predicate : try Self.compile(expression, input, what: "filter '\(spec.name)'")
             let op = FilterOperator(
-                name: spec.name, predicate: predicate, schema: input, batchCapacity: context.options.batchSize, deadLetters: route)
+                name: spec.name, predicate: own, schema: input, batchCapacity: context.options.batchSize, deadLetters: route)
             context.add(op, ports: ["out": op.out, "rejected": op.rejected], route: route, to: node)
         }
         node.outputSchemas = ["out": input, "rejected": input]

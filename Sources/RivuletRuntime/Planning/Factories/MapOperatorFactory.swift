@@ -61,10 +61,15 @@ struct MapOperatorFactory: OperatorFactory {
         node.inputPorts = ["in"]
         node.inputSchemas = inputs
         node.outputPorts = ["out"]
-        for _ in 0..<spec.parallelism {
+        for i in 0..<spec.parallelism {
             let route = context.deadLetterRoute(for: spec.name, input: input)
+            // Each instance its own compiled trees: the nodes keep buffers, and instances run on their own threads.
+            let sources = try fields.map { f -> MapOperator.Source in
+                guard i > 0, case .computed(let e) = f.source else { return f.source }
+                return .computed(try CompiledExpression(e.text, schema: input))
+            }
             let op = MapOperator(
-                name: spec.name, output: output, sources: fields.map(\.source), batchCapacity: context.options.batchSize, deadLetters: route)
+                name: spec.name, output: output, sources: sources, batchCapacity: context.options.batchSize, deadLetters: route)
             context.add(op, ports: ["out": op.out], route: route, to: node)
         }
         node.outputSchemas = ["out": output]

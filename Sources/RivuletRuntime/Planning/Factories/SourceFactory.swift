@@ -3,6 +3,7 @@ import CRivulet
 import Foundation
 import RivuletCore
 import RivuletExecution
+import RivuletExpressions
 import RivuletKafka
 import RivuletManifest
 import RivuletPlugins
@@ -239,7 +240,12 @@ struct SourceFactory {
     /// a string; the header line is read here, once.
     private func textSource(_ spec: SourceSpec, reader: LineReader) throws -> RecordSource {
         let declared = spec.schema.map { Schema($0.map { FieldDefinition(name: $0.name, type: $0.type) }) }
-        let keyIndex = { (schema: Schema) in spec.key.flatMap { schema.index(of: $0) } }
+        let keyIndex = { (schema: Schema) in spec.keyExpression != nil ? nil : spec.key.flatMap { schema.index(of: $0) } }
+        // `key: lower(user)`: the decoder's records get their key from the expression.
+        let keyed = { (schema: Schema, decoder: RecordDecoder) throws -> RecordDecoder in
+            guard let e = spec.keyExpression else { return decoder }
+            return KeyExpressionDecoder(inner: decoder, key: try FilterOperatorFactory.compile(e, schema, what: "source '\(spec.name)', key"))
+        }
         switch spec.format {
         case .lines:
             return TextSource(name: spec.name, reader: reader, schema: Schema(), decoder: RawLineDecoder())
@@ -249,7 +255,7 @@ struct SourceFactory {
             }
             return TextSource(
                 name: spec.name, reader: reader, schema: schema,
-                decoder: JSONLinesDecoder(schema: schema, keyField: keyIndex(schema), rawFields: Self.arrayFields(spec)))
+                decoder: try keyed(schema, JSONLinesDecoder(schema: schema, keyField: keyIndex(schema), rawFields: Self.arrayFields(spec))))
         case .csv:
             if spec.header {
                 let line: UnsafeRawBufferPointer?
@@ -259,22 +265,23 @@ struct SourceFactory {
                 }
                 let header = CSVDecoder.splitHeader(line, delimiter: spec.delimiter)
                 let schema = declared ?? Schema(header.map { FieldDefinition(name: $0, type: .string) })
-                if let key = spec.key, schema.index(of: key) == nil {
+                if let key = spec.key, spec.keyExpression == nil, schema.index(of: key) == nil {
                     throw PlanError(spec.location, "source '\(spec.name)': key '\(key)' is not a column of \(reader.path)")
                 }
+                let decoder: RecordDecoder
                 do {
-                    let decoder = try CSVDecoder(schema: schema, header: header, delimiter: spec.delimiter, keyField: keyIndex(schema))
-                    return TextSource(name: spec.name, reader: reader, schema: schema, decoder: decoder)
+                    decoder = try CSVDecoder(schema: schema, header: header, delimiter: spec.delimiter, keyField: keyIndex(schema))
                 } catch {
                     throw PlanError(spec.location, "source '\(spec.name)': \(reader.path):1: \(error)")
                 }
+                return TextSource(name: spec.name, reader: reader, schema: schema, decoder: try keyed(schema, decoder))
             }
             guard let schema = declared else {
                 throw PlanError(spec.location, "source '\(spec.name)': a CSV source without a header needs a schema")
             }
             return TextSource(
                 name: spec.name, reader: reader, schema: schema,
-                decoder: CSVDecoder(schema: schema, delimiter: spec.delimiter, keyField: keyIndex(schema)))
+                decoder: try keyed(schema, CSVDecoder(schema: schema, delimiter: spec.delimiter, keyField: keyIndex(schema))))
         }
     }
 }
