@@ -3,33 +3,6 @@ import CRivulet
 import Foundation
 import RivuletCore
 
-/// A compiled node: its type, its evaluation, and its value when it is a constant (folded).
-struct Typed {
-    let type: FieldType
-    let evaluate: Evaluate
-    var constant: rv_field?
-    /// The same node evaluated a batch at a time (`ColumnEvaluation.swift`); by default its scalar
-    /// evaluation, record by record.
-    var column: ColumnNode
-
-    init(_ type: FieldType, constant: rv_field? = nil, owner: AnyObject? = nil, _ evaluate: @escaping Evaluate) {
-        self.type = type
-        self.evaluate = evaluate
-        self.constant = constant
-        column = constant.map { ConstantColumn($0, type: type, owner: owner) } ?? ScalarColumn(evaluate, type: type)
-    }
-
-    /// This node with `column` as its batch evaluation.
-    func with(_ column: ColumnNode) -> Typed {
-        var t = self
-        t.column = column
-        return t
-    }
-
-    /// A constant of `type` (a string constant's bytes are kept alive by the closure).
-    static func constant(_ type: FieldType, _ value: rv_field) -> Typed { Typed(type, constant: value) { _, _ in value } }
-}
-
 /// Resolves and type-checks an expression against the input schema (docs/EXPRESSIONS.md "Types").
 struct ExpressionCompiler {
     let schema: Schema
@@ -317,71 +290,5 @@ struct ExpressionCompiler {
             }
             return sawNull ? nullField : .bool(negated)
         }
-    }
-}
-
-/// Bytes a constant's field points at, alive as long as the closure holding this.
-final class OwnedBytes: @unchecked Sendable {
-    let pointer: UnsafePointer<UInt8>?
-    let count: Int
-
-    init(_ bytes: some Collection<UInt8>) {
-        count = bytes.count
-        guard count > 0 else {
-            pointer = nil
-            return
-        }
-        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
-        _ = UnsafeMutableBufferPointer(start: p, count: count).initialize(from: bytes)
-        pointer = UnsafePointer(p)
-    }
-
-    convenience init(_ buffer: UnsafeRawBufferPointer) { self.init(Array(buffer)) }
-
-    deinit { pointer.map { UnsafeMutablePointer(mutating: $0).deallocate() } }
-}
-
-extension ExpressionSyntax {
-    /// Whether evaluating it reads the record or the clock (else it is a constant).
-    var readsRecordOrClock: Bool {
-        switch self {
-        case .integer, .float, .string, .bool, .null: false
-        case .field: true
-        case .unary(_, let x, _), .isNull(let x, _, _): x.readsRecordOrClock
-        case .binary(_, let a, let b, _): a.readsRecordOrClock || b.readsRecordOrClock
-        case .isIn(let x, let items, _, _): x.readsRecordOrClock || items.contains { $0.readsRecordOrClock }
-        case .call(let name, let arguments, _): name == "now" || arguments.contains { $0.readsRecordOrClock }
-        case .caseWhen(let branches, let otherwise, _):
-            branches.contains { $0.0.readsRecordOrClock || $0.1.readsRecordOrClock } || (otherwise?.readsRecordOrClock ?? false)
-        }
-    }
-}
-
-extension ExpressionScratch {
-    /// The strings `a` and `b` one after the other.
-    func concatenate(_ a: rv_field, _ b: rv_field) throws(ExpressionFailure) -> rv_field {
-        try withUnsafeTemporaryAllocation(of: rv_field.self, capacity: 2) { parts throws(ExpressionFailure) in
-            parts[0] = a
-            parts[1] = b
-            return try concatenate(UnsafeBufferPointer(parts))
-        }
-    }
-
-    /// The strings `parts` one after the other.
-    func concatenate(_ parts: some Collection<rv_field>) throws(ExpressionFailure) -> rv_field {
-        let total = parts.reduce(0) { $0 + Int($1.len) }
-        guard total <= Self.maximumString else { throw ExpressionFailure("a string of \(total) bytes (at most 1 GiB)") }
-        var f = rv_field()
-        f.type = FieldType.string.rawValue
-        f.len = UInt32(total)
-        guard total > 0 else { return f }
-        let p = allocate(total)
-        var at = 0
-        for part in parts where part.len > 0 {
-            (p + at).copyMemory(from: part.value.ptr, byteCount: Int(part.len))
-            at += Int(part.len)
-        }
-        f.value.ptr = UnsafePointer(p.assumingMemoryBound(to: UInt8.self))
-        return f
     }
 }

@@ -75,3 +75,32 @@ public final class ExpressionScratch {
         return text.withUTF8 { stored(UnsafeRawBufferPointer($0)) }
     }
 }
+
+extension ExpressionScratch {
+    /// The strings `a` and `b` one after the other.
+    func concatenate(_ a: rv_field, _ b: rv_field) throws(ExpressionFailure) -> rv_field {
+        try withUnsafeTemporaryAllocation(of: rv_field.self, capacity: 2) { parts throws(ExpressionFailure) in
+            parts[0] = a
+            parts[1] = b
+            return try concatenate(UnsafeBufferPointer(parts))
+        }
+    }
+
+    /// The strings `parts` one after the other.
+    func concatenate(_ parts: some Collection<rv_field>) throws(ExpressionFailure) -> rv_field {
+        let total = parts.reduce(0) { $0 + Int($1.len) }
+        guard total <= Self.maximumString else { throw ExpressionFailure("a string of \(total) bytes (at most 1 GiB)") }
+        var f = rv_field()
+        f.type = FieldType.string.rawValue
+        f.len = UInt32(total)
+        guard total > 0 else { return f }
+        let p = allocate(total)
+        var at = 0
+        for part in parts where part.len > 0 {
+            (p + at).copyMemory(from: part.value.ptr, byteCount: Int(part.len))
+            at += Int(part.len)
+        }
+        f.value.ptr = UnsafePointer(p.assumingMemoryBound(to: UInt8.self))
+        return f
+    }
+}

@@ -31,3 +31,19 @@ public indirect enum ExpressionSyntax: Sendable {
         }
     }
 }
+
+extension ExpressionSyntax {
+    /// Whether evaluating it reads the record or the clock (else it is a constant).
+    var readsRecordOrClock: Bool {
+        switch self {
+        case .integer, .float, .string, .bool, .null: false
+        case .field: true
+        case .unary(_, let x, _), .isNull(let x, _, _): x.readsRecordOrClock
+        case .binary(_, let a, let b, _): a.readsRecordOrClock || b.readsRecordOrClock
+        case .isIn(let x, let items, _, _): x.readsRecordOrClock || items.contains { $0.readsRecordOrClock }
+        case .call(let name, let arguments, _): name == "now" || arguments.contains { $0.readsRecordOrClock }
+        case .caseWhen(let branches, let otherwise, _):
+            branches.contains { $0.0.readsRecordOrClock || $0.1.readsRecordOrClock } || (otherwise?.readsRecordOrClock ?? false)
+        }
+    }
+}
