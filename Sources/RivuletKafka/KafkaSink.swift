@@ -38,6 +38,8 @@ public final class KafkaSink: CheckpointedOperator {
     public var inputSide = 0
     /// Per input partition: the largest event time written, and the watermark last marked.
     private var writtenTimes: [Int32: Int64] = [:]
+    /// Per input partition, the last input offset written and how many records of it came before.
+    private var lastOrigin: [Int32: (offset: Int64, sequence: Int64)] = [:]
     private var marked: [Int32: Int64] = [:]
     /// Records handed to Kafka.
     public let written = MetricsCounter(name: "records_out")
@@ -111,15 +113,22 @@ public final class KafkaSink: CheckpointedOperator {
             let before = partitionWatermark(p)
             if t > writtenTimes[p] ?? .min { writtenTimes[p] = t }
             let timeEnd = WatermarkMarker.writeDecimal(t, into: headerScratch, at: 0)
-            var originEnd = WatermarkMarker.writeDecimal(
-                Int64(RepartitionWatermarks.inputID(side: inputSide, partition: p)), into: headerScratch, at: 20)
-            headerScratch[originEnd] = UInt8(ascii: ":")
-            originEnd = WatermarkMarker.writeDecimal(record.pointee.offset, into: headerScratch, at: originEnd + 1)
             let base = UnsafeRawBufferPointer(headerScratch)
-            var headers = [
-                KafkaProducer.Header(name: WatermarkMarker.timeHeader, value: UnsafeRawBufferPointer(rebasing: base[0..<timeEnd])),
-                KafkaProducer.Header(name: WatermarkMarker.originHeader, value: UnsafeRawBufferPointer(rebasing: base[20..<originEnd])),
-            ]
+            var headers = [KafkaProducer.Header(name: WatermarkMarker.timeHeader, value: UnsafeRawBufferPointer(rebasing: base[0..<timeEnd]))]
+            // The input position (a record without one — a plugin's new record — has no origin: its
+            // reader cannot tell it written twice, at least once), numbered among the records of one input record.
+            if let sequence = originSequence(record) {
+                var originEnd = WatermarkMarker.writeDecimal(
+                    Int64(RepartitionWatermarks.inputID(side: inputSide, partition: p)), into: headerScratch, at: 20)
+                headerScratch[originEnd] = UInt8(ascii: ":")
+                originEnd = WatermarkMarker.writeDecimal(record.pointee.offset, into: headerScratch, at: originEnd + 1)
+                if sequence > 0 {
+                    headerScratch[originEnd] = UInt8(ascii: ":")
+                    originEnd = WatermarkMarker.writeDecimal(sequence, into: headerScratch, at: originEnd + 1)
+                }
+                headers.append(
+                    KafkaProducer.Header(name: WatermarkMarker.originHeader, value: UnsafeRawBufferPointer(rebasing: base[20..<originEnd])))
+            }
             if before != .min {
                 let markEnd = WatermarkMarker.writeDecimal(before, into: headerScratch, at: 64)
                 headers.append(KafkaProducer.Header(name: WatermarkMarker.markHeader, value: UnsafeRawBufferPointer(rebasing: base[64..<markEnd])))
@@ -141,13 +150,25 @@ public final class KafkaSink: CheckpointedOperator {
             if before != .min { texts.append((WatermarkMarker.markHeader, Array(String(before).utf8))) }
             if t > writtenTimes[p] ?? .min { writtenTimes[p] = t }
             texts.append((WatermarkMarker.timeHeader, Array(String(t).utf8)))
-            texts.append(
-                (WatermarkMarker.originHeader, Array("\(RepartitionWatermarks.inputID(side: inputSide, partition: p)):\(record.pointee.offset)".utf8))
-            )
+            if let sequence = originSequence(record) {
+                let id = RepartitionWatermarks.inputID(side: inputSide, partition: p)
+                let text = sequence > 0 ? "\(id):\(record.pointee.offset):\(sequence)" : "\(id):\(record.pointee.offset)"
+                texts.append((WatermarkMarker.originHeader, Array(text.utf8)))
+            }
         }
         try withHeaders(texts[...]) { headers in
             try producer.produce(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: t > 0 ? t : 0)
         }
+    }
+
+    /// A repartition topic's writer: the number of `record` among the records of its input record (0 for
+    /// the first, 1 for the next with the same input position, …), or nil when it has no input position.
+    private func originSequence(_ record: UnsafePointer<rv_record>) -> Int64? {
+        let p = record.pointee.partition, o = record.pointee.offset
+        guard o >= 0 else { return nil }
+        let sequence = lastOrigin[p].map { $0.offset == o ? $0.sequence + 1 : 0 } ?? 0
+        lastOrigin[p] = (o, sequence)
+        return sequence
     }
 
     /// A repartition topic's writer: the watermark of input partition `p` before the next record of it

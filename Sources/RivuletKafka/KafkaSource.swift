@@ -214,12 +214,12 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         if let markers = watermarkMarkers {
             if let origin = WatermarkMarker.origin(message) {
                 let q = number(tp)
-                if let last = lastOrigins[q]?[origin.partition], origin.offset <= last {
+                if let last = lastOrigins[q]?[origin.partition], origin.position <= last {
                     batch.removeLast()
                     duplicatesSkipped.add(1)
                     return
                 }
-                lastOrigins[q, default: [:]][origin.partition] = origin.offset
+                lastOrigins[q, default: [:]][origin.partition] = origin.position
                 // Its input partition's watermark as of this record, before the record.
                 if let mark = WatermarkMarker.inlineMark(message) {
                     markers.observeInline(partition: q, input: origin.partition, mark: mark, now: fillClock)

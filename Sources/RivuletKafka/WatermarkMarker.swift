@@ -37,12 +37,26 @@ public enum WatermarkMarker {
         value(message, timeHeader).flatMap { decimal($0[...]) }
     }
 
-    /// The input position a repartition topic's record carries, if it has one.
-    static func origin(_ message: UnsafePointer<rd_kafka_message_t>) -> (partition: Int32, offset: Int64)? {
+    /// Records derived from one input record share its offset (an `explode`, a plugin emitting several):
+    /// the writer numbers them, and their position is offset × 2^20 + that number.
+    static let sequenceBits: Int64 = 20
+
+    /// The position a record derived from input `offset`, the `sequence`-th of it, is written at.
+    static func position(offset: Int64, sequence: Int64) -> Int64 { offset << sequenceBits | min(sequence, (1 << sequenceBits) - 1) }
+
+    /// The input position a repartition topic's record carries, if it has one: its input partition and
+    /// its ordered position (`position(offset:sequence:)`; header `p:offset` or `p:offset:sequence`).
+    static func origin(_ message: UnsafePointer<rd_kafka_message_t>) -> (partition: Int32, position: Int64)? {
         guard let bytes = value(message, originHeader), let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
-            let p = decimal(bytes[..<colon]), let o = decimal(bytes[(colon + 1)...]), let partition = Int32(exactly: p)
+            let p = decimal(bytes[..<colon]), let partition = Int32(exactly: p)
         else { return nil }
-        return (partition, o)
+        let rest = bytes[(colon + 1)...]
+        if let second = rest.firstIndex(of: UInt8(ascii: ":")) {
+            guard let o = decimal(rest[..<second]), let s = decimal(rest[(second + 1)...]), o >= 0, o < 1 << 43, s >= 0 else { return nil }
+            return (partition, position(offset: o, sequence: s))
+        }
+        guard let o = decimal(rest), o >= 0, o < 1 << 43 else { return nil }
+        return (partition, position(offset: o, sequence: 0))
     }
 
     /// A header's bytes, valid while `message` is.
