@@ -12,12 +12,13 @@ import Testing
         Fixtures.read(path).split(separator: "\n").dropFirst(header ? 1 : 0).map(String.init).sorted()
     }
 
-    /// examples/click-enrichment (the notes' stream–table join, with a late click and a late profile
-    /// update) with its inputs as topics: the enriched clicks and both late outputs are its expected files.
-    @Test func aStreamTableJoinThroughKafkaGivesTheExamplesExpectedRows() throws {
-        let example = Fixtures.repositoryRoot + "/examples/click-enrichment"
+    static let example = Fixtures.repositoryRoot + "/examples/click-enrichment"
+
+    /// examples/click-enrichment's manifest as a Kafka application `app` on a mock cluster holding its
+    /// inputs as the topics `clicks` and `profiles` (read to their end), edited by `edit`, run once.
+    static func runExampleThroughKafka(app: String, edit: (String) -> String = { $0 }) throws -> (run: RivuletProcess, folder: String) {
         let mock = try KafkaMockCluster(brokers: 1)
-        for topic in ["clicks", "profiles", "ce-enrich-repartition", "ce-enrich-changelog"] { try mock.createTopic(topic, partitions: 1) }
+        for topic in ["clicks", "profiles", "\(app)-enrich-repartition", "\(app)-enrich-changelog"] { try mock.createTopic(topic, partitions: 1) }
         let folder = Fixtures.temporaryDirectory("rivulet-kafka-join-results")
         for (topic, file) in [("clicks", "clicks.csv"), ("profiles", "profiles.csv")] {
             let produced = try RivuletProcess.run(["kafka", "produce", topic, example + "/" + file, "--bootstrap-servers", mock.bootstrapServers])
@@ -26,13 +27,22 @@ import Testing
         var manifest = Fixtures.read(example + "/manifest.yaml")
         manifest = manifest.replacingOccurrences(
             of: "name: click-enrichment",
-            with: "name: click-enrichment\napplication_id: ce\nkafka: { bootstrap_servers: \"\(mock.bootstrapServers)\" }")
+            with: "name: click-enrichment\napplication_id: \(app)\nkafka: { bootstrap_servers: \"\(mock.bootstrapServers)\" }")
         for topic in ["clicks", "profiles"] {
             manifest = manifest.replacingOccurrences(
                 of: "type: file\n    path: \(topic).csv", with: "type: kafka\n    topics: \(topic)\n    until: end\n    format: csv")
         }
-        Fixtures.write(manifest, to: folder + "/m.yaml")
+        Fixtures.write(edit(manifest), to: folder + "/m.yaml")
         let run = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+        _ = mock
+        return (run, folder)
+    }
+
+    /// examples/click-enrichment (the notes' stream–table join, with a late click and a late profile
+    /// update) with its inputs as topics: the enriched clicks and both late outputs are its expected files.
+    @Test func aStreamTableJoinThroughKafkaGivesTheExamplesExpectedRows() throws {
+        let example = Self.example
+        let (run, folder) = try Self.runExampleThroughKafka(app: "ce")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("sink enrich-repartition-left-out: 41 records"), "\(run.stderr)")
         for output in ["enriched", "late_clicks", "late_profiles"] {
@@ -47,33 +57,19 @@ import Testing
     /// written as expressions: records keep their input position through them, so the join is still
     /// split by key (its repartition topic carries the 41 clicks), with the same rows.
     @Test func aJoinBehindAFilterAndAMapIsSplitByKeyToo() throws {
-        let example = Fixtures.repositoryRoot + "/examples/click-enrichment"
-        let mock = try KafkaMockCluster(brokers: 1)
-        for topic in ["clicks", "profiles", "cf-enrich-repartition", "cf-enrich-changelog"] { try mock.createTopic(topic, partitions: 1) }
-        let folder = Fixtures.temporaryDirectory("rivulet-kafka-join-through")
-        for (topic, file) in [("clicks", "clicks.csv"), ("profiles", "profiles.csv")] {
-            let produced = try RivuletProcess.run(["kafka", "produce", topic, example + "/" + file, "--bootstrap-servers", mock.bootstrapServers])
-            #expect(produced.status == 0, "\(produced.stderr)")
-        }
-        var manifest = Fixtures.read(example + "/manifest.yaml")
-        manifest = manifest.replacingOccurrences(
-            of: "name: click-enrichment",
-            with: "name: click-enrichment\napplication_id: cf\nkafka: { bootstrap_servers: \"\(mock.bootstrapServers)\" }")
-        for topic in ["clicks", "profiles"] {
+        let (run, folder) = try Self.runExampleThroughKafka(app: "cf") { text in
+            var manifest = text.replacingOccurrences(
+                of: "operators:\n", with: "operators:\n  keep: { filter: \"ts >= 0\" }\n  tag: { map: { set: { page: \"trim(page)\" } } }\n")
+            manifest = manifest.replacingOccurrences(of: "left_key: user_id", with: "left_key: trim(user_id)")
+            manifest = manifest.replacingOccurrences(of: "right_key: user_id", with: "right_key: trim(user_id)")
             manifest = manifest.replacingOccurrences(
-                of: "type: file\n    path: \(topic).csv", with: "type: kafka\n    topics: \(topic)\n    until: end\n    format: csv")
+                of: "  - clicks -> enrich.left", with: "  - clicks -> keep\n  - keep -> tag\n  - tag -> enrich.left")
+            // The join's output then carries the computed key fields: the sink writes the example's columns.
+            return manifest.replacingOccurrences(
+                of: "enriched: { type: file, path: enriched.csv }",
+                with: "enriched: { type: file, path: enriched.csv, fields: [ts, user_id, page, age, gender] }")
         }
-        manifest = manifest.replacingOccurrences(
-            of: "operators:\n", with: "operators:\n  keep: { filter: \"ts >= 0\" }\n  tag: { map: { set: { page: \"trim(page)\" } } }\n")
-        manifest = manifest.replacingOccurrences(of: "left_key: user_id", with: "left_key: trim(user_id)")
-        manifest = manifest.replacingOccurrences(of: "right_key: user_id", with: "right_key: trim(user_id)")
-        manifest = manifest.replacingOccurrences(of: "  - clicks -> enrich.left", with: "  - clicks -> keep\n  - keep -> tag\n  - tag -> enrich.left")
-        // The join's output then carries the computed key fields: the sink writes the example's columns.
-        manifest = manifest.replacingOccurrences(
-            of: "enriched: { type: file, path: enriched.csv }",
-            with: "enriched: { type: file, path: enriched.csv, fields: [ts, user_id, page, age, gender] }")
-        Fixtures.write(manifest, to: folder + "/m.yaml")
-        let run = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+        let example = Self.example
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("sink enrich-repartition-left-out: 41 records"), "\(run.stderr)")
         let got = Self.sortedLines("\(folder)/enriched.csv", header: true)
