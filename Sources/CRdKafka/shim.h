@@ -19,3 +19,10 @@ static inline rd_kafka_resp_err_t rivulet_kafka_produce(
         RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE((void *)value, value_len), RD_KAFKA_V_TIMESTAMP(timestamp),
         RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
 }
+
+/* rd_kafka_mock_broker_push_request_error_rtts is variadic too: delays broker `broker_id`'s next answer to
+ * requests of `api_key` by `rtt_ms` (answered without error), for tests of a slow group coordinator. */
+static inline rd_kafka_resp_err_t rivulet_kafka_mock_delay_answer(
+    rd_kafka_mock_cluster_t *mcluster, int32_t broker_id, int16_t api_key, int rtt_ms) {
+    return rd_kafka_mock_broker_push_request_error_rtts(mcluster, broker_id, api_key, 1, RD_KAFKA_RESP_ERR_NO_ERROR, rtt_ms);
+}

@@ -10,6 +10,8 @@ import CRdKafka
 public final class KafkaConsumer: @unchecked Sendable {
     let handle: OpaquePointer
     private let rebalance: RebalanceHandler
+    /// Whether `subscribe` joined a group (a member of one is destroyed only once assigned: see `deinit`).
+    private var subscribed = false
     public let groupID: String
 
     /// `properties` are passed through and may override the defaults set here. `strict`: a position
@@ -39,6 +41,15 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     deinit {
+        // librdkafka before 2.3.0 (Debian's is 2.0.2) aborts the process when a cooperative-sticky group
+        // member is destroyed after its JoinGroup was answered and before its first assignment
+        // (`Assertion 'assignor_state' failed`, librdkafka #4312): such a handle — already closed, so it
+        // has left the group — is left to the process's exit instead, with its callback's object.
+        // `KafkaShutdownTests`.
+        if subscribed && !rebalance.assignedOnce {
+            _ = Unmanaged.passRetained(rebalance)
+            return
+        }
         rd_kafka_destroy(handle)
     }
 
@@ -54,6 +65,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let err = rd_kafka_subscribe(handle, list)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("subscribing to \(topics.joined(separator: ", "))", err) }
+        subscribed = true
     }
 
     /// Takes every partition of `topics` from its beginning, outside any group (no rebalances, nothing

@@ -39,4 +39,13 @@ public final class KafkaMockCluster {
         let err = rd_kafka_mock_topic_create(cluster, topic, Int32(partitions), 1)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("creating topic '\(topic)' with \(partitions) partitions", err) }
     }
+
+    /// Delays broker `broker`'s next `count` answers to requests of Kafka API `apiKey` (e.g. 14,
+    /// SyncGroup) by `milliseconds` each: a slow broker, for tests.
+    public func delayAnswers(apiKey: Int16, broker: Int32 = 1, count: Int = 1, milliseconds: Int32) throws(KafkaError) {
+        for _ in 0..<count {
+            let err = rivulet_kafka_mock_delay_answer(cluster, broker, apiKey, milliseconds)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError("delaying broker \(broker)'s answers to API \(apiKey)", err) }
+        }
+    }
 }

@@ -12,6 +12,8 @@ final class RebalanceHandler {
     weak var listener: RebalanceListener?
     /// A failure inside the callback, thrown by the next `poll`.
     var failure: KafkaError?
+    /// Whether the group has given this consumer an assignment (possibly empty) at least once.
+    private(set) var assignedOnce = false
 
     /// Whether the configured `partition.assignment.strategy` is cooperative (for when librdkafka names none).
     let cooperativeStrategy: Bool
@@ -39,6 +41,7 @@ final class RebalanceHandler {
         let partitions = PartitionList.entries(list).map(\.0)
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            assignedOnce = true
             if case .timestamp(let time) = start, let list {
                 do { try position(handle, list, at: time) } catch { failure = error }
             } else if explicitStart, let list {
