@@ -8,7 +8,7 @@ import RivuletSnapshot
 /// another process, replayed from its committed offset, is judged by its own time, not by the partitions
 /// this process was already ahead on. Instances are made when their group is first seen or adopted and
 /// dropped with their group. The node's output watermark is the smallest of its instances'.
-public final class PerGroupOperator: KeyGroupStateOperator {
+public final class PerGroupOperator: KeyGroupStateOperator, GroupWatermarkReporting {
     public typealias Instance = KeyGroupStateOperator
     public let name: String
     /// The node's output ports, by name; every instance's ports of the same names forward into them.
@@ -18,6 +18,8 @@ public final class PerGroupOperator: KeyGroupStateOperator {
     private var instances: [Int: Instance] = [:]
     private var watermarks: [Int: Int64] = [:]
     private var emitted = Int64.min
+    /// Each group's watermark at every rise of the node's (for repartition topic writers downstream).
+    public let groupWatermarks = GroupWatermarkHistory()
 
     public init(
         name: String, ports: [String: OutputPort], groupWatermark: @escaping (Int) -> Int64,
@@ -83,16 +85,23 @@ public final class PerGroupOperator: KeyGroupStateOperator {
                 watermarks[group] = w
                 try op.advanceWatermark(to: w)
             }
-            // An instance that may still emit before its watermark (a join holding records) says how far.
-            lowest = min(lowest, (op as? OutputWatermarkReporting)?.outputWatermark ?? watermarks[group] ?? .min)
+            lowest = min(lowest, outputWatermark(group, op))
         }
         if lowest > emitted {
             emitted = lowest
+            groupWatermarks.record(
+                told: lowest, groups: Dictionary(uniqueKeysWithValues: instances.map { ($0.key, outputWatermark($0.key, $0.value)) }))
             for port in ports.values {
                 port.setWatermarkCap(lowest)
                 try port.advanceWatermark(to: lowest)
             }
         }
+    }
+
+    /// How far instance `op` of `group` has told its output: its own report (a join holding records may
+    /// still emit before its watermark), else its watermark.
+    private func outputWatermark(_ group: Int, _ op: Instance) -> Int64 {
+        (op as? OutputWatermarkReporting)?.outputWatermark ?? watermarks[group] ?? .min
     }
 
     public func advanceProcessingTime(to now: Int64) throws {

@@ -186,6 +186,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Leaves the group (revoking every partition through the listener first).
     public func close() {
+        rebalance.closing = true
         _ = rd_kafka_consumer_close(handle)
     }
 }

@@ -33,6 +33,12 @@ public final class KafkaSink: CheckpointedOperator {
     /// The input's out-of-orderness `bound`: an input partition's watermark is the largest time written
     /// of it minus the bound.
     public var watermarkMarking: (partitions: Int32, inputs: () -> [Int32], bound: Int64)?
+    /// A repartition topic's writer fed by a per-group operator (a window, table or join split by key):
+    /// its records carry no input position, and it marks each of that operator's groups (the input
+    /// partitions its reader counts) with the group's watermark as of the watermark this sink last heard.
+    public var groupWatermarks: GroupWatermarkHistory?
+    /// The watermark this sink last heard (in band: after every record emitted before it).
+    private var heard = Int64.min
     /// A join's repartition writer: which input of the join it writes (0 left, 1 right); its input
     /// partitions are named `RepartitionWatermarks.inputID(side:partition:)` in origins and markers.
     public var inputSide = 0
@@ -201,7 +207,20 @@ public final class KafkaSink: CheckpointedOperator {
         try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     }
 
-    public func advanceWatermark(to watermark: Int64) throws { try mark(ended: watermark == .max) }
+    public func advanceWatermark(to watermark: Int64) throws {
+        if watermark > heard { heard = watermark }
+        try mark(ended: watermark == .max)
+    }
+
+    /// Each input partition held and its watermark: per partition, the largest time written minus the
+    /// bound; under `groupWatermarks`, each group's own as of the watermark heard.
+    private func inputWatermarks(_ marking: (partitions: Int32, inputs: () -> [Int32], bound: Int64), ended: Bool) -> [(Int32, Int64)] {
+        if ended { return marking.inputs().map { ($0, .max) } }
+        if let groupWatermarks {
+            return (groupWatermarks.groups(asOf: heard) ?? [:]).map { (Int32($0.key), $0.value) }.sorted { $0.0 < $1.0 }
+        }
+        return marking.inputs().map { p in (p, writtenTimes[p].map { $0 == .min ? .min : $0 - marking.bound } ?? .min) }
+    }
 
     /// A repartition topic's writer: marks, in every partition of the topic, the watermark of each input
     /// partition held that rose since its last marker — after every batch (a partition taken over
@@ -213,8 +232,7 @@ public final class KafkaSink: CheckpointedOperator {
         guard let marking = watermarkMarking else { return }
         // Each input partition held: its own watermark (the end of time once the input has ended).
         var marks: [(partition: Int32, watermark: Int64)] = []
-        for p in marking.inputs() {
-            let own = ended ? .max : (writtenTimes[p].map { $0 == .min ? .min : $0 - marking.bound } ?? .min)
+        for (p, own) in inputWatermarks(marking, ended: ended) {
             if own > marked[p] ?? .min || (repeating && own != .min) {
                 marked[p] = max(own, marked[p] ?? .min)
                 marks.append((RepartitionWatermarks.inputID(side: inputSide, partition: p), marked[p]!))

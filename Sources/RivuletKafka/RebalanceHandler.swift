@@ -14,6 +14,12 @@ final class RebalanceHandler {
     var failure: KafkaError?
     /// Whether the group has given this consumer an assignment (possibly empty) at least once.
     private(set) var assignedOnce = false
+    /// Set once the consumer is closing: an assignment that arrives then (a rebalance already under way)
+    /// is taken without positioning it or telling the listener — the close gives it back at once, and
+    /// asking the coordinator for committed offsets then blocks until it times out, each time.
+    var closing = false
+    /// The partitions the listener has been told are assigned (and not yet that they are revoked).
+    private var told: Set<TopicPartition> = []
 
     /// Whether the configured `partition.assignment.strategy` is cooperative (for when librdkafka names none).
     let cooperativeStrategy: Bool
@@ -42,13 +48,16 @@ final class RebalanceHandler {
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
             assignedOnce = true
-            if case .timestamp(let time) = start, let list {
+            if closing {
+                // Taken only so the close can give it back.
+            } else if case .timestamp(let time) = start, let list {
                 do { try position(handle, list, at: time) } catch { failure = error }
             } else if explicitStart, let list {
                 let at = Int64(start == .latest ? RD_KAFKA_OFFSET_END : RD_KAFKA_OFFSET_BEGINNING)
                 do { try positionUncommitted(handle, list, at: at) } catch { failure = error }
             }
-            let starts = partitions.isEmpty ? [:] : listener?.partitionsAssigned(partitions) ?? [:]
+            let starts = partitions.isEmpty || closing ? [:] : listener?.partitionsAssigned(partitions) ?? [:]
+            if !closing { told.formUnion(partitions) }
             if let list, !starts.isEmpty {
                 for i in 0..<Int(list.pointee.cnt) {
                     let tp = TopicPartition(String(cString: list.pointee.elems[i].topic), list.pointee.elems[i].partition)
@@ -68,7 +77,8 @@ final class RebalanceHandler {
                 }
             }
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-            if !partitions.isEmpty { listener?.partitionsRevoked(partitions, lost: rd_kafka_assignment_lost(handle) != 0) }
+            let known = partitions.filter { told.remove($0) != nil }
+            if !known.isEmpty { listener?.partitionsRevoked(known, lost: rd_kafka_assignment_lost(handle) != 0) }
             if cooperative {
                 if let error = rd_kafka_incremental_unassign(handle, list) { failure = KafkaError("giving up partitions", consuming: error) }
             } else {

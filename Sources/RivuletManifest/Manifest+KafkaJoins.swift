@@ -4,28 +4,60 @@ extension Manifest {
     /// The joins of a Kafka application whose state is split by key between processes (Kafka Streams'
     /// co-partitioned joins): both inputs go through one repartition topic, partitioned by the join key's
     /// group, and the join keeps its state per partition in a changelog topic. A join qualifies when each
-    /// input is fed by one Kafka source read by the group (by topic name, not global), straight or through
-    /// `filter`/`map` operators (`kafkaSourceKeepingPositions`), and the join keys
+    /// input is fed — straight or through `filter`, `map` and `explode` operators, one input each — by a
+    /// Kafka source read by the group (by topic name, not global: `kafkaSourceKeepingPositions`) or by an
+    /// operator itself split by key (a window, a table without a store, such a join), and the join keys
     /// its whole state by the join key: not a table–table join on a foreign key (`left_pk` other than
     /// `left_key`: a row moving to another key would leave its old joined row behind in the old key's
     /// process), and no store of its own. Other joins run in the process that reads them, as before.
     public var kafkaRepartitionedJoins: [(op: OperatorSpec, join: JoinSpec)] {
         guard isKafkaApplication else { return [] }
         return operators.compactMap { op in
-            guard case .join(let join) = op.kind, op.stores.isEmpty, join.store == nil else { return nil }
-            if join.kind == .tableTable, let pk = join.leftPrimaryKey, pk != join.leftKey { return nil }
-            for port in ["left", "right"] where kafkaSourceKeepingPositions(into: Endpoint(node: op.name, port: port)) == nil {
-                return nil
-            }
+            guard case .join(let join) = op.kind, isKafkaRepartitionedJoin(op) else { return nil }
             return (op, join)
         }
     }
 
-    /// The Kafka source (read by the group, by topic name) feeding `endpoint` straight or through `filter`
-    /// and `map` operators only, one input each: records keep their input position, which a repartition
-    /// topic needs (origins, per-partition watermarks). A table, window, join or plugin operator on the
+    private func isKafkaRepartitionedJoin(_ op: OperatorSpec) -> Bool {
+        guard case .join(let join) = op.kind, op.stores.isEmpty, join.store == nil else { return false }
+        if join.kind == .tableTable, let pk = join.leftPrimaryKey, pk != join.leftKey { return false }
+        return ["left", "right"].allSatisfy { port in
+            let input = Endpoint(node: op.name, port: port)
+            return kafkaSourceKeepingPositions(into: input) != nil || kafkaOperatorSplitByKey(feeding: input) != nil
+        }
+    }
+
+    /// The operator split by key between processes (a window, a table without a store, a join split by
+    /// key) whose results (its port `out`) reach `endpoint` through `filter`, `map` and `explode` operators only, one input
+    /// each; nil when something else is on the way.
+    public func kafkaOperatorSplitByKey(feeding endpoint: Endpoint) -> OperatorSpec? {
+        var target = endpoint
+        var seen: Set<String> = []
+        while true {
+            let feeding = edges.filter { $0.to == target }
+            guard feeding.count == 1, seen.insert(feeding[0].from.node).inserted,
+                let op = operators.first(where: { $0.name == feeding[0].from.node })
+            else { return nil }
+            let results = feeding[0].from.port == "out"  // not a late port: those carry input records
+            switch op.kind {
+            case .filter, .map, .explode: target = Endpoint(node: op.name, port: "in")
+            case .window: return results ? op : nil
+            case .table(let table): return results && table.store == nil && op.stores.isEmpty ? op : nil
+            case .join:
+                // Once the repartition topics are in (planning), a join split by key reads one of its own.
+                let split = internalTopics.contains { $0.role == .repartition && $0.operatorName == op.name } || isKafkaRepartitionedJoin(op)
+                return results && split ? op : nil
+            default: return nil
+            }
+        }
+    }
+
+    /// The Kafka source (read by the group, by topic name) feeding `endpoint` straight or through `filter`,
+    /// `map` and `explode` operators only, one input each: records keep their input position (an explode's
+    /// records share their input's, numbered by the repartition writer), which a repartition topic's
+    /// per-partition watermarks need. A table, window, join or plugin operator on the
     /// way emits records of its own (nil).
-    func kafkaSourceKeepingPositions(into endpoint: Endpoint) -> SourceSpec? {
+    public func kafkaSourceKeepingPositions(into endpoint: Endpoint) -> SourceSpec? {
         var target = endpoint
         var seen: Set<String> = []
         while true {
@@ -38,7 +70,7 @@ extension Manifest {
             }
             guard seen.insert(from).inserted, let op = operators.first(where: { $0.name == from }) else { return nil }
             switch op.kind {
-            case .filter, .map: target = Endpoint(node: from, port: "in")
+            case .filter, .map, .explode: target = Endpoint(node: from, port: "in")
             default: return nil
             }
         }

@@ -16,7 +16,7 @@ import RivuletSnapshot
 /// its side's, and the instance's other input is capped at the partition's watermark over both sides as
 /// of the last record of each run of one side and one group — never a watermark read after a record
 /// not yet handed on, so no record is released out of order.
-final class KafkaJoinPartitions: KeyGroupStateOperator {
+final class KafkaJoinPartitions: KeyGroupStateOperator, GroupWatermarkReporting {
     let name: String
     private let inner: PerGroupOperator
     /// Per input (0 left, 1 right), its schema.
@@ -24,6 +24,7 @@ final class KafkaJoinPartitions: KeyGroupStateOperator {
     /// The counters every join instance counts its late table changes in.
     let lateTableChanges: MetricsCounter
     let lateTableChangesSuperseded: MetricsCounter
+    var groupWatermarks: GroupWatermarkHistory { inner.groupWatermarks }
 
     init(
         name: String, inner: PerGroupOperator, left: Schema, right: Schema, lateTableChanges: MetricsCounter,

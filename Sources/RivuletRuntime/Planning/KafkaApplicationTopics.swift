@@ -14,7 +14,7 @@ struct KafkaApplicationTopics {
     struct Layout {
         /// Operator name → its key groups (the partitions of its repartition topic).
         var keyGroups: [String: Int] = [:]
-        /// Input source name → the partitions of its topics (the largest count).
+        /// Input source name (a repartition topic's reader too) → the partitions of its topics (the largest count).
         var inputPartitions: [String: Int] = [:]
     }
 
@@ -61,6 +61,11 @@ struct KafkaApplicationTopics {
                 try creator.ensure(topic.name, partitions: partitions, compacted: topic.role == .changelog)
             }
             layout.keyGroups = Dictionary(uniqueKeysWithValues: windows.map { ($0, partitions) })
+            // A repartition topic's reader feeding a join (through its operator) counts as an input of
+            // that many partitions: the operator's key groups.
+            for topic in topics where topic.role == .repartition {
+                if let reader = topic.reader { layout.inputPartitions[reader] = partitions }
+            }
             return layout
         } catch let error as KafkaError {
             throw PlanError(manifest.kafka?.location ?? first.location, "\(error)")

@@ -34,6 +34,13 @@ extension Planner {
                 guard let writer = plan.nodesByName[writerName]?.instances.first as? KafkaSink, let input else { continue }
                 let bound = manifest.sources.first { $0.name == input.name }?.time?.maxOutOfOrder ?? 0
                 writer.watermarkMarking = (Int32(keyGroups), { input.heldPartitionNumbers }, bound)
+                // Records of a window, table or join split by key carry no input position: the writer
+                // marks that operator's groups with their own watermarks.
+                if manifest.kafkaSourceKeepingPositions(into: Endpoint(node: writerName, port: "in")) == nil,
+                    let upstream = manifest.kafkaOperatorSplitByKey(feeding: Endpoint(node: writerName, port: "in"))
+                {
+                    writer.groupWatermarks = (plan.nodesByName[upstream.name]?.instances.first as? GroupWatermarkReporting)?.groupWatermarks
+                }
             }
             source.onRevoked = { partitions in binding.revoked(partitions.map { Int($0) }) }
             plan.changelogs[ObjectIdentifier(window)] = binding
