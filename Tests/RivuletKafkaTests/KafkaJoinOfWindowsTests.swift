@@ -97,4 +97,68 @@ import Testing
         #expect(got == expected, "got \(got.count) rows, expected \(expected.count): \(Set(got).symmetricDifference(expected).sorted().prefix(10))")
         #expect(!Fixtures.read(folder + "/a.csv").isEmpty && !Fixtures.read(folder + "/b.csv").isEmpty, "both processes joined")
     }
+
+    /// A stream–table join fed by a stream–stream join, and a window fed by that: three operators split
+    /// by key one after the other, each through its own repartition topic, in a run that does not end —
+    /// the rows and the per-second counts of the same topology over files.
+    @Test func aChainOfJoinsAndAWindowGivesTheFileRunsRows() throws {
+        let app = "chain"
+        let mock = try KafkaMockCluster(brokers: 1)
+        var topics = ["views", "buys", "profiles"]
+        for op in ["pair", "enrich", "perSecond"] { topics += ["\(app)-\(op)-repartition", "\(app)-\(op)-changelog"] }
+        for topic in topics { try mock.createTopic(topic, partitions: 3) }
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-join-chain")
+        let inputs = [
+            "views": (0..<2_000).map { i in "\(i * 10),u\(i % 10),v\(i)" },
+            "buys": (0..<2_000).map { j in "\(j * 10 + 5),u\(j * 3 % 10),b\(j)" },
+            "profiles": (0..<20).map { k in "\(k * 1000),u\(k % 10),p\(k)" },
+        ]
+        let schemas = ["views": "view", "buys": "buy", "profiles": "name"]
+        let body = """
+            operators:
+              pair: { join: stream_stream, type: inner, left_key: user, right_key: user, within: 50ms }
+              enrich: { join: stream_table, type: left, left_key: user, right_key: user }
+              perSecond: { window: tumbling, size: 1s, key_by: user, aggregates: { pairs: count() } }
+            sinks:
+              out: { type: file, path: out.csv, header: false, fields: [user, view, buy, name] }
+              counts: { type: file, path: counts.csv, header: false, fields: [window_start, user, pairs] }
+            edges: [views -> pair.left, buys -> pair.right, pair.out -> enrich.left, profiles -> enrich.right, enrich.out -> out, enrich.out -> perSecond, perSecond.out -> counts]
+            """
+        var fileSources = "sources:\n", kafkaSources = "sources:\n"
+        for (topic, lines) in inputs.sorted(by: { $0.key < $1.key }) {
+            Fixtures.write(lines.joined(separator: "\n") + "\n", to: "\(folder)/\(topic).csv")
+            let schema = "schema: { ts: i64, user: string, \(schemas[topic]!): string }, time: { type: event, field: ts }"
+            fileSources += "  \(topic): { type: file, path: \(topic).csv, header: false, \(schema) }\n"
+            kafkaSources += "  \(topic): { type: kafka, topics: \(topic), format: csv, \(schema) }\n"
+            // Record i to partition i % 3, then one record per partition far ahead: every window closes.
+            try KafkaConnectorTests.produce(
+                mock.bootstrapServers, topic,
+                lines.enumerated().map { (Int32($0.offset % 3), nil, $0.element, 0, []) } + (0..<3).map { (Int32($0), nil, "100000000,end,x", 0, []) }
+            )
+        }
+        Fixtures.write(fileSources + body, to: folder + "/files.yaml")
+        Fixtures.write(
+            "application_id: \(app)\nkafka: { bootstrap_servers: \"\(mock.bootstrapServers)\" }\n" + kafkaSources + body, to: folder + "/kafka.yaml")
+        let files = try RivuletProcess.run(["run", folder + "/files.yaml"])
+        #expect(files.status == 0, "\(files.stderr)")
+        let expectedRows = Fixtures.read(folder + "/out.csv").split(separator: "\n").map(String.init).sorted()
+        let expectedCounts = Fixtures.read(folder + "/counts.csv").split(separator: "\n").map(String.init).sorted()
+        #expect(expectedRows.count > 1_000 && expectedCounts.count > 100, "\(expectedRows.count) rows, \(expectedCounts.count) counts")
+
+        let run = try BackgroundRivulet([
+            "run", folder + "/kafka.yaml", "--set", "sinks.out.path=k-out.csv", "--set", "sinks.counts.path=k-counts.csv",
+        ])
+        func lines(_ file: String, without marker: String) -> [String] {
+            Fixtures.read("\(folder)/\(file)").split(separator: "\n").map(String.init).filter { !$0.contains(marker) }.sorted()
+        }
+        let complete = waitUntil(timeout: 120) { lines("k-counts.csv", without: ",end,").count >= expectedCounts.count }
+        #expect(complete, "\(run.stderr.suffix(2000))")
+        run.signal(SIGTERM)
+        let ended = run.wait()
+        #expect(ended.status == 0, "\(ended.stderr)")
+        // The second join's stream side went through its repartition topic: the first join's rows.
+        #expect(ended.stderr.contains("sink enrich-repartition-left-out: \(expectedRows.count) records"), "\(ended.stderr)")
+        #expect(lines("k-out.csv", without: "end,") == expectedRows)
+        #expect(lines("k-counts.csv", without: ",end,") == expectedCounts)
+    }
 }
