@@ -37,6 +37,12 @@ public final class KafkaSink: CheckpointedOperator {
     /// its records carry no input position, and it marks each of that operator's groups (the input
     /// partitions its reader counts) with the group's watermark as of the watermark this sink last heard.
     public var groupWatermarks: GroupWatermarkHistory?
+    /// A repartition topic's writer of records with input positions: whether input partition p is idle at
+    /// its source (silent for the source's `idle_timeout`). Such a partition is marked with the watermark
+    /// this sink heard — the source's own, which leaves it out — as one process would treat it; the
+    /// topic's readers never time input partitions out themselves (a process that is slow, or dying and
+    /// being replaced, is not idle: its records would be late).
+    public var inputIdle: ((Int32) -> Bool)?
     /// The watermark this sink last heard (in band: after every record emitted before it).
     private var heard = Int64.min
     /// A join's repartition writer: which input of the join it writes (0 left, 1 right); its input
@@ -213,13 +219,17 @@ public final class KafkaSink: CheckpointedOperator {
     }
 
     /// Each input partition held and its watermark: per partition, the largest time written minus the
-    /// bound; under `groupWatermarks`, each group's own as of the watermark heard.
+    /// bound (an idle one: at least the watermark heard); under `groupWatermarks`, each group's own as of
+    /// the watermark heard.
     private func inputWatermarks(_ marking: (partitions: Int32, inputs: () -> [Int32], bound: Int64), ended: Bool) -> [(Int32, Int64)] {
         if ended { return marking.inputs().map { ($0, .max) } }
         if let groupWatermarks {
             return (groupWatermarks.groups(asOf: heard) ?? [:]).map { (Int32($0.key), $0.value) }.sorted { $0.0 < $1.0 }
         }
-        return marking.inputs().map { p in (p, writtenTimes[p].map { $0 == .min ? .min : $0 - marking.bound } ?? .min) }
+        return marking.inputs().map { p in
+            let own = writtenTimes[p].map { $0 == .min ? .min : $0 - marking.bound } ?? .min
+            return (p, inputIdle?(p) == true ? max(own, heard) : own)
+        }
     }
 
     /// A repartition topic's writer: marks, in every partition of the topic, the watermark of each input

@@ -21,8 +21,8 @@ extension Manifest {
     ///
     /// The edges into the window are redirected to a Kafka sink `<window>-repartition-out`, and a Kafka
     /// source `<window>-repartition` feeds the window (its time: the Kafka timestamp, which the sink sets
-    /// to each record's event time; its out-of-orderness bound and idle timeout: the largest bound and the
-    /// smallest idle timeout of the application's Kafka sources; its client properties: theirs).
+    /// to each record's event time; its out-of-orderness bound: the largest of the application's Kafka
+    /// sources; no idle timeout; its client properties: theirs).
     mutating func insertKafkaRepartitions() {
         guard isKafkaApplication, let app = applicationID else { return }
         insertKafkaStoreChangelogs()
@@ -32,13 +32,12 @@ extension Manifest {
         }
         let servers = kafka?.bootstrapServers ?? kafkaSources.first?.1.bootstrapServers
         let bound = kafkaSources.compactMap { $0.0.time?.maxOutOfOrder }.max() ?? 0
-        let idle = kafkaSources.compactMap { $0.0.time?.idleTimeout }.min()
         // The readers are consumers of the same cluster as the inputs: they take the inputs' own client
         // properties (security, session timeouts, queue sizes), in the order the sources are listed.
         let readerProperties = kafkaSources.flatMap { $0.1.properties }
         let joins = kafkaRepartitionedJoins.map(\.op.name)
         let reading = RepartitionReading(
-            servers: servers, bound: bound, idle: idle, untilEnd: kafkaSources.allSatisfy { $0.1.untilEnd }, properties: readerProperties)
+            servers: servers, bound: bound, untilEnd: kafkaSources.allSatisfy { $0.1.untilEnd }, properties: readerProperties)
         for op in operators {
             switch op.kind {
             case .window(let window):
@@ -76,12 +75,10 @@ extension Manifest {
         }
     }
 
-    /// What every repartition topic's reader shares: the cluster, the time bound and idle timeout of the
-    /// input sources, whether they stop at the end, and their client properties.
+    /// What every repartition topic's reader shares: the cluster, the time bound of the input sources, whether they stop at the end, and their client properties.
     private struct RepartitionReading {
         let servers: String?
         let bound: Int64
-        let idle: Int64?
         let untilEnd: Bool
         let properties: [KafkaProperty]
     }
@@ -120,7 +117,9 @@ extension Manifest {
                     topics: [topic], pattern: nil, bootstrapServers: reading.servers, start: .earliest, keyField: nil, headerFields: [],
                     untilEnd: reading.untilEnd, properties: reading.properties, repartitionOf: writer)),
             format: .jsonl, header: false, location: op.location)
-        source.time = TimeSpec(kind: .kafka, maxOutOfOrder: reading.bound, idleTimeout: reading.idle, location: op.location)
+        // No idle timeout: its writers mark an input partition idle at its source with the source's
+        // watermark (`KafkaSink.inputIdle`); a process that is slow, or being replaced, is not idle.
+        source.time = TimeSpec(kind: .kafka, maxOutOfOrder: reading.bound, idleTimeout: nil, location: op.location)
         sources.append(source)
         internalTopics.append(
             InternalTopic(name: topic, role: .repartition, operatorName: op.name, writer: writer, reader: reader, rightWriter: rightWriter))

@@ -68,6 +68,12 @@ public final class PartitionWatermarks {
         if wasIdle || (t > old && old <= lowest) { recompute(now: now) }
     }
 
+    /// Whether `partition` is held and has been silent for `idleTimeout` at `now` (it no longer holds the
+    /// watermark back).
+    public func isIdle(_ partition: Int32, now: Int64) -> Bool {
+        entries[partition].map { isIdle($0, now: now) } ?? false
+    }
+
     private func isIdle(_ entry: Entry, now: Int64) -> Bool {
         guard let idleTimeout else { return false }
         return now - entry.lastActive >= idleTimeout

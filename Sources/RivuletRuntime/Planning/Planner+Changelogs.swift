@@ -1,4 +1,5 @@
 // Planner+Changelogs: a Kafka application's windows, bound to their changelog topics and repartition sources.
+import RivuletCore
 import RivuletExecution
 import RivuletHashing
 import RivuletKafka
@@ -34,6 +35,9 @@ extension Planner {
                 guard let writer = plan.nodesByName[writerName]?.instances.first as? KafkaSink, let input else { continue }
                 let bound = manifest.sources.first { $0.name == input.name }?.time?.maxOutOfOrder ?? 0
                 writer.watermarkMarking = (Int32(keyGroups), { input.heldPartitionNumbers }, bound)
+                if let partitions = plan.nodesByName[input.name]?.source?.time.partitions, partitions.idleTimeout != nil {
+                    writer.inputIdle = { partitions.isIdle($0, now: RivuletCore.Clock.nowMilliseconds()) }
+                }
                 // Records of a window, table or join split by key carry no input position: the writer
                 // marks that operator's groups with their own watermarks.
                 if manifest.kafkaSourceKeepingPositions(into: Endpoint(node: writerName, port: "in")) == nil,
