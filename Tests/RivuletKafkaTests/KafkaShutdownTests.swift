@@ -36,4 +36,41 @@ import Testing
         #expect(run.stderr.contains("rivulet: stopped by SIGTERM"), "\(run.stderr)")
         _ = mock
     }
+
+    /// The brokers go away, then the process is stopped: its savepoint cannot complete (the repartition
+    /// writer's records are never acknowledged). Before, it retried the savepoint at every interval for
+    /// ever — the process did not stop until a second signal. Now it gives up 30 s after the stop was
+    /// requested, once an attempt has failed, and fails naming the last checkpoint the output is committed up to.
+    @Test func aStopWhoseSavepointCannotCompleteGivesUp() throws {
+        var mock: KafkaMockCluster? = try KafkaMockCluster(brokers: 1)
+        for topic in ["in", "out", "gone-w-repartition", "gone-w-changelog"] { try mock!.createTopic(topic, partitions: 1) }
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-broker-gone")
+        Fixtures.write(
+            """
+            application_id: gone
+            kafka: { bootstrap_servers: "\(mock!.bootstrapServers)", properties: { message.timeout.ms: 5000, session.timeout.ms: 6000, heartbeat.interval.ms: 500 } }
+            checkpoint: { interval: 200ms, dir: chk }
+            sources:
+              in: { type: kafka, topics: in, format: csv, schema: { ts: i64, k: string }, time: { type: event, field: ts } }
+            operators:
+              w: { window: tumbling, size: 10s, key_by: k, aggregates: { n: count() } }
+            sinks:
+              out: { type: kafka, topic: out, format: csv }
+            edges: [in -> w, w.out -> out]
+            """, to: folder + "/m.yaml")
+        let process = try BackgroundRivulet(["run", folder + "/m.yaml"])
+        #expect(waitUntil(timeout: 60) { process.stderr.contains("w: restored partitions") }, "\(process.stderr)")
+        try KafkaConnectorTests.produce(mock!.bootstrapServers, "in", (1...100).map { (0, nil, "\($0 * 1000),k\($0 % 5)", 0, []) })
+        let completed = waitUntil(timeout: 60) {
+            (try? FileManager.default.contentsOfDirectory(atPath: folder + "/chk"))?.contains { $0.hasPrefix("chk-") } ?? false
+        }
+        #expect(completed, "\(process.stderr)")
+        mock = nil
+        process.signal(SIGTERM)
+        let run = process.wait(timeout: 120)
+        #expect(!run.timedOut, "still running 120 s after SIGTERM: \(run.stderr.suffix(3000))")
+        #expect(run.status == 143, "\(run.stderr.suffix(3000))")
+        #expect(run.stderr.contains("stop requested, but no savepoint completed in 30 s"), "\(run.stderr.suffix(3000))")
+        #expect(run.stderr.contains("the output is committed up to checkpoint"), "\(run.stderr.suffix(3000))")
+    }
 }

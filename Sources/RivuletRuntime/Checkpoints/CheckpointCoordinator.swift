@@ -27,6 +27,16 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
     private var lastStart = Clock.monotonicNanoseconds()
     private var savepointRequested = false
     private var savepointFailed = false
+    /// When the stop was requested (monotonic ns), and why the last savepoint attempt failed.
+    private var stopRequestedAt: UInt64 = 0
+    private var lastSavepointFailure: String?
+    /// A stop whose savepoint failed does not retry for ever (a broker gone, a full disk): once a
+    /// savepoint attempt has failed and `savepointPatience` ms have passed since the stop was
+    /// requested, the coordinator gives up and says why here; the run then fails.
+    private(set) var savepointGivenUp: String?
+    /// The newest checkpoint committed whole: sinks, changelogs and source positions (plan's thread).
+    private var lastCommitted: UInt64?
+    static let savepointPatience: Int64 = 30_000
     /// A source asked for a checkpoint at once (`startCheckpoint`).
     private var checkpointRequested = false
     /// Outcomes for `startCheckpoint` and `awaitCompletion` (under `outcomes`): the newest checkpoint
@@ -180,7 +190,10 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
 
     /// A stop request: take a savepoint now; `tick` reports it done through `savepoint`.
     func requestSavepoint() {
-        lock.withLock { savepointRequested = true }
+        lock.withLock {
+            if !savepointRequested { stopRequestedAt = Clock.monotonicNanoseconds() }
+            savepointRequested = true
+        }
         wakeup.signal()
     }
 
@@ -215,6 +228,17 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             if requested { stopWaiting("the run is stopping after its savepoint") }
             return 0.01
         }
+        if savepointFailed && savepointGivenUp == nil && Int64(now - stopRequestedAt) / 1_000_000 >= Self.savepointPatience {
+            savepointGivenUp =
+                "stop requested, but no savepoint completed in \(Self.savepointPatience / 1000) s (the last attempt failed: "
+                + "\(lastSavepointFailure ?? "?")): stopping without one; "
+                + (lastCommitted.map { "the output is committed up to checkpoint \($0), where a restart resumes" }
+                    ?? "no checkpoint was committed: a restart begins again")
+        }
+        guard savepointGivenUp == nil else {
+            lock.unlock()
+            return 0.01
+        }
         let due = Int64(now - lastStart) / 1_000_000 >= interval || checkpointRequested
         // A savepoint starts at once; one that failed is tried again at the interval.
         let savepoint = savepointRequested && self.savepoint == nil && (!savepointFailed || due)
@@ -235,7 +259,7 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         let directory: String
         do { directory = try storage.begin(id) } catch {
             failed.add(1)
-            if savepoint { savepointFailed = true }
+            if savepoint { savepointFailedOnce("\(error)") }
             report("checkpoint \(id) failed: \(error)")
             outcomes.lock()
             startFailures.append("checkpoint \(id) could not start: \(error)")
@@ -289,7 +313,7 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
             try complete(p, final: false)
         } catch {
             failed.add(1)
-            if p.savepoint { savepointFailed = true }
+            if p.savepoint { savepointFailedOnce("\(error)") }
             report("checkpoint \(p.id) failed: \(error)")
             resolve(p.id, ok: false, reason: "\(error)")
         }
@@ -299,8 +323,16 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
         resolve(p.id, ok: false, reason: reason)
         storage.abandon(p.id)
         failed.add(1)
-        if p.savepoint { savepointFailed = true }
+        if p.savepoint { savepointFailedOnce(reason) }
         report("checkpoint \(p.id) failed: \(reason); the run goes on, the next checkpoint starts at the interval")
+    }
+
+    /// A savepoint attempt failed: the next is tried at the interval, until `savepointPatience` runs out.
+    private func savepointFailedOnce(_ reason: String) {
+        lock.withLock {
+            savepointFailed = true
+            lastSavepointFailure = reason
+        }
     }
 
     /// Makes `p` durable, then commits the sinks (a failed commit fails the run: the output would be stale).
@@ -349,14 +381,21 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
                 published = false
             }
         }
+        var positionsCommitted = published
         for node in plan.nodes where published {
             guard let source = node.source?.source as? CommittingSource else { continue }
             do { try source.checkpointCompleted(p.id) } catch {
+                positionsCommitted = false
                 report("checkpoint \(p.id): source '\(node.name)' could not commit its position (the next checkpoint will): \(error)")
             }
         }
+        // A stop's savepoint is one only if a restart resumes from it: its changelogs and positions too.
+        if p.savepoint && !positionsCommitted {
+            throw CheckpointFailure("a savepoint whose changelogs or source positions could not be committed is not one (see above)")
+        }
         // exactly_once_v2: outputs, changelog writes and the offsets just added commit together.
         try plan.transaction?.commit(checkpoint: p.id)
+        if positionsCommitted { lastCommitted = p.id }
         if p.savepoint { savepoint = (p.id, storage.completePath(p.id)) }
         resolve(p.id, ok: true)
     }

@@ -109,6 +109,7 @@ public final class ExecutionPlan {
             if let coordinator {
                 coordinatorWait = coordinator.tick()
                 if coordinator.savepoint != nil && !cancellation.isHalted { cancellation.halt() }
+                if let givenUp = coordinator.savepointGivenUp, cancellation.firstFailure == nil { cancellation.fail(RunAborted(givenUp)) }
             }
             if let progress, Double(Clock.monotonicNanoseconds() - lastProgress) / 1e9 >= progressInterval {
                 lastProgress = Clock.monotonicNanoseconds()
