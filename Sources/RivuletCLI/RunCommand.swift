@@ -42,6 +42,11 @@ struct RunCommand: ParsableCommand {
             if let fromCheckpoint { run.resume = .checkpoint(path: fromCheckpoint) }
             run.allowNonRestoredState = allowNonRestoredState
         }
+        if fromCheckpoint != nil && !plan.manifest.resumesFromLocalCheckpoints {
+            printError(
+                "rivulet: warning: --from-checkpoint is ignored: this Kafka application resumes from its changelog topics and its "
+                    + "consumer groups' offsets, never from local checkpoints (docs/KAFKA.md)")
+        }
         if let restored = plan.restored {
             printError(
                 "rivulet: resuming from checkpoint \(restored.id) (\(restored.path)): \(restored.sources) source positions, "
@@ -89,6 +94,13 @@ struct RunCommand: ParsableCommand {
         // The summary replaces the progress line.
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if !quiet { printError(summary.text) }
+        if let signo = signals.first, let savepoint = summary.savepoint, !plan.manifest.resumesFromLocalCheckpoints {
+            printError(
+                "rivulet: stopped by \(StopSignals.name(signo)) with savepoint \(savepoint.id): its output, changelogs and offsets are "
+                    + "committed; run it again to continue (a Kafka application resumes from its changelog topics and its consumer "
+                    + "groups' offsets, not from local checkpoints)")
+            return
+        }
         if let signo = signals.first, let savepoint = summary.savepoint {
             printError(
                 "rivulet: stopped by \(StopSignals.name(signo)) with savepoint \(savepoint.id): \(savepoint.path) "

@@ -125,8 +125,9 @@ public final class ExecutionTask: @unchecked Sendable {
             let rejected: [(index: Int, reason: String)]
             do { rejected = try time.stamp(batch) } catch { throw OperatorFailure(node: source.name, message: error.message) }
             for (index, reason) in rejected {
-                let offset = batch.record(at: index).pointee.offset
-                try deadLetters.send(batch.record(at: index), schema: batch.schema, reason: "\(source.describe(offset: offset)): \(reason)")
+                let record = batch.record(at: index).pointee
+                let position = source.describe(partition: record.partition, offset: record.offset)
+                try deadLetters.send(batch.record(at: index), schema: batch.schema, reason: "\(position): \(reason)")
             }
             batch.remove(sortedIndexes: rejected.map(\.index))
             // Records in = decoded records + input the source could not decode (dead-lettered).

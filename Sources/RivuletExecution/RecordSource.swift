@@ -15,10 +15,13 @@ public protocol RecordSource: AnyObject {
     func close()
     /// Where the record at source position `offset` comes from, for messages ("events.csv:12").
     func describe(offset: Int64) -> String
+    /// Where the record at `partition` and `offset` comes from ("events[1]@12" for a Kafka topic).
+    func describe(partition: Int32, offset: Int64) -> String
 }
 
 extension RecordSource {
     public func describe(offset: Int64) -> String { "\(name) record \(offset)" }
+    public func describe(partition: Int32, offset: Int64) -> String { describe(offset: offset) }
     /// Sources that buffer nothing beyond the batch they fill have nothing to hand out after a stop.
     public func fillBuffered(_ batch: RecordBatch, deadLetters: DeadLetterRoute) throws -> Bool { false }
 }

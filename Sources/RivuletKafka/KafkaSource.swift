@@ -262,6 +262,15 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
 
     public func describe(offset: Int64) -> String { "\(name) offset \(offset)" }
 
+    /// `topic[partition]@offset` of the source's partition number `partition` (see `number`).
+    public func describe(partition: Int32, offset: Int64) -> String {
+        guard settings.topics.count > 1 || settings.topics.first?.hasPrefix("^") == true else {
+            return "\(TopicPartition(settings.topics.first ?? name, partition))@\(offset)"
+        }
+        let topic = sharedTopicNumbers.withLock { numbers in numbers.first { $0.value == partition >> 20 }?.key }
+        return "\(TopicPartition(topic ?? name, partition & (1 << 20 - 1)))@\(offset)"
+    }
+
     // MARK: rebalances
 
     public func partitionsAssigned(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {

@@ -13,6 +13,14 @@ extension Manifest {
         sources.contains { if case .kafka(let k) = $0.kind { k.global } else { false } }
     }
 
+    /// Whether a run resumes from local checkpoints. Not a Kafka application whose state lives in
+    /// changelog topics, runs under exactly_once_v2 (the transactions say where to resume) or reads a
+    /// global table (rebuilt from its topic at every start): it resumes from its changelogs and its
+    /// consumer groups' offsets.
+    public var resumesFromLocalCheckpoints: Bool {
+        !internalTopics.contains { $0.role == .changelog } && kafka?.guarantee != .exactlyOnceV2 && !hasGlobalKafkaSource
+    }
+
     /// Kafka Streams' model for keyed state: in a Kafka application, every window operator reads its
     /// input through `<application_id>-<window>-repartition`, partitioned by the key group of its
     /// `key_by` field (the window's key groups are that topic's partitions), and keeps its state in

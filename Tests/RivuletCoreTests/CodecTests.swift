@@ -80,6 +80,19 @@ import Testing
         }
     }
 
+    /// Valid JSON of another kind in a number field names the field and the kind (before: "invalid JSON
+    /// at column …: expected '}'", as if the line were broken).
+    @Test(arguments: [("true", "true"), ("false", "false"), (#"{"a": 1}"#, "an object"), ("[1, 2]", "an array")])
+    func jsonValuesOfAnotherKindInANumberFieldAreNamed(value: String, kind: String) throws {
+        let batch = RecordBatch(schema: schema, capacity: 4)
+        do {
+            try decode(JSONLinesDecoder(schema: schema), "{\"card\": \"c\", \"amount\": \(value)}", into: batch)
+            Issue.record("\(value) was decoded into a number field")
+        } catch {
+            #expect("\(error)" == "field 'amount': expected a number, got \(kind)")
+        }
+    }
+
     @Test func csvHeaderMissingAFieldIsRefused() {
         #expect(throws: DecodeFailure.self) { try CSVDecoder(schema: schema, header: ["card", "amount"]) }
     }

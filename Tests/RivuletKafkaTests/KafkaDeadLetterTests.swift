@@ -45,4 +45,31 @@ import Testing
         #expect(byReason.keys.contains { $0 == "events[1]@1: an empty value (a tombstone)" }, "\(byReason.keys)")
         #expect(bad.key == nil)
     }
+
+    /// A record whose event-time field is empty is dead-lettered at its topic, partition and offset
+    /// (before: `events offset 1`, which names no partition).
+    @Test func aRecordWithoutItsEventTimeNamesItsPartitionAndOffset() throws {
+        let mock = try KafkaMockCluster(brokers: 1)
+        try mock.createTopic("events", partitions: 2)
+        try KafkaConnectorTests.produce(
+            mock.bootstrapServers, "events", [(1, nil, "1000,a", 0, []), (1, nil, ",b", 0, []), (1, nil, "2000,c", 0, []), (0, nil, "1500,d", 0, [])])
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-dl-time")
+        Fixtures.write(
+            """
+            application_id: dltime
+            kafka: { bootstrap_servers: "\(mock.bootstrapServers)" }
+            sources:
+              events: { type: kafka, topics: events, format: csv, schema: { ts: i64, k: string }, time: { type: event, field: ts }, until: end }
+            sinks:
+              out: { type: file, path: out.csv, header: false }
+            edges: [events -> out]
+            dead_letters: { type: file, path: dl.jsonl }
+            """, to: folder + "/m.yaml")
+        let run = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv").split(separator: "\n").sorted() == ["1000,a", "1500,d", "2000,c"])
+        #expect(
+            Fixtures.read(folder + "/dl.jsonl").contains("\"reason\":\"events[1]@1: event time field 'ts' is empty\""),
+            "\(Fixtures.read(folder + "/dl.jsonl"))")
+    }
 }

@@ -92,6 +92,10 @@ public struct JSONLinesDecoder: RecordDecoder {
         case .i64, .f64, .timestamp:
             let text: [UInt8]
             if scanner.peek == UInt8(ascii: "\"") { text = try scanner.string() } else { text = scanner.numberText() }
+            // Valid JSON of another kind (true, an object, an array) is a wrong type, not broken JSON.
+            if text.isEmpty, let kind = Self.kindOfValue(at: scanner.peek) {
+                throw DecodeFailure("field '\(def.name)': expected a number, got \(kind)")
+            }
             do {
                 let f = try text.withUnsafeBytes { bytes throws(FieldText.ParseFailure) in
                     try FieldText.parse(bytes, as: def.type)
@@ -102,6 +106,17 @@ public struct JSONLinesDecoder: RecordDecoder {
             }
         case .null:
             try scanner.skipValue()
+        }
+    }
+
+    /// What a JSON value starting with `byte` is, when it is not a number or a string.
+    private static func kindOfValue(at byte: UInt8?) -> String? {
+        switch byte {
+        case UInt8(ascii: "t"): "true"
+        case UInt8(ascii: "f"): "false"
+        case UInt8(ascii: "{"): "an object"
+        case UInt8(ascii: "["): "an array"
+        default: nil
         }
     }
 }

@@ -33,13 +33,10 @@ public struct Planner {
         if let chosen = options.restore { return chosen }
         guard let spec = manifest.checkpoint, options.openStores else { return nil }
         // A Kafka application's windows take their state from their changelog topics, and its sources
-        // their offsets from the consumer group: nothing comes from local checkpoints.
-        if manifest.internalTopics.contains(where: { $0.role == .changelog }) { return nil }
-        // Under exactly_once_v2 a local checkpoint completes before its transaction commits: its positions
-        // may be ahead of what Kafka committed. The transactions alone say where to resume.
-        if manifest.kafka?.guarantee == .exactlyOnceV2 { return nil }
-        // A global table is rebuilt from its topic at every start, and the offsets come from the group.
-        if manifest.hasGlobalKafkaSource { return nil }
+        // their offsets from the consumer group; under exactly_once_v2 a local checkpoint completes before
+        // its transaction commits (its positions may be ahead of what Kafka committed); a global table is
+        // rebuilt from its topic at every start: nothing comes from local checkpoints.
+        if !manifest.resumesFromLocalCheckpoints { return nil }
         let storage = CheckpointStorage(directory: spec.directory, retain: spec.retain)
         try storage.prepare()
         switch options.resume {
