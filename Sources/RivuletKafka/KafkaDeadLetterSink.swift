@@ -1,4 +1,5 @@
 // KafkaDeadLetterSink: failed records to a Kafka topic (a dead-letter queue), with the reason as headers.
+import CRdKafka
 import CRivulet
 import Foundation
 import RivuletCore
@@ -57,7 +58,24 @@ public final class KafkaDeadLetterSink: DeadLetterSink, @unchecked Sendable {
         }
     }
 
+    /// Produces one dead letter. One too large for the topic (librdkafka's `message.max.bytes`, 1 MB
+    /// unless set) goes without the input's bytes, its reason saying so — the run goes on, and where the
+    /// input came from is in the reason.
     private func produce(_ object: [UInt8], node: String, reason: String) throws {
+        do { try produceAsIs(object, node: node, reason: reason) } catch let error as KafkaError
+            where error.code == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
+        {
+            let shorter =
+                reason + " (this dead letter, \(object.count) bytes with the input, is larger than the topic's maximum message size: "
+                + "the input is left out)"
+            try JSONDeadLetterWriter.writeObject(node: node, reason: shorter, record: nil, schema: Schema([]), raw: nil, to: scratch)
+            var small: [UInt8] = []
+            scratch.takeBuffered { small = Array($0) }
+            try produceAsIs(small, node: node, reason: shorter)
+        }
+    }
+
+    private func produceAsIs(_ object: [UInt8], node: String, reason: String) throws {
         let nodeBytes = Array(node.utf8), reasonBytes = Array(reason.utf8)
         try object.withUnsafeBytes { value in
             try nodeBytes.withUnsafeBytes { n in
