@@ -90,7 +90,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// call only). Returns false when none came. Errors of the cluster that librdkafka recovers from by
     /// itself are passed to `warning`; a fatal one is thrown.
     public func poll(
-        timeoutMilliseconds: Int32, warning: (String) -> Void, endOfPartition: (TopicPartition) -> Void = { _ in },
+        timeoutMilliseconds: Int32, warning: (String) -> Void, endOfPartition: (TopicPartition, _ offset: Int64) -> Void = { _, _ in },
         _ body: (UnsafePointer<rd_kafka_message_t>) throws -> Void
     ) throws -> Bool {
         guard let message = rd_kafka_consumer_poll(handle, timeoutMilliseconds) else {
@@ -114,7 +114,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
         if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
             let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
-            endOfPartition(TopicPartition(topic, message.pointee.partition))
+            endOfPartition(TopicPartition(topic, message.pointee.partition), message.pointee.offset)
             return false
         }
         var reason = [CChar](repeating: 0, count: 512)
@@ -124,6 +124,15 @@ public final class KafkaConsumer: @unchecked Sendable {
         let topic = message.pointee.rkt.map { " (\(String(cString: rd_kafka_topic_name($0))))" } ?? ""
         warning("Kafka consumer\(topic): \(text ?? String(cString: rd_kafka_err2str(err)))")
         return false
+    }
+
+    /// The end of `tp` (its high watermark) as the last fetch response from its broker reported it, or nil
+    /// before the first. Kept by librdkafka's fetcher; asks nothing of the broker.
+    public func endOffset(_ tp: TopicPartition) -> Int64? {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        guard rd_kafka_get_watermark_offsets(handle, tp.topic, tp.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 else { return nil }
+        return high
     }
 
     /// Commits `offsets` (the offset of the next record to read, per partition) for the group, waiting for

@@ -88,6 +88,13 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     /// Partitions held now; for `until: end`, those read to their end.
     private var held: Set<TopicPartition> = []
     private var atEnd: Set<TopicPartition> = []
+    /// Whether `hasUnread` is asked (the source's watermark has an idle timeout): librdkafka then reports
+    /// each end of partition reached, so `readTo` passes the transaction markers no record follows.
+    public var tracksUnread = false
+    /// Per partition held: the offset after the last record read, or the end reached if further — as of
+    /// the last `fill`, for `hasUnread` (which another thread may ask).
+    private var endReached: [TopicPartition: Int64] = [:]
+    private let readTo = Mutex<[TopicPartition: Int64]>([:])
     private var topicNumbers: [String: Int32] = [:]
     /// `topicNumbers` for the coordinator's thread.
     private let sharedTopicNumbers = Mutex<[String: Int32]>([:])
@@ -121,7 +128,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     private func connected() throws -> KafkaConsumer {
         if let consumer { return consumer }
         var properties = settings.properties
-        if settings.untilEnd { properties["enable.partition.eof"] = "true" }
+        if settings.untilEnd || tracksUnread { properties["enable.partition.eof"] = "true" }
         if settings.global {
             properties["enable.auto.commit"] = "false"
             let c = try KafkaConsumer(properties: properties, groupID: settings.groupID, start: .earliest)
@@ -151,10 +158,15 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
             // Wait a little for the first record (so clock-driven watermarks and idleness keep moving), then
             // take only what has arrived.
             let got = try consumer.poll(
-                timeoutMilliseconds: batch.isEmpty ? 100 : 0, warning: log, endOfPartition: reachedEnd,
+                timeoutMilliseconds: batch.isEmpty ? 100 : 0, warning: log, endOfPartition: reachedEnd(_:at:),
                 { message in try take(message, into: batch, deadLetters: deadLetters) })
             if let failure = assignmentFailure { throw failure }
             if !got { break }
+        }
+        if tracksUnread {
+            var read = next
+            for (tp, end) in endReached where end > read[tp] ?? .min { read[tp] = end }
+            readTo.withLock { $0 = read }
         }
         // A repartition topic's reader ends only once its writers have marked every input partition complete.
         let complete = watermarkMarkers.map { $0.watermark == .max } ?? true
@@ -162,9 +174,31 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         return true
     }
 
-    /// librdkafka reached the end of a partition (`until: end`).
-    private func reachedEnd(_ tp: TopicPartition) {
-        if held.contains(tp) { atEnd.insert(tp) }
+    /// librdkafka reached the end of a partition, at `offset` (`until: end`, `tracksUnread`): every record
+    /// before it has been read.
+    private func reachedEnd(_ tp: TopicPartition, at offset: Int64) {
+        guard held.contains(tp) else { return }
+        atEnd.insert(tp)
+        endReached[tp] = offset
+    }
+
+    /// Whether partition `number` has records known to be waiting: the end its broker last reported is
+    /// past what was read (records fetched and not yet read, or not yet fetched, or a transaction still
+    /// open on it). Before the first fetch of the partition its end is unknown: true (as Kafka Streams
+    /// waits until a partition's lag is known). Thread-safe.
+    public func hasUnread(_ number: Int32) -> Bool {
+        guard let consumer, let tp = topicPartition(of: number) else { return false }
+        guard let end = consumer.endOffset(tp) else { return true }
+        return end > readTo.withLock { $0[tp] } ?? 0
+    }
+
+    /// The topic and partition of the source's partition number `number` (see `number(_:)`).
+    private func topicPartition(of number: Int32) -> TopicPartition? {
+        guard settings.topics.count > 1 || settings.topics.first?.hasPrefix("^") == true else {
+            return settings.topics.first.map { TopicPartition($0, number) }
+        }
+        let topic = sharedTopicNumbers.withLock { numbers in numbers.first { $0.value == number >> 20 }?.key }
+        return topic.map { TopicPartition($0, number & (1 << 20 - 1)) }
     }
 
     private func take(_ message: UnsafePointer<rd_kafka_message_t>, into batch: RecordBatch, deadLetters: DeadLetterRoute) throws {
@@ -264,11 +298,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
 
     /// `topic[partition]@offset` of the source's partition number `partition` (see `number`).
     public func describe(partition: Int32, offset: Int64) -> String {
-        guard settings.topics.count > 1 || settings.topics.first?.hasPrefix("^") == true else {
-            return "\(TopicPartition(settings.topics.first ?? name, partition))@\(offset)"
-        }
-        let topic = sharedTopicNumbers.withLock { numbers in numbers.first { $0.value == partition >> 20 }?.key }
-        return "\(TopicPartition(topic ?? name, partition & (1 << 20 - 1)))@\(offset)"
+        "\(topicPartition(of: partition) ?? TopicPartition(name, partition))@\(offset)"
     }
 
     // MARK: rebalances
@@ -276,7 +306,11 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     public func partitionsAssigned(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
         held.formUnion(partitions)
         heldShared.withLock { $0.formUnion(partitions) }
-        for tp in partitions { atEnd.remove(tp) }
+        for tp in partitions {
+            atEnd.remove(tp)
+            endReached[tp] = nil
+        }
+        if tracksUnread { readTo.withLock { read in for tp in partitions { read[tp] = nil } } }
         let numbers = held.map(number).sorted()
         heldNumbers.withLock { $0 = numbers }
         log("source '\(name)': assigned \(partitions.sorted().map(\.description).joined(separator: ", "))")
@@ -334,6 +368,7 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
         heldNumbers.withLock { $0 = remaining }
         for tp in partitions {
             next[tp] = nil
+            endReached[tp] = nil
             atEnd.remove(tp)
         }
         log("source '\(name)': \(lost ? "lost" : "gave up") \(partitions.sorted().map(\.description).joined(separator: ", "))")

@@ -8,7 +8,9 @@ import Testing
 /// all records would make partition 1's records late whenever partition 0 is read first; per-partition
 /// watermarks keep every record. A partition silent for `idle_timeout` stops holding the watermark back.
 @Suite(.serialized) struct KafkaWatermarkTests {
-    static func prepare(_ label: String, idle: Bool, untilEnd: Bool, records: Bool = true) throws -> (KafkaMockCluster, String) {
+    static func prepare(
+        _ label: String, idle: Bool, untilEnd: Bool, records: Bool = true, idleTimeout: String = "1s", batchSize: Int? = nil
+    ) throws -> (KafkaMockCluster, String) {
         let mock = try KafkaMockCluster(brokers: 1)
         // A Kafka application's window reads through its repartition topic and keeps a changelog.
         for topic in ["events", "\(label)-counts-repartition", "\(label)-counts-changelog"] { try mock.createTopic(topic, partitions: 3) }
@@ -29,8 +31,9 @@ import Testing
                 topics: events
                 format: csv
                 schema: { ts: i64, key: string }
-                time: { type: event, field: ts, max_out_of_order: 0s\(idle ? ", idle_timeout: 1s" : "") }
+                time: { type: event, field: ts, max_out_of_order: 0s\(idle ? ", idle_timeout: \(idleTimeout)" : "") }
                 \(untilEnd ? "until: end" : "")
+                \(batchSize.map { "batch_size: \($0)" } ?? "")
             operators:
               counts: { window: tumbling, size: 10s, key_by: key, aggregates: { count: count() } }
             sinks:
@@ -50,6 +53,19 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(Fixtures.read(folder + "/out.csv").split(separator: "\n").map(String.init) == Self.everyWindow)
         #expect(Fixtures.read(folder + "/late.csv").isEmpty)
+        _ = mock
+    }
+
+    /// The same with an idle timeout shorter than any pause: a partition whose records were fetched but wait
+    /// behind another's (batches of 10) has been silent longer than the timeout, yet it is not idle — there
+    /// is something to read. Before, partition 1 timed out behind partition 0's first batch and all 100 of
+    /// its records were late.
+    @Test func aPartitionWithRecordsWaitingIsNotIdle() throws {
+        let (mock, folder) = try Self.prepare("rivulet-kafka-wm-idle", idle: true, untilEnd: true, idleTimeout: "1ms", batchSize: 10)
+        let run = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(Fixtures.read(folder + "/out.csv").split(separator: "\n").map(String.init) == Self.everyWindow)
+        #expect(Fixtures.read(folder + "/late.csv").isEmpty, "\(Fixtures.read(folder + "/late.csv").prefix(300))")
         _ = mock
     }
 

@@ -4,8 +4,10 @@
 /// the largest time read from it; the source's watermark is the smallest of them minus the bound, so
 /// partitions read in turn (one far ahead, one behind) do not make the slower one's records late. A
 /// partition assigned but not yet read holds the watermark back, until it has been silent for
-/// `idleTimeout` ms; an idle partition counts again from its next record. The watermark never goes back.
-/// Used by its source's thread only.
+/// `idleTimeout` ms; an idle partition counts again from its next record. A partition with records
+/// known to be waiting (`hasUnread`: fetched, or on the broker past what was read) is never idle, however
+/// long it has been silent: idleness is for partitions with nothing to read, not for those read in turn.
+/// The watermark never goes back. Used by its source's thread only.
 public final class PartitionWatermarks {
     private struct Entry {
         var maxTimestamp = Int64.min
@@ -14,6 +16,9 @@ public final class PartitionWatermarks {
 
     public let bound: Int64
     public let idleTimeout: Int64?
+    /// Whether records of a partition are known to be waiting (a Kafka source: its consumer has fetched,
+    /// or the broker reported, records past those read). Asked only of partitions silent for `idleTimeout`.
+    public var hasUnread: ((Int32) -> Bool)?
     private var entries: [Int32: Entry] = [:]
     /// The smallest largest-time over the partitions that count (`Int64.min`: one has read nothing yet).
     private var lowest = Int64.min
@@ -60,7 +65,7 @@ public final class PartitionWatermarks {
             recompute(now: now)
             return
         }
-        let wasIdle = isIdle(entry, now: now)
+        let wasIdle = isSilent(entry, now: now)
         let old = entry.maxTimestamp
         entry.lastActive = now
         if t > old { entry.maxTimestamp = t }
@@ -71,17 +76,22 @@ public final class PartitionWatermarks {
     /// Whether `partition` is held and has been silent for `idleTimeout` at `now` (it no longer holds the
     /// watermark back).
     public func isIdle(_ partition: Int32, now: Int64) -> Bool {
-        entries[partition].map { isIdle($0, now: now) } ?? false
+        entries[partition].map { isIdle(partition, $0, now: now) } ?? false
     }
 
-    private func isIdle(_ entry: Entry, now: Int64) -> Bool {
+    private func isIdle(_ partition: Int32, _ entry: Entry, now: Int64) -> Bool {
+        isSilent(entry, now: now) && hasUnread?(partition) != true
+    }
+
+    /// No record for `idleTimeout` ms.
+    private func isSilent(_ entry: Entry, now: Int64) -> Bool {
         guard let idleTimeout else { return false }
         return now - entry.lastActive >= idleTimeout
     }
 
     private func recompute(now: Int64) {
         var counted: Int64?
-        for entry in entries.values where !isIdle(entry, now: now) { counted = min(counted ?? .max, entry.maxTimestamp) }
+        for (partition, entry) in entries where !isIdle(partition, entry, now: now) { counted = min(counted ?? .max, entry.maxTimestamp) }
         // Every partition idle (or none assigned): the watermark stays where it is.
         guard let m = counted else { return }
         lowest = m

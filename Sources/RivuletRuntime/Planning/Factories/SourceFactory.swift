@@ -100,6 +100,11 @@ struct SourceFactory {
                 if !assigned.isEmpty { partitions.assign(assigned, now: now) }
                 if !revoked.isEmpty { partitions.revoke(revoked, now: now) }
             }
+            if partitions.idleTimeout != nil {
+                // Idle means nothing to read: a partition whose fetched records wait behind another's is not.
+                kafka.tracksUnread = true
+                partitions.hasUnread = { [weak kafka] in kafka?.hasUnread($0) ?? false }
+            }
         }
         node.source = SourceHead(source: source, time: assigner, batchSize: spec.batchSize, deadLetters: deadLetters)
         node.outputPorts = ["out"]
