@@ -193,9 +193,25 @@ public final class KafkaConsumer: @unchecked Sendable {
         return (low, high)
     }
 
-    /// Leaves the group (revoking every partition through the listener first).
+    /// Leaves the group (revoking every partition through the listener first). A group member first
+    /// unsubscribes and serves the rebalance that follows — records still arriving are dropped, their
+    /// offsets never stored — until it holds nothing and no event is left; only then is the handle
+    /// closed. librdkafka 2.0.2 aborts when a close finds an assignment still in progress
+    /// (`rd_kafka_cgrp_terminated: assert: !rd_kafka_assignment_in_progress`, librdkafka #4792, seen when
+    /// a process stopped while the group moved another's partitions to it); unsubscribing first is the
+    /// workaround its maintainers suggest. A member never assigned skips this (see `deinit`).
     public func close() {
         rebalance.closing = true
+        if subscribed && rebalance.assignedOnce {
+            _ = rd_kafka_unsubscribe(handle)
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(10)
+            while clock.now < deadline {
+                let event = rd_kafka_consumer_poll(handle, 50)
+                if let event { rd_kafka_message_destroy(event) }
+                if event == nil && assignment().isEmpty { break }
+            }
+        }
         _ = rd_kafka_consumer_close(handle)
     }
 }
