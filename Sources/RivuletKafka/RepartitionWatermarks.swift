@@ -7,43 +7,43 @@ import RivuletCore
 /// never decreasing. A partition's own watermark (`watermark(of:)`) is what a per-partition operator
 /// instance runs on (`PerGroupOperator`).
 ///
-/// A join's topic carries two inputs (sides): the input partitions a marker names are numbered
-/// `side << 30 | partition` (`inputID`), and each side has its own watermark per partition
-/// (`watermark(of:side:)`); a partition's watermark is the smaller of its sides'.
+/// A topic written by several writers — a join's two inputs, or the inputs of a window's union — has one
+/// side per writer: the input partitions a marker names are numbered `side << 26 | partition` (`inputID`),
+/// and each side has its own watermark per partition (`watermark(of:side:)`); a partition's watermark is
+/// the smallest of its sides'.
 public final class RepartitionWatermarks: WatermarkProvider {
-    /// Per side, the number of its input partitions.
-    private let sides: [Int32]
+    /// Per side, its input partitions (the numbers its writer's sources give them).
+    private let sides: [[Int32]]
     private let idleTimeout: Int64?
     /// Per partition of the topic, one tracker per side.
     private var partitions: [Int32: [PartitionWatermarks]] = [:]
     public private(set) var watermark = Int64.min
 
-    /// `inputs`: the number of the application's input partitions (one side).
-    public convenience init(inputs: Int32, idleTimeout: Int64?) {
-        self.init(sides: [inputs], idleTimeout: idleTimeout)
-    }
-
-    /// `sides`: per side, the number of its input partitions.
-    public init(sides: [Int32], idleTimeout: Int64?) {
+    /// `sides`: per side (writer), the input partitions it marks; each holds the watermark back until marked.
+    public init(sides: [[Int32]], idleTimeout: Int64?) {
         self.sides = sides
         self.idleTimeout = idleTimeout
     }
 
-    /// The number a marker gives input partition `partition` of side `side`: the side in bit 30, above
-    /// every partition number a source gives (a topic's index << 20 | its partition); a record without an
-    /// input position (partition -1) keeps -1.
-    public static func inputID(side: Int, partition: Int32) -> Int32 { partition < 0 ? partition : Int32(side) << 30 | partition }
+    /// The number a marker gives input partition `partition` of side `side`: the side in bits 26–30, above
+    /// every partition number a source gives (a topic's index < `maximumTopics`, << 20, | its partition); a
+    /// record without an input position (partition -1) keeps -1.
+    public static func inputID(side: Int, partition: Int32) -> Int32 { partition < 0 ? partition : Int32(side) << 26 | partition }
+
+    /// The most writers one topic can have (sides), and topics one source feeding them can read.
+    public static let maximumSides = 32
+    public static let maximumTopics = 64
 
     /// The side and partition number of an `inputID`, or nil for a negative one.
     static func split(_ id: Int32) -> (side: Int, partition: Int32)? {
-        id < 0 ? nil : (Int(id >> 30), id & (1 << 30 - 1))
+        id < 0 ? nil : (Int(id >> 26), id & (1 << 26 - 1))
     }
 
     private func trackers(_ partition: Int32, now: Int64) -> [PartitionWatermarks] {
         if let t = partitions[partition] { return t }
-        let t = sides.map { count in
+        let t = sides.map { inputs in
             let tracker = PartitionWatermarks(bound: 0, idleTimeout: idleTimeout)
-            tracker.assign(Array(0..<count), now: now)
+            tracker.assign(inputs, now: now)
             return tracker
         }
         partitions[partition] = t

@@ -18,6 +18,9 @@ public struct InternalTopic: Sendable, Hashable {
     public var reader: String?
     /// For a join's repartition topic: the sink writing the join's right input (`writer` writes its left).
     public var rightWriter: String?
+    /// For a window's or table's repartition topic fed by several edges (a union): the sinks writing the
+    /// second edge's records and on (`writer` writes the first's), each naming its own input partitions.
+    public var moreWriters: [String] = []
     /// For a plugin store's changelog: the store (its partition p holds the store of input partition p).
     public var store: String?
 
@@ -34,6 +37,6 @@ public struct InternalTopic: Sendable, Hashable {
         self.store = store
     }
 
-    /// The sink nodes writing a repartition topic.
-    public var writers: [String] { [writer, rightWriter].compactMap { $0 } }
+    /// The sink nodes writing a repartition topic, in the order of their `KafkaSinkSpec.inputIndex`.
+    public var writers: [String] { [writer].compactMap { $0 } + moreWriters + [rightWriter].compactMap { $0 } }
 }

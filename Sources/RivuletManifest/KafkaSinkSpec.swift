@@ -17,6 +17,9 @@ public struct KafkaSinkSpec: Sendable, Hashable {
     public var partitionByKeyGroup: Bool
     /// A join's repartition writer: the join input its records are (0 left, 1 right).
     public var joinSide: Int?
+    /// A repartition writer: its place among its topic's writers (`InternalTopic.writers`), which names
+    /// the input partitions it marks apart from the others' (`RepartitionWatermarks.inputID`).
+    public var inputIndex = 0
 
     public init(
         topic: String, bootstrapServers: String?, keyField: String?, headerFields: [String], properties: [KafkaProperty],

@@ -49,24 +49,18 @@ extension Manifest {
         for op in operators {
             switch op.kind {
             case .window(let window):
-                let writer = "\(op.name)-repartition-out"
-                redirect(into: Endpoint(node: op.name, port: "in"), to: writer)
-                addRepartitionWriter(writer, of: op, app: app, keyField: window.keyBy, side: nil, servers: servers)
-                addRepartitionReader(of: op, app: app, writer: writer, rightWriter: nil, into: "in", reading)
+                addSingleInputRepartition(of: op, app: app, keyField: window.keyBy, servers: servers, reading)
             case .table(let table) where table.store == nil && op.stores.isEmpty:
                 // A table keeps its rows per key group (its partition of the topic), like a window.
-                let writer = "\(op.name)-repartition-out"
-                redirect(into: Endpoint(node: op.name, port: "in"), to: writer)
-                addRepartitionWriter(writer, of: op, app: app, keyField: table.key, side: nil, servers: servers)
-                addRepartitionReader(of: op, app: app, writer: writer, rightWriter: nil, into: "in", reading)
+                addSingleInputRepartition(of: op, app: app, keyField: table.key, servers: servers, reading)
             case .join(let join) where joins.contains(op.name):
                 // Both inputs go through one topic, partitioned by the join key's group: partition g
                 // holds both sides' records of key group g (co-partitioned, so one process sees both).
                 let left = "\(op.name)-repartition-left-out", right = "\(op.name)-repartition-right-out"
                 redirect(into: Endpoint(node: op.name, port: "left"), to: left)
                 redirect(into: Endpoint(node: op.name, port: "right"), to: right)
-                addRepartitionWriter(left, of: op, app: app, keyField: join.leftKey, side: 0, servers: servers)
-                addRepartitionWriter(right, of: op, app: app, keyField: join.rightKey, side: 1, servers: servers)
+                addRepartitionWriter(left, of: op, app: app, keyField: join.leftKey, side: 0, index: 0, servers: servers)
+                addRepartitionWriter(right, of: op, app: app, keyField: join.rightKey, side: 1, index: 1, servers: servers)
                 addRepartitionReader(of: op, app: app, writer: left, rightWriter: right, into: "left", reading)
             default:
                 continue
@@ -91,6 +85,28 @@ extension Manifest {
         let properties: [KafkaProperty]
     }
 
+    /// The repartition topic of a window or table (port `in`): one writer per edge into it — a union of
+    /// inputs gets a writer per input, each marking its own input partitions, so the reader waits for
+    /// every input's (`<op>-repartition-out`, then `<op>-repartition-out-2`, …) — and its reader.
+    private mutating func addSingleInputRepartition(
+        of op: OperatorSpec, app: String, keyField: String?, servers: String?, _ reading: RepartitionReading
+    ) {
+        let into = Endpoint(node: op.name, port: "in")
+        let feeding = edges.indices.filter { edges[$0].to == into }
+        var writers: [String] = []
+        for (k, i) in feeding.enumerated() {
+            let writer = k == 0 ? "\(op.name)-repartition-out" : "\(op.name)-repartition-out-\(k + 1)"
+            edges[i] = EdgeSpec(from: edges[i].from, to: Endpoint(node: writer, port: "in"), location: edges[i].location)
+            writers.append(writer)
+        }
+        if writers.isEmpty { writers = ["\(op.name)-repartition-out"] }
+        for (k, writer) in writers.enumerated() {
+            addRepartitionWriter(writer, of: op, app: app, keyField: keyField, side: nil, index: k, servers: servers)
+        }
+        addRepartitionReader(of: op, app: app, writer: writers[0], rightWriter: nil, into: "in", reading)
+        internalTopics[internalTopics.count - 1].moreWriters = Array(writers.dropFirst())
+    }
+
     /// Edges into `endpoint` go to the sink `writer` instead.
     private mutating func redirect(into endpoint: Endpoint, to writer: String) {
         edges = edges.map { edge in
@@ -100,15 +116,14 @@ extension Manifest {
     }
 
     /// The sink writing `op`'s repartition topic, each record to the partition of its `keyField`'s group.
-    private mutating func addRepartitionWriter(_ name: String, of op: OperatorSpec, app: String, keyField: String?, side: Int?, servers: String?) {
-        sinks.append(
-            SinkSpec(
-                name: name,
-                kind: .kafka(
-                    KafkaSinkSpec(
-                        topic: "\(app)-\(op.name)-repartition", bootstrapServers: servers, keyField: keyField, headerFields: [], properties: [],
-                        partitionByKeyGroup: true, joinSide: side)),
-                format: .jsonl, header: false, location: op.location))
+    private mutating func addRepartitionWriter(
+        _ name: String, of op: OperatorSpec, app: String, keyField: String?, side: Int?, index: Int, servers: String?
+    ) {
+        var spec = KafkaSinkSpec(
+            topic: "\(app)-\(op.name)-repartition", bootstrapServers: servers, keyField: keyField, headerFields: [], properties: [],
+            partitionByKeyGroup: true, joinSide: side)
+        spec.inputIndex = index
+        sinks.append(SinkSpec(name: name, kind: .kafka(spec), format: .jsonl, header: false, location: op.location))
     }
 
     /// The Kafka source `<op>-repartition` reading `op`'s repartition topic into its port `port` (its

@@ -16,6 +16,9 @@ struct KafkaApplicationTopics {
         var keyGroups: [String: Int] = [:]
         /// Input source name (a repartition topic's reader too) → the partitions of its topics (the largest count).
         var inputPartitions: [String: Int] = [:]
+        /// Input source name → the numbers it gives its partitions (a topic's index << 20 | its partition),
+        /// which a repartition topic's reader waits to hear marked.
+        var inputNumbers: [String: [Int32]] = [:]
     }
 
     func prepare() throws -> Layout {
@@ -49,12 +52,19 @@ struct KafkaApplicationTopics {
                         source.location,
                         "source '\(source.name)': a Kafka application with windows or joins split by key reads topics by name, not by pattern")
                 }
-                for topic in k.topics {
+                if k.topics.count > RepartitionWatermarks.maximumTopics {
+                    throw PlanError(
+                        source.location,
+                        "source '\(source.name)': a Kafka application with windows or joins split by key reads at most "
+                            + "\(RepartitionWatermarks.maximumTopics) topics per source, not \(k.topics.count)")
+                }
+                for (index, topic) in k.topics.enumerated() {
                     guard let count = try creator.partitions(of: topic) else {
                         throw PlanError(source.location, "source '\(source.name)': topic '\(topic)' does not exist")
                     }
                     partitions = max(partitions, count)
                     layout.inputPartitions[source.name] = max(layout.inputPartitions[source.name] ?? 0, count)
+                    layout.inputNumbers[source.name, default: []] += (0..<Int32(count)).map { Int32(index) << 20 | $0 }
                 }
             }
             for topic in topics {

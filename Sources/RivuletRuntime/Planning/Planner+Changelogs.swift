@@ -29,8 +29,10 @@ extension Planner {
                 ?? []
             {
                 let upstream = manifest.sources(upstreamOf: Endpoint(node: writerName, port: "in"))
+                let keepingPositions = manifest.kafkaSourceKeepingPositions(into: Endpoint(node: writerName, port: "in"))
                 let input =
-                    upstream.lazy.compactMap { plan.nodesByName[$0]?.source?.source as? KafkaSource }.first
+                    keepingPositions.flatMap { plan.nodesByName[$0.name]?.source?.source as? KafkaSource }
+                    ?? upstream.lazy.compactMap { plan.nodesByName[$0]?.source?.source as? KafkaSource }.first
                     ?? plan.nodes.lazy.compactMap { $0.source?.source as? KafkaSource }.first { $0.watermarkMarkers == nil }
                 guard let writer = plan.nodesByName[writerName]?.instances.first as? KafkaSink, let input else { continue }
                 let bound = manifest.sources.first { $0.name == input.name }?.time?.maxOutOfOrder ?? 0

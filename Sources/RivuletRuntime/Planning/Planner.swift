@@ -78,6 +78,7 @@ public struct Planner {
         let layout = try KafkaApplicationTopics(manifest: manifest, options: options).prepare()
         context.kafkaKeyGroups = layout.keyGroups
         context.kafkaInputPartitions = layout.inputPartitions
+        context.kafkaInputNumbers = layout.inputNumbers
         // Every node is planned even after one fails, so that all errors come at once; a node downstream of
         // a failed one is skipped (its input schemas are unknown), its own errors reported once that is fixed.
         var failures: [PlanError] = []

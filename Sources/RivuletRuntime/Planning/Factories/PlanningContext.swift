@@ -14,6 +14,18 @@ struct PlanningContext {
     var kafkaKeyGroups: [String: Int] = [:]
     /// A Kafka application's input sources: the partitions of each one's topics (see `KafkaApplicationTopics`).
     var kafkaInputPartitions: [String: Int] = [:]
+    /// Input Kafka source → the numbers it gives its partitions (`KafkaApplicationTopics.Layout.inputNumbers`).
+    var kafkaInputNumbers: [String: [Int32]] = [:]
+
+    /// The input partitions a repartition topic's `writer` marks, as its readers number them: the partitions
+    /// of the Kafka source feeding it (records keep their positions), or the groups of the operator split
+    /// by key feeding it (its results carry its groups' watermarks); else the partitions of its inputs.
+    func markedInputs(of writer: String) -> [Int32] {
+        let into = Endpoint(node: writer, port: "in")
+        if let source = manifest.kafkaSourceKeepingPositions(into: into), let numbers = kafkaInputNumbers[source.name] { return numbers }
+        if let op = manifest.kafkaOperatorSplitByKey(feeding: into) { return Array(0..<Int32(kafkaKeyGroups[op.name] ?? 1)) }
+        return Array(0..<Int32(manifest.sources(upstreamOf: into).compactMap { kafkaInputPartitions[$0] }.max() ?? 1))
+    }
 
     /// The dead-letter route of one instance of `node`, whose first input has `input`: its `errors` port
     /// when the manifest wires it, else the run's sink. Every operator gets one at construction.

@@ -64,7 +64,7 @@ struct SinkFactory {
                 encoder: k.partitionByKeyGroup
                     ? RepartitionRow.Encoder(side: k.joinSide ?? 0, fieldCount: schema.count) : try encoder(spec, schema, fields, header: false),
                 keyField: keyField, headerFields: headers, partitioner: partitioner)
-            kafkaSink.inputSide = k.joinSide ?? 0
+            kafkaSink.inputSide = k.inputIndex
             sink = kafkaSink
             kind =
                 "kafka topic \(k.topic) (\(k.partitionByKeyGroup ? "repartition rows" : spec.format.rawValue))\(k.keyField.map { ", key \($0)" } ?? "")"

@@ -76,20 +76,11 @@ struct SourceFactory {
             // A repartition topic's reader takes its watermark from the markers its writers send, over
             // every partition of the application's input.
             let topic = context.manifest.internalTopics.first { $0.writers.contains(writer) }
-            let markers: RepartitionWatermarks
-            if let topic, topic.rightWriter != nil {
-                // A join's topic: each side over the partitions of the input its writer reads.
-                let sides = topic.writers.map { w in
-                    Int32(
-                        context.manifest.sources(upstreamOf: Endpoint(node: w, port: "in")).compactMap { context.kafkaInputPartitions[$0] }.max() ?? 1
-                    )
-                }
-                markers = RepartitionWatermarks(sides: sides, idleTimeout: spec.time?.idleTimeout)
-                kafka.stampsJoinSides = true
-            } else {
-                markers = RepartitionWatermarks(
-                    inputs: Int32(context.kafkaKeyGroups[topic?.operatorName ?? ""] ?? 1), idleTimeout: spec.time?.idleTimeout)
-            }
+            // One side per writer (a join's two inputs, a union's inputs), each over the input partitions
+            // its writer marks.
+            let sides = (topic?.writers ?? [writer]).map { context.markedInputs(of: $0) }
+            let markers = RepartitionWatermarks(sides: sides, idleTimeout: spec.time?.idleTimeout)
+            kafka.stampsJoinSides = topic?.rightWriter != nil
             kafka.watermarkMarkers = markers
             assigner = TimestampAssigner(origin: .stampedBySource(markers), bound: 0, idleTimeout: spec.time?.idleTimeout)
         }

@@ -1,0 +1,101 @@
+// KafkaUnionTests: a window fed by several Kafka sources (a union) counts every record of each.
+import Foundation
+import RivuletKafka
+import RivuletTestSupport
+import Testing
+
+/// A Kafka application's window fed by two sources: each input gets a writer of its own into the
+/// window's repartition topic, marking its own input partitions. Before, both inputs went through one
+/// writer that named their partitions alike: the reader took the second input's records for copies of
+/// the first's (same partition, same offset) and skipped them — half the records gone, none reported —
+/// and it waited on partition numbers the smaller input did not have.
+@Suite(.serialized) struct KafkaUnionTests {
+    static let keys = 13
+
+    /// Records `range` of input `input` (clicks: 0, taps: 1): key k(i % keys), event time i × 10 ms (+5 for
+    /// taps), partition i % partitions.
+    static func records(_ input: Int, _ range: Range<Int>, partitions: Int) -> [(Int32, String?, String?, Int64, [(String, String)])] {
+        range.map { i in (Int32(i % partitions), nil, "\(i * 10 + input * 5),k\(i % keys)", 0, []) }
+    }
+
+    /// The one-second windows' counts over both inputs' records 0..<count: "start,key,count".
+    static func expected(_ count: Int) -> Set<String> {
+        var counts: [String: Int] = [:]
+        for input in 0..<2 {
+            for i in 0..<count { counts["\((i * 10 + input * 5) / 1000 * 1000),k\(i % keys)", default: 0] += 1 }
+        }
+        return Set(counts.map { "\($0.key),\($0.value)" })
+    }
+
+    static func prepare(_ app: String, untilEnd: Bool) throws -> (KafkaMockCluster, String) {
+        let mock = try KafkaMockCluster(brokers: 1)
+        try mock.createTopic("clicks", partitions: 2)
+        try mock.createTopic("taps", partitions: 3)
+        for topic in ["\(app)-counts-repartition", "\(app)-counts-changelog"] { try mock.createTopic(topic, partitions: 3) }
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-\(app)")
+        let end = untilEnd ? ", until: end" : ""
+        Fixtures.write(
+            """
+            application_id: \(app)
+            kafka: { bootstrap_servers: "\(mock.bootstrapServers)", properties: \(KafkaConnectorTests.fastGroup) }
+            checkpoint: { interval: 200ms, dir: chk }
+            sources:
+              clicks: { type: kafka, topics: clicks, format: csv, schema: { ts: i64, key: string }, time: { type: event, field: ts }\(end) }
+              taps: { type: kafka, topics: taps, format: csv, schema: { ts: i64, key: string }, time: { type: event, field: ts }\(end) }
+            operators:
+              counts: { window: tumbling, size: 1s, key_by: key, aggregates: { count: count() } }
+            sinks:
+              out: { type: file, path: out.csv, header: false, fields: [window_start, key, count] }
+              late: { type: file, path: late.csv, header: false }
+            edges: [clicks -> counts, taps -> counts, counts.out -> out, counts.late -> late]
+            """, to: folder + "/m.yaml")
+        return (mock, folder)
+    }
+
+    static func rows(_ folder: String, _ names: [String]) -> Set<String> {
+        Set(names.flatMap { Fixtures.read("\(folder)/\($0).csv").split(separator: "\n").map(String.init) })
+    }
+
+    @Test func oneProcessCountsEveryRecordOfBothInputs() throws {
+        let (mock, folder) = try Self.prepare("union-one", untilEnd: true)
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "clicks", Self.records(0, 0..<3_000, partitions: 2))
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "taps", Self.records(1, 0..<3_000, partitions: 3))
+        let run = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        let got = Self.rows(folder, ["out"])
+        let expected = Self.expected(3_000)
+        #expect(got == expected, "missing \(expected.subtracting(got).sorted().prefix(5)); extra \(got.subtracting(expected).sorted().prefix(5))")
+        #expect(Fixtures.read(folder + "/late.csv").isEmpty)
+        #expect(run.stderr.contains("counts-repartition-out-2"), "\(run.stderr)")
+    }
+
+    /// Two processes share both inputs and the window's partitions while they run: the windows fire as
+    /// records arrive (each input's partitions marked by the writer of the process reading them), and
+    /// together the processes write exactly the windows of one process.
+    @Test func twoProcessesWindowTheUnionWhileRunning() throws {
+        let (mock, folder) = try Self.prepare("union-two", untilEnd: false)
+        let start = { (name: String) in
+            try BackgroundRivulet(["run", folder + "/m.yaml", "--set", "sinks.out.path=\(name).csv", "--set", "checkpoint.dir=chk-\(name)"])
+        }
+        let a = try start("a")
+        let b = try start("b")
+        let held = { (p: BackgroundRivulet) in HeldPartitions.of("counts-repartition", in: p.stderr) }
+        #expect(waitUntil(timeout: 60) { !held(a).isEmpty && !held(b).isEmpty && held(a).count + held(b).count == 3 }, "\(a.stderr)\n\(b.stderr)")
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "clicks", Self.records(0, 0..<3_000, partitions: 2))
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "taps", Self.records(1, 0..<3_000, partitions: 3))
+        // One record per partition far ahead: every window of the data closes while the processes run.
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "clicks", (0..<2).map { (Int32($0), nil, "100000000,end", 0, []) })
+        try KafkaConnectorTests.produce(mock.bootstrapServers, "taps", (0..<3).map { (Int32($0), nil, "100000000,end", 0, []) })
+        let expected = Self.expected(3_000)
+        let complete = waitUntil(timeout: 120) { expected.isSubset(of: Self.rows(folder, ["a", "b"])) }
+        let missing = expected.subtracting(Self.rows(folder, ["a", "b"]))
+        #expect(complete, "\(missing.count) rows missing, e.g. \(missing.sorted().prefix(8)); A: \(a.stderr.suffix(1500))")
+        for process in [a, b] {
+            process.signal(SIGTERM)
+            _ = process.wait()
+        }
+        let extra = Self.rows(folder, ["a", "b"]).subtracting(expected).filter { !$0.contains(",end,") }
+        #expect(extra.isEmpty, "rows no single-process run gives: \(extra.sorted().prefix(10))")
+        #expect(Fixtures.read(folder + "/late.csv").isEmpty)
+    }
+}
