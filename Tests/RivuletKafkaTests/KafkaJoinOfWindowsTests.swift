@@ -87,7 +87,11 @@ import Testing
             ["a", "b"].flatMap { Fixtures.read("\(folder)/\($0).csv").split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("end,") }
         }
         let complete = waitUntil(timeout: 120) { rows().count >= expected.count }
-        #expect(complete, "\(rows().count) of \(expected.count) rows; A: \(a.stderr.suffix(2000))")
+        // What each process was given and what it said, should the rows not come.
+        func story(_ process: BackgroundRivulet) -> String {
+            process.stderr.split(separator: "\n").filter { !$0.contains("CONFWARN") }.suffix(40).joined(separator: "\n")
+        }
+        #expect(complete, "\(rows().count) of \(expected.count) rows; A: \(story(a))\nB: \(story(b))")
         for process in [a, b] {
             process.signal(SIGTERM)
             let run = process.wait()

@@ -61,6 +61,12 @@ import Testing
         let process = try BackgroundRivulet(["run", folder + "/m.yaml"])
         #expect(waitUntil(timeout: 60) { process.stderr.contains("w: restored partitions") }, "\(process.stderr)")
         try KafkaConnectorTests.produce(mock!.bootstrapServers, "in", (1...100).map { (0, nil, "\($0 * 1000),k\($0 % 5)", 0, []) })
+        // The records went through the window's repartition writer (its markers are then repeated at
+        // every checkpoint, and a savepoint waits for them to be acknowledged).
+        let written = waitUntil(timeout: 60) {
+            ((try? KafkaExactlyOnceTests.written(mock!.bootstrapServers, topic: "gone-w-repartition", partitions: 1)) ?? 0) >= 100
+        }
+        #expect(written, "\(process.stderr)")
         let completed = waitUntil(timeout: 60) {
             (try? FileManager.default.contentsOfDirectory(atPath: folder + "/chk"))?.contains { $0.hasPrefix("chk-") } ?? false
         }
