@@ -12,6 +12,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let rebalance: RebalanceHandler
     /// Whether `subscribe` joined a group (a member of one is destroyed only once assigned: see `deinit`).
     private var subscribed = false
+    /// Whether `close` gave up waiting for the group (the handle is then never destroyed: see `deinit`).
+    private var closeAbandoned = false
     public let groupID: String
 
     /// `properties` are passed through and may override the defaults set here. `strict`: a position
@@ -46,7 +48,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         // (`Assertion 'assignor_state' failed`, librdkafka #4312): such a handle — already closed, so it
         // has left the group — is left to the process's exit instead, with its callback's object.
         // `KafkaShutdownTests`.
-        if subscribed && !rebalance.assignedOnce {
+        // A close given up (`close`) would block again inside `rd_kafka_destroy`.
+        if (subscribed && !rebalance.assignedOnce) || closeAbandoned {
             _ = Unmanaged.passRetained(rebalance)
             return
         }
@@ -193,25 +196,47 @@ public final class KafkaConsumer: @unchecked Sendable {
         return (low, high)
     }
 
-    /// Leaves the group (revoking every partition through the listener first). A group member first
-    /// unsubscribes and serves the rebalance that follows — records still arriving are dropped, their
-    /// offsets never stored — until it holds nothing and no event is left; only then is the handle
-    /// closed. librdkafka 2.0.2 aborts when a close finds an assignment still in progress
-    /// (`rd_kafka_cgrp_terminated: assert: !rd_kafka_assignment_in_progress`, librdkafka #4792, seen when
-    /// a process stopped while the group moved another's partitions to it); unsubscribing first is the
-    /// workaround its maintainers suggest. A member never assigned skips this (see `deinit`).
-    public func close() {
+    /// Leaves the group (revoking every partition through the listener first), waiting at most
+    /// `closeSeconds`. A group member first unsubscribes and serves the rebalance that follows — records
+    /// still arriving are dropped, their offsets never stored — until it holds nothing and no event is
+    /// left; only then is the handle closed. librdkafka 2.0.2 aborts when a close finds an assignment
+    /// still in progress (`rd_kafka_cgrp_terminated: assert: !rd_kafka_assignment_in_progress`, librdkafka
+    /// #4792, seen when a process stopped while the group moved another's partitions to it);
+    /// unsubscribing first is the workaround its maintainers suggest. A member never assigned skips this
+    /// (see `deinit`). Returns false when the group did not confirm the close in time (its coordinator
+    /// unreachable: librdkafka would wait out its session timeout, twice): the handle is then left open to
+    /// the process's exit, and the group moves its partitions after the session timeout.
+    @discardableResult
+    public func close() -> Bool {
         rebalance.closing = true
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(Self.closeSeconds)
         if subscribed && rebalance.assignedOnce {
             _ = rd_kafka_unsubscribe(handle)
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(10)
             while clock.now < deadline {
                 let event = rd_kafka_consumer_poll(handle, 50)
                 if let event { rd_kafka_message_destroy(event) }
                 if event == nil && assignment().isEmpty { break }
             }
         }
-        _ = rd_kafka_consumer_close(handle)
+        guard let queue = rd_kafka_queue_new(handle) else { return rd_kafka_consumer_close(handle) == RD_KAFKA_RESP_ERR_NO_ERROR }
+        if let error = rd_kafka_consumer_close_queue(handle, queue) {
+            // Not a group member, or closed already: nothing to wait for.
+            rd_kafka_error_destroy(error)
+            rd_kafka_queue_destroy(queue)
+            return true
+        }
+        // The close goes on in librdkafka's threads; its rebalance callbacks are served here.
+        while rd_kafka_consumer_closed(handle) == 0 && clock.now < deadline { _ = rd_kafka_queue_poll_callback(queue, 100) }
+        guard rd_kafka_consumer_closed(handle) != 0 else {
+            // The group's queue still forwards to `queue`: both stay, as the handle does (`deinit`).
+            closeAbandoned = true
+            return false
+        }
+        rd_kafka_queue_destroy(queue)
+        return true
     }
+
+    /// How long `close` waits for the group to confirm (a healthy cluster takes well under a second).
+    public static let closeSeconds: Int64 = 10
 }

@@ -71,12 +71,18 @@ public final class KafkaProducer: @unchecked Sendable {
         if n & 1023 == 0 { rd_kafka_poll(handle, 0) }
     }
 
-    /// Waits until every queued record is acknowledged (or `timeoutMilliseconds` passes), then throws the
-    /// first delivery failure, if any.
-    public func flush(timeoutMilliseconds: Int32 = 60_000) throws(KafkaError) {
-        let err = rd_kafka_flush(handle, timeoutMilliseconds)
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw KafkaError("waiting for \(rd_kafka_outq_len(handle)) records to be acknowledged", err)
+    /// Waits until every queued record is acknowledged (or `timeoutMilliseconds` passes, or `cancelled`
+    /// says the run failed meanwhile: asked every 200 ms), then throws the first delivery failure, if any.
+    public func flush(timeoutMilliseconds: Int32 = 60_000, cancelled: () -> Bool = { false }) throws(KafkaError) {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(timeoutMilliseconds)
+        while true {
+            let err = rd_kafka_flush(handle, 200)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { break }
+            if err != RD_KAFKA_RESP_ERR__TIMED_OUT || clock.now >= deadline || cancelled() {
+                let why = err == RD_KAFKA_RESP_ERR__TIMED_OUT && clock.now < deadline ? " (given up: the run failed)" : ""
+                throw KafkaError("waiting for \(rd_kafka_outq_len(handle)) records to be acknowledged\(why)", err)
+            }
         }
         try checkDeliveries()
     }

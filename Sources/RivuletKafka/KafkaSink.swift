@@ -43,6 +43,8 @@ public final class KafkaSink: CheckpointedOperator {
     /// topic's readers never time input partitions out themselves (a process that is slow, or dying and
     /// being replaced, is not idle: its records would be late).
     public var inputIdle: ((Int32) -> Bool)?
+    /// Whether the run has failed (or stopped at once): a flush stops waiting for acknowledgements.
+    public var cancelled: () -> Bool = { false }
     /// The watermark this sink last heard (in band: after every record emitted before it).
     private var heard = Int64.min
     /// A join's repartition writer: which input of the join it writes (0 left, 1 right); its input
@@ -264,10 +266,11 @@ public final class KafkaSink: CheckpointedOperator {
         }
     }
 
-    /// Waits until Kafka has acknowledged everything produced (under exactly_once_v2, the commit does).
+    /// Waits until Kafka has acknowledged everything produced (under exactly_once_v2, the commit does), or
+    /// until the run has failed (`cancelled`): a broker gone does not hold a failed run for a minute.
     private func flush() throws {
         guard let producer, transaction == nil else { return }
-        do { try producer.flush() } catch { throw OperatorFailure(node: name, message: error.message) }
+        do { try producer.flush(cancelled: cancelled) } catch { throw OperatorFailure(node: name, message: error.message) }
     }
 
     /// At the end of the input, a repartition topic's readers learn that its partitions are complete.

@@ -290,7 +290,11 @@ public final class KafkaSource: CommittingSource, RebalanceListener {
     public func restoreOrigins(_ origins: [Int32: Int64], of number: Int32) { lastOrigins[number] = origins }
 
     public func close() {
-        consumer?.close()
+        if let consumer, !consumer.close() {
+            log(
+                "source '\(name)': warning: the consumer group did not confirm leaving within \(KafkaConsumer.closeSeconds) s (is the cluster "
+                    + "reachable?); its partitions move to other members after the group's session timeout")
+        }
         consumerBox.withLock { $0 = nil }
     }
 

@@ -218,8 +218,22 @@ final class CheckpointCoordinator: BarrierHandler, @unchecked Sendable {
                 abandon(p, reason: "not complete after \(timeout) ms (tasks still to acknowledge: \(p.awaiting.count))")
                 return 0
             }
+            // A stop does not wait past its patience for a checkpoint that cannot complete (a sink waiting
+            // on a broker gone): the attempt is abandoned as failed, and the next tick gives up.
+            let stopping = savepointRequested && savepoint == nil
+            if stopping && Int64(now - stopRequestedAt) / 1_000_000 >= Self.savepointPatience {
+                pending = nil
+                lock.unlock()
+                let reason =
+                    "not complete \(Self.savepointPatience / 1000) s after the stop was requested (tasks still to acknowledge: \(p.awaiting.count))"
+                abandon(p, reason: reason)
+                savepointFailedOnce(reason)
+                return 0
+            }
             lock.unlock()
-            return max(0.001, Double(timeout) / 1000 - Double(now - p.started) / 1e9)
+            var wait = Double(timeout) / 1000 - Double(now - p.started) / 1e9
+            if stopping { wait = min(wait, Double(Self.savepointPatience) / 1000 - Double(now - stopRequestedAt) / 1e9) }
+            return max(0.001, wait)
         }
         // After a savepoint the run is stopping: nothing more is started.
         guard savepoint == nil else {

@@ -65,6 +65,7 @@ struct SinkFactory {
                     ? RepartitionRow.Encoder(side: k.joinSide ?? 0, fieldCount: schema.count) : try encoder(spec, schema, fields, header: false),
                 keyField: keyField, headerFields: headers, partitioner: partitioner)
             kafkaSink.inputSide = k.inputIndex
+            kafkaSink.cancelled = { [cancellation = context.plan.cancellation] in cancellation.isCancelled }
             sink = kafkaSink
             kind =
                 "kafka topic \(k.topic) (\(k.partitionByKeyGroup ? "repartition rows" : spec.format.rawValue))\(k.keyField.map { ", key \($0)" } ?? "")"
