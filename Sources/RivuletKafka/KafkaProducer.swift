@@ -71,16 +71,22 @@ public final class KafkaProducer: @unchecked Sendable {
         if n & 1023 == 0 { rd_kafka_poll(handle, 0) }
     }
 
-    /// Waits until every queued record is acknowledged (or `timeoutMilliseconds` passes, or `cancelled`
-    /// says the run failed meanwhile: asked every 200 ms), then throws the first delivery failure, if any.
-    public func flush(timeoutMilliseconds: Int32 = 60_000, cancelled: () -> Bool = { false }) throws(KafkaError) {
+    /// Waits until every queued record is acknowledged or `timeoutMilliseconds` pass, then throws the first
+    /// delivery failure, if any. Once `cancelled` says the run failed (asked every 200 ms) it waits at most
+    /// `graceMilliseconds` more: a healthy cluster acknowledges in far less, a gone one never does.
+    public func flush(timeoutMilliseconds: Int32 = 60_000, cancelled: () -> Bool = { false }, graceMilliseconds: Int32 = 0) throws(KafkaError) {
         let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(timeoutMilliseconds)
+        var deadline = clock.now + .milliseconds(timeoutMilliseconds)
+        var givenGrace = false
         while true {
             let err = rd_kafka_flush(handle, 200)
             if err == RD_KAFKA_RESP_ERR_NO_ERROR { break }
-            if err != RD_KAFKA_RESP_ERR__TIMED_OUT || clock.now >= deadline || cancelled() {
-                let why = err == RD_KAFKA_RESP_ERR__TIMED_OUT && clock.now < deadline ? " (given up: the run failed)" : ""
+            if !givenGrace && cancelled() {
+                givenGrace = true
+                deadline = min(deadline, clock.now + .milliseconds(graceMilliseconds))
+            }
+            if err != RD_KAFKA_RESP_ERR__TIMED_OUT || clock.now >= deadline {
+                let why = givenGrace ? " (the run failed meanwhile)" : ""
                 throw KafkaError("waiting for \(rd_kafka_outq_len(handle)) records to be acknowledged\(why)", err)
             }
         }

@@ -266,11 +266,12 @@ public final class KafkaSink: CheckpointedOperator {
         }
     }
 
-    /// Waits until Kafka has acknowledged everything produced (under exactly_once_v2, the commit does), or
-    /// until the run has failed (`cancelled`): a broker gone does not hold a failed run for a minute.
-    private func flush() throws {
+    /// Waits until Kafka has acknowledged everything produced (under exactly_once_v2, the commit does); once
+    /// the run has failed (`cancelled`), `grace` ms more at most: a broker gone does not hold a failed run
+    /// for a minute.
+    private func flush(grace: Int32 = 0) throws {
         guard let producer, transaction == nil else { return }
-        do { try producer.flush(cancelled: cancelled) } catch { throw OperatorFailure(node: name, message: error.message) }
+        do { try producer.flush(cancelled: cancelled, graceMilliseconds: grace) } catch { throw OperatorFailure(node: name, message: error.message) }
     }
 
     /// At the end of the input, a repartition topic's readers learn that its partitions are complete.
@@ -280,7 +281,8 @@ public final class KafkaSink: CheckpointedOperator {
         try flush()
     }
 
-    public func close() { try? flush() }
+    /// What was produced still goes out: after a failure, for 5 s at most.
+    public func close() { try? flush(grace: 5_000) }
 
     // MARK: checkpoints
 

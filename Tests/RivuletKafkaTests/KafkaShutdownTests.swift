@@ -43,7 +43,7 @@ import Testing
     /// requested, and fails naming the last checkpoint the output is committed up to. With librdkafka's
     /// default timeouts (as here) it took 3 minutes even so — each attempt waited 60 s for
     /// acknowledgements, and each consumer's close a session timeout or two; now an attempt still going
-    /// at 30 s is abandoned, a failed run's sinks stop waiting, and a close waits at most 10 s.
+    /// at 30 s is abandoned, a failed run's sinks wait at most 5 s more, and a close at most 10 s.
     @Test func aStopWhoseSavepointCannotCompleteGivesUp() throws {
         var mock: KafkaMockCluster? = try KafkaMockCluster(brokers: 1)
         for topic in ["in", "out", "gone-w-repartition", "gone-w-changelog"] { try mock!.createTopic(topic, partitions: 1) }
