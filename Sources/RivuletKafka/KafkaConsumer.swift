@@ -213,10 +213,19 @@ public final class KafkaConsumer: @unchecked Sendable {
         let deadline = clock.now + .seconds(Self.closeSeconds)
         if subscribed && rebalance.assignedOnce {
             _ = rd_kafka_unsubscribe(handle)
+            var settled = false
             while clock.now < deadline {
                 let event = rd_kafka_consumer_poll(handle, 50)
                 if let event { rd_kafka_message_destroy(event) }
-                if event == nil && assignment().isEmpty { break }
+                if event == nil && assignment().isEmpty {
+                    settled = true
+                    break
+                }
+            }
+            // Still holding partitions: closing now is what aborts (#4792); the handle is left open instead.
+            guard settled else {
+                closeAbandoned = true
+                return false
             }
         }
         guard let queue = rd_kafka_queue_new(handle) else { return rd_kafka_consumer_close(handle) == RD_KAFKA_RESP_ERR_NO_ERROR }
@@ -226,8 +235,12 @@ public final class KafkaConsumer: @unchecked Sendable {
             rd_kafka_queue_destroy(queue)
             return true
         }
-        // The close goes on in librdkafka's threads; its rebalance callbacks are served here.
-        while rd_kafka_consumer_closed(handle) == 0 && clock.now < deadline { _ = rd_kafka_queue_poll_callback(queue, 100) }
+        // The close goes on in librdkafka's threads. The consumer's queue now forwards to `queue`: polling
+        // the consumer serves its rebalance callbacks there and returns the records still fetched, which
+        // are dropped (`rd_kafka_queue_poll_callback` must not see records: librdkafka asserts).
+        while rd_kafka_consumer_closed(handle) == 0 && clock.now < deadline {
+            if let message = rd_kafka_consumer_poll(handle, 100) { rd_kafka_message_destroy(message) }
+        }
         guard rd_kafka_consumer_closed(handle) != 0 else {
             // The group's queue still forwards to `queue`: both stay, as the handle does (`deinit`).
             closeAbandoned = true

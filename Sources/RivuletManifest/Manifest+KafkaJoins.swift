@@ -31,16 +31,24 @@ extension Manifest {
     /// key) whose results (its port `out`) reach `endpoint` through `filter`, `map` and `explode` operators only, one input
     /// each; nil when something else is on the way.
     public func kafkaOperatorSplitByKey(feeding endpoint: Endpoint) -> OperatorSpec? {
-        var target = endpoint
+        let feeding = edges.filter { $0.to == endpoint }
+        guard feeding.count == 1 else { return nil }
+        return kafkaOperatorSplitByKey(through: feeding[0])
+    }
+
+    /// The operator split by key whose results travel along `edge` (through `filter`, `map` and `explode`
+    /// operators only, one input each), or nil.
+    public func kafkaOperatorSplitByKey(through edge: EdgeSpec) -> OperatorSpec? {
+        var edge = edge
         var seen: Set<String> = []
         while true {
-            let feeding = edges.filter { $0.to == target }
-            guard feeding.count == 1, seen.insert(feeding[0].from.node).inserted,
-                let op = operators.first(where: { $0.name == feeding[0].from.node })
-            else { return nil }
-            let results = feeding[0].from.port == "out"  // not a late port: those carry input records
+            guard seen.insert(edge.from.node).inserted, let op = operators.first(where: { $0.name == edge.from.node }) else { return nil }
+            let results = edge.from.port == "out"  // not a late port: those carry input records
             switch op.kind {
-            case .filter, .map, .explode: target = Endpoint(node: op.name, port: "in")
+            case .filter, .map, .explode:
+                let feeding = edges.filter { $0.to == Endpoint(node: op.name, port: "in") }
+                guard feeding.count == 1 else { return nil }
+                edge = feeding[0]
             case .window: return results ? op : nil
             case .table(let table): return results && table.store == nil && op.stores.isEmpty ? op : nil
             case .join:

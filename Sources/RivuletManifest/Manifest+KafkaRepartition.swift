@@ -77,6 +77,58 @@ extension Manifest {
         }
     }
 
+    /// A Kafka application's window, table or join split by key reads its input through a repartition
+    /// topic whose watermarks and origins come from the Kafka partitions behind it. So every edge into it
+    /// carries the results of an operator split by key, or records of exactly one Kafka source read by
+    /// the group (global tables aside): fed by a file, stdin or a generator it would wait for watermarks
+    /// no partition sends (and each process would read the whole file); two sources merged before it
+    /// would number their partitions alike (each source needs its own edge: a union of edges is split
+    /// correctly); and a topic takes at most `RepartitionWatermarks`' 32 writers.
+    func kafkaRepartitionInputErrors() -> [ManifestError] {
+        guard isKafkaApplication else { return [] }
+        let joins = Set(kafkaRepartitionedJoins.map(\.op.name))
+        var errors: [ManifestError] = []
+        for op in operators {
+            let ports: [String]
+            switch op.kind {
+            case .window: ports = ["in"]
+            case .table(let table) where table.store == nil && op.stores.isEmpty: ports = ["in"]
+            case .join where joins.contains(op.name): ports = ["left", "right"]
+            default: continue
+            }
+            let prefix = "'\(op.name)' of a Kafka application is split by key between processes through a repartition topic, so "
+            let feeding = edges.filter { $0.to.node == op.name && ports.contains($0.to.port) }
+            if feeding.count > Self.maximumRepartitionWriters {
+                errors.append(ManifestError(op.location, prefix + "it takes at most \(Self.maximumRepartitionWriters) edges, not \(feeding.count)"))
+            }
+            for edge in feeding where kafkaOperatorSplitByKey(through: edge) == nil {
+                let upstream = sources(feeding: edge.from.node)
+                let kinds = upstream.map { name in sources.first { $0.name == name }?.kind }
+                let group = zip(upstream, kinds).filter { if case .kafka(let k) = $0.1 { !k.global } else { false } }.map(\.0)
+                let other = zip(upstream, kinds).filter { if case .kafka = $0.1 { false } else { true } }.map(\.0)
+                if let other = other.first ?? (group.isEmpty ? upstream.first : nil) {
+                    errors.append(
+                        ManifestError(
+                            edge.location,
+                            prefix + "its input must come from Kafka sources read by the group; '\(other)' is not one (read it from a topic, or "
+                                + "run this operator in a manifest without application_id)"))
+                } else if group.count > 1 {
+                    errors.append(
+                        ManifestError(
+                            edge.location,
+                            prefix + "the records of each Kafka source must reach it by an edge of their own; "
+                                + group.sorted().map { "'\($0)'" }.joined(separator: " and ")
+                                + " meet before it (connect each to '\(op.name)' directly, "
+                                + "or through filter and map operators of its own)"))
+                }
+            }
+        }
+        return errors
+    }
+
+    /// The most edges into one operator split by key (writers of its repartition topic).
+    static let maximumRepartitionWriters = 32
+
     /// What every repartition topic's reader shares: the cluster, the time bound of the input sources, whether they stop at the end, and their client properties.
     private struct RepartitionReading {
         let servers: String?
@@ -87,12 +139,17 @@ extension Manifest {
 
     /// The repartition topic of a window or table (port `in`): one writer per edge into it — a union of
     /// inputs gets a writer per input, each marking its own input partitions, so the reader waits for
-    /// every input's (`<op>-repartition-out`, then `<op>-repartition-out-2`, …) — and its reader.
+    /// every input's (`<op>-repartition-out`, then `<op>-repartition-out-2`, … in the order of the nodes
+    /// they come from) — and its reader.
     private mutating func addSingleInputRepartition(
         of op: OperatorSpec, app: String, keyField: String?, servers: String?, _ reading: RepartitionReading
     ) {
         let into = Endpoint(node: op.name, port: "in")
-        let feeding = edges.indices.filter { edges[$0].to == into }
+        // In the order of the nodes they come from, not of the manifest's edge list: reordering the edges
+        // of a running application leaves each input's number (saved with its state) as it was.
+        let feeding = edges.indices.filter { edges[$0].to == into }.sorted {
+            (edges[$0].from.node, edges[$0].from.port) < (edges[$1].from.node, edges[$1].from.port)
+        }
         var writers: [String] = []
         for (k, i) in feeding.enumerated() {
             let writer = k == 0 ? "\(op.name)-repartition-out" : "\(op.name)-repartition-out-\(k + 1)"

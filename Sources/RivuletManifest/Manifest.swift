@@ -120,6 +120,7 @@ public struct Manifest: Sendable, Hashable {
             errors += manifest.exactlyOnceErrors()
             errors += manifest.globalSourceErrors()
             errors += manifest.kafkaStoreErrors()
+            errors += manifest.kafkaRepartitionInputErrors()
             errors += manifest.implicitTimeErrors()
         }
         guard errors.isEmpty, var manifest else { throw ManifestErrors(inOverrideOrder(errors, overrides)) }

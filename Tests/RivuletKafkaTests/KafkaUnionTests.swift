@@ -69,6 +69,74 @@ import Testing
         #expect(run.stderr.contains("counts-repartition-out-2"), "\(run.stderr)")
     }
 
+    /// A window of a Kafka application fed (alone, or in a union) by a file: its repartition topic would
+    /// wait for watermarks no Kafka partition sends — before, the run neither fired the last windows nor
+    /// ended. Now `validate` (and `run`) refuse it, naming the edge and the source.
+    @Test func aKeyedOperatorFedByAFileIsRefused() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-union-file")
+        Fixtures.write("0,a\n", to: folder + "/f.csv")
+        Fixtures.write(
+            """
+            application_id: mixed
+            kafka: { bootstrap_servers: "127.0.0.1:1" }
+            sources:
+              k: { type: kafka, topics: k, format: csv, schema: { ts: i64, key: string }, time: { type: event, field: ts } }
+              f: { type: file, path: f.csv, header: false, schema: { ts: i64, key: string }, time: { type: event, field: ts } }
+            operators:
+              counts: { window: tumbling, size: 1s, key_by: key, aggregates: { n: count() } }
+            sinks:
+              out: { type: file, path: out.csv, header: false }
+            edges: [k -> counts, f -> counts, counts.out -> out]
+            """, to: folder + "/m.yaml")
+        let result = try RivuletProcess.run(["validate", folder + "/m.yaml"], deadline: 60)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("m.yaml:10:")
+                && result.stderr.contains("'counts' of a Kafka application is split by key between processes through a repartition topic")
+                && result.stderr.contains("'f' is not one"), "\(result.stderr)")
+        #expect(!result.stderr.contains("'k' is not one"), "\(result.stderr)")
+    }
+
+    /// Two Kafka sources merged before the window (here by a shared filter) would number their
+    /// partitions alike in its repartition topic, as the union did: refused, naming both. A union whose
+    /// inputs differ in shape is refused too (each writer's rows are read with the first's fields).
+    @Test func sourcesMergedBeforeAKeyedOperatorOrOfTwoShapesAreRefused() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-union-merged")
+        let head = """
+            application_id: merged
+            kafka: { bootstrap_servers: "127.0.0.1:1" }
+            sources:
+              a: { type: kafka, topics: a, format: csv, schema: { ts: i64, key: string }, time: { type: event, field: ts } }
+            """
+        Fixtures.write(
+            head + """
+
+                  b: { type: kafka, topics: b, format: csv, schema: { ts: i64, key: string }, time: { type: event, field: ts } }
+                operators:
+                  some: { filter: "key != 'x'" }
+                  counts: { window: tumbling, size: 1s, key_by: key, aggregates: { n: count() } }
+                sinks:
+                  out: { type: file, path: out.csv, header: false }
+                edges: [a -> some, b -> some, some.out -> counts, counts.out -> out]
+                """, to: folder + "/merged.yaml")
+        let merged = try RivuletProcess.run(["validate", folder + "/merged.yaml"], deadline: 60)
+        #expect(merged.status == 2, "\(merged.stderr)")
+        #expect(merged.stderr.contains("'a' and 'b' meet before it"), "\(merged.stderr)")
+        Fixtures.write(
+            head + """
+
+                  b: { type: kafka, topics: b, format: csv, schema: { ts: i64, key: string, extra: i64 }, time: { type: event, field: ts } }
+                operators:
+                  counts: { window: tumbling, size: 1s, key_by: key, aggregates: { n: count() } }
+                sinks:
+                  out: { type: file, path: out.csv, header: false }
+                edges: [a -> counts, b -> counts, counts.out -> out]
+                """, to: folder + "/shapes.yaml")
+        let shapes = try RivuletProcess.run(["describe", folder + "/shapes.yaml"], deadline: 60)
+        #expect(shapes.status != 0, "\(shapes.stdout)\(shapes.stderr)")
+        #expect(shapes.stderr.contains("input 'counts.in' receives records of two shapes"), "\(shapes.stderr)")
+    }
+
     /// Two processes share both inputs and the window's partitions while they run: the windows fire as
     /// records arrive (each input's partitions marked by the writer of the process reading them), and
     /// together the processes write exactly the windows of one process.

@@ -19,6 +19,8 @@ public final class PartitionWatermarks {
     /// Whether records of a partition are known to be waiting (a Kafka source: its consumer has fetched,
     /// or the broker reported, records past those read). Asked only of partitions silent for `idleTimeout`.
     public var hasUnread: ((Int32) -> Bool)?
+    /// `hasUnread`'s answers since the last `refresh` (asked once a batch, not once a record).
+    private var unreadAsked: [Int32: Bool] = [:]
     private var entries: [Int32: Entry] = [:]
     /// The smallest largest-time over the partitions that count (`Int64.min`: one has read nothing yet).
     private var lowest = Int64.min
@@ -53,7 +55,9 @@ public final class PartitionWatermarks {
 
     /// Partitions silent for `idleTimeout` stop counting (call once per batch, before its records).
     public func refresh(now: Int64) {
-        if idleTimeout != nil { recompute(now: now) }
+        guard idleTimeout != nil else { return }
+        unreadAsked.removeAll(keepingCapacity: true)
+        recompute(now: now)
     }
 
     /// A record of `partition` with time `t` was read at `now` (a partition not assigned explicitly is
@@ -80,7 +84,12 @@ public final class PartitionWatermarks {
     }
 
     private func isIdle(_ partition: Int32, _ entry: Entry, now: Int64) -> Bool {
-        isSilent(entry, now: now) && hasUnread?(partition) != true
+        guard isSilent(entry, now: now) else { return false }
+        guard let hasUnread else { return true }
+        if let known = unreadAsked[partition] { return !known }
+        let unread = hasUnread(partition)
+        unreadAsked[partition] = unread
+        return !unread
     }
 
     /// No record for `idleTimeout` ms.

@@ -58,6 +58,16 @@ extension SourceFactory {
             guard let written = context.plan.nodesByName[writer]?.inputSchemas["in"] else {
                 throw PlanError(spec.location, "source '\(spec.name)': its topic's writer '\(writer)' is not planned")
             }
+            // A union's writers (one per edge) must all write rows of that shape.
+            let topic = manifest.internalTopics.first { $0.writers.contains(writer) }
+            for other in topic?.writers.dropFirst() ?? [] {
+                if let shape = context.plan.nodesByName[other]?.inputSchemas["in"], shape != written {
+                    let op = topic?.operatorName ?? writer
+                    throw PlanError(
+                        manifest.operators.first { $0.name == op }?.location ?? spec.location,
+                        "input '\(op).in' receives records of two shapes: [\(written)] and [\(shape)]")
+                }
+            }
             schema = written
             decoder = RepartitionRow.Decoder(fieldCount: written.count)
         }

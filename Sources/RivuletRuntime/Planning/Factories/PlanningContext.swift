@@ -18,13 +18,17 @@ struct PlanningContext {
     var kafkaInputNumbers: [String: [Int32]] = [:]
 
     /// The input partitions a repartition topic's `writer` marks, as its readers number them: the partitions
-    /// of the Kafka source feeding it (records keep their positions), or the groups of the operator split
-    /// by key feeding it (its results carry its groups' watermarks); else the partitions of its inputs.
+    /// of the Kafka source feeding it (records keep their positions; also through a plugin operator that
+    /// passes them on), or the groups of the operator split by key feeding it (its results carry its
+    /// groups' watermarks); else the partitions of its inputs.
     func markedInputs(of writer: String) -> [Int32] {
         let into = Endpoint(node: writer, port: "in")
         if let source = manifest.kafkaSourceKeepingPositions(into: into), let numbers = kafkaInputNumbers[source.name] { return numbers }
         if let op = manifest.kafkaOperatorSplitByKey(feeding: into) { return Array(0..<Int32(kafkaKeyGroups[op.name] ?? 1)) }
-        return Array(0..<Int32(manifest.sources(upstreamOf: into).compactMap { kafkaInputPartitions[$0] }.max() ?? 1))
+        let upstream = manifest.sources(upstreamOf: into)
+        let numbered = upstream.compactMap { kafkaInputNumbers[$0] }
+        if numbered.count == 1 { return numbered[0] }
+        return Array(0..<Int32(upstream.compactMap { kafkaInputPartitions[$0] }.max() ?? 1))
     }
 
     /// The dead-letter route of one instance of `node`, whose first input has `input`: its `errors` port
