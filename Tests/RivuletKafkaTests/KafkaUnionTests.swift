@@ -52,6 +52,14 @@ import Testing
         return (mock, folder)
     }
 
+    /// The window `counts` and the sink `out` of the manifests refused.
+    static let countsIntoAFile = """
+        operators:
+          counts: { window: tumbling, size: 1s, key_by: key, aggregates: { n: count() } }
+        sinks:
+          out: { type: file, path: out.csv, header: false }
+        """
+
     static func rows(_ folder: String, _ names: [String]) -> Set<String> {
         Set(names.flatMap { Fixtures.read("\(folder)/\($0).csv").split(separator: "\n").map(String.init) })
     }
@@ -82,10 +90,7 @@ import Testing
             sources:
               k: { type: kafka, topics: k, format: csv, schema: { ts: i64, key: string }, time: { type: event, field: ts } }
               f: { type: file, path: f.csv, header: false, schema: { ts: i64, key: string }, time: { type: event, field: ts } }
-            operators:
-              counts: { window: tumbling, size: 1s, key_by: key, aggregates: { n: count() } }
-            sinks:
-              out: { type: file, path: out.csv, header: false }
+            \(Self.countsIntoAFile)
             edges: [k -> counts, f -> counts, counts.out -> out]
             """, to: folder + "/m.yaml")
         let result = try RivuletProcess.run(["validate", folder + "/m.yaml"], deadline: 60)
@@ -126,10 +131,7 @@ import Testing
             head + """
 
                   b: { type: kafka, topics: b, format: csv, schema: { ts: i64, key: string, extra: i64 }, time: { type: event, field: ts } }
-                operators:
-                  counts: { window: tumbling, size: 1s, key_by: key, aggregates: { n: count() } }
-                sinks:
-                  out: { type: file, path: out.csv, header: false }
+                \(Self.countsIntoAFile)
                 edges: [a -> counts, b -> counts, counts.out -> out]
                 """, to: folder + "/shapes.yaml")
         let shapes = try RivuletProcess.run(["describe", folder + "/shapes.yaml"], deadline: 60)
