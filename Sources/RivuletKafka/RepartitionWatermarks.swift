@@ -19,9 +19,14 @@ public final class RepartitionWatermarks: WatermarkProvider {
     private var partitions: [Int32: [PartitionWatermarks]] = [:]
     public private(set) var watermark = Int64.min
 
-    /// `sides`: per side (writer), the input partitions it marks; each holds the watermark back until marked.
-    public init(sides: [[Int32]], idleTimeout: Int64?) {
+    /// Per side, the join input its writer writes (a join's topic: 0 left, 1 right); nil for a window's.
+    private let joinInputs: [Int]?
+
+    /// `sides`: per side (writer), the input partitions it marks; each holds the watermark back until
+    /// marked. `joinInputs`: per side, the join input it writes.
+    public init(sides: [[Int32]], joinInputs: [Int]? = nil, idleTimeout: Int64?) {
         self.sides = sides
+        self.joinInputs = joinInputs
         self.idleTimeout = idleTimeout
     }
 
@@ -84,10 +89,13 @@ public final class RepartitionWatermarks: WatermarkProvider {
     /// The watermark of one partition of the topic (`Int64.min` if not held): the smallest of its sides'.
     public func watermark(of partition: Int32) -> Int64 { partitions[partition]?.map(\.watermark).min() ?? .min }
 
-    /// The watermark of one side of one partition of the topic (`Int64.min` if not held).
-    public func watermark(of partition: Int32, side: Int) -> Int64 {
-        guard let t = partitions[partition], side < t.count else { return .min }
-        return t[side].watermark
+    /// The watermark of one join input (0 left, 1 right) in one partition of the topic: the smallest over
+    /// the sides (writers) of that input (`Int64.min` if not held).
+    public func watermark(of partition: Int32, side input: Int) -> Int64 {
+        guard let t = partitions[partition] else { return .min }
+        var lowest = Int64.max
+        for (side, tracker) in t.enumerated() where (joinInputs?[side] ?? side) == input { lowest = min(lowest, tracker.watermark) }
+        return lowest == .max ? .min : lowest
     }
 
     public func refresh(now: Int64) {

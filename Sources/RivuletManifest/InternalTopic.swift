@@ -13,30 +13,35 @@ public struct InternalTopic: Sendable, Hashable {
     public var role: Role
     /// The operator it serves.
     public var operatorName: String
-    /// For a repartition topic: the sink node writing it and the source node reading it.
-    public var writer: String?
+    /// For a repartition topic: the sink nodes writing it — one per edge into the operator, each naming
+    /// its own input partitions — in the order of their `KafkaSinkSpec.inputIndex`, and the source node
+    /// reading it.
+    public var writers: [String]
     public var reader: String?
-    /// For a join's repartition topic: the sink writing the join's right input (`writer` writes its left).
-    public var rightWriter: String?
-    /// For a window's or table's repartition topic fed by several edges (a union): the sinks writing the
-    /// second edge's records and on (`writer` writes the first's), each naming its own input partitions.
-    public var moreWriters: [String] = []
+    /// For a join's repartition topic: per writer, the join input it writes (0 left, 1 right); nil for a
+    /// window's or table's.
+    public var joinSides: [Int]?
     /// For a plugin store's changelog: the store (its partition p holds the store of input partition p).
     public var store: String?
 
     public init(
-        name: String, role: Role, operatorName: String, writer: String? = nil, reader: String? = nil, store: String? = nil,
-        rightWriter: String? = nil
+        name: String, role: Role, operatorName: String, writers: [String] = [], reader: String? = nil, store: String? = nil,
+        joinSides: [Int]? = nil
     ) {
         self.name = name
-        self.rightWriter = rightWriter
         self.role = role
         self.operatorName = operatorName
-        self.writer = writer
+        self.writers = writers
         self.reader = reader
         self.store = store
+        self.joinSides = joinSides
     }
 
-    /// The sink nodes writing a repartition topic, in the order of their `KafkaSinkSpec.inputIndex`.
-    public var writers: [String] { [writer].compactMap { $0 } + moreWriters + [rightWriter].compactMap { $0 } }
+    /// The first writer (a join's: of its left input).
+    public var writer: String? { writers.first }
+    /// A join's first writer of its right input.
+    public var rightWriter: String? {
+        guard let joinSides, let i = joinSides.firstIndex(of: 1) else { return nil }
+        return writers[i]
+    }
 }

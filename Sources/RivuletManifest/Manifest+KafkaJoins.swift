@@ -3,8 +3,9 @@
 extension Manifest {
     /// The joins of a Kafka application whose state is split by key between processes (Kafka Streams'
     /// co-partitioned joins): both inputs go through one repartition topic, partitioned by the join key's
-    /// group, and the join keeps its state per partition in a changelog topic. A join qualifies when each
-    /// input is fed — straight or through `filter`, `map` and `explode` operators, one input each — by a
+    /// group, and the join keeps its state per partition in a changelog topic. A join qualifies when every
+    /// edge into each input (one, or several: a union) carries — straight or through `filter`, `map` and
+    /// `explode` operators, one input each — the records of a
     /// Kafka source read by the group (by topic name, not global: `kafkaSourceKeepingPositions`) or by an
     /// operator itself split by key (a window, a table without a store, such a join), and the join keys
     /// its whole state by the join key: not a table–table join on a foreign key (`left_pk` other than
@@ -21,9 +22,11 @@ extension Manifest {
     private func isKafkaRepartitionedJoin(_ op: OperatorSpec) -> Bool {
         guard case .join(let join) = op.kind, op.stores.isEmpty, join.store == nil else { return false }
         if join.kind == .tableTable, let pk = join.leftPrimaryKey, pk != join.leftKey { return false }
+        // Each edge into each port (a union gets a writer per edge).
         return ["left", "right"].allSatisfy { port in
-            let input = Endpoint(node: op.name, port: port)
-            return kafkaSourceKeepingPositions(into: input) != nil || kafkaOperatorSplitByKey(feeding: input) != nil
+            let feeding = edges.filter { $0.to == Endpoint(node: op.name, port: port) }
+            return !feeding.isEmpty
+                && feeding.allSatisfy { kafkaSourceKeepingPositions(through: $0) != nil || kafkaOperatorSplitByKey(through: $0) != nil }
         }
     }
 
@@ -66,19 +69,27 @@ extension Manifest {
     /// per-partition watermarks need. A table, window, join or plugin operator on the
     /// way emits records of its own (nil).
     public func kafkaSourceKeepingPositions(into endpoint: Endpoint) -> SourceSpec? {
-        var target = endpoint
+        let feeding = edges.filter { $0.to == endpoint }
+        guard feeding.count == 1 else { return nil }
+        return kafkaSourceKeepingPositions(through: feeding[0])
+    }
+
+    /// The Kafka source whose records travel along `edge` keeping their input positions (see above), or nil.
+    public func kafkaSourceKeepingPositions(through edge: EdgeSpec) -> SourceSpec? {
+        var edge = edge
         var seen: Set<String> = []
         while true {
-            let feeding = edges.filter { $0.to == target }
-            guard feeding.count == 1 else { return nil }
-            let from = feeding[0].from.node
+            let from = edge.from.node
             if let source = sources.first(where: { $0.name == from }) {
                 guard case .kafka(let k) = source.kind, !k.global, k.pattern == nil else { return nil }
                 return source
             }
             guard seen.insert(from).inserted, let op = operators.first(where: { $0.name == from }) else { return nil }
             switch op.kind {
-            case .filter, .map, .explode: target = Endpoint(node: from, port: "in")
+            case .filter, .map, .explode:
+                let feeding = edges.filter { $0.to == Endpoint(node: from, port: "in") }
+                guard feeding.count == 1 else { return nil }
+                edge = feeding[0]
             default: return nil
             }
         }

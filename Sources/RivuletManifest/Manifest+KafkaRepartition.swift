@@ -49,19 +49,16 @@ extension Manifest {
         for op in operators {
             switch op.kind {
             case .window(let window):
-                addSingleInputRepartition(of: op, app: app, keyField: window.keyBy, servers: servers, reading)
+                addRepartition(of: op, app: app, inputs: [("in", "out", window.keyBy, nil)], servers: servers, reading)
             case .table(let table) where table.store == nil && op.stores.isEmpty:
                 // A table keeps its rows per key group (its partition of the topic), like a window.
-                addSingleInputRepartition(of: op, app: app, keyField: table.key, servers: servers, reading)
+                addRepartition(of: op, app: app, inputs: [("in", "out", table.key, nil)], servers: servers, reading)
             case .join(let join) where joins.contains(op.name):
                 // Both inputs go through one topic, partitioned by the join key's group: partition g
                 // holds both sides' records of key group g (co-partitioned, so one process sees both).
-                let left = "\(op.name)-repartition-left-out", right = "\(op.name)-repartition-right-out"
-                redirect(into: Endpoint(node: op.name, port: "left"), to: left)
-                redirect(into: Endpoint(node: op.name, port: "right"), to: right)
-                addRepartitionWriter(left, of: op, app: app, keyField: join.leftKey, side: 0, index: 0, servers: servers)
-                addRepartitionWriter(right, of: op, app: app, keyField: join.rightKey, side: 1, index: 1, servers: servers)
-                addRepartitionReader(of: op, app: app, writer: left, rightWriter: right, into: "left", reading)
+                addRepartition(
+                    of: op, app: app, inputs: [("left", "left-out", join.leftKey, 0), ("right", "right-out", join.rightKey, 1)], servers: servers,
+                    reading)
             default:
                 continue
             }
@@ -137,39 +134,37 @@ extension Manifest {
         let properties: [KafkaProperty]
     }
 
-    /// The repartition topic of a window or table (port `in`): one writer per edge into it — a union of
-    /// inputs gets a writer per input, each marking its own input partitions, so the reader waits for
-    /// every input's (`<op>-repartition-out`, then `<op>-repartition-out-2`, … in the order of the nodes
-    /// they come from) — and its reader.
-    private mutating func addSingleInputRepartition(
-        of op: OperatorSpec, app: String, keyField: String?, servers: String?, _ reading: RepartitionReading
+    /// The repartition topic of `op` and its reader. Each input port (a window's or table's `in`, a join's
+    /// `left` and `right`) gets one writer per edge into it — a union of inputs gets a writer per input,
+    /// each marking its own input partitions, so the reader waits for every input's
+    /// (`<op>-repartition-<suffix>`, then `<op>-repartition-<suffix>-2`, … in the order of the nodes they
+    /// come from) — writing the port's key field; a join's writers also mark their rows with their side.
+    private mutating func addRepartition(
+        of op: OperatorSpec, app: String, inputs: [(port: String, suffix: String, keyField: String?, side: Int?)], servers: String?,
+        _ reading: RepartitionReading
     ) {
-        let into = Endpoint(node: op.name, port: "in")
-        // In the order of the nodes they come from, not of the manifest's edge list: reordering the edges
-        // of a running application leaves each input's number (saved with its state) as it was.
-        let feeding = edges.indices.filter { edges[$0].to == into }.sorted {
-            (edges[$0].from.node, edges[$0].from.port) < (edges[$1].from.node, edges[$1].from.port)
-        }
         var writers: [String] = []
-        for (k, i) in feeding.enumerated() {
-            let writer = k == 0 ? "\(op.name)-repartition-out" : "\(op.name)-repartition-out-\(k + 1)"
-            edges[i] = EdgeSpec(from: edges[i].from, to: Endpoint(node: writer, port: "in"), location: edges[i].location)
-            writers.append(writer)
+        var sides: [Int] = []
+        for input in inputs {
+            let into = Endpoint(node: op.name, port: input.port)
+            // In the order of the nodes they come from, not of the manifest's edge list: reordering the
+            // edges of a running application leaves each input's number (saved with its state) as it was.
+            let feeding = edges.indices.filter { edges[$0].to == into }.sorted {
+                (edges[$0].from.node, edges[$0].from.port) < (edges[$1].from.node, edges[$1].from.port)
+            }
+            for k in 0..<max(1, feeding.count) {
+                let writer = "\(op.name)-repartition-\(input.suffix)\(k == 0 ? "" : "-\(k + 1)")"
+                if k < feeding.count {
+                    let i = feeding[k]
+                    edges[i] = EdgeSpec(from: edges[i].from, to: Endpoint(node: writer, port: "in"), location: edges[i].location)
+                }
+                addRepartitionWriter(writer, of: op, app: app, keyField: input.keyField, side: input.side, index: writers.count, servers: servers)
+                writers.append(writer)
+                sides.append(input.side ?? 0)
+            }
         }
-        if writers.isEmpty { writers = ["\(op.name)-repartition-out"] }
-        for (k, writer) in writers.enumerated() {
-            addRepartitionWriter(writer, of: op, app: app, keyField: keyField, side: nil, index: k, servers: servers)
-        }
-        addRepartitionReader(of: op, app: app, writer: writers[0], rightWriter: nil, into: "in", reading)
-        internalTopics[internalTopics.count - 1].moreWriters = Array(writers.dropFirst())
-    }
-
-    /// Edges into `endpoint` go to the sink `writer` instead.
-    private mutating func redirect(into endpoint: Endpoint, to writer: String) {
-        edges = edges.map { edge in
-            guard edge.to == endpoint else { return edge }
-            return EdgeSpec(from: edge.from, to: Endpoint(node: writer, port: "in"), location: edge.location)
-        }
+        addRepartitionReader(
+            of: op, app: app, writers: writers, joinSides: inputs.first?.side == nil ? nil : sides, into: inputs[0].port, reading)
     }
 
     /// The sink writing `op`'s repartition topic, each record to the partition of its `keyField`'s group.
@@ -186,7 +181,7 @@ extension Manifest {
     /// The Kafka source `<op>-repartition` reading `op`'s repartition topic into its port `port` (its
     /// time: the event time its writers carry; its group: `<application_id>-<op>`).
     private mutating func addRepartitionReader(
-        of op: OperatorSpec, app: String, writer: String, rightWriter: String?, into port: String, _ reading: RepartitionReading
+        of op: OperatorSpec, app: String, writers: [String], joinSides: [Int]?, into port: String, _ reading: RepartitionReading
     ) {
         let reader = "\(op.name)-repartition", topic = "\(app)-\(op.name)-repartition"
         edges.append(EdgeSpec(from: Endpoint(node: reader, port: "out"), to: Endpoint(node: op.name, port: port), location: op.location))
@@ -195,13 +190,13 @@ extension Manifest {
             kind: .kafka(
                 KafkaSourceSpec(
                     topics: [topic], pattern: nil, bootstrapServers: reading.servers, start: .earliest, keyField: nil, headerFields: [],
-                    untilEnd: reading.untilEnd, properties: reading.properties, repartitionOf: writer)),
+                    untilEnd: reading.untilEnd, properties: reading.properties, repartitionOf: writers[0])),
             format: .jsonl, header: false, location: op.location)
         // No idle timeout: its writers mark an input partition idle at its source with the source's
         // watermark (`KafkaSink.inputIdle`); a process that is slow, or being replaced, is not idle.
         source.time = TimeSpec(kind: .kafka, maxOutOfOrder: reading.bound, idleTimeout: nil, location: op.location)
         sources.append(source)
         internalTopics.append(
-            InternalTopic(name: topic, role: .repartition, operatorName: op.name, writer: writer, reader: reader, rightWriter: rightWriter))
+            InternalTopic(name: topic, role: .repartition, operatorName: op.name, writers: writers, reader: reader, joinSides: joinSides))
     }
 }

@@ -103,6 +103,29 @@ import Testing
         #expect(again.stderr.contains("records in: 0"), "\(again.stderr)")
     }
 
+    /// Every librdkafka property refused is reported at once, each where it is written (before: only the
+    /// first, so a user fixed them one run at a time).
+    @Test func everyRefusedPropertyIsReportedAtOnce() throws {
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-properties")
+        Fixtures.write(
+            """
+            application_id: props
+            kafka: { bootstrap_servers: "127.0.0.1:1", properties: { linger.ms: soon } }
+            sources:
+              in: { type: kafka, topics: in, format: csv, schema: { n: i64 }, properties: { no.such.thing: 1 } }
+            sinks:
+              out: { type: file, path: out.csv, header: false }
+            edges: [in -> out]
+            """, to: folder + "/m.yaml")
+        let result = try RivuletProcess.run(["validate", folder + "/m.yaml"], deadline: 60)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("m.yaml:2:") && result.stderr.contains("Invalid value for configuration property \"linger.ms\""),
+            "\(result.stderr)")
+        #expect(
+            result.stderr.contains("m.yaml:4:") && result.stderr.contains("No such configuration property: \"no.such.thing\""), "\(result.stderr)")
+    }
+
     @Test func aValueThatDoesNotDecodeIsDeadLetteredWithItsPlaceAndTheOthersFlowOn() throws {
         let mock = try KafkaMockCluster(brokers: 1)
         try mock.createTopic("in", partitions: 1)

@@ -77,6 +77,79 @@ import Testing
         #expect(run.stderr.contains("counts-repartition-out-2"), "\(run.stderr)")
     }
 
+    /// A stream–stream join whose left input is a union of two topics (web and app views, 2 and 3
+    /// partitions) is split by key between processes too: a writer per edge, the left input's watermark
+    /// the smaller of its two writers'. Two processes, while they run, write exactly the pairs of the same
+    /// topology over files. Before, such a join ran in the process reading it (and warned).
+    @Test func twoProcessesJoinAUnionWithAnotherStream() throws {
+        let app = "union-join"
+        let mock = try KafkaMockCluster(brokers: 1)
+        try mock.createTopic("web", partitions: 2)
+        try mock.createTopic("app", partitions: 3)
+        try mock.createTopic("buys", partitions: 3)
+        for topic in ["\(app)-pair-repartition", "\(app)-pair-changelog"] { try mock.createTopic(topic, partitions: 3) }
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-union-join")
+        // View i of web: time 20i ms, item k(i % 11), "w<i>"; of app: time 20i + 10, item k(i % 7), "a<i>";
+        // buy j: time 20j + 5, item k(j % 13), "b<j>".
+        let web = (0..<1_500).map { i in (Int32(i % 2), "\(i * 20),k\(i % 11),w\(i)") }
+        let appViews = (0..<1_500).map { i in (Int32(i % 3), "\(i * 20 + 10),k\(i % 7),a\(i)") }
+        let buys = (0..<1_500).map { j in (Int32(j % 3), "\(j * 20 + 5),k\(j % 13),b\(j)") }
+        for (name, records) in [("web", web), ("app", appViews), ("buys", buys)] {
+            Fixtures.write(records.map(\.1).joined(separator: "\n") + "\n", to: "\(folder)/\(name).csv")
+        }
+        let body = """
+            operators:
+              pair: { join: stream_stream, type: inner, left_key: item, right_key: item, within: 30ms }
+            sinks:
+              out: { type: file, path: out.csv, header: false, fields: [view, buy] }
+            edges: [web -> pair.left, app -> pair.left, buys -> pair.right, pair.out -> out]
+            """
+        func source(_ name: String, _ field: String, kafka: Bool) -> String {
+            let kind = kafka ? "type: kafka, topics: \(name), format: csv" : "type: file, path: \(name).csv, header: false"
+            return "  \(name): { \(kind), schema: { ts: i64, item: string, \(field): string }, time: { type: event, field: ts } }"
+        }
+        Fixtures.write(
+            (["sources:"] + [("web", "view"), ("app", "view"), ("buys", "buy")].map { source($0.0, $0.1, kafka: false) } + [body])
+                .joined(separator: "\n"), to: folder + "/files.yaml")
+        Fixtures.write(
+            ([
+                "application_id: \(app)",
+                "kafka: { bootstrap_servers: \"\(mock.bootstrapServers)\", properties: \(KafkaConnectorTests.fastGroup) }",
+                "checkpoint: { interval: 200ms, dir: chk }", "sources:",
+            ] + [("web", "view"), ("app", "view"), ("buys", "buy")].map { source($0.0, $0.1, kafka: true) } + [body])
+            .joined(separator: "\n"), to: folder + "/kafka.yaml")
+        let files = try RivuletProcess.run(["run", folder + "/files.yaml", "--set", "sinks.out.path=files.csv"])
+        #expect(files.status == 0, "\(files.stderr)")
+        let expected = Fixtures.read(folder + "/files.csv").split(separator: "\n").map(String.init).sorted()
+        #expect(expected.count > 200, "the file run joined \(expected.count) pairs")
+        let described = try RivuletProcess.run(["describe", folder + "/kafka.yaml"])
+        #expect(described.stdout.contains("pair-repartition-left-out-2"), "a writer per edge into the join's left input: \(described.stdout)")
+
+        let start = { (name: String) in
+            try BackgroundRivulet(["run", folder + "/kafka.yaml", "--set", "sinks.out.path=\(name).csv", "--set", "checkpoint.dir=chk-\(name)"])
+        }
+        let a = try start("a")
+        let b = try start("b")
+        let held = { (p: BackgroundRivulet) in HeldPartitions.of("pair-repartition", in: p.stderr) }
+        #expect(waitUntil(timeout: 60) { !held(a).isEmpty && !held(b).isEmpty && held(a).count + held(b).count == 3 }, "\(a.stderr)\n\(b.stderr)")
+        for (topic, records, partitions) in [("web", web, 2), ("app", appViews, 3), ("buys", buys, 3)] {
+            try KafkaConnectorTests.produce(mock.bootstrapServers, topic, records.map { ($0.0, nil, $0.1, 0, []) })
+            // One record per partition far ahead: the join passes every pair of the data.
+            try KafkaConnectorTests.produce(
+                mock.bootstrapServers, topic, (0..<partitions).map { (Int32($0), nil, "100000000,end,\(topic)-end-\($0)", 0, []) })
+        }
+        func rows() -> [String] {
+            ["a", "b"].flatMap { Fixtures.read("\(folder)/\($0).csv").split(separator: "\n").map(String.init) }.filter { !$0.contains("-end-") }
+        }
+        let complete = waitUntil(timeout: 120) { rows().count >= expected.count }
+        #expect(complete, "\(rows().count) of \(expected.count) pairs; A: \(a.stderr.suffix(1500))")
+        for process in [a, b] {
+            process.signal(SIGTERM)
+            _ = process.wait()
+        }
+        #expect(rows().sorted() == expected, "\(Set(rows()).symmetricDifference(expected).sorted().prefix(10))")
+    }
+
     /// A window of a Kafka application fed (alone, or in a union) by a file: its repartition topic would
     /// wait for watermarks no Kafka partition sends — before, the run neither fired the last windows nor
     /// ended. Now `validate` (and `run`) refuse it, naming the edge and the source.

@@ -69,6 +69,29 @@ import Testing
         _ = mock
     }
 
+    /// The source has been silent longer than its idle timeout (nothing written yet) when partition 0's
+    /// records arrive, partition 1's (older times) a moment later, in a second write. Every partition then
+    /// gets the idle timeout again from the first record: partition 1 is waited for, not already idle —
+    /// before, partition 0's first batch moved the watermark past all of partition 1's records (late).
+    @Test func aSourceResumingAfterSilenceWaitsForItsOtherPartitions() throws {
+        let (mock, folder) = try Self.prepare("rivulet-kafka-resume", idle: true, untilEnd: false, records: false, idleTimeout: "300ms")
+        let run = try BackgroundRivulet(["run", folder + "/m.yaml"])
+        #expect(waitUntil(timeout: 60) { run.stderr.contains("counts: restored partitions") }, "\(run.stderr)")
+        // The source silent for more than its idle timeout (a time-based condition: the feature is one).
+        let assigned = Date()
+        _ = waitUntil(timeout: 5) { Date().timeIntervalSince(assigned) > 0.6 }
+        for partition: Int32 in [0, 1] {
+            let base = partition == 0 ? 100_000 : 0
+            try KafkaConnectorTests.produce(mock.bootstrapServers, "events", (0..<100).map { (partition, nil, "\(base + $0 * 1000),a", 0, []) })
+        }
+        // Partition 1's windows close (partition 0 is ahead, partition 2 idle).
+        let fired = waitUntil(timeout: 60) { Fixtures.read(folder + "/out.csv").contains("80000,a,10") }
+        run.signal(SIGTERM)
+        _ = run.wait()
+        #expect(fired, "\(run.stderr)")
+        #expect(Fixtures.read(folder + "/late.csv").isEmpty, "late: \(Fixtures.read(folder + "/late.csv").prefix(200))")
+    }
+
     @Test func anEmptyPartitionStopsHoldingTheWatermarkBackOnceIdle() throws {
         let (mock, folder) = try Self.prepare("rivulet-kafka-idle", idle: true, untilEnd: false, records: false)
         let run = try BackgroundRivulet(["run", folder + "/m.yaml"])

@@ -4,7 +4,8 @@
 /// the largest time read from it; the source's watermark is the smallest of them minus the bound, so
 /// partitions read in turn (one far ahead, one behind) do not make the slower one's records late. A
 /// partition assigned but not yet read holds the watermark back, until it has been silent for
-/// `idleTimeout` ms; an idle partition counts again from its next record. A partition with records
+/// `idleTimeout` ms (counted, after the whole source was silent that long, from its next record of any
+/// partition); an idle partition counts again from its next record. A partition with records
 /// known to be waiting (`hasUnread`: fetched, or on the broker past what was read) is never idle, however
 /// long it has been silent: idleness is for partitions with nothing to read, not for those read in turn.
 /// The watermark never goes back. Used by its source's thread only.
@@ -19,6 +20,8 @@ public final class PartitionWatermarks {
     /// Whether records of a partition are known to be waiting (a Kafka source: its consumer has fetched,
     /// or the broker reported, records past those read). Asked only of partitions silent for `idleTimeout`.
     public var hasUnread: ((Int32) -> Bool)?
+    /// When the last record of any partition was read (`Int64.min`: none yet).
+    private var lastRecord = Int64.min
     /// `hasUnread`'s answers since the last `refresh` (asked once a batch, not once a record).
     private var unreadAsked: [Int32: Bool] = [:]
     private var entries: [Int32: Entry] = [:]
@@ -61,9 +64,17 @@ public final class PartitionWatermarks {
     }
 
     /// A record of `partition` with time `t` was read at `now` (a partition not assigned explicitly is
-    /// tracked from its first record).
+    /// tracked from its first record). After the whole source was silent for `idleTimeout` (producers
+    /// paused, or nothing written yet), the first record restarts every partition's silence: the others
+    /// get `idleTimeout` to show their records too, instead of being idle already — their records, fetched
+    /// a moment later, would otherwise be late behind the first partition's.
     @inline(__always)
     public func observe(_ partition: Int32, _ t: Int64, now: Int64) {
+        if let idleTimeout, lastRecord == .min || now - lastRecord >= idleTimeout {
+            for p in entries.keys { entries[p]!.lastActive = now }
+            unreadAsked.removeAll(keepingCapacity: true)
+        }
+        lastRecord = now
         guard var entry = entries[partition] else {
             entries[partition] = Entry(maxTimestamp: t, lastActive: now)
             recompute(now: now)
@@ -100,9 +111,14 @@ public final class PartitionWatermarks {
 
     private func recompute(now: Int64) {
         var counted: Int64?
-        for (partition, entry) in entries where !isIdle(partition, entry, now: now) { counted = min(counted ?? .max, entry.maxTimestamp) }
-        // Every partition idle (or none assigned): the watermark stays where it is.
-        guard let m = counted else { return }
+        var read: Int64?
+        for (partition, entry) in entries {
+            if entry.maxTimestamp != .min { read = min(read ?? .max, entry.maxTimestamp) }
+            if !isIdle(partition, entry, now: now) { counted = min(counted ?? .max, entry.maxTimestamp) }
+        }
+        // Every partition idle — nothing to read anywhere: as far as the partitions read have come (one
+        // never read does not hold it back); none read, or none assigned: it stays where it is.
+        guard let m = counted ?? read else { return }
         lowest = m
         if m != .min && m - bound > watermark { watermark = m - bound }
     }

@@ -7,16 +7,20 @@ import RivuletManifest
 
 /// The librdkafka properties of a Kafka node: its bootstrap servers (its own or the `kafka:` section's),
 /// the section's properties, then its own. Each is checked with librdkafka, so a misspelt name or a bad
-/// value is reported where it is written.
+/// value is reported where it is written — every one librdkafka refuses, not only the first.
 func kafkaProperties(servers: String?, own: [KafkaProperty], node: String, _ manifest: Manifest) throws -> KafkaProperties {
     var properties = KafkaProperties()
     properties["bootstrap.servers"] = servers ?? manifest.kafka?.bootstrapServers
+    var refused: [PlanError] = []
     for property in (manifest.kafka?.properties ?? []) + own {
         if let reason = KafkaProperties.check(property.name, property.value) {
-            throw PlanError(property.location, "\(node): \(reason)")
+            refused.append(PlanError(property.location, "\(node): \(reason)"))
+            continue
         }
         properties[property.name] = property.value
     }
+    if refused.count == 1 { throw refused[0] }
+    if !refused.isEmpty { throw ManifestErrors(refused) }
     return properties
 }
 
@@ -37,13 +41,24 @@ extension SourceFactory {
         guard manifest.applicationID != nil else { throw PlanError(spec.location, "source '\(spec.name)': application_id is not set") }
         var schema = Schema((spec.schema ?? []).map { FieldDefinition(name: $0.name, type: $0.type) })
         let joinTopic = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writer == w && $0.rightWriter != nil } }
-        if let joinTopic {
-            // A join's repartition topic holds both inputs' rows (`RepartitionRow`).
-            let counts = try joinTopic.writers.map { writer in
+        if let joinTopic, let sides = joinTopic.joinSides {
+            // A join's repartition topic holds both inputs' rows (`RepartitionRow`), each input's of one shape.
+            let shapes = try joinTopic.writers.map { writer in
                 guard let written = context.plan.nodesByName[writer]?.inputSchemas["in"] else {
                     throw PlanError(spec.location, "source '\(spec.name)': its topic's writer '\(writer)' is not planned")
                 }
-                return written.count
+                return written
+            }
+            var counts = [0, 0]
+            for side in 0..<2 {
+                let mine = zip(sides, shapes).filter { $0.0 == side }.map(\.1)
+                counts[side] = mine.first?.count ?? 0
+                if let other = mine.first(where: { $0 != mine[0] }) {
+                    let port = "\(joinTopic.operatorName).\(side == 0 ? "left" : "right")"
+                    throw PlanError(
+                        manifest.operators.first { $0.name == joinTopic.operatorName }?.location ?? spec.location,
+                        "input '\(port)' receives records of two shapes: [\(mine[0])] and [\(other)]")
+                }
             }
             schema = RepartitionRow.carrierSchema
             return KafkaSource(

@@ -79,7 +79,7 @@ struct SourceFactory {
             // One side per writer (a join's two inputs, a union's inputs), each over the input partitions
             // its writer marks.
             let sides = (topic?.writers ?? [writer]).map { context.markedInputs(of: $0) }
-            let markers = RepartitionWatermarks(sides: sides, idleTimeout: spec.time?.idleTimeout)
+            let markers = RepartitionWatermarks(sides: sides, joinInputs: topic?.joinSides, idleTimeout: spec.time?.idleTimeout)
             kafka.stampsJoinSides = topic?.rightWriter != nil
             kafka.watermarkMarkers = markers
             assigner = TimestampAssigner(origin: .stampedBySource(markers), bound: 0, idleTimeout: spec.time?.idleTimeout)
