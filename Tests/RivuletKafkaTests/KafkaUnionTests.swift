@@ -60,6 +60,19 @@ import Testing
           out: { type: file, path: out.csv, header: false }
         """
 
+    /// Processes A and B running `manifest` (writing a.csv and b.csv), once they share `topic`'s partitions.
+    static func startTwo(_ manifest: String, sharing topic: String, partitions: Int) throws -> (BackgroundRivulet, BackgroundRivulet) {
+        let start = { (name: String) in
+            try BackgroundRivulet(["run", manifest, "--set", "sinks.out.path=\(name).csv", "--set", "checkpoint.dir=chk-\(name)"])
+        }
+        let a = try start("a")
+        let b = try start("b")
+        let held = { (p: BackgroundRivulet) in HeldPartitions.of(topic, in: p.stderr) }
+        let shared = waitUntil(timeout: 60) { !held(a).isEmpty && !held(b).isEmpty && held(a).count + held(b).count == partitions }
+        #expect(shared, "\(a.stderr)\n\(b.stderr)")
+        return (a, b)
+    }
+
     static func rows(_ folder: String, _ names: [String]) -> Set<String> {
         Set(names.flatMap { Fixtures.read("\(folder)/\($0).csv").split(separator: "\n").map(String.init) })
     }
@@ -125,13 +138,7 @@ import Testing
         let described = try RivuletProcess.run(["describe", folder + "/kafka.yaml"])
         #expect(described.stdout.contains("pair-repartition-left-out-2"), "a writer per edge into the join's left input: \(described.stdout)")
 
-        let start = { (name: String) in
-            try BackgroundRivulet(["run", folder + "/kafka.yaml", "--set", "sinks.out.path=\(name).csv", "--set", "checkpoint.dir=chk-\(name)"])
-        }
-        let a = try start("a")
-        let b = try start("b")
-        let held = { (p: BackgroundRivulet) in HeldPartitions.of("pair-repartition", in: p.stderr) }
-        #expect(waitUntil(timeout: 60) { !held(a).isEmpty && !held(b).isEmpty && held(a).count + held(b).count == 3 }, "\(a.stderr)\n\(b.stderr)")
+        let (a, b) = try Self.startTwo(folder + "/kafka.yaml", sharing: "pair-repartition", partitions: 3)
         for (topic, records, partitions) in [("web", web, 2), ("app", appViews, 3), ("buys", buys, 3)] {
             try KafkaConnectorTests.produce(mock.bootstrapServers, topic, records.map { ($0.0, nil, $0.1, 0, []) })
             // One record per partition far ahead: the join passes every pair of the data.
@@ -217,13 +224,7 @@ import Testing
     /// together the processes write exactly the windows of one process.
     @Test func twoProcessesWindowTheUnionWhileRunning() throws {
         let (mock, folder) = try Self.prepare("union-two", untilEnd: false)
-        let start = { (name: String) in
-            try BackgroundRivulet(["run", folder + "/m.yaml", "--set", "sinks.out.path=\(name).csv", "--set", "checkpoint.dir=chk-\(name)"])
-        }
-        let a = try start("a")
-        let b = try start("b")
-        let held = { (p: BackgroundRivulet) in HeldPartitions.of("counts-repartition", in: p.stderr) }
-        #expect(waitUntil(timeout: 60) { !held(a).isEmpty && !held(b).isEmpty && held(a).count + held(b).count == 3 }, "\(a.stderr)\n\(b.stderr)")
+        let (a, b) = try Self.startTwo(folder + "/m.yaml", sharing: "counts-repartition", partitions: 3)
         try KafkaConnectorTests.produce(mock.bootstrapServers, "clicks", Self.records(0, 0..<3_000, partitions: 2))
         try KafkaConnectorTests.produce(mock.bootstrapServers, "taps", Self.records(1, 0..<3_000, partitions: 3))
         // One record per partition far ahead: every window of the data closes while the processes run.
