@@ -9,6 +9,24 @@ import Testing
 /// around it flow on, and the run ends with status 3. Under exactly_once_v2 the coordinator produces
 /// them into the checkpoint's transaction.
 @Suite(.serialized) struct KafkaDeadLetterTests {
+    /// Runs application `app` (its `kafka:` section `kafka`) copying topic `events` (values in `format`,
+    /// one field `n`) to out.csv until its end, dead letters to topic `dlq`.
+    static func copyEventsToAFile(_ app: String, kafka: String, format: String) throws -> (folder: String, run: RivuletProcess) {
+        let folder = Fixtures.temporaryDirectory("rivulet-kafka-\(app)")
+        Fixtures.write(
+            """
+            application_id: \(app)
+            kafka: { \(kafka) }
+            sources:
+              events: { type: kafka, topics: events, format: \(format), schema: { n: i64 }, until: end }
+            sinks:
+              out: { type: file, path: out.csv, header: false }
+            edges: [events -> out]
+            dead_letters: { type: kafka, topic: dlq }
+            """, to: folder + "/m.yaml")
+        return (folder, try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120))
+    }
+
     @Test(arguments: ["at_least_once", "exactly_once_v2"])
     func undecodableValuesAndTombstonesGoToTheDeadLetterTopic(guarantee: String) throws {
         let mock = try KafkaMockCluster(brokers: 1)
@@ -17,19 +35,11 @@ import Testing
         try KafkaConnectorTests.produce(
             mock.bootstrapServers, "events",
             [(0, nil, "1", 0, []), (0, nil, "abc", 0, []), (0, nil, "2", 0, []), (1, nil, "3", 0, []), (1, nil, nil, 0, []), (1, nil, "4", 0, [])])
-        let folder = Fixtures.temporaryDirectory("rivulet-kafka-dlq")
-        Fixtures.write(
-            """
-            application_id: dlq
-            kafka: { bootstrap_servers: "\(mock.bootstrapServers)", processing_guarantee: \(guarantee), properties: \(KafkaConnectorTests.fastGroup) }
-            sources:
-              events: { type: kafka, topics: events, format: csv, schema: { n: i64 }, until: end }
-            sinks:
-              out: { type: file, path: out.csv, header: false }
-            edges: [events -> out]
-            dead_letters: { type: kafka, topic: dlq }
-            """, to: folder + "/m.yaml")
-        let run = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+        let (folder, run) = try Self.copyEventsToAFile(
+            "dlq",
+            kafka:
+                "bootstrap_servers: \"\(mock.bootstrapServers)\", processing_guarantee: \(guarantee), properties: \(KafkaConnectorTests.fastGroup)",
+            format: "csv")
         #expect(run.status == 3, "\(run.stderr)")
         #expect(run.stderr.contains("dead-lettered: 2"), "\(run.stderr)")
         #expect(Fixtures.read(folder + "/out.csv").split(separator: "\n", omittingEmptySubsequences: false).sorted() == ["", "1", "2", "3", "4"])
@@ -83,19 +93,7 @@ import Testing
         let huge = "{\"n\": \"" + String(repeating: "\\\"", count: 350_000)
         try KafkaConnectorTests.produce(
             mock.bootstrapServers, "events", [(0, nil, "{\"n\": 1}", 0, []), (0, nil, huge, 0, []), (0, nil, "{\"n\": 2}", 0, [])])
-        let folder = Fixtures.temporaryDirectory("rivulet-kafka-dl-large")
-        Fixtures.write(
-            """
-            application_id: dllarge
-            kafka: { bootstrap_servers: "\(mock.bootstrapServers)" }
-            sources:
-              events: { type: kafka, topics: events, format: jsonl, schema: { n: i64 }, until: end }
-            sinks:
-              out: { type: file, path: out.csv, header: false }
-            edges: [events -> out]
-            dead_letters: { type: kafka, topic: dlq }
-            """, to: folder + "/m.yaml")
-        let run = try RivuletProcess.run(["run", folder + "/m.yaml"], deadline: 120)
+        let (folder, run) = try Self.copyEventsToAFile("dllarge", kafka: "bootstrap_servers: \"\(mock.bootstrapServers)\"", format: "jsonl")
         #expect(run.status == 3, "\(run.stderr)")
         #expect(Fixtures.read(folder + "/out.csv").split(separator: "\n").sorted() == ["1", "2"])
         let letters = try readTopic(mock.bootstrapServers, "dlq", count: 1)

@@ -32,6 +32,13 @@ import Testing
         edges: [views -> viewed, buys -> bought, viewed.out -> both.left, bought.out -> both.right, both.out -> out]
         """
 
+    /// The rows `files.yaml` in `folder` (the same topology over files) writes to files.csv, sorted.
+    static func fileRunRows(_ folder: String) throws -> [String] {
+        let files = try RivuletProcess.run(["run", folder + "/files.yaml", "--set", "sinks.out.path=files.csv"])
+        #expect(files.status == 0, "\(files.stderr)")
+        return Fixtures.read(folder + "/files.csv").split(separator: "\n").map(String.init).sorted()
+    }
+
     @Test func twoProcessesWriteTheRowsOfTheFileRun() throws {
         let app = "joined-windows"
         let mock = try KafkaMockCluster(brokers: 1)
@@ -58,9 +65,7 @@ import Testing
               buys: { type: kafka, topics: buys, format: csv, schema: { ts: i64, user: string }, time: { type: event, field: ts } }
             \(Self.body)
             """, to: folder + "/kafka.yaml")
-        let files = try RivuletProcess.run(["run", folder + "/files.yaml", "--set", "sinks.out.path=files.csv"])
-        #expect(files.status == 0, "\(files.stderr)")
-        let expected = Fixtures.read(folder + "/files.csv").split(separator: "\n").map(String.init).sorted()
+        let expected = try KafkaJoinOfWindowsTests.fileRunRows(folder)
         #expect(expected.count > 500, "the file run joined \(expected.count) rows")
 
         let described = try RivuletProcess.run(["describe", folder + "/kafka.yaml"])
