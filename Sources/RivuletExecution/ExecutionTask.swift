@@ -138,6 +138,9 @@ public final class ExecutionTask: @unchecked Sendable {
             if time.watermark > watermark {
                 watermark = time.watermark
                 self.watermark.set(watermark)
+                if let history = head.partitionWatermarks, let partitions = time.partitions {
+                    history.record(told: watermark, groups: partitions.partitionWatermarks)
+                }
                 for edge in head.edges { try edge.sendWatermark(watermark) }
             }
             try tickProcessingTime()

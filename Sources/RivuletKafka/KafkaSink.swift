@@ -43,6 +43,12 @@ public final class KafkaSink: CheckpointedOperator {
     /// topic's readers never time input partitions out themselves (a process that is slow, or dying and
     /// being replaced, is not idle: its records would be late).
     public var inputIdle: ((Int32) -> Bool)?
+    /// A repartition topic's writer of records with input positions: its source's partitions' watermarks
+    /// as of each watermark the source told (`SourceHead.partitionWatermarks`). Each input partition is
+    /// marked with at least its own as of the watermark this sink last heard — which every record read
+    /// before it has passed — so a partition none of whose records reach the writer (a filter drops them
+    /// all, or a plugin emits records of its own) still moves on, as in one process.
+    public var sourcePartitionWatermarks: GroupWatermarkHistory?
     /// Whether the run has failed (or stopped at once): a flush stops waiting for acknowledgements.
     public var cancelled: () -> Bool = { false }
     /// The watermark this sink last heard (in band: after every record emitted before it).
@@ -221,15 +227,18 @@ public final class KafkaSink: CheckpointedOperator {
     }
 
     /// Each input partition held and its watermark: per partition, the largest time written minus the
-    /// bound (an idle one: at least the watermark heard); under `groupWatermarks`, each group's own as of
+    /// bound, or its source's watermark of it as of the watermark heard if higher (an idle one: at least
+    /// the watermark heard); under `groupWatermarks`, each group's own as of
     /// the watermark heard.
     private func inputWatermarks(_ marking: (partitions: Int32, inputs: () -> [Int32], bound: Int64), ended: Bool) -> [(Int32, Int64)] {
         if ended { return marking.inputs().map { ($0, .max) } }
         if let groupWatermarks {
             return (groupWatermarks.groups(asOf: heard) ?? [:]).map { (Int32($0.key), $0.value) }.sorted { $0.0 < $1.0 }
         }
+        let told = sourcePartitionWatermarks?.groups(asOf: heard) ?? [:]
         return marking.inputs().map { p in
-            let own = writtenTimes[p].map { $0 == .min ? .min : $0 - marking.bound } ?? .min
+            let written = writtenTimes[p].map { $0 == .min ? .min : $0 - marking.bound } ?? .min
+            let own = max(written, told[Int(p)] ?? .min)
             return (p, inputIdle?(p) == true ? max(own, heard) : own)
         }
     }

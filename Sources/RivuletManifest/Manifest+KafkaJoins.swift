@@ -4,8 +4,9 @@ extension Manifest {
     /// The joins of a Kafka application whose state is split by key between processes (Kafka Streams'
     /// co-partitioned joins): both inputs go through one repartition topic, partitioned by the join key's
     /// group, and the join keeps its state per partition in a changelog topic. A join qualifies when every
-    /// edge into each input (one, or several: a union) carries — straight or through `filter`, `map` and
-    /// `explode` operators, one input each — the records of a
+    /// edge into each input (one, or several: a union) carries — straight or through operators that pass
+    /// records on (`recordKeepingInput`: filters, maps, explodes, functions, lookups, plugin operators),
+    /// one input each — the records of a
     /// Kafka source read by the group (by topic name, not global: `kafkaSourceKeepingPositions`) or by an
     /// operator itself split by key (a window, a table without a store, such a join), and the join keys
     /// its whole state by the join key: not a table–table join on a foreign key (`left_pk` other than
@@ -31,27 +32,27 @@ extension Manifest {
     }
 
     /// The operator split by key between processes (a window, a table without a store, a join split by
-    /// key) whose results (its port `out`) reach `endpoint` through `filter`, `map` and `explode` operators only, one input
-    /// each; nil when something else is on the way.
+    /// key) whose results (its port `out`) reach `endpoint` through operators that pass records on only
+    /// (`recordKeepingInput`); nil when something else is on the way.
     public func kafkaOperatorSplitByKey(feeding endpoint: Endpoint) -> OperatorSpec? {
         let feeding = edges.filter { $0.to == endpoint }
         guard feeding.count == 1 else { return nil }
         return kafkaOperatorSplitByKey(through: feeding[0])
     }
 
-    /// The operator split by key whose results travel along `edge` (through `filter`, `map` and `explode`
-    /// operators only, one input each), or nil.
+    /// The operator split by key whose results travel along `edge` (through operators that pass records
+    /// on only), or nil.
     public func kafkaOperatorSplitByKey(through edge: EdgeSpec) -> OperatorSpec? {
         var edge = edge
         var seen: Set<String> = []
         while true {
             guard seen.insert(edge.from.node).inserted, let op = operators.first(where: { $0.name == edge.from.node }) else { return nil }
             let results = edge.from.port == "out"  // not a late port: those carry input records
+            if let input = recordKeepingInput(of: op, leftBy: edge.from.port) {
+                edge = input
+                continue
+            }
             switch op.kind {
-            case .filter, .map, .explode:
-                let feeding = edges.filter { $0.to == Endpoint(node: op.name, port: "in") }
-                guard feeding.count == 1 else { return nil }
-                edge = feeding[0]
             case .window: return results ? op : nil
             case .table(let table): return results && table.store == nil && op.stores.isEmpty ? op : nil
             case .join:
@@ -63,11 +64,11 @@ extension Manifest {
         }
     }
 
-    /// The Kafka source (read by the group, by topic name) feeding `endpoint` straight or through `filter`,
-    /// `map` and `explode` operators only, one input each: records keep their input position (an explode's
+    /// The Kafka source (read by the group, by topic name) feeding `endpoint` straight or through operators
+    /// that pass records on only (`recordKeepingInput`): records keep their input position (an explode's
     /// records share their input's, numbered by the repartition writer), which a repartition topic's
-    /// per-partition watermarks need. A table, window, join or plugin operator on the
-    /// way emits records of its own (nil).
+    /// per-partition watermarks and its reader's skipping of records written twice use. A table, window
+    /// or join on the way emits records of its own (nil).
     public func kafkaSourceKeepingPositions(into endpoint: Endpoint) -> SourceSpec? {
         let feeding = edges.filter { $0.to == endpoint }
         guard feeding.count == 1 else { return nil }
@@ -84,14 +85,26 @@ extension Manifest {
                 guard case .kafka(let k) = source.kind, !k.global, k.pattern == nil else { return nil }
                 return source
             }
-            guard seen.insert(from).inserted, let op = operators.first(where: { $0.name == from }) else { return nil }
-            switch op.kind {
-            case .filter, .map, .explode:
-                let feeding = edges.filter { $0.to == Endpoint(node: from, port: "in") }
-                guard feeding.count == 1 else { return nil }
-                edge = feeding[0]
-            default: return nil
-            }
+            guard seen.insert(from).inserted, let op = operators.first(where: { $0.name == from }),
+                let input = recordKeepingInput(of: op, leftBy: edge.from.port)
+            else { return nil }
+            edge = input
         }
+    }
+
+    /// The one edge into `op` when `op` passes each of its input records on as records of its own, left by
+    /// its port `port` with the input's position and time (those it does not drop): `filter`, `map`,
+    /// `explode`, a C `function`, a `lookup`, and a plugin operator (whose derived and forwarded records
+    /// keep them; a record it makes anew has none: the repartition writer marks its input partitions from
+    /// the source's watermarks all the same). Nil for another operator, for one with several edges into
+    /// it, and for its `errors` port (dead letters).
+    func recordKeepingInput(of op: OperatorSpec, leftBy port: String) -> EdgeSpec? {
+        switch op.kind {
+        case .filter, .map, .explode, .function, .lookup, .plugin: break
+        default: return nil
+        }
+        let feeding = edges.filter { $0.to.node == op.name }
+        guard port != "errors", feeding.count == 1 else { return nil }
+        return feeding[0]
     }
 }

@@ -13,7 +13,7 @@ import Testing
     static let items = 40
     /// View i: time i × 10 ms, item k(i % items), partition i % 6.
     static func views(_ range: Range<Int>) -> [(Int32, String?, String?, Int64, [(String, String)])] {
-        range.map { i in (Int32(i % 6), nil, "\(i * 10),k\(i % items),v\(i)", 0, []) }
+        range.map { i in (Int32(i % 6), nil, "\(i * 10),k\(i % items),v\(i),\(i)", 0, []) }
     }
 
     /// Buy j: time j × 10 + 5 ms, item k(j × 7 % items), partition (j + 1) % 6.
@@ -21,19 +21,22 @@ import Testing
         range.map { j in (Int32((j + 1) % 6), nil, "\(j * 10 + 5),k\(j * 7 % items),b\(j)", 0, []) }
     }
 
-    /// The inner stream–stream join within 1 s of views and buys 0..<count: "view,buy".
-    static func expectedPairs(_ count: Int) -> Set<String> {
+    /// The inner stream–stream join within 1 s of views and buys 0..<count: "view,buy" (through the plugin
+    /// operators: "view,n × 3,buy").
+    static func expectedPairs(_ count: Int, throughPlugins: Bool = false) -> Set<String> {
         var pairs: Set<String> = []
         for j in 0..<count {
             let time = j * 10 + 5, item = j * 7 % items
             for i in max(0, (time - 1000) / 10)...min(count - 1, (time + 1000) / 10) where i % items == item && abs(i * 10 - time) <= 1000 {
-                pairs.insert("v\(i),b\(j)")
+                pairs.insert(throughPlugins ? "v\(i),\(i * 3),b\(j)" : "v\(i),b\(j)")
             }
         }
         return pairs
     }
 
-    static func prepare(_ app: String, guarantee: String = "at_least_once") throws -> (KafkaMockCluster, String) {
+    /// `throughPlugins`: views reach the join through rv_std_c's `scale` (n × 3), buys through
+    /// rv_std_swift's `project`.
+    static func prepare(_ app: String, guarantee: String = "at_least_once", throughPlugins: Bool = false) throws -> (KafkaMockCluster, String) {
         let mock = try KafkaMockCluster(brokers: 1)
         for topic in ["views", "buys", "\(app)-pair-repartition", "\(app)-pair-changelog"] { try mock.createTopic(topic, partitions: 6) }
         let folder = Fixtures.temporaryDirectory("rivulet-kafka-\(app)")
@@ -42,16 +45,20 @@ import Testing
             application_id: \(app)
             kafka: { bootstrap_servers: "\(mock.bootstrapServers)", processing_guarantee: \(guarantee), properties: \(KafkaConnectorTests.fastGroup) }
             checkpoint: { interval: 200ms, dir: chk }
+            \(throughPlugins ? "plugins: { c: { library: rv_std_c }, s: { library: rv_std_swift } }" : "")
             sources:
-              views: { type: kafka, topics: views, format: csv, schema: { ts: i64, item: string, view: string }, time: { type: event, field: ts } }
+              views: { type: kafka, topics: views, format: csv, schema: { ts: i64, item: string, view: string, n: i64 }, time: { type: event, field: ts } }
               buys: { type: kafka, topics: buys, format: csv, schema: { ts: i64, item: string, buy: string }, time: { type: event, field: ts } }
             operators:
               pair: { join: stream_stream, type: inner, left_key: item, right_key: item, within: 1s }
+              \(throughPlugins ? "triple: { plugin: c, operator: scale, config: { field: n, multiply: 3 } }" : "")
+              \(throughPlugins ? "trim: { plugin: s, operator: project, config: { fields: [ts, item, buy] } }" : "")
             sinks:
-              out: { type: file, path: out.csv, header: false, fields: [view, buy] }
+              out: { type: file, path: out.csv, header: false, fields: [\(throughPlugins ? "view, n, buy" : "view, buy")] }
               late_views: { type: file, path: late-views.csv, header: false }
               late_buys: { type: file, path: late-buys.csv, header: false }
-            edges: [views -> pair.left, buys -> pair.right, pair.out -> out, pair.late_left -> late_views, pair.late_right -> late_buys]
+            edges: [\(throughPlugins ? "views -> triple, triple -> pair.left, buys -> trim, trim -> pair.right" : "views -> pair.left, buys -> pair.right"),
+                    pair.out -> out, pair.late_left -> late_views, pair.late_right -> late_buys]
             """, to: folder + "/m.yaml")
         return (mock, folder)
     }
@@ -87,8 +94,14 @@ import Testing
         try Self.killOneOfTwo(app: "join-killed-eos", guarantee: "exactly_once_v2")
     }
 
-    static func killOneOfTwo(app: String, guarantee: String) throws {
-        let (mock, folder) = try Self.prepare(app, guarantee: guarantee)
+    /// A join whose inputs come through plugin operators (C and Swift) is split by key the same way: the
+    /// plugins pass each record on with its input position.
+    @Test func aJoinFedThroughPluginOperatorsIsSplitByKeyToo() throws {
+        try Self.killOneOfTwo(app: "join-plugins", guarantee: "at_least_once", throughPlugins: true)
+    }
+
+    static func killOneOfTwo(app: String, guarantee: String, throughPlugins: Bool = false) throws {
+        let (mock, folder) = try Self.prepare(app, guarantee: guarantee, throughPlugins: throughPlugins)
         let a = try Self.start(folder, "a")
         #expect(waitUntil(timeout: 60) { Self.held(a.stderr).count == 6 }, "\(a.stderr)")
         let b = try Self.start(folder, "b")
@@ -103,9 +116,10 @@ import Testing
         try KafkaConnectorTests.produce(mock.bootstrapServers, "views", Self.views(10_000..<20_000))
         try KafkaConnectorTests.produce(mock.bootstrapServers, "buys", Self.buys(10_000..<20_000))
         for topic in ["views", "buys"] {
-            try KafkaConnectorTests.produce(mock.bootstrapServers, topic, (0..<6).map { (Int32($0), nil, "100000000,end,end", 0, []) })
+            try KafkaConnectorTests.produce(
+                mock.bootstrapServers, topic, (0..<6).map { (Int32($0), nil, topic == "views" ? "100000000,end,end,0" : "100000000,end,end", 0, []) })
         }
-        let expected = Self.expectedPairs(20_000)
+        let expected = Self.expectedPairs(20_000, throughPlugins: throughPlugins)
         let complete = waitUntil(timeout: 120) { expected.isSubset(of: Self.rows(folder, ["a", "b"])) }
         let missing = expected.subtracting(Self.rows(folder, ["a", "b"]))
         #expect(

@@ -38,6 +38,13 @@ public final class PartitionWatermarks {
     /// The partitions tracked now.
     public var partitions: [Int32] { entries.keys.sorted() }
 
+    /// Each partition held that has been read: its own watermark (its largest time minus the bound).
+    public var partitionWatermarks: [Int: Int64] {
+        var result: [Int: Int64] = [:]
+        for (p, entry) in entries where entry.maxTimestamp != .min { result[Int(p)] = entry.maxTimestamp - bound }
+        return result
+    }
+
     /// The largest time read from `partition` (nil: not tracked; `Int64.min`: nothing read yet).
     public func maxTimestamp(of partition: Int32) -> Int64? { entries[partition]?.maxTimestamp }
 

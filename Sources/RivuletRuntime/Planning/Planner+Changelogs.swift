@@ -30,16 +30,17 @@ extension Planner {
             {
                 let upstream = manifest.sources(upstreamOf: Endpoint(node: writerName, port: "in"))
                 let keepingPositions = manifest.kafkaSourceKeepingPositions(into: Endpoint(node: writerName, port: "in"))
-                let input =
+                let feedingSource =
                     keepingPositions.flatMap { plan.nodesByName[$0.name]?.source?.source as? KafkaSource }
                     ?? upstream.lazy.filter { name in
                         // Not a global table's reader: every process reads all of it; its partitions are no input's.
                         if case .kafka(let k) = manifest.sources.first(where: { $0.name == name })?.kind { !k.global } else { false }
                     }.compactMap { plan.nodesByName[$0]?.source?.source as? KafkaSource }.first
-                    ?? plan.nodes.lazy.compactMap { $0.source?.source as? KafkaSource }.first { $0.watermarkMarkers == nil }
+                let input = feedingSource ?? plan.nodes.lazy.compactMap { $0.source?.source as? KafkaSource }.first { $0.watermarkMarkers == nil }
                 guard let writer = plan.nodesByName[writerName]?.instances.first as? KafkaSink, let input else { continue }
                 let bound = manifest.sources.first { $0.name == input.name }?.time?.maxOutOfOrder ?? 0
                 writer.watermarkMarking = (Int32(keyGroups), { input.heldPartitionNumbers }, bound)
+                if let feedingSource { writer.sourcePartitionWatermarks = plan.nodesByName[feedingSource.name]?.source?.partitionWatermarks }
                 if let partitions = plan.nodesByName[input.name]?.source?.time.partitions, partitions.idleTimeout != nil {
                     writer.inputIdle = { partitions.isIdle($0, now: RivuletCore.Clock.nowMilliseconds()) }
                 }
