@@ -31,10 +31,18 @@ enum JoinCheckpoint {
     static let tableTable: UInt8 = 2
     static let streamStream: UInt8 = 3
     static let table: UInt8 = 4
+    /// The stages of a foreign-key table–table join split between processes.
+    static let foreignKeyLeft: UInt8 = 5
+    static let foreignKeyRight: UInt8 = 6
+    static let foreignKeyResults: UInt8 = 7
 
     /// "stream_table left" for a join's snapshot kind (its join << 4 | its type's code).
     static func describe(_ code: UInt8) -> String {
-        let join = [streamTable: "stream_table", tableTable: "table_table", streamStream: "stream_stream"][code >> 4] ?? "unknown (\(code >> 4))"
+        let join =
+            [
+                streamTable: "stream_table", tableTable: "table_table", streamStream: "stream_stream", foreignKeyLeft: "foreign-key left table",
+                foreignKeyRight: "foreign-key right table", foreignKeyResults: "foreign-key table_table",
+            ][code >> 4] ?? "unknown (\(code >> 4))"
         let type = JoinKind.allCases.first { $0.checkpointCode == code & 0xF }?.rawValue ?? "unknown (\(code & 0xF))"
         return "\(join) \(type)"
     }
@@ -87,6 +95,7 @@ extension JoinOperator: CheckpointedOperator {
         try out.flush()
         try lateLeft.flush()
         try lateRight.flush()
+        for port in additionalPorts { try port.flush() }
         retained.record(checkpoint: checkpoint, sync.oldestWaiting())
         snapshot.operatorState.write(JoinCheckpoint.version)
         snapshot.operatorState.write(snapshotKind)

@@ -129,6 +129,7 @@ public class JoinOperator: StreamOperator {
         try out.advanceWatermark(to: downstream)
         try lateLeft.advanceWatermark(to: downstream)
         try lateRight.advanceWatermark(to: downstream)
+        for port in additionalPorts { try port.advanceWatermark(to: downstream) }
     }
 
     /// The join's clock reached `time` with no record left before it: expire what that allows.
@@ -149,9 +150,13 @@ public class JoinOperator: StreamOperator {
         try out.flush()
         try lateLeft.flush()
         try lateRight.flush()
+        for port in additionalPorts { try port.flush() }
     }
 
     public func close() {}
+
+    /// Output ports a join has besides `out` and the late ports (told the same watermark, flushed alike).
+    public var additionalPorts: [OutputPort] { [] }
 
     /// Records buffered until the watermark passes them (not yet handled).
     public var bufferedRecords: Int { sync.pendingCount }

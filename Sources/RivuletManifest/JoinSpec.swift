@@ -54,6 +54,9 @@ public struct JoinSpec: Sendable, Hashable {
     public var lateTableChanges: LateTableChanges
     /// Which watermark a late record is behind: its input's (the default) or the join's.
     public var lateness: Lateness
+    /// A stage of a foreign-key join a Kafka application splits between processes (set when the
+    /// application's topics are planned, never written in a manifest).
+    public var foreignKeyStage: ForeignKeyStage?
 
     public init(
         kind: Kind, emit: Emit, leftKey: String, rightKey: String, leftPrimaryKey: String? = nil,

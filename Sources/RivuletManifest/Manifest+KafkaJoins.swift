@@ -3,15 +3,15 @@
 extension Manifest {
     /// The joins of a Kafka application whose state is split by key between processes (Kafka Streams'
     /// co-partitioned joins): both inputs go through one repartition topic, partitioned by the join key's
-    /// group, and the join keeps its state per partition in a changelog topic. A join qualifies when every
+    /// group, and the join keeps its state per partition in a changelog topic (a foreign-key table–table
+    /// join: in three stages, `insertForeignKeyJoinStages`). A join qualifies when every
     /// edge into each input (one, or several: a union) carries — straight or through operators that pass
     /// records on (`recordKeepingInput`: filters, maps, explodes, functions, lookups, plugin operators),
     /// one input each — the records of a
     /// Kafka source read by the group (by topic name, not global: `kafkaSourceKeepingPositions`) or by an
-    /// operator itself split by key (a window, a table without a store, such a join), and the join keys
-    /// its whole state by the join key: not a table–table join on a foreign key (`left_pk` other than
-    /// `left_key`: a row moving to another key would leave its old joined row behind in the old key's
-    /// process), and no store of its own. Other joins run in the process that reads them, as before.
+    /// operator itself split by key (a window, a table without a store, such a join), it has no store of
+    /// its own, and a foreign-key join judges lateness by its inputs' own watermarks (`lateness: input`,
+    /// the default). Other joins run in the process that reads them, as before.
     public var kafkaRepartitionedJoins: [(op: OperatorSpec, join: JoinSpec)] {
         guard isKafkaApplication else { return [] }
         return operators.compactMap { op in
@@ -22,9 +22,10 @@ extension Manifest {
 
     private func isKafkaRepartitionedJoin(_ op: OperatorSpec) -> Bool {
         guard case .join(let join) = op.kind, op.stores.isEmpty, join.store == nil else { return false }
-        if join.kind == .tableTable, let pk = join.leftPrimaryKey, pk != join.leftKey { return false }
+        // A foreign-key join's stages judge lateness alike only by their own inputs' watermarks.
+        if Self.isForeignKeyJoin(join) && join.lateness == .operator { return false }
         // Each edge into each port (a union gets a writer per edge).
-        return ["left", "right"].allSatisfy { port in
+        return Self.repartitionedInputs(of: join).map(\.port).allSatisfy { port in
             let feeding = edges.filter { $0.to == Endpoint(node: op.name, port: port) }
             return !feeding.isEmpty
                 && feeding.allSatisfy { kafkaSourceKeepingPositions(through: $0) != nil || kafkaOperatorSplitByKey(through: $0) != nil }
@@ -47,7 +48,9 @@ extension Manifest {
         var seen: Set<String> = []
         while true {
             guard seen.insert(edge.from.node).inserted, let op = operators.first(where: { $0.name == edge.from.node }) else { return nil }
-            let results = edge.from.port == "out"  // not a late port: those carry input records
+            // Not a late port: those carry input records (a foreign-key join's first stage passes the
+            // changes it takes on through `rows`, numbered: its results too).
+            let results = edge.from.port == "out" || edge.from.port == "rows"
             if let input = recordKeepingInput(of: op, leftBy: edge.from.port) {
                 edge = input
                 continue

@@ -34,6 +34,7 @@ extension Manifest {
     mutating func insertKafkaRepartitions() {
         guard isKafkaApplication, let app = applicationID else { return }
         insertKafkaStoreChangelogs()
+        insertForeignKeyJoinStages()
         let kafkaSources = sources.compactMap { s -> (SourceSpec, KafkaSourceSpec)? in
             if case .kafka(let k) = s.kind, !k.global { return (s, k) }
             return nil
@@ -56,9 +57,10 @@ extension Manifest {
             case .join(let join) where joins.contains(op.name):
                 // Both inputs go through one topic, partitioned by the join key's group: partition g
                 // holds both sides' records of key group g (co-partitioned, so one process sees both).
-                addRepartition(
-                    of: op, app: app, inputs: [("left", "left-out", join.leftKey, 0), ("right", "right-out", join.rightKey, 1)], servers: servers,
-                    reading)
+                let inputs = Self.repartitionedInputs(of: join).enumerated().map { side, input in
+                    (input.port, "\(input.port)-out", Optional(input.keyField), Optional(side))
+                }
+                addRepartition(of: op, app: app, inputs: inputs, servers: servers, reading)
             default:
                 continue
             }
@@ -90,7 +92,7 @@ extension Manifest {
             switch op.kind {
             case .window: ports = ["in"]
             case .table(let table) where table.store == nil && op.stores.isEmpty: ports = ["in"]
-            case .join where joins.contains(op.name): ports = ["left", "right"]
+            case .join(let join) where joins.contains(op.name): ports = Self.repartitionedInputs(of: join).map(\.port)
             default: continue
             }
             let prefix = "'\(op.name)' of a Kafka application is split by key between processes through a repartition topic, so "

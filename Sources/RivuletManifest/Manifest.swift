@@ -121,6 +121,7 @@ public struct Manifest: Sendable, Hashable {
             errors += manifest.globalSourceErrors()
             errors += manifest.kafkaStoreErrors()
             errors += manifest.kafkaRepartitionInputErrors()
+            errors += manifest.kafkaForeignKeyJoinErrors()
             errors += manifest.implicitTimeErrors()
         }
         guard errors.isEmpty, var manifest else { throw ManifestErrors(inOverrideOrder(errors, overrides)) }

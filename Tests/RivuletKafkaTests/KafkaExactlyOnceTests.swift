@@ -97,7 +97,7 @@ import Testing
               a: { type: kafka, topics: a, format: csv, schema: { pk: string, id: string, n: i64 }, time: { type: kafka } }
               b: { type: kafka, topics: b, format: csv, schema: { id: string, m: i64 }, time: { type: kafka } }
             operators:
-              j: { join: table_table, type: inner, left_key: id, left_pk: pk, right_key: id }
+              j: { join: table_table, type: inner, left_key: id, left_pk: pk, right_key: id, lateness: operator }
             sinks:
               out: { type: kafka, topic: out, format: csv, properties: { linger.ms: 5 } }
             edges: [a -> j.left, b -> j.right, j.out -> out]

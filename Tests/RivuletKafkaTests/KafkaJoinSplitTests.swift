@@ -4,10 +4,10 @@ import RivuletKafka
 import RivuletTestSupport
 import Testing
 
-/// A foreign-key table–table join is not split by key between processes (a row whose foreign key changes
-/// would leave its old joined row in another process): when the group gives a process only some of its
-/// inputs' partitions, matches with records another process holds would be missed without a word. The
-/// process prints a warning naming the join, once.
+/// A foreign-key table–table join with `lateness: operator` is not split by key between processes (its
+/// three stages would judge lateness by different watermarks): when the group gives a process only some
+/// of its inputs' partitions, matches with records another process holds would be missed without a word.
+/// The process prints a warning naming the join, once.
 @Suite(.serialized) struct KafkaJoinSplitTests {
     @Test func aProcessHoldingPartOfAJoinsInputsWarns() throws {
         let mock = try KafkaMockCluster(brokers: 1)
@@ -22,7 +22,7 @@ import Testing
               views: { type: kafka, topics: views, format: csv, schema: { view: string, item: string }, time: { type: kafka } }
               buys: { type: kafka, topics: buys, format: csv, schema: { item: string }, time: { type: kafka } }
             operators:
-              pair: { join: table_table, type: inner, left_key: item, left_pk: view, right_key: item }
+              pair: { join: table_table, type: inner, left_key: item, left_pk: view, right_key: item, lateness: operator }
             sinks:
               out: { type: file, path: out.csv, header: false }
             edges: [views -> pair.left, buys -> pair.right, pair.out -> out]

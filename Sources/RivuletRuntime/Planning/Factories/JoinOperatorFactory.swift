@@ -19,13 +19,15 @@ struct JoinOperatorFactory: OperatorFactory {
         }
         // A Kafka application's join split by key reads both inputs through its repartition topic: their
         // schemas and time fields are those of the topic's two writers.
-        let topic = context.manifest.internalTopics.first { $0.role == .repartition && $0.operatorName == spec.name && $0.rightWriter != nil }
+        let topic = context.manifest.internalTopics.first { $0.role == .repartition && $0.operatorName == spec.name && $0.joinSides != nil }
         let writers = topic.map { [$0.writer ?? "", $0.rightWriter ?? ""] }
-        let sides: [String: Schema] =
+        var sides: [String: Schema] =
             if let writers {
                 ["left": context.plan.nodesByName[writers[0]]?.inputSchemas["in"], "right": context.plan.nodesByName[writers[1]]?.inputSchemas["in"]]
                     .compactMapValues { $0 }
             } else { inputs }
+        // A foreign-key join's left-table stage has no right input.
+        if join.foreignKeyStage == .leftTable { sides["right"] = Schema() }
         guard let left = sides["left"], let right = sides["right"] else {
             throw PlanError(spec.location, "join operator '\(spec.name)' needs an edge into '\(spec.name).left' and one into '\(spec.name).right'")
         }
@@ -42,14 +44,57 @@ struct JoinOperatorFactory: OperatorFactory {
             let feeding: (node: String, port: String) = writers.map { (node: $0[port == "left" ? 0 : 1], port: "in") } ?? (spec.name, port)
             return context.eventTimeField(feeding: feeding.node, port: feeding.port).flatMap { schema.index(of: $0) }
         }
-        let leftTime = timeField("left", left)
+        // A foreign-key join's last stage reads the changes its first stage took: their time field is
+        // the left table's, whose writer feeds the first stage.
+        let firstStageWriter = context.manifest.internalTopics.first {
+            $0.role == .repartition && join.foreignKeyStage == .results && $0.operatorName == ForeignKeyStage.node(.leftTable, of: spec.name)
+        }?.writer
+        let leftTime =
+            firstStageWriter.map { context.eventTimeField(feeding: $0, port: "in").flatMap { left.index(of: $0) } } ?? timeField("left", left)
         let rightTime = timeField("right", right)
-        let leftKey = try field(join.leftKey, left, "left")
-        let rightKey = try field(join.rightKey, right, "right")
-        let pk = try field(join.leftPrimaryKey ?? join.leftKey, left, "left")
         let kind = JoinKind(join.emit)
         let keyGroups = context.kafkaKeyGroups[spec.name].map { KeyGroups(maxParallelism: $0) } ?? KeyGroups()
+        let stage: ForeignKeyJoinStagePlan?
+        switch join.foreignKeyStage {
+        case .leftTable:
+            let pk = try field(join.leftPrimaryKey ?? join.leftKey, left, "left"), fk = try field(join.leftKey, left, "left")
+            stage = .leftTable(
+                make: { route in
+                    ForeignKeyLeftTable(
+                        name: spec.name, left: left, leftPK: pk, leftFK: fk, leftTime: leftTime,
+                        subscriptions: ForeignKeyJoinStagePlan.subscriptionSchema(left: left, primaryKey: pk, foreignKey: fk),
+                        rows: ForeignKeyJoinStagePlan.rowsSchema(left: left), batchCapacity: options.batchSize, deadLetters: route,
+                        keyGroups: keyGroups)
+                })
+        case .rightTable:
+            let rightKey = try field(join.rightKey, right, "right")
+            stage = .rightTable(
+                make: { route in
+                    ForeignKeyRightTable(
+                        name: spec.name, subscriptions: left, right: right, rightKey: rightKey, rightTime: rightTime,
+                        answers: ForeignKeyJoinStagePlan.answerSchema(subscriptions: left, right: right, rightKey: rightKey, rightTime: rightTime),
+                        batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
+                })
+        case .results:
+            let pk = try field(join.leftPrimaryKey ?? join.leftKey, left, "left"), fk = try field(join.leftKey, left, "left")
+            stage = .results(
+                make: { route in
+                    ForeignKeyJoinResults(
+                        name: spec.name, kind: kind, left: left, answers: right, leftPK: pk, leftFK: fk, leftTime: leftTime,
+                        batchCapacity: options.batchSize, deadLetters: route, keyGroups: keyGroups)
+                })
+        case nil:
+            stage = nil
+        }
+        let leftKey = stage == nil ? try field(join.leftKey, left, "left") : 0
+        let rightKey = stage == nil ? try field(join.rightKey, right, "right") : 0
+        let pk = stage == nil ? try field(join.leftPrimaryKey ?? join.leftKey, left, "left") : 0
         let makeJoin = { (route: DeadLetterRoute) -> JoinOperator in
+            if let stage {
+                let op = stage.make(route)
+                op.appliesLateTableChanges = join.lateTableChanges == .apply
+                return op
+            }
             let op: JoinOperator =
                 switch join.kind {
                 case .streamTable:
@@ -71,11 +116,13 @@ struct JoinOperatorFactory: OperatorFactory {
             return op
         }
         let joinText =
-            switch join.kind {
-            case .streamTable: "\(join.emit.rawValue) stream–table join on \(join.leftKey) = \(join.rightKey)"
-            case .tableTable: "\(join.emit.rawValue) table–table join on \(join.leftKey) = \(join.rightKey)"
-            case .streamStream:
-                "\(join.emit.rawValue) stream–stream join on \(join.leftKey) = \(join.rightKey) within \(Limit.durationText(join.within ?? 0))"
+            if let stage { stage.describe(join) } else {
+                switch join.kind {
+                case .streamTable: "\(join.emit.rawValue) stream–table join on \(join.leftKey) = \(join.rightKey)"
+                case .tableTable: "\(join.emit.rawValue) table–table join on \(join.leftKey) = \(join.rightKey)"
+                case .streamStream:
+                    "\(join.emit.rawValue) stream–stream join on \(join.leftKey) = \(join.rightKey) within \(Limit.durationText(join.within ?? 0))"
+                }
             }
         let text = joinText + (topic.map { ", one per partition of \($0.name)" } ?? "")
         let route = context.deadLetterRoute(for: spec.name, input: left)
@@ -85,14 +132,22 @@ struct JoinOperatorFactory: OperatorFactory {
         node.outputPorts = ["out", "late_left", "late_right"]
         let prototype = makeJoin(route)
         node.outputSchemas = ["out": prototype.out.schema, "late_left": left, "late_right": right]
+        // A foreign-key join's first stage also passes the changes it takes on (`rows`).
+        for port in prototype.additionalPorts {
+            node.outputPorts.append(port.name)
+            node.outputSchemas[port.name] = port.schema
+        }
         if let topic, let reader = topic.reader {
             // One join per partition of the repartition topic, each on that partition's watermark.
             prototype.close()
-            let ports = [
+            var ports = [
                 "out": OutputPort(name: "out", schema: prototype.out.schema, batchCapacity: options.batchSize),
                 "late_left": OutputPort(name: "late_left", schema: left, batchCapacity: options.batchSize),
                 "late_right": OutputPort(name: "late_right", schema: right, batchCapacity: options.batchSize),
             ]
+            for port in prototype.additionalPorts {
+                ports[port.name] = OutputPort(name: port.name, schema: port.schema, batchCapacity: options.batchSize)
+            }
             let markers = (context.plan.nodesByName[reader]?.source?.source as? KafkaSource)?.watermarkMarkers
             let groupWatermark = { (group: Int) in markers?.watermark(of: Int32(group)) ?? .min }
             // Every instance counts its late table changes in the node's counters.
@@ -103,7 +158,9 @@ struct JoinOperatorFactory: OperatorFactory {
                 (op as? StreamTableJoin)?.savesTableRows = true
                 op.lateTableChanges = taken
                 op.lateTableChangesSuperseded = superseded
-                return (op, ["out": op.out, "late_left": op.lateLeft, "late_right": op.lateRight])
+                var instancePorts = ["out": op.out, "late_left": op.lateLeft, "late_right": op.lateRight]
+                for port in op.additionalPorts { instancePorts[port.name] = port }
+                return (op, instancePorts)
             }
             let partitions = KafkaJoinPartitions(
                 name: spec.name, inner: inner, left: left, right: right, lateTableChanges: taken, lateTableChangesSuperseded: superseded)
@@ -111,8 +168,9 @@ struct JoinOperatorFactory: OperatorFactory {
             return node
         }
         prototype.stampsResultPositions = options.latency != nil
-        context.add(
-            prototype, ports: ["out": prototype.out, "late_left": prototype.lateLeft, "late_right": prototype.lateRight], route: route, to: node)
+        var ports = ["out": prototype.out, "late_left": prototype.lateLeft, "late_right": prototype.lateRight]
+        for port in prototype.additionalPorts { ports[port.name] = port }
+        context.add(prototype, ports: ports, route: route, to: node)
         return node
     }
 }

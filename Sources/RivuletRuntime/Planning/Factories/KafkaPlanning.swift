@@ -40,7 +40,7 @@ extension SourceFactory {
         let manifest = context.manifest
         guard manifest.applicationID != nil else { throw PlanError(spec.location, "source '\(spec.name)': application_id is not set") }
         var schema = Schema((spec.schema ?? []).map { FieldDefinition(name: $0.name, type: $0.type) })
-        let joinTopic = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writer == w && $0.rightWriter != nil } }
+        let joinTopic = k.repartitionOf.flatMap { w in manifest.internalTopics.first { $0.writer == w && $0.joinSides != nil } }
         if let joinTopic, let sides = joinTopic.joinSides {
             // A join's repartition topic holds both inputs' rows (`RepartitionRow`), each input's of one shape.
             let shapes = try joinTopic.writers.map { writer in

@@ -80,7 +80,7 @@ struct SourceFactory {
             // its writer marks.
             let sides = (topic?.writers ?? [writer]).map { context.markedInputs(of: $0) }
             let markers = RepartitionWatermarks(sides: sides, joinInputs: topic?.joinSides, idleTimeout: spec.time?.idleTimeout)
-            kafka.stampsJoinSides = topic?.rightWriter != nil
+            kafka.stampsJoinSides = topic?.joinSides != nil
             kafka.watermarkMarkers = markers
             assigner = TimestampAssigner(origin: .stampedBySource(markers), bound: 0, idleTimeout: spec.time?.idleTimeout)
         }
