@@ -8,18 +8,22 @@ import RivuletSnapshot
 /// The last stage of a foreign-key table–table join split between processes (KIP-213's response
 /// resolution), keyed by the left table's primary key: input 0 is the left changes `ForeignKeyLeftTable`
 /// took (`rows`: each with its version 1, 2, … per key), input 1 the answers of `ForeignKeyRightTable`
-/// (the right row a key's foreign key points at, for the version that subscribed it there). It applies
-/// each key's changes in version order and emits the joined changelog exactly as `TableTableJoin` does in
-/// one process (`+I`, `-U`/`+U`, `-D`; inner or left): a change keeping its foreign key is joined at once
-/// with the right row the key has; one pointing at another right key waits for the answer of its version —
-/// the changes after it wait too — which comes at the same event time (the subscription was processed
-/// there first). An answer of an older version, or one already had (by its number: replayed after a
-/// failure), is left out; one of a newer version waits for its change. Nothing here is late: changes and
-/// answers are applied by version, whenever they come.
+/// (whether the right key a subscription points at has a row, and which, numbered 1, 2, … per
+/// subscription: 1 at the subscription, the others at each change of that row). It replays, key by key,
+/// the one-process join's order — changes in version order, a subscription's first answer right after the
+/// change that made it, the other answers among the key's changes by time (changes first on equal times) —
+/// and emits the joined changelog exactly as `TableTableJoin` does (`+I`, `-U`/`+U`, `-D`; inner or
+/// left). A change pointing at another right key waits for that key's first answer, and what follows it
+/// waits too; it comes at the same event time (the subscription was processed there first), and every
+/// answer earlier than a change has come before it (the watermark released it). An answer of an older
+/// version, one already applied (replayed after a failure), or one about another right key than the
+/// row's is left out. Nothing here is late: changes and answers are applied by their numbers whenever they
+/// come.
 ///
 /// Output: the left fields (but its time field and the version), then the answer's right fields — the same
 /// schema and rows as `TableTableJoin`. Checkpoints: per primary key, the left row, its foreign key, the
-/// versions applied and subscribed, the changes and answers waiting, and what was last emitted.
+/// right row answered, the versions applied and subscribed, the last answer applied, the changes and
+/// answers waiting, and what was last emitted.
 public final class ForeignKeyJoinResults: JoinOperator {
     let kind: JoinKind
     let leftPK: Int
@@ -28,36 +32,42 @@ public final class ForeignKeyJoinResults: JoinOperator {
     let versionField: Int
     let leftFields: [Int]
     let leftCount: Int
-    /// The answer's right fields (after its keys, version and number).
+    /// The answer's right fields (after its keys, version, number and presence).
     let rightFields: [Int]
 
-    /// A change taken by the first stage: the row (output fields; nil: a delete) and its foreign key.
+    /// A change taken by the first stage: its time, the row (output fields; nil: a delete) and its foreign key.
     private struct Change {
+        var time: Int64
         var row: [UInt8]?
         var foreignKey: [UInt8]?
     }
 
+    /// An answer: its time, the right key, and the right row (nil: none).
     private struct Answer {
+        var time: Int64
         var foreignKey: [UInt8]
         var row: [UInt8]?
-        var number: Int64
     }
 
     /// What the join holds of one primary key.
     private struct Key {
-        /// The left row (output fields) and its foreign key; nil row: none.
-        var left = Change(row: nil, foreignKey: nil)
-        /// The version of the last change applied, and of the last one that changed the foreign key.
+        /// The left row and its foreign key (row nil: none).
+        var left = Change(time: .min, row: nil, foreignKey: nil)
+        /// The right row of the last answer applied (nil: none, or none applied yet).
+        var right: [UInt8]?
+        /// The version of the last change applied, of the last one that changed the foreign key, and the
+        /// number of the last answer of that one applied (0: its first is awaited).
         var applied: Int64 = 0
         var subscribed: Int64 = 0
-        /// Changes not applied yet, and answers of the subscribed version or later, by version.
+        var answered: Int64 = 0
+        /// Changes not applied yet, by version; answers not applied yet, by version and number.
         var waiting: [Int64: Change] = [:]
-        var answers: [Int64: Answer] = [:]
+        var answers: [Int64: [Int64: Answer]] = [:]
         /// (left row, right row) last emitted.
         var emitted: (left: [UInt8], right: [UInt8]?)?
 
-        /// Whether the row points at a right key whose answer has not come.
-        var awaitsAnswer: Bool { left.row != nil && left.foreignKey != nil && answers[subscribed] == nil }
+        /// Whether the row points at a right key.
+        var pointsAtRightKey: Bool { left.row != nil && left.foreignKey != nil }
     }
 
     private var keys: [[UInt8]: Key] = [:]
@@ -77,16 +87,19 @@ public final class ForeignKeyJoinResults: JoinOperator {
         leftCount = leftFields.count
         var leftOut = Schema()
         for f in leftFields { leftOut.append(left.fields[f]) }
-        let joined = JoinOperator.joinedSchema(left: leftOut, right: answers, skip: [0, 1, 2, 3])
+        let joined = JoinOperator.joinedSchema(left: leftOut, right: answers, skip: Set(0..<Self.answerKeyFields))
         rightFields = joined.rightFields
         super.init(
             name: name, outputSchema: joined.schema, left: left, right: answers, rightFirstOnTies: false, batchCapacity: batchCapacity,
             deadLetters: deadLetters, keyFields: [leftPK, 0], keyGroups: keyGroups)
     }
 
+    /// An answer's fields before the right row's: primary key, foreign key, version, number, present.
+    public static let answerKeyFields = 5
+
     override var tablePorts: Set<Int> { [0, 1] }
 
-    /// Whatever comes late is applied by its version, never diverted.
+    /// Whatever comes late is applied by its numbers, never diverted.
     override func acceptLate(_ batch: RecordBatch, index: Int, port: Int) throws -> Bool {
         sync.enqueue(batch, index: index, port: port, at: Swift.max(batch.record(at: index).pointee.timestamp, batch.watermarkBefore(index)))
         return true
@@ -95,58 +108,84 @@ public final class ForeignKeyJoinResults: JoinOperator {
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
         guard let pk = RowCodec.key(record, field: port == 0 ? leftPK : 0) else { return }
         var key = keys[pk] ?? Key()
+        let fields = record.pointee.fields!
         if port == 0 {
-            let version = record.pointee.fields[versionField].value.i64
+            let version = fields[versionField].value.i64
             guard version > key.applied, key.waiting[version] == nil else { return }
-            var change = Change(row: nil, foreignKey: nil)
+            var change = Change(time: now, row: nil, foreignKey: nil)
             if !RowCodec.isTombstone(record, fields: leftFields.filter { $0 != leftPK }) {
                 RowCodec.encode(record, fields: leftFields, into: &buffer)
-                change = Change(row: buffer, foreignKey: RowCodec.key(record, field: leftFK))
+                change = Change(time: now, row: buffer, foreignKey: RowCodec.key(record, field: leftFK))
             }
             key.waiting[version] = change
         } else {
             guard let foreignKey = RowCodec.key(record, field: 1) else { return }
-            let version = record.pointee.fields[2].value.i64, number = record.pointee.fields[3].value.i64
-            guard version >= key.subscribed, number > key.answers[version]?.number ?? 0 else { return }
+            let version = fields[2].value.i64, number = fields[3].value.i64
+            let applied = version < key.subscribed || (version == key.subscribed && number <= key.answered)
+            guard !applied, key.answers[version]?[number] == nil else { return }
             var row: [UInt8]?
-            if !RowCodec.isTombstone(record, fields: rightFields) {
+            if fields[4].value.i64 != 0 {
                 RowCodec.encode(record, fields: rightFields, into: &buffer)
                 row = buffer
             }
-            key.answers[version] = Answer(foreignKey: foreignKey, row: row, number: number)
-            if version == key.subscribed && key.left.row != nil { try refresh(&key) }
+            key.answers[version, default: [:]][number] = Answer(time: now, foreignKey: foreignKey, row: row)
         }
         try advance(&key)
-        keys[pk] = key.left.row == nil && key.emitted == nil && key.waiting.isEmpty && key.answers.isEmpty && key.applied == 0 ? nil : key
+        keys[pk] = key
     }
 
-    /// Applies the key's waiting changes in version order while no answer is awaited.
+    /// Applies what the key has waiting in the one-process join's order, as far as it can.
     private func advance(_ key: inout Key) throws {
-        while !key.awaitsAnswer, let change = key.waiting.removeValue(forKey: key.applied + 1) {
-            key.applied += 1
-            let before = key.left.row == nil ? nil : key.left.foreignKey
-            key.left = change
-            if (change.row == nil ? nil : change.foreignKey) != before {
-                // The first stage subscribed the key to its new right key with this version.
-                key.subscribed = key.applied
-                key.answers = key.answers.filter { $0.key >= key.subscribed }
+        while true {
+            let next = key.pointsAtRightKey ? key.answers[key.subscribed]?[key.answered + 1] : nil
+            if key.pointsAtRightKey && key.answered == 0 {
+                // A subscription's first answer comes right after the change that made it.
+                guard let next else { return }
+                try apply(next, to: &key)
+                continue
             }
-            try refresh(&key)
+            // Otherwise by time, changes first on equal times, as the one-process join takes them.
+            if let change = key.waiting[key.applied + 1], next.map({ change.time <= $0.time }) ?? true {
+                try apply(change, to: &key)
+            } else if let next {
+                try apply(next, to: &key)
+            } else {
+                return
+            }
         }
+    }
+
+    private func apply(_ change: Change, to key: inout Key) throws {
+        key.applied += 1
+        key.waiting[key.applied] = nil
+        let before = key.pointsAtRightKey ? key.left.foreignKey : nil
+        key.left = change
+        if (key.pointsAtRightKey ? change.foreignKey : nil) != before {
+            // The first stage subscribed the key to its new right key (or to none) with this version.
+            key.subscribed = key.applied
+            key.answered = 0
+            key.right = nil
+            key.answers = key.answers.filter { $0.key >= key.subscribed }
+        }
+        try refresh(&key)
+    }
+
+    private func apply(_ answer: Answer, to key: inout Key) throws {
+        key.answered += 1
+        key.answers[key.subscribed]?[key.answered] = nil
+        // About another right key than the row's (a replay numbering changes otherwise): not this row's.
+        guard answer.foreignKey == key.left.foreignKey else { return }
+        key.right = answer.row
+        try refresh(&key)
     }
 
     /// Recomputes the key's joined row and emits the difference from the last one (nothing while the
-    /// answer about its right key is awaited).
+    /// first answer about its right key is awaited).
     private func refresh(_ key: inout Key) throws {
         var current: (left: [UInt8], right: [UInt8]?)?
         if let row = key.left.row {
-            let right: [UInt8]?
-            if key.left.foreignKey != nil {
-                guard let answer = key.answers[key.subscribed] else { return }
-                right = answer.row
-            } else {
-                right = nil
-            }
+            if key.pointsAtRightKey && key.answered == 0 { return }
+            let right = key.pointsAtRightKey ? key.right : nil
             current = kind == .inner && right == nil ? nil : (row, right)
         }
         switch (key.emitted, current) {
@@ -173,9 +212,10 @@ public final class ForeignKeyJoinResults: JoinOperator {
 
     // MARK: Checkpoints
 
-    /// A primary key's state: the left row and its foreign key (each optional), the versions applied and
-    /// subscribed, the waiting changes (count; each: version, row, foreign key), the answers (count; each:
-    /// version, foreign key, row, number), and what was last emitted (optional: left row, right row).
+    /// A primary key's state: the left change applied (time, optional row, optional foreign key), the
+    /// right row (optional), the versions applied and subscribed, the last answer applied, the waiting
+    /// changes (count; each: version, change) and answers (count; each: version, number, time, foreign key,
+    /// optional row), and what was last emitted (optional: left row, right row).
     static let keyTag: UInt8 = 1
 
     override var snapshotKind: UInt8 { JoinCheckpoint.foreignKeyResults << 4 | kind.checkpointCode }
@@ -186,19 +226,23 @@ public final class ForeignKeyJoinResults: JoinOperator {
                 w.write(Self.keyTag)
                 w.write(bytes: pk)
                 Self.write(key.left, to: &w)
+                JoinCheckpoint.write(optionalRow: key.right, to: &w)
                 w.write(key.applied)
                 w.write(key.subscribed)
+                w.write(key.answered)
                 w.write(UInt32(key.waiting.count))
                 for (version, change) in key.waiting.sorted(by: { $0.key < $1.key }) {
                     w.write(version)
                     Self.write(change, to: &w)
                 }
-                w.write(UInt32(key.answers.count))
-                for (version, answer) in key.answers.sorted(by: { $0.key < $1.key }) {
+                let answers = key.answers.flatMap { version, numbered in numbered.map { (version, $0.key, $0.value) } }
+                w.write(UInt32(answers.count))
+                for (version, number, answer) in answers.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
                     w.write(version)
+                    w.write(number)
+                    w.write(answer.time)
                     w.write(bytes: answer.foreignKey)
                     JoinCheckpoint.write(optionalRow: answer.row, to: &w)
-                    w.write(answer.number)
                 }
                 JoinCheckpoint.write(optionalRow: key.emitted?.left, to: &w)
                 if let emitted = key.emitted { JoinCheckpoint.write(optionalRow: emitted.right, to: &w) }
@@ -207,13 +251,15 @@ public final class ForeignKeyJoinResults: JoinOperator {
     }
 
     private static func write(_ change: Change, to w: inout SnapshotWriter) {
+        w.write(change.time)
         JoinCheckpoint.write(optionalRow: change.row, to: &w)
         JoinCheckpoint.write(optionalRow: change.foreignKey, to: &w)
     }
 
     private func readChange(_ reader: inout SnapshotReader) throws -> Change {
+        let time = try reader.readInt64()
         let row = try JoinCheckpoint.readOptionalRow(&reader, count: leftCount, "a left row")
-        return Change(row: row, foreignKey: try reader.readBool() ? try JoinCheckpoint.readKey(&reader) : nil)
+        return Change(time: time, row: row, foreignKey: try reader.readBool() ? try JoinCheckpoint.readKey(&reader) : nil)
     }
 
     override func restoreKeyed(tag: UInt8, group: Int, from reader: inout SnapshotReader) throws {
@@ -222,17 +268,19 @@ public final class ForeignKeyJoinResults: JoinOperator {
         try JoinCheckpoint.expect(group: group, JoinCheckpoint.group(ofKey: pk, keyGroups), in: reader.name)
         var key = Key()
         key.left = try readChange(&reader)
+        key.right = try JoinCheckpoint.readOptionalRow(&reader, count: rightFields.count, "a right row")
         key.applied = try reader.readInt64()
         key.subscribed = try reader.readInt64()
+        key.answered = try reader.readInt64()
         for _ in 0..<(try reader.readUInt32()) {
             let version = try reader.readInt64()
             key.waiting[version] = try readChange(&reader)
         }
         for _ in 0..<(try reader.readUInt32()) {
-            let version = try reader.readInt64()
+            let version = try reader.readInt64(), number = try reader.readInt64(), time = try reader.readInt64()
             let foreignKey = try JoinCheckpoint.readKey(&reader)
             let row = try JoinCheckpoint.readOptionalRow(&reader, count: rightFields.count, "a right row")
-            key.answers[version] = Answer(foreignKey: foreignKey, row: row, number: try reader.readInt64())
+            key.answers[version, default: [:]][number] = Answer(time: time, foreignKey: foreignKey, row: row)
         }
         if let left = try JoinCheckpoint.readOptionalRow(&reader, count: leftCount, "an emitted left row") {
             key.emitted = (left, try JoinCheckpoint.readOptionalRow(&reader, count: rightFields.count, "an emitted right row"))

@@ -17,8 +17,8 @@ import RivuletSnapshot
 /// last one seen for its pair is a replay and is left out. Subscriptions are never diverted as late: a
 /// late one is applied where its input had reached.
 ///
-/// Output fields: the primary key, the foreign key, the version, the answer's number, then the right
-/// fields but its key and time field (all NULL: no right row). Checkpoints: each right row (and a
+/// Output fields: the primary key, the foreign key, the version, the answer's number, whether the right
+/// row exists, then the right fields but its key and time field. Checkpoints: each right row (and a
 /// deleted key's time), and each pair ever subscribed: its last version, whether it is live and its
 /// answers so far, in the group of the right key.
 public final class ForeignKeyRightTable: JoinOperator {
@@ -108,10 +108,12 @@ public final class ForeignKeyRightTable: JoinOperator {
         TableTableJoin.setKey(key, type: foreignKeyType, into: batch, index: i, field: 1)
         batch.setField(i, 2, .integer(subscription.version))
         batch.setField(i, 3, .integer(subscription.answers))
+        // Present, or not: a right table of its key alone has no other field to tell.
+        batch.setField(i, 4, .bool(rows[key] != nil))
         if let row = rows[key] {
-            row.withUnsafeBytes { RowCodec.decode($0, count: rightFields.count, into: batch, index: i, first: 4) }
+            row.withUnsafeBytes { RowCodec.decode($0, count: rightFields.count, into: batch, index: i, first: 5) }
         } else {
-            RowCodec.decode(nil, count: rightFields.count, into: batch, index: i, first: 4)
+            RowCodec.decode(nil, count: rightFields.count, into: batch, index: i, first: 5)
         }
         out.didAppend()
     }

@@ -23,6 +23,8 @@ public enum ForeignKeyStage: String, Sendable, Hashable {
     /// the left-table stage passes on; an answer's number among its subscription's answers.
     public static let versionField = "rivulet_version"
     public static let answerField = "rivulet_answer"
+    /// On an answer: whether the right key has a row.
+    public static let presentField = "rivulet_present"
 
     /// The name of the node of stage `stage` of join `join`.
     public static func node(_ stage: ForeignKeyStage, of join: String) -> String {

@@ -125,22 +125,31 @@ import Testing
     }
 
     /// Customer change j at time j s (an even j: at the same time as order change j) or j s + 500 ms:
-    /// customer c(j × 3 % 8) named n<j>; every 10th deletes it.
-    static func customer(_ j: Int) -> String {
+    /// customer c(j × 3 % 8) named n<j>; every 10th deletes it. Every 11th is followed, at time j s, by a
+    /// change of the customer order change j moves its order to last (m<j>): a right change at the time
+    /// of two moves of one order. `keysOnly`: the customers are a list of keys (present or not), customer
+    /// j coming at time 10 j s.
+    static func customer(_ j: Int, keysOnly: Bool = false) -> [String] {
         let c = j * 3 % customerCount, t = j * 1000 + (j % 2 == 0 ? 0 : 500)
-        return j % 10 == 3 ? "\(t),c\(c)," : "\(t),c\(c),n\(j)"
+        // Keys alone come ten times slower: orders point at customers not there yet, and move meanwhile.
+        if keysOnly { return ["\(j * 10_000),c\(c)"] }
+        var lines = [j % 10 == 3 ? "\(t),c\(c)," : "\(t),c\(c),n\(j)"]
+        if j % 11 == 5 { lines.append("\(j * 1000),c\((j * 5 + 3) % customerCount),m\(j)") }
+        return lines
     }
+
+    static func customerSchema(keysOnly: Bool) -> String { keysOnly ? "{ ts: i64, cid: string }" : customerSchema }
 
     /// Writes the file-run manifest and inputs of changes `0..<count` into `folder`; returns the file
     /// run's changelog.
-    static func fileRun(_ folder: String, count: Int, type: String) throws -> [String] {
+    static func fileRun(_ folder: String, count: Int, type: String, keysOnly: Bool = false) throws -> [String] {
         Fixtures.write((0..<count).flatMap(order).joined(separator: "\n") + "\n", to: folder + "/orders.csv")
-        Fixtures.write((0..<count).map(customer).joined(separator: "\n") + "\n", to: folder + "/customers.csv")
+        Fixtures.write((0..<count).flatMap { customer($0, keysOnly: keysOnly) }.joined(separator: "\n") + "\n", to: folder + "/customers.csv")
         Fixtures.write(
             """
             sources:
               orders: { type: file, path: orders.csv, header: false, schema: \(Self.orderSchema), time: { type: event, field: ts } }
-              customers: { type: file, path: customers.csv, header: false, schema: \(Self.customerSchema), time: { type: event, field: ts } }
+              customers: { type: file, path: customers.csv, header: false, schema: \(Self.customerSchema(keysOnly: keysOnly)), time: { type: event, field: ts } }
             \(Self.body(type))
             """, to: folder + "/files.yaml")
         let files = try RivuletProcess.run(["run", folder + "/files.yaml", "--set", "sinks.out.path=files.csv"])
@@ -163,31 +172,34 @@ import Testing
 
     static func partition(of key: Substring) -> Int32 { Int32(key.dropFirst()) ?? 0 }
 
-    static func produce(_ mock: KafkaMockCluster, _ range: Range<Int>) throws {
+    static func produce(_ mock: KafkaMockCluster, _ range: Range<Int>, keysOnly: Bool = false) throws {
         try KafkaConnectorTests.produce(
             mock.bootstrapServers, "orders", range.flatMap(order).map { (partition(of: $0.split(separator: ",")[1]) % 3, nil, $0, 0, []) })
         try KafkaConnectorTests.produce(
-            mock.bootstrapServers, "customers", range.map { (partition(of: customer($0).split(separator: ",")[1]) % 3, nil, customer($0), 0, []) })
+            mock.bootstrapServers, "customers",
+            range.flatMap { customer($0, keysOnly: keysOnly) }.map { (partition(of: $0.split(separator: ",")[1]) % 3, nil, $0, 0, []) })
     }
 
     /// 300 changes of each table over 3-partition topics, orders moving between customers (several times at
-    /// one time too), deletes and orders without a customer on the left, updates and deletes on the right,
-    /// ties between the two:
-    /// one process writes, order by order, the changelog of the same join over files.
-    @Test func aForeignKeyJoinSplitByKeyGivesTheFileRunsChangelog() throws {
+    /// one time too, with a change of the customer moved to at that time), deletes and orders without a
+    /// customer on the left, updates and deletes on the right, ties between the two; and an inner join
+    /// with a list of customer keys (a row is there or not, with no field to tell): one process writes,
+    /// order by order, the changelog of the same join over files.
+    @Test(arguments: [(300, "left", false), (100, "inner", true)])
+    func aForeignKeyJoinSplitByKeyGivesTheFileRunsChangelog(count: Int, type: String, keysOnly: Bool) throws {
         let mock = try KafkaMockCluster(brokers: 1)
         for topic in ["orders", "customers"] + Self.topics("fk", "pair") { try mock.createTopic(topic, partitions: 3) }
         let folder = Fixtures.temporaryDirectory("rivulet-kafka-fk-join")
-        let expected = try Self.fileRun(folder, count: 300, type: "left")
-        try Self.produce(mock, 0..<300)
+        let expected = try Self.fileRun(folder, count: count, type: type, keysOnly: keysOnly)
+        try Self.produce(mock, 0..<count, keysOnly: keysOnly)
         Fixtures.write(
             """
             application_id: fk
             kafka: { bootstrap_servers: "\(mock.bootstrapServers)" }
             sources:
               orders: { type: kafka, topics: orders, until: end, format: csv, schema: \(Self.orderSchema), time: { type: event, field: ts } }
-              customers: { type: kafka, topics: customers, until: end, format: csv, schema: \(Self.customerSchema), time: { type: event, field: ts } }
-            \(Self.body("left"))
+              customers: { type: kafka, topics: customers, until: end, format: csv, schema: \(Self.customerSchema(keysOnly: keysOnly)), time: { type: event, field: ts } }
+            \(Self.body(type))
             """, to: folder + "/kafka.yaml")
         let described = try RivuletProcess.run(["describe", folder + "/kafka.yaml"])
         #expect(described.stdout.contains("fk-pair-fk-right-repartition") && described.stdout.contains("pair-fk-left"), "\(described.stdout)")
@@ -197,7 +209,7 @@ import Testing
             #expect(kafka.stderr.contains("\(stage): restored partitions 0, 1, 2"), "\(kafka.stderr)")
         }
         let got = Fixtures.read(folder + "/kafka.csv").split(separator: "\n").map(String.init)
-        #expect(expected.count > 300, "the file run's changelog: \(expected.count) changes")
+        #expect(expected.count > count, "the file run's changelog: \(expected.count) changes")
         let (want, have) = (Self.byKey(expected), Self.byKey(got))
         let differing = want.keys.filter { want[$0] != have[$0] }.sorted()
         #expect(

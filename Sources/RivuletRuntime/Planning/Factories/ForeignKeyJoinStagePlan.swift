@@ -45,12 +45,13 @@ enum ForeignKeyJoinStagePlan {
         return schema
     }
 
-    /// An answer: the subscription's two keys, its version, the answer's number, then the right table's
-    /// fields but its key and time field.
+    /// An answer: the subscription's two keys, its version, the answer's number, whether the right row
+    /// exists, then the right table's fields but its key and time field.
     static func answerSchema(subscriptions: Schema, right: Schema, rightKey: Int, rightTime: Int?) -> Schema {
         var schema = Schema([
             subscriptions.fields[0], subscriptions.fields[1], subscriptions.fields[3],
             FieldDefinition(name: ForeignKeyStage.answerField, type: .i64),
+            FieldDefinition(name: ForeignKeyStage.presentField, type: .bool),
         ])
         for (i, f) in right.fields.enumerated() where i != rightKey && i != rightTime { schema.append(f) }
         return schema
