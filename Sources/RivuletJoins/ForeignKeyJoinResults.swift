@@ -31,6 +31,8 @@ public final class ForeignKeyJoinResults: JoinOperator {
     /// The version field of input 0 (its last).
     let versionField: Int
     let leftFields: [Int]
+    /// The left fields that carry a value (not the key): all empty is a delete.
+    let leftValueFields: [Int]
     let leftCount: Int
     /// The answer's right fields (after its keys, version, number and presence).
     let rightFields: [Int]
@@ -84,6 +86,7 @@ public final class ForeignKeyJoinResults: JoinOperator {
         self.leftFK = leftFK
         versionField = left.count - 1
         leftFields = (0..<left.count - 1).filter { $0 != leftTime }
+        leftValueFields = leftFields.filter { $0 != leftPK }
         leftCount = leftFields.count
         var leftOut = Schema()
         for f in leftFields { leftOut.append(left.fields[f]) }
@@ -107,13 +110,15 @@ public final class ForeignKeyJoinResults: JoinOperator {
 
     override func handle(_ record: UnsafePointer<rv_record>, port: Int, batch: RecordBatch, index: Int) throws {
         guard let pk = RowCodec.key(record, field: port == 0 ? leftPK : 0) else { return }
-        var key = keys[pk] ?? Key()
+        // Taken out while it changes: its dictionaries are then not copied on write.
+        var key = keys.removeValue(forKey: pk) ?? Key()
+        defer { keys[pk] = key }
         let fields = record.pointee.fields!
         if port == 0 {
             let version = fields[versionField].value.i64
             guard version > key.applied, key.waiting[version] == nil else { return }
             var change = Change(time: now, row: nil, foreignKey: nil)
-            if !RowCodec.isTombstone(record, fields: leftFields.filter { $0 != leftPK }) {
+            if !RowCodec.isTombstone(record, fields: leftValueFields) {
                 RowCodec.encode(record, fields: leftFields, into: &buffer)
                 change = Change(time: now, row: buffer, foreignKey: RowCodec.key(record, field: leftFK))
             }
@@ -131,7 +136,6 @@ public final class ForeignKeyJoinResults: JoinOperator {
             key.answers[version, default: [:]][number] = Answer(time: now, foreignKey: foreignKey, row: row)
         }
         try advance(&key)
-        keys[pk] = key
     }
 
     /// Applies what the key has waiting in the one-process join's order, as far as it can.
